@@ -1,0 +1,142 @@
+"""Turning pydantic's validation errors into findings a KAM can act on.
+
+pydantic says `('account', 'secter'): Extra inputs are not permitted`; a KAM needs
+`plans/acme.yaml:7:3: unknown key `secter` in account — did you mean `sector`?`. This module walks
+each error's location through the YAML document to a line and column and rewrites the message.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ._yaml import Document
+from .findings import Finding, Severity
+
+
+def dotted(at: tuple) -> str:
+    """`('actions', 2, 'due')` → `actions[3].due` (1-based list items, as people count)."""
+    out = ""
+    for part in at:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def validate(model: type[BaseModel], doc: Document, path: str) -> tuple[Any, list[Finding]]:
+    """Validate `doc.data` as `model`; the instance (or None) and the findings, in file order."""
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        findings = {}
+        for err in exc.errors(include_url=False):
+            f = _finding(model, doc, path, err)
+            findings.setdefault((f.line, f.column, f.message), f)
+        return None, sorted(findings.values())
+
+
+def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Finding:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
+    kind, value = err["type"], err.get("input")
+    where = dotted(loc[:-1]) if loc else "the file"
+    name = loc[-1] if loc else None
+    hint = None
+    rule = "schema"
+    if kind == "extra_forbidden":
+        rule = "unknown-key"
+        line, col = doc.locate(loc, key=True)
+        message = f"unknown key `{name}` in {where}"
+        allowed = _keys_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else (
+            f"allowed keys here: {', '.join(allowed)}" if allowed else None)
+        return Finding(path, line, col, rule, Severity.ERROR, message, hint)
+    line, col = doc.locate(loc)
+    if kind == "missing":
+        rule = "missing-field"
+        message = f"`{name}` is required in {where}" if isinstance(name, str) else f"missing value in {where}"
+        hint = f"add `{name}:` to {where}"
+    elif loc == ("kaplan",):
+        rule = "format-version"
+        message = f"`kaplan: {value}` is not a plan format this version reads"
+        hint = "start the file with `kaplan: 1`"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        what = "a plan" if not loc else f"`{dotted(loc)}`"
+        message = f"{what} should be a mapping of `key: value` lines, not {_shape(value)}"
+    elif kind == "list_type":
+        message = f"`{dotted(loc)}` should be a list (lines starting with `- `), not {_shape(value)}"
+    elif kind == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        message = f"`{value}` is not a valid {name}; expected one of {expected}"
+        choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+        hint = f"did you mean `{close[0]}`?" if close else None
+    elif kind == "string_pattern_mismatch" and name in ("id", "reports_to", "objective") or (
+            kind == "string_pattern_mismatch" and isinstance(name, int)):
+        message = f"`{value}` is not a valid id for `{dotted(loc)}`"
+        hint = "use lowercase letters, digits and single hyphens, e.g. `acme-corp`"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        message = f"`{dotted(loc)}` is {value}, {err['msg'].lower().replace('input should be', 'it should be')}"
+    elif kind in ("finite_number",):
+        message = f"`{dotted(loc)}` must be a finite number, not {value}"
+    elif kind == "value_error":
+        message = f"`{dotted(loc)}`: {err['msg'].removeprefix('Value error, ')}"
+    else:
+        message = f"`{dotted(loc)}`: {err['msg'][:1].lower()}{err['msg'][1:]}"
+        if value is not None and kind.endswith(("_type", "_parsing")):
+            message += f" (found {_shape(value)})"
+    return Finding(path, line, col, rule, Severity.ERROR, message, hint)
+
+
+def _is_union_tag(part: str) -> bool:
+    # pydantic inserts the member type name into the loc for some unions, e.g. 'function-after[...]'
+    return "[" in part or part in ("int", "float", "str", "bool", "date", "none")
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "an empty value"
+    text = str(value)
+    return f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
+
+
+def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys the model accepts at `loc` (for "did you mean")."""
+    tp: Any = model
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(part, int):
+            args = typing.get_args(tp)
+            tp = args[0] if args else Any
+            continue
+        if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+            return []
+        field = next((f for n, f in tp.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return []
+        tp = field.annotation
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [f.alias or n for n, f in tp.model_fields.items()]
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = members[0] if len(members) == 1 else tp
+            if len(members) != 1:
+                return tp
+        else:
+            return tp

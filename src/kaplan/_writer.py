@@ -1,0 +1,67 @@
+"""The one place kaplan writes files: atomically, never clobbering what it was not asked to.
+
+A file is written to a temporary file in the same folder, flushed to disk, then moved into place,
+so a crash or a kill leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class WriteRefused(Exception):
+    """The write was refused (the file exists, or the target is outside where it may go)."""
+
+
+def _temp_beside(path: Path, data: bytes) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create `path` with `text`; refuse (WriteRefused) if it exists, even if created concurrently."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() or path.is_symlink():
+        raise WriteRefused(f"{path} already exists")
+    tmp = _temp_beside(path, text.encode("utf-8"))
+    try:
+        os.link(tmp, path)  # atomic, and fails if the name is taken
+    except FileExistsError:
+        raise WriteRefused(f"{path} already exists") from None
+    finally:
+        os.unlink(tmp)
+    _sync_dir(path.parent)
+
+
+def write_replace(path: Path, text: str) -> None:
+    """Replace `path` with `text` atomically (the old content survives any failure)."""
+    tmp = _temp_beside(path, text.encode("utf-8"))
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    _sync_dir(path.parent)
+
+
+def _sync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,262 @@
+"""Reading YAML plans into plain Python data that remembers where every value came from.
+
+The file is parsed (YAML 1.2, libyaml's C parser through ruamel.yaml when available) into a node
+tree; this module then turns nodes into dicts, lists and scalars itself. Doing the conversion here
+rather than in a YAML constructor is what makes the reader safe and exact: only the core tags are
+accepted (no `!!python/...`, no custom tags, nothing ever executed), duplicate keys are reported at
+the second key, alias expansion and nesting are bounded, impossible dates are findings, and the
+node tree stays behind as a locator so any rule can point at `line:column` of any value.
+
+Writing is not done here: see `_writer.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest plan file read (a rich plan is ~10-50 KB)."""
+MAX_NODES = 250_000
+"""Most values one file may expand to, counting every use of an alias (stops alias bombs)."""
+MAX_DEPTH = 64
+"""Deepest nesting accepted (a plan is at most ~6 levels deep)."""
+
+_T = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
+_TIMESTAMP, _MAP, _SEQ, _MERGE = _T + "timestamp", _T + "map", _T + "seq", _T + "merge"
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class YamlProblem(Exception):
+    """The file cannot be read as a plan at all; carries the rule id, the position and a hint."""
+
+    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1, hint: str | None = None):
+        super().__init__(message)
+        self.rule, self.message, self.line, self.column, self.hint = rule, message, line, column, hint
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed YAML file: its data, and the node tree that locates any path in it."""
+
+    data: Any
+    root: Node | None
+
+    def locate(self, at: Iterable[str | int], key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at `at`, or of its key when `key` is true.
+
+        A path that leaves the file (a missing key) stops at the deepest node that exists, which is
+        where the user has to add it.
+        """
+        node = self.root
+        if node is None:
+            return (1, 1)
+        mark = node.start_mark
+        for part in at:
+            found = _child(node, part)
+            if found is None:
+                break
+            key_node, node = found
+            mark = key_node.start_mark if key and key_node is not None else node.start_mark
+        else:
+            return (mark.line + 1, mark.column + 1)
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode):
+        for k, v in _pairs(node):
+            if isinstance(k, ScalarNode) and _scalar_key(k) == part:
+                return (k, v)
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return (None, node.value[part])
+    return None
+
+
+def _pairs(node: MappingNode, depth: int = 0) -> Iterable[tuple[Node, Node]]:
+    """Key/value node pairs of a mapping, with `<<` merges resolved (explicit keys win)."""
+    merged: list[tuple[Node, Node]] = []
+    for k, v in node.value:
+        if k.tag == _MERGE:
+            sources = v.value if isinstance(v, SequenceNode) else [v]
+            for src in sources:
+                if isinstance(src, MappingNode) and depth < MAX_DEPTH:
+                    merged.extend(_pairs(src, depth + 1))
+    own = [(k, v) for k, v in node.value if k.tag != _MERGE]
+    if not merged:
+        return own
+    own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
+    seen: set = set()
+    out = list(own)
+    for k, v in merged:
+        kv = k.value if isinstance(k, ScalarNode) else id(k)
+        if kv in own_keys or kv in seen:
+            continue
+        seen.add(kv)
+        out.append((k, v))
+    return out
+
+
+def _scalar_key(node: ScalarNode) -> Any:
+    if node.tag == _STR:
+        return node.value
+    try:
+        return _scalar(node)
+    except YamlProblem:
+        return node.value
+
+
+def decode(raw: bytes) -> str:
+    """The text of a plan file, or a `YamlProblem` for files that are not UTF-8 text."""
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem("too-large", f"the file is {len(raw) / 1048576:.1f} MiB; plans are limited to "
+                          f"{MAX_BYTES // 1048576} MiB", hint="split the content or move attachments out of the plan")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem("encoding", "the file is UTF-16 encoded; kaplan reads UTF-8",
+                          hint="save the file as UTF-8 (your editor's 'Save with encoding' option)")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise YamlProblem("encoding", "the file holds binary data (NUL bytes), not text", line, 1,
+                          hint="a plan is a text file; check the file name points at the right file")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise YamlProblem("encoding", f"byte 0x{raw[e.start]:02x} is not valid UTF-8", line, column,
+                          hint="save the file as UTF-8 (your editor's 'Save with encoding' option)")
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document into a `Document`, or raise `YamlProblem` saying what and where."""
+    if not text.strip():
+        raise YamlProblem("empty-file", "the file is empty", hint="run `kaplan new ACCOUNT` to start a plan")
+    try:
+        root = _parser().compose(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        problem = (e.problem or e.context or "invalid YAML").strip()
+        if "found another document" in str(e) or "expected a single document" in str(e):
+            return_msg = "the file holds more than one YAML document (`---`); a plan is one document"
+            raise YamlProblem("syntax", return_msg, mark.line + 1, mark.column + 1,
+                              "keep one plan per file and remove the extra `---` section")
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem("syntax", f"YAML syntax error: {problem}", line, col,
+                          "check the indentation here and that every `key:` is followed by a space")
+    except RecursionError:
+        raise YamlProblem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
+    except YAMLError as e:
+        raise YamlProblem("syntax", f"YAML syntax error: {str(e).splitlines()[0] if str(e) else e!r}")
+    if root is None:
+        raise YamlProblem("empty-file", "the file holds no YAML content (only comments or blanks)",
+                          hint="run `kaplan new ACCOUNT` to start a plan")
+    budget = [MAX_NODES]
+    return Document(_convert(root, 0, budget), root)
+
+
+def _parser() -> YAML:
+    y = YAML(typ="safe")  # C parser when ruamel.yaml.clib is present; pure Python otherwise
+    return y
+
+
+def _where(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node: Node, depth: int, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlProblem("too-large", f"the file expands to more than {MAX_NODES:,} values "
+                          "(anchors and aliases reused too often)", *_where(node),
+                          hint="write the values out instead of nesting aliases")
+    if depth > MAX_DEPTH:
+        raise YamlProblem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels", *_where(node))
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if isinstance(node, SequenceNode):
+        if node.tag != _SEQ:
+            raise _bad_tag(node)
+        return [_convert(item, depth + 1, budget) for item in node.value]
+    if isinstance(node, MappingNode):
+        if node.tag != _MAP:
+            raise _bad_tag(node)
+        out: dict = {}
+        for k, v in _pairs(node):
+            if not isinstance(k, ScalarNode):
+                raise YamlProblem("syntax", "a key must be a plain word, not a list or mapping", *_where(k))
+            key = _scalar_key(k) if k.tag in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP) else None
+            if key is None and k.tag not in (_NULL,):
+                raise _bad_tag(k)
+            if key in out:
+                raise YamlProblem("duplicate-key", f"`{key}` appears twice in the same section", *_where(k),
+                                  hint="merge the two entries into one; YAML keeps only one of them")
+            out[key] = _convert(v, depth + 1, budget)
+        return out
+    raise _bad_tag(node)  # pragma: no cover - the composer makes only the three kinds
+
+
+def _bad_tag(node: Node) -> YamlProblem:
+    shown = node.tag.replace(_T, "!!")
+    return YamlProblem("unsafe-tag", f"the tag `{shown}` is not allowed in a plan", *_where(node),
+                       hint="remove the `!` tag; plans hold only plain text, numbers, dates, lists and mappings")
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value.lower() == "true"
+    if tag == _INT:
+        v = value.replace("_", "")
+        sign = -1 if v.startswith("-") else 1
+        body = v.lstrip("+-")
+        try:
+            if body[:2].lower() in ("0x", "0o", "0b"):
+                return sign * int(body, 0)
+            return sign * int(body, 10)
+        except ValueError:
+            raise YamlProblem("schema", f"`{value}` is not a usable whole number", *_where(node))
+    if tag == _FLOAT:
+        v = value.replace("_", "").lower()
+        if v.lstrip("+-") in (".inf",):
+            return -math.inf if v.startswith("-") else math.inf
+        if v == ".nan":
+            return math.nan
+        try:
+            return float(v)
+        except ValueError:
+            raise YamlProblem("schema", f"`{value}` is not a usable number", *_where(node))
+    if tag == _TIMESTAMP:
+        return _timestamp(node)
+    raise _bad_tag(node)
+
+
+def _timestamp(node: ScalarNode) -> _dt.date | _dt.datetime:
+    value = node.value
+    m = _DATE.match(value)
+    try:
+        if m:
+            return _dt.date(int(m[1]), int(m[2]), int(m[3]))
+        text = value.replace("t", "T").replace(" ", "T", 1).rstrip()
+        text = re.sub(r"\s+(?=[Zz+-]\d*:?\d*$)", "", text)
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        return _dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise YamlProblem("invalid-date", f"`{value}` is not a real date", *_where(node),
+                          hint="write dates as YYYY-MM-DD with a month of 1-12 and a day that exists in it")

@@ -1,0 +1,92 @@
+"""`kaplan check` as a library call: load the plans, run every rule, return the findings.
+
+Nothing here prints. The result says how many files were read, what was found, and which exit code
+that means; reporters turn it into text, JSON or CI annotations.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import rules
+from .config import Portfolio
+from .findings import Finding, Severity
+from .loader import LoadedPlan, discover, load_plan, open_portfolio
+
+
+@dataclass
+class CheckResult:
+    files: int
+    findings: list[Finding]
+    plans: list[LoadedPlan] = field(default_factory=list, repr=False)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 when clean, 1 when there are errors (or any finding under `strict`)."""
+        return 1 if self.errors or (strict and self.findings) else 0
+
+
+def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
+          portfolio: Portfolio | None = None, start: Path | None = None) -> CheckResult:
+    """Check the given plan files and folders (default: the portfolio's plans folder).
+
+    The portfolio (its `kaplan.yaml`) is found from `start`, or from the first path given, or from
+    the working folder. Raises `loader.ConfigError` when `kaplan.yaml` is invalid.
+    """
+    paths = [Path(p) for p in paths]
+    if portfolio is None:
+        portfolio = open_portfolio(start or (paths[0] if paths else None))
+    today = today or _dt.date.today()
+    loaded = [load_plan(p) for p in discover(portfolio, paths)]
+    return check_loaded(loaded, portfolio, today)
+
+
+def check_loaded(loaded: list[LoadedPlan], portfolio: Portfolio, today: _dt.date) -> CheckResult:
+    """Run the rules over plans that are already loaded."""
+    config = portfolio.config
+    findings: list[Finding] = []
+    for lp in loaded:
+        findings.extend(_with_severity(lp.findings, config))
+        if lp.plan is None:
+            continue
+        ctx = rules.Context(today=today, config=config, path=lp.path)
+        for r in rules.plan_rules():
+            severity = rules.severity_of(r.id, config)
+            if severity is None:
+                continue
+            for issue in r.check(lp.plan, ctx):
+                findings.append(_locate(lp, r.id, severity, issue))
+    ctx = rules.Context(today=today, config=config)
+    for r in rules.portfolio_rules():
+        severity = rules.severity_of(r.id, config)
+        if severity is None:
+            continue
+        for lp, issue in r.check(loaded, ctx):
+            findings.append(_locate(lp, r.id, severity, issue))
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    return CheckResult(files=len(loaded), findings=findings, plans=loaded)
+
+
+def _locate(lp: LoadedPlan, rule_id: str, severity: Severity, issue) -> Finding:
+    line, column = lp.locate(issue.at, key=issue.key)
+    return Finding(lp.display, line, column, rule_id, severity, issue.message, issue.hint)
+
+
+def _with_severity(found: list[Finding], config) -> list[Finding]:
+    out = []
+    for f in found:
+        severity = rules.severity_of(f.rule, config)
+        if severity is not None:
+            out.append(f if severity is f.severity else Finding(
+                f.path, f.line, f.column, f.rule, severity, f.message, f.hint))
+    return out

@@ -1,0 +1,139 @@
+"""The `kaplan` command: a thin layer that parses options, calls the library and sets the exit code.
+
+Exit codes: 0 clean, 1 findings (or a refused action), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="kaplan",
+    help="Key account planning as code: validate, scaffold, score and report account plans.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kaplan {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """Key account planning as code."""
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"kaplan: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _today(value: Optional[str]) -> _dt.date:
+    if value is None:
+        return _dt.date.today()
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--today {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _config_error(exc) -> typer.Exit:
+    for f in exc.findings:
+        typer.echo(f"{f.location()}: error [{f.rule}] {f.message}", err=True)
+        if f.hint:
+            typer.echo(f"    hint: {f.hint}", err=True)
+    return typer.Exit(2)
+
+
+TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
+                           help="The date every date rule uses as today (default: the real date).")
+
+
+@app.command()
+def check(
+    paths: List[Path] = typer.Argument(None, help="Plan files or folders (default: the portfolio's plans)."),
+    format: str = typer.Option("text", "--format", "-f", help="Output format: text, json or github."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show errors only (text format)."),
+    today: Optional[str] = TodayOption,
+    explain: Optional[str] = typer.Option(None, "--explain", metavar="RULE", help="Explain a rule and exit."),
+    list_rules: bool = typer.Option(False, "--list-rules", help="List every rule and exit."),
+) -> None:
+    """Validate plans: schema, references, dates and the portfolio's rules."""
+    from . import rules
+    from .checker import check as run_check
+    from .loader import ConfigError
+    from .reporters import REPORTERS
+
+    if list_rules:
+        for r in sorted(rules.REGISTRY.values(), key=lambda r: r.id):
+            typer.echo(f"{r.id:<24} {r.severity.value:<8} {r.summary}")
+        raise typer.Exit(0)
+    if explain is not None:
+        r = rules.REGISTRY.get(explain)
+        if r is None:
+            raise _fail(f"no rule named {explain!r}; `kaplan check --list-rules` lists them")
+        typer.echo(f"{r.id} (default severity: {r.severity.value})\n\n{r.doc}")
+        raise typer.Exit(0)
+    reporter = REPORTERS.get(format)
+    if reporter is None:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(REPORTERS)}")
+    day = _today(today)
+    missing = [p for p in paths or [] if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {missing[0]}")
+    try:
+        result = run_check(paths or [], today=day)
+    except ConfigError as exc:
+        raise _config_error(exc) from None
+    reporter(result, sys.stdout, quiet=quiet) if format == "text" else reporter(result, sys.stdout)
+    raise typer.Exit(result.exit_code(strict))
+
+
+@app.command()
+def new(
+    account: str = typer.Argument(..., help="Account id: a slug such as `acme-corp`; also the file name."),
+    name: Optional[str] = typer.Option(None, "--name", help="The client's name (default: from the id)."),
+    owner: Optional[str] = typer.Option(None, "--owner", help="The KAM who owns the plan (default: git user)."),
+    today: Optional[str] = TodayOption,
+) -> None:
+    """Scaffold a new plan, with guidance comments, that passes `kaplan check`."""
+    from .loader import ConfigError, display_path, open_portfolio
+    from .scaffold import ScaffoldError, new_plan
+
+    day = _today(today)
+    try:
+        portfolio = open_portfolio(Path.cwd())
+    except ConfigError as exc:
+        raise _config_error(exc) from None
+    try:
+        created = new_plan(portfolio, account, name=name, owner=owner, today=day)
+    except ScaffoldError as exc:
+        raise _fail(str(exc), 2 if exc.usage else 1) from None
+    typer.echo(f"created {display_path(created.path)}")
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

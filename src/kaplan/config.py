@@ -1,0 +1,74 @@
+"""The portfolio config, `kaplan.yaml`: where plans live and how strict the rules are.
+
+kaplan finds it the way git finds `.git`: in the starting folder or the nearest parent. Without one,
+kaplan works on the defaults below, which are also what `kaplan.yaml` falls back to key by key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from .model.types import Section
+from .model.vocab import Cadence
+
+CONFIG_NAME = "kaplan.yaml"
+
+RuleLevel = Literal["error", "warning", "off"]
+
+
+class NpsConfig(Section):
+    follow_up_days: int = Field(default=2, ge=0, le=365)
+    """A detractor's follow-up should be due within this many days of the response."""
+
+
+class Config(Section):
+    """`kaplan.yaml`: every key is optional and falls back to the default shown."""
+
+    kaplan: Literal[1] = 1
+    """Version of the config format; always 1."""
+    plans: str = "plans"
+    """Folder holding the plans, relative to `kaplan.yaml`."""
+    rules: dict[str, RuleLevel] = {}
+    """Severity per rule id (`error`, `warning` or `off`), overriding the rule's default."""
+    default_cadence: Cadence = Cadence.quarterly
+    """Review cadence assumed for a plan that does not state one."""
+    cadence_days: dict[Cadence, int] = Field(default_factory=lambda: {
+        Cadence.weekly: 7, Cadence.biweekly: 14, Cadence.monthly: 31, Cadence.quarterly: 92,
+        Cadence.semiannual: 183, Cadence.annual: 366,
+    })
+    """Days between reviews each cadence allows."""
+    review_grace_days: int = Field(default=7, ge=0, le=365)
+    """Extra days before a review counts as overdue."""
+    renewal_warning_days: int = Field(default=90, ge=0, le=3650)
+    """A contract renewing within this many days is flagged."""
+    nps: NpsConfig = NpsConfig()
+    strong_relationship: int = Field(default=4, ge=1, le=5)
+    """A contact whose strength is at least this counts as a strong relationship."""
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Where a portfolio is: its root folder, its config file (if any) and its config."""
+
+    root: Path
+    config: Config
+    config_path: Path | None = None
+
+    @property
+    def plans_dir(self) -> Path:
+        return (self.root / self.config.plans).resolve()
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `kaplan.yaml` in `start` or a parent folder."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+    return None

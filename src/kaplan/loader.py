@@ -1,0 +1,135 @@
+"""Loading plans and the portfolio config from disk, with every problem as a located finding.
+
+This is the one read path: bytes → text → YAML document (with positions) → pydantic model.
+Rules and commands only ever see `LoadedPlan`s; how the bytes became data is this module's business.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import _yaml
+from ._validation import validate
+from .config import CONFIG_NAME, Config, Portfolio, find_config
+from .findings import Finding, Severity
+from .model import Plan
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+class ConfigError(Exception):
+    """`kaplan.yaml` is unreadable or invalid; carries the findings (a usage error, exit 2)."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f"{f.location()}: {f.message}" for f in findings))
+        self.findings = findings
+
+
+@dataclass
+class LoadedPlan:
+    """One plan file as read: the plan when it is valid, and what was wrong with it otherwise."""
+
+    path: Path
+    display: str
+    plan: Plan | None = None
+    document: _yaml.Document | None = field(default=None, repr=False)
+    findings: list[Finding] = field(default_factory=list)
+
+    def locate(self, at: tuple = (), key: bool = False) -> tuple[int, int]:
+        return self.document.locate(at, key) if self.document else (1, 1)
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """How a file is named in findings: relative to `base` (or the working folder) when inside it."""
+    base = (base or Path.cwd()).resolve()
+    absolute = path.absolute()
+    try:
+        return str(absolute.relative_to(base)) if path.is_absolute() else str(path)
+    except ValueError:  # outside the base folder: keep it as given
+        return str(path)
+
+
+def read_document(path: Path, display: str) -> tuple[_yaml.Document | None, Finding | None]:
+    """Read and parse one YAML file; a finding instead of a document when it cannot be read."""
+    try:
+        if path.stat().st_size > _yaml.MAX_BYTES:
+            raise _yaml.YamlProblem("too-large", f"the file is larger than {_yaml.MAX_BYTES // 1048576} MiB",
+                                    hint="plans are text; move attachments out of the plan")
+        raw = path.read_bytes()
+        return _yaml.parse(_yaml.decode(raw)), None
+    except _yaml.YamlProblem as p:
+        return None, Finding(display, p.line, p.column, p.rule, Severity.ERROR, p.message, p.hint)
+    except OSError as e:
+        return None, Finding(display, 1, 1, "unreadable", Severity.ERROR,
+                             f"cannot read the file: {e.strerror or e}", "check the path and its permissions")
+
+
+def load_plan(path: Path | str, display: str | None = None) -> LoadedPlan:
+    """Load and validate one plan file."""
+    path = Path(path)
+    loaded = LoadedPlan(path, display or display_path(path))
+    doc, problem = read_document(path, loaded.display)
+    if problem:
+        loaded.findings.append(problem)
+        return loaded
+    loaded.document = doc
+    loaded.plan, loaded.findings = validate(Plan, doc, loaded.display)
+    return loaded
+
+
+def open_portfolio(start: Path | None = None, config_path: Path | None = None) -> Portfolio:
+    """The portfolio around `start`: its `kaplan.yaml` (nearest parent) or the default config.
+
+    Raises `ConfigError` when the config file exists but is invalid.
+    """
+    start = (start or Path.cwd()).resolve()
+    path = config_path or find_config(start)
+    if path is None:
+        root = start if start.is_dir() else start.parent
+        return Portfolio(root=root, config=Config())
+    display = display_path(path.resolve())
+    doc, problem = read_document(path, display)
+    if problem:
+        raise ConfigError([problem])
+    config, findings = validate(Config, doc, display)
+    if findings:
+        raise ConfigError(findings)
+    return Portfolio(root=path.resolve().parent, config=config, config_path=path.resolve())
+
+
+def discover(portfolio: Portfolio, paths: Iterable[Path] = ()) -> list[Path]:
+    """The plan files to read: the given files, the plans under given folders, or the portfolio's."""
+    paths = list(paths)
+    if not paths:
+        paths = [portfolio.plans_dir]
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            if (p / CONFIG_NAME).is_file() and p.resolve() == portfolio.root:
+                p = portfolio.plans_dir
+                if not p.is_dir():
+                    continue
+            found.extend(_plans_under(p))
+        else:
+            found.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        key = p.absolute()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def _plans_under(folder: Path) -> list[Path]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME and not name.startswith("."):
+                out.append(Path(dirpath) / name)
+    return out

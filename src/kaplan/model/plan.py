@@ -1,0 +1,416 @@
+"""The plan format: one key account plan, as pydantic models.
+
+Only `kaplan`, `account.id`, `account.name` and `plan.owner` are required; every other section is
+optional so a new plan starts sparse and grows. Every section forbids unknown keys, so a typo is
+reported instead of silently ignored. Field docstrings are the documentation the JSON Schema and the
+editor show.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .types import Date, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
+from .vocab import (
+    ActionStatus, Attitude, BuyingRole, Cadence, Coverage, FindingSource, Health, ImpactKind, Level,
+    MeasureKind, Position, RelationshipStage, ReviewKind, RiskStatus, RitualKind, Side, Stage,
+)
+
+# ---------------------------------------------------------------- account overview
+
+
+class Summary(Section):
+    industry: str | None = None
+    """The client's industry and market, in a sentence or two."""
+    news: str | None = None
+    """Recent news about the client that matters to the plan."""
+    buying_process: str | None = None
+    """How the client buys: who is involved, which steps, procurement rules."""
+    primary_objective: str | None = None
+    """The client's single most important objective right now."""
+
+
+class Challenges(Section):
+    internal: list[Text] = []
+    """Challenges inside the client's organisation."""
+    external: list[Text] = []
+    """Challenges from the client's market, competitors or regulation."""
+
+
+class Credential(Section):
+    initiative: Text
+    """The client initiative this credential speaks to."""
+    evidence: Text
+    """What we have done elsewhere that proves we can help."""
+
+
+class Assessment(Section):
+    """The KAM's 1-5 ratings, used by the portfolio's key-account criteria."""
+
+    strategic_importance: Rating | None = None
+    """How important the account is to our strategy (1 low … 5 high)."""
+    fit: Rating | None = None
+    """How well the client fits what we do best."""
+    growth_potential: Rating | None = None
+    """How much more the client could buy from us."""
+    client_attitude: Rating | None = None
+    """How open the client is to a close partnership with us."""
+
+
+class Account(Section):
+    id: Slug
+    """Short lowercase id (a slug such as `acme-corp`); must match the file name."""
+    name: Text
+    """The client's name as people say it."""
+    sector: str | None = None
+    regions: list[Text] = []
+    """Regions or countries served; a global account lists several."""
+    client_since: Date | None = None
+    contact_method: str | None = None
+    """Main way we stay in touch (on-site team, monthly call, portal…)."""
+    summary: Summary | None = None
+    competitors: list[Text] = []
+    """The client's own competitors."""
+    challenges: Challenges | None = None
+    health: Health | None = None
+    """The KAM's overall judgement: green, amber or red."""
+    strategic_initiatives: list[Text] = []
+    """What the client is investing in."""
+    credentials: list[Credential] = []
+    """Our credentials against the client's initiatives."""
+    relationship_stage: RelationshipStage | None = None
+    position: Position | None = None
+    """How the client sees us, from commodity supplier to contributor to organisational issues."""
+    assessment: Assessment | None = None
+
+
+# ---------------------------------------------------------------- plan metadata
+
+
+class Period(Section):
+    start: Date
+    end: Date
+
+
+class TeamMember(Section):
+    name: Text
+    role: str | None = None
+
+
+class ClientAgreement(Section):
+    """What was agreed with the client about the plan itself."""
+
+    format: str | None = None
+    access: str | None = None
+    update_frequency: str | None = None
+
+
+class PlanMeta(Section):
+    owner: Text
+    """The key account manager who owns this plan."""
+    executive_sponsor: str | None = None
+    """Our executive who sponsors the account."""
+    team: list[TeamMember] = []
+    period: Period | None = None
+    """The period the plan covers (need not be a calendar year)."""
+    last_reviewed: Date | None = None
+    review_cadence: Cadence | None = None
+    """How often the plan is reviewed: weekly, biweekly, monthly, quarterly, semiannual, annual."""
+    next_review: Date | None = None
+    agreed_with_client: ClientAgreement | None = None
+
+
+# ---------------------------------------------------------------- relationships
+
+
+class Contact(Section):
+    id: Slug
+    """Short id used by `reports_to`, NPS respondents and decisions."""
+    name: Text
+    title: str | None = None
+    """Job title."""
+    buying_role: BuyingRole | None = None
+    decision_authority: Level | None = None
+    influence: Rating | None = None
+    """Influence on the decision, 1 (little) … 5 (decisive)."""
+    attitude: Attitude | None = None
+    strength: Rating | None = None
+    """Strength of our relationship with this person, 1 (weak) … 5 (strong)."""
+    reports_to: Slug | None = None
+    """The id of the contact this person reports to."""
+    our_owner: str | None = None
+    """Who on our side owns this relationship."""
+    last_contact: Date | None = None
+    left: Date | None = None
+    """The date this person left the client (keep them in the map for history)."""
+    initiatives: list[Text] = []
+    """What this person is driving."""
+    targets: list[Text] = []
+    """The financial or business targets this person is measured on."""
+
+
+class Ritual(Section):
+    name: Text
+    kind: RitualKind = RitualKind.other
+    cadence: Cadence | None = None
+    last_held: Date | None = None
+
+
+class Relationships(Section):
+    strength: Rating | None = None
+    """Overall relationship strength, 1 (weak) … 5 (strong)."""
+    contacts: list[Contact] = []
+    rituals: list[Ritual] = []
+
+
+# ---------------------------------------------------------------- financials
+
+
+class FinancialPeriod(Section):
+    period: PeriodLabel
+    """`2026`, `2026-Q3`, `2026-H1` or `2026-07`."""
+    revenue: Money | None = None
+    gross_profit: float | None = None
+    """Revenue minus cost of goods; may be negative."""
+    margin_pct: float | None = Field(default=None, ge=-100, le=100)
+    """Gross margin in percent, when profit is not given."""
+    cost_to_serve: Money | None = None
+    """What serving the account cost us (team, travel, support)."""
+    discounts: Money | None = None
+    client_category_spend: Money | None = None
+    """The client's total spend in our category (for share of wallet)."""
+    share_of_wallet_pct: Percent | None = None
+    """Our share of the client's category spend, when the spend itself is not known."""
+    target_revenue: Money | None = None
+    target_margin_pct: float | None = Field(default=None, ge=-100, le=100)
+
+
+class Contract(Section):
+    value: Money | None = None
+    """Contract value per year."""
+    terms: str | None = None
+    start: Date | None = None
+    renewal_date: Date | None = None
+    notice_days: int | None = Field(default=None, ge=0, le=3650)
+    auto_renew: bool | None = None
+
+
+class Financials(Section):
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    """ISO 4217 code, e.g. EUR, USD, GBP."""
+    periods: list[FinancialPeriod] = []
+    contract: Contract | None = None
+
+
+# ---------------------------------------------------------------- objectives, opportunities, actions
+
+
+class Measure(Section):
+    name: Text
+    kind: MeasureKind = MeasureKind.lagging
+    """`leading` (interim, non-revenue) or `lagging` (the result itself)."""
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    current: float | None = None
+    due: Date | None = None
+
+
+class Milestone(Section):
+    quarter: PeriodLabel
+    """The quarter it is due, e.g. `2026-Q2`."""
+    description: Text
+    done: bool = False
+
+
+class Objective(Section):
+    """An objective of the client's (not ours): what they want to achieve."""
+
+    id: Slug
+    title: Text
+    description: str | None = None
+    challenges: list[Text] = []
+    """What stands in the client's way."""
+    tried: list[Text] = []
+    """What the client has already tried."""
+    success: str | None = None
+    """How the client will measure success, in their words."""
+    measures: list[Measure] = []
+    milestones: list[Milestone] = []
+
+
+class Opportunity(Section):
+    id: Slug
+    name: Text
+    offering: str | None = None
+    objective: Slug | None = None
+    """The id of the client objective this serves."""
+    value: Money | None = None
+    stage: Stage = Stage.identified
+    probability: Percent | None = None
+    """Chance of winning, 0-100."""
+    expected_close: Date | None = None
+    client_roi: str | None = None
+    """The return the client gets, in their terms."""
+    objections: list[Text] = []
+    usage: str | None = None
+    """For an active offering: how the client uses it today."""
+
+
+class Impact(Section):
+    kind: ImpactKind
+    size: float | None = None
+    """Expected size in the plan's currency (or the measure's unit)."""
+    note: str | None = None
+
+
+class Action(Section):
+    id: Slug
+    action: Text
+    objective: Slug | None = None
+    """The id of the client objective this action serves."""
+    owner: str | None = None
+    due: Date | None = None
+    status: ActionStatus = ActionStatus.planned
+    expected_result: str | None = None
+    impact: Impact | None = None
+
+
+# ---------------------------------------------------------------- change, reviews, voice of the customer
+
+
+class Force(Section):
+    force: Text
+    strength: Rating
+    """1 (weak) … 5 (strong)."""
+
+
+class ForceField(Section):
+    """Forces that help the plan succeed (`for`) and forces that work against it."""
+
+    for_: list[Force] = Field(default=[], alias="for")
+    against: list[Force] = []
+
+    @property
+    def net(self) -> int:
+        return sum(f.strength for f in self.for_) - sum(f.strength for f in self.against)
+
+
+class Decision(Section):
+    decision: Text
+    decision_makers: list[Text] = []
+    due: Date | None = None
+
+
+class Review(Section):
+    date: Date
+    kind: ReviewKind = ReviewKind.ad_hoc
+    notes: str | None = None
+    decisions: list[Decision] = []
+
+
+class FollowUp(Section):
+    owner: Text
+    due: Date
+    closed: Date | None = None
+    """When the loop was closed with the respondent; empty while open."""
+    note: str | None = None
+
+
+class NpsResponse(Section):
+    date: Date
+    respondent: Text
+    """A contact id or a name."""
+    score: int = Field(ge=0, le=10, strict=True)
+    comment: str | None = None
+    follow_up: FollowUp | None = None
+
+    @property
+    def category(self) -> str:
+        return "promoter" if self.score >= 9 else "passive" if self.score >= 7 else "detractor"
+
+
+class VocFinding(Section):
+    source: FindingSource
+    side: Side = Side.client
+    date: Date | None = None
+    finding: Text
+
+
+class VoiceOfCustomer(Section):
+    nps: list[NpsResponse] = []
+    findings: list[VocFinding] = []
+
+
+class Kpi(Section):
+    name: Text
+    unit: str | None = None
+    target: float
+    actual: float | None = None
+    higher_is_better: bool = True
+
+
+class CompetitorAssessment(Section):
+    competitor: Text
+    share_pct: Percent | None = None
+    strengths: list[Text] = []
+    weaknesses: list[Text] = []
+
+
+class ServiceDelivery(Section):
+    kpis: list[Kpi] = []
+    spend_assessment: str | None = None
+    competitive_assessment: list[CompetitorAssessment] = []
+
+
+class Risk(Section):
+    id: Slug
+    description: Text
+    likelihood: Rating
+    impact: Rating
+    mitigation: str | None = None
+    owner: str | None = None
+    status: RiskStatus = RiskStatus.open
+
+
+class InvestmentRequest(Section):
+    id: Slug
+    description: Text
+    """What the money or people are for."""
+    amount: Money = 0
+    people_fte: float | None = Field(default=None, ge=0, le=1000)
+    objectives: list[Slug] = []
+    """Ids of the client objectives the investment serves."""
+
+
+class WhitespaceCell(Section):
+    unit: Text
+    """A buying unit of the client (division, site, country)."""
+    offering: Text
+    status: Coverage
+
+
+# ---------------------------------------------------------------- the plan
+
+
+class Plan(Section):
+    """One key account plan."""
+
+    kaplan: Literal[1]
+    """Version of the plan format; always 1."""
+    account: Account
+    plan: PlanMeta
+    relationships: Relationships = Relationships()
+    financials: Financials = Financials()
+    objectives: list[Objective] = []
+    opportunities: list[Opportunity] = []
+    actions: list[Action] = []
+    force_field: ForceField | None = None
+    reviews: list[Review] = []
+    voice_of_customer: VoiceOfCustomer = VoiceOfCustomer()
+    service: ServiceDelivery = ServiceDelivery()
+    risks: list[Risk] = []
+    investment: list[InvestmentRequest] = []
+    whitespace: list[WhitespaceCell] = []

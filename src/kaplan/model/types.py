@@ -1,0 +1,64 @@
+"""Small value types shared by the plan and config models: dates, ratings, slugs, periods."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG = re.compile(SLUG_PATTERN)
+PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, _dt.datetime):
+        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"`{value}` is not a date; write it as YYYY-MM-DD") from None
+    if not isinstance(value, _dt.date):
+        raise ValueError("expected a date written as YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[_dt.date, BeforeValidator(_date), Strict()]
+Rating = Annotated[int, Field(ge=1, le=5, strict=True)]
+"""1 (weak, low) … 5 (strong, high)."""
+Percent = Annotated[float, Field(ge=0, le=100)]
+Money = Annotated[float, Field(ge=0)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+PeriodLabel = Annotated[str, Field(pattern=PERIOD.pattern)]
+"""A period: `2026` (year), `2026-Q3` (quarter), `2026-H1` (half) or `2026-07` (month)."""
+
+
+class Section(BaseModel):
+    """Base of every part of a plan: unknown keys are errors, numbers are finite."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True,
+                              frozen=True, populate_by_name=True)
+
+
+def period_bounds(label: str) -> tuple[_dt.date, _dt.date]:
+    """First and last day of a period label such as `2026`, `2026-Q3`, `2026-H1`, `2026-07`."""
+    m = PERIOD.match(label)
+    if not m:
+        raise ValueError(label)
+    year, part = int(m[1]), m[2]
+    if part is None:
+        start_month, months = 1, 12
+    elif part.startswith("Q"):
+        start_month, months = (int(part[1]) - 1) * 3 + 1, 3
+    elif part.startswith("H"):
+        start_month, months = (int(part[1]) - 1) * 6 + 1, 6
+    else:
+        start_month, months = int(part), 1
+    start = _dt.date(year, start_month, 1)
+    end_month = start_month + months
+    end = _dt.date(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1) - _dt.timedelta(days=1)
+    return start, end

@@ -1,0 +1,98 @@
+"""Reporters: turn a check result into output, chosen by name (`--format`).
+
+Each reporter only formats; what counts as a finding and which exit code follows is decided
+elsewhere. `text` is for people, `json` for programs, `github` for workflow annotations.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Callable
+
+from .checker import CheckResult
+from .findings import Finding, Severity
+
+
+def summary(result: CheckResult) -> str:
+    files = f"{result.files} file{'s' if result.files != 1 else ''} checked"
+    if not result.findings:
+        return f"{files}: no problems"
+    parts = []
+    if result.errors:
+        parts.append(f"{result.errors} error{'s' if result.errors != 1 else ''}")
+    if result.warnings:
+        parts.append(f"{result.warnings} warning{'s' if result.warnings != 1 else ''}")
+    return f"{files}: {', '.join(parts)}"
+
+
+def format_line(f: Finding) -> str:
+    return f"{f.location()}: {f.severity.value} [{f.rule}] {f.message}"
+
+
+def text(result: CheckResult, out: IO[str], color: bool | None = None, quiet: bool = False) -> None:
+    """`file:line:col: severity [rule] message`, a hint under it, then a summary line.
+
+    On a terminal (and unless NO_COLOR is set) findings are grouped under their file and coloured.
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False, soft_wrap=True, emoji=False,
+                      force_terminal=color if color else None, no_color=color is False or None)
+    styled = console.is_terminal and not console.no_color
+    current = None
+    for f in result.findings:
+        if quiet and f.severity is not Severity.ERROR:
+            continue
+        if styled and f.path != current:
+            if current is not None:
+                console.print()
+            console.print(Text(f.path, style="bold underline"))
+            current = f.path
+        style = "red" if f.severity is Severity.ERROR else "yellow"
+        line = Text()
+        line.append(f"{f.location()}: ", style="dim" if styled else "")
+        line.append(f.severity.value, style=f"bold {style}" if styled else "")
+        line.append(f" [{f.rule}] ", style="cyan" if styled else "")
+        line.append(f.message)
+        console.print(line)
+        if f.hint:
+            console.print(Text(f"    hint: {f.hint}", style="dim" if styled else ""))
+    if result.findings and styled:
+        console.print()
+    colour = "red" if result.errors else "yellow" if result.findings else "green"
+    console.print(Text(summary(result), style=f"bold {colour}" if styled else ""))
+
+
+def json_report(result: CheckResult, out: IO[str], **_) -> None:
+    """One JSON object: counts and the list of findings."""
+    doc = {
+        "files": result.files,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "findings": [f.to_dict() for f in result.findings],
+    }
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _gh_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(result: CheckResult, out: IO[str], **_) -> None:
+    """GitHub Actions workflow commands (`::error file=…,line=…::message`), one per finding."""
+    for f in result.findings:
+        level = "error" if f.severity is Severity.ERROR else "warning"
+        message = f.message + (f"\n{f.hint}" if f.hint else "")
+        props = (f"file={_gh_property(f.path)},line={f.line},col={f.column},"
+                 f"title={_gh_property(f'kaplan {f.rule}')}")
+        out.write(f"::{level} {props}::{_gh_data(message)}\n")
+    out.write(summary(result) + "\n")
+
+
+REPORTERS: dict[str, Callable[..., None]] = {"text": text, "json": json_report, "github": github}

@@ -1,0 +1,85 @@
+"""The rules `kaplan check` runs, one function each, found through a registry.
+
+A rule is a function that yields `Issue`s (a place in the plan's data and a message); it never
+prints and never decides the exit code. Its docstring is its user documentation, shown by
+`kaplan check --explain RULE`. File-level problems found while reading (syntax, encoding…) are
+registered here too, for their documentation, with no function.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..config import Config
+from ..findings import Issue, Severity
+from ..model import Plan
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know besides the plan: the date, the config and the file it came from."""
+
+    today: _dt.date
+    config: Config
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    doc: str
+    scope: str  # "file" (found while reading), "plan" or "portfolio"
+    check: Callable | None = None
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.id
+
+
+REGISTRY: dict[str, Rule] = {}
+
+PlanRule = Callable[[Plan, Context], Iterator[Issue]]
+
+
+def rule(rule_id: str, severity: Severity = Severity.WARNING, scope: str = "plan"):
+    """Register the decorated function as rule `rule_id`."""
+
+    def register(func):
+        if rule_id in REGISTRY:
+            raise ValueError(f"rule {rule_id} registered twice")
+        REGISTRY[rule_id] = Rule(rule_id, severity, inspect.cleandoc(func.__doc__ or ""), scope, func)
+        return func
+
+    return register
+
+
+def document(rule_id: str, severity: Severity, doc: str) -> None:
+    """Register a file-level rule that the reader enforces, for its documentation."""
+    REGISTRY[rule_id] = Rule(rule_id, severity, inspect.cleandoc(doc), "file")
+
+
+def severity_of(rule_id: str, config: Config) -> Severity | None:
+    """The severity a finding of `rule_id` has under `config`, or None when the rule is off."""
+    level = config.rules.get(rule_id)
+    if level == "off":
+        return None
+    if level is not None:
+        return Severity(level)
+    known = REGISTRY.get(rule_id)
+    return known.severity if known else Severity.ERROR
+
+
+def plan_rules() -> list[Rule]:
+    return [r for r in REGISTRY.values() if r.scope == "plan"]
+
+
+def portfolio_rules() -> list[Rule]:
+    return [r for r in REGISTRY.values() if r.scope == "portfolio"]
+
+
+from . import alignment, customer, dates, file, portfolio, references, relationships  # noqa: E402,F401

@@ -1,0 +1,116 @@
+"""Rules about dates: order, the future, and what has fallen due. "Today" comes from --today."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Iterator
+
+from ..findings import Issue, Severity
+from ..model import Plan
+from . import Context, rule
+
+
+@rule("date-order", Severity.ERROR)
+def date_order(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """A period or contract ends before it starts.
+
+    Checked: the plan period (`start` before `end`) and the contract (`start` before `renewal_date`).
+    """
+    p = plan.plan.period
+    if p and p.end <= p.start:
+        yield Issue(("plan", "period", "end"), f"the plan period ends ({p.end}) before it starts ({p.start})",
+                    "swap the dates or correct the end")
+    c = plan.financials.contract
+    if c and c.start and c.renewal_date and c.renewal_date <= c.start:
+        yield Issue(("financials", "contract", "renewal_date"),
+                    f"the contract renews ({c.renewal_date}) before it starts ({c.start})")
+
+
+@rule("future-date", Severity.ERROR)
+def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """Something is recorded as having happened after today.
+
+    Checked: `plan.last_reviewed`, review dates, NPS response dates, contacts' `last_contact`,
+    rituals' `last_held` and `client_since`. Usually a typo in the year.
+    """
+    today = ctx.today
+
+    def late(at: tuple, value: _dt.date | None, what: str) -> Iterator[Issue]:
+        if value and value > today:
+            yield Issue(at, f"{what} is {value}, which is after today ({today})",
+                        "a past event cannot be in the future; check the year")
+
+    yield from late(("plan", "last_reviewed"), plan.plan.last_reviewed, "the last review")
+    yield from late(("account", "client_since"), plan.account.client_since, "`client_since`")
+    for i, r in enumerate(plan.reviews):
+        yield from late(("reviews", i, "date"), r.date, "this review's date")
+    for i, n in enumerate(plan.voice_of_customer.nps):
+        yield from late(("voice_of_customer", "nps", i, "date"), n.date, "this NPS response's date")
+    for i, c in enumerate(plan.relationships.contacts):
+        yield from late(("relationships", "contacts", i, "last_contact"), c.last_contact,
+                        f"the last contact with {c.name}")
+    for i, r in enumerate(plan.relationships.rituals):
+        yield from late(("relationships", "rituals", i, "last_held"), r.last_held, f"`{r.name}` last held")
+
+
+@rule("action-overdue", Severity.WARNING)
+def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """An open action (planned, in progress or blocked) is past its due date.
+
+    Close it (`status: done` or `cancelled`) or agree a new due date with its owner.
+    """
+    for i, a in enumerate(plan.actions):
+        if a.status.is_open and a.due and a.due < ctx.today:
+            days = (ctx.today - a.due).days
+            yield Issue(("actions", i, "due"), f"action `{a.id}` was due {a.due} ({days} days ago) and is "
+                        f"still {a.status.value.replace('_', ' ')}", "mark it done, or agree a new due date")
+
+
+def last_review(plan: Plan) -> _dt.date | None:
+    """The most recent review: `plan.last_reviewed` or the latest entry of the reviews log."""
+    dates = [d for d in (plan.plan.last_reviewed, *(r.date for r in plan.reviews)) if d]
+    return max(dates) if dates else None
+
+
+@rule("review-stale", Severity.WARNING)
+def review_stale(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """The plan has not been reviewed within its review cadence (plus the grace days).
+
+    The cadence is `plan.review_cadence` (or the portfolio's `default_cadence`); the days each cadence
+    allows and the grace are set in `kaplan.yaml`. A plan with no review recorded is not checked.
+    """
+    last = last_review(plan)
+    if last is None:
+        return
+    cadence = plan.plan.review_cadence or ctx.config.default_cadence
+    allowed = ctx.config.cadence_days.get(cadence, 92) + ctx.config.review_grace_days
+    age = (ctx.today - last).days
+    if age > allowed:
+        at = ("plan", "last_reviewed") if plan.plan.last_reviewed == last else ("plan",)
+        yield Issue(at, f"last reviewed {last}, {age} days ago; a {cadence.value} plan is reviewed "
+                    f"at least every {allowed - ctx.config.review_grace_days} days",
+                    "hold the review and update `last_reviewed`")
+
+
+@rule("renewal-passed", Severity.WARNING)
+def renewal_passed(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """The contract's renewal date has passed: it was renewed (update the date) or it lapsed."""
+    c = plan.financials.contract
+    if c and c.renewal_date and c.renewal_date < ctx.today:
+        yield Issue(("financials", "contract", "renewal_date"),
+                    f"the contract renewal date {c.renewal_date} has passed",
+                    "record the new renewal date, or the contract's end")
+
+
+@rule("renewal-near", Severity.WARNING)
+def renewal_near(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """The contract renews within `renewal_warning_days` (default 90) of today, or its notice period."""
+    c = plan.financials.contract
+    if not (c and c.renewal_date) or c.renewal_date < ctx.today:
+        return
+    horizon = max(ctx.config.renewal_warning_days, c.notice_days or 0)
+    days = (c.renewal_date - ctx.today).days
+    if days <= horizon:
+        yield Issue(("financials", "contract", "renewal_date"),
+                    f"the contract renews on {c.renewal_date}, in {days} days",
+                    "make sure the renewal is in the action plan with an owner")

@@ -1,0 +1,35 @@
+"""Rules that look beyond one plan's content: its file name and the rest of the portfolio."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Issue, Severity
+from ..model import Plan
+from . import Context, rule
+
+
+@rule("filename-mismatch", Severity.ERROR)
+def filename_mismatch(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """The file name does not match `account.id` (`acme-corp` lives in `acme-corp.yaml`).
+
+    One name for one account keeps links, reports and history stable.
+    """
+    if ctx.path is not None and ctx.path.stem != plan.account.id:
+        yield Issue(("account", "id"), f"account id `{plan.account.id}` does not match the file name "
+                    f"`{ctx.path.name}`", f"rename the file to `{plan.account.id}{ctx.path.suffix}` or fix the id")
+
+
+@rule("duplicate-account", Severity.ERROR, scope="portfolio")
+def duplicate_account(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
+    """Two plans in the portfolio have the same `account.id`; each account has exactly one plan."""
+    first: dict[str, object] = {}
+    for loaded in plans:
+        if loaded.plan is None:
+            continue
+        account_id = loaded.plan.account.id
+        if account_id in first:
+            yield loaded, Issue(("account", "id"), f"account `{account_id}` already has a plan in "
+                                f"{first[account_id].display}", "merge the two plans or change one id")
+        else:
+            first[account_id] = loaded

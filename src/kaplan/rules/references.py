@@ -1,0 +1,72 @@
+"""Rules about ids and the references between parts of a plan."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Issue, Severity
+from ..model import Plan
+from . import Context, rule
+
+_ID_SECTIONS = ("objectives", "opportunities", "actions", "risks", "investment")
+
+
+@rule("duplicate-id", Severity.ERROR)
+def duplicate_id(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """Two entries of the same list share an id.
+
+    Contacts, objectives, opportunities, actions, risks and investment requests are referred to by
+    id, so each id must be unique within its list.
+    """
+    lists = [(("relationships", "contacts"), plan.relationships.contacts)]
+    lists += [((name,), getattr(plan, name)) for name in _ID_SECTIONS]
+    for at, items in lists:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                yield Issue((*at, i, "id"), f"id `{item.id}` is used twice in {at[-1]} "
+                            f"(first at entry {seen[item.id] + 1})", "give each entry its own id")
+            else:
+                seen[item.id] = i
+
+
+@rule("unresolved-reference", Severity.ERROR)
+def unresolved_reference(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """A reference names an id that does not exist in the plan.
+
+    Checked: `objective` of actions and opportunities, `objectives` of investment requests, and
+    `reports_to` of contacts.
+    """
+    objectives = {o.id for o in plan.objectives}
+    contacts = {c.id for c in plan.relationships.contacts}
+    hint_obj = f"known objectives: {', '.join(sorted(objectives))}" if objectives else "add the objective under `objectives:`"
+    for section in ("actions", "opportunities"):
+        for i, item in enumerate(getattr(plan, section)):
+            if item.objective and item.objective not in objectives:
+                yield Issue((section, i, "objective"), f"objective `{item.objective}` does not exist", hint_obj)
+    for i, req in enumerate(plan.investment):
+        for j, ref in enumerate(req.objectives):
+            if ref not in objectives:
+                yield Issue(("investment", i, "objectives", j), f"objective `{ref}` does not exist", hint_obj)
+    for i, c in enumerate(plan.relationships.contacts):
+        if c.reports_to and c.reports_to not in contacts:
+            yield Issue(("relationships", "contacts", i, "reports_to"),
+                        f"`{c.name}` reports to `{c.reports_to}`, who is not in the contact list",
+                        "add that contact, or correct the id")
+
+
+@rule("reporting-loop", Severity.ERROR)
+def reporting_loop(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """The `reports_to` chain loops back on itself, so the org chart cannot be drawn."""
+    boss = {c.id: c.reports_to for c in plan.relationships.contacts}
+    reported: set[str] = set()
+    for i, c in enumerate(plan.relationships.contacts):
+        chain, current = [c.id], c.reports_to
+        while current in boss and current not in chain:
+            chain.append(current)
+            current = boss[current]
+        if current == c.id and c.id not in reported:
+            reported.update(chain)
+            yield Issue(("relationships", "contacts", i, "reports_to"),
+                        "reporting loop: " + " → ".join([*chain, c.id]),
+                        "one person in the loop should report to someone outside it, or to no one")

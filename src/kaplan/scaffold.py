@@ -1,0 +1,92 @@
+"""`kaplan new` as a library call: write a fresh plan from the template, ready to pass `check`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._templates import builtin_dir
+from ._writer import WriteRefused, write_new
+from .config import Portfolio
+from .model.types import SLUG
+
+PLAN_TEMPLATE = "plan.yaml.j2"
+
+
+class ScaffoldError(Exception):
+    """The plan cannot be created (bad id, or the file exists); the message says why."""
+
+    def __init__(self, message: str, usage: bool = False):
+        super().__init__(message)
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class NewPlan:
+    path: Path
+    account_id: str
+
+
+def title_from_slug(slug: str) -> str:
+    return " ".join(part.capitalize() for part in slug.split("-"))
+
+
+def default_owner() -> str:
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                              timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unassigned"
+
+
+def _yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, template_dir: Path | None = None) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(template_dir or builtin_dir())), undefined=StrictUndefined,
+                      keep_trailing_newline=True, autoescape=False)
+    env.filters["yaml"] = _yaml_str
+    try:
+        period_end = today.replace(year=today.year + 1) - _dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        period_end = today.replace(year=today.year + 1, day=28)
+    return env.get_template(PLAN_TEMPLATE).render(
+        id=account_id, name=name, owner=owner, today=today.isoformat(),
+        period_start=today.isoformat(), period_end=period_end.isoformat())
+
+
+def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, owner: str | None = None,
+             today: _dt.date | None = None, folder: Path | None = None) -> NewPlan:
+    """Create `<plans>/<account_id>.yaml` from the template. Never overwrites an existing file."""
+    if not SLUG.match(account_id) or len(account_id) > 80:
+        raise ScaffoldError(f"`{account_id}` is not a valid account id: use lowercase letters, digits and "
+                            "single hyphens, e.g. `acme-corp`", usage=True)
+    folder = folder or portfolio.plans_dir
+    path = folder / f"{account_id}.yaml"
+    text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
+                       today=today or _dt.date.today())
+    try:
+        write_new(path, text)
+    except WriteRefused:
+        raise ScaffoldError(f"{_shown(path)} already exists; kaplan new never overwrites a plan") from None
+    return NewPlan(path=path, account_id=account_id)
+
+
+def _shown(path: Path) -> str:
+    from .loader import display_path
+
+    return display_path(path)
