@@ -15,8 +15,10 @@ from .findings import Finding, Issue, Severity  # noqa: E402
 from .loader import ConfigError, LoadedPlan, load_plan, open_portfolio  # noqa: E402
 from .model import Plan  # noqa: E402
 from .scaffold import ScaffoldError, new_plan  # noqa: E402
+from .scoring.portfolio import PortfolioScore, score_portfolio  # noqa: E402
 
 __all__ = [
     "__version__", "check", "CheckResult", "Config", "Portfolio", "Finding", "Issue", "Severity",
     "ConfigError", "LoadedPlan", "load_plan", "open_portfolio", "Plan", "new_plan", "ScaffoldError",
+    "score_portfolio", "PortfolioScore",
 ]

@@ -66,7 +66,7 @@ def check_loaded(loaded: list[LoadedPlan], portfolio: Portfolio, today: _dt.date
                 continue
             for issue in r.check(lp.plan, ctx):
                 findings.append(_locate(lp, r.id, severity, issue))
-    ctx = rules.Context(today=today, config=config)
+    ctx = rules.Context(today=today, config=config, portfolio=portfolio)
     for r in rules.portfolio_rules():
         severity = rules.severity_of(r.id, config)
         if severity is None:

@@ -127,6 +127,71 @@ def new(
     typer.echo(f"created {display_path(created.path)}")
 
 
+def _weights(values: List[str]) -> dict[str, float]:
+    out = {}
+    for item in values:
+        name, sep, number = item.partition("=")
+        try:
+            out[name.strip()] = float(number)
+        except ValueError:
+            raise _fail(f"--weight {item!r}: write it as CRITERION=NUMBER, e.g. volume=2") from None
+        if not sep:
+            raise _fail(f"--weight {item!r}: write it as CRITERION=NUMBER, e.g. volume=2")
+    return out
+
+
+@app.command()
+def score(
+    paths: List[Path] = typer.Argument(None, help="Plan files or folders (default: the portfolio's plans)."),
+    format: str = typer.Option("table", "--format", "-f", help="table, csv, json or markdown."),
+    explain: Optional[str] = typer.Option(None, "--explain", metavar="ACCOUNT",
+                                          help="Show how one account's score is made up."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Show only the N best-ranked accounts."),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Show only accounts in this tier."),
+    budget: bool = typer.Option(False, "--budget", help="Show the investment allocation instead."),
+    weight: List[str] = typer.Option([], "--weight", metavar="CRITERION=N",
+                                     help="Override a criterion's weight (what-if); repeatable."),
+) -> None:
+    """Rank the portfolio: score, key accounts, tiers, matrix quadrants, ABC and budget allocation."""
+    from .loader import ConfigError
+    from .scoring.portfolio import score_portfolio
+    from .views import score as view
+
+    if format not in view.FORMATS:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(view.FORMATS)}")
+    missing = [p for p in paths or [] if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {missing[0]}")
+    try:
+        result = score_portfolio(paths or [], weights=_weights(weight))
+    except ConfigError as exc:
+        raise _config_error(exc) from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    for lp in result.skipped:
+        typer.echo(f"kaplan: {lp.display} has errors and is not scored; run `kaplan check`", err=True)
+    if explain is not None:
+        account = result.account(explain)
+        if account is None:
+            raise _fail(f"no scored account {explain!r}")
+        view.explain(result, account, sys.stdout)
+        raise typer.Exit(0)
+    if budget:
+        view.budget(result, sys.stdout, "table" if format == "table" else format)
+        raise typer.Exit(0)
+    accounts = result.accounts
+    if tier is not None:
+        known = {t.name for t in result.scoring.tiers}
+        if tier not in known:
+            raise _fail(f"no tier {tier!r}; tiers: {', '.join(sorted(known))}")
+        accounts = [a for a in accounts if a.tier_name == tier]
+    if top is not None:
+        accounts = accounts[:top]
+    view.FORMATS[format](result, accounts, sys.stdout)
+    if format == "table" and result.notes:
+        typer.echo(f"{len(result.notes)} missing value(s); `kaplan score --format json` lists them", err=True)
+
+
 def main() -> None:
     """Console entry point."""
     try:

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from .model.types import Section
 from .model.vocab import Cadence
+from .scoring.settings import Scoring
 
 CONFIG_NAME = "kaplan.yaml"
 
@@ -48,6 +49,8 @@ class Config(Section):
     nps: NpsConfig = NpsConfig()
     strong_relationship: int = Field(default=4, ge=1, le=5)
     """A contact whose strength is at least this counts as a strong relationship."""
+    scoring: Scoring = Scoring()
+    """Key-account criteria, portfolio matrix, tiers, concentration and investment budget."""
 
 
 @dataclass(frozen=True)

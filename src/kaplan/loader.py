@@ -95,6 +95,11 @@ def open_portfolio(start: Path | None = None, config_path: Path | None = None) -
     if problem:
         raise ConfigError([problem])
     config, findings = validate(Config, doc, display)
+    if not findings:
+        from .scoring.settings import problems
+
+        findings = [Finding(display, *doc.locate(i.at, i.key), "config", Severity.ERROR, i.message, i.hint)
+                    for i in problems(config.scoring)]
     if findings:
         raise ConfigError(findings)
     return Portfolio(root=path.resolve().parent, config=config, config_path=path.resolve())

@@ -26,6 +26,8 @@ class Context:
     today: _dt.date
     config: Config
     path: Path | None = None
+    portfolio: object | None = None
+    """The `Portfolio` being checked (portfolio-wide rules read the rest of its plans through it)."""
 
 
 @dataclass(frozen=True)
@@ -82,4 +84,4 @@ def portfolio_rules() -> list[Rule]:
     return [r for r in REGISTRY.values() if r.scope == "portfolio"]
 
 
-from . import alignment, customer, dates, file, portfolio, references, relationships  # noqa: E402,F401
+from . import alignment, customer, dates, file, portfolio, references, relationships, tiers  # noqa: E402,F401

@@ -1,0 +1,93 @@
+"""Rules that hold each plan to the service intensity of its tier (tiers are set in `kaplan.yaml`).
+
+The tier comes from scoring the whole portfolio, so checking one file still places it among all the
+portfolio's plans.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Issue, Severity
+from . import Context, rule
+
+
+_last: list = [None, None, None]  # (plans, ctx, result): the three tier rules share one scoring
+
+
+def _tiers(plans, ctx: Context):
+    """(loaded plan, tier) for every valid checked plan, scored among the whole portfolio."""
+    if _last[0] is plans and _last[1] is ctx:
+        return _last[2]
+    _last[:] = [plans, ctx, list(_score_tiers(plans, ctx))]
+    return _last[2]
+
+
+def _score_tiers(plans, ctx: Context):
+    from ..loader import discover, load_plan
+    from ..scoring.engine import score_plans
+
+    checked = {lp.path.resolve(): lp for lp in plans if lp.plan is not None}
+    everyone = dict(checked)
+    if ctx.portfolio is not None and ctx.portfolio.plans_dir.is_dir():
+        for path in discover(ctx.portfolio):
+            if path.resolve() not in everyone:
+                other = load_plan(path)
+                if other.plan is not None:
+                    everyone[path.resolve()] = other
+    scored = score_plans([(lp, lp.plan) for lp in everyone.values()], ctx.config.scoring)
+    by_id = {}
+    for a in scored:
+        by_id.setdefault(a.account_id, a)
+    for lp in checked.values():
+        a = by_id.get(lp.plan.account.id)
+        if a is not None and a.tier is not None:
+            yield lp, a.tier
+
+
+def _order(ctx: Context, cadence) -> int:
+    return ctx.config.cadence_days.get(cadence, 92)
+
+
+@rule("tier-review-cadence", Severity.WARNING, scope="portfolio")
+def tier_review_cadence(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
+    """The plan's review cadence is slower than its tier requires.
+
+    Tiers in `kaplan.yaml` set the slowest `review_cadence` allowed (for example monthly for strategic
+    accounts). Set `plan.review_cadence` to that cadence or a faster one.
+    """
+    for lp, tier in _tiers(plans, ctx):
+        required = tier.review_cadence
+        cadence = lp.plan.plan.review_cadence or ctx.config.default_cadence
+        if required is not None and _order(ctx, cadence) > _order(ctx, required):
+            at = ("plan", "review_cadence") if lp.plan.plan.review_cadence else ("plan",)
+            yield lp, Issue(at, f"tier `{tier.name}` requires a {required.value} review, but this plan is "
+                            f"reviewed {cadence.value}", f"set `review_cadence: {required.value}`",
+                            key=at == ("plan",))
+
+
+@rule("tier-executive-sponsor", Severity.WARNING, scope="portfolio")
+def tier_executive_sponsor(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
+    """The plan's tier requires an executive sponsor on our side, and none is named.
+
+    Set `plan.executive_sponsor` to the executive who sponsors the account.
+    """
+    for lp, tier in _tiers(plans, ctx):
+        if tier.executive_sponsor and not lp.plan.plan.executive_sponsor:
+            yield lp, Issue(("plan",), f"tier `{tier.name}` requires an executive sponsor; none is named",
+                            "add `executive_sponsor:` under `plan:`", key=True)
+
+
+@rule("tier-rituals", Severity.WARNING, scope="portfolio")
+def tier_rituals(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
+    """The plan lacks a relationship ritual its tier requires (e.g. a business review).
+
+    Add the ritual under `relationships.rituals` with its `kind`.
+    """
+    for lp, tier in _tiers(plans, ctx):
+        held = {r.kind for r in lp.plan.relationships.rituals}
+        missing = [k.value for k in tier.rituals if k not in held]
+        if missing:
+            yield lp, Issue(("relationships",), f"tier `{tier.name}` requires these rituals: "
+                            f"{', '.join(missing)}", "add them under `relationships.rituals` with `kind:`",
+                            key=True)

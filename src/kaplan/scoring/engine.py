@@ -1,0 +1,139 @@
+"""Scoring the portfolio: criteria → 0-100 score, rank, key-account flag, matrix quadrant, tier.
+
+score = Σ(weightᵢ × normalisedᵢ) / Σ weightᵢ over the criteria that count toward the score.
+Ranks are by score (highest first), then trailing-12-month revenue (highest first), then account id
+(alphabetical), so equal scores always rank the same way. Every score carries its explanation:
+each criterion's raw value, normalised value, weight and contribution; contributions sum to the score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import metrics
+from ..findings import Issue
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..loader import LoadedPlan
+from ..model import Plan
+from .normalise import normalise
+from .settings import Scoring, Tier
+
+
+@dataclass(frozen=True)
+class Contribution:
+    criterion: str
+    source: str
+    raw: float | None
+    normalised: float | None
+    weight: float
+    share: float
+    """The weight's share of the weights used for this account (0-1)."""
+    contribution: float
+    """Points this criterion adds to the score."""
+    missing: bool = False
+
+
+@dataclass
+class AccountScore:
+    account_id: str
+    name: str
+    owner: str
+    path: str
+    score: float
+    contributions: list[Contribution]
+    attractiveness: float
+    strength: float
+    quadrant: str
+    revenue: float | None
+    gross_profit: float | None
+    margin_pct: float | None
+    rank: int = 0
+    key: bool = False
+    tier: Tier | None = None
+    abc: str | None = None
+    notes: list[Issue] = field(default_factory=list)
+
+    @property
+    def tier_name(self) -> str | None:
+        return self.tier.name if self.tier else None
+
+
+def quadrant(attractiveness: float, strength: float, split: float) -> str:
+    """Strategic (attractive, strong), Star (attractive, weak), Status (less attractive, strong), Streamline."""
+    if attractiveness >= split:
+        return "Strategic" if strength >= split else "Star"
+    return "Status" if strength >= split else "Streamline"
+
+
+def _weighted(parts: list[tuple[float, float | None]], missing: str) -> float:
+    if missing == "worst":
+        parts = [(w, 0.0 if n is None else n) for w, n in parts]
+    used = [(w, n) for w, n in parts if n is not None]
+    total = sum(w for w, _ in used)
+    return sum(w * n for w, n in used) / total if total else 0.0
+
+
+def score_plans(plans: list[tuple[LoadedPlan, Plan]], scoring: Scoring) -> list[AccountScore]:
+    """Score, rank, flag, place and tier every plan. `plans` are (loaded file, valid plan) pairs."""
+    names = list(scoring.criteria)
+    raw = {name: [metrics.METRICS[c.source](p) for _, p in plans] for name, c in scoring.criteria.items()}
+    norm = {name: normalise(scoring.criteria[name], raw[name]) for name in names}
+    results: list[AccountScore] = []
+    for i, (lp, plan) in enumerate(plans):
+        scored = [n for n in names if scoring.criteria[n].in_score]
+        values = {n: norm[n][i] for n in names}
+        if scoring.missing == "worst":
+            values_for_score = {n: (0.0 if values[n] is None else values[n]) for n in scored}
+        else:
+            values_for_score = {n: values[n] for n in scored if values[n] is not None}
+        total_weight = sum(scoring.criteria[n].weight for n in values_for_score)
+        contributions = []
+        for n in scored:
+            c = scoring.criteria[n]
+            used = n in values_for_score
+            share = c.weight / total_weight if used and total_weight else 0.0
+            value = values_for_score.get(n)
+            contributions.append(Contribution(n, c.source, raw[n][i], values[n], c.weight, share,
+                                              share * value if used else 0.0, values[n] is None))
+        score = sum(c.contribution for c in contributions)
+        matrix = scoring.matrix
+        attractiveness = _weighted([(w, values.get(n)) for n, w in matrix.attractiveness.items()], scoring.missing)
+        strength = _weighted([(w, values.get(n)) for n, w in matrix.strength.items()], scoring.missing)
+        notes = [Issue(metrics.SOURCE_LOCATION.get(scoring.criteria[n].source, ()),
+                       f"no value for criterion `{n}` (source `{scoring.criteria[n].source}`): "
+                       + ("scored as the worst value" if scoring.missing == "worst"
+                          else "left out and its weight shared among the other criteria"),
+                       "record the data the source needs", key=True)
+                 for n in names if values[n] is None and (scoring.criteria[n].in_score
+                                                          or n in matrix.attractiveness or n in matrix.strength)]
+        results.append(AccountScore(
+            account_id=plan.account.id, name=plan.account.name, owner=plan.plan.owner, path=lp.display,
+            score=score, contributions=contributions, attractiveness=attractiveness, strength=strength,
+            quadrant=quadrant(attractiveness, strength, matrix.split), revenue=metrics.revenue_ttm(plan),
+            gross_profit=metrics.gross_profit_ttm(plan), margin_pct=metrics.margin_pct(plan), notes=notes))
+    ranked = sorted(results, key=lambda a: (-round(a.score, 9), -(a.revenue or 0.0), a.account_id))
+    for rank, a in enumerate(ranked, start=1):
+        a.rank = rank
+        a.key = a.score >= scoring.key_account_threshold
+        a.tier = assign_tier(a, scoring.tiers)
+    return ranked
+
+
+def assign_tier(account: AccountScore, tiers: list[Tier]) -> Tier | None:
+    """The first tier whose conditions all hold (min_score ≤ score < max_score, quadrant, key)."""
+    for tier in tiers:
+        w = tier.when
+        if w is None:
+            return tier
+        if w.min_score is not None and account.score < w.min_score:
+            continue
+        if w.max_score is not None and account.score >= w.max_score:
+            continue
+        if w.quadrant and account.quadrant not in w.quadrant:
+            continue
+        if w.key is not None and account.key != w.key:
+            continue
+        return tier
+    return None

@@ -1,0 +1,47 @@
+"""Normalising raw criterion values to 0-100 across a portfolio, by the method a criterion names."""
+
+from __future__ import annotations
+
+import math
+
+from .settings import Criterion
+
+
+def normalise(criterion: Criterion, values: list[float | None]) -> list[float | None]:
+    """0-100 for each value (None stays None), with `direction: lower` turned around."""
+    n = criterion.normalise
+    present = [v for v in values if v is not None]
+    if n.method == "range":
+        lo, hi = n.min, n.max
+        out = [None if v is None else _clamp((v - lo) / (hi - lo) * 100) for v in values]
+    elif n.method == "percentile":
+        out = [None if v is None else _percentile(v, present) for v in values]
+    else:
+        transform = _log if n.method == "log" else float
+        if n.method == "log" and n.min is not None and n.max is not None and n.max > n.min:
+            lo, hi = _log(n.min), _log(n.max)
+        else:
+            lo = min(map(transform, present), default=0.0)
+            hi = max(map(transform, present), default=0.0)
+        out = [None if v is None else (50.0 if hi == lo else _clamp((transform(v) - lo) / (hi - lo) * 100))
+               for v in values]
+    if criterion.direction == "lower":
+        out = [None if v is None else 100.0 - v for v in out]
+    return out
+
+
+def _log(value: float) -> float:
+    return math.log10(1 + max(value, 0.0))
+
+
+def _clamp(value: float) -> float:
+    return min(100.0, max(0.0, value))
+
+
+def _percentile(value: float, present: list[float]) -> float:
+    """Share of the other accounts below this one; ties count half. The lowest is 0, the highest 100."""
+    if len(present) < 2:
+        return 50.0
+    below = sum(1 for v in present if v < value)
+    equal = sum(1 for v in present if v == value) - 1
+    return (below + 0.5 * equal) / (len(present) - 1) * 100

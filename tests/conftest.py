@@ -1,0 +1,88 @@
+"""Shared test helpers: run the real CLI in a folder, write plans inline, a fixed "today"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kaplan.cli import app
+
+TODAY = dt.date(2026, 11, 24)
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="Rewrite golden files from the current output instead of comparing.")
+
+
+@pytest.fixture
+def update_goldens(request) -> bool:
+    return request.config.getoption("--update-goldens")
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def kaplan(monkeypatch):
+    """Run `kaplan ARGS…` in a folder (default: the current one) through the real CLI."""
+
+    def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        runner = CliRunner()
+        result = runner.invoke(app, [str(a) for a in args], env={"NO_COLOR": "1", **(env or {})},
+                               catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+MINIMAL = """\
+kaplan: 1
+account:
+  id: {id}
+  name: {name}
+plan:
+  owner: Jo Owner
+"""
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write `text` (dedented) to `tmp_path/relpath` and return the path."""
+
+    def _write(relpath: str, text: str) -> Path:
+        path = tmp_path / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    os.environ.pop("FORCE_COLOR", None)
