@@ -68,7 +68,7 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
         message = f"{what} should be a mapping of `key: value` lines, not {_shape(value)}"
     elif kind == "list_type":
         message = f"`{dotted(loc)}` should be a list (lines starting with `- `), not {_shape(value)}"
-    elif kind == "enum":
+    elif kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
         message = f"`{value}` is not a valid {name}; expected one of {expected}"
         choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]

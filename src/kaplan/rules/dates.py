@@ -114,3 +114,21 @@ def renewal_near(plan: Plan, ctx: Context) -> Iterator[Issue]:
         yield Issue(("financials", "contract", "renewal_date"),
                     f"the contract renews on {c.renewal_date}, in {days} days",
                     "make sure the renewal is in the action plan with an owner")
+
+
+@rule("period-overlap", Severity.ERROR)
+def period_overlap(plan: Plan, ctx: Context) -> Iterator[Issue]:
+    """Two financial periods overlap (`2025` and `2025-Q3`, or the same quarter twice).
+
+    Revenue would be counted twice in every total; keep either the year or its quarters.
+    """
+    from ..model.types import period_bounds
+
+    seen: list[tuple[_dt.date, _dt.date, str]] = []
+    for i, p in enumerate(plan.financials.periods):
+        start, end = period_bounds(p.period)
+        clash = next((label for s, e, label in seen if start <= e and s <= end), None)
+        if clash is not None:
+            yield Issue(("financials", "periods", i, "period"), f"period `{p.period}` overlaps `{clash}`",
+                        "keep either the whole period or its parts, not both")
+        seen.append((start, end, p.period))

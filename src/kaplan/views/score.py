@@ -10,6 +10,7 @@ import json
 from typing import IO, Callable
 
 from ..scoring.engine import AccountScore
+from ._console import console as _console
 from ..scoring.portfolio import PortfolioScore
 
 COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "revenue", "margin_pct", "abc"]
@@ -33,10 +34,9 @@ def _row(a: AccountScore) -> dict:
 
 
 def table(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, emoji=False)
+    console = _console(out)
     t = Table(title=f"Portfolio ranking ({len(ps.accounts)} accounts)", title_justify="left")
     for col, justify in [("#", "right"), ("Account", "left"), ("Score", "right"), ("Key", "center"),
                          ("Tier", "left"), ("Quadrant", "left"), ("Revenue (TTM)", "right"),
@@ -108,10 +108,9 @@ FORMATS: dict[str, Callable[[PortfolioScore, list[AccountScore], IO[str]], None]
 
 def explain(ps: PortfolioScore, a: AccountScore, out: IO[str]) -> None:
     """Each criterion's raw value, normalised value, weight and contribution; they sum to the score."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, emoji=False)
+    console = _console(out)
     t = Table(title=f"{a.name} ({a.account_id}): score {a.score:.2f}, rank {a.rank} of {len(ps.accounts)}",
               title_justify="left")
     for col in ("Criterion", "Source", "Raw", "Normalised", "Weight", "Contribution"):
@@ -154,10 +153,9 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
                       f"{money(r['amount'])} | {money(r['granted'])} | {money(r['running_total'])} | {r['status']} |\n")
         out.write(f"\nBudget {money(al.available)}; requested {money(al.requested)}; granted {money(al.granted)}.\n")
         return
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, emoji=False)
+    console = _console(out)
     rule = "highest score first" if al.rule == "score" else "most score per unit of money first"
     t = Table(title=f"Investment allocation ({rule})", title_justify="left")
     for col in ("#", "Account", "Request", "Score", "Amount", "Granted", "Running total", "Status"):
