@@ -54,6 +54,12 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
         hint = f"did you mean `{close[0]}`?" if close else (
             f"allowed keys here: {', '.join(allowed)}" if allowed else None)
         return Finding(path, line, col, rule, Severity.ERROR, message, hint)
+    if kind == "invalid_key":
+        line, col = doc.locate(loc, key=True)
+        shown = "an empty key" if value is None else f"the key `{value}`"
+        return Finding(path, line, col, "schema", Severity.ERROR,
+                       f"{shown} in {where} is not a name; keys are words such as `name` or `revenue`",
+                       "check the spelling; quote it if it really is text")
     line, col = doc.locate(loc)
     if kind == "missing":
         rule = "missing-field"

@@ -30,10 +30,11 @@ def _temp_beside(path: Path, data: bytes) -> str:
 
 def write_new(path: Path, text: str) -> None:
     """Create `path` with `text`; refuse (WriteRefused) if it exists, even if created concurrently."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
     if path.exists() or path.is_symlink():
         raise WriteRefused(f"{path} already exists")
-    tmp = _temp_beside(path, text.encode("utf-8"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_beside(path, data)
     try:
         os.link(tmp, path)  # atomic, and fails if the name is taken
     except FileExistsError:

@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest plan file read (a rich plan is ~10-50 KB)."""
@@ -50,6 +51,7 @@ class Document:
 
     data: Any
     root: Node | None
+    memo: dict | None = None
 
     def locate(self, at: Iterable[str | int], key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at `at`, or of its key when `key` is true.
@@ -62,7 +64,7 @@ class Document:
             return (1, 1)
         mark = node.start_mark
         for part in at:
-            found = _child(node, part)
+            found = _child(node, part, self.memo)
             if found is None:
                 break
             key_node, node = found
@@ -72,9 +74,9 @@ class Document:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+def _child(node: Node, part: str | int, memo: dict | None = None) -> tuple[Node | None, Node] | None:
     if isinstance(node, MappingNode):
-        for k, v in _pairs(node):
+        for k, v in _pairs(node, memo):
             if isinstance(k, ScalarNode) and _scalar_key(k) == part:
                 return (k, v)
     elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
@@ -82,27 +84,39 @@ def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
     return None
 
 
-def _pairs(node: MappingNode, depth: int = 0) -> Iterable[tuple[Node, Node]]:
-    """Key/value node pairs of a mapping, with `<<` merges resolved (explicit keys win)."""
-    merged: list[tuple[Node, Node]] = []
-    for k, v in node.value:
-        if k.tag == _MERGE:
-            sources = v.value if isinstance(v, SequenceNode) else [v]
-            for src in sources:
-                if isinstance(src, MappingNode) and depth < MAX_DEPTH:
-                    merged.extend(_pairs(src, depth + 1))
+def _pairs(node: MappingNode, memo: dict | None = None, depth: int = 0) -> list[tuple[Node, Node]]:
+    """Key/value node pairs of a mapping, with `<<` merges resolved (explicit keys win).
+
+    `memo` caches each mapping's pairs by node identity, so a mapping merged many times (a merge-key
+    bomb) is resolved once; the caller counts the pairs against its budget.
+    """
+    if memo is None:
+        memo = {}
+    cached = memo.get(id(node))
+    if cached is not None:
+        return cached
+    if not any(k.tag == _MERGE for k, _ in node.value):
+        memo[id(node)] = node.value
+        return node.value
+    if depth > MAX_DEPTH:
+        raise YamlProblem("too-deep", f"merge keys nest deeper than {MAX_DEPTH} levels", *_where(node))
     own = [(k, v) for k, v in node.value if k.tag != _MERGE]
-    if not merged:
-        return own
-    own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
-    seen: set = set()
     out = list(own)
-    for k, v in merged:
-        kv = k.value if isinstance(k, ScalarNode) else id(k)
-        if kv in own_keys or kv in seen:
+    seen = {k.value for k, _ in own if isinstance(k, ScalarNode)}
+    for k, v in node.value:
+        if k.tag != _MERGE:
             continue
-        seen.add(kv)
-        out.append((k, v))
+        sources = v.value if isinstance(v, SequenceNode) else [v]
+        for src in sources:
+            if not isinstance(src, MappingNode):
+                raise YamlProblem("syntax", "`<<` merges only mappings (an alias to a `key: value` block)",
+                                  *_where(src))
+            for mk, mv in _pairs(src, memo, depth + 1):
+                kv = mk.value if isinstance(mk, ScalarNode) else id(mk)
+                if kv not in seen:
+                    seen.add(kv)
+                    out.append((mk, mv))
+    memo[id(node)] = out
     return out
 
 
@@ -155,6 +169,12 @@ def parse(text: str) -> Document:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem("syntax", f"YAML syntax error: {problem}", line, col,
                           "check the indentation here and that every `key:` is followed by a space")
+    except ReaderError as e:
+        before = text[: e.position] if isinstance(e.position, int) else ""
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise YamlProblem("syntax", f"character {e.character!r} is not allowed in YAML: {e.reason}", line, column,
+                          hint="remove the control character (often pasted in from another program)")
     except RecursionError:
         raise YamlProblem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
     except YAMLError as e:
@@ -163,7 +183,8 @@ def parse(text: str) -> Document:
         raise YamlProblem("empty-file", "the file holds no YAML content (only comments or blanks)",
                           hint="run `kaplan new ACCOUNT` to start a plan")
     budget = [MAX_NODES]
-    return Document(_convert(root, 0, budget), root)
+    memo: dict = {}
+    return Document(_convert(root, 0, budget, memo), root, memo)
 
 
 def _parser() -> YAML:
@@ -175,7 +196,7 @@ def _where(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(node: Node, depth: int, budget: list[int]) -> Any:
+def _convert(node: Node, depth: int, budget: list[int], memo: dict) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise YamlProblem("too-large", f"the file expands to more than {MAX_NODES:,} values "
@@ -188,12 +209,18 @@ def _convert(node: Node, depth: int, budget: list[int]) -> Any:
     if isinstance(node, SequenceNode):
         if node.tag != _SEQ:
             raise _bad_tag(node)
-        return [_convert(item, depth + 1, budget) for item in node.value]
+        return [_convert(item, depth + 1, budget, memo) for item in node.value]
     if isinstance(node, MappingNode):
         if node.tag != _MAP:
             raise _bad_tag(node)
         out: dict = {}
-        for k, v in _pairs(node):
+        pairs = _pairs(node, memo)
+        budget[0] -= len(pairs)
+        if budget[0] < 0:
+            raise YamlProblem("too-large", f"the file expands to more than {MAX_NODES:,} values "
+                              "(anchors, aliases or merge keys reused too often)", *_where(node),
+                              hint="write the values out instead of nesting aliases")
+        for k, v in pairs:
             if not isinstance(k, ScalarNode):
                 raise YamlProblem("syntax", "a key must be a plain word, not a list or mapping", *_where(k))
             key = _scalar_key(k) if k.tag in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP) else None
@@ -202,7 +229,7 @@ def _convert(node: Node, depth: int, budget: list[int]) -> Any:
             if key in out:
                 raise YamlProblem("duplicate-key", f"`{key}` appears twice in the same section", *_where(k),
                                   hint="merge the two entries into one; YAML keeps only one of them")
-            out[key] = _convert(v, depth + 1, budget)
+            out[key] = _convert(v, depth + 1, budget, memo)
         return out
     raise _bad_tag(node)  # pragma: no cover - the composer makes only the three kinds
 

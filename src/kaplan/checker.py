@@ -17,6 +17,16 @@ from .findings import Finding, Severity
 from .loader import LoadedPlan, discover, load_plan, open_portfolio
 
 
+class NoPlans(Exception):
+    """The portfolio's plans folder does not exist (a usage error: wrong folder, or no plans yet)."""
+
+    def __init__(self, portfolio: Portfolio):
+        where = f"{portfolio.config_path.name} says `plans: {portfolio.config.plans}`" if portfolio.config_path \
+            else "no kaplan.yaml found, so plans are looked for in `plans/`"
+        super().__init__(f"there is no plans folder at {portfolio.plans_dir} ({where}); "
+                         "run `kaplan new ACCOUNT` to start one, or name the files to check")
+
+
 @dataclass
 class CheckResult:
     files: int
@@ -47,6 +57,8 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     if portfolio is None:
         portfolio = open_portfolio(start or (paths[0] if paths else None))
     today = today or _dt.date.today()
+    if not paths and not portfolio.plans_dir.is_dir():
+        raise NoPlans(portfolio)
     loaded = [load_plan(p) for p in discover(portfolio, paths)]
     return check_loaded(loaded, portfolio, today)
 

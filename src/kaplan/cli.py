@@ -75,7 +75,7 @@ def check(
 ) -> None:
     """Validate plans: schema, references, dates and the portfolio's rules."""
     from . import rules
-    from .checker import check as run_check
+    from .checker import NoPlans, check as run_check
     from .loader import ConfigError
     from .reporters import REPORTERS
 
@@ -100,6 +100,8 @@ def check(
         result = run_check(paths or [], today=day)
     except ConfigError as exc:
         raise _config_error(exc) from None
+    except NoPlans as exc:
+        raise _fail(str(exc)) from None
     reporter(result, sys.stdout, quiet=quiet) if format == "text" else reporter(result, sys.stdout)
     raise typer.Exit(result.exit_code(strict))
 
@@ -190,6 +192,45 @@ def score(
     view.FORMATS[format](result, accounts, sys.stdout)
     if format == "table" and result.notes:
         typer.echo(f"{len(result.notes)} missing value(s); `kaplan score --format json` lists them", err=True)
+
+
+@app.command()
+def risk(
+    paths: List[Path] = typer.Argument(None, help="Plan files or folders (default: the portfolio's plans)."),
+    format: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="REV",
+                                        help="Compare with the plans at this git revision."),
+    owner: Optional[str] = typer.Option(None, "--owner", help="Only accounts owned by this KAM."),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Only accounts in this tier."),
+    level: Optional[str] = typer.Option(None, "--level", help="Only this risk level: high, medium or low."),
+    today: Optional[str] = TodayOption,
+) -> None:
+    """The weekly risk report: every account's health, worst first, with reasons and changes."""
+    from .loader import ConfigError
+    from .risk import risk_report
+    from .views import risk as view
+
+    if format not in view.FORMATS:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(view.FORMATS)}")
+    levels = {"high": "high", "medium": "medium", "low": "low", "red": "high", "amber": "medium", "green": "low"}
+    if level is not None and level not in levels:
+        raise _fail(f"--level {level!r}: choose high, medium or low (or red, amber, green)")
+    day = _today(today)
+    missing = [p for p in paths or [] if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {missing[0]}")
+    try:
+        report = risk_report(paths or [], today=day, since=since)
+    except ConfigError as exc:
+        raise _config_error(exc) from None
+    if report.history_note:
+        typer.echo(f"kaplan: no comparison: {report.history_note}", err=True)
+    for lp in report.skipped:
+        typer.echo(f"kaplan: {lp.display} has errors and is not assessed; run `kaplan check`", err=True)
+    rows = [r for r in report.rows
+            if (owner is None or r.owner == owner) and (tier is None or r.tier == tier)
+            and (level is None or r.health.level == levels[level])]
+    view.FORMATS[format](report, rows, sys.stdout)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from .model.types import Section
 from .model.vocab import Cadence
+from .health.settings import HealthSettings
 from .scoring.settings import Scoring
 
 CONFIG_NAME = "kaplan.yaml"
@@ -49,6 +50,8 @@ class Config(Section):
     nps: NpsConfig = NpsConfig()
     strong_relationship: int = Field(default=4, ge=1, le=5)
     """A contact whose strength is at least this counts as a strong relationship."""
+    health: HealthSettings = HealthSettings()
+    """Account health signals, their weights and the risk bands."""
     scoring: Scoring = Scoring()
     """Key-account criteria, portfolio matrix, tiers, concentration and investment budget."""
 

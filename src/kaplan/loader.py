@@ -15,6 +15,7 @@ from . import _yaml
 from ._validation import validate
 from .config import CONFIG_NAME, Config, Portfolio, find_config
 from .findings import Finding, Severity
+from .health.settings import SIGNALS as HEALTH_SIGNALS
 from .model import Plan
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -96,13 +97,32 @@ def open_portfolio(start: Path | None = None, config_path: Path | None = None) -
         raise ConfigError([problem])
     config, findings = validate(Config, doc, display)
     if not findings:
-        from .scoring.settings import problems
-
         findings = [Finding(display, *doc.locate(i.at, i.key), "config", Severity.ERROR, i.message, i.hint)
-                    for i in problems(config.scoring)]
+                    for i in config_problems(config)]
     if findings:
         raise ConfigError(findings)
     return Portfolio(root=path.resolve().parent, config=config, config_path=path.resolve())
+
+
+def config_problems(config: Config):
+    """Mistakes in `kaplan.yaml` that its schema cannot see (unknown rule ids, scoring references)."""
+    import difflib
+
+    from . import rules
+    from .findings import Issue
+    from .scoring.settings import problems
+
+    for rule_id in config.rules:
+        if rule_id not in rules.REGISTRY:
+            close = difflib.get_close_matches(rule_id, list(rules.REGISTRY), n=1)
+            yield Issue(("rules", rule_id), f"unknown rule `{rule_id}`",
+                        f"did you mean `{close[0]}`?" if close else "`kaplan check --list-rules` lists the rules",
+                        key=True)
+    unknown = sorted(set(config.health.weights) - set(HEALTH_SIGNALS))
+    for name in unknown:
+        yield Issue(("health", "weights", name), f"unknown health signal `{name}`",
+                    f"signals: {', '.join(HEALTH_SIGNALS)}", key=True)
+    yield from problems(config.scoring)
 
 
 def discover(portfolio: Portfolio, paths: Iterable[Path] = ()) -> list[Path]:

@@ -50,8 +50,25 @@ def default_owner() -> str:
 
 
 def _yaml_str(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(str(value), ensure_ascii=False)
+    """A YAML double-quoted scalar (JSON strings are valid YAML; YAML 1.1 line breaks escaped too)."""
+    text = json.dumps(str(value), ensure_ascii=False)
+    return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+
+
+def _check_text(label: str, text: str) -> None:
+    """Names go into YAML and comments: refuse line breaks, control characters and invalid Unicode."""
+    import unicodedata
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScaffoldError(f"{label} is not valid text (it holds bytes that are not UTF-8)", usage=True) from None
+    if not text.strip():
+        raise ScaffoldError(f"{label} is empty", usage=True)
+    bad = next((ch for ch in text if ch != "\t" and unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise ScaffoldError(f"{label} holds a line break or control character ({bad!r}); give it on one line",
+                            usage=True)
 
 
 def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, template_dir: Path | None = None) -> str:
@@ -75,6 +92,9 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
     if not SLUG.match(account_id) or len(account_id) > 80:
         raise ScaffoldError(f"`{account_id}` is not a valid account id: use lowercase letters, digits and "
                             "single hyphens, e.g. `acme-corp`", usage=True)
+    for label, text in (("--name", name), ("--owner", owner)):
+        if text is not None:
+            _check_text(label, text)
     folder = folder or portfolio.plans_dir
     path = folder / f"{account_id}.yaml"
     text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),

@@ -62,7 +62,7 @@ def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     for i, a in enumerate(plan.actions):
         if a.status.is_open and a.due and a.due < ctx.today:
             days = (ctx.today - a.due).days
-            yield Issue(("actions", i, "due"), f"action `{a.id}` was due {a.due} ({days} days ago) and is "
+            yield Issue(("actions", i, "due"), f"action `{a.id}` was due {a.due} ({days} day{'s' if days != 1 else ''} ago) and is "
                         f"still {a.status.value.replace('_', ' ')}", "mark it done, or agree a new due date")
 
 

@@ -45,11 +45,12 @@ def key_player_missing(plan: Plan, ctx: Context) -> Iterator[Issue]:
     roles = {c.buying_role for c in contacts}
     missing = []
     if not roles & {BuyingRole.economic_buyer, BuyingRole.decision_maker}:
-        missing.append("a decision maker (economic_buyer or decision_maker)")
+        missing.append("decision maker (economic_buyer or decision_maker)")
     if BuyingRole.sponsor not in roles:
-        missing.append("a sponsor")
+        missing.append("sponsor")
     if BuyingRole.coach not in roles:
-        missing.append("a champion (coach)")
+        missing.append("champion (coach)")
     if missing:
-        yield Issue(("relationships", "contacts"), "no " + ", ".join(missing) + " is mapped",
+        listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        yield Issue(("relationships", "contacts"), f"no {listed} is mapped",
                     "find and add them, with `buying_role:` set", key=True)

@@ -1,0 +1,248 @@
+"""The health model: each signal scores 0-100 from the plan, with the evidence in plain words.
+
+health = Σ(weightᵢ × signalᵢ) / Σ weightᵢ over the signals the plan has data for. Risk level from the
+bands in `kaplan.yaml` (default: ≤ 50 high/red, ≤ 75 medium/amber, else low/green). The reasons are
+the signals below 100, the one costing most points (weight × (100 − signal)) first.
+
+Signals (each 100 when healthy):
+- relationship: overall strength 1-5 → 0-100; averaged with the stage (exploratory 0 … integrated 100).
+- key_players: decision maker, sponsor and champion mapped: 100 / 67 / 33 / 0 for 3 / 2 / 1 / 0.
+- single_threaded: two or more strong relationships 100, one 40, none 0.
+- key_contact_gone: a key contact (decision maker, economic buyer, sponsor, coach, or influence ≥ 4)
+  who left within `gone_days` → 0; else one silent longer than `silent_days` → 50; else 100.
+- nps: the NPS of the last 12 months (else of all responses), −100…+100 → 0-100; the trend against
+  the 12 months before is given in the reason.
+- detractor_loops: any detractor without a follow-up, or with an overdue open one → 0; open but on
+  time → 60; all closed → 100.
+- overdue_actions: 100 × (1 − overdue open actions ÷ open actions).
+- review_overdue: the last review's age against the tier's cadence (else the plan's): 100 within it,
+  0 at twice it or more, linear between.
+- renewal: renewal date passed → 0; within `renewal_horizon_days` → 100 × days left ÷ horizon.
+- revenue_trend: TTM revenue against the previous 12 months: growth ≥ 0 → 100, a drop of
+  `revenue_drop_pct` or more → 0, linear between.
+- margin_trend: TTM margin against the previous 12 months: no drop → 100, a drop of
+  `margin_drop_points` or more → 0, linear between.
+- discount_volume: revenue up while margin down (volume bought with discounts) → 30, else 100.
+- force_field: net ≤ 0 → 0; otherwise 50 + 10 × net, at most 100.
+- kpis: 100 × KPIs meeting their target ÷ KPIs with an actual value.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from .. import metrics
+from ..config import Config
+from ..model import Plan
+from ..model.vocab import BuyingRole, Cadence, RelationshipStage
+from ..rules.dates import last_review
+from .settings import HealthSettings
+
+KEY_ROLES = {BuyingRole.economic_buyer, BuyingRole.decision_maker, BuyingRole.sponsor, BuyingRole.coach}
+LEVELS = ("low", "medium", "high")
+COLOURS = {"low": "green", "medium": "amber", "high": "red"}
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str
+    value: float
+    """0-100, 100 healthy."""
+    weight: float
+    reason: str
+    """What the signal found, in words a KAM would use."""
+    at: tuple = ()
+    """Where in the plan the evidence is."""
+
+    @property
+    def lost(self) -> float:
+        return self.weight * (100 - self.value)
+
+
+@dataclass
+class Health:
+    account_id: str
+    score: float
+    level: str
+    signals: list[Signal] = field(default_factory=list)
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self.level]
+
+    @property
+    def reasons(self) -> list[Signal]:
+        """Signals below 100, most points lost first (ties by name)."""
+        return sorted((s for s in self.signals if s.value < 100 and s.weight > 0), key=lambda s: (-s.lost, s.name))
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(100.0, value))
+
+
+def level_for(score: float, settings: HealthSettings) -> str:
+    return "high" if score <= settings.red_max else "medium" if score <= settings.amber_max else "low"
+
+
+def assess(plan: Plan, today: _dt.date, config: Config, tier_cadence: Cadence | None = None) -> Health:
+    """The health of one account on `today`."""
+    hs = config.health
+    found: list[Signal] = []
+
+    def add(name: str, value: float, reason: str, at: tuple = ()) -> None:
+        weight = hs.weights.get(name, 0)
+        found.append(Signal(name, round(_clamp(value), 6), weight, reason, at))
+
+    _relationship(plan, add)
+    _people(plan, today, config, add)
+    _customer(plan, today, add)
+    _delivery(plan, today, config, tier_cadence, add)
+    _money(plan, today, hs, add)
+    used = [s for s in found if s.weight > 0]
+    total = sum(s.weight for s in used)
+    score = sum(s.weight * s.value for s in used) / total if total else 100.0
+    return Health(plan.account.id, score, level_for(score, hs), found)
+
+
+def _relationship(plan: Plan, add) -> None:
+    strength = plan.relationships.strength
+    stage = plan.account.relationship_stage
+    parts, words = [], []
+    if strength is not None:
+        parts.append((strength - 1) / 4 * 100)
+        words.append(f"relationship strength {strength}/5")
+    if stage is not None:
+        parts.append(list(RelationshipStage).index(stage) / 4 * 100)
+        words.append(f"{stage.value} stage")
+    if parts:
+        add("relationship", sum(parts) / len(parts), ", ".join(words), ("relationships",))
+
+
+def _people(plan: Plan, today: _dt.date, config: Config, add) -> None:
+    contacts = plan.relationships.contacts
+    if not contacts:
+        return
+    current = [c for c in contacts if c.left is None]
+    coverage = metrics.key_player_coverage(plan)
+    roles = {c.buying_role for c in current}
+    missing = [label for label, ok in (
+        ("decision maker", bool(roles & {BuyingRole.economic_buyer, BuyingRole.decision_maker})),
+        ("sponsor", BuyingRole.sponsor in roles), ("champion", BuyingRole.coach in roles)) if not ok]
+    add("key_players", coverage / 3 * 100,
+        f"no {' or '.join(missing)} mapped" if missing else "decision maker, sponsor and champion mapped",
+        ("relationships", "contacts"))
+    strong = metrics.strong_contacts(plan, config.strong_relationship)
+    add("single_threaded", 100 if strong >= 2 else 40 if strong == 1 else 0,
+        f"single-threaded: {strong} strong relationship{'s' if strong != 1 else ''}" if strong < 2
+        else f"{strong} strong relationships", ("relationships", "contacts"))
+    key = [(i, c) for i, c in enumerate(contacts)
+           if c.buying_role in KEY_ROLES or (c.influence or 0) >= 4]
+    gone = [(i, c) for i, c in key if c.left is not None and (today - c.left).days <= config.health.gone_days]
+    silent = [(i, c) for i, c in key if c.left is None and c.last_contact is not None
+              and (today - c.last_contact).days > config.health.silent_days]
+    if gone:
+        i, c = gone[0]
+        role = c.buying_role.value.replace("_", " ") if c.buying_role else "key contact"
+        add("key_contact_gone", 0, f"{c.name} ({role}) left on {c.left}",
+            ("relationships", "contacts", i, "left"))
+    elif silent:
+        i, c = max(silent, key=lambda ic: (today - ic[1].last_contact).days)
+        add("key_contact_gone", 50, f"no contact with {c.name} for {(today - c.last_contact).days} days",
+            ("relationships", "contacts", i, "last_contact"))
+    elif key:
+        add("key_contact_gone", 100, "key contacts in touch")
+
+
+def _nps_of(responses) -> float | None:
+    if not responses:
+        return None
+    promoters = sum(1 for r in responses if r.score >= 9)
+    detractors = sum(1 for r in responses if r.score <= 6)
+    return (promoters - detractors) / len(responses) * 100
+
+
+def _customer(plan: Plan, today: _dt.date, add) -> None:
+    responses = plan.voice_of_customer.nps
+    if not responses:
+        return
+    year_ago = today - _dt.timedelta(days=365)
+    recent = [r for r in responses if year_ago < r.date <= today]
+    before = [r for r in responses if today - _dt.timedelta(days=730) < r.date <= year_ago]
+    value = _nps_of(recent) if recent else _nps_of(responses)
+    trend = ""
+    if recent and before:
+        previous = _nps_of(before)
+        if value != previous:
+            trend = f", {'down' if value < previous else 'up'} from {previous:+.0f}"
+    add("nps", (value + 100) / 2, f"NPS {value:+.0f}{trend}", ("voice_of_customer", "nps"))
+    open_loops = [(i, r) for i, r in enumerate(responses) if r.score <= 6 and (r.follow_up is None or r.follow_up.closed is None)]
+    bad = [(i, r) for i, r in open_loops if r.follow_up is None or r.follow_up.due < today]
+    if bad:
+        i, r = bad[0]
+        what = "no follow-up" if r.follow_up is None else f"follow-up overdue since {r.follow_up.due}"
+        add("detractor_loops", 0, f"detractor {r.respondent} (score {r.score}): {what}",
+            ("voice_of_customer", "nps", i))
+    elif open_loops:
+        add("detractor_loops", 60, f"{len(open_loops)} detractor follow-up(s) open, on time",
+            ("voice_of_customer", "nps"))
+    elif any(r.score <= 6 for r in responses):
+        add("detractor_loops", 100, "every detractor loop closed")
+
+
+def _delivery(plan: Plan, today: _dt.date, config: Config, tier_cadence: Cadence | None, add) -> None:
+    open_actions = [(i, a) for i, a in enumerate(plan.actions) if a.status.is_open]
+    if open_actions:
+        overdue = [(i, a) for i, a in open_actions if a.due and a.due < today]
+        add("overdue_actions", 100 * (1 - len(overdue) / len(open_actions)),
+            f"{len(overdue)} of {len(open_actions)} open actions overdue" if overdue else "no overdue actions",
+            ("actions", overdue[0][0], "due") if overdue else ("actions",))
+    last = last_review(plan)
+    if last is not None:
+        cadence = tier_cadence or plan.plan.review_cadence or config.default_cadence
+        allowed = config.cadence_days.get(cadence, 92)
+        age = (today - last).days
+        value = 100 if age <= allowed else 100 * (2 - age / allowed)
+        add("review_overdue", value, f"last reviewed {age} days ago ({cadence.value} cadence: every {allowed} days)"
+            if age > allowed else f"reviewed {age} days ago", ("plan", "last_reviewed"))
+    ff = plan.force_field
+    if ff is not None and (ff.for_ or ff.against):
+        add("force_field", 0 if ff.net <= 0 else 50 + 10 * ff.net, f"force-field net {ff.net:+d}", ("force_field",))
+    with_actual = [k for k in plan.service.kpis if k.actual is not None]
+    if with_actual:
+        below = [k for k in with_actual if (k.actual < k.target if k.higher_is_better else k.actual > k.target)]
+        add("kpis", 100 * (1 - len(below) / len(with_actual)),
+            f"{len(below)} of {len(with_actual)} KPIs below target ({', '.join(k.name for k in below)})"
+            if below else "all KPIs on target", ("service", "kpis"))
+
+
+def _money(plan: Plan, today: _dt.date, hs: HealthSettings, add) -> None:
+    c = plan.financials.contract
+    if c and c.renewal_date:
+        days = (c.renewal_date - today).days
+        if days < 0:
+            add("renewal", 0, f"contract renewal date {c.renewal_date} has passed",
+                ("financials", "contract", "renewal_date"))
+        elif days <= hs.renewal_horizon_days:
+            add("renewal", 100 * days / hs.renewal_horizon_days, f"contract renews in {days} days ({c.renewal_date})",
+                ("financials", "contract", "renewal_date"))
+        else:
+            add("renewal", 100, f"contract renews {c.renewal_date}")
+    now, before = metrics.ttm(plan), metrics.previous_ttm(plan)
+    if not (now and before and now.revenue is not None and before.revenue):
+        return
+    growth = (now.revenue - before.revenue) / before.revenue * 100
+    add("revenue_trend", 100 if growth >= 0 else 100 * (1 + growth / hs.revenue_drop_pct),
+        f"revenue {growth:+.1f}% year on year", ("financials", "periods"))
+    if now.gross_profit is None or before.gross_profit is None or not now.revenue:
+        return
+    m_now = now.gross_profit / now.revenue * 100
+    m_before = before.gross_profit / before.revenue * 100
+    drop = m_before - m_now
+    add("margin_trend", 100 if drop <= 0 else 100 * (1 - drop / hs.margin_drop_points),
+        f"margin {m_now:.1f}%, {'down' if drop > 0 else 'up'} {abs(drop):.1f} points year on year",
+        ("financials", "periods"))
+    discount = growth > 0 and drop > 0
+    add("discount_volume", 30 if discount else 100,
+        f"revenue up {growth:.1f}% while margin fell {drop:.1f} points: volume bought with discounts"
+        if discount else "revenue and margin move together", ("financials", "periods"))

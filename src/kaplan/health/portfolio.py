@@ -1,0 +1,23 @@
+"""Health of every account in a portfolio, each judged against the review cadence of its tier."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from ..config import Config
+from ..loader import LoadedPlan
+from ..model import Plan
+from ..scoring.engine import AccountScore, score_plans
+from .model import Health, assess
+
+
+def assess_plans(plans: list[tuple[LoadedPlan, Plan]], config: Config, today: _dt.date
+                 ) -> dict[str, tuple[AccountScore, Health]]:
+    """account id → (its score, its health), scoring the plans together to place each in its tier."""
+    scored = {a.account_id: a for a in score_plans(plans, config.scoring)}
+    out = {}
+    for _, plan in plans:
+        a = scored[plan.account.id]
+        cadence = a.tier.review_cadence if a.tier else None
+        out.setdefault(plan.account.id, (a, assess(plan, today, config, cadence)))
+    return out

@@ -1,0 +1,86 @@
+"""Showing the risk report: colour-coded table with a text label, or JSON, CSV, Markdown."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO
+
+from ..risk import RiskReport, RiskRow
+from ._console import console as _console
+
+STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
+
+
+def _reasons(row: RiskRow, n: int = 3) -> list[str]:
+    return [s.reason for s in row.health.reasons[:n]]
+
+
+def _record(row: RiskRow) -> dict:
+    return {
+        "account": row.account_id, "name": row.name, "owner": row.owner, "tier": row.tier,
+        "health": round(row.health.score, 2), "risk": row.health.level, "colour": row.health.colour,
+        "reasons": _reasons(row, 5), "change": row.change, "trend": row.trend,
+    }
+
+
+def table(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console(out)
+    title = f"Account risk on {report.today}" + (f" (changes since {report.since})" if report.since else "")
+    t = Table(title=title, title_justify="left")
+    for col in ("Risk", "Health", "Account", "Tier", "Owner", "Top reasons"):
+        t.add_column(col, justify="right" if col == "Health" else "left")
+    show_change = report.since is not None and report.history_note is None
+    if show_change:
+        t.add_column("Since " + report.since)
+    for row in rows:
+        label = Text(row.health.colour.upper(), style=STYLE[row.health.colour])
+        cells = [label, f"{row.health.score:.0f}", f"{row.name} ({row.account_id})", row.tier or "–", row.owner,
+                 "\n".join(_reasons(row)) or "–"]
+        if show_change:
+            cells.append("new account" if row.account_id in report.new_accounts else row.change or "–")
+        t.add_row(*cells)
+    console.print(t)
+    counts = {c: sum(1 for r in rows if r.health.colour == c) for c in ("red", "amber", "green")}
+    console.print(f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green")
+
+
+def json_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
+    doc = {"today": report.today.isoformat(), "since": report.since, "history_note": report.history_note,
+           "accounts": [_record(r) for r in rows], "new_accounts": report.new_accounts}
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def csv_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
+    fields = ["account", "name", "owner", "tier", "health", "risk", "colour", "reasons", "change"]
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for r in rows:
+        rec = _record(r)
+        rec["reasons"] = "; ".join(rec["reasons"])
+        writer.writerow({k: "" if v is None else v for k, v in rec.items()})
+
+
+def _md(value) -> str:
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+
+
+def markdown(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
+    icon = {"red": "🔴 RED", "amber": "🟠 AMBER", "green": "🟢 GREEN"}
+    change = report.since is not None and report.history_note is None
+    out.write(f"## Account risk on {report.today}\n\n")
+    out.write("| Risk | Health | Account | Tier | Owner | Top reasons |" + (" Change |" if change else "") + "\n")
+    out.write("|---|--:|---|---|---|---|" + ("---|" if change else "") + "\n")
+    for r in rows:
+        cells = [icon[r.health.colour], f"{r.health.score:.0f}", f"{_md(r.name)} (`{r.account_id}`)",
+                 _md(r.tier or "–"), _md(r.owner), _md("; ".join(_reasons(r))) or "–"]
+        if change:
+            cells.append(_md(r.change or "–"))
+        out.write("| " + " | ".join(cells) + " |\n")
+
+
+FORMATS = {"table": table, "json": json_out, "csv": csv_out, "markdown": markdown}
