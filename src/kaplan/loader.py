@@ -122,6 +122,9 @@ def config_problems(config: Config):
     for name in unknown:
         yield Issue(("health", "weights", name), f"unknown health signal `{name}`",
                     f"signals: {', '.join(HEALTH_SIGNALS)}", key=True)
+    if config.health.amber_max < config.health.red_max:
+        yield Issue(("health", "amber_max"), "`amber_max` must not be below `red_max`",
+                    "amber covers the health scores between red_max and amber_max")
     yield from problems(config.scoring)
 
 

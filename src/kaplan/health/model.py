@@ -207,7 +207,7 @@ def _delivery(plan: Plan, today: _dt.date, config: Config, tier_cadence: Cadence
             if age > allowed else f"reviewed {age} days ago", ("plan", "last_reviewed"))
     ff = plan.force_field
     if ff is not None and (ff.for_ or ff.against):
-        add("force_field", 0 if ff.net <= 0 else 50 + 10 * ff.net, f"force-field net {ff.net:+d}", ("force_field",))
+        add("force_field", 0 if ff.net <= 0 else 50 + 10 * ff.net, f"force-field net {ff.net:+d}" if ff.net else "force-field net 0", ("force_field",))
     with_actual = [k for k in plan.service.kpis if k.actual is not None]
     if with_actual:
         below = [k for k in with_actual if (k.actual < k.target if k.higher_is_better else k.actual > k.target)]

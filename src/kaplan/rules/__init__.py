@@ -76,6 +76,36 @@ def severity_of(rule_id: str, config: Config) -> Severity | None:
     return known.severity if known else Severity.ERROR
 
 
+_cache: list = [None, None, None]  # (plans, ctx, result): portfolio rules share one scoring
+
+
+def scored_in_portfolio(plans, ctx: Context) -> list:
+    """(loaded plan, AccountScore) for each valid checked plan, scored among the whole portfolio.
+
+    Checking one file still places it among all the portfolio's plans, so tiers and health do not
+    depend on which files were named on the command line.
+    """
+    if _cache[0] is plans and _cache[1] is ctx:
+        return _cache[2]
+    from ..loader import discover, load_plan
+    from ..scoring.engine import score_plans
+
+    checked = {lp.path.resolve(): lp for lp in plans if lp.plan is not None}
+    everyone = dict(checked)
+    if ctx.portfolio is not None and ctx.portfolio.plans_dir.is_dir():
+        for path in discover(ctx.portfolio):
+            if path.resolve() not in everyone:
+                other = load_plan(path)
+                if other.plan is not None:
+                    everyone[path.resolve()] = other
+    by_id = {}
+    for a in score_plans([(lp, lp.plan) for lp in everyone.values()], ctx.config.scoring):
+        by_id.setdefault(a.account_id, a)
+    result = [(lp, by_id[lp.plan.account.id]) for lp in checked.values() if lp.plan.account.id in by_id]
+    _cache[:] = [plans, ctx, result]
+    return result
+
+
 def plan_rules() -> list[Rule]:
     return [r for r in REGISTRY.values() if r.scope == "plan"]
 
@@ -84,4 +114,4 @@ def portfolio_rules() -> list[Rule]:
     return [r for r in REGISTRY.values() if r.scope == "portfolio"]
 
 
-from . import alignment, customer, dates, file, portfolio, references, relationships, tiers  # noqa: E402,F401
+from . import alignment, customer, dates, file, portfolio, references, relationships, tiers, health  # noqa: E402,F401

@@ -9,40 +9,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import Issue, Severity
-from . import Context, rule
-
-
-_last: list = [None, None, None]  # (plans, ctx, result): the three tier rules share one scoring
+from . import Context, rule, scored_in_portfolio
 
 
 def _tiers(plans, ctx: Context):
     """(loaded plan, tier) for every valid checked plan, scored among the whole portfolio."""
-    if _last[0] is plans and _last[1] is ctx:
-        return _last[2]
-    _last[:] = [plans, ctx, list(_score_tiers(plans, ctx))]
-    return _last[2]
-
-
-def _score_tiers(plans, ctx: Context):
-    from ..loader import discover, load_plan
-    from ..scoring.engine import score_plans
-
-    checked = {lp.path.resolve(): lp for lp in plans if lp.plan is not None}
-    everyone = dict(checked)
-    if ctx.portfolio is not None and ctx.portfolio.plans_dir.is_dir():
-        for path in discover(ctx.portfolio):
-            if path.resolve() not in everyone:
-                other = load_plan(path)
-                if other.plan is not None:
-                    everyone[path.resolve()] = other
-    scored = score_plans([(lp, lp.plan) for lp in everyone.values()], ctx.config.scoring)
-    by_id = {}
-    for a in scored:
-        by_id.setdefault(a.account_id, a)
-    for lp in checked.values():
-        a = by_id.get(lp.plan.account.id)
-        if a is not None and a.tier is not None:
-            yield lp, a.tier
+    return [(lp, a.tier) for lp, a in scored_in_portfolio(plans, ctx) if a.tier is not None]
 
 
 def _order(ctx: Context, cadence) -> int:

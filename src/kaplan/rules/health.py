@@ -1,0 +1,36 @@
+"""Rules fed by the health model: a high-risk account may be a fact of life, a stale plan for one is not."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Issue, Severity
+from . import Context, rule, scored_in_portfolio
+
+
+@rule("stale-high-risk", Severity.ERROR, scope="portfolio")
+def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
+    """The account is at high risk and its plan has not been reviewed within its tier's cadence.
+
+    A high-risk account is not an error in itself: it is what `kaplan risk` is for. But a plan for
+    such an account that nobody has reviewed on schedule means nobody is acting on the risk. Hold the
+    review, update the plan and record `last_reviewed`.
+    """
+    from ..health.model import assess
+    from .dates import last_review
+
+    for lp, score in scored_in_portfolio(plans, ctx):
+        plan = lp.plan
+        cadence = (score.tier.review_cadence if score.tier else None) or plan.plan.review_cadence \
+            or ctx.config.default_cadence
+        last = last_review(plan)
+        allowed = ctx.config.cadence_days.get(cadence, 92) + ctx.config.review_grace_days
+        if last is None or (ctx.today - last).days <= allowed:
+            continue
+        health = assess(plan, ctx.today, ctx.config, cadence)
+        if health.level == "high":
+            top = "; ".join(s.reason for s in health.reasons[:2])
+            yield lp, Issue(("plan", "last_reviewed") if plan.plan.last_reviewed else ("plan",),
+                            f"high-risk account (health {health.score:.0f}: {top}) whose plan was last reviewed "
+                            f"{last}, beyond its {cadence.value} cadence", "review the plan with the account team now",
+                            key=not plan.plan.last_reviewed)

@@ -1,0 +1,170 @@
+"""The health model: every signal fires when it should and not otherwise; two scores worked by hand."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from conftest import TODAY
+
+from kaplan.config import Config
+from kaplan.health.model import assess
+from kaplan.model import Plan
+
+BASE = {"kaplan": 1, "account": {"id": "acme", "name": "Acme"}, "plan": {"owner": "Jo"}}
+
+
+def plan(**sections) -> Plan:
+    data = copy.deepcopy(BASE)
+    for key, value in sections.items():
+        if key in data and isinstance(value, dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    return Plan.model_validate(data)
+
+
+def signal(p: Plan, name: str):
+    return next((s for s in assess(p, TODAY, Config()).signals if s.name == name), None)
+
+
+def contact(cid, role=None, strength=None, **extra):
+    return {"id": cid, "name": cid.title(), "buying_role": role, "strength": strength, **extra}
+
+
+def years(rev_before, gp_before, rev_now, gp_now):
+    return {"periods": [{"period": "2024", "revenue": rev_before, "gross_profit": gp_before},
+                        {"period": "2025", "revenue": rev_now, "gross_profit": gp_now}]}
+
+
+# (signal, sections where it fires, words in the reason, value, sections where it stays at 100)
+CASES = [
+    ("relationship", {"relationships": {"strength": 2}, "account": {"relationship_stage": "basic"}},
+     "relationship strength 2/5, basic stage", (25 + 25) / 2,
+     {"relationships": {"strength": 5}, "account": {"relationship_stage": "integrated"}}),
+    ("key_players", {"relationships": {"contacts": [contact("a", "user")]}}, "no decision maker or sponsor or champion",
+     0, {"relationships": {"contacts": [contact("a", "economic_buyer"), contact("b", "sponsor"),
+                                        contact("c", "coach")]}}),
+    ("single_threaded", {"relationships": {"contacts": [contact("a", strength=5), contact("b", strength=3)]}},
+     "single-threaded: 1 strong relationship", 40,
+     {"relationships": {"contacts": [contact("a", strength=5), contact("b", strength=4)]}}),
+    ("key_contact_gone", {"relationships": {"contacts": [contact("a", "coach", left="2026-10-01")]}},
+     "A (coach) left on 2026-10-01", 0,
+     {"relationships": {"contacts": [contact("a", "coach", last_contact="2026-11-01")]}}),
+    ("key_contact_gone", {"relationships": {"contacts": [contact("a", "sponsor", last_contact="2026-08-01")]}},
+     "no contact with A for 115 days", 50,
+     {"relationships": {"contacts": [contact("a", "sponsor", last_contact="2026-08-27")]}}),  # 89 days
+    ("nps", {"voice_of_customer": {"nps": [
+        {"date": "2026-06-01", "respondent": "a", "score": 3, "follow_up": {"owner": "Jo", "due": "2026-06-03", "closed": "2026-06-02"}},
+        {"date": "2025-06-01", "respondent": "a", "score": 10}]}},
+     "NPS -100, down from +100", 0,
+     {"voice_of_customer": {"nps": [{"date": "2026-06-01", "respondent": "a", "score": 10}]}}),
+    ("detractor_loops", {"voice_of_customer": {"nps": [{"date": "2026-11-01", "respondent": "cfo", "score": 4}]}},
+     "detractor cfo (score 4): no follow-up", 0,
+     {"voice_of_customer": {"nps": [{"date": "2026-11-01", "respondent": "cfo", "score": 4,
+                                     "follow_up": {"owner": "Jo", "due": "2026-11-03", "closed": "2026-11-02"}}]}}),
+    ("detractor_loops", {"voice_of_customer": {"nps": [{"date": "2026-11-01", "respondent": "cfo", "score": 4,
+                                                         "follow_up": {"owner": "Jo", "due": "2026-11-20"}}]}},
+     "follow-up overdue since 2026-11-20", 0,
+     {"voice_of_customer": {"nps": [{"date": "2026-11-23", "respondent": "cfo", "score": 4,
+                                     "follow_up": {"owner": "Jo", "due": "2026-11-25", "closed": "2026-11-24"}}]}}),
+    ("overdue_actions", {"actions": [{"id": "a", "action": "x", "due": "2026-11-23"},
+                                     {"id": "b", "action": "y", "due": "2026-12-01"}]},
+     "1 of 2 open actions overdue", 50,
+     {"actions": [{"id": "a", "action": "x", "due": "2026-11-24"}, {"id": "b", "action": "y", "due": "2026-01-01",
+                                                                    "status": "done"}]}),
+    ("review_overdue", {"plan": {"last_reviewed": "2026-07-01", "review_cadence": "quarterly"}},
+     "last reviewed 146 days ago (quarterly cadence: every 92 days)", 100 * (2 - 146 / 92),
+     {"plan": {"last_reviewed": "2026-08-24", "review_cadence": "quarterly"}}),  # 92 days
+    ("renewal", {"financials": {"contract": {"renewal_date": "2027-01-23"}}}, "contract renews in 60 days",
+     100 * 60 / 180, {"financials": {"contract": {"renewal_date": "2027-05-24"}}}),  # 181 days
+    ("renewal", {"financials": {"contract": {"renewal_date": "2026-11-01"}}}, "has passed", 0,
+     {"financials": {"contract": {"renewal_date": "2027-12-31"}}}),
+    ("revenue_trend", {"financials": years(1_000_000, 300_000, 900_000, 270_000)}, "revenue -10.0% year on year",
+     50, {"financials": years(1_000_000, 300_000, 1_000_000, 300_000)}),
+    ("margin_trend", {"financials": years(1_000_000, 300_000, 1_000_000, 250_000)},
+     "margin 25.0%, down 5.0 points year on year", 50, {"financials": years(1_000_000, 300_000, 1_000_000, 310_000)}),
+    ("discount_volume", {"financials": years(1_000_000, 300_000, 1_200_000, 300_000)},
+     "revenue up 20.0% while margin fell 5.0 points", 30, {"financials": years(1_000_000, 300_000, 1_200_000, 360_000)}),
+    ("force_field", {"force_field": {"for": [{"force": "a", "strength": 3}], "against": [{"force": "b", "strength": 3}]}},
+     "force-field net 0", 0, {"force_field": {"for": [{"force": "a", "strength": 5}, {"force": "c", "strength": 5}],
+                                             "against": [{"force": "b", "strength": 3}]}}),  # net 7 → capped 100
+    ("kpis", {"service": {"kpis": [{"name": "OTD", "target": 98, "actual": 97},
+                                   {"name": "Tickets", "target": 10, "actual": 12, "higher_is_better": False}]}},
+     "2 of 2 KPIs below target (OTD, Tickets)", 0,
+     {"service": {"kpis": [{"name": "OTD", "target": 98, "actual": 98},
+                           {"name": "Tickets", "target": 10, "actual": 9, "higher_is_better": False}]}}),
+]
+
+
+@pytest.mark.parametrize("name, firing, words, value, healthy", CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_signal_fires_with_its_reason(name, firing, words, value, healthy):
+    s = signal(plan(**firing), name)
+    assert s is not None
+    assert words in s.reason
+    assert s.value == pytest.approx(value, abs=0.01)
+    assert s in assess(plan(**firing), TODAY, Config()).reasons
+
+
+@pytest.mark.parametrize("name, firing, words, value, healthy", CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_signal_stays_quiet_when_healthy(name, firing, words, value, healthy):
+    s = signal(plan(**healthy), name)
+    assert s is not None and s.value == 100
+    assert s not in assess(plan(**healthy), TODAY, Config()).reasons
+
+
+def test_signals_without_data_are_left_out():
+    h = assess(plan(), TODAY, Config())
+    assert h.signals == [] and h.score == 100 and h.level == "low"
+
+
+def test_health_of_a_relationship_heavy_account_by_hand():
+    p = plan(
+        plan={"last_reviewed": "2026-11-01", "review_cadence": "quarterly"},
+        relationships={"strength": 3, "contacts": [
+            contact("dm", "decision_maker", 4, influence=5, last_contact="2026-11-01"),
+            contact("champ", "coach", 2, last_contact="2026-11-01")]},
+        voice_of_customer={"nps": [
+            {"date": "2026-10-01", "respondent": "dm", "score": 9},
+            {"date": "2026-10-02", "respondent": "champ", "score": 5,
+             "follow_up": {"owner": "Jo", "due": "2026-10-04", "closed": "2026-10-03"}}]},
+        actions=[{"id": "a1", "action": "x", "due": "2026-11-01"}, {"id": "a2", "action": "y", "due": "2026-12-31"}],
+    )
+    h = assess(p, TODAY, Config())
+    # relationship 50 ×2, key_players 66.67 ×2 (no sponsor), single_threaded 40 ×2, key_contact_gone 100 ×3,
+    # nps (1 promoter − 1 detractor)/2 = 0 → 50 ×2, detractor_loops 100 ×2, overdue_actions 50 ×1,
+    # review_overdue 100 ×1.  Σw = 15;  Σw·v = 100 + 133.33 + 80 + 300 + 100 + 200 + 50 + 100 = 1063.33
+    assert h.score == pytest.approx(1063.333 / 15, abs=0.01)  # 70.89
+    assert h.level == "medium" and h.colour == "amber"
+    # most points lost first: single_threaded 120, nps 100, relationship 100 (tie → by name), key_players 66.7,
+    # overdue_actions 50
+    assert [s.name for s in h.reasons] == ["single_threaded", "nps", "relationship", "key_players", "overdue_actions"]
+
+
+def test_health_of_a_money_heavy_account_by_hand():
+    p = plan(
+        financials={**years(1_000_000, 300_000, 1_100_000, 264_000), "contract": {"renewal_date": "2027-02-22"}},
+        force_field={"for": [{"force": "a", "strength": 4}, {"force": "b", "strength": 3}],
+                     "against": [{"force": "c", "strength": 5}]},
+        service={"kpis": [{"name": "OTD", "target": 98, "actual": 96},
+                          {"name": "Escalations", "target": 5, "actual": 4, "higher_is_better": False}]},
+    )
+    h = assess(p, TODAY, Config())
+    # revenue +10 % → 100 ×2; margin 30 % → 24 %: drop 6 of 10 points → 40 ×2; discount volume 30 ×1;
+    # renewal in 90 days of 180 → 50 ×2; force field net 2 → 70 ×1; KPIs 1 of 2 below → 50 ×1.
+    # Σw = 9;  Σw·v = 200 + 80 + 30 + 100 + 70 + 50 = 530
+    assert h.score == pytest.approx(530 / 9, abs=0.01)  # 58.89
+    assert h.level == "medium"
+    assert h.reasons[0].name == "margin_trend"  # 2 × 60 = 120 points lost
+
+
+def test_bands_and_weights_come_from_kaplan_yaml():
+    p = plan(relationships={"strength": 3})  # the only signal: 50
+    assert assess(p, TODAY, Config()).level == "high"  # 50 is within the default red band (≤ 50)
+    assert assess(p, TODAY, Config.model_validate({"health": {"red_max": 40}})).level == "medium"
+    assert assess(p, TODAY, Config.model_validate({"health": {"red_max": 40, "amber_max": 45}})).level == "low"
+    off = Config.model_validate({"health": {"weights": {"relationship": 0}}})
+    assert assess(p, TODAY, off).score == 100
