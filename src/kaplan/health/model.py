@@ -2,7 +2,8 @@
 
 health = Σ(weightᵢ × signalᵢ) / Σ weightᵢ over the signals the plan has data for. Risk level from the
 bands in `kaplan.yaml` (default: ≤ 50 high/red, ≤ 75 medium/amber, else low/green). The reasons are
-the signals below 100, the one costing most points (weight × (100 − signal)) first.
+the signals below the top of the amber band (75 by default), the one costing most points
+(weight × (100 − signal)) first.
 
 Signals (each 100 when healthy):
 - relationship: overall strength 1-5 → 0-100; averaged with the stage (exploratory 0 … integrated 100).
@@ -71,10 +72,14 @@ class Health:
     def colour(self) -> str:
         return COLOURS[self.level]
 
+    reason_max: float = 75
+    """Signals below this value are reasons (the top of the amber band by default)."""
+
     @property
     def reasons(self) -> list[Signal]:
-        """Signals below 100, most points lost first (ties by name)."""
-        return sorted((s for s in self.signals if s.value < 100 and s.weight > 0), key=lambda s: (-s.lost, s.name))
+        """Signals in the amber or red band, most points lost first (ties by name)."""
+        return sorted((s for s in self.signals if s.value < self.reason_max and s.weight > 0),
+                      key=lambda s: (-s.lost, s.name))
 
 
 def _clamp(value: float) -> float:
@@ -102,7 +107,7 @@ def assess(plan: Plan, today: _dt.date, config: Config, tier_cadence: Cadence | 
     used = [s for s in found if s.weight > 0]
     total = sum(s.weight for s in used)
     score = sum(s.weight * s.value for s in used) / total if total else 100.0
-    return Health(plan.account.id, score, level_for(score, hs), found)
+    return Health(plan.account.id, score, level_for(score, hs), found, hs.amber_max)
 
 
 def _relationship(plan: Plan, add) -> None:
