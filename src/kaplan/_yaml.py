@@ -33,8 +33,7 @@ MAX_DEPTH = 64
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
 _TIMESTAMP, _MAP, _SEQ, _MERGE = _T + "timestamp", _T + "map", _T + "seq", _T + "merge"
-
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VALUE = _T + "value"
 
 
 class YamlProblem(Exception):
@@ -223,7 +222,7 @@ def _convert(node: Node, depth: int, budget: list[int], memo: dict) -> Any:
         for k, v in pairs:
             if not isinstance(k, ScalarNode):
                 raise YamlProblem("syntax", "a key must be a plain word, not a list or mapping", *_where(k))
-            key = _scalar_key(k) if k.tag in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP) else None
+            key = _scalar_key(k) if k.tag in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _VALUE) else None
             if key is None and k.tag not in (_NULL,):
                 raise _bad_tag(k)
             if key in out:
@@ -242,8 +241,8 @@ def _bad_tag(node: Node) -> YamlProblem:
 
 def _scalar(node: ScalarNode) -> Any:
     tag, value = node.tag, node.value
-    if tag == _STR:
-        return value
+    if tag == _STR or (tag == _VALUE and not node.style):
+        return value  # a plain `=` is text in YAML 1.2; only YAML 1.1 made it a "value key"
     if tag == _NULL:
         return None
     if tag == _BOOL:
@@ -273,17 +272,33 @@ def _scalar(node: ScalarNode) -> Any:
     raise _bad_tag(node)
 
 
+_TIMESTAMP_RE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d\d):(\d\d)(?:\.(\d*))?"
+    r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d\d)?))?)?$")
+
+
 def _timestamp(node: ScalarNode) -> _dt.date | _dt.datetime:
+    """A YAML timestamp: a date, or a date and time with an optional fraction and time zone."""
     value = node.value
-    m = _DATE.match(value)
+    m = _TIMESTAMP_RE.match(value)
     try:
-        if m:
-            return _dt.date(int(m[1]), int(m[2]), int(m[3]))
-        text = value.replace("t", "T").replace(" ", "T", 1).rstrip()
-        text = re.sub(r"\s+(?=[Zz+-]\d*:?\d*$)", "", text)
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        return _dt.datetime.fromisoformat(text)
+        if not m:
+            raise ValueError(value)
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+        if m[4] is None:
+            return _dt.date(year, month, day)
+        fraction = int((m[7] or "0")[:6].ljust(6, "0"))
+        tz = None
+        if m[8]:
+            if m[8] == "Z":
+                tz = _dt.timezone.utc
+            else:
+                sign = -1 if m[8][0] == "-" else 1
+                digits = m[8][1:].replace(":", "")
+                hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+                tz = _dt.timezone(sign * _dt.timedelta(hours=hours, minutes=minutes))
+        return _dt.datetime(year, month, day, int(m[4]), int(m[5]), int(m[6]), fraction, tz)
     except ValueError:
         raise YamlProblem("invalid-date", f"`{value}` is not a real date", *_where(node),
                           hint="write dates as YYYY-MM-DD with a month of 1-12 and a day that exists in it")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import rules
 from .config import Portfolio
@@ -47,11 +47,13 @@ class CheckResult:
 
 
 def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
-          portfolio: Portfolio | None = None, start: Path | None = None) -> CheckResult:
+          portfolio: Portfolio | None = None, start: Path | None = None,
+          progress: Callable[[int, int], None] | None = None) -> CheckResult:
     """Check the given plan files and folders (default: the portfolio's plans folder).
 
     The portfolio (its `kaplan.yaml`) is found from `start`, or from the first path given, or from
-    the working folder. Raises `loader.ConfigError` when `kaplan.yaml` is invalid.
+    the working folder. Raises `loader.ConfigError` when `kaplan.yaml` is invalid. `progress`, when
+    given, is called as `progress(files_read, files_total)` after each file is read.
     """
     paths = [Path(p) for p in paths]
     if portfolio is None:
@@ -59,7 +61,12 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     today = today or _dt.date.today()
     if not paths and not portfolio.plans_dir.is_dir():
         raise NoPlans(portfolio)
-    loaded = [load_plan(p) for p in discover(portfolio, paths)]
+    found = discover(portfolio, paths)
+    loaded = []
+    for p in found:
+        loaded.append(load_plan(p))
+        if progress is not None:
+            progress(len(loaded), len(found))
     return check_loaded(loaded, portfolio, today)
 
 
@@ -72,26 +79,36 @@ def check_loaded(loaded: list[LoadedPlan], portfolio: Portfolio, today: _dt.date
         if lp.plan is None:
             continue
         ctx = rules.Context(today=today, config=config, path=lp.path)
+        issues = []
         for r in rules.plan_rules():
             severity = rules.severity_of(r.id, config)
-            if severity is None:
-                continue
-            for issue in r.check(lp.plan, ctx):
-                findings.append(_locate(lp, r.id, severity, issue))
+            if severity is not None:
+                issues.extend((r.id, severity, issue) for issue in r.check(lp.plan, ctx))
+        findings.extend(_locate_all(lp, issues))
     ctx = rules.Context(today=today, config=config, portfolio=portfolio)
+    by_plan: dict[int, tuple[LoadedPlan, list]] = {}
     for r in rules.portfolio_rules():
         severity = rules.severity_of(r.id, config)
         if severity is None:
             continue
         for lp, issue in r.check(loaded, ctx):
-            findings.append(_locate(lp, r.id, severity, issue))
+            by_plan.setdefault(id(lp), (lp, []))[1].append((r.id, severity, issue))
+    for lp, issues in by_plan.values():
+        findings.extend(_locate_all(lp, issues))
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return CheckResult(files=len(loaded), findings=findings, plans=loaded)
 
 
-def _locate(lp: LoadedPlan, rule_id: str, severity: Severity, issue) -> Finding:
-    line, column = lp.locate(issue.at, key=issue.key)
-    return Finding(lp.display, line, column, rule_id, severity, issue.message, issue.hint)
+def _locate_all(lp: LoadedPlan, issues: list) -> list[Finding]:
+    """Findings for a plan's issues, its positions read in one pass."""
+    if not issues:
+        return []
+    lp.locate_all(issue.at for _, _, issue in issues)
+    out = []
+    for rule_id, severity, issue in issues:
+        line, column = lp.locate(issue.at, key=issue.key)
+        out.append(Finding(lp.display, line, column, rule_id, severity, issue.message, issue.hint))
+    return out
 
 
 def _with_severity(found: list[Finding], config) -> list[Finding]:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from . import _yaml
+from pydantic import ValidationError
+
+from . import _fastyaml, _yaml
 from ._validation import validate
 from .config import CONFIG_NAME, Config, Portfolio, find_config
 from .findings import Finding, Severity
@@ -38,9 +40,31 @@ class LoadedPlan:
     plan: Plan | None = None
     document: _yaml.Document | None = field(default=None, repr=False)
     findings: list[Finding] = field(default_factory=list)
+    text: str | None = field(default=None, repr=False)
+    """The file's text, kept when it was read by the fast path, to locate findings later."""
+
+    _positions: dict | None = field(default=None, repr=False)
+
+    def locate_all(self, paths: Iterable[tuple]) -> None:
+        """Read the positions of all these paths in one pass (for a file read by the fast path)."""
+        if self.document is None and self.text is not None:
+            wanted = [tuple(p) for p in paths]
+            if self._positions is None or any(p not in self._positions for p in wanted):
+                from . import _locator
+
+                self._positions = {**(self._positions or {}), **_locator.positions(self.text, wanted)}
 
     def locate(self, at: tuple = (), key: bool = False) -> tuple[int, int]:
-        return self.document.locate(at, key) if self.document else (1, 1)
+        """1-based (line, column) of a path in the plan; positions are read only when first needed."""
+        if self.document is not None:
+            return self.document.locate(at, key)
+        if self.text is None:
+            return (1, 1)
+        from . import _locator
+
+        if self._positions is None or tuple(at) not in self._positions:
+            self.locate_all([at])
+        return _locator.locate(self._positions, at, key)
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -53,31 +77,61 @@ def display_path(path: Path, base: Path | None = None) -> str:
         return str(path)
 
 
-def read_document(path: Path, display: str) -> tuple[_yaml.Document | None, Finding | None]:
-    """Read and parse one YAML file; a finding instead of a document when it cannot be read."""
+def _problem(display: str, p: _yaml.YamlProblem) -> Finding:
+    return Finding(display, p.line, p.column, p.rule, Severity.ERROR, p.message, p.hint)
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, Finding | None]:
+    """The text of a file, or a finding when it is unreadable, too large or not UTF-8 text."""
     try:
         if path.stat().st_size > _yaml.MAX_BYTES:
             raise _yaml.YamlProblem("too-large", f"the file is larger than {_yaml.MAX_BYTES // 1048576} MiB",
                                     hint="plans are text; move attachments out of the plan")
-        raw = path.read_bytes()
-        return _yaml.parse(_yaml.decode(raw)), None
+        return _yaml.decode(path.read_bytes()), None
     except _yaml.YamlProblem as p:
-        return None, Finding(display, p.line, p.column, p.rule, Severity.ERROR, p.message, p.hint)
+        return None, _problem(display, p)
     except OSError as e:
         return None, Finding(display, 1, 1, "unreadable", Severity.ERROR,
                              f"cannot read the file: {e.strerror or e}", "check the path and its permissions")
 
 
+def read_document(path: Path, display: str) -> tuple[_yaml.Document | None, Finding | None]:
+    """Read and parse one YAML file with positions; a finding instead when it cannot be read."""
+    text, problem = read_text(path, display)
+    if problem:
+        return None, problem
+    try:
+        return _yaml.parse(text), None
+    except _yaml.YamlProblem as p:
+        return None, _problem(display, p)
+
+
 def load_plan(path: Path | str, display: str | None = None) -> LoadedPlan:
-    """Load and validate one plan file."""
+    """Load and validate one plan file.
+
+    A clean file is read by the fast path (no positions); a file the fast path declines, or whose
+    data does not validate, is read again by the reference reader, which locates every problem.
+    """
     path = Path(path)
     loaded = LoadedPlan(path, display or display_path(path))
-    doc, problem = read_document(path, loaded.display)
+    text, problem = read_text(path, loaded.display)
     if problem:
         loaded.findings.append(problem)
         return loaded
-    loaded.document = doc
-    loaded.plan, loaded.findings = validate(Plan, doc, loaded.display)
+    data = _fastyaml.load(text)
+    if data is not None:
+        try:
+            loaded.plan = Plan.model_validate(data)
+            loaded.text = text
+            return loaded
+        except ValidationError:
+            pass
+    try:
+        loaded.document = _yaml.parse(text)
+    except _yaml.YamlProblem as p:
+        loaded.findings.append(_problem(loaded.display, p))
+        return loaded
+    loaded.plan, loaded.findings = validate(Plan, loaded.document, loaded.display)
     return loaded
 
 
