@@ -233,6 +233,64 @@ def risk(
     view.FORMATS[format](report, rows, sys.stdout)
 
 
+@app.command()
+def report(
+    account: Optional[str] = typer.Argument(None, help="The account whose review pack to make."),
+    portfolio: bool = typer.Option(False, "--portfolio", help="Make the portfolio pack."),
+    all_accounts: bool = typer.Option(False, "--all", help="Make every account's pack (with --out FOLDER)."),
+    format: str = typer.Option("html", "--format", "-f", help="html (one self-contained file) or md."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
+                                       help="File to write, or a folder (default: standard output)."),
+    templates: Optional[Path] = typer.Option(None, "--templates", metavar="DIR",
+                                             help="Your templates; each file overrides the built-in one."),
+    today: Optional[str] = TodayOption,
+) -> None:
+    """Review packs: an account's, for its quarterly review, or the portfolio's; HTML or Markdown."""
+    from ._writer import WriteRefused
+    from .loader import ConfigError
+    from .report import InvalidPlan, NoSuchAccount, account_pack, portfolio_pack, snapshot
+    from .report.output import target, write_pack
+    from .report.render import FORMATS, TemplateProblem, render
+
+    if format not in FORMATS:
+        raise _fail(f"unknown format {format!r}; choose html or md")
+    if (account is not None) + portfolio + all_accounts != 1:
+        raise _fail("name one ACCOUNT, or give --portfolio or --all")
+    if all_accounts and out is None:
+        raise _fail("--all writes one file per account: give --out FOLDER")
+    day = _today(today)
+    try:
+        snap = snapshot(today=day)
+    except ConfigError as exc:
+        raise _config_error(exc) from None
+    for lp in snap.skipped:
+        typer.echo(f"kaplan: {lp.display} has errors and is left out; run `kaplan check`", err=True)
+    protected = {lp.path.resolve() for lp in snap.loaded}
+    if snap.portfolio.config_path:
+        protected.add(snap.portfolio.config_path.resolve())
+    names = ["portfolio"] if portfolio else snap.account_ids if all_accounts else [account]
+    try:
+        for name in names:
+            pack = portfolio_pack(snap) if portfolio else account_pack(snap, name)
+            text = render(pack, format, templates)
+            if out is None:
+                sys.stdout.write(text)
+                continue
+            path = target(out, name, format, many=all_accounts)
+            write_pack(path, text, protected)
+            typer.echo(f"wrote {path}", err=True)
+    except InvalidPlan as exc:
+        raise _fail(str(exc), 1) from None
+    except NoSuchAccount as exc:
+        raise _fail(str(exc.args[0])) from None
+    except TemplateProblem as exc:
+        raise _fail(str(exc)) from None
+    except WriteRefused as exc:
+        raise _fail(str(exc), 1) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
+
+
 def main() -> None:
     """Console entry point."""
     try:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import history
+from .changes import PlanChanges, compare, health_change
 from .config import Portfolio
 from .health.model import Health
 from .health.portfolio import assess_plans
@@ -29,24 +30,19 @@ class RiskRow:
     path: str
     health: Health
     before: Health | None = None
+    plan_changes: PlanChanges | None = None
+    """What the plan itself says differently from the compared revision."""
 
     @property
     def change(self) -> str | None:
         """before → after in words, or None when there is nothing to compare with."""
         if self.before is None:
             return None
-        b, a = self.before, self.health
-        parts = []
-        if b.level != a.level:
-            parts.append(f"{b.colour} → {a.colour}")
-        delta = a.score - b.score
-        if abs(delta) >= 0.05:
-            parts.append(f"health {b.score:.0f} → {a.score:.0f}")
-        was = {s.name for s in b.reasons}
-        new = [s.reason for s in a.reasons if s.name not in was]
-        if new:
-            parts.append("new: " + "; ".join(new[:3]))
-        return ", ".join(parts) if parts else "no change"
+        words = health_change(self.before, self.health)
+        phrases = self.plan_changes.phrases() if self.plan_changes else []
+        if phrases:
+            words = ("" if words == "no change" else words + "; ") + "plan: " + ", ".join(phrases[:4])
+        return words
 
     @property
     def trend(self) -> str | None:
@@ -86,13 +82,13 @@ def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None
     report = RiskReport(rows, today, since, skipped=[lp for lp in loaded if lp.plan is None])
     if since is not None:
         try:
-            _compare(report, portfolio, since)
+            _compare(report, portfolio, since, {plan.account.id: plan for _, plan in valid})
         except history.HistoryUnavailable as exc:
             report.history_note = str(exc)
     return report
 
 
-def _compare(report: RiskReport, portfolio: Portfolio, since: str) -> None:
+def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict | None = None) -> None:
     folder = portfolio.plans_dir
     history.repo_root(folder)
     commit = history.resolve(folder, since)
@@ -105,5 +101,7 @@ def _compare(report: RiskReport, portfolio: Portfolio, since: str) -> None:
     for row in report.rows:
         if row.account_id in before:
             row.before = before[row.account_id][1]
+            if current and row.account_id in current and row.account_id in old:
+                row.plan_changes = compare(old[row.account_id], current[row.account_id])
         else:
             report.new_accounts.append(row.account_id)

@@ -1,0 +1,251 @@
+"""The account pack as data: everything the quarterly review looks at for one account.
+
+Each part is taken from where kaplan computes it — the score and rank from scoring, the health and
+its reasons from the health model, the allocation from the budget rule, the trailing figures from
+`metrics`, progress from `progress`, the forecast from `forecast`, the changes from `changes` —
+and arranged in the order the pack is read. Templates get this object and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from .. import metrics
+from ..changes import SinceReview, Standing, since_last_review
+from ..forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
+from ..health.model import Health, Signal, _nps_of
+from ..model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
+                          Plan, Review, Risk)
+from ..model.types import period_bounds
+from ..progress import ObjectiveProgress, objective_progress
+from ..rules.dates import last_review
+from ..scoring.allocation import Allocation
+from ..scoring.engine import AccountScore
+from .snapshot import Snapshot
+
+
+@dataclass
+class ContactNode:
+    """A contact in the org chart, with the people who report to them."""
+
+    contact: Contact
+    children: list[ContactNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: Action
+    objective: Objective | None
+    overdue_days: int | None
+    """Days past due for an open action, else None."""
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days is not None
+
+
+@dataclass(frozen=True)
+class OpportunityRow:
+    opportunity: Opportunity
+    objective: Objective | None
+    open: bool
+    weighted: float
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    period: FinancialPeriod
+    gross_profit: float | None
+    margin_pct: float | None
+    cost_to_serve_pct: float | None
+
+
+@dataclass(frozen=True)
+class NpsQuarter:
+    quarter: str
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float
+
+
+@dataclass(frozen=True)
+class OpenLoop:
+    response: NpsResponse
+    overdue: bool
+    """No follow-up at all, or its due date has passed."""
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    kpi: Kpi
+    status: str
+    """met, missed or not measured."""
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    review: Review
+    decision: Decision
+
+
+@dataclass
+class AccountPack:
+    kind = "account"
+    today: _dt.date
+    plan: Plan
+    path: str
+    score: AccountScore
+    accounts_total: int
+    health: Health
+    figures: dict[str, float | None]
+    """Trailing-twelve-month figures from `kaplan.metrics`, by metric name."""
+    org: list[ContactNode]
+    objectives: list[ObjectiveProgress]
+    opportunities: list[OpportunityRow]
+    forecast: list[QuarterForecast]
+    actions: list[ActionRow]
+    periods: list[PeriodRow]
+    nps_responses: list[NpsResponse]
+    nps_quarters: list[NpsQuarter]
+    open_loops: list[OpenLoop]
+    kpis: list[KpiRow]
+    risks: list[Risk]
+    allocations: list[Allocation]
+    decisions: list[DecisionRow]
+    last_review: _dt.date | None
+    next_review: _dt.date | None
+    next_review_from_cadence: bool
+    """True when the next review date is worked out from the cadence (the plan names none)."""
+    since: SinceReview | None
+    budget_rule: str
+    """How the portfolio shares out its budget: `score` or `score_per_money`."""
+
+    @property
+    def name(self) -> str:
+        return self.plan.account.name
+
+    @property
+    def currency(self) -> str:
+        return self.plan.financials.currency
+
+    @property
+    def reasons(self) -> list[Signal]:
+        return self.health.reasons
+
+    @property
+    def pipeline(self) -> float:
+        return sum(q.pipeline for q in self.forecast)
+
+    @property
+    def weighted_forecast(self) -> float:
+        return sum(q.weighted for q in self.forecast)
+
+    @property
+    def overdue_actions(self) -> int:
+        return sum(1 for a in self.actions if a.overdue)
+
+    @property
+    def contacts_current(self) -> int:
+        return sum(1 for c in self.plan.relationships.contacts if c.left is None)
+
+
+def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> AccountPack:
+    """The account pack for `account_id` on the snapshot's day (`history`: compare with the last review)."""
+    lp = snap.loaded_plan(account_id)
+    plan, today = lp.plan, snap.today
+    score = snap.score.account(account_id)
+    health = snap.health[account_id]
+    objectives = {o.id: o for o in plan.objectives}
+    last = last_review(plan)
+    next_review, from_cadence = plan.plan.next_review, False
+    if next_review is None and last is not None:
+        cadence = (score.tier.review_cadence if score.tier else None) or plan.plan.review_cadence \
+            or snap.portfolio.config.default_cadence
+        next_review = last + _dt.timedelta(days=snap.portfolio.config.cadence_days.get(cadence, 92))
+        from_cadence = True
+    since = None
+    if history:
+        since = since_last_review(snap.portfolio, plan, Standing.of(score, health), cache=snap.history_cache)
+    return AccountPack(
+        today=today, plan=plan, path=lp.display, score=score, accounts_total=len(snap.score.accounts),
+        health=health, figures={name: metrics.METRICS[name](plan) for name in FIGURES},
+        org=org_chart(plan.relationships.contacts),
+        objectives=[objective_progress(o) for o in plan.objectives],
+        opportunities=[OpportunityRow(o, objectives.get(o.objective or ""), is_open(o), weighted_value(o))
+                       for o in plan.opportunities],
+        forecast=forecast_by_quarter(plan),
+        actions=[ActionRow(a, objectives.get(a.objective or ""),
+                           (today - a.due).days if a.status.is_open and a.due and a.due < today else None)
+                 for a in plan.actions],
+        periods=[_period(p) for p in sorted(plan.financials.periods, key=lambda p: period_bounds(p.period))],
+        nps_responses=sorted(plan.voice_of_customer.nps, key=lambda r: r.date),
+        nps_quarters=nps_by_quarter(plan.voice_of_customer.nps),
+        open_loops=[OpenLoop(r, r.follow_up is None or r.follow_up.due < today)
+                    for r in sorted(plan.voice_of_customer.nps, key=lambda r: r.date)
+                    if r.category == "detractor" and (r.follow_up is None or r.follow_up.closed is None)],
+        kpis=[KpiRow(k, _kpi_status(k)) for k in plan.service.kpis],
+        risks=sorted(plan.risks, key=lambda r: (r.status.value != "open", -r.likelihood * r.impact, r.id)),
+        allocations=[r for r in snap.score.allocation.rows if r.account_id == account_id],
+        decisions=[DecisionRow(r, d) for r in sorted(plan.reviews, key=lambda r: r.date) for d in r.decisions
+                   if d.due is None or d.due >= today],
+        last_review=last, next_review=next_review, next_review_from_cadence=from_cadence, since=since,
+        budget_rule=snap.score.allocation.rule,
+    )
+
+
+FIGURES = ("revenue_ttm", "gross_profit_ttm", "margin_pct", "revenue_growth_pct", "cost_to_serve_pct",
+           "share_of_wallet_pct", "nps", "relationship_strength")
+
+
+def org_chart(contacts: list[Contact]) -> list[ContactNode]:
+    """The reporting lines as a forest, in plan order; a loop in `reports_to` is cut where it closes."""
+    nodes = {c.id: ContactNode(c) for c in contacts}
+    roots, placed = [], set()
+
+    def attach(node: ContactNode, seen: frozenset) -> None:
+        placed.add(node.contact.id)
+        for c in contacts:
+            if c.reports_to == node.contact.id and c.id not in seen and c.id not in placed:
+                child = nodes[c.id]
+                node.children.append(child)
+                attach(child, seen | {c.id})
+
+    for c in contacts:
+        if c.reports_to is None or c.reports_to not in nodes or c.reports_to == c.id:
+            roots.append(nodes[c.id])
+            attach(nodes[c.id], frozenset({c.id}))
+    for c in contacts:  # people inside a reporting loop: start a tree at the first of them
+        if c.id not in placed:
+            roots.append(nodes[c.id])
+            attach(nodes[c.id], frozenset({c.id}))
+    return roots
+
+
+def nps_by_quarter(responses: list[NpsResponse]) -> list[NpsQuarter]:
+    """NPS per calendar quarter of the responses, oldest first."""
+    quarters: dict[str, list[NpsResponse]] = {}
+    for r in responses:
+        quarters.setdefault(f"{r.date.year}-Q{(r.date.month - 1) // 3 + 1}", []).append(r)
+    return [NpsQuarter(q, len(rs), sum(1 for r in rs if r.category == "promoter"),
+                       sum(1 for r in rs if r.category == "passive"),
+                       sum(1 for r in rs if r.category == "detractor"), _nps_of(rs))
+            for q, rs in sorted(quarters.items())]
+
+
+def _period(p: FinancialPeriod) -> PeriodRow:
+    profit = p.gross_profit
+    if profit is None and p.margin_pct is not None and p.revenue is not None:
+        profit = p.revenue * p.margin_pct / 100
+    margin = profit / p.revenue * 100 if profit is not None and p.revenue else p.margin_pct
+    cts = p.cost_to_serve / p.revenue * 100 if p.cost_to_serve is not None and p.revenue else None
+    return PeriodRow(p, profit, margin, cts)
+
+
+def _kpi_status(k: Kpi) -> str:
+    if k.actual is None:
+        return "not measured"
+    met = k.actual >= k.target if k.higher_is_better else k.actual <= k.target
+    return "met" if met else "missed"

@@ -1,0 +1,31 @@
+"""Where a rendered pack goes: a file, a folder of files, or standard output.
+
+Every file is written through `kaplan._writer.write_replace` (atomic: the old file survives any
+failure). A pack never lands on a plan or on `kaplan.yaml`: a target ending in `.yaml`/`.yml`, or one
+of the portfolio's plan files, is refused, whatever it is called.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .._writer import WriteRefused, write_replace
+from ..loader import PLAN_SUFFIXES
+
+
+def target(out: Path, name: str, fmt: str, many: bool) -> Path:
+    """The file to write: `out` itself, or `out/NAME.FMT` when `out` is a folder (always, for many packs)."""
+    if many or out.is_dir() or str(out).endswith(("/", "\\")):
+        return out / f"{name}.{fmt}"
+    return out
+
+
+def write_pack(path: Path, text: str, protected: set[Path] = frozenset()) -> None:
+    """Write one pack to `path`; refuse (WriteRefused) to overwrite a plan or config file."""
+    if path.suffix.lower() in PLAN_SUFFIXES or path.resolve() in protected:
+        raise WriteRefused(f"{path} is a plan or config file; a report is never written over one "
+                           "(name the output .html or .md)")
+    if path.is_dir():
+        raise WriteRefused(f"{path} is a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_replace(path, text)

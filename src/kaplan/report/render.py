@@ -1,0 +1,113 @@
+"""Rendering a pack through jinja2 templates: the built-in ones, or a user's folder overriding them.
+
+- Where templates come from: `templates/report/` (shipped in the wheel as `kaplan/templates/report`).
+  With `--templates DIR`, a file in DIR wins over the built-in file of the same name and every
+  other file falls back to the built-in one (a ChoiceLoader, user folder first).
+- Every template renders in jinja2's SandboxedEnvironment: a template (a user's, or a plan value
+  that looks like one) cannot reach Python internals; trying raises SecurityError → `TemplateProblem`.
+- HTML templates (`*.html.j2`, `*.html`) autoescape. `select_autoescape` looks only at the last
+  suffix (`.j2`), so the choice is made on the full name here.
+- Markdown templates: every value printed with `{{ }}` is escaped for Markdown (`text.md`) unless it is
+  marked safe, so the same rule holds as in HTML: plan text is shown, never interpreted.
+- Undefined names fail loudly (StrictUndefined), and a missing value (None) prints as a dash.
+
+Plan text reaches templates only as values, never as template source, so `{{ 7*7 }}` written in a
+plan is printed as those characters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import pass_eval_context
+from markupsafe import Markup
+
+from .._templates import builtin_dir
+from . import charts, text
+
+FORMATS = ("html", "md")
+
+
+class TemplateProblem(Exception):
+    """A template could not be found, parsed or rendered (a usage error: exit 2)."""
+
+
+def _is_html(name: str | None) -> bool:
+    return bool(name) and name.endswith((".html.j2", ".html", ".htm.j2", ".svg.j2"))
+
+
+@pass_eval_context
+def _finalize(ctx, value):
+    if value is None:
+        value = text.DASH
+    if ctx.autoescape or isinstance(value, Markup):
+        return value
+    return text.md(value)
+
+
+def _escaping(func):
+    """A text filter whose result is already escaped for Markdown, so it is not escaped twice."""
+
+    @pass_eval_context
+    def wrapped(ctx, value, *args):
+        out = func(value, *args)
+        return out if ctx.autoescape else Markup(out)
+
+    return wrapped
+
+
+def environment(templates: Path | None = None) -> SandboxedEnvironment:
+    builtin = builtin_dir() / "report"
+    loaders = [FileSystemLoader(str(builtin))]
+    if templates is not None:
+        if not Path(templates).is_dir():
+            raise TemplateProblem(f"--templates {templates}: no such folder")
+        loaders.insert(0, FileSystemLoader(str(templates)))
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=_is_html, undefined=StrictUndefined,
+                               finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(text.FILTERS)
+    env.filters["md"] = _escaping(text.md)
+    env.filters["mermaid"] = _escaping(text.mermaid)
+    return env
+
+
+def render(pack, fmt: str = "html", templates: Path | None = None) -> str:
+    """`pack` (an AccountPack or PortfolioPack) as HTML or Markdown."""
+    if fmt not in FORMATS:
+        raise TemplateProblem(f"unknown format {fmt!r}; choose html or md")
+    name = f"{pack.kind}.{fmt}.j2"
+    env = environment(templates)
+    try:
+        template = env.get_template(name)
+        built = charts.account_charts(pack) if pack.kind == "account" else charts.portfolio_charts(pack)
+        return template.render(pack=pack, charts={k: Markup(v) for k, v in built.items()}, fmt=fmt,
+                               today=pack.today)
+    except TemplateNotFound as exc:
+        raise TemplateProblem(f"template {exc.name} not found (looked in "
+                              f"{', '.join(str(p) for p in ([templates] if templates else []) + [builtin_dir() / 'report'])})"
+                              ) from None
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except SecurityError as exc:
+        raise TemplateProblem(f"{_where(exc, name)}: the template tried something a template may not do ({exc}); "
+                              "templates render sandboxed") from None
+    except TemplateError as exc:
+        raise TemplateProblem(f"{_where(exc, name)}: {exc.message or exc}") from None
+    except Exception as exc:  # a user's template can fail in any way; it is still their template's problem
+        if templates is None:
+            raise
+        raise TemplateProblem(f"{_where(exc, name)}: {type(exc).__name__}: {exc}") from None
+
+
+def _where(exc: BaseException, default: str) -> str:
+    """`template:line` of the innermost template frame in the traceback (jinja maps it to template lines)."""
+    tb, found = exc.__traceback__, default
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".md")):
+            found = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
+

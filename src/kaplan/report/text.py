@@ -1,0 +1,109 @@
+"""Turning values into text for a pack: numbers, dates, labels, and escaping for Markdown and Mermaid.
+
+HTML escaping is jinja2's autoescape. Markdown has no such thing, so every value a Markdown template
+prints goes through `md()` (the environment applies it to every `{{ }}` unless the value is marked
+safe): characters that would start markup, raw HTML or a table cell are escaped, and line breaks
+become spaces so a value cannot break out of its table row or paragraph. `mermaid()` does the same
+for a label inside a Mermaid diagram, where the escapes are entity codes such as `#60;`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from enum import Enum
+
+DASH = "–"
+
+_MD = str.maketrans({"\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "<": "&lt;",
+                     ">": "&gt;", "&": "&amp;", "|": "\\|", "~": "\\~", "$": "\\$"})
+_LIST_ITEM = re.compile(r"^(?:[-+#](?: |$)|[=-]+$|\d+(?=[.)](?: |$)))")
+_SPACE = re.compile(r"\s+")
+
+
+def md(value) -> str:
+    """`value` as inline Markdown text that renders exactly as written and never as markup."""
+    text = _SPACE.sub(" ", plain(value)).strip().translate(_MD)
+    m = _LIST_ITEM.match(text)  # would start a list, a heading or an underline at the start of a line
+    if m:
+        at = m.end() if text[0].isdigit() else 0
+        text = text[:at] + "\\" + text[at:]
+    return text
+
+
+_MERMAID_SAFE = re.compile(r"[\w ,.\-/()+]", re.UNICODE)
+
+
+def mermaid(value) -> str:
+    """`value` for a quoted Mermaid label: anything but letters, digits and plain punctuation as `#NN;`."""
+    text = _SPACE.sub(" ", plain(value)).strip()
+    return "".join(ch if _MERMAID_SAFE.fullmatch(ch) and ch != "_" else f"#{ord(ch)};" for ch in text)
+
+
+def plain(value) -> str:
+    """A value as plain text: enums by their words, dates as ISO, None as a dash."""
+    if value is None:
+        return DASH
+    if isinstance(value, Enum):
+        return label(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    if isinstance(value, (_dt.date,)):
+        return value.isoformat()
+    return str(value)
+
+
+def label(value) -> str:
+    """`economic_buyer` → `economic buyer`."""
+    if value is None:
+        return DASH
+    return str(value.value if isinstance(value, Enum) else value).replace("_", " ")
+
+
+def money(value: float | None) -> str:
+    return DASH if value is None else f"{value:,.0f}"
+
+
+def compact(value: float | None) -> str:
+    """1,250,000 → 1.25M; 48,000 → 48k (chart axes)."""
+    if value is None:
+        return DASH
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return DASH
+    text = f"{value:,.{digits}f}"
+    return text[:-(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
+
+
+def fixed(value: float | None, digits: int = 1) -> str:
+    """Always `digits` decimals (scores), where `number` drops a trailing .0 (measures, counts)."""
+    return DASH if value is None else f"{value:,.{digits}f}"
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return DASH if value is None else f"{value:.{digits}f}%"
+
+
+def signed(value: float | None, digits: int = 0) -> str:
+    return DASH if value is None else f"{value:+.{digits}f}"
+
+
+def dots(value: int | None, out_of: int = 5) -> str:
+    """A 1-5 rating as ●●●○○."""
+    return DASH if value is None else "●" * value + "○" * (out_of - value)
+
+
+def date(value: _dt.date | None) -> str:
+    return DASH if value is None else value.isoformat()
+
+
+FILTERS = {"md": md, "mermaid": mermaid, "label": label, "money": money, "compact": compact, "number": number, "fixed": fixed,
+           "pct": pct, "signed": signed, "dots": dots, "date": date, "plain": plain}

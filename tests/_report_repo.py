@@ -1,0 +1,54 @@
+"""The report fixture portfolio as a git repository with a known history, for review-pack tests.
+
+tests/fixtures/report/before/ is committed first (on 2026-07-01), today's plans second (on
+2026-10-20), with fixed names, dates and time zone, so "what changed since the last review" reads
+the same history on every machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "report"
+GOLDEN = FIXTURE / "golden"
+ACCOUNT = "acme-retail"
+
+GIT_ENV = {"TZ": "UTC", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+
+
+def git(root: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, **GIT_ENV}
+    if date:
+        env.update(GIT_AUTHOR_DATE=f"{date}T12:00:00+00:00", GIT_COMMITTER_DATE=f"{date}T12:00:00+00:00")
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def make_repo(root: Path, monkeypatch=None) -> Path:
+    """Lay the fixture portfolio out in `root` as a git repository with two commits; returns `root`."""
+    if monkeypatch is not None:  # kaplan runs git itself: same zone and no user config
+        for key, value in GIT_ENV.items():
+            monkeypatch.setenv(key, value)
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURE / "kaplan.yaml", root / "kaplan.yaml")
+    shutil.copytree(FIXTURE / "before", root / "plans")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "plans as at the summer reviews", date="2026-07-01")
+    shutil.rmtree(root / "plans")
+    shutil.copytree(FIXTURE / "plans", root / "plans")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "plans after the autumn reviews", date="2026-10-20")
+    return root
+
+
+def copy_plain(root: Path) -> Path:
+    """The fixture portfolio in `root` without git history."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURE / "kaplan.yaml", root / "kaplan.yaml")
+    shutil.copytree(FIXTURE / "plans", root / "plans")
+    return root
