@@ -79,10 +79,10 @@ def test_the_scaffold_is_clean_before_any_edit(kaplan, plan):
 
 
 @pytest.mark.parametrize("old, new, line, column, suggestion", [
-    pytest.param("  # sector: Manufacturing", "  secter: Manufacturing", 10, 3, "sector", id="secter-in-account"),
-    pytest.param('  owner: "Jo Owner"', '  ownr: "Jo Owner"', 41, 3, "owner", id="ownr-in-plan"),
-    pytest.param("  # strength: 3 ", "  strenght: 3 ", 62, 3, "strength", id="strenght-in-relationships"),
-    pytest.param("  currency: EUR", "  curency: EUR", 83, 3, "currency", id="curency-in-financials"),
+    pytest.param("  # sector: Manufacturing", "  secter: Manufacturing", 11, 3, "sector", id="secter-in-account"),
+    pytest.param('  owner: "Jo Owner"', '  ownr: "Jo Owner"', 42, 3, "owner", id="ownr-in-plan"),
+    pytest.param("  # strength: 3 ", "  strenght: 3 ", 63, 3, "strength", id="strenght-in-relationships"),
+    pytest.param("  currency: EUR", "  curency: EUR", 84, 3, "currency", id="curency-in-financials"),
 ])
 def test_unknown_key_points_at_the_key_and_suggests_the_known_one(kaplan, plan, old, new, line, column, suggestion):
     edit(plan, old, new)
@@ -97,7 +97,7 @@ def test_unknown_key_in_a_list_entry_names_the_entry(kaplan, plan):
     edit(plan, "  contacts: []", "  contacts:\n    - id: cfo\n      nmae: Dana Example")
     r, findings = check(kaplan)
     f = the(findings, "unknown-key")
-    assert (f["line"], f["column"]) == (65, 7)
+    assert (f["line"], f["column"]) == (66, 7)
     assert f["message"] == "unknown key `nmae` in relationships.contacts[1]"
     assert f["hint"] == "did you mean `name`?"
 
@@ -107,22 +107,22 @@ def test_misspelt_required_key_is_also_reported_missing(kaplan, plan):
     _, findings = check(kaplan)
     f = the(findings, "missing-field")
     assert f["message"] == "`owner` is required in plan"
-    assert (f["line"], f["column"]) == (41, 3)  # where the plan section's keys start
+    assert (f["line"], f["column"]) == (42, 3)  # where the plan section's keys start
 
 
 def test_duplicate_key_points_at_the_second_occurrence(kaplan, plan):
-    edit(plan, "  # sector: Manufacturing", "  name: Acme Corporation")  # line 9 already has `name:`
+    edit(plan, "  # sector: Manufacturing", "  name: Acme Corporation")  # line 10 already has `name:`
     r, findings = check(kaplan)
     assert r.exit_code == 1
     f = the(findings, "duplicate-key")
-    assert (f["line"], f["column"]) == (10, 3)
+    assert (f["line"], f["column"]) == (11, 3)
     assert "`name`" in f["message"]
 
 
 @pytest.mark.parametrize("old, new, line, column", [
-    pytest.param('  name: "Acme"', "  name: Acme: Corp", 9, 13, id="colon-inside-a-plain-value"),
-    pytest.param('  name: "Acme"', '   name: "Acme"', 9, 4, id="indented-one-space-too-far"),
-    pytest.param("    end: 2027-11-23", "    end: 2027-11-23\n  last_reviewed 2026-11-24", 49, 3,
+    pytest.param('  name: "Acme"', "  name: Acme: Corp", 10, 13, id="colon-inside-a-plain-value"),
+    pytest.param('  name: "Acme"', '   name: "Acme"', 10, 4, id="indented-one-space-too-far"),
+    pytest.param("    end: 2027-11-23", "    end: 2027-11-23\n  last_reviewed 2026-11-24", 50, 3,
                  id="key-without-colon"),
 ])
 def test_yaml_syntax_error_reports_the_line(kaplan, plan, old, new, line, column):
@@ -138,7 +138,7 @@ def test_impossible_date_is_located_exactly(kaplan, plan):
     r, findings = check(kaplan)
     assert r.exit_code == 1
     f = the(findings, "invalid-date")
-    assert (f["line"], f["column"]) == (46, 12)
+    assert (f["line"], f["column"]) == (47, 12)
     assert "2026-02-30" in f["message"]
 
 
@@ -147,7 +147,7 @@ def test_text_where_a_rating_belongs(kaplan, plan):
     r, findings = check(kaplan)
     assert r.exit_code == 1
     f = the(findings, "schema")
-    assert (f["line"], f["column"]) == (62, 13)
+    assert (f["line"], f["column"]) == (63, 13)
     assert "relationships.strength" in f["message"]
 
 
@@ -156,7 +156,7 @@ def test_rating_out_of_range(kaplan, plan):
     r, findings = check(kaplan)
     assert r.exit_code == 1
     f = the(findings, "schema")
-    assert (f["line"], f["column"]) == (62, 13)
+    assert (f["line"], f["column"]) == (63, 13)
     assert f["message"].startswith("`relationships.strength` is 7")
     assert "5" in f["message"]
 
@@ -167,7 +167,7 @@ def test_missing_required_field(kaplan, plan):
     assert r.exit_code == 1
     f = the(findings, "missing-field")
     assert f["message"] == "`name` is required in account"
-    assert (f["line"], f["column"]) == (8, 3)  # the account section, where `name:` has to go
+    assert (f["line"], f["column"]) == (9, 3)  # the account section, where `name:` has to go
     assert f["hint"] == "add `name:` to account"
 
 
@@ -176,7 +176,7 @@ def test_misspelt_enum_value_suggests_the_right_one(kaplan, plan):
     r, findings = check(kaplan)
     assert r.exit_code == 1
     f = the(findings, "schema")
-    assert (f["line"], f["column"]) == (49, 19)
+    assert (f["line"], f["column"]) == (50, 19)
     assert f["message"].startswith("`quaterly` is not a valid review_cadence")
     assert f["hint"] == "did you mean `quarterly`?"
 
@@ -186,7 +186,7 @@ def test_unknown_format_version(kaplan, plan):
     r, findings = check(kaplan)
     assert r.exit_code == 1
     f = the(findings, "format-version")
-    assert (f["line"], f["column"]) == (1, 9)
+    assert (f["line"], f["column"]) == (2, 9)
     assert f["hint"] == "start the file with `kaplan: 1`"
 
 
@@ -195,7 +195,7 @@ def test_crlf_line_endings_keep_line_numbers(kaplan, plan):
     plan.write_bytes(plan.read_bytes().replace(b"\n", b"\r\n"))
     _, findings = check(kaplan)
     f = the(findings, "invalid-date")
-    assert (f["line"], f["column"]) == (46, 12)
+    assert (f["line"], f["column"]) == (47, 12)
 
 
 # ---------------------------------------------------------------- hostile files

@@ -234,7 +234,7 @@ def test_strict_turns_warnings_into_a_failure(kaplan, write, tmp_path):
     assert check(kaplan, "--strict").exit_code == 1
 
 
-@pytest.mark.parametrize("fmt", ["xml", "JSON", "", "sarif"])
+@pytest.mark.parametrize("fmt", ["xml", "JSON", "", "SARIF"])
 def test_unknown_format_is_a_usage_error(kaplan, portfolio, fmt):
     r = check(kaplan, "--format", fmt)
     assert r.exit_code == 2

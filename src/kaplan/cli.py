@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
+import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -66,9 +67,14 @@ TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
 @app.command()
 def check(
     paths: List[Path] = typer.Argument(None, help="Plan files or folders (default: the portfolio's plans)."),
-    format: str = typer.Option("text", "--format", "-f", help="Output format: text, json or github."),
+    format: Optional[str] = typer.Option(
+        None, "--format", "-f", autocompletion=lambda: _check_formats(),
+        help="Output format: text, json, github (workflow annotations) or sarif (code scanning). "
+             "Default: github when GITHUB_ACTIONS=true, else text."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show errors only (text format)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show errors only (text format); no progress bar."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Also say which kaplan.yaml and plans were used, and how long it took."),
     today: Optional[str] = TodayOption,
     explain: Optional[str] = typer.Option(None, "--explain", metavar="RULE", help="Explain a rule and exit."),
     list_rules: bool = typer.Option(False, "--list-rules", help="List every rule and exit."),
@@ -89,6 +95,8 @@ def check(
             raise _fail(f"no rule named {explain!r}; `kaplan check --list-rules` lists them")
         typer.echo(f"{r.id} (default severity: {r.severity.value})\n\n{r.doc}")
         raise typer.Exit(0)
+    if format is None:
+        format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     reporter = REPORTERS.get(format)
     if reporter is None:
         raise _fail(f"unknown format {format!r}; choose one of {', '.join(REPORTERS)}")
@@ -96,14 +104,41 @@ def check(
     missing = [p for p in paths or [] if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
+    from ._progress_bar import FileProgress
+    from .loader import open_portfolio
+
+    started = time.perf_counter()
     try:
-        result = run_check(paths or [], today=day)
+        portfolio = open_portfolio(paths[0] if paths else None)
+        with FileProgress("checking plans", enabled=not quiet) as progress:
+            result = run_check(paths or [], today=day, portfolio=portfolio, progress=progress)
     except ConfigError as exc:
         raise _config_error(exc) from None
     except NoPlans as exc:
         raise _fail(str(exc)) from None
+    if verbose:
+        _explain_run(portfolio, result, time.perf_counter() - started)
     reporter(result, sys.stdout, quiet=quiet) if format == "text" else reporter(result, sys.stdout)
     raise typer.Exit(result.exit_code(strict))
+
+
+def _check_formats() -> list[str]:
+    from .reporters import REPORTERS
+
+    return list(REPORTERS)
+
+
+def _explain_run(portfolio, result, seconds: float) -> None:
+    from . import rules
+    from .loader import display_path
+
+    config = display_path(portfolio.config_path) if portfolio.config_path else "none (defaults)"
+    off = sorted(r for r, level in portfolio.config.rules.items() if level == "off")
+    typer.echo(f"kaplan: config: {config}; plans folder: {display_path(portfolio.plans_dir)}", err=True)
+    typer.echo(f"kaplan: {len(rules.REGISTRY)} rules" + (f", off: {', '.join(off)}" if off else ""), err=True)
+    for lp in result.plans:
+        typer.echo(f"kaplan: read {lp.display}", err=True)
+    typer.echo(f"kaplan: {result.files} file{'s' if result.files != 1 else ''} in {seconds:.2f} s", err=True)
 
 
 @app.command()
@@ -127,6 +162,72 @@ def new(
     except ScaffoldError as exc:
         raise _fail(str(exc), 2 if exc.usage else 1) from None
     typer.echo(f"created {display_path(created.path)}")
+
+
+@app.command()
+def init(
+    folder: Path = typer.Argument(Path("."), help="Folder to set up (created if missing; default: this one)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Start a portfolio: kaplan.yaml with every default, plans/, editor schemas, pre-commit and CI."""
+    from .initialise import InitRefused, init_portfolio
+    from .loader import display_path
+
+    try:
+        done = init_portfolio(folder)
+    except InitRefused as exc:
+        raise _fail(str(exc), 1) from None
+    except OSError as exc:
+        raise _fail(f"cannot write into {folder}: {exc.strerror or exc}", 1) from None
+    if quiet:
+        return
+    for path in done.created:
+        typer.echo(f"created {display_path(path)}{'/' if path.is_dir() else ''}")
+    for path in done.kept:
+        typer.echo(f"kept    {display_path(path)} (it exists; add kaplan to it by hand, see the README)")
+    where = "" if Path(folder).resolve() == Path.cwd().resolve() else f"cd {display_path(Path(folder))} && "
+    typer.echo(f"next: {where}kaplan new ACCOUNT")
+
+
+@app.command()
+def schema(
+    which: Optional[str] = typer.Argument(None, metavar="[plan|config]",
+                                          autocompletion=lambda: ["plan", "config"],
+                                          help="Print this schema (default: plan)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
+                                       help="Write plan.schema.json and config.schema.json into DIR instead."),
+    check_only: bool = typer.Option(False, "--check",
+                                    help="With --out: exit 1 if the files in DIR are missing or out of date; "
+                                         "write nothing."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Export the JSON Schemas (Draft 2020-12) of a plan and of kaplan.yaml, for editors and tools."""
+    from . import schema as schemas
+    from .loader import display_path
+
+    if which is not None and which not in schemas.SCHEMAS:
+        raise _fail(f"no schema named {which!r}; choose plan or config")
+    if out is None:
+        if check_only:
+            raise _fail("--check needs --out DIR: the folder whose schema files to compare")
+        typer.echo(schemas.render(schemas.SCHEMAS[which or "plan"].build()), nl=False)
+        return
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out}: not a folder")
+    if check_only:
+        stale = schemas.stale_schemas(out)
+        for path in stale:
+            typer.echo(f"{display_path(path)}: out of date; run `kaplan schema --out {display_path(out)}`", err=True)
+        raise typer.Exit(1 if stale else 0)
+    try:
+        changed = schemas.write_schemas(out)
+    except OSError as exc:
+        raise _fail(f"cannot write into {out}: {exc.strerror or exc}", 1) from None
+    if not quiet:
+        for path in changed:
+            typer.echo(f"wrote {display_path(path)}")
+        if not changed:
+            typer.echo(f"{display_path(out)}: schemas already up to date")
 
 
 def _weights(values: List[str]) -> dict[str, float]:

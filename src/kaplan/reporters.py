@@ -1,7 +1,8 @@
 """Reporters: turn a check result into output, chosen by name (`--format`).
 
 Each reporter only formats; what counts as a finding and which exit code follows is decided
-elsewhere. `text` is for people, `json` for programs, `github` for workflow annotations.
+elsewhere. `text` is for people, `json` for programs, `github` for workflow annotations, `sarif`
+for code-scanning dashboards.
 """
 
 from __future__ import annotations
@@ -95,4 +96,6 @@ def github(result: CheckResult, out: IO[str], **_) -> None:
     out.write(summary(result) + "\n")
 
 
-REPORTERS: dict[str, Callable[..., None]] = {"text": text, "json": json_report, "github": github}
+from ._sarif import sarif  # noqa: E402
+
+REPORTERS: dict[str, Callable[..., None]] = {"text": text, "json": json_report, "github": github, "sarif": sarif}

@@ -71,8 +71,12 @@ def _check_text(label: str, text: str) -> None:
                             usage=True)
 
 
-def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, template_dir: Path | None = None) -> str:
+def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, template_dir: Path | None = None,
+                schema: str | None = None) -> str:
+    """The plan text; `schema` is what its editor modeline points at (default: the schema's URL)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from .schema import SCHEMAS
 
     env = Environment(loader=FileSystemLoader(str(template_dir or builtin_dir())), undefined=StrictUndefined,
                       keep_trailing_newline=True, autoescape=False)
@@ -82,7 +86,7 @@ def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, temp
     except ValueError:  # 29 February
         period_end = today.replace(year=today.year + 1, day=28)
     return env.get_template(PLAN_TEMPLATE).render(
-        id=account_id, name=name, owner=owner, today=today.isoformat(),
+        id=account_id, name=name, owner=owner, today=today.isoformat(), schema=schema or SCHEMAS["plan"].id,
         period_start=today.isoformat(), period_end=period_end.isoformat())
 
 
@@ -97,8 +101,10 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
             _check_text(label, text)
     folder = folder or portfolio.plans_dir
     path = folder / f"{account_id}.yaml"
+    from .schema import modeline_target
+
     text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
-                       today=today or _dt.date.today())
+                       today=today or _dt.date.today(), schema=modeline_target(path, portfolio.root))
     try:
         write_new(path, text)
     except WriteRefused:

@@ -1,0 +1,283 @@
+"""`kaplan init`: a new portfolio with every default written out, schemas, pre-commit and CI config."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY
+from kaplan import __version__
+from kaplan import _yaml
+from kaplan.config import Config
+from kaplan.initialise import InitRefused, config_text, init_portfolio
+from kaplan.loader import open_portfolio
+from kaplan.schema import schema_texts
+
+LAYOUT = [
+    ".github", ".github/workflows", ".github/workflows/kaplan.yml", ".kaplan", ".kaplan/config.schema.json",
+    ".kaplan/plan.schema.json", ".pre-commit-config.yaml", "kaplan.yaml", "plans", "plans/README.md",
+]
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder` with its bytes (None for a folder): what "nothing changed" compares."""
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+
+
+def test_init_lays_out_a_portfolio_and_says_what_it_made(kaplan, tmp_path):
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert sorted(tree(tmp_path)) == LAYOUT
+    assert r.stdout.splitlines() == [
+        "created plans/", "created plans/README.md", "created .kaplan/plan.schema.json",
+        "created .kaplan/config.schema.json", "created .pre-commit-config.yaml",
+        "created .github/workflows/kaplan.yml", "created kaplan.yaml", "next: kaplan new ACCOUNT",
+    ]
+
+
+def test_init_into_a_new_folder_creates_it(kaplan, tmp_path):
+    r = kaplan("init", "accounts/portfolio", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert sorted(tree(tmp_path / "accounts" / "portfolio")) == LAYOUT
+    assert r.stdout.splitlines()[-1] == "next: cd accounts/portfolio && kaplan new ACCOUNT"
+
+
+def test_quiet_prints_nothing(kaplan, tmp_path):
+    r = kaplan("init", "--quiet", cwd=tmp_path)
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    assert (tmp_path / "kaplan.yaml").is_file()
+
+
+def test_init_then_new_then_check_is_clean(kaplan, tmp_path):
+    assert kaplan("init", cwd=tmp_path).exit_code == 0
+    assert kaplan("new", "acme", "--owner", "Jo Owner", "--today", TODAY.isoformat()).exit_code == 0
+    r = kaplan("check", "--today", TODAY.isoformat())
+    assert r.exit_code == 0, r.stdout
+    assert r.stdout.strip() == "1 file checked: no problems"
+    assert kaplan("check").exit_code == 0  # on the real date too
+
+
+def test_a_fresh_portfolio_with_no_plans_checks_clean(kaplan, tmp_path):
+    kaplan("init", "-q", cwd=tmp_path)
+    r = kaplan("check")
+    assert r.exit_code == 0
+    assert r.stdout.strip() == "0 files checked: no problems"
+
+
+# ---------------------------------------------------------------- kaplan.yaml
+
+
+def test_kaplan_yaml_loads_back_to_exactly_the_default_config(tmp_path):
+    init_portfolio(tmp_path)
+    portfolio = open_portfolio(tmp_path)
+    assert portfolio.config_path == (tmp_path / "kaplan.yaml").resolve()
+    assert portfolio.config == Config()
+    assert portfolio.config.model_dump() == Config().model_dump()
+
+
+def test_kaplan_yaml_writes_out_every_setting(tmp_path):
+    # Every key of the default config, all the way down, is present in the file as written.
+    data = _yaml.parse(config_text()).data
+    expected = json.loads(Config().model_dump_json(by_alias=True))
+    assert data == expected
+
+
+def test_kaplan_yaml_explains_every_documented_setting():
+    from kaplan.config import Config as C
+    from kaplan.health.settings import HealthSettings
+    from kaplan.scoring.settings import Criterion, Scoring
+
+    text = " ".join(line.strip().removeprefix("#").strip() for line in config_text().splitlines()
+                    if line.strip().startswith("#"))
+    text = " ".join(text.split())
+    documented = [f.description for m in (C, HealthSettings, Scoring, Criterion) for f in m.model_fields.values()
+                  if f.description]
+    assert len(documented) > 20
+    for doc in documented:
+        assert " ".join(doc.split()) in text, doc
+
+
+def test_kaplan_yaml_starts_with_the_editor_modeline_and_a_note():
+    lines = config_text().splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=.kaplan/config.schema.json"
+    assert "Every setting is written out below with its default" in config_text()
+
+
+def test_kaplan_yaml_follows_config_changes(monkeypatch):
+    # Generated from the model: a different default shows up without touching any template.
+    from kaplan._config_yaml import render_config
+
+    text = render_config(Config(review_grace_days=11, plans="accounts"))
+    assert "\nreview_grace_days: 11\n" in text and "\nplans: accounts\n" in text
+    assert Config.model_validate(_yaml.parse(text).data) == Config(review_grace_days=11, plans="accounts")
+
+
+def test_settings_enumerate_their_choices():
+    text = config_text()
+    assert "# Review cadence assumed for a plan that does not state one. One of: weekly, biweekly, monthly," in text
+    assert "default_cadence: quarterly\n" in text
+
+
+# ---------------------------------------------------------------- the other files
+
+
+def test_schemas_are_the_ones_kaplan_exports(tmp_path):
+    init_portfolio(tmp_path)
+    for name, text in schema_texts().items():
+        assert (tmp_path / ".kaplan" / name).read_text(encoding="utf-8") == text
+
+
+def test_workflow_runs_kaplan_check_with_github_annotations(tmp_path):
+    from ruamel.yaml import YAML
+
+    init_portfolio(tmp_path)
+    workflow = YAML(typ="safe").load((tmp_path / ".github" / "workflows" / "kaplan.yml").read_text())
+    steps = workflow["jobs"]["check"]["steps"]
+    runs = [s["run"] for s in steps if "run" in s]
+    assert runs[-1] == "kaplan check --format github"
+    assert any(f'"kaplan=={__version__}"' in r for r in runs)
+    assert {"push", "pull_request"} <= set(workflow["on"])
+
+
+def test_pre_commit_config_is_valid_and_checks_the_whole_portfolio(tmp_path):
+    from pre_commit.clientlib import load_config
+
+    from ruamel.yaml import YAML
+
+    init_portfolio(tmp_path)
+    path = tmp_path / ".pre-commit-config.yaml"
+    load_config(str(path))  # pre-commit's own validation
+    config = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    (hook,) = config["repos"][0]["hooks"]
+    assert config["repos"][0]["repo"] == "local"
+    assert hook["id"] == "kaplan-check"
+    assert hook["entry"] == "kaplan check"
+    # `system` (pre-commit 4.4 also calls it `unsupported`): the kaplan on PATH, nothing to download.
+    assert hook["language"] == "system"
+    assert hook["pass_filenames"] is False
+    assert hook["files"] == r"\.ya?ml$"
+
+
+def test_plans_readme_is_not_taken_for_a_plan(kaplan, tmp_path):
+    kaplan("init", "-q", cwd=tmp_path)
+    assert kaplan("check", "--format", "json").json()["files"] == 0
+
+
+# ---------------------------------------------------------------- never clobbering
+
+
+def test_an_existing_portfolio_is_refused_and_nothing_changes(kaplan, tmp_path):
+    kaplan("init", "-q", cwd=tmp_path)
+    kaplan("new", "acme", "--today", TODAY.isoformat())
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\nplans: plans\n", encoding="utf-8")
+    (tmp_path / ".kaplan" / "plan.schema.json").unlink()
+    before = tree(tmp_path)
+    r = kaplan("init")
+    assert r.exit_code == 1
+    assert "already exists" in r.stderr and "kaplan.yaml" in r.stderr
+    assert tree(tmp_path) == before
+
+
+def test_a_folder_with_only_kaplan_yaml_is_a_portfolio_too(kaplan, write, tmp_path):
+    write("kaplan.yaml", "kaplan: 1\n")
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert sorted(tree(tmp_path)) == ["kaplan.yaml"]
+
+
+def test_existing_pre_commit_and_workflow_are_kept_and_reported(kaplan, write, tmp_path):
+    write(".pre-commit-config.yaml", "repos: []  # ours\n")
+    write(".github/workflows/kaplan.yml", "name: ours\n")
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / ".pre-commit-config.yaml").read_text() == "repos: []  # ours\n"
+    assert (tmp_path / ".github" / "workflows" / "kaplan.yml").read_text() == "name: ours\n"
+    assert "kept    .pre-commit-config.yaml (it exists; add kaplan to it by hand, see the README)" in r.stdout
+    assert "kept    .github/workflows/kaplan.yml" in r.stdout
+    assert (tmp_path / "kaplan.yaml").is_file()
+
+
+def test_existing_plans_are_kept(kaplan, tmp_path):
+    kaplan("new", "acme", "--today", TODAY.isoformat(), cwd=tmp_path)
+    before = (tmp_path / "plans" / "acme.yaml").read_bytes()
+    r = kaplan("init")
+    assert r.exit_code == 0
+    assert "created plans/\n" not in r.stdout
+    assert (tmp_path / "plans" / "acme.yaml").read_bytes() == before
+    assert kaplan("check", "--today", TODAY.isoformat()).exit_code == 0
+
+
+@pytest.mark.parametrize("obstacle, message", [
+    ("plans", "is a file where kaplan init needs a folder"),
+    (".github", "is a file where kaplan init needs a folder"),
+    (".kaplan", "is a file where kaplan init needs a folder"),
+])
+def test_a_file_in_the_way_is_refused_before_anything_is_written(kaplan, write, tmp_path, obstacle, message):
+    write(obstacle, "not a folder\n")
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert message in r.stderr
+    assert sorted(tree(tmp_path)) == [obstacle]
+
+
+def test_a_folder_where_a_file_goes_is_refused(kaplan, tmp_path):
+    (tmp_path / ".pre-commit-config.yaml").mkdir()
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "is a folder where kaplan init needs a file" in r.stderr
+    assert sorted(tree(tmp_path)) == [".pre-commit-config.yaml"]
+
+
+def test_init_onto_a_file_is_refused(kaplan, write, tmp_path):
+    write("notes.txt", "x")
+    r = kaplan("init", "notes.txt", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "is a file, not a folder" in r.stderr
+
+
+def test_no_temporary_files_are_left_behind(tmp_path):
+    init_portfolio(tmp_path)
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_library_call_reports_created_and_kept(tmp_path):
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n")
+    result = init_portfolio(tmp_path)
+    assert result.kept == [tmp_path / ".pre-commit-config.yaml"]
+    assert result.created[-1] == tmp_path / "kaplan.yaml"
+    with pytest.raises(InitRefused):
+        init_portfolio(tmp_path)
+
+
+def test_kaplan_yaml_is_written_last_so_an_interrupted_init_can_run_again(tmp_path, monkeypatch):
+    import kaplan.initialise as init
+
+    real = init.write_new
+
+    def fail_on_workflow(path, text):
+        if path.name == "kaplan.yml":
+            raise OSError(28, "No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(init, "write_new", fail_on_workflow)
+    with pytest.raises(OSError):
+        init_portfolio(tmp_path)
+    assert not (tmp_path / "kaplan.yaml").exists()
+    monkeypatch.setattr(init, "write_new", real)
+    result = init_portfolio(tmp_path)
+    assert (tmp_path / "kaplan.yaml").is_file()
+    assert tmp_path / ".github" / "workflows" / "kaplan.yml" in result.created
+
+
+def test_a_write_error_is_reported_without_a_traceback(kaplan, tmp_path, monkeypatch):
+    import kaplan.initialise as init
+
+    def no_space(path, text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(init, "write_new", no_space)
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "No space left on device" in r.stderr
