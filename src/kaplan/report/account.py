@@ -15,6 +15,7 @@ from .. import metrics
 from ..changes import SinceReview, Standing, since_last_review
 from ..forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
 from ..health.model import Health, Signal, _nps_of
+from ..health.settings import SIGNALS
 from ..model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
                           Plan, Review, Risk)
 from ..model.types import period_bounds
@@ -134,6 +135,12 @@ class AccountPack:
     @property
     def reasons(self) -> list[Signal]:
         return self.health.reasons
+
+    @property
+    def signals(self) -> list[Signal]:
+        """Every health signal found, in the order `kaplan.yaml` lists them (a stable order to read)."""
+        order = {name: i for i, name in enumerate(SIGNALS)}
+        return sorted(self.health.signals, key=lambda s: (order.get(s.name, len(order)), s.name))
 
     @property
     def pipeline(self) -> float:

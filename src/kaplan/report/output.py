@@ -14,8 +14,11 @@ from ..loader import PLAN_SUFFIXES
 
 
 def target(out: Path, name: str, fmt: str, many: bool) -> Path:
-    """The file to write: `out` itself, or `out/NAME.FMT` when `out` is a folder (always, for many packs)."""
-    if many or out.is_dir() or str(out).endswith(("/", "\\")):
+    """The file to write: `out` itself, or `out/NAME.FMT` when `out` is a folder (always, for many packs).
+
+    A path without a suffix (`packs`) is taken as a folder, so it need not exist yet.
+    """
+    if many or out.is_dir() or not out.suffix:
         return out / f"{name}.{fmt}"
     return out
 

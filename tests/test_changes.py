@@ -1,0 +1,155 @@
+"""`kaplan.changes`: what changed in a plan, and the health before → after in words.
+
+Plans are written inline; `compare` is pure. `risk --since` reuses it on a temporary git repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from _report_repo import git
+from conftest import dedent
+
+from kaplan.changes import Standing, compare, health_change, since_last_review
+from kaplan.config import Config, Portfolio
+from kaplan.health.model import Health, Signal
+from kaplan.model import Plan
+from kaplan import _yaml
+
+
+BEFORE = """\
+kaplan: 1
+account: {id: acme, name: Acme}
+plan: {owner: Jo, last_reviewed: 2026-06-30}
+relationships:
+  contacts:
+    - {id: ann, name: Ann Lee}
+    - {id: bob, name: Bob Marsh}
+    - {id: cy, name: Cy Orr}
+objectives:
+  - id: grow
+    title: Grow
+    measures:
+      - {name: Sites, baseline: 0, target: 10, current: 2}
+      - {name: Cost, baseline: 100, target: 80, current: 90}
+      - {name: Same, target: 5, current: 1}
+    milestones:
+      - {quarter: 2026-Q3, description: Pilot}
+actions:
+  - {id: a1, action: First, due: 2026-07-01, status: planned}
+  - {id: a2, action: Second, due: 2026-07-01, status: in_progress}
+  - {id: a3, action: Third, due: 2026-07-01, status: planned}
+"""
+
+AFTER = """\
+kaplan: 1
+account: {id: acme, name: Acme}
+plan: {owner: Jo, last_reviewed: 2026-09-30}
+relationships:
+  contacts:
+    - {id: ann, name: Ann Lee}
+    - {id: cy, name: Cy Orr, left: 2026-08-01}
+    - {id: dee, name: Dee Park}
+objectives:
+  - id: grow
+    title: Grow
+    measures:
+      - {name: Sites, baseline: 0, target: 10, current: 6}
+      - {name: Cost, baseline: 100, target: 80, current: 95}
+      - {name: Same, target: 5, current: 1}
+    milestones:
+      - {quarter: 2026-Q3, description: Pilot, done: true}
+  - {id: keep, title: Keep}
+actions:
+  - {id: a1, action: First, due: 2026-07-01, status: done}
+  - {id: a2, action: Second, due: 2026-08-15, status: in_progress}
+  - {id: a3, action: Third, due: 2026-06-01, status: planned}
+  - {id: a4, action: Fourth}
+"""
+
+
+def load(text: str) -> Plan:
+    from kaplan._validation import validate
+
+    doc = _yaml.parse(dedent(text))
+    result, findings = validate(Plan, doc, "inline.yaml")
+    assert not findings, findings
+    return result
+
+
+def test_compare_finds_every_kind_of_change():
+    c = compare(load(BEFORE), load(AFTER))
+    assert [x.name for x in c.contacts_added] == ["Dee Park"]
+    assert [x.name for x in c.contacts_gone] == ["Bob Marsh", "Cy Orr"]  # removed, and marked as left
+    assert [(m.measure.name, m.before, m.after, m.toward_target) for m in c.measures] == [
+        ("Sites", 2, 6, True), ("Cost", 90, 95, False)]
+    assert c.measures[0].progress_before == 20 and c.measures[0].progress_after == 60
+    assert [(o.id, m.description) for o, m in c.milestones_reached] == [("grow", "Pilot")]
+    assert [o.id for o in c.objectives_added] == ["keep"]
+    assert [x.after.id for x in c.actions_closed] == ["a1"]
+    assert [(x.after.id, x.days_slipped) for x in c.actions_slipped] == [("a2", 45)]  # a3 moved earlier: not slipped
+    assert [x.id for x in c.actions_added] == ["a4"]
+    assert c.plan_changed
+    assert c.phrases() == ["Bob Marsh gone", "Cy Orr gone", "1 action slipped", "1 action closed",
+                           "1 measure closer to target", "1 measure further from target", "1 contact added"]
+
+
+def test_an_unchanged_plan_has_no_changes():
+    c = compare(load(BEFORE), load(BEFORE), standing_before=Standing(score=50), standing_after=Standing(score=55))
+    assert not c.plan_changed and c.phrases() == []
+    assert c.before.score == 50 and c.after.score == 55
+
+
+def test_health_change_in_words():
+    def health(score, level, *signals):
+        return Health("acme", score, level, [Signal(n, v, 1, r) for n, v, r in signals])
+
+    before = health(80, "low", ("nps", 100, "NPS +60"))
+    after = health(45, "high", ("nps", 40, "NPS -20"), ("renewal", 10, "contract renews in 20 days"))
+    assert health_change(before, after) == "green → red, health 80 → 45, new: contract renews in 20 days; NPS -20"
+    assert health_change(before, before) == "no change"
+
+
+def test_since_last_review_reads_the_plan_at_the_review(tmp_path, monkeypatch):
+    from _report_repo import GIT_ENV
+
+    for k, v in GIT_ENV.items():
+        monkeypatch.setenv(k, v)
+    root = tmp_path / "p"
+    (root / "plans").mkdir(parents=True)
+    path = root / "plans" / "acme.yaml"
+    git(root, "init", "-q")
+    path.write_text(dedent(BEFORE))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "one", date="2026-06-30")
+    path.write_text(dedent(BEFORE).replace("current: 2}", "current: 4}"))
+    git(root, "commit", "-q", "-am", "two", date="2026-10-01")  # after the review: not the baseline
+    path.write_text(dedent(AFTER))
+    portfolio = Portfolio(root=root, config=Config())
+    result = since_last_review(portfolio, load(AFTER))
+    assert result.review_date == dt.date(2026, 9, 30) and result.commit_date == dt.date(2026, 6, 30)
+    assert result.changes.measures[0].before == 2
+    assert result.changes.before is not None and result.changes.before.health is not None
+    none = since_last_review(Portfolio(root=tmp_path / "nowhere", config=Config()), load(AFTER))
+    assert none.changes is None and "not in a git repository" in none.note
+
+
+def test_risk_since_names_what_changed_in_the_plan(kaplan, tmp_path, monkeypatch):
+    from _report_repo import GIT_ENV
+
+    for k, v in GIT_ENV.items():
+        monkeypatch.setenv(k, v)
+    root = tmp_path / "p"
+    (root / "plans").mkdir(parents=True)
+    (root / "kaplan.yaml").write_text("kaplan: 1\n")
+    path = root / "plans" / "acme.yaml"
+    git(root, "init", "-q")
+    path.write_text(dedent(BEFORE))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "one", date="2026-06-30")
+    path.write_text(dedent(AFTER))
+    git(root, "commit", "-q", "-am", "two", date="2026-10-01")
+    r = kaplan("risk", "--since", "HEAD~1", "--format", "json", "--today", "2026-11-24", cwd=root)
+    assert r.exit_code == 0, r.stderr
+    change = r.json()["accounts"][0]["change"]
+    assert "plan: Bob Marsh gone, Cy Orr gone, 1 action slipped, 1 action closed" in change
