@@ -82,7 +82,8 @@ def write(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _no_user_config(monkeypatch):
+def _no_user_config(monkeypatch, tmp_path_factory):
+    monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("kaplan-cache")))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     os.environ.pop("FORCE_COLOR", None)

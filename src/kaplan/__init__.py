@@ -2,23 +2,41 @@
 
 The library is the product; the `kaplan` command is a thin layer over these functions:
 
-    from kaplan import check, open_portfolio, load_plan, new_plan
+    from kaplan import check, open_portfolio, load_plan, new_plan, score_portfolio, risk_report
     result = check(["plans/"], today=datetime.date(2026, 11, 24))
     for finding in result.findings: ...
+
+Names are imported on first use, so `import kaplan` (and `kaplan --version`) stays instant.
 """
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
-from .checker import CheckResult, check  # noqa: E402
-from .config import Config, Portfolio  # noqa: E402
-from .findings import Finding, Issue, Severity  # noqa: E402
-from .loader import ConfigError, LoadedPlan, load_plan, open_portfolio  # noqa: E402
-from .model import Plan  # noqa: E402
-from .scaffold import ScaffoldError, new_plan  # noqa: E402
-from .scoring.portfolio import PortfolioScore, score_portfolio  # noqa: E402
+_EXPORTS = {
+    "check": "checker", "CheckResult": "checker",
+    "Config": "config", "Portfolio": "config",
+    "Finding": "findings", "Issue": "findings", "Severity": "findings",
+    "ConfigError": "loader", "LoadedPlan": "loader", "load_plan": "loader", "open_portfolio": "loader",
+    "Plan": "model",
+    "ScaffoldError": "scaffold", "new_plan": "scaffold",
+    "PortfolioScore": "scoring.portfolio", "score_portfolio": "scoring.portfolio",
+    "RiskReport": "risk", "risk_report": "risk",
+}
 
-__all__ = [
-    "__version__", "check", "CheckResult", "Config", "Portfolio", "Finding", "Issue", "Severity",
-    "ConfigError", "LoadedPlan", "load_plan", "open_portfolio", "Plan", "new_plan", "ScaffoldError",
-    "score_portfolio", "PortfolioScore",
-]
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kaplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

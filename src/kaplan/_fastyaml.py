@@ -35,6 +35,9 @@ _EMPTY_KEY_IN_FLOW = re.compile(r"[\[{,][ ]*:(?:[ \n]|\Z)")
 _COMPLEX_KEY = re.compile(r"\n[ ]*\?(?:[ \n]|\Z)")
 _QUOTED_DATE = re.compile(r"[\"'][ ]*\d{4}-\d")
 _DATE_LIKE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w:.-])")
+# a month outside 1-12, a day outside 1-31, or a day 29-31 in a month that may not have it
+_SUSPICIOUS_DATE = re.compile(r"\d{4}-(?:0?0|1[3-9]|[2-9]\d|\d{3,})-|\d{4}-\d{1,2}-(?:0?0|3[2-9]|[4-9]\d|\d{3,})"
+                              r"|\d{4}-0?2-(?:29|3[01])|\d{4}-(?:0?[469]|11)-31")
 _EMPTY_BLOCK_AT_END = re.compile(r"[|>][-+1-9]*[ ]*(?:#[^\n]*)?\s*\Z")
 _TIME_AFTER_DATE = re.compile(r"-\d{1,2}-\d{1,2}(?:[Tt]|[ ]+\d)")
 
@@ -82,11 +85,12 @@ def load(text: str) -> dict | None:
     """The data of a plan's text when the fast parser reads it exactly as the reference does, else None."""
     if _yaml_rs is None or _declines(text):
         return None
-    for m in _DATE_LIKE.finditer(text):
-        try:
-            _dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
+    if _SUSPICIOUS_DATE.search(text):  # only then is it worth checking each date against the calendar
+        for m in _DATE_LIKE.finditer(text):
+            try:
+                _dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
     try:
         data: Any = _yaml_rs.loads(text)
     except Exception:  # any parse error: let the reference reader report it

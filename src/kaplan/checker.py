@@ -14,7 +14,10 @@ from typing import Callable, Iterable
 from . import rules
 from .config import Portfolio
 from .findings import Finding, Severity
-from .loader import LoadedPlan, discover, load_plan, open_portfolio
+from ._reading import summarise_all
+from ._summary import PlanSummary, locate_issues
+from ._cache import SummaryCache
+from .loader import discover, display_path, load_plan, open_portfolio
 
 
 class NoPlans(Exception):
@@ -31,7 +34,8 @@ class NoPlans(Exception):
 class CheckResult:
     files: int
     findings: list[Finding]
-    plans: list[LoadedPlan] = field(default_factory=list, repr=False)
+    plans: list[PlanSummary] = field(default_factory=list, repr=False)
+    """What was read of each checked file (display name, account id, ...)."""
 
     @property
     def errors(self) -> int:
@@ -48,12 +52,15 @@ class CheckResult:
 
 def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
           portfolio: Portfolio | None = None, start: Path | None = None,
-          progress: Callable[[int, int], None] | None = None) -> CheckResult:
+          progress: Callable[[int, int], None] | None = None, cache: bool = True,
+          jobs: int | None = None) -> CheckResult:
     """Check the given plan files and folders (default: the portfolio's plans folder).
 
     The portfolio (its `kaplan.yaml`) is found from `start`, or from the first path given, or from
     the working folder. Raises `loader.ConfigError` when `kaplan.yaml` is invalid. `progress`, when
-    given, is called as `progress(files_read, files_total)` after each file is read.
+    given, is called as `progress(files_read, files_total)`. Portfolio-wide rules (tiers, duplicate
+    accounts) always see the whole portfolio, even when only some files are checked. Unchanged files
+    are taken from the cache (see `_cache`) unless `cache` is false; `jobs` caps worker processes.
     """
     paths = [Path(p) for p in paths]
     if portfolio is None:
@@ -61,61 +68,39 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     today = today or _dt.date.today()
     if not paths and not portfolio.plans_dir.is_dir():
         raise NoPlans(portfolio)
-    found = discover(portfolio, paths)
-    loaded = []
-    for p in found:
-        loaded.append(load_plan(p))
-        if progress is not None:
-            progress(len(loaded), len(found))
-    return check_loaded(loaded, portfolio, today)
+    targets = discover(portfolio, paths)
+    everyone = list(targets)
+    if paths and portfolio.plans_dir.is_dir() and rules.portfolio_rules():
+        seen = {str(p.absolute()) for p in targets}
+        everyone += [p for p in discover(portfolio) if str(p.absolute()) not in seen]
+    files = [(p.absolute(), display_path(p)) for p in everyone]
+    store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
+    summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress)
+    if store is not None:
+        if not paths:
+            store.keep_only({str(path) for path, _ in files})
+        store.save()
+    return check_summaries(summaries[:len(targets)], summaries, portfolio, today)
 
 
-def check_loaded(loaded: list[LoadedPlan], portfolio: Portfolio, today: _dt.date) -> CheckResult:
-    """Run the rules over plans that are already loaded."""
+def check_summaries(targets: list[PlanSummary], everyone: list[PlanSummary], portfolio: Portfolio,
+                    today: _dt.date) -> CheckResult:
+    """Findings for the target plans: their own, and those of the portfolio-wide rules."""
     config = portfolio.config
-    findings: list[Finding] = []
-    for lp in loaded:
-        findings.extend(_with_severity(lp.findings, config))
-        if lp.plan is None:
-            continue
-        ctx = rules.Context(today=today, config=config, path=lp.path)
-        issues = []
-        for r in rules.plan_rules():
-            severity = rules.severity_of(r.id, config)
-            if severity is not None:
-                issues.extend((r.id, severity, issue) for issue in r.check(lp.plan, ctx))
-        findings.extend(_locate_all(lp, issues))
+    findings = [f for s in targets for f in s.findings]
+    wanted = {id(s) for s in targets}
     ctx = rules.Context(today=today, config=config, portfolio=portfolio)
-    by_plan: dict[int, tuple[LoadedPlan, list]] = {}
+    by_plan: dict[int, tuple[PlanSummary, list]] = {}
+    valid = [s for s in everyone if s.valid]
     for r in rules.portfolio_rules():
         severity = rules.severity_of(r.id, config)
         if severity is None:
             continue
-        for lp, issue in r.check(loaded, ctx):
-            by_plan.setdefault(id(lp), (lp, []))[1].append((r.id, severity, issue))
-    for lp, issues in by_plan.values():
-        findings.extend(_locate_all(lp, issues))
+        for summary, issue in r.check(valid, ctx):
+            if id(summary) in wanted:
+                by_plan.setdefault(id(summary), (summary, []))[1].append((r.id, severity, issue))
+    for summary, issues in by_plan.values():
+        lp = load_plan(Path(summary.path), summary.display)
+        findings.extend(locate_issues(lp, issues))
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    return CheckResult(files=len(loaded), findings=findings, plans=loaded)
-
-
-def _locate_all(lp: LoadedPlan, issues: list) -> list[Finding]:
-    """Findings for a plan's issues, its positions read in one pass."""
-    if not issues:
-        return []
-    lp.locate_all(issue.at for _, _, issue in issues)
-    out = []
-    for rule_id, severity, issue in issues:
-        line, column = lp.locate(issue.at, key=issue.key)
-        out.append(Finding(lp.display, line, column, rule_id, severity, issue.message, issue.hint))
-    return out
-
-
-def _with_severity(found: list[Finding], config) -> list[Finding]:
-    out = []
-    for f in found:
-        severity = rules.severity_of(f.rule, config)
-        if severity is not None:
-            out.append(f if severity is f.severity else Finding(
-                f.path, f.line, f.column, f.rule, severity, f.message, f.hint))
-    return out
+    return CheckResult(files=len(targets), findings=findings, plans=targets)

@@ -37,12 +37,13 @@ class Window:
     periods: int
 
 
-def _window(plan: Plan, start: _dt.date, end: _dt.date) -> Window:
-    rows = []
-    for p in plan.financials.periods:
-        first, last = period_bounds(p.period)
-        if start < last <= end and first > start - _dt.timedelta(days=1):
-            rows.append(p)
+def _bounded(plan: Plan) -> list:
+    return [(*period_bounds(p.period), p) for p in plan.financials.periods]
+
+
+def _window(plan: Plan, start: _dt.date, end: _dt.date, bounded: list | None = None) -> Window:
+    rows = [p for first, last, p in (bounded if bounded is not None else _bounded(plan))
+            if start < last <= end and first >= start]
 
     def total(values):
         values = [v for v in values if v is not None]
@@ -64,25 +65,42 @@ def _window(plan: Plan, start: _dt.date, end: _dt.date) -> Window:
     )
 
 
-def latest_period_end(plan: Plan) -> _dt.date | None:
-    ends = [period_bounds(p.period)[1] for p in plan.financials.periods if p.revenue is not None]
+def latest_period_end(plan: Plan, bounded: list | None = None) -> _dt.date | None:
+    ends = [last for _, last, p in (bounded if bounded is not None else _bounded(plan)) if p.revenue is not None]
     return max(ends) if ends else None
 
 
-def ttm(plan: Plan) -> Window | None:
+def ttm(plan: Plan, bounded: list | None = None) -> Window | None:
     """The trailing-12-month window, or None when no revenue is recorded."""
-    end = latest_period_end(plan)
-    return _window(plan, _year_before(end), end) if end else None
+    bounded = bounded if bounded is not None else _bounded(plan)
+    end = latest_period_end(plan, bounded)
+    return _window(plan, _year_before(end), end, bounded) if end else None
 
 
-def previous_ttm(plan: Plan) -> Window | None:
+def previous_ttm(plan: Plan, bounded: list | None = None) -> Window | None:
     """The 12 months before the trailing 12 months (for growth)."""
-    end = latest_period_end(plan)
+    bounded = bounded if bounded is not None else _bounded(plan)
+    end = latest_period_end(plan, bounded)
     if end is None:
         return None
     start = _year_before(end)
-    window = _window(plan, _year_before(start), start)
+    window = _window(plan, _year_before(start), start, bounded)
     return window if window.revenue is not None else None
+
+
+def all_metrics(plan: Plan) -> dict[str, float | None]:
+    """Every metric of `METRICS` for one plan, computing the financial windows once."""
+    bounded = _bounded(plan)
+    now, before = ttm(plan, bounded), previous_ttm(plan, bounded)
+    out = {name: fn(plan) for name, fn in METRICS.items() if name not in _FINANCIAL}
+    out["revenue_ttm"] = now.revenue if now else None
+    out["gross_profit_ttm"] = now.gross_profit if now and now.revenue is not None else None
+    out["margin_pct"] = _ratio(now.gross_profit, now.revenue) if now else None
+    out["cost_to_serve_pct"] = _ratio(now.cost_to_serve, now.revenue) if now else None
+    out["revenue_growth_pct"] = ((now.revenue - before.revenue) / before.revenue * 100
+                                 if now and before and now.revenue is not None and before.revenue else None)
+    out["share_of_wallet_pct"] = _share_of_wallet(plan, now, bounded)
+    return out
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -149,12 +167,16 @@ def revenue_growth_pct(plan: Plan) -> float | None:
 
 def share_of_wallet_pct(plan: Plan) -> float | None:
     """Our TTM revenue ÷ the client's TTM spend in our category, else the latest stated share."""
-    w = ttm(plan)
+    bounded = _bounded(plan)
+    return _share_of_wallet(plan, ttm(plan, bounded), bounded)
+
+
+def _share_of_wallet(plan: Plan, w: Window | None, bounded: list) -> float | None:
     if w and w.category_spend:
         return _ratio(w.revenue, w.category_spend)
-    stated = [p for p in plan.financials.periods if p.share_of_wallet_pct is not None]
+    stated = [(last, p) for _, last, p in bounded if p.share_of_wallet_pct is not None]
     if stated:
-        return max(stated, key=lambda p: period_bounds(p.period)[1]).share_of_wallet_pct
+        return max(stated, key=lambda lp: lp[0])[1].share_of_wallet_pct
     return None
 
 
@@ -190,6 +212,9 @@ METRICS = {
     "client_attitude": _assessment("client_attitude"),
 }
 """Every source a scoring criterion can name, by name."""
+
+_FINANCIAL = {"revenue_ttm", "gross_profit_ttm", "margin_pct", "revenue_growth_pct", "cost_to_serve_pct",
+              "share_of_wallet_pct"}
 
 SOURCE_LOCATION = {
     "revenue_ttm": ("financials", "periods"), "gross_profit_ttm": ("financials", "periods"),

@@ -37,7 +37,6 @@ from .. import metrics
 from ..config import Config
 from ..model import Plan
 from ..model.vocab import BuyingRole, Cadence, RelationshipStage
-from ..rules.dates import last_review
 from .settings import HealthSettings
 
 KEY_ROLES = {BuyingRole.economic_buyer, BuyingRole.decision_maker, BuyingRole.sponsor, BuyingRole.coach}
@@ -92,22 +91,54 @@ def level_for(score: float, settings: HealthSettings) -> str:
 
 def assess(plan: Plan, today: _dt.date, config: Config, tier_cadence: Cadence | None = None) -> Health:
     """The health of one account on `today`."""
-    hs = config.health
-    found: list[Signal] = []
+    from ..rules.dates import last_review
 
+    signals = base_signals(plan, today, config)
+    cadence = tier_cadence or plan.plan.review_cadence or config.default_cadence
+    review = review_signal(last_review(plan), cadence, today, config)
+    return combine(plan.account.id, signals + ([review] if review else []), config)
+
+
+def _adder(found: list[Signal], hs: HealthSettings):
     def add(name: str, value: float, reason: str, at: tuple = ()) -> None:
-        weight = hs.weights.get(name, 0)
-        found.append(Signal(name, round(_clamp(value), 6), weight, reason, at))
+        found.append(Signal(name, round(_clamp(value), 6), hs.weights.get(name, 0), reason, at))
 
+    return add
+
+
+def base_signals(plan: Plan, today: _dt.date, config: Config) -> list[Signal]:
+    """Every signal except the review one, which depends on the tier (known only portfolio-wide)."""
+    found: list[Signal] = []
+    add = _adder(found, config.health)
     _relationship(plan, add)
     _people(plan, today, config, add)
     _customer(plan, today, add)
-    _delivery(plan, today, config, tier_cadence, add)
-    _money(plan, today, hs, add)
-    used = [s for s in found if s.weight > 0]
+    _delivery(plan, today, config, add)
+    _money(plan, today, config.health, add)
+    return found
+
+
+def review_signal(last: _dt.date | None, cadence: Cadence, today: _dt.date, config: Config) -> Signal | None:
+    """The review signal: the last review's age against the cadence (the tier's, else the plan's)."""
+    if last is None:
+        return None
+    found: list[Signal] = []
+    allowed = config.cadence_days.get(cadence, 92)
+    age = (today - last).days
+    value = 100 if age <= allowed else 100 * (2 - age / allowed)
+    _adder(found, config.health)(
+        "review_overdue", value, f"last reviewed {age} days ago ({cadence.value} cadence: every {allowed} days)"
+        if age > allowed else f"reviewed {age} days ago", ("plan", "last_reviewed"))
+    return found[0]
+
+
+def combine(account_id: str, signals: list[Signal], config: Config) -> Health:
+    """Health from signals: their weighted mean, its risk level and the reasons."""
+    hs = config.health
+    used = [s for s in signals if s.weight > 0]
     total = sum(s.weight for s in used)
     score = sum(s.weight * s.value for s in used) / total if total else 100.0
-    return Health(plan.account.id, score, level_for(score, hs), found, hs.amber_max)
+    return Health(account_id, score, level_for(score, hs), list(signals), hs.amber_max)
 
 
 def _relationship(plan: Plan, add) -> None:
@@ -195,21 +226,13 @@ def _customer(plan: Plan, today: _dt.date, add) -> None:
         add("detractor_loops", 100, "every detractor loop closed")
 
 
-def _delivery(plan: Plan, today: _dt.date, config: Config, tier_cadence: Cadence | None, add) -> None:
+def _delivery(plan: Plan, today: _dt.date, config: Config, add) -> None:
     open_actions = [(i, a) for i, a in enumerate(plan.actions) if a.status.is_open]
     if open_actions:
         overdue = [(i, a) for i, a in open_actions if a.due and a.due < today]
         add("overdue_actions", 100 * (1 - len(overdue) / len(open_actions)),
             f"{len(overdue)} of {len(open_actions)} open actions overdue" if overdue else "no overdue actions",
             ("actions", overdue[0][0], "due") if overdue else ("actions",))
-    last = last_review(plan)
-    if last is not None:
-        cadence = tier_cadence or plan.plan.review_cadence or config.default_cadence
-        allowed = config.cadence_days.get(cadence, 92)
-        age = (today - last).days
-        value = 100 if age <= allowed else 100 * (2 - age / allowed)
-        add("review_overdue", value, f"last reviewed {age} days ago ({cadence.value} cadence: every {allowed} days)"
-            if age > allowed else f"reviewed {age} days ago", ("plan", "last_reviewed"))
     ff = plan.force_field
     if ff is not None and (ff.for_ or ff.against):
         add("force_field", 0 if ff.net <= 0 else 50 + 10 * ff.net, f"force-field net {ff.net:+d}" if ff.net else "force-field net 0", ("force_field",))

@@ -33,9 +33,9 @@ class Summary(Section):
 
 
 class Challenges(Section):
-    internal: list[Text] = []
+    internal: list[Text] = Field(default_factory=list)
     """Challenges inside the client's organisation."""
-    external: list[Text] = []
+    external: list[Text] = Field(default_factory=list)
     """Challenges from the client's market, competitors or regulation."""
 
 
@@ -65,20 +65,20 @@ class Account(Section):
     name: Text
     """The client's name as people say it."""
     sector: str | None = None
-    regions: list[Text] = []
+    regions: list[Text] = Field(default_factory=list)
     """Regions or countries served; a global account lists several."""
     client_since: Date | None = None
     contact_method: str | None = None
     """Main way we stay in touch (on-site team, monthly call, portal…)."""
     summary: Summary | None = None
-    competitors: list[Text] = []
+    competitors: list[Text] = Field(default_factory=list)
     """The client's own competitors."""
     challenges: Challenges | None = None
     health: Health | None = None
     """The KAM's overall judgement: green, amber or red."""
-    strategic_initiatives: list[Text] = []
+    strategic_initiatives: list[Text] = Field(default_factory=list)
     """What the client is investing in."""
-    credentials: list[Credential] = []
+    credentials: list[Credential] = Field(default_factory=list)
     """Our credentials against the client's initiatives."""
     relationship_stage: RelationshipStage | None = None
     position: Position | None = None
@@ -112,7 +112,7 @@ class PlanMeta(Section):
     """The key account manager who owns this plan."""
     executive_sponsor: str | None = None
     """Our executive who sponsors the account."""
-    team: list[TeamMember] = []
+    team: list[TeamMember] = Field(default_factory=list)
     period: Period | None = None
     """The period the plan covers (need not be a calendar year)."""
     last_reviewed: Date | None = None
@@ -145,9 +145,9 @@ class Contact(Section):
     last_contact: Date | None = None
     left: Date | None = None
     """The date this person left the client (keep them in the map for history)."""
-    initiatives: list[Text] = []
+    initiatives: list[Text] = Field(default_factory=list)
     """What this person is driving."""
-    targets: list[Text] = []
+    targets: list[Text] = Field(default_factory=list)
     """The financial or business targets this person is measured on."""
 
 
@@ -161,8 +161,8 @@ class Ritual(Section):
 class Relationships(Section):
     strength: Rating | None = None
     """Overall relationship strength, 1 (weak) … 5 (strong)."""
-    contacts: list[Contact] = []
-    rituals: list[Ritual] = []
+    contacts: list[Contact] = Field(default_factory=list)
+    rituals: list[Ritual] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- financials
@@ -200,7 +200,7 @@ class Contract(Section):
 class Financials(Section):
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     """ISO 4217 code, e.g. EUR, USD, GBP."""
-    periods: list[FinancialPeriod] = []
+    periods: list[FinancialPeriod] = Field(default_factory=list)
     contract: Contract | None = None
 
 
@@ -231,14 +231,14 @@ class Objective(Section):
     id: Slug
     title: Text
     description: str | None = None
-    challenges: list[Text] = []
+    challenges: list[Text] = Field(default_factory=list)
     """What stands in the client's way."""
-    tried: list[Text] = []
+    tried: list[Text] = Field(default_factory=list)
     """What the client has already tried."""
     success: str | None = None
     """How the client will measure success, in their words."""
-    measures: list[Measure] = []
-    milestones: list[Milestone] = []
+    measures: list[Measure] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
 
 
 class Opportunity(Section):
@@ -254,7 +254,7 @@ class Opportunity(Section):
     expected_close: Date | None = None
     client_roi: str | None = None
     """The return the client gets, in their terms."""
-    objections: list[Text] = []
+    objections: list[Text] = Field(default_factory=list)
     usage: str | None = None
     """For an active offering: how the client uses it today."""
 
@@ -290,8 +290,8 @@ class Force(Section):
 class ForceField(Section):
     """Forces that help the plan succeed (`for`) and forces that work against it."""
 
-    for_: list[Force] = Field(default=[], alias="for")
-    against: list[Force] = []
+    for_: list[Force] = Field(default_factory=list, alias="for")
+    against: list[Force] = Field(default_factory=list)
 
     @property
     def net(self) -> int:
@@ -300,7 +300,7 @@ class ForceField(Section):
 
 class Decision(Section):
     decision: Text
-    decision_makers: list[Text] = []
+    decision_makers: list[Text] = Field(default_factory=list)
     due: Date | None = None
 
 
@@ -308,7 +308,7 @@ class Review(Section):
     date: Date
     kind: ReviewKind = ReviewKind.ad_hoc
     notes: str | None = None
-    decisions: list[Decision] = []
+    decisions: list[Decision] = Field(default_factory=list)
 
 
 class FollowUp(Section):
@@ -340,8 +340,8 @@ class VocFinding(Section):
 
 
 class VoiceOfCustomer(Section):
-    nps: list[NpsResponse] = []
-    findings: list[VocFinding] = []
+    nps: list[NpsResponse] = Field(default_factory=list)
+    findings: list[VocFinding] = Field(default_factory=list)
 
 
 class Kpi(Section):
@@ -355,14 +355,14 @@ class Kpi(Section):
 class CompetitorAssessment(Section):
     competitor: Text
     share_pct: Percent | None = None
-    strengths: list[Text] = []
-    weaknesses: list[Text] = []
+    strengths: list[Text] = Field(default_factory=list)
+    weaknesses: list[Text] = Field(default_factory=list)
 
 
 class ServiceDelivery(Section):
-    kpis: list[Kpi] = []
+    kpis: list[Kpi] = Field(default_factory=list)
     spend_assessment: str | None = None
-    competitive_assessment: list[CompetitorAssessment] = []
+    competitive_assessment: list[CompetitorAssessment] = Field(default_factory=list)
 
 
 class Risk(Section):
@@ -381,7 +381,7 @@ class InvestmentRequest(Section):
     """What the money or people are for."""
     amount: Money = 0
     people_fte: float | None = Field(default=None, ge=0, le=1000)
-    objectives: list[Slug] = []
+    objectives: list[Slug] = Field(default_factory=list)
     """Ids of the client objectives the investment serves."""
 
 
@@ -402,15 +402,15 @@ class Plan(Section):
     """Version of the plan format; always 1."""
     account: Account
     plan: PlanMeta
-    relationships: Relationships = Relationships()
-    financials: Financials = Financials()
-    objectives: list[Objective] = []
-    opportunities: list[Opportunity] = []
-    actions: list[Action] = []
+    relationships: Relationships = Field(default_factory=Relationships)
+    financials: Financials = Field(default_factory=Financials)
+    objectives: list[Objective] = Field(default_factory=list)
+    opportunities: list[Opportunity] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
     force_field: ForceField | None = None
-    reviews: list[Review] = []
-    voice_of_customer: VoiceOfCustomer = VoiceOfCustomer()
-    service: ServiceDelivery = ServiceDelivery()
-    risks: list[Risk] = []
-    investment: list[InvestmentRequest] = []
-    whitespace: list[WhitespaceCell] = []
+    reviews: list[Review] = Field(default_factory=list)
+    voice_of_customer: VoiceOfCustomer = Field(default_factory=VoiceOfCustomer)
+    service: ServiceDelivery = Field(default_factory=ServiceDelivery)
+    risks: list[Risk] = Field(default_factory=list)
+    investment: list[InvestmentRequest] = Field(default_factory=list)
+    whitespace: list[WhitespaceCell] = Field(default_factory=list)

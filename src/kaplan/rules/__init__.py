@@ -27,7 +27,7 @@ class Context:
     config: Config
     path: Path | None = None
     portfolio: object | None = None
-    """The `Portfolio` being checked (portfolio-wide rules read the rest of its plans through it)."""
+    """The `Portfolio` being checked."""
 
 
 @dataclass(frozen=True)
@@ -76,33 +76,27 @@ def severity_of(rule_id: str, config: Config) -> Severity | None:
     return known.severity if known else Severity.ERROR
 
 
-_cache: list = [None, None, None]  # (plans, ctx, result): portfolio rules share one scoring
+_cache: list = [None, None, None]  # (summaries, ctx, result): portfolio rules share one scoring
 
 
-def scored_in_portfolio(plans, ctx: Context) -> list:
-    """(loaded plan, AccountScore) for each valid checked plan, scored among the whole portfolio.
+def scored_in_portfolio(summaries, ctx: Context) -> list:
+    """(plan summary, AccountScore) for every valid plan of the portfolio, scored together.
 
-    Checking one file still places it among all the portfolio's plans, so tiers and health do not
-    depend on which files were named on the command line.
+    Portfolio rules receive the summaries of the whole portfolio (see `checker.check`), so tiers do
+    not depend on which files were named on the command line.
     """
-    if _cache[0] is plans and _cache[1] is ctx:
+    if _cache[0] is summaries and _cache[1] is ctx:
         return _cache[2]
-    from ..loader import discover, load_plan
-    from ..scoring.engine import score_plans
+    from ..scoring.engine import ScoringInput, score_inputs
 
-    checked = {lp.path.resolve(): lp for lp in plans if lp.plan is not None}
-    everyone = dict(checked)
-    if ctx.portfolio is not None and ctx.portfolio.plans_dir.is_dir():
-        for path in discover(ctx.portfolio):
-            if path.resolve() not in everyone:
-                other = load_plan(path)
-                if other.plan is not None:
-                    everyone[path.resolve()] = other
-    by_id = {}
-    for a in score_plans([(lp, lp.plan) for lp in everyone.values()], ctx.config.scoring):
+    valid = [s for s in summaries if s.valid]
+    scored = score_inputs([ScoringInput(s.account_id, s.name, s.owner, s.display, s.metrics) for s in valid],
+                          ctx.config.scoring)
+    by_id: dict = {}
+    for a in scored:
         by_id.setdefault(a.account_id, a)
-    result = [(lp, by_id[lp.plan.account.id]) for lp in checked.values() if lp.plan.account.id in by_id]
-    _cache[:] = [plans, ctx, result]
+    result = [(s, by_id[s.account_id]) for s in valid]
+    _cache[:] = [summaries, ctx, result]
     return result
 
 

@@ -16,21 +16,21 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
     such an account that nobody has reviewed on schedule means nobody is acting on the risk. Hold the
     review, update the plan and record `last_reviewed`.
     """
-    from ..health.model import assess
-    from .dates import last_review
+    from ..health.model import combine, review_signal
+    from ..model.vocab import Cadence
 
-    for lp, score in scored_in_portfolio(plans, ctx):
-        plan = lp.plan
-        cadence = (score.tier.review_cadence if score.tier else None) or plan.plan.review_cadence \
-            or ctx.config.default_cadence
-        last = last_review(plan)
+    for s, score in scored_in_portfolio(plans, ctx):
+        cadence = (score.tier.review_cadence if score.tier else None) or (
+            Cadence(s.review_cadence) if s.review_cadence else ctx.config.default_cadence)
+        last = s.last_review
         allowed = ctx.config.cadence_days.get(cadence, 92) + ctx.config.review_grace_days
         if last is None or (ctx.today - last).days <= allowed:
             continue
-        health = assess(plan, ctx.today, ctx.config, cadence)
+        review = review_signal(last, cadence, ctx.today, ctx.config)
+        health = combine(s.account_id, s.signals + ([review] if review else []), ctx.config)
         if health.level == "high":
-            top = "; ".join(s.reason for s in health.reasons[:2])
-            yield lp, Issue(("plan", "last_reviewed") if plan.plan.last_reviewed else ("plan",),
-                            f"high-risk account (health {health.score:.0f}: {top}) whose plan was last reviewed "
-                            f"{last}, beyond its {cadence.value} cadence", "review the plan with the account team now",
-                            key=not plan.plan.last_reviewed)
+            top = "; ".join(sig.reason for sig in health.reasons[:2])
+            yield s, Issue(("plan", "last_reviewed") if s.has_last_reviewed else ("plan",),
+                           f"high-risk account (health {health.score:.0f}: {top}) whose plan was last reviewed "
+                           f"{last}, beyond its {cadence.value} cadence", "review the plan with the account team now",
+                           key=not s.has_last_reviewed)

@@ -25,9 +25,9 @@ def duplicate_account(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
     """Two plans in the portfolio have the same `account.id`; each account has exactly one plan."""
     first: dict[str, object] = {}
     for loaded in plans:
-        if loaded.plan is None:
+        if not loaded.valid:
             continue
-        account_id = loaded.plan.account.id
+        account_id = loaded.account_id
         if account_id in first:
             yield loaded, Issue(("account", "id"), f"account `{account_id}` already has a plan in "
                                 f"{first[account_id].display}", "merge the two plans or change one id")

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import Issue, Severity
+from ..model.vocab import Cadence
 from . import Context, rule, scored_in_portfolio
 
 
-def _tiers(plans, ctx: Context):
-    """(loaded plan, tier) for every valid checked plan, scored among the whole portfolio."""
-    return [(lp, a.tier) for lp, a in scored_in_portfolio(plans, ctx) if a.tier is not None]
+def _tiers(summaries, ctx: Context):
+    """(plan summary, tier) for every valid plan, scored among the whole portfolio."""
+    return [(s, a.tier) for s, a in scored_in_portfolio(summaries, ctx) if a.tier is not None]
 
 
 def _order(ctx: Context, cadence) -> int:
@@ -28,12 +29,12 @@ def tier_review_cadence(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
     Tiers in `kaplan.yaml` set the slowest `review_cadence` allowed (for example monthly for strategic
     accounts). Set `plan.review_cadence` to that cadence or a faster one.
     """
-    for lp, tier in _tiers(plans, ctx):
+    for s, tier in _tiers(plans, ctx):
         required = tier.review_cadence
-        cadence = lp.plan.plan.review_cadence or ctx.config.default_cadence
+        cadence = Cadence(s.review_cadence) if s.review_cadence else ctx.config.default_cadence
         if required is not None and _order(ctx, cadence) > _order(ctx, required):
-            at = ("plan", "review_cadence") if lp.plan.plan.review_cadence else ("plan",)
-            yield lp, Issue(at, f"tier `{tier.name}` requires a {required.value} review, but this plan is "
+            at = ("plan", "review_cadence") if s.review_cadence else ("plan",)
+            yield s, Issue(at, f"tier `{tier.name}` requires a {required.value} review, but this plan is "
                             f"reviewed {cadence.value}", f"set `review_cadence: {required.value}`",
                             key=at == ("plan",))
 
@@ -44,9 +45,9 @@ def tier_executive_sponsor(plans, ctx: Context) -> Iterator[tuple[object, Issue]
 
     Set `plan.executive_sponsor` to the executive who sponsors the account.
     """
-    for lp, tier in _tiers(plans, ctx):
-        if tier.executive_sponsor and not lp.plan.plan.executive_sponsor:
-            yield lp, Issue(("plan",), f"tier `{tier.name}` requires an executive sponsor; none is named",
+    for s, tier in _tiers(plans, ctx):
+        if tier.executive_sponsor and not s.executive_sponsor:
+            yield s, Issue(("plan",), f"tier `{tier.name}` requires an executive sponsor; none is named",
                             "add `executive_sponsor:` under `plan:`", key=True)
 
 
@@ -56,10 +57,9 @@ def tier_rituals(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
 
     Add the ritual under `relationships.rituals` with its `kind`.
     """
-    for lp, tier in _tiers(plans, ctx):
-        held = {r.kind for r in lp.plan.relationships.rituals}
-        missing = [k.value for k in tier.rituals if k not in held]
+    for s, tier in _tiers(plans, ctx):
+        missing = [k.value for k in tier.rituals if k.value not in s.rituals]
         if missing:
-            yield lp, Issue(("relationships",), f"tier `{tier.name}` requires these rituals: "
+            yield s, Issue(("relationships",), f"tier `{tier.name}` requires these rituals: "
                             f"{', '.join(missing)}", "add them under `relationships.rituals` with `kind:`",
                             key=True)

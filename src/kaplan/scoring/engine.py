@@ -75,13 +75,31 @@ def _weighted(parts: list[tuple[float, float | None]], missing: str) -> float:
     return sum(w * n for w, n in used) / total if total else 0.0
 
 
+@dataclass(frozen=True)
+class ScoringInput:
+    """What scoring needs from one plan: who it is and its metrics (see `metrics.all_metrics`)."""
+
+    account_id: str
+    name: str
+    owner: str
+    path: str
+    metrics: dict
+
+
 def score_plans(plans: list[tuple[LoadedPlan, Plan]], scoring: Scoring) -> list[AccountScore]:
     """Score, rank, flag, place and tier every plan. `plans` are (loaded file, valid plan) pairs."""
+    return score_inputs([ScoringInput(p.account.id, p.account.name, p.plan.owner, lp.display,
+                                      metrics.all_metrics(p)) for lp, p in plans], scoring)
+
+
+def score_inputs(inputs: list[ScoringInput], scoring: Scoring) -> list[AccountScore]:
+    """Score, rank, flag, place and tier accounts from their metrics."""
     names = list(scoring.criteria)
-    raw = {name: [metrics.METRICS[c.source](p) for _, p in plans] for name, c in scoring.criteria.items()}
+    values_per_plan = [entry.metrics for entry in inputs]
+    raw = {name: [v[c.source] for v in values_per_plan] for name, c in scoring.criteria.items()}
     norm = {name: normalise(scoring.criteria[name], raw[name]) for name in names}
     results: list[AccountScore] = []
-    for i, (lp, plan) in enumerate(plans):
+    for i, entry in enumerate(inputs):
         scored = [n for n in names if scoring.criteria[n].in_score]
         values = {n: norm[n][i] for n in names}
         if scoring.missing == "worst":
@@ -109,10 +127,11 @@ def score_plans(plans: list[tuple[LoadedPlan, Plan]], scoring: Scoring) -> list[
                  for n in names if values[n] is None and (scoring.criteria[n].in_score
                                                           or n in matrix.attractiveness or n in matrix.strength)]
         results.append(AccountScore(
-            account_id=plan.account.id, name=plan.account.name, owner=plan.plan.owner, path=lp.display,
+            account_id=entry.account_id, name=entry.name, owner=entry.owner, path=entry.path,
             score=score, contributions=contributions, attractiveness=attractiveness, strength=strength,
-            quadrant=quadrant(attractiveness, strength, matrix.split), revenue=metrics.revenue_ttm(plan),
-            gross_profit=metrics.gross_profit_ttm(plan), margin_pct=metrics.margin_pct(plan), notes=notes))
+            quadrant=quadrant(attractiveness, strength, matrix.split), revenue=values_per_plan[i]["revenue_ttm"],
+            gross_profit=values_per_plan[i]["gross_profit_ttm"], margin_pct=values_per_plan[i]["margin_pct"],
+            notes=notes))
     ranked = sorted(results, key=lambda a: (-round(a.score, 9), -(a.revenue or 0.0), a.account_id))
     for rank, a in enumerate(ranked, start=1):
         a.rank = rank

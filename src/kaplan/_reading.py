@@ -1,0 +1,90 @@
+"""Reading many plans into summaries: from the cache when a file is unchanged, else in parallel.
+
+Plans are independent until the portfolio-wide rules run, so a large portfolio is read by one
+worker process per core (forked, so nothing is imported twice); a small one in this process, where
+starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from ._cache import SummaryCache, digest
+from ._summary import PlanSummary, summarise
+from .config import Config
+
+PARALLEL_MIN = 200
+"""Fewest plans to read before worker processes pay for themselves."""
+
+_job: tuple | None = None  # (config, today) in a worker
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _init(config: Config, today: _dt.date) -> None:
+    global _job
+    _job = (config, today)
+
+
+def _work(chunk: list[tuple[str, str]]) -> list[PlanSummary]:
+    config, today = _job
+    return [summarise(Path(p), d, config, today) for p, d in chunk]
+
+
+def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date, *,
+                  cache: SummaryCache | None = None, jobs: int | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> list[PlanSummary]:
+    """A summary for each (path, display name), in order."""
+    total = len(files)
+    out: list[PlanSummary | None] = [None] * total
+    digests: list[str | None] = [None] * total
+    misses: list[int] = []
+    for i, (path, display) in enumerate(files):
+        if cache is not None:
+            try:
+                digests[i] = digest(path.read_bytes())
+            except OSError:
+                digests[i] = None
+            hit = cache.get(str(path), display, digests[i]) if digests[i] else None
+            if hit is not None:
+                out[i] = hit
+                continue
+        misses.append(i)
+    done = total - len(misses)
+    if progress is not None and done:
+        progress(done, total)
+    jobs = jobs or cores()
+    if jobs > 1 and len(misses) >= PARALLEL_MIN:
+        size = max(16, len(misses) // (jobs * 8))
+        chunks = [misses[k:k + size] for k in range(0, len(misses), size)]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                                 initializer=_init, initargs=(config, today)) as pool:
+            work = [[(str(files[i][0]), files[i][1]) for i in chunk] for chunk in chunks]
+            for chunk, summaries in zip(chunks, pool.map(_work, work)):
+                for i, s in zip(chunk, summaries):
+                    out[i] = s
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
+    else:
+        for i in misses:
+            out[i] = summarise(files[i][0], files[i][1], config, today)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    if cache is not None:
+        for i in misses:
+            if digests[i]:
+                cache.put(str(files[i][0]), digests[i], out[i])
+    return out  # type: ignore[return-value]

@@ -1,0 +1,116 @@
+"""What `kaplan check` keeps of one plan after reading it: findings and the few facts rules need later.
+
+Reading and validating a plan is the expensive part of a check; everything portfolio-wide (tiers,
+duplicate accounts, stale high-risk plans) needs only a handful of facts per plan. A `PlanSummary`
+holds those facts as plain data, so plans can be read in worker processes, kept in the cache and
+sent between processes cheaply, instead of shipping whole plan models around.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import metrics as _metrics
+from . import rules
+from .config import Config
+from .findings import Finding, Severity
+from .health.model import Signal
+from .loader import LoadedPlan, load_plan
+
+
+@dataclass
+class PlanSummary:
+    path: str
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    """Findings of the file and of the plan rules, located, with the config's severities."""
+    account_id: str | None = None
+    """None when the file is not a valid plan."""
+    name: str = ""
+    owner: str = ""
+    metrics: dict = field(default_factory=dict)
+    review_cadence: str | None = None
+    executive_sponsor: bool = False
+    rituals: list[str] = field(default_factory=list)
+    last_review: _dt.date | None = None
+    has_last_reviewed: bool = False
+    signals: list[Signal] = field(default_factory=list)
+    """Health signals except the review one (which depends on the tier)."""
+
+    @property
+    def valid(self) -> bool:
+        return self.account_id is not None
+
+    def to_json(self) -> list:
+        return [self.account_id, self.name, self.owner, [self.metrics.get(k) for k in _metrics.METRICS],
+                self.review_cadence, self.executive_sponsor, self.rituals,
+                self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
+                [[s.name, s.value, s.weight, s.reason, list(s.at)] for s in self.signals],
+                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings]]
+
+    @classmethod
+    def from_json(cls, path: str, display: str, data: list) -> PlanSummary:
+        (account_id, name, owner, values, cadence, sponsor, rituals, last, has_last, signals, found) = data
+        if len(values) != len(_metrics.METRICS):
+            raise ValueError("metrics changed")
+        return cls(
+            path=path, display=display,
+            findings=[Finding(display, line, col, rule, Severity(sev), msg, hint)
+                      for line, col, rule, sev, msg, hint in found],
+            account_id=account_id, name=name, owner=owner, metrics=dict(zip(_metrics.METRICS, values)),
+            review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
+            last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
+            signals=[Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals])
+
+
+def summarise(path: Path, display: str, config: Config, today: _dt.date) -> PlanSummary:
+    """Read one plan, run the plan rules, locate their findings and keep the facts for later."""
+    from .health.model import base_signals
+    from .rules.dates import last_review
+
+    lp = load_plan(path, display)
+    summary = PlanSummary(str(path), lp.display, findings=with_severity(lp.findings, config))
+    plan = lp.plan
+    if plan is None:
+        return summary
+    ctx = rules.Context(today=today, config=config, path=lp.path)
+    issues = []
+    for r in rules.plan_rules():
+        severity = rules.severity_of(r.id, config)
+        if severity is not None:
+            issues.extend((r.id, severity, issue) for issue in r.check(plan, ctx))
+    summary.findings.extend(locate_issues(lp, issues))
+    summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
+    summary.metrics = _metrics.all_metrics(plan)
+    summary.review_cadence = plan.plan.review_cadence.value if plan.plan.review_cadence else None
+    summary.executive_sponsor = bool(plan.plan.executive_sponsor)
+    summary.rituals = sorted({r.kind.value for r in plan.relationships.rituals})
+    summary.last_review = last_review(plan)
+    summary.has_last_reviewed = plan.plan.last_reviewed is not None
+    summary.signals = base_signals(plan, today, config)
+    return summary
+
+
+def locate_issues(lp: LoadedPlan, issues: list) -> list[Finding]:
+    """Findings for (rule id, severity, issue) triples of one plan, its positions read in one pass."""
+    if not issues:
+        return []
+    lp.locate_all(issue.at for _, _, issue in issues)
+    out = []
+    for rule_id, severity, issue in issues:
+        line, column = lp.locate(issue.at, key=issue.key)
+        out.append(Finding(lp.display, line, column, rule_id, severity, issue.message, issue.hint))
+    return out
+
+
+def with_severity(found: list[Finding], config: Config) -> list[Finding]:
+    """The findings with the severities `kaplan.yaml` sets; those of rules switched off are dropped."""
+    out = []
+    for f in found:
+        severity = rules.severity_of(f.rule, config)
+        if severity is not None:
+            out.append(f if severity is f.severity else Finding(
+                f.path, f.line, f.column, f.rule, severity, f.message, f.hint))
+    return out
