@@ -58,7 +58,18 @@ def _escaping(func):
     return wrapped
 
 
+_environments: dict = {}
+
+
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
+    """The environment for the built-in templates, or for `templates` over them (kept: templates compile once)."""
+    key = None if templates is None else Path(templates).resolve()
+    if key not in _environments:
+        _environments[key] = _environment(templates)
+    return _environments[key]
+
+
+def _environment(templates: Path | None) -> SandboxedEnvironment:
     builtin = builtin_dir() / "report"
     loaders = [FileSystemLoader(str(builtin))]
     if templates is not None:
