@@ -110,3 +110,13 @@ def test_this_repository_publishes_a_valid_hook():
     files = re.compile(hook["files"])
     assert files.search("plans/acme.yaml") and files.search("kaplan.yaml") and files.search("x.yml")
     assert not files.search("notes.md")
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="kaplan's own source is not a git checkout here")
+def test_the_published_hook_installs_kaplan_and_passes(repo):
+    """`pre-commit try-repo` is what `repo: <kaplan's URL>` does: pre-commit clones this repository at
+    HEAD, installs kaplan from it into its own environment (from the package index, hence the
+    network) and runs the hook from `.pre-commit-hooks.yaml`."""
+    r = pre_commit(repo, "try-repo", str(REPO), "kaplan-check", "--all-files", "--ref", "HEAD")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "kaplan check" in r.stdout and "Passed" in r.stdout

@@ -281,3 +281,49 @@ def test_a_write_error_is_reported_without_a_traceback(kaplan, tmp_path, monkeyp
     r = kaplan("init", cwd=tmp_path)
     assert r.exit_code == 1
     assert "No space left on device" in r.stderr
+
+
+# ---------------------------------------------------------------- how CI installs kaplan
+
+
+def test_install_option_sets_the_workflow_requirement(kaplan, tmp_path):
+    r = kaplan("init", "-q", "--install", "kaplan @ git+https://git.example.com/kaplan.git@v0.1.0", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    workflow = (tmp_path / ".github" / "workflows" / "kaplan.yml").read_text(encoding="utf-8")
+    assert '- run: python -m pip install "kaplan @ git+https://git.example.com/kaplan.git@v0.1.0"\n' in workflow
+
+
+@pytest.mark.parametrize("requirement", ['kaplan"; rm -rf ~', "kaplan\n- run: evil", "$(evil)", "kaplan\\"])
+def test_an_install_requirement_that_cannot_be_written_safely_is_a_usage_error(kaplan, tmp_path, requirement):
+    r = kaplan("init", "portfolio", "--install", requirement, cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "is not a pip requirement" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_kaplan_installed_from_git_is_installed_from_there_in_ci(monkeypatch):
+    from importlib import metadata
+
+    import kaplan.initialise as init
+
+    class Dist:
+        def read_text(self, name):
+            assert name == "direct_url.json"
+            return json.dumps({"url": "https://git.example.com/team/kaplan.git",
+                               "vcs_info": {"vcs": "git", "commit_id": "0123abc", "requested_revision": "v0.1.0"}})
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
+    assert init.install_requirement() == "kaplan @ git+https://git.example.com/team/kaplan.git@0123abc"
+
+
+def test_a_kaplan_installed_from_a_folder_falls_back_to_its_version(monkeypatch):
+    from importlib import metadata
+
+    import kaplan.initialise as init
+
+    class Dist:
+        def read_text(self, name):
+            return json.dumps({"url": "file:///home/me/kaplan", "dir_info": {"editable": True}})
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
+    assert init.install_requirement() == f"kaplan=={__version__}"

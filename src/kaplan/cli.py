@@ -167,6 +167,10 @@ def new(
 @app.command()
 def init(
     folder: Path = typer.Argument(Path("."), help="Folder to set up (created if missing; default: this one)."),
+    install: Optional[str] = typer.Option(
+        None, "--install", metavar="REQUIREMENT",
+        help="How the CI workflow installs kaplan, as a pip requirement (default: the git URL this kaplan "
+             "was installed from, else kaplan==VERSION)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Start a portfolio: kaplan.yaml with every default, plans/, editor schemas, pre-commit and CI."""
@@ -174,9 +178,11 @@ def init(
     from .loader import display_path
 
     try:
-        done = init_portfolio(folder)
+        done = init_portfolio(folder, requirement=install)
     except InitRefused as exc:
         raise _fail(str(exc), 1) from None
+    except ValueError as exc:
+        raise _fail(f"--install: {exc}") from None
     except OSError as exc:
         raise _fail(f"cannot write into {folder}: {exc.strerror or exc}", 1) from None
     if quiet:

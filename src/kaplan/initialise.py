@@ -9,6 +9,7 @@ and reported, so `kaplan init` can be run in a repository that already uses pre-
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, modeline, schema_texts
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 WORKFLOW = Path(".github") / "workflows" / "kaplan.yml"
+_REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 @+:/._=<>!~,\-\[\]#?&%]*$")
 
 
 class InitRefused(Exception):
@@ -49,28 +51,57 @@ def config_text() -> str:
     ])
 
 
-def _render(name: str) -> str:
+def install_requirement() -> str:
+    """How CI should install the running kaplan: the git URL and commit it was installed from
+    (recorded by pip, PEP 610), else `kaplan==VERSION`."""
+    import json
+    from importlib import metadata
+
+    try:
+        recorded = metadata.distribution("kaplan").read_text("direct_url.json")
+        info = json.loads(recorded) if recorded else {}
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        info = {}
+    vcs, url = info.get("vcs_info") or {}, str(info.get("url", ""))
+    if vcs.get("vcs") and vcs.get("commit_id") and url.startswith(("https://", "ssh://")):
+        return f"kaplan @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    return f"kaplan=={__version__}"
+
+
+def _render(name: str, **values: str) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(str(builtin_dir() / "init")), undefined=StrictUndefined,
                       keep_trailing_newline=True, autoescape=False)
-    return env.get_template(name).render(version=__version__)
+    return env.get_template(name).render(version=__version__, **values)
 
 
-def planned_files() -> dict[Path, str]:
-    """Relative path → text of every file `kaplan init` writes, `kaplan.yaml` last."""
+def planned_files(requirement: str | None = None) -> dict[Path, str]:
+    """Relative path → text of every file `kaplan init` writes, `kaplan.yaml` last.
+
+    `requirement` is what the CI workflow installs (default: `install_requirement()`).
+    """
+    requirement = requirement or install_requirement()
+    if not _REQUIREMENT.match(requirement):
+        # It goes inside a quoted YAML string and a shell command: no quotes, `$`, backslashes.
+        raise ValueError(f"{requirement!r} is not a pip requirement kaplan can write into the workflow; "
+                         "e.g. `kaplan==1.2.0` or `kaplan @ git+https://example.com/kaplan.git@v1.2.0`")
     files: dict[Path, str] = {Path("plans") / "README.md": _render("plans-readme.md.j2")}
     for filename, text in schema_texts().items():
         files[Path(PORTFOLIO_SCHEMA_DIR) / filename] = text
     files[Path(PRE_COMMIT_CONFIG)] = _render("pre-commit-config.yaml.j2")
-    files[WORKFLOW] = _render("kaplan-workflow.yml.j2")
+    files[WORKFLOW] = _render("kaplan-workflow.yml.j2", requirement=requirement)
     # Last, so an interrupted init can simply be run again.
     files[Path(CONFIG_NAME)] = config_text()
     return files
 
 
-def init_portfolio(folder: Path | str = ".") -> InitResult:
-    """Create a portfolio in `folder` (created if missing). Raises `InitRefused` if it is one already."""
+def init_portfolio(folder: Path | str = ".", *, requirement: str | None = None) -> InitResult:
+    """Create a portfolio in `folder` (created if missing). Raises `InitRefused` if it is one already.
+
+    `requirement` is the pip requirement the CI workflow installs kaplan with; ValueError if it
+    cannot be written there safely.
+    """
     root = Path(folder)
     config = root / CONFIG_NAME
     if root.exists() and not root.is_dir():
@@ -78,7 +109,7 @@ def init_portfolio(folder: Path | str = ".") -> InitResult:
     if config.exists() or config.is_symlink():
         raise InitRefused(f"{config} already exists: this folder is a kaplan portfolio already; "
                           "kaplan init never overwrites it")
-    files = planned_files()
+    files = planned_files(requirement)
     obstacle = _obstacle(root, files)
     if obstacle:
         raise InitRefused(obstacle)
