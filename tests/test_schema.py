@@ -377,3 +377,13 @@ def test_kaplan_check_does_not_import_the_schema_machinery(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "['kaplan._progress_bar']"
+
+
+def test_the_library_exports_the_schema_and_init_functions():
+    import kaplan
+
+    assert kaplan.plan_schema() == schema.plan_schema()
+    assert kaplan.config_schema() == schema.config_schema()
+    from kaplan.initialise import init_portfolio
+
+    assert kaplan.init_portfolio is init_portfolio

@@ -24,6 +24,8 @@ _EXPORTS = {
     "ScaffoldError": "scaffold", "new_plan": "scaffold",
     "PortfolioScore": "scoring.portfolio", "score_portfolio": "scoring.portfolio",
     "RiskReport": "risk", "risk_report": "risk",
+    "InitRefused": "initialise", "InitResult": "initialise", "init_portfolio": "initialise",
+    "plan_schema": "schema", "config_schema": "schema", "write_schemas": "schema",
 }
 
 __all__ = ["__version__", *_EXPORTS]
