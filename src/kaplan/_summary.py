@@ -38,6 +38,8 @@ class PlanSummary:
     has_last_reviewed: bool = False
     signals: list[Signal] = field(default_factory=list)
     """Health signals except the review one (which depends on the tier)."""
+    investment: list[dict] = field(default_factory=list)
+    """The plan's investment requests, as plain data."""
 
     @property
     def valid(self) -> bool:
@@ -48,11 +50,13 @@ class PlanSummary:
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
                 [[s.name, s.value, s.weight, s.reason, list(s.at)] for s in self.signals],
-                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings]]
+                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings],
+                self.investment]
 
     @classmethod
     def from_json(cls, path: str, display: str, data: list) -> PlanSummary:
-        (account_id, name, owner, values, cadence, sponsor, rituals, last, has_last, signals, found) = data
+        (account_id, name, owner, values, cadence, sponsor, rituals, last, has_last, signals, found,
+         investment) = data
         if len(values) != len(_metrics.METRICS):
             raise ValueError("metrics changed")
         return cls(
@@ -62,7 +66,7 @@ class PlanSummary:
             account_id=account_id, name=name, owner=owner, metrics=dict(zip(_metrics.METRICS, values)),
             review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
             last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
-            signals=[Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals])
+            signals=[Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals], investment=list(investment))
 
 
 def summarise(path: Path, display: str, config: Config, today: _dt.date) -> PlanSummary:
@@ -90,6 +94,7 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date) -> Plan
     summary.last_review = last_review(plan)
     summary.has_last_reviewed = plan.plan.last_reviewed is not None
     summary.signals = base_signals(plan, today, config)
+    summary.investment = [req.model_dump(mode="json") for req in plan.investment]
     return summary
 
 

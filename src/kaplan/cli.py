@@ -297,8 +297,8 @@ def score(
     if top is not None:
         accounts = accounts[:top]
     view.FORMATS[format](result, accounts, sys.stdout)
-    if format == "table" and result.notes:
-        typer.echo(f"{len(result.notes)} missing value(s); `kaplan score --format json` lists them", err=True)
+    if format == "table" and result.note_count:
+        typer.echo(f"{result.note_count} missing value(s); `kaplan score --format json` lists them", err=True)
 
 
 @app.command()

@@ -16,7 +16,7 @@ from .changes import PlanChanges, compare, health_change
 from .config import Portfolio
 from .health.model import Health
 from .health.portfolio import assess_plans
-from .loader import LoadedPlan, discover, load_plan, open_portfolio
+from .loader import LoadedPlan, load_plan, open_portfolio
 
 LEVEL_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -63,26 +63,53 @@ class RiskReport:
     new_accounts: list[str] = field(default_factory=list)
 
 
+def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[object, object, Health]]:
+    """(summary, its score, its health) for each valid plan summary, tiers placed portfolio-wide."""
+    from .health.model import combine, review_signal
+    from .model.vocab import Cadence
+    from .scoring.engine import ScoringInput, score_inputs
+
+    valid = [s for s in summaries if s.valid]
+    scores = {}
+    for a in score_inputs([ScoringInput(s.account_id, s.name, s.owner, s.display, s.metrics) for s in valid],
+                          config.scoring):
+        scores.setdefault(a.account_id, a)
+    out = []
+    for s in valid:
+        score = scores[s.account_id]
+        cadence = (score.tier.review_cadence if score.tier else None) or (
+            Cadence(s.review_cadence) if s.review_cadence else config.default_cadence)
+        review = review_signal(s.last_review, cadence, today, config)
+        out.append((s, score, combine(s.account_id, s.signals + ([review] if review else []), config)))
+    return out
+
+
 def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = None,
-                today: _dt.date | None = None, since: str | None = None) -> RiskReport:
+                today: _dt.date | None = None, since: str | None = None, cache: bool = True) -> RiskReport:
     """Assess every plan; sorted worst first (lowest health, then account id)."""
+    from .scoring.portfolio import read_summaries
+
     paths = [Path(p) for p in paths]
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     today = today or _dt.date.today()
-    loaded = [load_plan(p) for p in discover(portfolio, paths)]
-    valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
-    assessed = assess_plans(valid, portfolio.config, today)
-    rows = []
-    for lp, plan in valid:
-        score, health = assessed[plan.account.id]
-        if any(r.account_id == plan.account.id for r in rows):
+    summaries = read_summaries(portfolio, paths, today, cache=cache)
+    rows, seen = [], set()
+    for s, score, health in assess_summaries(summaries, portfolio.config, today):
+        if s.account_id in seen:
             continue
-        rows.append(RiskRow(plan.account.id, plan.account.name, plan.plan.owner, score.tier_name, lp.display, health))
+        seen.add(s.account_id)
+        rows.append(RiskRow(s.account_id, s.name, s.owner, score.tier_name, s.display, health))
     rows.sort(key=lambda r: (r.health.score, r.account_id))
-    report = RiskReport(rows, today, since, skipped=[lp for lp in loaded if lp.plan is None])
+    report = RiskReport(rows, today, since, skipped=[s for s in summaries if not s.valid])
     if since is not None:
+        current = {}
+        for s in summaries:
+            if s.valid and s.account_id not in current:
+                plan = load_plan(Path(s.path), s.display).plan
+                if plan is not None:
+                    current[s.account_id] = plan
         try:
-            _compare(report, portfolio, since, {plan.account.id: plan for _, plan in valid})
+            _compare(report, portfolio, since, current)
         except history.HistoryUnavailable as exc:
             report.history_note = str(exc)
     return report

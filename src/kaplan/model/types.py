@@ -40,8 +40,10 @@ PeriodLabel = Annotated[str, Field(pattern=PERIOD.pattern)]
 class Section(BaseModel):
     """Base of every part of a plan: unknown keys are errors, numbers are finite."""
 
+    # defer_build: a model's validator is built on first use, so a command that never validates a
+    # plan (a warm `kaplan check`, `kaplan --version`) does not pay for building all of them.
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True,
-                              frozen=True, populate_by_name=True)
+                              frozen=True, populate_by_name=True, defer_build=True)
 
 
 def period_bounds(label: str) -> tuple[_dt.date, _dt.date]:

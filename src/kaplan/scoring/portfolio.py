@@ -1,22 +1,27 @@
 """`kaplan score` as a library call: rank the portfolio and say which accounts deserve investment.
 
-`score_portfolio()` loads the plans, scores and ranks them (engine), classes them ABC
-(concentration) and shares out the investment budget (allocation). The CLI only presents the result.
+`score_portfolio()` reads the plans (through the same cached, parallel reader as `kaplan check`),
+scores and ranks them (engine), classes them ABC (concentration) and shares out the investment
+budget (allocation). `score_loaded()` does the same for plans already loaded. The CLI only presents
+the result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as _dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..config import Portfolio
 from ..findings import Finding, Severity
-from ..loader import LoadedPlan, discover, load_plan, open_portfolio
+from ..loader import LoadedPlan, discover, display_path, load_plan, open_portfolio
+from ..model.plan import InvestmentRequest
 from .allocation import AllocationResult, allocate
 from .concentration import ConcentrationResult, concentration
-from .engine import AccountScore, Contribution, score_plans
+from .engine import AccountScore, ScoringInput, score_inputs, score_plans
 from .settings import Scoring
+
 
 @dataclass
 class PortfolioScore:
@@ -25,13 +30,34 @@ class PortfolioScore:
     concentration: ConcentrationResult
     allocation: AllocationResult
     scoring: Scoring
-    skipped: list[LoadedPlan]
-    """Plans that could not be scored because they have errors (run `kaplan check`)."""
-    notes: list[Finding]
-    """Missing values and other things the user should know, located in the plans."""
+    skipped: list
+    """Plans that could not be scored because they have errors (each has `.display`; run `kaplan check`)."""
+    _where: dict = field(default_factory=dict, repr=False)
+    _notes: list[Finding] | None = field(default=None, repr=False)
 
     def account(self, account_id: str) -> AccountScore | None:
         return next((a for a in self.accounts if a.account_id == account_id), None)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(a.notes) for a in self.accounts)
+
+    @property
+    def notes(self) -> list[Finding]:
+        """Missing values and other things the user should know, located in the plans (read on first use)."""
+        if self._notes is None:
+            self._notes = []
+            for a in self.accounts:
+                if not a.notes:
+                    continue
+                lp = self._where.get(a.account_id)
+                if not isinstance(lp, LoadedPlan):
+                    lp = load_plan(Path(lp[0]), lp[1])
+                for issue in a.notes:
+                    line, col = lp.locate(issue.at, key=issue.key)
+                    self._notes.append(Finding(lp.display, line, col, "score-missing-value", Severity.WARNING,
+                                               issue.message, issue.hint))
+        return self._notes
 
 
 def with_weights(scoring: Scoring, weights: dict[str, float]) -> Scoring:
@@ -47,35 +73,64 @@ def with_weights(scoring: Scoring, weights: dict[str, float]) -> Scoring:
     return scoring.model_copy(update={"criteria": criteria})
 
 
-def score_loaded(loaded: list[LoadedPlan], scoring: Scoring) -> PortfolioScore:
-    valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
-    accounts = score_plans(valid, scoring)
+def _finish(accounts: list[AccountScore], requests: list[tuple[str, InvestmentRequest]], scoring: Scoring,
+            skipped: list, where: dict) -> PortfolioScore:
     conc = concentration({a.account_id: (a.revenue if scoring.concentration.metric == "revenue_ttm"
                                          else a.gross_profit) for a in accounts}, scoring.concentration)
     for a in accounts:
         a.abc = conc.classes.get(a.account_id)
     by_id = {a.account_id: a for a in accounts}
-    requests = [(lp.plan.account.id, by_id[lp.plan.account.id].score, req)
-                for lp, _ in valid for req in lp.plan.investment]
-    notes = []
-    lookup = {lp.plan.account.id: lp for lp, _ in valid}
-    for a in accounts:
-        lp = lookup[a.account_id]
-        for issue in a.notes:
-            line, col = lp.locate(issue.at, key=issue.key)
-            notes.append(Finding(lp.display, line, col, "score-missing-value", Severity.WARNING,
-                                 issue.message, issue.hint))
-    return PortfolioScore(accounts, conc, allocate(requests, scoring.budget), scoring,
-                          [lp for lp in loaded if lp.plan is None], notes)
+    money = [(account, by_id[account].score, req) for account, req in requests if account in by_id]
+    return PortfolioScore(accounts, conc, allocate(money, scoring.budget), scoring, skipped, where)
+
+
+def score_loaded(loaded: list[LoadedPlan], scoring: Scoring) -> PortfolioScore:
+    """Score plans that are already loaded."""
+    valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
+    accounts = score_plans(valid, scoring)
+    requests = [(p.account.id, req) for _, p in valid for req in p.investment]
+    where = {}
+    for lp, p in valid:
+        where.setdefault(p.account.id, lp)
+    return _finish(accounts, requests, scoring, [lp for lp in loaded if lp.plan is None], where)
+
+
+def score_summaries(summaries: list, scoring: Scoring) -> PortfolioScore:
+    """Score plan summaries (see `kaplan._summary`), as `kaplan check` reads them."""
+    valid = [s for s in summaries if s.valid]
+    accounts = score_inputs([ScoringInput(s.account_id, s.name, s.owner, s.display, s.metrics) for s in valid],
+                            scoring)
+    requests = [(s.account_id, InvestmentRequest.model_validate(req)) for s in valid for req in s.investment]
+    where = {}
+    for s in valid:
+        where.setdefault(s.account_id, (s.path, s.display))
+    return _finish(accounts, requests, scoring, [s for s in summaries if not s.valid], where)
+
+
+def read_summaries(portfolio: Portfolio, paths: list[Path], today: _dt.date | None = None,
+                   cache: bool = True) -> list:
+    """Summaries of the given plans (default: the portfolio's), through the cache and worker processes."""
+    from .._cache import SummaryCache
+    from .._reading import summarise_all
+
+    today = today or _dt.date.today()
+    files = [(p.absolute(), display_path(p)) for p in discover(portfolio, paths)]
+    store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
+    summaries = summarise_all(files, portfolio.config, today, cache=store)
+    if store is not None:
+        store.save()
+    return summaries
 
 
 def score_portfolio(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = None,
-                    weights: dict[str, float] | None = None) -> PortfolioScore:
+                    weights: dict[str, float] | None = None, cache: bool = True) -> PortfolioScore:
     """Score the portfolio's plans (or the given files and folders) with its `kaplan.yaml` scoring."""
     paths = [Path(p) for p in paths]
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     scoring = portfolio.config.scoring
     if weights:
         scoring = with_weights(scoring, weights)
-    loaded = [load_plan(p) for p in discover(portfolio, paths)]
-    return score_loaded(loaded, scoring)
+    return score_summaries(read_summaries(portfolio, paths, cache=cache), scoring)
+
+
+__all__ = ["score_portfolio", "score_loaded", "score_summaries", "PortfolioScore", "with_weights"]

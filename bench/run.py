@@ -1,0 +1,201 @@
+"""Benchmark kaplan at portfolio scale, beside what a user would otherwise run, in one go.
+
+    python bench/run.py [--plans 10000] [--report-plans 1000] [--repeat 3] [--json bench/results.json]
+
+Generates synthetic portfolios (bench/generate.py), then times, on the same files and in the same
+run: cold `kaplan check` (no cache), warm `kaplan check` (second run), `kaplan check` of one file,
+`kaplan --version`, `kaplan score`, `kaplan risk`, `kaplan report --portfolio` and all account packs;
+and the reference points: reading the bytes, PyYAML's C loader (load only) and check-jsonschema with
+kaplan's exported plan schema. Prints medians, ratios to the references and peak memory (the whole
+process tree, sampled), and writes the same as JSON.
+
+Needs the `bench` extra: pip install '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-24"
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int, int]:
+    """(seconds, peak tree RSS in MiB, exit code) of one command."""
+    peak = [0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, peak[0] // 1024, code
+
+
+def timed(label: str, cmd: list[str], cwd: Path, env: dict, repeat: int, before=None) -> dict:
+    times, peaks, codes = [], [], set()
+    for _ in range(repeat):
+        if before:
+            before()
+        seconds, peak, code = run(cmd, cwd, env)
+        times.append(seconds)
+        peaks.append(peak)
+        codes.add(code)
+    row = {"step": label, "median_s": statistics.median(times), "min_s": min(times),
+           "peak_mb": max(peaks), "exit_codes": sorted(codes), "runs": repeat}
+    print(f"  {label:<34} {row['median_s']:8.3f} s   peak {row['peak_mb']:5d} MB", flush=True)
+    return row
+
+
+def in_process(label: str, fn, repeat: int) -> dict:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    row = {"step": label, "median_s": statistics.median(times), "min_s": min(times), "peak_mb": None,
+           "exit_codes": [0], "runs": repeat}
+    print(f"  {label:<34} {row['median_s']:8.3f} s", flush=True)
+    return row
+
+
+def bench_portfolio(folder: Path, n: int, repeat: int, reports: bool, env: dict) -> list[dict]:
+    kaplan = shutil.which("kaplan", path=str(Path(sys.executable).parent)) or "kaplan"
+    files = sorted((folder / "plans").glob("*.yaml"))
+    cache = Path(env["KAPLAN_CACHE_DIR"])
+    clear = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+    rows = []
+    print(f"{n} plans, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB", flush=True)
+
+    def read_bytes():
+        for p in files:
+            p.read_bytes()
+
+    def pyyaml_load():
+        import yaml
+
+        for p in files:
+            yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)
+
+    rows.append(in_process("reference: read the bytes", read_bytes, repeat))
+    rows.append(in_process("reference: PyYAML CSafeLoader load", pyyaml_load, 1 if n > 2000 else repeat))
+    jsonschema = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+    if jsonschema:
+        rows.append(timed("reference: check-jsonschema", [jsonschema, "--schemafile",
+                          str(REPO / "schema" / "plan.schema.json"), *map(str, files)], folder, env, 1))
+    check = [kaplan, "check", "--today", TODAY, "--quiet"]
+    rows.append(timed("kaplan check (cold)", check, folder, env, repeat, before=clear))
+    rows.append(timed("kaplan check (warm)", check, folder, env, repeat))
+    rows.append(timed("kaplan check one-plan.yaml", [*check, str(files[0].relative_to(folder))], folder, env, repeat))
+    rows.append(timed("kaplan --version", [kaplan, "--version"], folder, env, repeat))
+    rows.append(timed("kaplan score", [kaplan, "score", "--format", "json"], folder, env, repeat))
+    rows.append(timed("kaplan risk", [kaplan, "risk", "--today", TODAY, "--format", "json"], folder, env, repeat))
+    if reports:
+        out = Path(tempfile.mkdtemp(prefix="kaplan-bench-out-"))
+        rows.append(timed("kaplan report --portfolio", [kaplan, "report", "--portfolio", "--today", TODAY,
+                                                        "--out", str(out / "portfolio.html")], folder, env, repeat))
+        rows.append(timed("kaplan report --all (every account)", [kaplan, "report", "--all", "--today", TODAY,
+                                                                  "--out", str(out / "packs")], folder, env, 1))
+        shutil.rmtree(out, ignore_errors=True)
+    for row in rows:
+        row["plans"] = n
+    return rows
+
+
+def ratios(rows: list[dict]) -> dict:
+    by = {(r["plans"], r["step"]): r["median_s"] for r in rows}
+    out = {}
+    for (n, step), seconds in by.items():
+        pyyaml = by.get((n, "reference: PyYAML CSafeLoader load"))
+        cjs = by.get((n, "reference: check-jsonschema"))
+        cold = by.get((n, "kaplan check (cold)"))
+        out[f"{n}:{step}"] = {
+            "vs_pyyaml_load": seconds / pyyaml if pyyaml else None,
+            "vs_check_jsonschema": seconds / cjs if cjs else None,
+            "vs_cold_check": seconds / cold if cold else None,
+        }
+    return out
+
+
+def table(rows: list[dict], rel: dict) -> str:
+    lines = ["| plans | step | median | × PyYAML load | × check-jsonschema | × cold check | peak memory |",
+             "|--:|---|--:|--:|--:|--:|--:|"]
+    for r in rows:
+        q = rel[f"{r['plans']}:{r['step']}"]
+        fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
+        peak = "–" if r["peak_mb"] is None else f"{r['peak_mb']} MB"
+        lines.append(f"| {r['plans']:,} | {r['step']} | {r['median_s']:.3f} s | {fmt(q['vs_pyyaml_load'])} | "
+                     f"{fmt(q['vs_check_jsonschema'])} | {fmt(q['vs_cold_check'])} | {peak} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, default=10000, help="size of the large portfolio")
+    parser.add_argument("--report-plans", type=int, default=1000, help="size of the portfolio for reports")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=REPO / "bench" / "results.json")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kaplan-bench-"))
+    env = {**os.environ, "KAPLAN_CACHE_DIR": str(work / "cache"), "NO_COLOR": "1"}
+    rows = []
+    try:
+        sizes = sorted({args.report_plans, args.plans})
+        for n in sizes:
+            folder = work / f"p{n}"
+            generate(folder, n)
+            rows += bench_portfolio(folder, n, args.repeat, reports=(n == args.report_plans), env=env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    rel = ratios(rows)
+    print()
+    print(table(rows, rel))
+    meta = {"python": platform.python_version(), "machine": platform.machine(), "cores": os.cpu_count(),
+            "command": "python bench/run.py " + " ".join(sys.argv[1:])}
+    args.json.write_text(json.dumps({"meta": meta, "rows": rows, "ratios": rel}, indent=2) + "\n")
+    print(f"\nwrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()
