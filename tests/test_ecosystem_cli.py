@@ -202,3 +202,9 @@ def test_completion_completes_commands_and_values(tmp_path, words, cword, expect
     r = run(cwd=tmp_path, env={"_KAPLAN_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)})
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == expected
+
+
+def test_new_quiet_prints_nothing(kaplan, tmp_path):
+    r = kaplan("new", "acme", "-q", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    assert (tmp_path / "plans" / "acme.yaml").is_file()

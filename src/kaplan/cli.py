@@ -147,6 +147,7 @@ def new(
     name: Optional[str] = typer.Option(None, "--name", help="The client's name (default: from the id)."),
     owner: Optional[str] = typer.Option(None, "--owner", help="The KAM who owns the plan (default: git user)."),
     today: Optional[str] = TodayOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Scaffold a new plan, with guidance comments, that passes `kaplan check`."""
     from .loader import ConfigError, display_path, open_portfolio
@@ -161,7 +162,8 @@ def new(
         created = new_plan(portfolio, account, name=name, owner=owner, today=day)
     except ScaffoldError as exc:
         raise _fail(str(exc), 2 if exc.usage else 1) from None
-    typer.echo(f"created {display_path(created.path)}")
+    if not quiet:
+        typer.echo(f"created {display_path(created.path)}")
 
 
 @app.command()
