@@ -55,8 +55,10 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
             f"allowed keys here: {', '.join(allowed)}" if allowed else None)
         return Finding(path, line, col, rule, Severity.ERROR, message, hint)
     if kind == "invalid_key":
-        line, col = doc.locate(loc, key=True)
-        shown = "an empty key" if value is None else f"the key `{value}`"
+        # pydantic puts keys that are not str or int into `loc` as text (`'1.5'`, `'None'`,
+        # `'datetime.date(2026, 1, 1)'`); the key itself is the input, and the locator matches it.
+        line, col = doc.locate(loc[:-1] + (value,) if loc else loc, key=True)
+        shown = "an empty key" if value is None else f"the key `{_text(value)}`"
         return Finding(path, line, col, "schema", Severity.ERROR,
                        f"{shown} in {where} is not a name; keys are words such as `name` or `revenue`",
                        "check the spelling; quote it if it really is text")
@@ -67,7 +69,7 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
         hint = f"add `{name}:` to {where}"
     elif loc == ("kaplan",):
         rule = "format-version"
-        message = f"`kaplan: {value}` is not a plan format this version reads"
+        message = f"`kaplan: {_text(value)}` is not a plan format this version reads"
         hint = "start the file with `kaplan: 1`"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         what = "a plan" if not loc else f"`{dotted(loc)}`"
@@ -76,18 +78,18 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
         message = f"`{dotted(loc)}` should be a list (lines starting with `- `), not {_shape(value)}"
     elif kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        message = f"`{value}` is not a valid {name}; expected one of {expected}"
+        message = f"`{_text(value)}` is not a valid {name}; expected one of {expected}"
         choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
-        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+        close = difflib.get_close_matches(_text(value), choices, n=1, cutoff=0.5)
         hint = f"did you mean `{close[0]}`?" if close else None
     elif kind == "string_pattern_mismatch" and name in ("id", "reports_to", "objective") or (
             kind == "string_pattern_mismatch" and isinstance(name, int)):
-        message = f"`{value}` is not a valid id for `{dotted(loc)}`"
+        message = f"`{_text(value)}` is not a valid id for `{dotted(loc)}`"
         hint = "use lowercase letters, digits and single hyphens, e.g. `acme-corp`"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        message = f"`{dotted(loc)}` is {value}, {err['msg'].lower().replace('input should be', 'it should be')}"
+        message = f"`{dotted(loc)}` is {_text(value)}, {err['msg'].lower().replace('input should be', 'it should be')}"
     elif kind in ("finite_number",):
-        message = f"`{dotted(loc)}` must be a finite number, not {value}"
+        message = f"`{dotted(loc)}` must be a finite number, not {_text(value)}"
     elif kind == "value_error":
         message = f"`{dotted(loc)}`: {err['msg'].removeprefix('Value error, ')}"
     else:
@@ -102,6 +104,14 @@ def _is_union_tag(part: str) -> bool:
     return "[" in part or part in ("int", "float", "str", "bool", "date", "none")
 
 
+def _text(value: Any) -> str:
+    """`str(value)`, also for a whole number too long to print (Python refuses past 4,300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+
+
 def _shape(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -109,7 +119,7 @@ def _shape(value: Any) -> str:
         return "a list"
     if value is None:
         return "an empty value"
-    text = str(value)
+    text = _text(value)
     return f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
 
 

@@ -15,9 +15,11 @@ class WriteRefused(Exception):
     """The write was refused (the file exists, or the target is outside where it may go)."""
 
 
-def _temp_beside(path: Path, data: bytes) -> str:
+def _temp_beside(path: Path, data: bytes, mode: int) -> str:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); the plan gets the mode it had, or the usual one.
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -34,7 +36,7 @@ def write_new(path: Path, text: str) -> None:
     if path.exists() or path.is_symlink():
         raise WriteRefused(f"{path} already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_beside(path, data)
+    tmp = _temp_beside(path, data, _default_mode())
     try:
         os.link(tmp, path)  # atomic, and fails if the name is taken
     except FileExistsError:
@@ -46,13 +48,24 @@ def write_new(path: Path, text: str) -> None:
 
 def write_replace(path: Path, text: str) -> None:
     """Replace `path` with `text` atomically (the old content survives any failure)."""
-    tmp = _temp_beside(path, text.encode("utf-8"))
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = _default_mode()
+    tmp = _temp_beside(path, text.encode("utf-8"), mode)
     try:
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
     _sync_dir(path.parent)
+
+
+def _default_mode() -> int:
+    """0666 less the process umask: the mode `open()` would give a new file."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _sync_dir(folder: Path) -> None:

@@ -8,6 +8,7 @@ for code-scanning dashboards.
 from __future__ import annotations
 
 import json
+import re
 from typing import IO, Callable
 
 from .checker import CheckResult
@@ -26,8 +27,21 @@ def summary(result: CheckResult) -> str:
     return f"{files}: {', '.join(parts)}"
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` with control characters and bidi overrides shown as escapes (`\\x1b`, `\\u202e`).
+
+    Plan values reach messages verbatim; printed raw, an escape sequence in a plan could clear or
+    retitle the reader's terminal, a line break could forge a finding, and a bidi override could make
+    a message read differently from what it says.
+    """
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
 def format_line(f: Finding) -> str:
-    return f"{f.location()}: {f.severity.value} [{f.rule}] {f.message}"
+    return visible(f"{f.location()}: {f.severity.value} [{f.rule}] {f.message}")
 
 
 def text(result: CheckResult, out: IO[str], color: bool | None = None, quiet: bool = False) -> None:
@@ -48,17 +62,17 @@ def text(result: CheckResult, out: IO[str], color: bool | None = None, quiet: bo
         if styled and f.path != current:
             if current is not None:
                 console.print()
-            console.print(Text(f.path, style="bold underline"))
+            console.print(Text(visible(f.path), style="bold underline"))
             current = f.path
         style = "red" if f.severity is Severity.ERROR else "yellow"
         line = Text()
-        line.append(f"{f.location()}: ", style="dim" if styled else "")
+        line.append(f"{visible(f.location())}: ", style="dim" if styled else "")
         line.append(f.severity.value, style=f"bold {style}" if styled else "")
         line.append(f" [{f.rule}] ", style="cyan" if styled else "")
-        line.append(f.message)
+        line.append(visible(f.message))
         console.print(line)
         if f.hint:
-            console.print(Text(f"    hint: {f.hint}", style="dim" if styled else ""))
+            console.print(Text(f"    hint: {visible(f.hint)}", style="dim" if styled else ""))
     if result.findings and styled:
         console.print()
     colour = "red" if result.errors else "yellow" if result.findings else "green"

@@ -1,0 +1,310 @@
+"""Lossless writes: loading and dumping a plan gives back the same bytes, and an edit changes only itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, TODAY, dedent
+from kaplan import _roundtrip as rt
+from kaplan._writer import WriteRefused
+from kaplan.loader import load_plan
+from kaplan.scaffold import render_plan
+
+EXAMPLE_FILES = sorted((EXAMPLES / "plans").glob("*.yaml")) + [EXAMPLES / "kaplan.yaml"]
+
+TEMPLATE_NAMES = ["Acme", "O'Brien & Co: \"Ltd\" #1", "Café Ünïcode 日本 🚀", "שלום בע״מ", "- Acme", "yes", "{{ id }}"]
+
+
+def template_output(name: str) -> str:
+    return render_plan("acme", name=name, owner="Jo Owner", today=TODAY)
+
+
+def changed_lines(old: str, new: str) -> list[str]:
+    return [line for line in difflib.ndiff(old.splitlines(True), new.splitlines(True)) if line[:1] in "+-"]
+
+
+# ---------------------------------------------------------------- byte for byte
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
+def test_every_example_round_trips_byte_for_byte(path):
+    text = path.read_text(encoding="utf-8")
+    assert rt.dump(rt.load(text)) == text
+    assert rt.lossless(text)
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_the_template_output_round_trips_byte_for_byte(name):
+    text = template_output(name)
+    assert rt.dump(rt.load(text)) == text
+
+
+LAYOUTS = {
+    "four-space-indent": """\
+        kaplan: 1
+        account:
+            id: acme
+            name: Acme
+            regions:
+                - Germany
+                - France
+        plan:
+            owner: Jo Owner
+        """,
+    "dashes-at-the-parent-indent": """\
+        kaplan: 1
+        account:
+          id: acme
+          name: Acme
+          regions:
+          - Germany
+          - France
+        plan:
+          owner: Jo Owner
+        """,
+    "comments-blank-lines-and-quotes": """\
+        # Acme: owned by the Munich team
+        kaplan: 1   # format
+
+        account:
+          id: 'acme'
+          name: "Acme \\"the\\" Corp"   # as on the contract
+          # sector: later
+
+        plan:
+          owner: Jo Owner
+          last_reviewed: 2026-10-01
+        """,
+    "flow-collections": """\
+        kaplan: 1
+        account: {id: acme, name: Acme, regions: [DE, FR]}
+        plan: {owner: Jo Owner, last_reviewed: 2026-10-01}
+        """,
+    "explicit-document-start": """\
+        ---
+        kaplan: 1
+        account:
+          id: acme
+          name: Acme
+        plan:
+          owner: Jo Owner
+        """,
+    "long-lines-are-not-folded": """\
+        kaplan: 1
+        account:
+          id: acme
+          name: Acme
+          contact_method: """ + ("a very long line of text that goes on " * 10).rstrip() + """
+        plan:
+          owner: Jo Owner
+        """,
+    "block-scalars": """\
+        kaplan: 1
+        account:
+          id: acme
+          name: Acme
+          summary:
+            industry: |
+              Line one.
+              Line two.
+            news: >
+              Folded
+              text.
+        plan:
+          owner: Jo Owner
+        """,
+}
+
+
+@pytest.mark.parametrize("text", [pytest.param(dedent(t), id=k) for k, t in LAYOUTS.items()])
+@pytest.mark.parametrize("variant", ["lf", "crlf", "bom", "no-final-newline"])
+def test_layouts_round_trip_byte_for_byte(text, variant):
+    text = {"lf": text, "crlf": text.replace("\n", "\r\n"), "bom": "\ufeff" + text,
+            "no-final-newline": text.rstrip("\n")}[variant]
+    assert rt.dump(rt.load(text)) == text
+
+
+# ---------------------------------------------------------------- one edit, one line
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES[:-1], ids=[p.name for p in EXAMPLE_FILES[:-1]])
+def test_an_edit_changes_exactly_one_line(path, tmp_path):
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    old = copy.read_text(encoding="utf-8")
+    new = rt.set_value(copy, ("plan", "last_reviewed"), dt.date(2026, 11, 24))
+    assert copy.read_text(encoding="utf-8") == new
+    assert changed_lines(old, new) == [
+        f"- {line}" for line in old.splitlines(True) if line.startswith("  last_reviewed:")] + [
+        f"+   last_reviewed: 2026-11-24{_comment_of(old)}\n"]
+    assert load_plan(copy).plan.plan.last_reviewed == dt.date(2026, 11, 24)
+
+
+def _comment_of(text: str) -> str:
+    line = next(line for line in text.splitlines() if line.startswith("  last_reviewed:"))
+    value_end = len("  last_reviewed: 2026-11-24")
+    return line[value_end:]
+
+
+@pytest.mark.parametrize("at, value, expected", [
+    pytest.param(("actions", 0, "status"), "done", "status: done", id="a-value-in-a-list-entry"),
+    pytest.param(("account", "name"), "Acme & Co: \"new\"", "name: 'Acme & Co: \"new\"'",
+                 id="text-that-needs-quotes-keeps-single-quotes"),
+    pytest.param(("plan", "owner"), "Kim O'Hara", "owner: \"Kim O'Hara\"", id="double-quoted-stays-double"),
+    pytest.param(("relationships", "strength"), 4, "strength: 4  # 1-5", id="a-number-keeps-its-comment"),
+])
+def test_edits_keep_quoting_and_comments(at, value, expected):
+    text = dedent("""\
+        kaplan: 1
+        account:
+          id: acme
+          name: 'Acme'
+        plan:
+          owner: "Jo Owner"
+        relationships:
+          strength: 3  # 1-5
+        actions:
+          - id: pilot
+            action: Run the pilot
+            status: planned
+        """)
+    new = rt.edit_text(text, at, value)
+    changed = changed_lines(text, new)
+    assert len(changed) == 2 and changed[1].strip().endswith(expected), changed
+
+
+def test_adding_a_key_keeps_the_next_sections_banner_below_it():
+    text = template_output("Acme")
+    new = rt.edit_text(text, ("account", "sector"), "Manufacturing")
+    changed = changed_lines(text, new)
+    assert changed == ["+   sector: Manufacturing\n"]
+    lines = new.splitlines()
+    at = lines.index("  sector: Manufacturing")
+    assert lines[at - 1].startswith("  name:")
+
+
+def test_a_file_ruamel_would_reformat_is_edited_in_place():
+    text = "kaplan:   1\naccount:\n  id:   acme\n  name: Acme\nplan:\n  owner:    Jo   # the KAM\n"
+    assert not rt.lossless(text)
+    new = rt.edit_text(text, ("plan", "owner"), "Kim: the KAM #2")
+    assert changed_lines(text, new) == ["-   owner:    Jo   # the KAM\n",
+                                        '+   owner:    "Kim: the KAM #2"   # the KAM\n']
+
+
+def test_mixed_line_endings_are_edited_in_place():
+    text = "kaplan: 1\r\naccount:\n  id: acme\r\n  name: Acme\nplan:\r\n  owner: Jo\n"
+    new = rt.edit_text(text, ("plan", "owner"), "Kim")
+    assert new == text.replace("owner: Jo", "owner: Kim")
+
+
+@pytest.mark.parametrize("text, at, value, why", [
+    ("kaplan:   1\nplan:\n  owner: Jo\n", ("plan", "sector"), "x", "without reformatting"),
+    ("kaplan: 1\ndefaults: &d {owner: Jo}\nplan: *d\n", ("defaults", "owner"), "Kim", "anchor"),
+    ("kaplan: 1\nplan:\n  owner: Jo\n", ("plan", "team", "x"), "Kim", "no `team`"),
+    ("kaplan: 1\nplan:\n  owner: Jo\n", ("plan", "owner", "x"), "Kim", "single value"),
+    ("kaplan: 1\nteam: [a]\n", ("team", 3), "Kim", "no such list entry"),
+    ("kaplan: 1\nplan: [\n", ("plan",), "Kim", "cannot be read"),
+    ("kaplan: 1\n", (), "Kim", "empty path"),
+])
+def test_edits_that_cannot_be_exact_are_refused(text, at, value, why):
+    with pytest.raises(rt.EditRefused, match=why):
+        rt.edit_text(text, at, value)
+
+
+def test_a_refused_edit_leaves_the_file_untouched(tmp_path):
+    path = tmp_path / "acme.yaml"
+    path.write_text("kaplan: 1\ndefaults: &d {owner: Jo}\nplan: *d\n")
+    before = path.read_bytes()
+    with pytest.raises(rt.EditRefused):
+        rt.set_value(path, ("defaults", "owner"), "Kim")
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["acme.yaml"]
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "acme.yaml"
+    path.write_bytes("kaplan: 1\nname: Café\n".encode("latin-1"))
+    with pytest.raises(rt.EditRefused, match="UTF-8"):
+        rt.set_value(path, ("kaplan",), 1)
+
+
+# ---------------------------------------------------------------- where and how it writes
+
+
+def test_writing_keeps_the_files_permissions(tmp_path):
+    path = tmp_path / "acme.yaml"
+    path.write_text("kaplan: 1\nplan:\n  owner: Jo\n")
+    path.chmod(0o640)
+    rt.set_value(path, ("plan", "owner"), "Kim")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_a_new_plan_gets_the_usual_permissions_not_private_ones(kaplan, tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert kaplan("new", "acme", "--today", TODAY.isoformat(), cwd=tmp_path).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "plans" / "acme.yaml").stat().st_mode) == 0o644
+
+
+def test_a_link_inside_the_portfolio_is_written_through(tmp_path):
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans").mkdir()
+    real = tmp_path / "plans" / "acme.yaml"
+    real.write_text("kaplan: 1\nplan:\n  owner: Jo\n")
+    link = tmp_path / "plans" / "acme-alias.yaml"
+    link.symlink_to("acme.yaml")
+    rt.set_value(link, ("plan", "owner"), "Kim")
+    assert link.is_symlink()
+    assert real.read_text() == "kaplan: 1\nplan:\n  owner: Kim\n"
+
+
+def test_a_link_out_of_the_portfolio_is_never_written_through(tmp_path):
+    portfolio = tmp_path / "portfolio"
+    (portfolio / "plans").mkdir(parents=True)
+    (portfolio / "kaplan.yaml").write_text("kaplan: 1\n")
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("kaplan: 1\nplan:\n  owner: Jo\n")
+    link = portfolio / "plans" / "acme.yaml"
+    link.symlink_to(outside)
+    with pytest.raises(WriteRefused, match="outside the portfolio"):
+        rt.set_value(link, ("plan", "owner"), "Kim")
+    assert outside.read_text() == "kaplan: 1\nplan:\n  owner: Jo\n"
+    assert link.is_symlink()
+
+
+def test_text_that_cannot_be_encoded_never_truncates_the_file(tmp_path):
+    path = tmp_path / "acme.yaml"
+    path.write_text("kaplan: 1\n")
+    with pytest.raises(UnicodeEncodeError):
+        rt.save(path, "kaplan: 1\nname: \udc80\n", root=tmp_path)
+    assert path.read_text() == "kaplan: 1\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["acme.yaml"]
+
+
+def test_a_failing_disk_never_truncates_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "acme.yaml"
+    path.write_text("kaplan: 1\nplan:\n  owner: Jo\n")
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        rt.set_value(path, ("plan", "owner"), "Kim")
+    assert path.read_text() == "kaplan: 1\nplan:\n  owner: Jo\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["acme.yaml"]
+
+
+def test_portfolio_root_is_the_nearest_config_above_the_file(tmp_path):
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans" / "emea").mkdir(parents=True)
+    assert rt.portfolio_root(tmp_path / "plans" / "emea" / "acme.yaml") == tmp_path
+    assert rt.portfolio_root(Path("/") / "acme.yaml") == Path("/")
