@@ -30,16 +30,15 @@ except ImportError:  # pragma: no cover - the wheel exists for the common platfo
     _yaml_rs = None
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-_EMPTY_KEY_IN_BLOCK = re.compile(r"\n[ ]*(?:-[ ]+)*:(?:[ \n]|\Z)")
-_EMPTY_KEY_IN_FLOW = re.compile(r"[\[{,][ ]*:(?:[ \n]|\Z)")
+_ASCII_TEXT = bytes(range(0x20, 0x7f)) + b"\n\r"
 _COMPLEX_KEY = re.compile(r"\n[ ]*\?(?:[ \n]|\Z)")
-_QUOTED_DATE = re.compile(r"[\"'][ ]*\d{4}-\d")
-_DATE_LIKE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w:.-])")
-# a month outside 1-12, a day outside 1-31, or a day 29-31 in a month that may not have it
-_SUSPICIOUS_DATE = re.compile(r"\d{4}-(?:0?0|1[3-9]|[2-9]\d|\d{3,})-|\d{4}-\d{1,2}-(?:0?0|3[2-9]|[4-9]\d|\d{3,})"
-                              r"|\d{4}-0?2-(?:29|3[01])|\d{4}-(?:0?[469]|11)-31")
+# Patterns start with a literal character where they can: the regex engine then skips ahead to it.
+_QUOTED_DATE = (re.compile(r'"[ ]*[0-9]{4}-[0-9]'), re.compile(r"'[ ]*[0-9]{4}-[0-9]"))
+_MONTH_DAY = re.compile(r"-([0-9]{1,2})-([0-9]{1,2})")
 _EMPTY_BLOCK_AT_END = re.compile(r"[|>][-+1-9]*[ ]*(?:#[^\n]*)?\s*\Z")
-_TIME_AFTER_DATE = re.compile(r"-\d{1,2}-\d{1,2}(?:[Tt]|[ ]+\d)")
+_TIME_AFTER_DATE = re.compile(r"-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ ]+[0-9])")
+_WORDISH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_AFTER_DATE = _WORDISH | {":"}
 
 
 def _starts_a_value(text: str, index: int) -> bool:
@@ -50,12 +49,51 @@ def _starts_a_value(text: str, index: int) -> bool:
     return i < 0 or text[i] in "\n:-[{,"
 
 
+def _has_control_character(text: str) -> bool:
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_TEXT))
+    return _CONTROL.search(text) is not None
+
+
+def _has_empty_key(head: str) -> bool:
+    """A `:` that starts a mapping entry with no key (`- : x`, `{: x}`), which the reference refuses."""
+    for pair in (" :", "\n:", "{:", "[:", ",:"):
+        at = head.find(pair)
+        while at != -1:
+            after = head[at + 2:at + 3]
+            if after in ("", " ", "\n"):
+                return True
+            at = head.find(pair, at + 1)
+    return False
+
+
+def _has_impossible_date(text: str) -> bool:
+    """A YYYY-MM-DD value that is not on the calendar (the reference refuses it; yaml-rs keeps text)."""
+    seen: set = set()
+    for m in _MONTH_DAY.finditer(text):
+        start, end = m.start(), m.end()
+        year = text[start - 4:start]
+        if len(year) != 4 or not year.isdigit() or not year.isascii():
+            continue
+        if (start > 4 and text[start - 5] in _WORDISH) or (end < len(text) and text[end] in _AFTER_DATE):
+            continue
+        key = (year, m[1], m[2])
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            _dt.date(int(year), int(m[1]), int(m[2]))
+        except ValueError:
+            return True
+    return False
+
+
 def _declines(text: str) -> bool:
     """True when the text uses something the fast parser may read differently (see the module doc).
 
     Cheap substring tests come first; a pattern runs only when its trigger is present.
     """
-    if "\t" in text or "<<" in text or _CONTROL.search(text):
+    if "\t" in text or "<<" in text or _has_control_character(text):
         return True
     for ch in "!&*":
         at = text.find(ch)
@@ -68,13 +106,11 @@ def _declines(text: str) -> bool:
         return True
     if "?" in text and _COMPLEX_KEY.search(head):
         return True
-    if _EMPTY_KEY_IN_BLOCK.search(head) or _EMPTY_KEY_IN_FLOW.search(text):
+    if _has_empty_key(head) or _EMPTY_BLOCK_AT_END.search(text[-200:]):
         return True
-    if _EMPTY_BLOCK_AT_END.search(text[-200:]):
+    if any(p.search(text) for p in _QUOTED_DATE):
         return True
-    if ("'" in text or '"' in text) and _QUOTED_DATE.search(text):
-        return True
-    return _TIME_AFTER_DATE.search(text) is not None
+    return _TIME_AFTER_DATE.search(text) is not None or _has_impossible_date(text)
 
 
 def available() -> bool:
@@ -85,12 +121,6 @@ def load(text: str) -> dict | None:
     """The data of a plan's text when the fast parser reads it exactly as the reference does, else None."""
     if _yaml_rs is None or _declines(text):
         return None
-    if _SUSPICIOUS_DATE.search(text):  # only then is it worth checking each date against the calendar
-        for m in _DATE_LIKE.finditer(text):
-            try:
-                _dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                return None
     try:
         data: Any = _yaml_rs.loads(text)
     except Exception:  # any parse error: let the reference reader report it

@@ -50,9 +50,12 @@ class LoadedPlan:
         if self.document is None and self.text is not None:
             wanted = [tuple(p) for p in paths]
             if self._positions is None or any(p not in self._positions for p in wanted):
-                from . import _locator
+                from . import _linescan, _locator
 
-                self._positions = {**(self._positions or {}), **_locator.positions(self.text, wanted)}
+                found = _linescan.positions(self.text, wanted)
+                if found is None:
+                    found = _locator.positions(self.text, wanted)
+                self._positions = {**(self._positions or {}), **found}
 
     def locate(self, at: tuple = (), key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of a path in the plan; positions are read only when first needed."""
