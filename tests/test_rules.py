@@ -1191,3 +1191,43 @@ def test_key_player_message_reads_as_english(plan):
     """)
     message = one(path, "key-player-missing").message
     assert not message.startswith("no a "), message  # today: "no a sponsor is mapped"
+
+
+# ---------------------------------------------------------------- period-overlap
+
+
+def test_a_year_and_one_of_its_quarters_overlap(plan):
+    path = plan("""
+        financials:
+          periods:
+            - {period: "2025", revenue: 100}
+            - {period: 2025-Q3, revenue: 30}
+    """)
+    f = one(path, "period-overlap")
+    assert f.severity is ERROR
+    assert at(f) == (10, 16)  # the second period's label
+    assert "`2025-Q3` overlaps `2025`" in f.message
+
+
+def test_the_same_quarter_twice_overlaps(plan):
+    path = plan("""
+        financials:
+          periods:
+            - {period: 2025-Q3, revenue: 30}
+            - {period: 2025-Q4, revenue: 30}
+            - {period: 2025-Q3, revenue: 31}
+    """)
+    assert at(one(path, "period-overlap")) == (11, 16)
+
+
+def test_consecutive_periods_of_mixed_length_do_not_overlap(plan):
+    path = plan("""
+        financials:
+          periods:
+            - {period: "2024", revenue: 100}
+            - {period: 2025-H1, revenue: 50}
+            - {period: 2025-Q3, revenue: 30}
+            - {period: 2025-10, revenue: 10}
+            - {period: 2025-11, revenue: 10}
+    """)
+    assert fired(path, "period-overlap") == []
