@@ -1,11 +1,18 @@
-"""The check cache: plan summaries kept between runs, keyed by the exact bytes of each file.
+"""The check cache: what was read of each plan, kept between runs and keyed by the file's bytes.
 
-An entry is used only when the file's content hash, kaplan's version, the config, the rule set and
-"today" all match what produced it, so an edited plan is always read again and nothing stale is
-ever trusted. The cache is JSON (never unpickled, so a planted cache file cannot run code), lives in
-the user's cache folder (`$KAPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/kaplan`, else `~/.cache/kaplan`),
-is written atomically, and is safe to delete at any time. A file that cannot be read or parsed is
-ignored as if empty.
+An entry is used only when kaplan's version, the config, the rule set and "today" match what made
+it, and the file is byte for byte the one that was read: its content hash is compared, except that —
+as git does — a file whose size and modification time (to the nanosecond) are unchanged, and which
+was last modified well before the cache was written, is taken as unchanged without being read again.
+So an edited plan is always read again and nothing stale is trusted.
+
+Three parts, all JSON (never unpickled, so a planted cache file cannot run code), in the user's cache
+folder (`$KAPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/kaplan`, else `~/.cache/kaplan`):
+- an index per portfolio: each file's size, time, hash and the summary core (findings and the facts
+  portfolio rules need), small enough to load in milliseconds;
+- details by content hash (health signals, investment requests), read only when a command needs them;
+- the last portfolio-wide result, reused when no plan changed at all.
+Everything is written atomically and is safe to delete; a part that cannot be read is ignored.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from . import __version__
@@ -22,7 +30,9 @@ from . import rules as _rules
 from ._summary import PlanSummary
 from .config import Config
 
-FORMAT = 1
+FORMAT = 2
+RACY_NS = 2_000_000_000
+"""A file modified this close to (or after) the cache's writing is re-hashed even if its stat matches."""
 
 
 def cache_dir() -> Path:
@@ -36,18 +46,39 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _write_json(path: Path, doc) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".kaplan-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(doc, separators=(",", ":")))  # dumps uses the C encoder; dump does not
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 class SummaryCache:
     """Summaries of one portfolio's plans for one config and one day."""
 
     def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None):
-        self.path = (folder or cache_dir()) / f"check-{digest(str(root.resolve()).encode())}.json"
+        folder = folder or cache_dir()
         self.header = {
             "format": FORMAT, "kaplan": __version__, "today": today.isoformat(),
             "config": digest(config.model_dump_json().encode()),
             "rules": digest(",".join(sorted(_rules.REGISTRY)).encode()),
         }
+        header_id = digest(json.dumps(self.header, sort_keys=True).encode())
+        self.path = folder / f"check-{digest(str(root.resolve()).encode())}.json"
+        self.details_dir = folder / f"details-{header_id}"
         self.entries: dict[str, list] = {}
+        self.portfolio: dict = {}
+        self.saved_ns = 0
         self.changed = False
+        self._new_details: dict[str, list] = {}
         self._load()
 
     def _load(self) -> None:
@@ -55,20 +86,58 @@ class SummaryCache:
             doc = json.loads(self.path.read_bytes())
             if isinstance(doc, dict) and doc.get("header") == self.header and isinstance(doc.get("entries"), dict):
                 self.entries = doc["entries"]
+                self.saved_ns = int(doc.get("saved_ns", 0))
+                kept = doc.get("portfolio") if isinstance(doc.get("portfolio"), dict) else {}
+                self.portfolio = {k: v for k, v in kept.items() if isinstance(v, list) and len(v) == 2
+                                  and isinstance(v[0], int) and isinstance(v[1], list)}
         except (OSError, ValueError, TypeError):
-            self.entries = {}
+            self.entries, self.portfolio = {}, {}
 
-    def get(self, path: str, display: str, file_digest: str) -> PlanSummary | None:
-        entry = self.entries.get(path)
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
-            return None
+    def lookup(self, path: Path, display: str, reread=None
+               ) -> tuple[PlanSummary | None, str | None, os.stat_result | None]:
+        """(the cached summary or None, the file's content hash, its stat).
+
+        `reread()` gives the summary's details afresh if the details file has gone missing.
+        """
+        key = str(path)
         try:
-            return PlanSummary.from_json(path, display, entry[1])
+            st = path.stat()
+        except OSError:
+            return None, None, None
+        entry = self.entries.get(key)
+        valid = isinstance(entry, list) and len(entry) == 4
+        if valid and entry[0] == st.st_mtime_ns and entry[1] == st.st_size and \
+                st.st_mtime_ns < self.saved_ns - RACY_NS:
+            file_digest = entry[2]
+        else:
+            try:
+                file_digest = digest(path.read_bytes())
+            except OSError:
+                return None, None, st
+        if not (valid and entry[2] == file_digest):
+            return None, file_digest, st
+        try:
+            summary = PlanSummary.from_json(key, display, entry[3], self._details_reader(file_digest, reread))
         except (ValueError, TypeError, KeyError, IndexError):
-            return None
+            return None, file_digest, st
+        if entry[0] != st.st_mtime_ns or entry[1] != st.st_size:
+            entry[0], entry[1] = st.st_mtime_ns, st.st_size
+            self.changed = True
+        return summary, file_digest, st
 
-    def put(self, path: str, file_digest: str, summary: PlanSummary) -> None:
-        self.entries[path] = [file_digest, summary.to_json()]
+    def _details_reader(self, file_digest: str, reread):
+        def read():
+            try:
+                return PlanSummary.details_from_json(json.loads((self.details_dir / f"{file_digest}.json").read_bytes()))
+            except (OSError, ValueError, TypeError):
+                return reread() if reread is not None else None
+
+        return read
+
+    def put(self, path: Path, file_digest: str, st: os.stat_result | None, summary: PlanSummary) -> None:
+        self.entries[str(path)] = [st.st_mtime_ns if st else 0, st.st_size if st else -1, file_digest,
+                                   summary.core_json()]
+        self._new_details[file_digest] = summary.details_json()
         self.changed = True
 
     def keep_only(self, paths: set[str]) -> None:
@@ -78,15 +147,30 @@ class SummaryCache:
             del self.entries[p]
         self.changed = self.changed or bool(stale)
 
+    KEEP_RESULTS = 4
+    """Portfolio-wide results kept (the whole portfolio, and a few single-file checks)."""
+
+    def portfolio_result(self, key: str):
+        found = self.portfolio.get(key)
+        return found[1] if isinstance(found, list) and len(found) == 2 else None
+
+    def set_portfolio_result(self, key: str, result) -> None:
+        self.portfolio[key] = [time.time_ns(), result]
+        for old in sorted(self.portfolio, key=lambda k: self.portfolio[k][0])[:-self.KEEP_RESULTS]:
+            del self.portfolio[old]
+        self.changed = True
+
     def save(self) -> None:
-        """Write the cache atomically; a read-only or full disk only means no cache next time."""
-        if not self.changed:
-            return
+        """Write what changed, atomically; a read-only or full disk only means no cache next time."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"header": self.header, "entries": self.entries}, fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            for file_digest, details in self._new_details.items():
+                target = self.details_dir / f"{file_digest}.json"
+                if not target.exists():
+                    _write_json(target, details)
+            self._new_details.clear()
+            if self.changed:
+                _write_json(self.path, {"header": self.header, "saved_ns": time.time_ns(),
+                                        "entries": self.entries, "portfolio": self.portfolio})
+                self.changed = False
         except OSError:
             pass

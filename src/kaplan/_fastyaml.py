@@ -13,6 +13,7 @@ only for text it is known to read identically, and returns None otherwise so the
 - a date-like value that is not a real date (libyaml's reader refuses it, the fast parser keeps it
   as text);
 - an empty key (`- : x`), which the reference reader refuses;
+- text so large it may reach the reference reader's limit on the number of values;
 - anything the fast parser rejects, or a result that is not a mapping.
 
 A differential test (tests/test_fastyaml.py) holds the two paths to the same data.
@@ -24,11 +25,14 @@ import datetime as _dt
 import re
 from typing import Any
 
+from ._yaml import MAX_NODES
+
 try:
     import yaml_rs as _yaml_rs
 except ImportError:  # pragma: no cover - the wheel exists for the common platforms
     _yaml_rs = None
 
+_MAX_SEPARATORS = MAX_NODES // 2 - 1
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _ASCII_TEXT = bytes(range(0x20, 0x7f)) + b"\n\r"
 _COMPLEX_KEY = re.compile(r"\n[ ]*\?(?:[ \n]|\Z)")
@@ -94,6 +98,10 @@ def _declines(text: str) -> bool:
     Cheap substring tests come first; a pattern runs only when its trigger is present.
     """
     if "\t" in text or "<<" in text or _has_control_character(text):
+        return True
+    # Every key or value past the root needs a `:`, `-` or `,`; past this many the reference reader may
+    # hit its limit on values (`_yaml.MAX_NODES`), so let it decide.
+    if text.count(":") + text.count("-") + text.count(",") > _MAX_SEPARATORS:
         return True
     for ch in "!&*":
         at = text.find(ch)

@@ -47,15 +47,12 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
     """A summary for each (path, display name), in order."""
     total = len(files)
     out: list[PlanSummary | None] = [None] * total
-    digests: list[str | None] = [None] * total
+    known: list[tuple] = [(None, None)] * total
     misses: list[int] = []
     for i, (path, display) in enumerate(files):
         if cache is not None:
-            try:
-                digests[i] = digest(path.read_bytes())
-            except OSError:
-                digests[i] = None
-            hit = cache.get(str(path), display, digests[i]) if digests[i] else None
+            hit, file_digest, st = cache.lookup(path, display, _rereader(path, display, config, today))
+            known[i] = (file_digest, st)
             if hit is not None:
                 out[i] = hit
                 continue
@@ -85,6 +82,21 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
                 progress(done, total)
     if cache is not None:
         for i in misses:
-            if digests[i]:
-                cache.put(str(files[i][0]), digests[i], out[i])
+            file_digest, st = known[i]
+            if file_digest:
+                cache.put(files[i][0], file_digest, st, out[i])
     return out  # type: ignore[return-value]
+
+
+def digests(files: list[tuple[Path, str]], cache: SummaryCache | None) -> list[str | None]:
+    """The content hashes the cache holds for these files (None where it holds none)."""
+    if cache is None:
+        return [None] * len(files)
+    return [(cache.entries.get(str(p)) or [None, None, None])[2] for p, _ in files]
+
+
+def _rereader(path: Path, display: str, config: Config, today: _dt.date):
+    def reread():
+        return summarise(path, display, config, today)._detail()
+
+    return reread

@@ -20,6 +20,10 @@ from .health.model import Signal
 from .loader import LoadedPlan, load_plan
 
 
+_SEVERITY = {s.value: s for s in Severity}
+_METRIC_NAMES = tuple(_metrics.METRICS)
+
+
 @dataclass
 class PlanSummary:
     path: str
@@ -36,37 +40,57 @@ class PlanSummary:
     rituals: list[str] = field(default_factory=list)
     last_review: _dt.date | None = None
     has_last_reviewed: bool = False
-    signals: list[Signal] = field(default_factory=list)
-    """Health signals except the review one (which depends on the tier)."""
-    investment: list[dict] = field(default_factory=list)
-    """The plan's investment requests, as plain data."""
+    _details: object = field(default=None, repr=False)
+    """Signals and investment requests, or a function that reads them (from the cache) when first needed."""
 
     @property
     def valid(self) -> bool:
         return self.account_id is not None
 
-    def to_json(self) -> list:
+    def _detail(self) -> tuple[list[Signal], list[dict]]:
+        if callable(self._details):
+            self._details = self._details()
+        return self._details or ([], [])
+
+    @property
+    def signals(self) -> list[Signal]:
+        """Health signals except the review one (which depends on the tier)."""
+        return self._detail()[0]
+
+    @property
+    def investment(self) -> list[dict]:
+        """The plan's investment requests, as plain data."""
+        return self._detail()[1]
+
+    def core_json(self) -> list:
+        """What portfolio-wide rules and the output need, kept in the cache's index."""
         return [self.account_id, self.name, self.owner, [self.metrics.get(k) for k in _metrics.METRICS],
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
-                [[s.name, s.value, s.weight, s.reason, list(s.at)] for s in self.signals],
-                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings],
-                self.investment]
+                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings]]
+
+    def details_json(self) -> list:
+        signals, investment = self._detail()
+        return [[[s.name, s.value, s.weight, s.reason, list(s.at)] for s in signals], investment]
+
+    @staticmethod
+    def details_from_json(data: list) -> tuple[list[Signal], list[dict]]:
+        signals, investment = data
+        return [Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals], list(investment)
 
     @classmethod
-    def from_json(cls, path: str, display: str, data: list) -> PlanSummary:
-        (account_id, name, owner, values, cadence, sponsor, rituals, last, has_last, signals, found,
-         investment) = data
+    def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
+        account_id, name, owner, values, cadence, sponsor, rituals, last, has_last, found = core
         if len(values) != len(_metrics.METRICS):
             raise ValueError("metrics changed")
         return cls(
             path=path, display=display,
-            findings=[Finding(display, line, col, rule, Severity(sev), msg, hint)
-                      for line, col, rule, sev, msg, hint in found],
-            account_id=account_id, name=name, owner=owner, metrics=dict(zip(_metrics.METRICS, values)),
+            findings=[Finding(display, line, col, rule, _SEVERITY[sev], msg, hint)
+                      for line, col, rule, sev, msg, hint in found] if found else [],
+            account_id=account_id, name=name, owner=owner, metrics=dict(zip(_METRIC_NAMES, values)),
             review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
             last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
-            signals=[Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals], investment=list(investment))
+            _details=details)
 
 
 def summarise(path: Path, display: str, config: Config, today: _dt.date) -> PlanSummary:
@@ -93,8 +117,8 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date) -> Plan
     summary.rituals = sorted({r.kind.value for r in plan.relationships.rituals})
     summary.last_review = last_review(plan)
     summary.has_last_reviewed = plan.plan.last_reviewed is not None
-    summary.signals = base_signals(plan, today, config)
-    summary.investment = [req.model_dump(mode="json") for req in plan.investment]
+    summary._details = (base_signals(plan, today, config),
+                        [req.model_dump(mode="json") for req in plan.investment])
     return summary
 
 

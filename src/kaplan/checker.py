@@ -7,16 +7,18 @@ that means; reporters turn it into text, JSON or CI annotations.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import rules
+from ._cache import SummaryCache
+from ._cache import digest as _digest
+from ._reading import digests, summarise_all
+from ._summary import PlanSummary, locate_issues
 from .config import Portfolio
 from .findings import Finding, Severity
-from ._reading import summarise_all
-from ._summary import PlanSummary, locate_issues
-from ._cache import SummaryCache
 from .loader import discover, display_path, load_plan, open_portfolio
 
 
@@ -36,6 +38,8 @@ class CheckResult:
     findings: list[Finding]
     plans: list[PlanSummary] = field(default_factory=list, repr=False)
     """What was read of each checked file (display name, account id, ...)."""
+    portfolio_findings: list[Finding] = field(default_factory=list, repr=False)
+    """The findings of the portfolio-wide rules (also in `findings`)."""
 
     @property
     def errors(self) -> int:
@@ -73,21 +77,56 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     if paths and portfolio.plans_dir.is_dir() and rules.portfolio_rules():
         seen = {str(p.absolute()) for p in targets}
         everyone += [p for p in discover(portfolio) if str(p.absolute()) not in seen]
-    files = [(p.absolute(), display_path(p)) for p in everyone]
+    cwd = Path.cwd()
+    files = [(p if p.is_absolute() else cwd / p, display_path(p)) for p in everyone]
     store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
     summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress)
+    targets_n = len(targets)
+    result = None
     if store is not None:
         if not paths:
             store.keep_only({str(path) for path, _ in files})
+        hashes = digests(files, store)
+        key = None if None in hashes else _digest(json.dumps([targets_n, [[str(p), h] for (p, _), h in
+                                                                         zip(files, hashes)]]).encode())
+        cached = store.portfolio_result(key) if key else None
+        if cached is not None:
+            result = _result(summaries[:targets_n], _findings_from_json(cached, summaries))
+        else:
+            result = check_summaries(summaries[:targets_n], summaries, portfolio, today)
+            if key:
+                store.set_portfolio_result(key, _findings_to_json(result.portfolio_findings, summaries))
         store.save()
-    return check_summaries(summaries[:len(targets)], summaries, portfolio, today)
+    return result or check_summaries(summaries[:targets_n], summaries, portfolio, today)
+
+
+def _findings_to_json(found: list[Finding], summaries: list[PlanSummary]) -> list:
+    index = {s.display: i for i, s in enumerate(summaries)}
+    return [[index[f.path], f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in found]
+
+
+def _findings_from_json(data: list, summaries: list[PlanSummary]) -> list[Finding]:
+    return [Finding(summaries[i].display, line, col, rule, Severity(sev), msg, hint)
+            for i, line, col, rule, sev, msg, hint in data]
+
+
+def _result(targets: list[PlanSummary], portfolio_findings: list[Finding]) -> CheckResult:
+    findings = [f for s in targets for f in s.findings] + portfolio_findings
+    findings.sort(key=_order)
+    result = CheckResult(files=len(targets), findings=findings, plans=targets)
+    result.portfolio_findings = portfolio_findings
+    return result
+
+
+def _order(f: Finding) -> tuple:
+    return (f.path, f.line, f.column, f.rule)
 
 
 def check_summaries(targets: list[PlanSummary], everyone: list[PlanSummary], portfolio: Portfolio,
                     today: _dt.date) -> CheckResult:
     """Findings for the target plans: their own, and those of the portfolio-wide rules."""
     config = portfolio.config
-    findings = [f for s in targets for f in s.findings]
+    portfolio_findings: list[Finding] = []
     wanted = {id(s) for s in targets}
     ctx = rules.Context(today=today, config=config, portfolio=portfolio)
     by_plan: dict[int, tuple[PlanSummary, list]] = {}
@@ -101,6 +140,5 @@ def check_summaries(targets: list[PlanSummary], everyone: list[PlanSummary], por
                 by_plan.setdefault(id(summary), (summary, []))[1].append((r.id, severity, issue))
     for summary, issues in by_plan.values():
         lp = load_plan(Path(summary.path), summary.display)
-        findings.extend(locate_issues(lp, issues))
-    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    return CheckResult(files=len(targets), findings=findings, plans=targets)
+        portfolio_findings.extend(locate_issues(lp, issues))
+    return _result(targets, portfolio_findings)

@@ -70,14 +70,30 @@ class LoadedPlan:
         return _locator.locate(self._positions, at, key)
 
 
+_cwd: list[str] = ["", ""]
+
+
+def _resolved_cwd() -> str:
+    cwd = os.getcwd()
+    if _cwd[0] != cwd:
+        _cwd[:] = [cwd, os.path.realpath(cwd)]
+    return _cwd[1]
+
+
 def display_path(path: Path, base: Path | None = None) -> str:
     """How a file is named in findings: relative to `base` (or the working folder) when inside it."""
-    base = (base or Path.cwd()).resolve()
-    absolute = path.absolute()
+    text = str(path)
+    if not os.path.isabs(text):
+        return text
+    prefix = str(base.resolve()) if base is not None else _resolved_cwd()
+    if prefix == os.sep:
+        return text[1:]
+    if text.startswith(prefix + os.sep):
+        return text[len(prefix) + 1:]
     try:
-        return str(absolute.relative_to(base)) if path.is_absolute() else str(path)
-    except ValueError:  # outside the base folder: keep it as given
-        return str(path)
+        return str(path.resolve().relative_to(prefix))
+    except (ValueError, OSError):  # outside the base folder: keep it as given
+        return text
 
 
 def _problem(display: str, p: _yaml.YamlProblem) -> Finding:
@@ -211,10 +227,23 @@ def discover(portfolio: Portfolio, paths: Iterable[Path] = ()) -> list[Path]:
 
 
 def _plans_under(folder: Path) -> list[Path]:
+    """Plan files under `folder`, sorted, skipping hidden and `_` folders (Path.iterdir is the fast way
+    to make thousands of paths)."""
     out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        for name in sorted(filenames):
-            if name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME and not name.startswith("."):
-                out.append(Path(dirpath) / name)
+    files, folders = [], []
+    with os.scandir(folder) as it:
+        for entry in it:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not name.startswith("_"):
+                    folders.append(name)
+            elif name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME:
+                files.append(name)
+    if files:
+        wanted = set(files)
+        out.extend(sorted((p for p in folder.iterdir() if p.name in wanted), key=lambda p: p.name))
+    for name in sorted(folders):
+        out.extend(_plans_under(folder / name))
     return out
