@@ -61,6 +61,22 @@ def _write_json(path: Path, doc) -> None:
         raise
 
 
+def write_details(folder: Path, file_digest: str, details: list) -> None:
+    """Write one plan's details, named by its content hash.
+
+    No temporary file is needed: the name says what the content must be, an existing file is kept,
+    and a file cut short by a crash fails to parse, which makes the reader read the plan again.
+    """
+    try:
+        with open(folder / f"{file_digest}.json", "x", encoding="utf-8") as fh:
+            fh.write(json.dumps(details, separators=(",", ":")))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_details(folder, file_digest, details)
+
+
 class SummaryCache:
     """Summaries of one portfolio's plans for one config and one day."""
 
@@ -134,10 +150,12 @@ class SummaryCache:
 
         return read
 
-    def put(self, path: Path, file_digest: str, st: os.stat_result | None, summary: PlanSummary) -> None:
+    def put(self, path: Path, file_digest: str, st: os.stat_result | None, summary: PlanSummary,
+            details_written: bool = False) -> None:
         self.entries[str(path)] = [st.st_mtime_ns if st else 0, st.st_size if st else -1, file_digest,
                                    summary.core_json()]
-        self._new_details[file_digest] = summary.details_json()
+        if not details_written:
+            self._new_details[file_digest] = summary.details_json()
         self.changed = True
 
     def keep_only(self, paths: set[str]) -> None:
@@ -164,9 +182,7 @@ class SummaryCache:
         """Write what changed, atomically; a read-only or full disk only means no cache next time."""
         try:
             for file_digest, details in self._new_details.items():
-                target = self.details_dir / f"{file_digest}.json"
-                if not target.exists():
-                    _write_json(target, details)
+                write_details(self.details_dir, file_digest, details)
             self._new_details.clear()
             if self.changed:
                 _write_json(self.path, {"header": self.header, "saved_ns": time.time_ns(),

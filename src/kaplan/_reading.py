@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from ._cache import SummaryCache, digest
+from ._cache import SummaryCache, write_details
 from ._summary import PlanSummary, summarise
 from .config import Config
 
@@ -31,14 +31,24 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _init(config: Config, today: _dt.date) -> None:
+def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
     global _job
-    _job = (config, today)
+    _job = (config, today, details_dir)
 
 
-def _work(chunk: list[tuple[str, str]]) -> list[PlanSummary]:
-    config, today = _job
-    return [summarise(Path(p), d, config, today) for p, d in chunk]
+def _work(chunk: list[tuple[str, str, str | None]]) -> list[PlanSummary]:
+    """Summarise a chunk of plans in a worker; write their cache details here rather than in the parent."""
+    config, today, details_dir = _job
+    out = []
+    for p, d, file_digest in chunk:
+        summary = summarise(Path(p), d, config, today)
+        if details_dir is not None and file_digest:
+            try:
+                write_details(details_dir, file_digest, summary.details_json())
+            except OSError:
+                pass
+        out.append(summary)
+    return out
 
 
 def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date, *,
@@ -61,13 +71,15 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
     if progress is not None and done:
         progress(done, total)
     jobs = jobs or cores()
-    if jobs > 1 and len(misses) >= PARALLEL_MIN:
+    parallel = jobs > 1 and len(misses) >= PARALLEL_MIN
+    if parallel:
         size = max(16, len(misses) // (jobs * 8))
         chunks = [misses[k:k + size] for k in range(0, len(misses), size)]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        details_dir = cache.details_dir if cache is not None else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
-                                 initializer=_init, initargs=(config, today)) as pool:
-            work = [[(str(files[i][0]), files[i][1]) for i in chunk] for chunk in chunks]
+                                 initializer=_init, initargs=(config, today, details_dir)) as pool:
+            work = [[(str(files[i][0]), files[i][1], known[i][0]) for i in chunk] for chunk in chunks]
             for chunk, summaries in zip(chunks, pool.map(_work, work)):
                 for i, s in zip(chunk, summaries):
                     out[i] = s
@@ -84,7 +96,7 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
         for i in misses:
             file_digest, st = known[i]
             if file_digest:
-                cache.put(files[i][0], file_digest, st, out[i])
+                cache.put(files[i][0], file_digest, st, out[i], details_written=parallel)
     return out  # type: ignore[return-value]
 
 
