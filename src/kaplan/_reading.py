@@ -104,7 +104,11 @@ def digests(files: list[tuple[Path, str]], cache: SummaryCache | None) -> list[s
     """The content hashes the cache holds for these files (None where it holds none)."""
     if cache is None:
         return [None] * len(files)
-    return [(cache.entries.get(str(p)) or [None, None, None])[2] for p, _ in files]
+    out = []
+    for p, _ in files:
+        entry = cache.entries.get(str(p))
+        out.append(entry[0] if isinstance(entry, list) and entry else None)
+    return out
 
 
 def _rereader(path: Path, display: str, config: Config, today: _dt.date):
