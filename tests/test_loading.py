@@ -122,7 +122,7 @@ def test_duplicate_key_points_at_the_second_occurrence(kaplan, plan):
 @pytest.mark.parametrize("old, new, line, column", [
     pytest.param('  name: "Acme"', "  name: Acme: Corp", 10, 13, id="colon-inside-a-plain-value"),
     pytest.param('  name: "Acme"', '   name: "Acme"', 10, 4, id="indented-one-space-too-far"),
-    pytest.param("    end: 2027-11-23", "    end: 2027-11-23\n  last_reviewed 2026-11-24", 50, 3,
+    pytest.param("    end: 2027-11-23", "    end: 2027-11-23\n  last_reviewed 2026-11-24", 49, 3,
                  id="key-without-colon"),
 ])
 def test_yaml_syntax_error_reports_the_line(kaplan, plan, old, new, line, column):

@@ -21,6 +21,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -117,6 +118,9 @@ class SummaryCache:
         """
         key = str(path)
         try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+                return None, None, None  # the reader refuses it; nothing to cache
             with open(path, "rb") as fh:
                 file_digest = digest(fh.read(MAX_READ))
         except OSError:

@@ -53,13 +53,27 @@ def _work(chunk: list[tuple[str, str, str | None]]) -> list[PlanSummary]:
 
 def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date, *,
                   cache: SummaryCache | None = None, jobs: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> list[PlanSummary]:
-    """A summary for each (path, display name), in order."""
+                  progress: Callable[[int, int], None] | None = None, root: Path | None = None,
+                  explicit: set[str] = frozenset()) -> list[PlanSummary]:
+    """A summary for each (path, display name), in order.
+
+    With `root`, a file that leads out of the portfolio through a symbolic link is not read: its
+    summary holds the `outside-portfolio` finding. `explicit` names the paths given on the command
+    line, which are always checked for that (walked files only when they are links).
+    """
+    from ._summary import with_severity
+    from .loader import contained
+
     total = len(files)
     out: list[PlanSummary | None] = [None] * total
     known: list[tuple] = [(None, None)] * total
     misses: list[int] = []
     for i, (path, display) in enumerate(files):
+        if root is not None:
+            refused = contained(path, root, display, explicit=str(path) in explicit)
+            if refused is not None:
+                out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config))
+                continue
         if cache is not None:
             hit, file_digest, st = cache.lookup(path, display, _rereader(path, display, config, today))
             known[i] = (file_digest, st)

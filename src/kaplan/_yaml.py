@@ -156,22 +156,29 @@ def parse(text: str) -> Document:
     """Parse one YAML document into a `Document`, or raise `YamlProblem` saying what and where."""
     if not text.strip():
         raise YamlProblem("empty-file", "the file is empty", hint="run `kaplan new ACCOUNT` to start a plan")
+    original = text
+    hidden = _hide_yaml11_breaks(text)
+    if hidden is not None:
+        text = hidden
     try:
         root = _parser().compose(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if e.context_mark is not None and e.context and e.context.startswith(
+                ("while scanning a simple key", "while scanning a quoted scalar")):
+            mark = e.context_mark  # where the mistake starts: the key without its colon, the open quote
         problem = (e.problem or e.context or "invalid YAML").strip()
         if "found another document" in str(e) or "expected a single document" in str(e):
             return_msg = "the file holds more than one YAML document (`---`); a plan is one document"
             raise YamlProblem("syntax", return_msg, mark.line + 1, mark.column + 1,
                               "keep one plan per file and remove the extra `---` section")
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _clamp(original, mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem("syntax", f"YAML syntax error: {problem}", line, col,
                           "check the indentation here and that every `key:` is followed by a space")
     except ReaderError as e:
-        before = text[: e.position] if isinstance(e.position, int) else ""
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
+        before = original[: e.position] if isinstance(e.position, int) else ""
+        lines = _LINE_BREAK.split(before)
+        line, column = len(lines), len(lines[-1]) + 1
         raise YamlProblem("syntax", f"character {e.character!r} is not allowed in YAML: {e.reason}", line, column,
                           hint="remove the control character (often pasted in from another program)")
     except RecursionError:
@@ -183,7 +190,45 @@ def parse(text: str) -> Document:
                           hint="run `kaplan new ACCOUNT` to start a plan")
     budget = [MAX_NODES]
     memo: dict = {}
-    return Document(_convert(root, 0, budget, memo), root, memo)
+    data = _convert(root, 0, budget, memo)
+    return Document(_restore_yaml11_breaks(data) if hidden is not None else data, root, memo)
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+_YAML11_BREAKS = "\x85\u2028\u2029"
+_STAND_INS = "\ue085\ue028\ue029"  # private-use characters, one for one, so positions do not move
+_HIDE = str.maketrans(_YAML11_BREAKS, _STAND_INS)
+_SHOW = str.maketrans(_STAND_INS, _YAML11_BREAKS)
+
+
+def _hide_yaml11_breaks(text: str) -> str | None:
+    """NEL, LS and PS are ordinary characters in YAML 1.2 (and in editors) but line breaks to libyaml,
+    which would shift every later line number. Swap them for stand-ins while parsing."""
+    if not any(ch in text for ch in _YAML11_BREAKS) or any(ch in text for ch in _STAND_INS):
+        return None
+    return text.translate(_HIDE)
+
+
+def _restore_yaml11_breaks(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_SHOW)
+    if isinstance(value, list):
+        return [_restore_yaml11_breaks(v) for v in value]
+    if isinstance(value, dict):
+        return {_restore_yaml11_breaks(k): _restore_yaml11_breaks(v) for k, v in value.items()}
+    return value
+
+
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """A position inside the file: libyaml puts errors at the end of input on a line that may not exist."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        return (1, 1)
+    if line > len(lines):
+        return (len(lines), len(lines[-1]) + 1)
+    return (line, column)
 
 
 def _parser() -> YAML:
@@ -244,8 +289,14 @@ def _scalar(node: ScalarNode) -> Any:
     if tag == _STR or (tag == _VALUE and not node.style):
         return value  # a plain `=` is text in YAML 1.2; only YAML 1.1 made it a "value key"
     if tag == _NULL:
+        if value not in ("", "~", "null", "Null", "NULL"):
+            raise YamlProblem("schema", f"`{value}` is tagged `!!null` but is not empty", *_where(node),
+                              hint="remove the `!!null` tag")
         return None
     if tag == _BOOL:
+        if value not in ("true", "True", "TRUE", "false", "False", "FALSE"):
+            raise YamlProblem("schema", f"`{value}` is tagged `!!bool` but is not true or false", *_where(node),
+                              hint="write true or false")
         return value.lower() == "true"
     if tag == _INT:
         v = value.replace("_", "")

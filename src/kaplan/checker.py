@@ -80,7 +80,10 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     cwd = Path.cwd()
     files = [(p if p.is_absolute() else cwd / p, display_path(p)) for p in everyone]
     store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
-    summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress)
+    named = set(paths)
+    explicit = {str(path) for (path, _), given in zip(files, everyone) if given in named}
+    summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress,
+                              root=portfolio.root, explicit=explicit)
     targets_n = len(targets)
     result = None
     if store is not None:

@@ -6,6 +6,7 @@ kaplan works on the defaults below, which are also what `kaplan.yaml` falls back
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -71,8 +72,8 @@ class Portfolio:
 
 def find_config(start: Path) -> Path | None:
     """The nearest `kaplan.yaml` in `start` or a parent folder."""
-    start = start.resolve()
-    folder = start if start.is_dir() else start.parent
+    start = Path(os.path.abspath(start))  # a plan that is a link is judged where it sits, not where it leads
+    folder = (start if start.is_dir() else start.parent).resolve()
     for candidate in (folder, *folder.parents):
         path = candidate / CONFIG_NAME
         if path.is_file():

@@ -7,6 +7,7 @@ Rules and commands only ever see `LoadedPlan`s; how the bytes became data is thi
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -100,13 +101,31 @@ def _problem(display: str, p: _yaml.YamlProblem) -> Finding:
     return Finding(display, p.line, p.column, p.rule, Severity.ERROR, p.message, p.hint)
 
 
+def read_bytes(path: Path) -> bytes:
+    """A plan file's bytes: only a regular file, and never more than the reader's limit.
+
+    Raises `YamlProblem` for a file too large or not a regular file (a pipe or a device would block
+    or never end), `OSError` when it cannot be opened.
+    """
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise _yaml.YamlProblem("unreadable", "this is not a regular file (a folder, pipe or device)",
+                                hint="name plan files only")
+    if st.st_size > _yaml.MAX_BYTES:
+        raise _yaml.YamlProblem("too-large", f"the file is larger than {_yaml.MAX_BYTES // 1048576} MiB",
+                                hint="plans are text; move attachments out of the plan")
+    with open(path, "rb") as fh:
+        data = fh.read(_yaml.MAX_BYTES + 1)
+    if len(data) > _yaml.MAX_BYTES:  # grew since the stat
+        raise _yaml.YamlProblem("too-large", f"the file is larger than {_yaml.MAX_BYTES // 1048576} MiB",
+                                hint="plans are text; move attachments out of the plan")
+    return data
+
+
 def read_text(path: Path, display: str) -> tuple[str | None, Finding | None]:
     """The text of a file, or a finding when it is unreadable, too large or not UTF-8 text."""
     try:
-        if path.stat().st_size > _yaml.MAX_BYTES:
-            raise _yaml.YamlProblem("too-large", f"the file is larger than {_yaml.MAX_BYTES // 1048576} MiB",
-                                    hint="plans are text; move attachments out of the plan")
-        return _yaml.decode(path.read_bytes()), None
+        return _yaml.decode(read_bytes(path)), None
     except _yaml.YamlProblem as p:
         return None, _problem(display, p)
     except OSError as e:
@@ -159,10 +178,10 @@ def open_portfolio(start: Path | None = None, config_path: Path | None = None) -
 
     Raises `ConfigError` when the config file exists but is invalid.
     """
-    start = (start or Path.cwd()).resolve()
+    start = Path(os.path.abspath(start or Path.cwd()))
     path = config_path or find_config(start)
     if path is None:
-        root = start if start.is_dir() else start.parent
+        root = (start if start.is_dir() else start.parent).resolve()
         return Portfolio(root=root, config=Config())
     display = display_path(path.resolve())
     doc, problem = read_document(path, display)
@@ -226,17 +245,46 @@ def discover(portfolio: Portfolio, paths: Iterable[Path] = ()) -> list[Path]:
     return unique
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: left to the reader, which reports the file as unreadable
+        return False
+
+
+def _leads_outside(link: Path) -> bool:
+    from ._containment import escapes
+
+    config = find_config(link.parent)
+    return escapes(link, config.parent if config else link.parent) is not None
+
+
+def contained(path: Path, root: Path, display: str, explicit: bool = False) -> Finding | None:
+    """The `outside-portfolio` finding when `path` leads out of the portfolio through a link.
+
+    Files found by walking a folder are only checked when they are links themselves (folder links
+    are never descended); paths named on the command line are always checked.
+    """
+    if not explicit and not os.path.islink(path):
+        return None
+    from ._containment import refusal
+
+    return refusal(path, root, display)
+
+
 def _plans_under(folder: Path) -> list[Path]:
     """Plan files under `folder`, sorted, skipping hidden and `_` folders (Path.iterdir is the fast way
     to make thousands of paths)."""
     out = []
-    files, folders = [], []
+    files, folders, links = [], [], []
     with os.scandir(folder) as it:
         for entry in it:
             name = entry.name
             if name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_symlink() and _is_dir(entry):
+                links.append(name)  # not descended; one that leads out of the portfolio is reported
+            elif entry.is_dir(follow_symlinks=False):
                 if not name.startswith("_"):
                     folders.append(name)
             elif name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME:
@@ -244,6 +292,7 @@ def _plans_under(folder: Path) -> list[Path]:
     if files:
         wanted = set(files)
         out.extend(sorted((p for p in folder.iterdir() if p.name in wanted), key=lambda p: p.name))
+    out.extend(folder / name for name in sorted(links) if _leads_outside(folder / name))
     for name in sorted(folders):
         out.extend(_plans_under(folder / name))
     return out

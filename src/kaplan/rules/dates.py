@@ -17,11 +17,11 @@ def date_order(plan: Plan, ctx: Context) -> Iterator[Issue]:
     Checked: the plan period (`start` before `end`) and the contract (`start` before `renewal_date`).
     """
     p = plan.plan.period
-    if p and p.end <= p.start:
+    if p and p.end < p.start:
         yield Issue(("plan", "period", "end"), f"the plan period ends ({p.end}) before it starts ({p.start})",
                     "swap the dates or correct the end")
     c = plan.financials.contract
-    if c and c.start and c.renewal_date and c.renewal_date <= c.start:
+    if c and c.start and c.renewal_date and c.renewal_date < c.start:
         yield Issue(("financials", "contract", "renewal_date"),
                     f"the contract renews ({c.renewal_date}) before it starts ({c.start})")
 

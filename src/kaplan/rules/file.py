@@ -1,5 +1,6 @@
 """Problems found while reading a file, before any plan rule can run. Always errors."""
 
+from .._containment import RULE_DOC, RULE_ID
 from ..findings import Severity
 from . import document
 
@@ -37,3 +38,4 @@ key fields of any list entry you add (an action's `id` and `action`, a contact's
 document("format-version", E, """`kaplan:` at the top of the file is missing or not `1`.""")
 document("schema", E, """A value has the wrong type or is out of range (a rating above 5, a probability
 above 100, text where a number belongs, a value outside a fixed list).""")
+document(RULE_ID, E, RULE_DOC)
