@@ -281,7 +281,13 @@ def matrix(points: Sequence[tuple[str, float, float, float | None, str | None]],
                     f'attractiveness {attract:.0f}, revenue {_t(compact(revenue))}, risk {_t(colour or "unknown")}'
                     f'</title></circle>')
     taken = [(qx - 2.8 * len(hint), qy - 14, qx + 2.8 * len(hint), qy + 17) for _, hint, qx, qy in quadrants]
-    for name, strength, attract, revenue, colour in sorted(ordered, key=lambda p: (-p[2], p[1], p[0])):
+    # Names go on the biggest accounts only: past a few dozen labels cannot be read (each bubble still
+    # names its account in its tooltip), and placing them costs time in the square of their number.
+    named = {id(p) for p in sorted(ordered, key=lambda p: (-(p[3] or 0.0), p[0]))[:MATRIX_LABELS]}
+    for point in sorted(ordered, key=lambda p: (-p[2], p[1], p[0])):
+        name, strength, attract, revenue, colour = point
+        if id(point) not in named:
+            continue
         r = 5 + 23 * math.sqrt((revenue or 0.0) / biggest)
         cx, cy = x(strength), y(attract)
         label = _cut(name, 22)
@@ -313,6 +319,10 @@ def matrix(points: Sequence[tuple[str, float, float, float | None, str | None]],
 
 
 # ---------------------------------------------------------------- per pack
+
+
+MATRIX_LABELS = 40
+"""Most bubbles the portfolio matrix names."""
 
 
 def account_charts(pack) -> dict[str, str]:
