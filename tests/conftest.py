@@ -22,6 +22,18 @@ EXAMPLES = REPO / "examples"
 def pytest_addoption(parser):
     parser.addoption("--update-goldens", action="store_true", default=False,
                      help="Rewrite golden files from the current output instead of comparing.")
+    parser.addoption("--run-long", action="store_true", default=False,
+                     help="Also run the tests marked `long` (the long fuzzing runs); KAPLAN_LONG_TESTS=1 does too.")
+
+
+def pytest_collection_modifyitems(config, items):
+    """`long` tests run only when asked for: they are the same properties with many more examples."""
+    if config.getoption("--run-long") or os.environ.get("KAPLAN_LONG_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="long run: opt in with --run-long or KAPLAN_LONG_TESTS=1")
+    for item in items:
+        if item.get_closest_marker("long") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture

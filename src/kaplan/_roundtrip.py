@@ -34,7 +34,6 @@ from typing import Any, Iterable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import ScalarString
 
@@ -84,7 +83,7 @@ def detect_layout(text: str) -> Layout:
     mapping, sequence, offset = Counter(), Counter(), Counter()
     try:
         root = YAML().compose(body)
-    except (YAMLError, RecursionError):
+    except Exception:  # not YAML at all: the defaults, and lossless() will say no
         root = None
     if root is not None:
         _measure(root, mapping, sequence, offset)
@@ -168,15 +167,17 @@ def lossless(text: str) -> bool:
 
 def _lossless_width(text: str) -> int | None:
     """The line width at which `dump(load(text)) == text`, or None when there is none."""
+    # ruamel.yaml's round-trip constructors and emitter raise more than YAMLError on odd input
+    # (IndexError for `!!int ` with no digits, for one); any failure means "cannot reproduce it".
     try:
         doc = load(text)
-    except (YAMLError, RecursionError, ValueError):
+    except Exception:
         return None
     for width in dict.fromkeys((doc.layout.width, *WIDTHS, _longest_line(text))):
         try:
             if _dump(doc.data, doc.layout, width) == text:
                 return width
-        except (YAMLError, RecursionError, ValueError):
+        except Exception:
             return None
     return None
 
@@ -201,11 +202,15 @@ def edit_text(text: str, at: Iterable[str | int], value: Any) -> str:
     before = _read(text)
     expected = _with_value(before, at, value)
     width = _lossless_width(text)
+    new = None
     if width is not None:
-        doc = load(text)
-        _assign(doc.data, at, value)
-        new = _dump(doc.data, doc.layout, width)
-    else:
+        try:
+            doc = load(text)
+            _assign(doc.data, at, value)
+            new = _dump(doc.data, doc.layout, width)
+        except Exception:  # ruamel could not make this edit: fall back to replacing the text in place
+            new = None
+    if new is None:
         new = _replace_in_place(text, at, value)
     if not _same(_read(new, "the edited plan"), expected):
         raise EditRefused(f"changing {_dotted(at)} would also change other values (is it shared through an "
@@ -364,7 +369,7 @@ def _replace_in_place(text: str, at: tuple, value: Any) -> str:
                           "edit it by hand")
     try:
         root = YAML().compose(text)
-    except (YAMLError, RecursionError):
+    except Exception:
         raise EditRefused("the plan is not valid YAML") from None
     node = root
     for part in at:

@@ -26,6 +26,8 @@ from typing import Callable
 HERE = Path(__file__).resolve().parent
 MARKER = "kaplan-was-pwned"
 """The payload files in the corpus try to create this file in the working folder."""
+SECRET = "s3cr3t-api-key"
+"""A value in a file outside the portfolio that symbolic links point at; it must never be shown."""
 
 VALID = "kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo Owner\n"
 CONFIG = "kaplan: 1\n"
@@ -151,7 +153,7 @@ def _outside(portfolio: Path) -> Path:
     outside = portfolio.parent / "outside"
     outside.mkdir(exist_ok=True)
     (outside / "secret.yaml").write_text(
-        VALID + "  review_cadence: s3cr3t-api-key\n", encoding="utf-8")
+        VALID + f"  review_cadence: {SECRET}\n", encoding="utf-8")
     return outside
 
 
@@ -183,6 +185,12 @@ def _symlink_loop(portfolio: Path) -> None:
 
 def _named_pipe(portfolio: Path) -> None:
     os.mkfifo(portfolio / "plans" / "acme.yaml")
+
+
+def _sparse_file(portfolio: Path) -> None:
+    with open(portfolio / "plans" / "acme.yaml", "wb") as fh:
+        fh.write(VALID.encode())
+        fh.truncate(600 * 1024 * 1024)
 
 
 NEWLINE_NAME = "evil\n::error file=x::forged\x1b[2J.yaml"
@@ -223,15 +231,11 @@ def generated() -> list[Case]:
         Case("file-name-with-a-line-break", NEWLINE_NAME, "filename-mismatch", 3, 7,
              "a file name holding a line break, a forged CI annotation and a terminal escape", _writer(
                  VALID.encode(), NEWLINE_NAME)),
-    ]
-    return cases
-
-
-def pending() -> list[Case]:
-    """Cases that need the reader or discovery changed first (see tests/test_hostile.py)."""
-    return [
-        Case("100000-contacts", "acme.yaml", "too-large", 1, None,
-             "100,000 one-line contacts: 300,000 values, over the 250,000-value limit",
+        Case("600-megabyte-sparse-file", "acme.yaml", "too-large", 1, 1,
+             "a 600 MB file (sparse): refused by its size, never read into memory, even by the cache",
+             _sparse_file, big=True),
+        Case("100000-contacts", "acme.yaml", "too-large", None, None,
+             "100,000 one-line contacts: 300,000 values, over the 250,000-value limit (found where it is crossed)",
              _hundred_thousand_contacts, big=True),
         Case("symlink-to-a-file-outside", "acme.yaml", "outside-portfolio", 1, 1,
              "plans/acme.yaml links to a file outside the portfolio", _symlink_to_outside_file),
@@ -245,6 +249,16 @@ def pending() -> list[Case]:
         Case("named-pipe", "acme.yaml", "unreadable", 1, 1, "a named pipe (FIFO) called acme.yaml",
              _named_pipe, big=True),
     ]
+    return cases
+
+
+def pending() -> list[Case]:
+    """Cases that wait for a change in the reader, discovery or a rule before they pass (none now).
+
+    A case found to fail goes here, with the fix it needs, so the suite stays green while
+    `python bench/reliability.py` still reports it; it moves to `generated()` once fixed.
+    """
+    return []
 
 
 def all_cases() -> list[Case]:

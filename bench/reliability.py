@@ -1,0 +1,233 @@
+"""The reliability figures in the README, measured afresh:
+
+    python bench/reliability.py          # the hostile corpus, fuzzing at every-run size, writes (~2 min)
+    python bench/reliability.py --long   # the same with the long fuzzing run (~30 min)
+
+1. hostile inputs: every case of tests/hostile/ run through the real `kaplan check` in its own
+   process, with its wall time and peak resident memory (os.wait4); cases still waiting for a fix
+   (corpus.pending()), if any, are reported as they stand;
+2. fuzzing: the properties of tests/test_fuzz.py, with the number of examples run and failed;
+3. round trip: load + dump of every example plan, examples/kaplan.yaml and the template output;
+4. writes: a writer SIGKILLed before its rename and at random moments, and `kaplan new` races.
+
+Needs the test dependencies (`pip install '.[test]'`). Exit code 1 when any figure is not clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import inspect
+import json
+import os
+import random
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "hostile")]
+
+import corpus  # noqa: E402
+from _proc import measured  # noqa: E402
+
+TODAY = "2026-11-24"
+
+
+def hostile(timeout: float) -> tuple[bool, list[str]]:
+    rows, slowest, largest, bad, tracebacks = [], (0.0, ""), (0.0, ""), [], 0
+    for case in corpus.all_cases():
+        ok, seconds, rss, tb = _run_case(case, timeout)
+        tracebacks += tb
+        if not ok:
+            bad.append(case.id)
+        slowest = max(slowest, (seconds, case.id))
+        largest = max(largest, (rss, case.id))
+    n = len(corpus.all_cases())
+    rows.append(f"hostile inputs: {n} cases, {n - len(bad)} with exit 1 and the expected finding at the expected "
+                f"line, {tracebacks} tracebacks")
+    rows.append(f"  slowest {slowest[0]:.2f} s ({slowest[1]}); largest peak memory {largest[0]:.0f} MB "
+                f"({largest[1]})")
+    if bad:
+        rows.append(f"  not as expected: {', '.join(bad)}")
+    pending = []
+    for case in corpus.pending():
+        ok, seconds, rss, tb = _run_case(case, min(timeout, 10.0))
+        pending.append(f"{case.id} {'now as expected' if ok else 'not yet'}")
+    if pending:
+        rows.append(f"  waiting for a fix ({len(pending)}): {'; '.join(pending)}")
+    return not bad and tracebacks == 0, rows
+
+
+def _run_case(case, timeout: float) -> tuple[bool, float, float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        portfolio = Path(tmp) / "portfolio"
+        rel = case.prepare(portfolio)
+        args = ["check", "--today", TODAY, "--format", "json"] + ([] if case.whole else [str(rel)])
+        m = measured(args, portfolio, timeout=timeout, env={"KAPLAN_CACHE_DIR": str(Path(tmp) / "cache")})
+        tb = int("Traceback" in m.stdout + m.stderr)
+        try:
+            findings = json.loads(m.stdout)["findings"]
+        except ValueError:
+            return False, m.seconds, m.peak_rss_mb, tb
+        named = str(Path("plans") / case.file)
+        hits = [f for f in findings if f["path"] == named and f["rule"] == case.rule
+                and case.line in (None, f["line"]) and case.column in (None, f["column"])]
+        ok = (m.exit_code == 1 and not m.timed_out and bool(hits) and not tb
+              and not (portfolio / corpus.MARKER).exists() and corpus.SECRET not in m.stdout + m.stderr)
+        return ok, m.seconds, m.peak_rss_mb, tb
+
+
+def fuzz(long: bool) -> tuple[bool, list[str]]:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    import fuzz_strategies as fs
+    import test_fuzz as tf
+
+    plans = [p.read_text(encoding="utf-8") for p in fs.EXAMPLE_PLANS]
+    properties = [
+        ("yamlish", tf._yamlish, {"text": fs.yamlish}),
+        ("bytes", tf._bytes, {"raw": st.binary(max_size=400)}),
+        ("noise_after_head", tf._noise_after_head, {"text": fs.yamlish}),
+        ("mutated", tf._mutated, {"text": fs.mutated_plans()}),
+        ("line_edits", tf._line_edits, {"text": fs.text_mutations()}),
+        ("valid", tf._valid, {"plan": fs.valid_plans()}),
+        ("writer", tf._writer, {"text": st.one_of(fs.text_mutations(), fs.mutated_plans(), fs.yamlish)}),
+        ("writer", tf._writer_edits, {"text": st.one_of(fs.text_mutations(), st.sampled_from(plans)),
+                                      "data": st.data()}),
+    ]
+    total, failures, rows = 0, [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        portfolio = Path(tmp)
+        (portfolio / "kaplan.yaml").write_text("kaplan: 1\n")
+        (portfolio / "plans").mkdir()
+        os.environ["KAPLAN_CACHE_DIR"] = str(portfolio / "cache")
+        for key, prop, strategies in properties:
+            n = tf.EXAMPLES[key][1 if long else 0]
+            count = [0]
+
+            def counted(*args, _prop=prop, **kwargs):
+                count[0] += 1
+                return _prop(*args, **kwargs)
+
+            counted.__signature__ = inspect.signature(prop)
+            base = tf.LONG if long else tf.CI
+            test = settings(base, max_examples=n, database=None)(given(**strategies)(counted))
+            try:
+                test(portfolio=portfolio) if "portfolio" in inspect.signature(prop).parameters else test()
+            except Exception as exc:  # a property failed: report it, keep measuring the rest
+                failures.append(f"{prop.__name__}: {str(exc).splitlines()[0][:200]}")
+            total += count[0]
+        for path in fs.EXAMPLE_PLANS:
+            tf.assert_round_trips(portfolio, path.read_text(encoding="utf-8"), path.name)
+            total += 1
+    rows.append(f"fuzzing ({'long run' if long else 'every-run size'}): {total:,} examples over "
+                f"{len(properties)} properties, {len(failures)} failures")
+    rows += [f"  {f}" for f in failures]
+    return not failures, rows
+
+
+def round_trip() -> tuple[bool, list[str]]:
+    from kaplan import _roundtrip as rt
+    from kaplan.scaffold import render_plan
+
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted((REPO / "examples" / "plans").glob("*.yaml"))}
+    texts["kaplan.yaml"] = (REPO / "examples" / "kaplan.yaml").read_text(encoding="utf-8")
+    for name in ("Acme", "O'Brien & Co: \"Ltd\" #1", "Café Ünïcode 日本 🚀"):
+        texts[f"template ({name})"] = render_plan("acme", name=name, owner="Jo Owner", today=dt.date(2026, 11, 24))
+    same = [n for n, t in texts.items() if rt.dump(rt.load(t)) == t]
+    one_line = 0
+    for name, text in texts.items():
+        if name.endswith(".yaml") and name != "kaplan.yaml":
+            new = rt.edit_text(text, ("plan", "last_reviewed"), dt.date(2027, 1, 1))
+            one_line += sum(a != b for a, b in zip(text.splitlines(), new.splitlines())) == 1
+    plans = sum(1 for n in texts if n.endswith(".yaml") and n != "kaplan.yaml")
+    rows = [f"round trip: {len(same)}/{len(texts)} files byte-identical after load + dump "
+            f"({plans} example plans, examples/kaplan.yaml, {len(texts) - plans - 1} template outputs); "
+            f"an edit of last_reviewed changed exactly one line in {one_line}/{plans} plans"]
+    return len(same) == len(texts) and one_line == plans, rows
+
+
+def writes() -> tuple[bool, list[str]]:
+    import test_write_safety as ws
+
+    survived = kills = partial = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for moment in ("before-rename", "mid-write"):
+            plan = tmp / "acme.yaml"
+            plan.write_text(ws.OLD)
+            proc = ws.start_writer(tmp, str(plan), moment)
+            ws.wait_for(proc, "paused")
+            ws.kill(proc)
+            kills += 1
+            survived += plan.read_text() == ws.OLD
+            for leftover in tmp.glob(".acme.yaml.*.tmp"):
+                leftover.unlink()
+        a, b = ws.big_text("a"), ws.big_text("b")
+        (tmp / "a.txt").write_text(a)
+        (tmp / "b.txt").write_text(b)
+        plan = tmp / "acme.yaml"
+        plan.write_text(a)
+        rnd = random.Random(1)
+        for _ in range(30):
+            proc = ws.start_writer(tmp, str(plan), "loop", str(tmp / "a.txt"), str(tmp / "b.txt"))
+            ws.wait_for(proc, "started")
+            time.sleep(rnd.uniform(0.0, 0.25))
+            ws.kill(proc)
+            kills += 1
+            survived += plan.read_text() in (a, b)
+            leftovers = list(tmp.glob(".acme.yaml.*.tmp"))
+            partial += any(p.stat().st_size < len(a) for p in leftovers)
+            for leftover in leftovers:
+                leftover.unlink()
+    races = _races(10)
+    rows = [f"kill during write: {survived}/{kills} SIGKILLed writers left one complete version "
+            f"({partial} killed while their temporary file was half written)",
+            f"concurrent kaplan new: {races}/10 races of two processes had exactly one winner and a complete file"]
+    return survived == kills and races == 10, rows
+
+
+def _races(rounds: int) -> int:
+    import subprocess
+
+    from _proc import kaplan_command
+
+    good = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(rounds):
+            folder = Path(tmp) / f"round-{i}"
+            folder.mkdir()
+            procs = [subprocess.Popen(kaplan_command() + ["new", "acme", "--owner", f"Racer {who}", "--today", TODAY],
+                                      cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for who in "AB"]
+            codes = sorted(p.wait(timeout=60) for p in procs)
+            for p in procs:
+                p.communicate()
+            text = (folder / "plans" / "acme.yaml").read_text()
+            good += codes == [0, 1] and text.count("owner: \"Racer") == 1 and text.endswith("\n")
+    return good
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--long", action="store_true", help="run the long fuzzing run")
+    parser.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per hostile case")
+    args = parser.parse_args()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    started = time.monotonic()
+    clean = True
+    for part in (lambda: hostile(args.timeout), lambda: fuzz(args.long), round_trip, writes):
+        ok, rows = part()
+        clean &= ok
+        for row in rows:
+            print(row, flush=True)
+    print(f"({time.monotonic() - started:.0f} s, Python {sys.version.split()[0]}, {sys.platform})")
+    return 0 if clean else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

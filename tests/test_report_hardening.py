@@ -1,0 +1,146 @@
+"""Review packs against the payloads test_report_safety.py does not carry: Markdown's own syntax.
+
+test_report_safety.py puts HTML, `javascript:` and Jinja payloads into every free-text field. Here
+the payload is Markdown itself — links and autolinks to `javascript:`, an image that would call out
+to a server when the pack is opened (a tracking pixel), a forged heading and table row after a line
+break, a code fence that would swallow the rest of the pack — plus ways out of the template sandbox
+through `str.format`, Jinja's globals, `include` paths outside the template folders, and huge ranges.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from markdown_it import MarkdownIt
+
+from _report_repo import ACCOUNT, copy_plain
+from conftest import TODAY
+from kaplan.loader import load_plan
+from kaplan.model import Plan
+
+DAY = TODAY.isoformat()
+MARKDOWN = ("[click](javascript:alert(1)) <javascript:alert(2)> ![px](https://tracker.example/p.png) "
+            "[ref]: https://tracker.example <https://tracker.example/x> <svg onload=alert(3)> "
+            "</style><style>*{display:none}</style> <!-- hidden --> &lt;b&gt; ```\n# Forged heading\n| x | y |")
+
+
+def _poison(portfolio, payload: str) -> int:
+    """Put `payload` into every free-text field of the fixture plan; how many fields took it."""
+    path = portfolio / "plans" / f"{ACCOUNT}.yaml"
+    doc = load_plan(path).plan.model_dump(mode="json", by_alias=True, exclude_none=True)
+    count = 0
+
+    def walk(value, where):
+        nonlocal count
+        if isinstance(value, dict):
+            for key in list(value):
+                walk(value[key], (*where, key))
+        elif isinstance(value, list):
+            for i in range(len(value)):
+                walk(value[i], (*where, i))
+        elif isinstance(value, str):
+            parent = doc
+            for step in where[:-1]:
+                parent = parent[step]
+            parent[where[-1]] = payload
+            try:
+                Plan.model_validate(doc)
+                count += 1
+            except Exception:  # an id, an enum, a date: not free text
+                parent[where[-1]] = value
+
+    walk(json.loads(json.dumps(doc)), ())
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
+    return count
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory):
+    """The four packs (account/portfolio × md/html) of the fixture portfolio poisoned with MARKDOWN."""
+    from typer.testing import CliRunner
+
+    from kaplan.cli import app
+
+    folder = copy_plain(tmp_path_factory.mktemp("poisoned") / "portfolio")
+    assert _poison(folder, MARKDOWN) > 60
+    out = {}
+    runner = CliRunner()
+    cwd = __import__("os").getcwd()
+    try:
+        __import__("os").chdir(folder)
+        for fmt in ("md", "html"):
+            for which in (ACCOUNT, "--portfolio"):
+                r = runner.invoke(app, ["report", which, "--format", fmt, "--today", DAY], catch_exceptions=False)
+                assert r.exit_code == 0, r.output
+                out[fmt, which] = r.stdout
+    finally:
+        __import__("os").chdir(cwd)
+    return out
+
+
+@pytest.mark.parametrize("which", [ACCOUNT, "--portfolio"])
+def test_markdown_syntax_in_plan_text_stays_text(packs, which):
+    md = packs["md", which]
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    tokens = parser.parse(md)
+    inline = [c for t in tokens for c in (t.children or [])]
+    assert not [c for c in inline if c.type in ("link_open", "image", "html_inline")]
+    assert not [t for t in tokens if t.type == "html_block"]
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert not [h for h in headings if h.startswith("Forged")], headings  # the line break did not start one
+    assert md.count("```") % 2 == 0  # no fence opened by plan text
+    html = parser.render(md)
+    assert "javascript:" not in re.sub(r"&[a-z]+;|[^<]*", "", html)  # only in text, never in a tag
+    assert "tracker.example" not in " ".join(re.findall(r"<[^>]+>", html))
+
+
+@pytest.mark.parametrize("which", [ACCOUNT, "--portfolio"])
+def test_html_never_refers_to_anything_outside_the_file(packs, which):
+    html = packs["html", which]
+    tags = re.findall(r"<[a-zA-Z][^>]*>", html)
+    assert not [t for t in tags if re.search(r"\s(src|href|action|srcset|poster|data)\s*=", t, re.I)
+                and not re.search(r"""=\s*["']?(#|data:image/svg\+xml)""", t)], "a reference to another resource"
+    assert "<svg onload" not in html and "</style><style>" not in html
+    assert "tracker.example" in html  # the text itself is still shown
+
+
+@pytest.mark.parametrize("source", [
+    "{{ '{0.__class__.__mro__}'.format(pack) }}",
+    "{{ '%s'|format(pack.__class__.__mro__) }}",
+    "{{ lipsum.__globals__['os'] }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ pack.plan.__dict__ }}",
+    "{{ pack.plan.__pydantic_validator__ }}",
+])
+def test_more_ways_out_of_the_sandbox_are_closed(kaplan, tmp_path, source):
+    folder = copy_plain(tmp_path / "portfolio")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "account.html.j2").write_text(source)
+    r = kaplan("report", ACCOUNT, "--templates", str(mine), "--today", DAY, cwd=folder)
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert "may not do" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("include", ["../secret.txt", "{secret}", "/etc/passwd"])
+def test_a_template_cannot_include_files_outside_the_template_folders(kaplan, tmp_path, include):
+    folder = copy_plain(tmp_path / "portfolio")
+    (tmp_path / "secret.txt").write_text("TOP-SECRET")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "account.html.j2").write_text("{% include '" + include.format(secret=tmp_path / "secret.txt") + "' %}")
+    r = kaplan("report", ACCOUNT, "--templates", str(mine), "--today", DAY, cwd=folder)
+    assert r.exit_code == 2 and "not found" in r.stderr
+    assert "TOP-SECRET" not in r.stdout + r.stderr and "root:" not in r.stdout
+
+
+def test_a_template_cannot_loop_forever_over_a_huge_range(kaplan, tmp_path):
+    folder = copy_plain(tmp_path / "portfolio")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "account.html.j2").write_text("{% for i in range(10**12) %}{% endfor %}")
+    r = kaplan("report", ACCOUNT, "--templates", str(mine), "--today", DAY, cwd=folder)
+    assert r.exit_code == 2 and "Range too big" in r.stderr
