@@ -66,6 +66,15 @@ def file_lines(path: Path) -> int:
     return len(re.split("\r\n|\r|\n", text))
 
 
+def test_the_readme_states_the_corpus_as_it_is():
+    """The README's Reliability section names the command that measures it and the corpus's real size."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Reliability", 1)[1].split("\n## ", 1)[0]
+    assert "python bench/reliability.py" in section
+    assert (Path(__file__).resolve().parents[1] / "bench" / "reliability.py").is_file()
+    assert f"| {len(CASES)} cases, " in section
+
+
 def test_the_corpus_is_complete():
     """Every committed file has its expectation, every expectation its file, and there are at least 40."""
     on_disk = {p.name for p in corpus.HERE.iterdir() if p.suffix == ".yaml"}
