@@ -51,6 +51,8 @@ class Document:
     data: Any
     root: Node | None
     memo: dict | None = None
+    text: str | None = None
+    """The parsed text, to keep positions inside the file (see `_clamp`)."""
 
     def locate(self, at: Iterable[str | int], key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at `at`, or of its key when `key` is true.
@@ -69,8 +71,12 @@ class Document:
             key_node, node = found
             mark = key_node.start_mark if key and key_node is not None else node.start_mark
         else:
-            return (mark.line + 1, mark.column + 1)
-        return (node.start_mark.line + 1, node.start_mark.column + 1)
+            return self._inside(mark.line + 1, mark.column + 1)
+        return self._inside(node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _inside(self, line: int, column: int) -> tuple[int, int]:
+        # an empty document's node sits at the end of input, possibly on a line that does not exist
+        return _clamp(self.text, line, column) if self.text is not None and line > 1 else (line, column)
 
 
 def _child(node: Node, part: str | int, memo: dict | None = None) -> tuple[Node | None, Node] | None:
@@ -191,7 +197,7 @@ def parse(text: str) -> Document:
     budget = [MAX_NODES]
     memo: dict = {}
     data = _convert(root, 0, budget, memo)
-    return Document(_restore_yaml11_breaks(data) if hidden is not None else data, root, memo)
+    return Document(_restore_yaml11_breaks(data) if hidden is not None else data, root, memo, original)
 
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")

@@ -67,7 +67,9 @@ class Portfolio:
 
     @property
     def plans_dir(self) -> Path:
-        return (self.root / self.config.plans).resolve()
+        # lexical, not resolved: a `plans` folder that is a link out of the portfolio must stay visible
+        # as one, so discovery can refuse it (see _containment)
+        return Path(os.path.normpath(self.root / self.config.plans))
 
 
 def find_config(start: Path) -> Path | None:

@@ -232,6 +232,9 @@ def discover(portfolio: Portfolio, paths: Iterable[Path] = ()) -> list[Path]:
                 p = portfolio.plans_dir
                 if not p.is_dir():
                     continue
+            if os.path.islink(p) and _leads_outside(p):
+                found.append(p)  # a linked folder out of the portfolio: reported, not walked
+                continue
             found.extend(_plans_under(p))
         else:
             found.append(p)

@@ -105,6 +105,11 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
 
     text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
                        today=today or _dt.date.today(), schema=modeline_target(path, portfolio.root))
+    from ._containment import escapes
+
+    if escapes(path, portfolio.root) is not None:
+        raise ScaffoldError(f"{_shown(path)} would be written through a symbolic link out of the portfolio; "
+                            "kaplan does not follow it")
     try:
         write_new(path, text)
     except WriteRefused:
