@@ -22,3 +22,16 @@ def test_readme_opens_with_the_two_commands():
 def test_ci_runs_exactly_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == _commands()[1]
+
+
+def test_the_readme_plan_and_its_check_output_are_real(kaplan, tmp_path):
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    plan = text.split("## A plan", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    shown = text.split("## `kaplan check`", 1)[1].split("```\n", 1)[1].split("```", 1)[0].splitlines()
+    command, expected = shown[0], shown[1:]
+    assert command.startswith("$ kaplan check --today 2026-12-24")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "acme-corp.yaml").write_text(plan, encoding="utf-8")
+    r = kaplan("check", "--today", "2026-12-24", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert r.stdout.splitlines() == expected
