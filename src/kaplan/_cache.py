@@ -10,7 +10,8 @@ Three parts, all JSON (never unpickled, so a planted cache file cannot run code)
 folder (`$KAPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/kaplan`, else `~/.cache/kaplan`):
 - an index per portfolio: each file's content hash and the summary core (findings and the facts
   portfolio rules need), small enough to load in milliseconds;
-- details by content hash (health signals, investment requests), read only when a command needs them;
+- details (health signals, investment requests) in shards named by their plans' content hashes, read
+  only when a command needs them;
 - the last portfolio-wide result, reused when no plan changed at all.
 Everything is written atomically and is safe to delete; a part that cannot be read is ignored.
 """
@@ -32,7 +33,7 @@ from ._summary import PlanSummary
 from ._yaml import MAX_BYTES
 from .config import Config
 
-FORMAT = 3
+FORMAT = 4
 MAX_READ = MAX_BYTES + 1
 """Read no more than this to hash a file: anything larger is refused by the reader anyway."""
 
@@ -64,20 +65,23 @@ def _write_json(path: Path, doc) -> None:
         raise
 
 
-def write_details(folder: Path, file_digest: str, details: list) -> None:
-    """Write one plan's details, named by its content hash.
+def write_details(folder: Path, details: dict[str, list]) -> str:
+    """Write the details of several plans (content hash → details) as one shard; return its name.
 
-    No temporary file is needed: the name says what the content must be, an existing file is kept,
-    and a file cut short by a crash fails to parse, which makes the reader read the plan again.
+    The name is derived from the content hashes it holds, so no temporary file is needed: an existing
+    shard is kept, and one cut short by a crash fails to parse, which makes the reader read the plans
+    again. One shard per batch (not one file per plan) keeps a cold run from creating thousands of files.
     """
+    name = digest(",".join(sorted(details)).encode())
     try:
-        with open(folder / f"{file_digest}.json", "x", encoding="utf-8") as fh:
+        with open(folder / f"{name}.json", "x", encoding="utf-8") as fh:
             fh.write(json.dumps(details, separators=(",", ":")))
     except FileExistsError:
         pass
     except FileNotFoundError:
         folder.mkdir(parents=True, exist_ok=True)
-        write_details(folder, file_digest, details)
+        return write_details(folder, details)
+    return name
 
 
 class SummaryCache:
@@ -96,7 +100,8 @@ class SummaryCache:
         self.entries: dict[str, list] = {}
         self.portfolio: dict = {}
         self.changed = False
-        self._new_details: dict[str, list] = {}
+        self._new_details: dict[str, tuple[str, list]] = {}
+        self._shards: dict[str, dict] = {}
         self._load()
 
     def _load(self) -> None:
@@ -126,28 +131,32 @@ class SummaryCache:
         except OSError:
             return None, None, None
         entry = self.entries.get(key)
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_digest):
             return None, file_digest, None
         try:
-            summary = PlanSummary.from_json(key, display, entry[1], self._details_reader(file_digest, reread))
+            summary = PlanSummary.from_json(key, display, entry[1],
+                                            self._details_reader(file_digest, entry[2], reread))
         except (ValueError, TypeError, KeyError, IndexError):
             return None, file_digest, None
         return summary, file_digest, None
 
-    def _details_reader(self, file_digest: str, reread):
+    def _details_reader(self, file_digest: str, shard, reread):
         def read():
             try:
-                return PlanSummary.details_from_json(json.loads((self.details_dir / f"{file_digest}.json").read_bytes()))
-            except (OSError, ValueError, TypeError):
+                if shard not in self._shards:
+                    loaded = json.loads((self.details_dir / f"{shard}.json").read_bytes())
+                    self._shards[shard] = loaded if isinstance(loaded, dict) else {}
+                return PlanSummary.details_from_json(self._shards[shard][file_digest])
+            except (OSError, ValueError, TypeError, KeyError):
                 return reread() if reread is not None else None
 
         return read
 
-    def put(self, path: Path, file_digest: str, st: os.stat_result | None, summary: PlanSummary,
-            details_written: bool = False) -> None:
-        self.entries[str(path)] = [file_digest, summary.core_json()]
-        if not details_written:
-            self._new_details[file_digest] = summary.details_json()
+    def put(self, path: Path, file_digest: str, st, summary: PlanSummary, shard: str | None = None) -> None:
+        """Keep a summary; its details are in `shard` (written by a worker), or are written by `save`."""
+        self.entries[str(path)] = [file_digest, summary.core_json(), shard]
+        if shard is None:
+            self._new_details[file_digest] = (str(path), summary.details_json())
         self.changed = True
 
     def keep_only(self, paths: set[str]) -> None:
@@ -173,9 +182,12 @@ class SummaryCache:
     def save(self) -> None:
         """Write what changed, atomically; a read-only or full disk only means no cache next time."""
         try:
-            for file_digest, details in self._new_details.items():
-                write_details(self.details_dir, file_digest, details)
-            self._new_details.clear()
+            if self._new_details:
+                shard = write_details(self.details_dir, {d: det for d, (_, det) in self._new_details.items()})
+                for _, (key, _) in self._new_details.items():
+                    if key in self.entries:
+                        self.entries[key][2] = shard
+                self._new_details.clear()
             if self.changed:
                 _write_json(self.path, {"header": self.header, "entries": self.entries,
                                         "portfolio": self.portfolio})

@@ -36,19 +36,22 @@ def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
     _job = (config, today, details_dir)
 
 
-def _work(chunk: list[tuple[str, str, str | None]]) -> list[PlanSummary]:
-    """Summarise a chunk of plans in a worker; write their cache details here rather than in the parent."""
+def _work(chunk: list[tuple[str, str, str | None]]) -> tuple[list[PlanSummary], str | None]:
+    """Summarise a chunk of plans in a worker; write their cache details (one shard) here, not in the parent."""
     config, today, details_dir = _job
-    out = []
+    out, details = [], {}
     for p, d, file_digest in chunk:
         summary = summarise(Path(p), d, config, today)
         if details_dir is not None and file_digest:
-            try:
-                write_details(details_dir, file_digest, summary.details_json())
-            except OSError:
-                pass
+            details[file_digest] = summary.details_json()
         out.append(summary)
-    return out
+    shard = None
+    if details:
+        try:
+            shard = write_details(details_dir, details)
+        except OSError:
+            shard = None
+    return out, shard
 
 
 def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date, *,
@@ -86,6 +89,7 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
         progress(done, total)
     jobs = jobs or cores()
     parallel = jobs > 1 and len(misses) >= PARALLEL_MIN
+    shards: dict[int, str | None] = {}
     if parallel:
         size = max(16, len(misses) // (jobs * 8))
         chunks = [misses[k:k + size] for k in range(0, len(misses), size)]
@@ -94,9 +98,10 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
                                  initializer=_init, initargs=(config, today, details_dir)) as pool:
             work = [[(str(files[i][0]), files[i][1], known[i][0]) for i in chunk] for chunk in chunks]
-            for chunk, summaries in zip(chunks, pool.map(_work, work)):
+            for chunk, (summaries, shard) in zip(chunks, pool.map(_work, work)):
                 for i, s in zip(chunk, summaries):
                     out[i] = s
+                    shards[i] = shard
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
@@ -110,7 +115,7 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
         for i in misses:
             file_digest, st = known[i]
             if file_digest:
-                cache.put(files[i][0], file_digest, st, out[i], details_written=parallel)
+                cache.put(files[i][0], file_digest, st, out[i], shard=shards.get(i))
     return out  # type: ignore[return-value]
 
 
