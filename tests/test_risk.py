@@ -128,3 +128,14 @@ def test_check_flags_a_stale_high_risk_plan_but_not_a_fresh_one(kaplan, tmp_path
     found = [f for f in r.json()["findings"] if f["rule"] == "stale-high-risk"]
     assert r.exit_code == 1
     assert len(found) == 1 and found[0]["severity"] == "error" and found[0]["line"] == 3
+
+
+def test_markdown_output_of_score_and_risk_keeps_user_text_inert(kaplan, tmp_path):
+    hostile = "<img src=x onerror=alert(1)> | *x*"
+    portfolio(tmp_path, bad=(BAD, hostile))
+    plan = tmp_path / "plans" / "bad.yaml"
+    plan.write_text(plan.read_text().replace("name: Bad", f"name: '{hostile}'"))
+    for args in (("risk", "--today", TODAY.isoformat()), ("score",)):
+        md = kaplan(*args, "--format", "markdown", cwd=tmp_path).stdout
+        assert "<img" not in md and "&lt;img" in md
+        assert "\\| \\*x\\*" in md  # the cell is not split and no emphasis is made

@@ -62,6 +62,12 @@ class PlanSummary:
         """The plan's investment requests, as plain data."""
         return self._detail()[1]
 
+    def scoring_input(self):
+        """What scoring needs of this plan (see `scoring.engine.ScoringInput`)."""
+        from .scoring.engine import ScoringInput
+
+        return ScoringInput(self.account_id, self.name, self.owner, self.display, self.metrics)
+
     def core_json(self) -> list:
         """What portfolio-wide rules and the output need, kept in the cache's index."""
         return [self.account_id, self.name, self.owner, [self.metrics.get(k) for k in _metrics.METRICS],

@@ -65,22 +65,18 @@ class RiskReport:
 
 def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[object, object, Health]]:
     """(summary, its score, its health) for each valid plan summary, tiers placed portfolio-wide."""
-    from .health.model import combine, review_signal
-    from .model.vocab import Cadence
-    from .scoring.engine import ScoringInput, score_inputs
+    from .health.model import review_cadence, with_review
+    from .scoring.engine import score_inputs
 
     valid = [s for s in summaries if s.valid]
     scores = {}
-    for a in score_inputs([ScoringInput(s.account_id, s.name, s.owner, s.display, s.metrics) for s in valid],
-                          config.scoring):
+    for a in score_inputs([s.scoring_input() for s in valid], config.scoring):
         scores.setdefault(a.account_id, a)
     out = []
     for s in valid:
         score = scores[s.account_id]
-        cadence = (score.tier.review_cadence if score.tier else None) or (
-            Cadence(s.review_cadence) if s.review_cadence else config.default_cadence)
-        review = review_signal(s.last_review, cadence, today, config)
-        out.append((s, score, combine(s.account_id, s.signals + ([review] if review else []), config)))
+        cadence = review_cadence(score.tier.review_cadence if score.tier else None, s.review_cadence, config)
+        out.append((s, score, with_review(s.account_id, s.signals, s.last_review, cadence, today, config)))
     return out
 
 

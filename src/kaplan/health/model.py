@@ -89,14 +89,26 @@ def level_for(score: float, settings: HealthSettings) -> str:
     return "high" if score <= settings.red_max else "medium" if score <= settings.amber_max else "low"
 
 
+def review_cadence(tier_cadence: Cadence | None, plan_cadence: Cadence | str | None, config: Config) -> Cadence:
+    """The cadence a plan's reviews are held to: its tier's, else the plan's own, else the portfolio default."""
+    if tier_cadence is not None:
+        return tier_cadence
+    return Cadence(plan_cadence) if plan_cadence else config.default_cadence
+
+
 def assess(plan: Plan, today: _dt.date, config: Config, tier_cadence: Cadence | None = None) -> Health:
     """The health of one account on `today`."""
     from ..rules.dates import last_review
 
-    signals = base_signals(plan, today, config)
-    cadence = tier_cadence or plan.plan.review_cadence or config.default_cadence
-    review = review_signal(last_review(plan), cadence, today, config)
-    return combine(plan.account.id, signals + ([review] if review else []), config)
+    cadence = review_cadence(tier_cadence, plan.plan.review_cadence, config)
+    return with_review(plan.account.id, base_signals(plan, today, config), last_review(plan), cadence, today, config)
+
+
+def with_review(account_id: str, signals: list[Signal], last: _dt.date | None, cadence: Cadence,
+                today: _dt.date, config: Config) -> Health:
+    """Health from the base signals plus the review signal for `cadence`."""
+    review = review_signal(last, cadence, today, config)
+    return combine(account_id, signals + ([review] if review else []), config)
 
 
 def _adder(found: list[Signal], hs: HealthSettings):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .. import metrics
 from ..changes import SinceReview, Standing, since_last_review
 from ..forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
-from ..health.model import Health, Signal, _nps_of
+from ..health.model import Health, Signal, _nps_of, review_cadence
 from ..health.settings import SIGNALS
 from ..model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
                           Plan, Review, Risk)
@@ -169,8 +169,8 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
     last = last_review(plan)
     next_review, from_cadence = plan.plan.next_review, False
     if next_review is None and last is not None:
-        cadence = (score.tier.review_cadence if score.tier else None) or plan.plan.review_cadence \
-            or snap.portfolio.config.default_cadence
+        cadence = review_cadence(score.tier.review_cadence if score.tier else None, plan.plan.review_cadence,
+                                 snap.portfolio.config)
         next_review = last + _dt.timedelta(days=snap.portfolio.config.cadence_days.get(cadence, 92))
         from_cadence = True
     since = None

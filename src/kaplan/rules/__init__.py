@@ -87,11 +87,10 @@ def scored_in_portfolio(summaries, ctx: Context) -> list:
     """
     if _cache[0] is summaries and _cache[1] is ctx:
         return _cache[2]
-    from ..scoring.engine import ScoringInput, score_inputs
+    from ..scoring.engine import score_inputs
 
     valid = [s for s in summaries if s.valid]
-    scored = score_inputs([ScoringInput(s.account_id, s.name, s.owner, s.display, s.metrics) for s in valid],
-                          ctx.config.scoring)
+    scored = score_inputs([s.scoring_input() for s in valid], ctx.config.scoring)
     by_id: dict = {}
     for a in scored:
         by_id.setdefault(a.account_id, a)

@@ -16,18 +16,15 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
     such an account that nobody has reviewed on schedule means nobody is acting on the risk. Hold the
     review, update the plan and record `last_reviewed`.
     """
-    from ..health.model import combine, review_signal
-    from ..model.vocab import Cadence
+    from ..health.model import review_cadence, with_review
 
     for s, score in scored_in_portfolio(plans, ctx):
-        cadence = (score.tier.review_cadence if score.tier else None) or (
-            Cadence(s.review_cadence) if s.review_cadence else ctx.config.default_cadence)
+        cadence = review_cadence(score.tier.review_cadence if score.tier else None, s.review_cadence, ctx.config)
         last = s.last_review
         allowed = ctx.config.cadence_days.get(cadence, 92) + ctx.config.review_grace_days
         if last is None or (ctx.today - last).days <= allowed:
-            continue
-        review = review_signal(last, cadence, ctx.today, ctx.config)
-        health = combine(s.account_id, s.signals + ([review] if review else []), ctx.config)
+            continue  # only stale plans need their health (and so their cached details)
+        health = with_review(s.account_id, s.signals, last, cadence, ctx.today, ctx.config)
         if health.level == "high":
             top = "; ".join(sig.reason for sig in health.reasons[:2])
             yield s, Issue(("plan", "last_reviewed") if s.has_last_reviewed else ("plan",),

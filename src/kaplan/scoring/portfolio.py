@@ -19,7 +19,7 @@ from ..loader import LoadedPlan, discover, display_path, load_plan, open_portfol
 from ..model.plan import InvestmentRequest
 from .allocation import AllocationResult, allocate
 from .concentration import ConcentrationResult, concentration
-from .engine import AccountScore, ScoringInput, score_inputs, score_plans
+from .engine import AccountScore, score_inputs, score_plans
 from .settings import Scoring
 
 
@@ -98,8 +98,7 @@ def score_loaded(loaded: list[LoadedPlan], scoring: Scoring) -> PortfolioScore:
 def score_summaries(summaries: list, scoring: Scoring) -> PortfolioScore:
     """Score plan summaries (see `kaplan._summary`), as `kaplan check` reads them."""
     valid = [s for s in summaries if s.valid]
-    accounts = score_inputs([ScoringInput(s.account_id, s.name, s.owner, s.display, s.metrics) for s in valid],
-                            scoring)
+    accounts = score_inputs([s.scoring_input() for s in valid], scoring)
     requests = [(s.account_id, InvestmentRequest.model_validate(req)) for s in valid for req in s.investment]
     where = {}
     for s in valid:

@@ -65,8 +65,11 @@ def csv_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
         writer.writerow({k: "" if v is None else v for k, v in rec.items()})
 
 
-def _md(value) -> str:
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+def md(value) -> str:
+    """User text for a Markdown cell, through the review packs' one escape (it never becomes markup)."""
+    from ..report.text import md as escape
+
+    return escape(value)
 
 
 def markdown(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
@@ -76,10 +79,10 @@ def markdown(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     out.write("| Risk | Health | Account | Tier | Owner | Top reasons |" + (" Change |" if change else "") + "\n")
     out.write("|---|--:|---|---|---|---|" + ("---|" if change else "") + "\n")
     for r in rows:
-        cells = [icon[r.health.colour], f"{r.health.score:.0f}", f"{_md(r.name)} (`{r.account_id}`)",
-                 _md(r.tier or "–"), _md(r.owner), _md("; ".join(_reasons(r))) or "–"]
+        cells = [icon[r.health.colour], f"{r.health.score:.0f}", f"{md(r.name)} (`{r.account_id}`)",
+                 md(r.tier), md(r.owner), md("; ".join(_reasons(r)) or None)]
         if change:
-            cells.append(_md(r.change or "–"))
+            cells.append(md(r.change))
         out.write("| " + " | ".join(cells) + " |\n")
 
 

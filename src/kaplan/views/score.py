@@ -84,17 +84,20 @@ def _contribution(x) -> dict:
             "contribution": round(x.contribution, 4), "missing": x.missing}
 
 
-def _md_cell(value) -> str:
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def md(value) -> str:
+    """User text for a Markdown cell, through the review packs' one escape (it never becomes markup)."""
+    from ..report.text import md as escape
+
+    return escape(value)
 
 
 def markdown(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> None:
     out.write("| # | Account | Score | Key | Tier | Quadrant | Revenue (TTM) | Margin | ABC |\n")
     out.write("|--:|---|--:|:-:|---|---|--:|--:|:-:|\n")
     for a in accounts:
-        cells = [a.rank, f"{a.name} (`{a.account_id}`)", f"{a.score:.1f}", "yes" if a.key else "",
-                 a.tier_name or "–", a.quadrant, money(a.revenue), pct(a.margin_pct), a.abc or "–"]
-        out.write("| " + " | ".join(_md_cell(c) for c in cells) + " |\n")
+        cells = [a.rank, f"{md(a.name)} (`{a.account_id}`)", f"{a.score:.1f}", "yes" if a.key else "",
+                 md(a.tier_name), a.quadrant, money(a.revenue), pct(a.margin_pct), a.abc or "–"]
+        out.write("| " + " | ".join(str(c) for c in cells) + " |\n")
     c = ps.concentration
     if c.total:
         out.write(f"\nTop {c.top_accounts_pct:g}% of accounts ({c.top_accounts}) bring {c.top_share_pct:.1f}% "
@@ -149,7 +152,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
         out.write("| # | Account | Request | Score | Amount | Granted | Running total | Status |\n")
         out.write("|--:|---|---|--:|--:|--:|--:|---|\n")
         for r in rows:
-            out.write(f"| {r['priority']} | `{r['account']}` | {_md_cell(r['description'])} | {r['score']:.1f} | "
+            out.write(f"| {r['priority']} | `{r['account']}` | {md(r['description'])} | {r['score']:.1f} | "
                       f"{money(r['amount'])} | {money(r['granted'])} | {money(r['running_total'])} | {r['status']} |\n")
         out.write(f"\nBudget {money(al.available)}; requested {money(al.requested)}; granted {money(al.granted)}.\n")
         return
