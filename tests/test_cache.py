@@ -1,4 +1,8 @@
-"""The check cache: unchanged plans are not read again, changed ones always are, a bad cache is ignored."""
+"""The check cache: unchanged plans are not read again, changed ones always are, a bad cache is ignored.
+
+Two layers are exercised: the per-plan index (`_cache`), and the record of the last check (`_quick`),
+which answers a check of an unchanged portfolio without reading any plan.
+"""
 
 from __future__ import annotations
 
@@ -26,9 +30,9 @@ def reads(monkeypatch):
     seen: list[str] = []
     real = _reading.summarise
 
-    def counting(path, display, config, today):
+    def counting(path, display, config, today, **kw):
         seen.append(path.name)
-        return real(path, display, config, today)
+        return real(path, display, config, today, **kw)
 
     monkeypatch.setattr(_reading, "summarise", counting)
     return seen
@@ -62,34 +66,136 @@ def test_editing_one_plan_rereads_exactly_that_plan(portfolio, reads):
     assert any(f.rule == "unknown-key" and f.path.endswith("tallis-agri.yaml") for f in result.findings)
 
 
-def test_a_corrupted_cache_is_ignored(portfolio, reads, tmp_path):
+def _cache_files(prefix: str) -> list[str]:
+    folder = os.environ["KAPLAN_CACHE_DIR"]
+    return [e.path for e in os.scandir(folder) if e.name.startswith(prefix)]
+
+
+@pytest.mark.parametrize("prefix", ["check-", "last-check-"])
+def test_a_corrupted_cache_is_ignored(portfolio, reads, tmp_path, prefix):
     first = check([portfolio], today=TODAY, jobs=1)
-    cache = tmp_path / "cache"
-    for path in (os.environ["KAPLAN_CACHE_DIR"],):
-        for index in os.scandir(path):
-            if index.name.startswith("check-"):
-                with open(index.path, "w") as fh:
-                    fh.write('{"header": {"format": 2}, "entries": {"x": [1, 2, "', )
+    for path in _cache_files("check-") + _cache_files("last-check-"):
+        if os.path.basename(path).startswith(prefix) or prefix == "check-":
+            with open(path, "w") as fh:
+                fh.write('{"header": {"format": 2}, "entries": {"x": [1, 2, "')
     reads.clear()
     second = check([portfolio], today=TODAY, jobs=1)
-    assert len(reads) == 13
     assert findings(second) == findings(first)
-    assert not cache.exists()
+    # a broken record alone costs nothing: the index still knows every plan
+    assert len(reads) == (13 if prefix == "check-" else 0)
 
 
 def test_a_cache_entry_with_the_wrong_shape_is_not_trusted(portfolio, reads):
     import json
 
     first = check([portfolio], today=TODAY, jobs=1)
-    folder = os.environ["KAPLAN_CACHE_DIR"]
-    index = next(e.path for e in os.scandir(folder) if e.name.startswith("check-"))
+    (index,) = _cache_files("check-")
     doc = json.loads(open(index).read())
     for entry in doc["entries"].values():
         entry[1] = ["x"]  # a core that cannot be read back
-    doc["portfolio"] = {}
     open(index, "w").write(json.dumps(doc))
+    (record,) = _cache_files("last-check-")
+    doc = json.loads(open(record).read())
+    doc["files"] = [[1, 2]] * len(doc["files"])  # entries that cannot be unpacked
+    open(record, "w").write(json.dumps(doc))
     reads.clear()
     assert findings(check([portfolio], today=TODAY, jobs=1)) == findings(first)
+    assert len(reads) == 13
+
+
+def test_an_unchanged_portfolio_is_answered_from_the_last_check(portfolio, reads, monkeypatch):
+    """No plan is read, and the reader, models and rules are not even needed."""
+    from kaplan import _summary
+
+    fresh = check([portfolio], today=TODAY, jobs=1, cache=False)
+    check([portfolio], today=TODAY, jobs=1)
+    reads.clear()
+    monkeypatch.setattr(_summary, "locate_in_file", None)  # would fail if the full check ran
+    again = check([portfolio], today=TODAY, jobs=1)
+    assert reads == []
+    assert findings(again) == findings(fresh)
+    assert (again.files, again.errors, again.warnings) == (fresh.files, fresh.errors, fresh.warnings)
+    assert [p.display for p in again.plans] == [p.display for p in fresh.plans]  # read on demand
+
+
+def test_one_plan_is_answered_from_the_check_of_the_whole_portfolio(portfolio, reads, monkeypatch):
+    plan = portfolio / "plans" / "aldergrove-health.yaml"
+    alone = check([plan], today=TODAY, jobs=1, cache=False)
+    assert alone.files == 1 and alone.findings
+    check([portfolio], today=TODAY, jobs=1)
+    reads.clear()
+    assert findings(check([plan], today=TODAY, jobs=1)) == findings(alone)
+    assert reads == []
+
+
+def test_a_duplicate_account_is_reported_on_the_same_plan_alone_or_with_all(portfolio):
+    """Portfolio rules see the plans in one order, whichever files are named."""
+    copy = portfolio / "plans" / "zz-copy.yaml"
+    copy.write_text((portfolio / "plans" / "tallis-agri.yaml").read_text())
+    whole = [f for f in check([portfolio], today=TODAY, cache=False).findings if f.rule == "duplicate-account"]
+    assert [f.path.rsplit("/", 1)[-1] for f in whole] == ["zz-copy.yaml"]
+    alone = check([copy], today=TODAY, cache=False).findings
+    assert [f.to_dict() for f in alone if f.rule == "duplicate-account"] == [f.to_dict() for f in whole]
+    assert not [f for f in check([portfolio / "plans" / "tallis-agri.yaml"], today=TODAY, cache=False).findings
+                if f.rule == "duplicate-account"]
+
+
+def test_an_edit_is_seen_even_when_file_times_are_trusted(portfolio, reads, monkeypatch):
+    """With stat signatures recorded (files older than the racy window), an edit that keeps the
+    file's size and modification time still changes its change time, so the plan is read again."""
+    import time
+
+    from kaplan import _quick
+
+    monkeypatch.setattr(_quick, "RACY_SECONDS", 0.0)
+    time.sleep(0.05)  # a clock tick after the copy
+    check([portfolio], today=TODAY, jobs=1)
+    check([portfolio], today=TODAY, jobs=1)
+    (record,) = _cache_files("last-check-")
+    import json
+
+    assert all(entry[3] is not None for entry in json.loads(open(record).read())["files"])
+    reads.clear()
+    time.sleep(0.05)
+    plan = portfolio / "plans" / "tallis-agri.yaml"
+    before = plan.stat()
+    text = plan.read_text()
+    plan.write_text(text.replace("  sector:", "  sectr: ", 1))
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert plan.stat().st_size == before.st_size
+    result = check([portfolio], today=TODAY, jobs=1)
+    assert reads == ["tallis-agri.yaml"]
+    assert any(f.rule == "unknown-key" for f in result.findings)
+
+
+def test_a_file_changed_just_before_it_was_read_is_hashed_again(tmp_path):
+    from kaplan import _quick
+
+    path = tmp_path / "plan.yaml"
+    path.write_text("kaplan: 1\n")
+    st = path.stat()
+    assert _quick.settled(st, st.st_ctime_ns / 1e9 + 0.5) is None
+    assert _quick.settled(st, st.st_ctime_ns / 1e9 + _quick.RACY_SECONDS) == _quick.signature(st)
+
+
+def test_adding_or_removing_a_plan_is_not_answered_from_the_record(portfolio, reads):
+    check([portfolio], today=TODAY, jobs=1)
+    (portfolio / "plans" / "tallis-agri.yaml").unlink()
+    reads.clear()
+    result = check([portfolio], today=TODAY, jobs=1)
+    assert result.files == 12 and reads == []  # the index still knows the other twelve
+    assert not any("tallis-agri" in f.path for f in result.findings)
+
+
+def test_a_changed_kaplan_yaml_is_not_answered_from_the_record(portfolio, reads):
+    check([portfolio], today=TODAY, jobs=1)
+    config = portfolio / "kaplan.yaml"
+    config.write_text(config.read_text() + "\n# a comment only\n")
+    reads.clear()
+    check([portfolio], today=TODAY, jobs=1)
+    assert reads == []  # same config after all: the index is still good, but the record was not used
+    config.write_text(config.read_text().replace("renewal_warning_days: 90", "renewal_warning_days: 30"))
+    check([portfolio], today=TODAY, jobs=1)
     assert len(reads) == 13
 
 

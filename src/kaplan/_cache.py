@@ -1,68 +1,36 @@
 """The check cache: what was read of each plan, kept between runs and keyed by the file's bytes.
 
-An entry is used only when kaplan's version, the config, the rule set and "today" match what made
-it, and the file is byte for byte the one that was read: every file is read and its content hash
-compared on every run (reading and hashing 10,000 plans takes ~0.15 s; file times are not trusted,
-since an edit can keep a file's size and time). So an edited plan is always read again and nothing
-stale is trusted.
+An entry is used only when kaplan (its version and code), the config and "today" match what made it,
+and the file is byte for byte the one that was read: its content hash is compared on every run. The
+hash is recomputed unless the file's stat signature is the one recorded with it (see `_quick` for why
+that is safe: the change time cannot be set back, and files changed just before a read are always
+hashed again). So an edited plan is always read again and nothing stale is trusted.
 
-Three parts, all JSON (never unpickled, so a planted cache file cannot run code), in the user's cache
-folder (`$KAPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/kaplan`, else `~/.cache/kaplan`):
-- an index per portfolio: each file's content hash and the summary core (findings and the facts
-  portfolio rules need), small enough to load in milliseconds;
+Two parts, both JSON (never unpickled, so a planted cache file cannot run code), in the user's cache
+folder (`_quick.cache_dir`):
+- an index per portfolio: each file's content hash, stat signature and summary core (findings and the
+  facts portfolio rules need);
 - details (health signals, investment requests) in shards named by their plans' content hashes, read
-  only when a command needs them;
-- the last portfolio-wide result, reused when no plan changed at all.
-Everything is written atomically and is safe to delete; a part that cannot be read is ignored.
+  only when a command needs them.
+The last check's whole answer is kept apart (`_quick`). Everything is written atomically and is safe
+to delete; a part that cannot be read is ignored.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 
-from . import __version__
-from . import rules as _rules
+from ._paths import MAX_BYTES
+from ._quick import build_id, cache_dir, digest, hash_file, settled, signature, write_json
 from ._summary import PlanSummary
-from ._yaml import MAX_BYTES
 from .config import Config
 
-FORMAT = 4
-MAX_READ = MAX_BYTES + 1
-"""Read no more than this to hash a file: anything larger is refused by the reader anyway."""
-
-
-def cache_dir() -> Path:
-    if os.environ.get("KAPLAN_CACHE_DIR"):
-        return Path(os.environ["KAPLAN_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kaplan"
-
-
-def digest(data: bytes) -> str:
-    """The content hash (SHA-256, the fastest strong hash here: CPUs compute it in hardware)."""
-    return hashlib.sha256(data).hexdigest()[:32]
-
-
-def _write_json(path: Path, doc) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kaplan-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(doc, separators=(",", ":")))  # dumps uses the C encoder; dump does not
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+FORMAT = 5
 
 
 def write_details(folder: Path, details: dict[str, list]) -> str:
@@ -90,15 +58,13 @@ class SummaryCache:
     def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None):
         folder = folder or cache_dir()
         self.header = {
-            "format": FORMAT, "kaplan": __version__, "today": today.isoformat(),
+            "format": FORMAT, "build": build_id(), "today": today.isoformat(),
             "config": digest(config.model_dump_json().encode()),
-            "rules": digest(",".join(sorted(_rules.REGISTRY)).encode()),
         }
         header_id = digest(json.dumps(self.header, sort_keys=True).encode())
         self.path = folder / f"check-{digest(str(root.resolve()).encode())}.json"
         self.details_dir = folder / f"details-{header_id}"
         self.entries: dict[str, list] = {}
-        self.portfolio: dict = {}
         self.changed = False
         self._new_details: dict[str, tuple[str, list]] = {}
         self._shards: dict[str, dict] = {}
@@ -109,36 +75,39 @@ class SummaryCache:
             doc = json.loads(self.path.read_bytes())
             if isinstance(doc, dict) and doc.get("header") == self.header and isinstance(doc.get("entries"), dict):
                 self.entries = doc["entries"]
-                kept = doc.get("portfolio") if isinstance(doc.get("portfolio"), dict) else {}
-                self.portfolio = {k: v for k, v in kept.items() if isinstance(v, list) and len(v) == 2
-                                  and isinstance(v[0], int) and isinstance(v[1], list)}
         except (OSError, ValueError, TypeError):
-            self.entries, self.portfolio = {}, {}
+            self.entries = {}
 
-    def lookup(self, path: Path, display: str, reread=None
-               ) -> tuple[PlanSummary | None, str | None, os.stat_result | None]:
-        """(the cached summary or None, the file's content hash, its stat).
+    def lookup(self, path: Path, display: str, reread=None) -> PlanSummary | None:
+        """The cached summary of an unchanged file, or None (the file is then read, and hashed, afresh).
 
         `reread()` gives the summary's details afresh if the details file has gone missing.
         """
         key = str(path)
+        entry = self.entries.get(key)
+        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)):
+            return None
         try:
             st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
-                return None, None, None  # the reader refuses it; nothing to cache
-            with open(path, "rb") as fh:
-                file_digest = digest(fh.read(MAX_READ))
         except OSError:
-            return None, None, None
-        entry = self.entries.get(key)
-        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_digest):
-            return None, file_digest, None
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None  # the reader refuses it; nothing to cache
+        sig = entry[3]
+        if sig is None or signature(st) != sig:
+            file_digest, st = hash_file(key)
+            if file_digest != entry[0]:
+                return None
+            sig = settled(st, time.time())
         try:
-            summary = PlanSummary.from_json(key, display, entry[1],
-                                            self._details_reader(file_digest, entry[2], reread))
+            summary = PlanSummary.from_json(key, display, entry[1], self._details_reader(entry[0], entry[2], reread))
         except (ValueError, TypeError, KeyError, IndexError):
-            return None, file_digest, None
-        return summary, file_digest, None
+            return None
+        summary.digest, summary.signature = entry[0], sig
+        if sig != entry[3]:
+            entry[3] = sig
+            self.changed = True
+        return summary
 
     def _details_reader(self, file_digest: str, shard, reread):
         def read():
@@ -152,11 +121,14 @@ class SummaryCache:
 
         return read
 
-    def put(self, path: Path, file_digest: str, st, summary: PlanSummary, shard: str | None = None) -> None:
-        """Keep a summary; its details are in `shard` (written by a worker), or are written by `save`."""
-        self.entries[str(path)] = [file_digest, summary.core_json(), shard]
+    def put(self, summary: PlanSummary, shard: str | None = None) -> None:
+        """Keep a summary read from a file; its details are in `shard` (written by a worker), or are
+        written by `save`. A summary without a content hash (an unreadable file) is not kept."""
+        if summary.digest is None:
+            return
+        self.entries[summary.path] = [summary.digest, summary.core_json(), shard, summary.signature]
         if shard is None:
-            self._new_details[file_digest] = (str(path), summary.details_json())
+            self._new_details[summary.digest] = (summary.path, summary.details_json())
         self.changed = True
 
     def keep_only(self, paths: set[str]) -> None:
@@ -165,19 +137,6 @@ class SummaryCache:
         for p in stale:
             del self.entries[p]
         self.changed = self.changed or bool(stale)
-
-    KEEP_RESULTS = 4
-    """Portfolio-wide results kept (the whole portfolio, and a few single-file checks)."""
-
-    def portfolio_result(self, key: str):
-        found = self.portfolio.get(key)
-        return found[1] if isinstance(found, list) and len(found) == 2 else None
-
-    def set_portfolio_result(self, key: str, result) -> None:
-        self.portfolio[key] = [time.time_ns(), result]
-        for old in sorted(self.portfolio, key=lambda k: self.portfolio[k][0])[:-self.KEEP_RESULTS]:
-            del self.portfolio[old]
-        self.changed = True
 
     def save(self) -> None:
         """Write what changed, atomically; a read-only or full disk only means no cache next time."""
@@ -189,8 +148,7 @@ class SummaryCache:
                         self.entries[key][2] = shard
                 self._new_details.clear()
             if self.changed:
-                _write_json(self.path, {"header": self.header, "entries": self.entries,
-                                        "portfolio": self.portfolio})
+                write_json(self.path, {"header": self.header, "entries": self.entries})
                 self.changed = False
         except OSError:
             pass

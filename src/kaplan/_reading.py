@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as _dt
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 from ._cache import SummaryCache, write_details
+from ._quick import digest, read_file, settled
 from ._summary import PlanSummary, summarise
 from .config import Config
 
@@ -36,14 +38,25 @@ def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
     _job = (config, today, details_dir)
 
 
-def _work(chunk: list[tuple[str, str, str | None]]) -> tuple[list[PlanSummary], str | None]:
+def read_and_summarise(path: Path, display: str, config: Config, today: _dt.date) -> PlanSummary:
+    """Summarise a plan from the bytes read once, with their content hash and stat signature (for the
+    cache); a file that is not a regular file of a readable size is left to the reader to report."""
+    data, st = read_file(str(path))
+    if data is None:
+        return summarise(path, display, config, today)
+    summary = summarise(path, display, config, today, data=data)
+    summary.digest, summary.signature = digest(data), settled(st, time.time())
+    return summary
+
+
+def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
     """Summarise a chunk of plans in a worker; write their cache details (one shard) here, not in the parent."""
     config, today, details_dir = _job
     out, details = [], {}
-    for p, d, file_digest in chunk:
-        summary = summarise(Path(p), d, config, today)
-        if details_dir is not None and file_digest:
-            details[file_digest] = summary.details_json()
+    for p, d in chunk:
+        summary = read_and_summarise(Path(p), d, config, today)
+        if details_dir is not None and summary.digest:
+            details[summary.digest] = summary.details_json()
         out.append(summary)
     shard = None
     if details:
@@ -69,7 +82,6 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
 
     total = len(files)
     out: list[PlanSummary | None] = [None] * total
-    known: list[tuple] = [(None, None)] * total
     misses: list[int] = []
     for i, (path, display) in enumerate(files):
         if root is not None:
@@ -78,8 +90,7 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
                 out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config))
                 continue
         if cache is not None:
-            hit, file_digest, st = cache.lookup(path, display, _rereader(path, display, config, today))
-            known[i] = (file_digest, st)
+            hit = cache.lookup(path, display, _rereader(path, display, config, today))
             if hit is not None:
                 out[i] = hit
                 continue
@@ -97,7 +108,7 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
         details_dir = cache.details_dir if cache is not None else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
                                  initializer=_init, initargs=(config, today, details_dir)) as pool:
-            work = [[(str(files[i][0]), files[i][1], known[i][0]) for i in chunk] for chunk in chunks]
+            work = [[(str(files[i][0]), files[i][1]) for i in chunk] for chunk in chunks]
             for chunk, (summaries, shard) in zip(chunks, pool.map(_work, work)):
                 for i, s in zip(chunk, summaries):
                     out[i] = s
@@ -107,27 +118,14 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
                     progress(done, total)
     else:
         for i in misses:
-            out[i] = summarise(files[i][0], files[i][1], config, today)
+            out[i] = read_and_summarise(files[i][0], files[i][1], config, today)
             done += 1
             if progress is not None:
                 progress(done, total)
     if cache is not None:
         for i in misses:
-            file_digest, st = known[i]
-            if file_digest:
-                cache.put(files[i][0], file_digest, st, out[i], shard=shards.get(i))
+            cache.put(out[i], shard=shards.get(i))
     return out  # type: ignore[return-value]
-
-
-def digests(files: list[tuple[Path, str]], cache: SummaryCache | None) -> list[str | None]:
-    """The content hashes the cache holds for these files (None where it holds none)."""
-    if cache is None:
-        return [None] * len(files)
-    out = []
-    for p, _ in files:
-        entry = cache.entries.get(str(p))
-        out.append(entry[0] if isinstance(entry, list) and entry else None)
-    return out
 
 
 def _rereader(path: Path, display: str, config: Config, today: _dt.date):

@@ -17,7 +17,7 @@ from . import rules
 from .config import Config
 from .findings import Finding, Severity
 from .health.model import Signal
-from .loader import LoadedPlan, load_plan
+from .loader import LoadedPlan, load_plan, load_positions
 
 
 _SEVERITY = {s.value: s for s in Severity}
@@ -40,6 +40,10 @@ class PlanSummary:
     rituals: list[str] = field(default_factory=list)
     last_review: _dt.date | None = None
     has_last_reviewed: bool = False
+    digest: str | None = field(default=None, repr=False)
+    """Content hash of the bytes read (None when the file could not be read as a plan file)."""
+    signature: list | None = field(default=None, repr=False)
+    """The file's stat signature when it was read, if it had settled (see `_quick.settled`)."""
     _details: object = field(default=None, repr=False)
     """Signals and investment requests, or a function that reads them (from the cache) when first needed."""
 
@@ -99,12 +103,13 @@ class PlanSummary:
             _details=details)
 
 
-def summarise(path: Path, display: str, config: Config, today: _dt.date) -> PlanSummary:
-    """Read one plan, run the plan rules, locate their findings and keep the facts for later."""
+def summarise(path: Path, display: str, config: Config, today: _dt.date, data: bytes | None = None) -> PlanSummary:
+    """Read one plan (from `data` when its bytes are already read), run the plan rules, locate their
+    findings and keep the facts for later."""
     from .health.model import base_signals
     from .rules.dates import last_review
 
-    lp = load_plan(path, display)
+    lp = load_plan(path, display, data=data)
     summary = PlanSummary(str(path), lp.display, findings=with_severity(lp.findings, config))
     plan = lp.plan
     if plan is None:
@@ -138,6 +143,12 @@ def locate_issues(lp: LoadedPlan, issues: list) -> list[Finding]:
         line, column = lp.locate(issue.at, key=issue.key)
         out.append(Finding(lp.display, line, column, rule_id, severity, issue.message, issue.hint))
     return out
+
+
+def locate_in_file(path: Path, display: str, issues: list) -> list[Finding]:
+    """Findings for issues that portfolio-wide rules raised on a plan, located by reading its file
+    again for positions only (no validation: the plan was valid when it was summarised)."""
+    return locate_issues(load_positions(path, display), issues)
 
 
 def with_severity(found: list[Finding], config: Config) -> list[Finding]:

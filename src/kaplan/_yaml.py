@@ -23,8 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-MAX_BYTES = 5 * 1024 * 1024
-"""Largest plan file read (a rich plan is ~10-50 KB)."""
+from ._paths import MAX_BYTES
 MAX_NODES = 250_000
 """Most values one file may expand to, counting every use of an alias (stops alias bombs)."""
 MAX_DEPTH = 64

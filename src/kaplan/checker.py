@@ -2,24 +2,23 @@
 
 Nothing here prints. The result says how many files were read, what was found, and which exit code
 that means; reporters turn it into text, JSON or CI annotations.
+
+An unchanged portfolio is answered from the last check's record (`_quick`) before anything heavy is
+imported; this module imports the reader, the models and the rules only when it has to read plans.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
-from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from . import rules
-from ._cache import SummaryCache
-from ._cache import digest as _digest
-from ._reading import digests, summarise_all
-from ._summary import PlanSummary, locate_issues
-from .config import Portfolio
 from .findings import Finding, Severity
-from .loader import discover, display_path, load_plan, open_portfolio
+
+if TYPE_CHECKING:
+    from ._summary import PlanSummary
+    from .config import Portfolio
 
 
 class NoPlans(Exception):
@@ -32,14 +31,31 @@ class NoPlans(Exception):
                          "run `kaplan new ACCOUNT` to start one, or name the files to check")
 
 
-@dataclass
 class CheckResult:
-    files: int
-    findings: list[Finding]
-    plans: list[PlanSummary] = field(default_factory=list, repr=False)
-    """What was read of each checked file (display name, account id, ...)."""
-    portfolio_findings: list[Finding] = field(default_factory=list, repr=False)
-    """The findings of the portfolio-wide rules (also in `findings`)."""
+    """What a check found: `files` checked, their `findings` (sorted by file, line, column, rule)."""
+
+    def __init__(self, files: int, findings: list[Finding], plans: list | Callable[[], list] | None = None,
+                 portfolio_findings: list[Finding] | None = None):
+        self.files = files
+        self.findings = findings
+        self.portfolio_findings = portfolio_findings or []
+        """The findings of the portfolio-wide rules (also in `findings`)."""
+        self._plans = plans if plans is not None else []
+
+    @classmethod
+    def of(cls, files: int, plan_findings: list[Finding], portfolio_findings: list[Finding],
+           plans: list | Callable[[], list]) -> CheckResult:
+        findings = plan_findings + portfolio_findings
+        findings.sort(key=_ORDER)  # stable: a plan's own findings before the portfolio's at one place
+        return cls(files, findings, plans, portfolio_findings)
+
+    @property
+    def plans(self) -> list[PlanSummary]:
+        """What was read of each checked file (display name, account id, ...); when the answer came
+        from the last check's record, they are read (from the cache) on first use."""
+        if callable(self._plans):
+            self._plans = self._plans()
+        return self._plans
 
     @property
     def errors(self) -> int:
@@ -53,6 +69,12 @@ class CheckResult:
         """0 when clean, 1 when there are errors (or any finding under `strict`)."""
         return 1 if self.errors or (strict and self.findings) else 0
 
+    def __repr__(self) -> str:
+        return f"CheckResult(files={self.files}, errors={self.errors}, warnings={self.warnings})"
+
+
+_ORDER = attrgetter("path", "line", "column", "rule")
+
 
 def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
           portfolio: Portfolio | None = None, start: Path | None = None,
@@ -64,84 +86,98 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     the working folder. Raises `loader.ConfigError` when `kaplan.yaml` is invalid. `progress`, when
     given, is called as `progress(files_read, files_total)`. Portfolio-wide rules (tiers, duplicate
     accounts) always see the whole portfolio, even when only some files are checked. Unchanged files
-    are taken from the cache (see `_cache`) unless `cache` is false; `jobs` caps worker processes.
+    are taken from the cache (see `_cache`, `_quick`) unless `cache` is false; `jobs` caps worker processes.
     """
+    from . import _quick
+
     paths = [Path(p) for p in paths]
+    today = today or _dt.date.today()
+    folder = _quick.cache_dir()
+    identity = None
+    if cache and portfolio is None:
+        answer = _quick.answer(paths, today, start, folder)
+        if answer is not None:
+            return answer
+        identity = _quick.config_identity(start or (paths[0] if paths else None))  # before it is read
+
+    from ._cache import SummaryCache
+    from ._paths import display_path, portfolio_files
+    from ._reading import summarise_all
+    from .loader import open_portfolio
+
     if portfolio is None:
         portfolio = open_portfolio(start or (paths[0] if paths else None))
-    today = today or _dt.date.today()
     if not paths and not portfolio.plans_dir.is_dir():
         raise NoPlans(portfolio)
-    targets = discover(portfolio, paths)
-    everyone = list(targets)
-    if paths and portfolio.plans_dir.is_dir() and rules.portfolio_rules():
-        seen = {str(p.absolute()) for p in targets}
-        everyone += [p for p in discover(portfolio) if str(p.absolute()) not in seen]
-    cwd = Path.cwd()
-    files = [(p if p.is_absolute() else cwd / p, display_path(p)) for p in everyone]
-    store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
-    named = set(paths)
-    explicit = {str(path) for (path, _), given in zip(files, everyone) if given in named}
+    targets, everyone = portfolio_files(portfolio, paths)
+    files = [(p.absolute(), display_path(p)) for p in everyone]
+    store = SummaryCache(portfolio.root, portfolio.config, today, folder) if cache else None
     summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress,
-                              root=portfolio.root, explicit=explicit)
-    targets_n = len(targets)
-    result = None
+                              root=portfolio.root, explicit={str(p.absolute()) for p in paths})
+    by_path = {s.path: s for s in summaries}
+    chosen = [by_path[str(p.absolute())] for p in targets]
+    # With a cache, the portfolio-wide findings of every plan are located, so the record below can
+    # answer the next check of any file; without one, only those of the files checked.
+    located = _portfolio_findings(summaries, chosen if store is None else summaries, portfolio, today)
+    wanted = {id(s) for s in chosen}
     if store is not None:
         if not paths:
-            store.keep_only({str(path) for path, _ in files})
-        hashes = digests(files, store)
-        key = None if None in hashes else _digest(json.dumps([targets_n, [[str(p), h] for (p, _), h in
-                                                                         zip(files, hashes)]]).encode())
-        cached = store.portfolio_result(key) if key else None
-        if cached is not None:
-            result = _result(summaries[:targets_n], _findings_from_json(cached, summaries))
-        else:
-            result = check_summaries(summaries[:targets_n], summaries, portfolio, today)
-            if key:
-                store.set_portfolio_result(key, _findings_to_json(result.portfolio_findings, summaries))
+            store.keep_only({s.path for s in summaries})
         store.save()
-    return result or check_summaries(summaries[:targets_n], summaries, portfolio, today)
-
-
-def _findings_to_json(found: list[Finding], summaries: list[PlanSummary]) -> list:
-    index = {s.display: i for i, s in enumerate(summaries)}
-    return [[index[f.path], f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in found]
-
-
-def _findings_from_json(data: list, summaries: list[PlanSummary]) -> list[Finding]:
-    return [Finding(summaries[i].display, line, col, rule, Severity(sev), msg, hint)
-            for i, line, col, rule, sev, msg, hint in data]
-
-
-def _result(targets: list[PlanSummary], portfolio_findings: list[Finding]) -> CheckResult:
-    findings = [f for s in targets for f in s.findings] + portfolio_findings
-    findings.sort(key=_order)
-    result = CheckResult(files=len(targets), findings=findings, plans=targets)
-    result.portfolio_findings = portfolio_findings
-    return result
-
-
-def _order(f: Finding) -> tuple:
-    return (f.path, f.line, f.column, f.rule)
+        if identity is not None and identity[0] == portfolio.root:
+            _quick.remember(folder, portfolio.root, identity[1], identity[2], portfolio.config.plans, today,
+                            summaries, located)
+    return CheckResult.of(len(chosen), [f for s in chosen for f in s.findings],
+                          [f for s, f in located if id(s) in wanted], plans=chosen)
 
 
 def check_summaries(targets: list[PlanSummary], everyone: list[PlanSummary], portfolio: Portfolio,
                     today: _dt.date) -> CheckResult:
     """Findings for the target plans: their own, and those of the portfolio-wide rules."""
+    located = _portfolio_findings(everyone, targets, portfolio, today)
+    return CheckResult.of(len(targets), [f for s in targets for f in s.findings], [f for _, f in located],
+                          plans=targets)
+
+
+def _portfolio_findings(everyone: list[PlanSummary], targets: list[PlanSummary], portfolio: Portfolio,
+                        today: _dt.date) -> list[tuple[PlanSummary, Finding]]:
+    """(plan, finding) for what the portfolio-wide rules find in the target plans, in rule order."""
+    from . import rules
+    from ._summary import locate_in_file
+
     config = portfolio.config
-    portfolio_findings: list[Finding] = []
     wanted = {id(s) for s in targets}
     ctx = rules.Context(today=today, config=config, portfolio=portfolio)
-    by_plan: dict[int, tuple[PlanSummary, list]] = {}
     valid = [s for s in everyone if s.valid]
+    raised: list[tuple[PlanSummary, tuple]] = []
     for r in rules.portfolio_rules():
         severity = rules.severity_of(r.id, config)
         if severity is None:
             continue
-        for summary, issue in r.check(valid, ctx):
-            if id(summary) in wanted:
-                by_plan.setdefault(id(summary), (summary, []))[1].append((r.id, severity, issue))
-    for summary, issues in by_plan.values():
-        lp = load_plan(Path(summary.path), summary.display)
-        portfolio_findings.extend(locate_issues(lp, issues))
-    return _result(targets, portfolio_findings)
+        raised.extend((s, (r.id, severity, issue)) for s, issue in r.check(valid, ctx) if id(s) in wanted)
+    by_plan: dict[int, list] = {}
+    for s, triple in raised:
+        by_plan.setdefault(id(s), []).append(triple)
+    plans = {id(s): s for s, _ in raised}
+    located = {key: iter(locate_in_file(Path(plans[key].path), plans[key].display, issues))
+               for key, issues in by_plan.items()}
+    return [(s, next(located[id(s)])) for s, _ in raised]
+
+
+def lazy_plans(targets: list[Path], today: _dt.date, start: Path | None, paths: list[Path]):
+    """A function that reads the summaries of `targets` (through the cache) when called."""
+    def read() -> list:
+        from ._cache import SummaryCache
+        from ._paths import display_path
+        from ._reading import summarise_all
+        from .loader import open_portfolio
+
+        portfolio = open_portfolio(start or (paths[0] if paths else None))
+        store = SummaryCache(portfolio.root, portfolio.config, today)
+        files = [(p.absolute(), display_path(p)) for p in targets]
+        plans = summarise_all(files, portfolio.config, today, cache=store, root=portfolio.root,
+                              explicit={str(p.absolute()) for p in paths})
+        store.save()
+        return plans
+
+    return read

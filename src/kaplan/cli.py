@@ -80,21 +80,11 @@ def check(
     list_rules: bool = typer.Option(False, "--list-rules", help="List every rule and exit."),
 ) -> None:
     """Validate plans: schema, references, dates and the portfolio's rules."""
-    from . import rules
     from .checker import NoPlans, check as run_check
-    from .loader import ConfigError
     from .reporters import REPORTERS
 
-    if list_rules:
-        for r in sorted(rules.REGISTRY.values(), key=lambda r: r.id):
-            typer.echo(f"{r.id:<24} {r.severity.value:<8} {r.summary}")
-        raise typer.Exit(0)
-    if explain is not None:
-        r = rules.REGISTRY.get(explain)
-        if r is None:
-            raise _fail(f"no rule named {explain!r}; `kaplan check --list-rules` lists them")
-        typer.echo(f"{r.id} (default severity: {r.severity.value})\n\n{r.doc}")
-        raise typer.Exit(0)
+    if list_rules or explain is not None:
+        _rules_help(list_rules, explain)
     if format is None:
         format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     reporter = REPORTERS.get(format)
@@ -105,21 +95,43 @@ def check(
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
     from ._progress_bar import FileProgress
-    from .loader import open_portfolio
 
     started = time.perf_counter()
+    portfolio = None
     try:
-        portfolio = open_portfolio(paths[0] if paths else None)
+        if verbose:  # the explanation needs the config; an unchanged portfolio is answered without it
+            from .loader import open_portfolio
+
+            portfolio = open_portfolio(paths[0] if paths else None)
         with FileProgress("checking plans", enabled=not quiet) as progress:
             result = run_check(paths or [], today=day, portfolio=portfolio, progress=progress)
-    except ConfigError as exc:
-        raise _config_error(exc) from None
     except NoPlans as exc:
         raise _fail(str(exc)) from None
+    except Exception as exc:
+        from .loader import ConfigError
+
+        if isinstance(exc, ConfigError):
+            raise _config_error(exc) from None
+        raise
     if verbose:
         _explain_run(portfolio, result, time.perf_counter() - started)
     reporter(result, sys.stdout, quiet=quiet) if format == "text" else reporter(result, sys.stdout)
     raise typer.Exit(result.exit_code(strict))
+
+
+def _rules_help(list_rules: bool, explain: str | None) -> None:
+    """`kaplan check --list-rules` and `--explain RULE`: print, then exit."""
+    from . import rules
+
+    if list_rules:
+        for r in sorted(rules.REGISTRY.values(), key=lambda r: r.id):
+            typer.echo(f"{r.id:<24} {r.severity.value:<8} {r.summary}")
+        raise typer.Exit(0)
+    r = rules.REGISTRY.get(explain)
+    if r is None:
+        raise _fail(f"no rule named {explain!r}; `kaplan check --list-rules` lists them")
+    typer.echo(f"{r.id} (default severity: {r.severity.value})\n\n{r.doc}")
+    raise typer.Exit(0)
 
 
 def _check_formats() -> list[str]:

@@ -6,7 +6,6 @@ kaplan works on the defaults below, which are also what `kaplan.yaml` falls back
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,7 +17,7 @@ from .model.vocab import Cadence
 from .health.settings import HealthSettings
 from .scoring.settings import Scoring
 
-CONFIG_NAME = "kaplan.yaml"
+from ._paths import CONFIG_NAME, find_config, plans_dir  # noqa: F401 (re-exported)
 
 RuleLevel = Literal["error", "warning", "off"]
 
@@ -67,17 +66,4 @@ class Portfolio:
 
     @property
     def plans_dir(self) -> Path:
-        # lexical, not resolved: a `plans` folder that is a link out of the portfolio must stay visible
-        # as one, so discovery can refuse it (see _containment)
-        return Path(os.path.normpath(self.root / self.config.plans))
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest `kaplan.yaml` in `start` or a parent folder."""
-    start = Path(os.path.abspath(start))  # a plan that is a link is judged where it sits, not where it leads
-    folder = (start if start.is_dir() else start.parent).resolve()
-    for candidate in (folder, *folder.parents):
-        path = candidate / CONFIG_NAME
-        if path.is_file():
-            return path
-    return None
+        return plans_dir(self.root, self.config.plans)

@@ -16,13 +16,11 @@ from pydantic import ValidationError
 
 from . import _fastyaml, _yaml
 from ._validation import validate
-from .config import CONFIG_NAME, Config, Portfolio, find_config
+from ._paths import PLAN_SUFFIXES, contained, discover, display_path  # noqa: F401 (re-exported)
+from .config import Config, Portfolio, find_config
 from .findings import Finding, Severity
 from .health.settings import SIGNALS as HEALTH_SIGNALS
 from .model import Plan
-
-PLAN_SUFFIXES = (".yaml", ".yml")
-
 
 class ConfigError(Exception):
     """`kaplan.yaml` is unreadable or invalid; carries the findings (a usage error, exit 2)."""
@@ -71,32 +69,6 @@ class LoadedPlan:
         return _locator.locate(self._positions, at, key)
 
 
-_cwd: list[str] = ["", ""]
-
-
-def _resolved_cwd() -> str:
-    cwd = os.getcwd()
-    if _cwd[0] != cwd:
-        _cwd[:] = [cwd, os.path.realpath(cwd)]
-    return _cwd[1]
-
-
-def display_path(path: Path, base: Path | None = None) -> str:
-    """How a file is named in findings: relative to `base` (or the working folder) when inside it."""
-    text = str(path)
-    if not os.path.isabs(text):
-        return text
-    prefix = str(base.resolve()) if base is not None else _resolved_cwd()
-    if prefix == os.sep:
-        return text[1:]
-    if text.startswith(prefix + os.sep):
-        return text[len(prefix) + 1:]
-    try:
-        return str(path.resolve().relative_to(prefix))
-    except (ValueError, OSError):  # outside the base folder: keep it as given
-        return text
-
-
 def _problem(display: str, p: _yaml.YamlProblem) -> Finding:
     return Finding(display, p.line, p.column, p.rule, Severity.ERROR, p.message, p.hint)
 
@@ -112,20 +84,28 @@ def read_bytes(path: Path) -> bytes:
         raise _yaml.YamlProblem("unreadable", "this is not a regular file (a folder, pipe or device)",
                                 hint="name plan files only")
     if st.st_size > _yaml.MAX_BYTES:
-        raise _yaml.YamlProblem("too-large", f"the file is larger than {_yaml.MAX_BYTES // 1048576} MiB",
-                                hint="plans are text; move attachments out of the plan")
+        raise _too_large()
     with open(path, "rb") as fh:
         data = fh.read(_yaml.MAX_BYTES + 1)
     if len(data) > _yaml.MAX_BYTES:  # grew since the stat
-        raise _yaml.YamlProblem("too-large", f"the file is larger than {_yaml.MAX_BYTES // 1048576} MiB",
-                                hint="plans are text; move attachments out of the plan")
+        raise _too_large()
     return data
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, Finding | None]:
-    """The text of a file, or a finding when it is unreadable, too large or not UTF-8 text."""
+def _too_large() -> _yaml.YamlProblem:
+    return _yaml.YamlProblem("too-large", f"the file is larger than {_yaml.MAX_BYTES // 1048576} MiB",
+                             hint="plans are text; move attachments out of the plan")
+
+
+def read_text(path: Path, display: str, data: bytes | None = None) -> tuple[str | None, Finding | None]:
+    """The text of a file (or of its bytes, already read), or a finding when it is unreadable, too
+    large or not UTF-8 text."""
     try:
-        return _yaml.decode(read_bytes(path)), None
+        if data is None:
+            data = read_bytes(path)
+        elif len(data) > _yaml.MAX_BYTES:
+            raise _too_large()
+        return _yaml.decode(data), None
     except _yaml.YamlProblem as p:
         return None, _problem(display, p)
     except OSError as e:
@@ -144,15 +124,15 @@ def read_document(path: Path, display: str) -> tuple[_yaml.Document | None, Find
         return None, _problem(display, p)
 
 
-def load_plan(path: Path | str, display: str | None = None) -> LoadedPlan:
-    """Load and validate one plan file.
+def load_plan(path: Path | str, display: str | None = None, data: bytes | None = None) -> LoadedPlan:
+    """Load and validate one plan file (from `data` when its bytes are already read).
 
     A clean file is read by the fast path (no positions); a file the fast path declines, or whose
     data does not validate, is read again by the reference reader, which locates every problem.
     """
     path = Path(path)
     loaded = LoadedPlan(path, display or display_path(path))
-    text, problem = read_text(path, loaded.display)
+    text, problem = read_text(path, loaded.display, data)
     if problem:
         loaded.findings.append(problem)
         return loaded
@@ -170,6 +150,23 @@ def load_plan(path: Path | str, display: str | None = None) -> LoadedPlan:
         loaded.findings.append(_problem(loaded.display, p))
         return loaded
     loaded.plan, loaded.findings = validate(Plan, loaded.document, loaded.display)
+    return loaded
+
+
+def load_positions(path: Path | str, display: str) -> LoadedPlan:
+    """A plan file read only to locate things in it, not validated: positions come from its lines
+    when the fast path would read it, else from the reference reader (as `load_plan` does)."""
+    loaded = LoadedPlan(Path(path), display)
+    text, problem = read_text(loaded.path, display)
+    if problem:
+        return loaded  # gone or unreadable since it was summarised: its findings point at line 1
+    if _fastyaml.available() and not _fastyaml._declines(text):
+        loaded.text = text
+        return loaded
+    try:
+        loaded.document = _yaml.parse(text)
+    except _yaml.YamlProblem:
+        pass
     return loaded
 
 
@@ -218,84 +215,3 @@ def config_problems(config: Config):
         yield Issue(("health", "amber_max"), "`amber_max` must not be below `red_max`",
                     "amber covers the health scores between red_max and amber_max")
     yield from problems(config.scoring)
-
-
-def discover(portfolio: Portfolio, paths: Iterable[Path] = ()) -> list[Path]:
-    """The plan files to read: the given files, the plans under given folders, or the portfolio's."""
-    paths = list(paths)
-    if not paths:
-        paths = [portfolio.plans_dir]
-    found: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            if (p / CONFIG_NAME).is_file() and p.resolve() == portfolio.root:
-                p = portfolio.plans_dir
-                if not p.is_dir():
-                    continue
-            if os.path.islink(p) and _leads_outside(p):
-                found.append(p)  # a linked folder out of the portfolio: reported, not walked
-                continue
-            found.extend(_plans_under(p))
-        else:
-            found.append(p)
-    seen: set[Path] = set()
-    unique = []
-    for p in found:
-        key = p.absolute()
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique
-
-
-def _is_dir(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:  # a link loop: left to the reader, which reports the file as unreadable
-        return False
-
-
-def _leads_outside(link: Path) -> bool:
-    from ._containment import escapes
-
-    config = find_config(link.parent)
-    return escapes(link, config.parent if config else link.parent) is not None
-
-
-def contained(path: Path, root: Path, display: str, explicit: bool = False) -> Finding | None:
-    """The `outside-portfolio` finding when `path` leads out of the portfolio through a link.
-
-    Files found by walking a folder are only checked when they are links themselves (folder links
-    are never descended); paths named on the command line are always checked.
-    """
-    if not explicit and not os.path.islink(path):
-        return None
-    from ._containment import refusal
-
-    return refusal(path, root, display)
-
-
-def _plans_under(folder: Path) -> list[Path]:
-    """Plan files under `folder`, sorted, skipping hidden and `_` folders (Path.iterdir is the fast way
-    to make thousands of paths)."""
-    out = []
-    files, folders, links = [], [], []
-    with os.scandir(folder) as it:
-        for entry in it:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_symlink() and _is_dir(entry):
-                links.append(name)  # not descended; one that leads out of the portfolio is reported
-            elif entry.is_dir(follow_symlinks=False):
-                if not name.startswith("_"):
-                    folders.append(name)
-            elif name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME:
-                files.append(name)
-    if files:
-        wanted = set(files)
-        out.extend(sorted((p for p in folder.iterdir() if p.name in wanted), key=lambda p: p.name))
-    out.extend(folder / name for name in sorted(links) if _leads_outside(folder / name))
-    for name in sorted(folders):
-        out.extend(_plans_under(folder / name))
-    return out

@@ -8,6 +8,7 @@ for code-scanning dashboards.
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import IO, Callable
 
@@ -49,34 +50,58 @@ def text(result: CheckResult, out: IO[str], color: bool | None = None, quiet: bo
 
     On a terminal (and unless NO_COLOR is set) findings are grouped under their file and coloured.
     """
+    shown = [f for f in result.findings if not quiet or f.severity is Severity.ERROR]
+    if not color and not _may_be_terminal(out):
+        _plain(result, shown, out)  # what rich prints here too, without the cost of importing it
+        return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False,
                       force_terminal=color if color else None, no_color=color is False or None)
-    styled = console.is_terminal and not console.no_color
+    if not (console.is_terminal and not console.no_color):
+        _plain(result, shown, out)
+        return
     current = None
-    for f in result.findings:
-        if quiet and f.severity is not Severity.ERROR:
-            continue
-        if styled and f.path != current:
+    for f in shown:
+        if f.path != current:
             if current is not None:
                 console.print()
             console.print(Text(visible(f.path), style="bold underline"))
             current = f.path
         style = "red" if f.severity is Severity.ERROR else "yellow"
         line = Text()
-        line.append(f"{visible(f.location())}: ", style="dim" if styled else "")
-        line.append(f.severity.value, style=f"bold {style}" if styled else "")
-        line.append(f" [{f.rule}] ", style="cyan" if styled else "")
+        line.append(f"{visible(f.location())}: ", style="dim")
+        line.append(f.severity.value, style=f"bold {style}")
+        line.append(f" [{f.rule}] ", style="cyan")
         line.append(visible(f.message))
         console.print(line)
         if f.hint:
-            console.print(Text(f"    hint: {visible(f.hint)}", style="dim" if styled else ""))
-    if result.findings and styled:
+            console.print(Text(f"    hint: {visible(f.hint)}", style="dim"))
+    if result.findings:
         console.print()
     colour = "red" if result.errors else "yellow" if result.findings else "green"
-    console.print(Text(summary(result), style=f"bold {colour}" if styled else ""))
+    console.print(Text(summary(result), style=f"bold {colour}"))
+
+
+def _may_be_terminal(out: IO[str]) -> bool:
+    """Whether rich could treat `out` as a terminal (a tty, or forced by the environment)."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") or os.environ.get("TTY_INTERACTIVE"):
+        return True
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _plain(result: CheckResult, shown: list[Finding], out: IO[str]) -> None:
+    lines = []
+    for f in shown:
+        lines.append(format_line(f))
+        if f.hint:
+            lines.append(f"    hint: {visible(f.hint)}")
+    lines.append(summary(result))
+    out.write("\n".join(lines) + "\n")
 
 
 def json_report(result: CheckResult, out: IO[str], **_) -> None:

@@ -1,0 +1,160 @@
+"""Where a portfolio's files are: its `kaplan.yaml`, its plan files, and how files are named in findings.
+
+Kept apart from the reader and the models, and importing nothing heavy, because every command needs
+it first: `kaplan check` of an unchanged portfolio (see `_quick`) uses only this to find what to
+look at, before anything that parses YAML or builds a model is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+CONFIG_NAME = "kaplan.yaml"
+PLAN_SUFFIXES = (".yaml", ".yml")
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest plan file read (a rich plan is ~10-50 KB)."""
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `kaplan.yaml` in `start` or a parent folder."""
+    start = Path(os.path.abspath(start))  # a plan that is a link is judged where it sits, not where it leads
+    folder = (start if start.is_dir() else start.parent).resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+def plans_dir(root: Path, plans: str) -> Path:
+    """The plans folder: lexical, not resolved, so a `plans` folder that is a link out of the
+    portfolio stays visible as one and discovery can refuse it (see `_containment`)."""
+    return Path(os.path.normpath(root / plans))
+
+
+_cwd: list[str] = ["", ""]
+
+
+def _resolved_cwd() -> str:
+    cwd = os.getcwd()
+    if _cwd[0] != cwd:
+        _cwd[:] = [cwd, os.path.realpath(cwd)]
+    return _cwd[1]
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """How a file is named in findings: relative to `base` (or the working folder) when inside it."""
+    text = str(path)
+    if not os.path.isabs(text):
+        return text
+    prefix = str(base.resolve()) if base is not None else _resolved_cwd()
+    if prefix == os.sep:
+        return text[1:]
+    if text.startswith(prefix + os.sep):
+        return text[len(prefix) + 1:]
+    try:
+        return str(path.resolve().relative_to(prefix))
+    except (ValueError, OSError):  # outside the base folder: keep it as given
+        return text
+
+
+def discover(portfolio, paths: Iterable[Path] = ()) -> list[Path]:
+    """The plan files to read: the given files, the plans under given folders, or the portfolio's.
+
+    `portfolio` is anything with `root` and `plans_dir` (a `config.Portfolio`).
+    """
+    paths = list(paths)
+    if not paths:
+        paths = [portfolio.plans_dir]
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            if (p / CONFIG_NAME).is_file() and p.resolve() == portfolio.root:
+                p = portfolio.plans_dir
+                if not p.is_dir():
+                    continue
+            if os.path.islink(p) and _leads_outside(p):
+                found.append(p)  # a linked folder out of the portfolio: reported, not walked
+                continue
+            found.extend(_plans_under(p))
+        else:
+            found.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        key = p.absolute()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def portfolio_files(portfolio, paths: Iterable[Path] = ()) -> tuple[list[Path], list[Path]]:
+    """(the files to check, every file the portfolio-wide rules must see).
+
+    The second list has one fixed order: the portfolio's own plans as discovery lists them, then
+    named files from elsewhere. So a plan's findings (a duplicate account is reported on the later
+    of the two plans) are the same whether it is checked alone or with the whole portfolio.
+    """
+    paths = list(paths)
+    targets = discover(portfolio, paths)
+    if not paths or not portfolio.plans_dir.is_dir():
+        return targets, list(targets)
+    named = {str(p.absolute()): p for p in targets}
+    everyone = [named.pop(str(p.absolute()), p) for p in discover(portfolio)]
+    return targets, everyone + list(named.values())
+
+
+def contained(path: Path, root: Path, display: str, explicit: bool = False):
+    """The `outside-portfolio` finding when `path` leads out of the portfolio through a link.
+
+    Files found by walking a folder are only checked when they are links themselves (folder links
+    are never descended); paths named on the command line are always checked.
+    """
+    if not explicit and not os.path.islink(path):
+        return None
+    from ._containment import refusal
+
+    return refusal(path, root, display)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: left to the reader, which reports the file as unreadable
+        return False
+
+
+def _leads_outside(link: Path) -> bool:
+    from ._containment import escapes
+
+    config = find_config(link.parent)
+    return escapes(link, config.parent if config else link.parent) is not None
+
+
+def _plans_under(folder: Path) -> list[Path]:
+    """Plan files under `folder`, sorted, skipping hidden and `_` folders (Path.iterdir is the fast way
+    to make thousands of paths)."""
+    out = []
+    files, folders, links = [], [], []
+    with os.scandir(folder) as it:
+        for entry in it:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_symlink() and _is_dir(entry):
+                links.append(name)  # not descended; one that leads out of the portfolio is reported
+            elif entry.is_dir(follow_symlinks=False):
+                if not name.startswith("_"):
+                    folders.append(name)
+            elif name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME:
+                files.append(name)
+    if files:
+        wanted = set(files)
+        out.extend(sorted((p for p in folder.iterdir() if p.name in wanted), key=lambda p: p.name))
+    out.extend(folder / name for name in sorted(links) if _leads_outside(folder / name))
+    for name in sorted(folders):
+        out.extend(_plans_under(folder / name))
+    return out
