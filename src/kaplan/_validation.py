@@ -31,11 +31,37 @@ def validate(model: type[BaseModel], doc: Document, path: str) -> tuple[Any, lis
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        findings = {}
-        for err in exc.errors(include_url=False):
-            f = _finding(model, doc, path, err)
-            findings.setdefault((f.line, f.column, f.message), f)
-        return None, sorted(findings.values())
+        return None, error_findings(model, exc, doc, path)
+
+
+def error_findings(model: type[BaseModel], exc: ValidationError, doc, path: str) -> list[Finding]:
+    """The findings for a validation error, in file order; `doc` is anything with the `locate(at, key)`
+    of `_yaml.Document`."""
+    findings = {}
+    for err in exc.errors(include_url=False):
+        f = _finding(model, doc, path, err)
+        findings.setdefault((f.line, f.column, f.message), f)
+    return sorted(findings.values())
+
+
+def plainly_located(exc: ValidationError, data: Any) -> bool:
+    """Whether every error's place is a chain of text keys and list indexes through `data`, so
+    that a locator which knows only such paths (`_linescan`, `_locator`) places it exactly."""
+    for err in exc.errors(include_url=False):
+        if err["type"] == "invalid_key":
+            return False
+        node = data
+        for part in (p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p))):
+            if isinstance(node, dict) and isinstance(part, str) and all(isinstance(k, str) for k in node):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and not isinstance(part, bool) \
+                    and 0 <= part < len(node):
+                node = node[part]
+            elif node is None or not isinstance(node, (dict, list)):
+                node = None  # past the data (a missing key, or inside a scalar): located by its parent
+            else:
+                return False
+    return True
 
 
 def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Finding:

@@ -15,7 +15,7 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from . import _fastyaml, _yaml
-from ._validation import validate
+from ._validation import error_findings, plainly_located, validate
 from ._paths import PLAN_SUFFIXES, contained, discover, display_path  # noqa: F401 (re-exported)
 from .config import Config, Portfolio, find_config
 from .findings import Finding, Severity
@@ -142,8 +142,11 @@ def load_plan(path: Path | str, display: str | None = None, data: bytes | None =
             loaded.plan = Plan.model_validate(data)
             loaded.text = text
             return loaded
-        except ValidationError:
-            pass
+        except ValidationError as exc:
+            if plainly_located(exc, data):  # locate the errors from the lines; no second parse
+                loaded.text = text
+                loaded.findings = error_findings(Plan, exc, loaded, loaded.display)
+                return loaded
     try:
         loaded.document = _yaml.parse(text)
     except _yaml.YamlProblem as p:

@@ -1,0 +1,109 @@
+"""A plan that parses but does not validate is located from its lines, exactly as the reference does.
+
+When the fast path reads a plan and pydantic rejects the data, the errors are placed with the
+line-based locators instead of parsing the file a second time with the reference reader. This test
+makes many invalid plans out of the examples (an unknown key, a wrong type, an out-of-range rating,
+a bad enum value or id, a list for a mapping, a missing required key, at every depth) and holds the
+findings to those of the reference: `_validation.validate` on `_yaml.parse` of the same text.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES
+from kaplan import _fastyaml, _yaml
+from kaplan._validation import validate
+from kaplan.loader import load_plan
+from kaplan.model import Plan
+
+PLANS = sorted((EXAMPLES / "plans").glob("*.yaml"))
+_KEY_LINE = re.compile(r"(?m)^( *)(- )?([a-z_]+): ?(.*)$")
+
+
+def reference(text: str, display: str) -> list:
+    return [f.to_dict() for f in validate(Plan, _yaml.parse(text), display)[1]]
+
+
+def mutate(text: str, rng: random.Random) -> str:
+    """One realistic mistake on a random `key: value` line."""
+    lines = text.split("\n")
+    candidates = [i for i, line in enumerate(lines) if _KEY_LINE.match(line)]
+    i = rng.choice(candidates)
+    indent, dash, key, value = _KEY_LINE.match(lines[i]).groups()
+    lead = indent + (dash or "")
+    kind = rng.choice(["typo-key", "text-value", "number-value", "list-value", "map-value", "drop",
+                       "negative", "huge", "bad-id", "empty"])
+    if kind == "typo-key":
+        lines[i] = f"{lead}{key[:-1] or 'x'}q: {value}"
+    elif kind == "text-value":
+        lines[i] = f"{lead}{key}: not a {key}"
+    elif kind == "number-value":
+        lines[i] = f"{lead}{key}: 7"
+    elif kind == "list-value":
+        lines[i] = f"{lead}{key}: [1, 2]"
+    elif kind == "map-value":
+        lines[i] = f"{lead}{key}: {{a: 1}}"
+    elif kind == "drop":
+        lines[i] = f"{lead}other_{key}: {value}" if dash else ""
+    elif kind == "negative":
+        lines[i] = f"{lead}{key}: -3"
+    elif kind == "huge":
+        lines[i] = f"{lead}{key}: 99999999999"
+    elif kind == "bad-id":
+        lines[i] = f"{lead}{key}: Not An Id!"
+    else:
+        lines[i] = f"{lead}{key}:"
+    return "\n".join(lines)
+
+
+def _compare(tmp_path, text: str) -> bool:
+    """Whether the fast path took this text; asserts the findings agree either way."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_plan(path, "plan.yaml")
+    if loaded.plan is not None:
+        return False
+    try:
+        want = reference(text, "plan.yaml")
+    except _yaml.YamlProblem:
+        return False
+    assert [f.to_dict() for f in loaded.findings] == want
+    return loaded.document is None
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_mutated_examples_are_located_like_the_reference(tmp_path, path):
+    rng = random.Random(path.stem)
+    text = path.read_text(encoding="utf-8")
+    located_from_lines = 0
+    for _ in range(60):
+        mutated = text
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            mutated = mutate(mutated, rng)
+        located_from_lines += _compare(tmp_path, mutated)
+    if _fastyaml.available():
+        assert located_from_lines > 20  # the line-based way is really taken, not always declined
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**9), which=st.integers(0, len(PLANS) - 1), mistakes=st.integers(1, 4))
+def test_random_mistakes_are_located_like_the_reference(tmp_path, seed, which, mistakes):
+    rng = random.Random(seed)
+    text = PLANS[which].read_text(encoding="utf-8")
+    for _ in range(mistakes):
+        text = mutate(text, rng)
+    _compare(tmp_path, text)
+
+
+def test_a_non_text_key_is_left_to_the_reference_reader(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text("kaplan: 1\naccount:\n  id: a\n  name: A\n  1: x\nplan:\n  owner: O\n")
+    loaded = load_plan(path, "plan.yaml")
+    assert loaded.document is not None  # read again with positions
+    assert [f.to_dict() for f in loaded.findings] == reference(path.read_text(), "plan.yaml")
