@@ -51,7 +51,8 @@ class LoadedPlan:
             if self._positions is None or any(p not in self._positions for p in wanted):
                 from . import _linescan, _locator
 
-                found = _linescan.positions(self.text, wanted)
+                # lines are read split at `\n`; a text with other line breaks goes to libyaml directly
+                found = None if "\r" in self.text else _linescan.positions(self.text, wanted)
                 if found is None:
                     found = _locator.positions(self.text, wanted)
                 self._positions = {**(self._positions or {}), **found}
@@ -145,8 +146,11 @@ def load_plan(path: Path | str, display: str | None = None, data: bytes | None =
         except ValidationError as exc:
             if plainly_located(exc, data):  # locate the errors from the lines; no second parse
                 loaded.text = text
-                loaded.findings = error_findings(Plan, exc, loaded, loaded.display)
-                return loaded
+                try:
+                    loaded.findings = error_findings(Plan, exc, loaded, loaded.display)
+                    return loaded
+                except Exception:  # the locators' libyaml refuses the text: the reference reader says why
+                    loaded.text, loaded._positions = None, None
     try:
         loaded.document = _yaml.parse(text)
     except _yaml.YamlProblem as p:
