@@ -103,3 +103,35 @@ def test_explain_contributions_sum_to_the_score_within_0_to_100(accounts, method
     for a in score_plans([plan(i, x) for i, x in enumerate(accounts)], scoring_with(method, missing)):
         assert sum(c.contribution for c in a.contributions) == pytest.approx(a.score, abs=1e-9)
         assert -1e-9 <= a.score <= 100 + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(portfolios, methods, st.sampled_from(["exclude", "worst"]))
+def test_scoring_without_explanations_ranks_and_tiers_the_same(accounts, method, missing):
+    """`kaplan check` scores without building explanations; it must place every account the same."""
+    from kaplan.metrics import all_metrics
+    from kaplan.scoring.engine import ScoringInput, score_inputs
+
+    scoring = scoring_with(method, missing)
+    inputs = [ScoringInput(p.account.id, p.account.name, p.plan.owner, lp.display, all_metrics(p))
+              for lp, p in (plan(i, a) for i, a in enumerate(accounts))]
+    full = score_inputs(inputs, scoring)
+    bare = score_inputs(inputs, scoring, explain=False)
+    assert [(a.account_id, a.score, a.rank, a.quadrant, a.key, a.tier_name, a.attractiveness, a.strength)
+            for a in full] == [(a.account_id, a.score, a.rank, a.quadrant, a.key, a.tier_name, a.attractiveness,
+                                a.strength) for a in bare]
+    assert all(not a.contributions and not a.notes for a in bare)
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-5, 5).map(float), st.floats(-1e6, 1e6)), max_size=30))
+def test_percentile_is_the_share_of_the_others_below_with_ties_counting_half(values):
+    from kaplan.scoring.normalise import normalise
+
+    criterion = Scoring().criteria["volume"]
+    criterion = criterion.model_copy(update={"normalise": criterion.normalise.model_copy(
+        update={"method": "percentile"}), "direction": "higher"})
+    present = [v for v in values if v is not None]
+    expected = [None if v is None else 50.0 if len(present) < 2 else
+                (sum(1 for o in present if o < v) + 0.5 * (sum(1 for o in present if o == v) - 1))
+                / (len(present) - 1) * 100 for v in values]
+    assert normalise(criterion, values) == expected

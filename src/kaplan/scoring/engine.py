@@ -92,52 +92,63 @@ def score_plans(plans: list[tuple[LoadedPlan, Plan]], scoring: Scoring) -> list[
                                       metrics.all_metrics(p)) for lp, p in plans], scoring)
 
 
-def score_inputs(inputs: list[ScoringInput], scoring: Scoring) -> list[AccountScore]:
-    """Score, rank, flag, place and tier accounts from their metrics."""
-    names = list(scoring.criteria)
+def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = True) -> list[AccountScore]:
+    """Score, rank, flag, place and tier accounts from their metrics.
+
+    With `explain` false the scores, ranks, quadrants and tiers are the same, but no account carries
+    its explanation (contributions and notes): what portfolio-wide rules need, for less work.
+    """
+    criteria = scoring.criteria
+    names = list(criteria)
     values_per_plan = [entry.metrics for entry in inputs]
-    raw = {name: [v[c.source] for v in values_per_plan] for name, c in scoring.criteria.items()}
-    norm = {name: normalise(scoring.criteria[name], raw[name]) for name in names}
+    raw = {name: [v[c.source] for v in values_per_plan] for name, c in criteria.items()}
+    norm = {name: normalise(criteria[name], raw[name]) for name in names}
+    scored = [n for n in names if criteria[n].in_score]
+    weight = {n: criteria[n].weight for n in names}
+    worst = scoring.missing == "worst"
+    matrix = scoring.matrix
+    noted = [n for n in names if criteria[n].in_score or n in matrix.attractiveness or n in matrix.strength]
     results: list[AccountScore] = []
     for i, entry in enumerate(inputs):
-        scored = [n for n in names if scoring.criteria[n].in_score]
         values = {n: norm[n][i] for n in names}
-        if scoring.missing == "worst":
+        if worst:
             values_for_score = {n: (0.0 if values[n] is None else values[n]) for n in scored}
         else:
             values_for_score = {n: values[n] for n in scored if values[n] is not None}
-        total_weight = sum(scoring.criteria[n].weight for n in values_for_score)
+        total_weight = sum(weight[n] for n in values_for_score)
         contributions = []
+        points = []
         for n in scored:
-            c = scoring.criteria[n]
             used = n in values_for_score
-            share = c.weight / total_weight if used and total_weight else 0.0
-            value = values_for_score.get(n)
-            contributions.append(Contribution(n, c.source, raw[n][i], values[n], c.weight, share,
-                                              share * value if used else 0.0, values[n] is None))
-        score = sum(c.contribution for c in contributions)
-        matrix = scoring.matrix
+            share = weight[n] / total_weight if used and total_weight else 0.0
+            points.append(share * values_for_score[n] if used else 0.0)
+            if explain:
+                c = criteria[n]
+                contributions.append(Contribution(n, c.source, raw[n][i], values[n], c.weight, share,
+                                                  points[-1], values[n] is None))
+        score = sum(points)
         attractiveness = _weighted([(w, values.get(n)) for n, w in matrix.attractiveness.items()], scoring.missing)
         strength = _weighted([(w, values.get(n)) for n, w in matrix.strength.items()], scoring.missing)
-        notes = [Issue(metrics.SOURCE_LOCATION.get(scoring.criteria[n].source, ()),
-                       f"no value for criterion `{n}` (source `{scoring.criteria[n].source}`): "
-                       + ("scored as the worst value" if scoring.missing == "worst"
-                          else "left out and its weight shared among the other criteria"),
-                       "record the data the source needs", key=True)
-                 for n in names if values[n] is None and (scoring.criteria[n].in_score
-                                                          or n in matrix.attractiveness or n in matrix.strength)]
+        notes = [_missing_note(n, criteria[n].source, worst) for n in noted if values[n] is None] if explain else []
+        metrics_of = values_per_plan[i]
         results.append(AccountScore(
             account_id=entry.account_id, name=entry.name, owner=entry.owner, path=entry.path,
             score=score, contributions=contributions, attractiveness=attractiveness, strength=strength,
-            quadrant=quadrant(attractiveness, strength, matrix.split), revenue=values_per_plan[i]["revenue_ttm"],
-            gross_profit=values_per_plan[i]["gross_profit_ttm"], margin_pct=values_per_plan[i]["margin_pct"],
-            notes=notes))
+            quadrant=quadrant(attractiveness, strength, matrix.split), revenue=metrics_of["revenue_ttm"],
+            gross_profit=metrics_of["gross_profit_ttm"], margin_pct=metrics_of["margin_pct"], notes=notes))
     ranked = sorted(results, key=lambda a: (-round(a.score, 9), -(a.revenue or 0.0), a.account_id))
     for rank, a in enumerate(ranked, start=1):
         a.rank = rank
         a.key = a.score >= scoring.key_account_threshold
         a.tier = assign_tier(a, scoring.tiers)
     return ranked
+
+
+def _missing_note(criterion: str, source: str, worst: bool) -> Issue:
+    return Issue(metrics.SOURCE_LOCATION.get(source, ()),
+                 f"no value for criterion `{criterion}` (source `{source}`): "
+                 + ("scored as the worst value" if worst else "left out and its weight shared among the other criteria"),
+                 "record the data the source needs", key=True)
 
 
 def assign_tier(account: AccountScore, tiers: list[Tier]) -> Tier | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 
 from .settings import Criterion
@@ -15,7 +16,8 @@ def normalise(criterion: Criterion, values: list[float | None]) -> list[float | 
         lo, hi = n.min, n.max
         out = [None if v is None else _clamp((v - lo) / (hi - lo) * 100) for v in values]
     elif n.method == "percentile":
-        out = [None if v is None else _percentile(v, present) for v in values]
+        ordered = sorted(present)
+        out = [None if v is None else _percentile(v, ordered) for v in values]
     else:
         transform = _log if n.method == "log" else float
         if n.method == "log" and n.min is not None and n.max is not None and n.max > n.min:
@@ -38,10 +40,13 @@ def _clamp(value: float) -> float:
     return min(100.0, max(0.0, value))
 
 
-def _percentile(value: float, present: list[float]) -> float:
-    """Share of the other accounts below this one; ties count half. The lowest is 0, the highest 100."""
-    if len(present) < 2:
+def _percentile(value: float, ordered: list[float]) -> float:
+    """Share of the other accounts below this one; ties count half. The lowest is 0, the highest 100.
+
+    `ordered` is every present value, sorted, so counting is two binary searches, not a pass over
+    the portfolio for each account."""
+    if len(ordered) < 2:
         return 50.0
-    below = sum(1 for v in present if v < value)
-    equal = sum(1 for v in present if v == value) - 1
-    return (below + 0.5 * equal) / (len(present) - 1) * 100
+    below = bisect.bisect_left(ordered, value)
+    equal = bisect.bisect_right(ordered, value) - below - 1
+    return (below + 0.5 * equal) / (len(ordered) - 1) * 100
