@@ -100,7 +100,7 @@ class SummaryCache:
                 return None
             sig = settled(st, time.time())
         try:
-            summary = PlanSummary.from_json(key, display, entry[1], self._details_reader(entry[0], entry[2], reread))
+            summary = PlanSummary.from_json(key, display, entry[1], self.details_reader(entry[0], entry[2], reread))
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         summary.digest, summary.signature = entry[0], sig
@@ -109,7 +109,8 @@ class SummaryCache:
             self.changed = True
         return summary
 
-    def _details_reader(self, file_digest: str, shard, reread):
+    def details_reader(self, file_digest: str, shard, reread):
+        """A function that reads a plan's details from its shard, or from `reread()` if it is gone."""
         def read():
             try:
                 if shard not in self._shards:

@@ -55,8 +55,11 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
     out, details = [], {}
     for p, d in chunk:
         summary = read_and_summarise(Path(p), d, config, today)
-        if details_dir is not None and summary.digest:
-            details[summary.digest] = summary.details_json()
+        if summary.valid:
+            data = summary.detach_details()
+            if details_dir is not None and summary.digest:
+                details[summary.digest] = data
+            summary._details = data
         out.append(summary)
     shard = None
     if details:
@@ -64,6 +67,10 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
             shard = write_details(details_dir, details)
         except OSError:
             shard = None
+    if shard is not None:  # the parent reads them from the shard if it ever needs them
+        for summary in out:
+            if summary.digest in details:
+                summary._details = None
     return out, shard
 
 
@@ -124,7 +131,11 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
                 progress(done, total)
     if cache is not None:
         for i in misses:
-            cache.put(out[i], shard=shards.get(i))
+            summary = out[i]
+            cache.put(summary, shard=shards.get(i))
+            if summary._details is None and summary.valid and shards.get(i):
+                summary._details = cache.details_reader(summary.digest, shards[i],
+                                                        _rereader(files[i][0], files[i][1], config, today))
     return out  # type: ignore[return-value]
 
 

@@ -54,7 +54,16 @@ class PlanSummary:
     def _detail(self) -> tuple[list[Signal], list[dict]]:
         if callable(self._details):
             self._details = self._details()
+        elif isinstance(self._details, list):  # as sent by a worker process: plain data pickles fast
+            self._details = self.details_from_json(self._details)
         return self._details or ([], [])
+
+    def detach_details(self) -> list:
+        """The details as plain data (see `details_json`), and this summary left without them: a
+        worker sends them back only when the cache does not hold them."""
+        data = self.details_json()
+        self._details = None
+        return data
 
     @property
     def signals(self) -> list[Signal]:
