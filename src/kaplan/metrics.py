@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .model import Plan
 from .model.types import period_bounds
-from .model.vocab import BuyingRole
+from .model.vocab import BuyingRole, Position
 
 
 def _year_before(day: _dt.date) -> _dt.date:
@@ -41,66 +41,97 @@ def _bounded(plan: Plan) -> list:
     return [(*period_bounds(p.period), p) for p in plan.financials.periods]
 
 
-def _window(plan: Plan, start: _dt.date, end: _dt.date, bounded: list | None = None) -> Window:
-    rows = [p for first, last, p in (bounded if bounded is not None else _bounded(plan))
-            if start < last <= end and first >= start]
-
-    def total(values):
-        values = [v for v in values if v is not None]
-        return float(sum(values)) if values else None
-
-    profit = []
+def _sums(rows: list) -> Window:
+    """The window of `rows`: each field gathered in one pass, then totalled by `sum` in the rows' order
+    (None when no row has it)."""
+    revenue, profit, cost, spend, discounts = [], [], [], [], []
     for p in rows:
-        if p.gross_profit is not None:
-            profit.append(p.gross_profit)
-        elif p.margin_pct is not None and p.revenue is not None:
-            profit.append(p.revenue * p.margin_pct / 100)
-    return Window(
-        revenue=total(p.revenue for p in rows),
-        gross_profit=total(profit),
-        cost_to_serve=total(p.cost_to_serve for p in rows),
-        category_spend=total(p.client_category_spend for p in rows),
-        discounts=total(p.discounts for p in rows),
-        periods=len(rows),
-    )
+        r, gp = p.revenue, p.gross_profit
+        if r is not None:
+            revenue.append(r)
+        if gp is not None:
+            profit.append(gp)
+        elif r is not None and p.margin_pct is not None:
+            profit.append(r * p.margin_pct / 100)
+        if (v := p.cost_to_serve) is not None:
+            cost.append(v)
+        if (v := p.client_category_spend) is not None:
+            spend.append(v)
+        if (v := p.discounts) is not None:
+            discounts.append(v)
+    return Window(float(sum(revenue)) if revenue else None, float(sum(profit)) if profit else None,
+                  float(sum(cost)) if cost else None, float(sum(spend)) if spend else None,
+                  float(sum(discounts)) if discounts else None, len(rows))
 
 
 def latest_period_end(plan: Plan, bounded: list | None = None) -> _dt.date | None:
-    ends = [last for _, last, p in (bounded if bounded is not None else _bounded(plan)) if p.revenue is not None]
-    return max(ends) if ends else None
+    latest = None
+    for _, last, p in (bounded if bounded is not None else _bounded(plan)):
+        if p.revenue is not None and (latest is None or last > latest):
+            latest = last
+    return latest
+
+
+@dataclass(frozen=True)
+class Trailing:
+    """A plan's two 12-month windows, worked out together (growth and the health trends need both)."""
+
+    now: Window | None
+    """The trailing 12 months (`ttm`), None when no revenue is recorded."""
+    before: Window | None
+    """The 12 months before (`previous_ttm`), None when they hold no revenue."""
+    bounded: list
+    """(first day, last day, period) of every financial period, in the plan's order."""
+
+
+def trailing(plan: Plan, bounded: list | None = None) -> Trailing:
+    """Both windows of `plan`, its periods parsed and its latest period found once for the two."""
+    bounded = bounded if bounded is not None else _bounded(plan)
+    end = latest_period_end(plan, bounded)
+    if end is None:
+        return Trailing(None, None, bounded)
+    start = _year_before(end)
+    earliest = _year_before(start)
+    now, before = [], []
+    for first, last, p in bounded:  # the windows are disjoint: a period ends in one or the other
+        if start < last <= end and first >= start:
+            now.append(p)
+        elif earliest < last <= start and first >= earliest:
+            before.append(p)
+    previous = _sums(before)
+    return Trailing(_sums(now), previous if previous.revenue is not None else None, bounded)
 
 
 def ttm(plan: Plan, bounded: list | None = None) -> Window | None:
     """The trailing-12-month window, or None when no revenue is recorded."""
-    bounded = bounded if bounded is not None else _bounded(plan)
-    end = latest_period_end(plan, bounded)
-    return _window(plan, _year_before(end), end, bounded) if end else None
+    return trailing(plan, bounded).now
 
 
 def previous_ttm(plan: Plan, bounded: list | None = None) -> Window | None:
     """The 12 months before the trailing 12 months (for growth)."""
-    bounded = bounded if bounded is not None else _bounded(plan)
-    end = latest_period_end(plan, bounded)
-    if end is None:
-        return None
-    start = _year_before(end)
-    window = _window(plan, _year_before(start), start, bounded)
-    return window if window.revenue is not None else None
+    return trailing(plan, bounded).before
 
 
 def all_metrics(plan: Plan) -> dict[str, float | None]:
     """Every metric of `METRICS` for one plan, computing the financial windows once."""
-    bounded = _bounded(plan)
-    now, before = ttm(plan, bounded), previous_ttm(plan, bounded)
+    t = trailing(plan)
+    now = t.now
     out = {name: fn(plan) for name, fn in METRICS.items() if name not in _FINANCIAL}
     out["revenue_ttm"] = now.revenue if now else None
     out["gross_profit_ttm"] = now.gross_profit if now and now.revenue is not None else None
     out["margin_pct"] = _ratio(now.gross_profit, now.revenue) if now else None
     out["cost_to_serve_pct"] = _ratio(now.cost_to_serve, now.revenue) if now else None
-    out["revenue_growth_pct"] = ((now.revenue - before.revenue) / before.revenue * 100
-                                 if now and before and now.revenue is not None and before.revenue else None)
-    out["share_of_wallet_pct"] = _share_of_wallet(plan, now, bounded)
+    out["revenue_growth_pct"] = growth_pct(t)
+    out["share_of_wallet_pct"] = _share_of_wallet(plan, now, t.bounded)
     return out
+
+
+def growth_pct(t: Trailing) -> float | None:
+    """TTM revenue against the 12 months before, in percent; None without both."""
+    now, before = t.now, t.before
+    if not now or not before or now.revenue is None or not before.revenue:
+        return None
+    return (now.revenue - before.revenue) / before.revenue * 100
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -111,23 +142,37 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 def nps(plan: Plan) -> float | None:
     """Net Promoter Score over all responses: % promoters − % detractors (−100…+100)."""
-    scores = [r.score for r in plan.voice_of_customer.nps]
-    if not scores:
+    responses = plan.voice_of_customer.nps
+    if not responses:
         return None
-    promoters = sum(1 for s in scores if s >= 9)
-    detractors = sum(1 for s in scores if s <= 6)
-    return (promoters - detractors) / len(scores) * 100
+    promoters = detractors = 0
+    for r in responses:
+        if r.score >= 9:
+            promoters += 1
+        elif r.score <= 6:
+            detractors += 1
+    return (promoters - detractors) / len(responses) * 100
 
 
 def strong_contacts(plan: Plan, threshold: int = 4) -> int:
-    return sum(1 for c in plan.relationships.contacts if c.left is None and (c.strength or 0) >= threshold)
+    count = 0
+    for c in plan.relationships.contacts:
+        if c.left is None and (c.strength or 0) >= threshold:
+            count += 1
+    return count
 
 
 def key_player_coverage(plan: Plan) -> int:
     """How many of the three key players are mapped among current contacts: decision maker, sponsor, coach."""
-    roles = {c.buying_role for c in plan.relationships.contacts if c.left is None}
-    return (bool(roles & {BuyingRole.economic_buyer, BuyingRole.decision_maker})
-            + (BuyingRole.sponsor in roles) + (BuyingRole.coach in roles))
+    return sum(key_players_mapped({c.buying_role for c in plan.relationships.contacts if c.left is None}))
+
+
+_DECIDERS = {BuyingRole.economic_buyer, BuyingRole.decision_maker}
+
+
+def key_players_mapped(roles: set) -> tuple[bool, bool, bool]:
+    """Whether buying `roles` include a decision maker (or economic buyer), a sponsor and a coach."""
+    return (bool(roles & _DECIDERS), BuyingRole.sponsor in roles, BuyingRole.coach in roles)
 
 
 def relationship_strength(plan: Plan) -> float | None:
@@ -159,10 +204,7 @@ def cost_to_serve_pct(plan: Plan) -> float | None:
 
 
 def revenue_growth_pct(plan: Plan) -> float | None:
-    now, before = ttm(plan), previous_ttm(plan)
-    if not now or not before or now.revenue is None or not before.revenue:
-        return None
-    return (now.revenue - before.revenue) / before.revenue * 100
+    return growth_pct(trailing(plan))
 
 
 def share_of_wallet_pct(plan: Plan) -> float | None:
@@ -180,8 +222,12 @@ def _share_of_wallet(plan: Plan, w: Window | None, bounded: list) -> float | Non
     return None
 
 
+_POSITION_LEVEL = {p: float(p.level) for p in Position}  # `Position.level` lists the enum on every call
+
+
 def position_level(plan: Plan) -> float | None:
-    return float(plan.account.position.level) if plan.account.position else None
+    position = plan.account.position
+    return _POSITION_LEVEL[position] if position else None
 
 
 def _assessment(name: str):

@@ -36,10 +36,14 @@ from dataclasses import dataclass, field
 from .. import metrics
 from ..config import Config
 from ..model import Plan
-from ..model.vocab import BuyingRole, Cadence, RelationshipStage
+from ..model.vocab import ActionStatus, BuyingRole, Cadence, RelationshipStage
 from .settings import HealthSettings
 
 KEY_ROLES = {BuyingRole.economic_buyer, BuyingRole.decision_maker, BuyingRole.sponsor, BuyingRole.coach}
+_STAGE_ORDER = {stage: i for i, stage in enumerate(RelationshipStage)}
+"""Each stage's place, exploratory 0 … integrated 4."""
+_OPEN = frozenset(s for s in ActionStatus if s.is_open)
+"""`ActionStatus.is_open`, as a set to look statuses up in."""
 LEVELS = ("low", "medium", "high")
 COLOURS = {"low": "green", "medium": "amber", "high": "red"}
 
@@ -81,10 +85,6 @@ class Health:
                       key=lambda s: (-s.lost, s.name))
 
 
-def _clamp(value: float) -> float:
-    return max(0.0, min(100.0, value))
-
-
 def level_for(score: float, settings: HealthSettings) -> str:
     return "high" if score <= settings.red_max else "medium" if score <= settings.amber_max else "low"
 
@@ -112,8 +112,13 @@ def with_review(account_id: str, signals: list[Signal], last: _dt.date | None, c
 
 
 def _adder(found: list[Signal], hs: HealthSettings):
+    weights = hs.weights
+
     def add(name: str, value: float, reason: str, at: tuple = ()) -> None:
-        found.append(Signal(name, round(_clamp(value), 6), hs.weights.get(name, 0), reason, at))
+        value = max(0.0, min(100.0, value))  # clamped to 0-100
+        if value % 1:  # round() is slow, and leaves a whole number (most values: 0 or 100) as it is
+            value = round(value, 6)
+        found.append(Signal(name, value, weights.get(name, 0), reason, at))
 
     return add
 
@@ -161,8 +166,8 @@ def _relationship(plan: Plan, add) -> None:
         parts.append((strength - 1) / 4 * 100)
         words.append(f"relationship strength {strength}/5")
     if stage is not None:
-        parts.append(list(RelationshipStage).index(stage) / 4 * 100)
-        words.append(f"{stage.value} stage")
+        parts.append(_STAGE_ORDER[stage] / 4 * 100)
+        words.append(f"{stage} stage")  # a StrEnum formats as its value
     if parts:
         add("relationship", sum(parts) / len(parts), ", ".join(words), ("relationships",))
 
@@ -171,42 +176,51 @@ def _people(plan: Plan, today: _dt.date, config: Config, add) -> None:
     contacts = plan.relationships.contacts
     if not contacts:
         return
-    current = [c for c in contacts if c.left is None]
-    coverage = metrics.key_player_coverage(plan)
-    roles = {c.buying_role for c in current}
-    missing = [label for label, ok in (
-        ("decision maker", bool(roles & {BuyingRole.economic_buyer, BuyingRole.decision_maker})),
-        ("sponsor", BuyingRole.sponsor in roles), ("champion", BuyingRole.coach in roles)) if not ok]
-    add("key_players", coverage / 3 * 100,
+    mapped = metrics.key_players_mapped({c.buying_role for c in contacts if c.left is None})
+    missing = [label for label, ok in zip(("decision maker", "sponsor", "champion"), mapped) if not ok]
+    add("key_players", sum(mapped) / 3 * 100,
         f"no {' or '.join(missing)} mapped" if missing else "decision maker, sponsor and champion mapped",
         ("relationships", "contacts"))
     strong = metrics.strong_contacts(plan, config.strong_relationship)
     add("single_threaded", 100 if strong >= 2 else 40 if strong == 1 else 0,
         f"single-threaded: {strong} strong relationship{'s' if strong != 1 else ''}" if strong < 2
         else f"{strong} strong relationships", ("relationships", "contacts"))
-    key = [(i, c) for i, c in enumerate(contacts)
-           if c.buying_role in KEY_ROLES or (c.influence or 0) >= 4]
-    gone = [(i, c) for i, c in key if c.left is not None and (today - c.left).days <= config.health.gone_days]
-    silent = [(i, c) for i, c in key if c.left is None and c.last_contact is not None
-              and (today - c.last_contact).days > config.health.silent_days]
-    if gone:
-        i, c = gone[0]
+    # Among key contacts: the first who left within `gone_days`, else the one silent longest (the
+    # first of equals) beyond `silent_days`.
+    gone_days, silent_days = config.health.gone_days, config.health.silent_days
+    any_key, gone, silent, silent_for = False, None, None, 0
+    for i, c in enumerate(contacts):
+        if not (c.buying_role in KEY_ROLES or (c.influence or 0) >= 4):
+            continue
+        any_key = True
+        if c.left is not None:
+            if gone is None and (today - c.left).days <= gone_days:
+                gone = i
+        elif c.last_contact is not None:
+            days = (today - c.last_contact).days
+            if days > silent_days and (silent is None or days > silent_for):
+                silent, silent_for = i, days
+    if gone is not None:
+        c = contacts[gone]
         role = c.buying_role.value.replace("_", " ") if c.buying_role else "key contact"
         add("key_contact_gone", 0, f"{c.name} ({role}) left on {c.left}",
-            ("relationships", "contacts", i, "left"))
-    elif silent:
-        i, c = max(silent, key=lambda ic: (today - ic[1].last_contact).days)
-        add("key_contact_gone", 50, f"no contact with {c.name} for {(today - c.last_contact).days} days",
-            ("relationships", "contacts", i, "last_contact"))
-    elif key:
+            ("relationships", "contacts", gone, "left"))
+    elif silent is not None:
+        add("key_contact_gone", 50, f"no contact with {contacts[silent].name} for {silent_for} days",
+            ("relationships", "contacts", silent, "last_contact"))
+    elif any_key:
         add("key_contact_gone", 100, "key contacts in touch")
 
 
 def _nps_of(responses) -> float | None:
     if not responses:
         return None
-    promoters = sum(1 for r in responses if r.score >= 9)
-    detractors = sum(1 for r in responses if r.score <= 6)
+    promoters = detractors = 0
+    for r in responses:
+        if r.score >= 9:
+            promoters += 1
+        elif r.score <= 6:
+            detractors += 1
     return (promoters - detractors) / len(responses) * 100
 
 
@@ -214,9 +228,13 @@ def _customer(plan: Plan, today: _dt.date, add) -> None:
     responses = plan.voice_of_customer.nps
     if not responses:
         return
-    year_ago = today - _dt.timedelta(days=365)
-    recent = [r for r in responses if year_ago < r.date <= today]
-    before = [r for r in responses if today - _dt.timedelta(days=730) < r.date <= year_ago]
+    year_ago, two_years_ago = today - _dt.timedelta(days=365), today - _dt.timedelta(days=730)
+    recent, before = [], []
+    for r in responses:
+        if year_ago < r.date <= today:
+            recent.append(r)
+        elif two_years_ago < r.date <= year_ago:
+            before.append(r)
     value = _nps_of(recent) if recent else _nps_of(responses)
     trend = ""
     if recent and before:
@@ -224,30 +242,46 @@ def _customer(plan: Plan, today: _dt.date, add) -> None:
         if value != previous:
             trend = f", {'down' if value < previous else 'up'} from {previous:+.0f}"
     add("nps", (value + 100) / 2, f"NPS {value:+.0f}{trend}", ("voice_of_customer", "nps"))
-    open_loops = [(i, r) for i, r in enumerate(responses) if r.score <= 6 and (r.follow_up is None or r.follow_up.closed is None)]
-    bad = [(i, r) for i, r in open_loops if r.follow_up is None or r.follow_up.due < today]
-    if bad:
-        i, r = bad[0]
+    detractors = open_loops = 0
+    bad = None  # the first detractor with no follow-up or an overdue open one
+    for i, r in enumerate(responses):
+        if r.score <= 6:
+            detractors += 1
+            f = r.follow_up
+            if f is None or f.closed is None:
+                open_loops += 1
+                if bad is None and (f is None or f.due < today):
+                    bad = i
+    if bad is not None:
+        r = responses[bad]
         what = "no follow-up" if r.follow_up is None else f"follow-up overdue since {r.follow_up.due}"
         add("detractor_loops", 0, f"detractor {r.respondent} (score {r.score}): {what}",
-            ("voice_of_customer", "nps", i))
+            ("voice_of_customer", "nps", bad))
     elif open_loops:
-        add("detractor_loops", 60, f"{len(open_loops)} detractor follow-up(s) open, on time",
+        add("detractor_loops", 60, f"{open_loops} detractor follow-up(s) open, on time",
             ("voice_of_customer", "nps"))
-    elif any(r.score <= 6 for r in responses):
+    elif detractors:
         add("detractor_loops", 100, "every detractor loop closed")
 
 
 def _delivery(plan: Plan, today: _dt.date, config: Config, add) -> None:
-    open_actions = [(i, a) for i, a in enumerate(plan.actions) if a.status.is_open]
+    open_actions, overdue, first_overdue = 0, 0, None
+    for i, a in enumerate(plan.actions):
+        if a.status in _OPEN:
+            open_actions += 1
+            if a.due and a.due < today:
+                overdue += 1
+                if first_overdue is None:
+                    first_overdue = i
     if open_actions:
-        overdue = [(i, a) for i, a in open_actions if a.due and a.due < today]
-        add("overdue_actions", 100 * (1 - len(overdue) / len(open_actions)),
-            f"{len(overdue)} of {len(open_actions)} open actions overdue" if overdue else "no overdue actions",
-            ("actions", overdue[0][0], "due") if overdue else ("actions",))
+        add("overdue_actions", 100 * (1 - overdue / open_actions),
+            f"{overdue} of {open_actions} open actions overdue" if overdue else "no overdue actions",
+            ("actions", first_overdue, "due") if overdue else ("actions",))
     ff = plan.force_field
     if ff is not None and (ff.for_ or ff.against):
-        add("force_field", 0 if ff.net <= 0 else 50 + 10 * ff.net, f"force-field net {ff.net:+d}" if ff.net else "force-field net 0", ("force_field",))
+        net = ff.net  # a property summing both lists: read once
+        add("force_field", 0 if net <= 0 else 50 + 10 * net,
+            f"force-field net {net:+d}" if net else "force-field net 0", ("force_field",))
     with_actual = [k for k in plan.service.kpis if k.actual is not None]
     if with_actual:
         below = [k for k in with_actual if (k.actual < k.target if k.higher_is_better else k.actual > k.target)]
@@ -268,10 +302,11 @@ def _money(plan: Plan, today: _dt.date, hs: HealthSettings, add) -> None:
                 ("financials", "contract", "renewal_date"))
         else:
             add("renewal", 100, f"contract renews {c.renewal_date}")
-    now, before = metrics.ttm(plan), metrics.previous_ttm(plan)
-    if not (now and before and now.revenue is not None and before.revenue):
+    windows = metrics.trailing(plan)
+    growth = metrics.growth_pct(windows)
+    if growth is None:
         return
-    growth = (now.revenue - before.revenue) / before.revenue * 100
+    now, before = windows.now, windows.before
     add("revenue_trend", 100 if growth >= 0 else 100 * (1 + growth / hs.revenue_drop_pct),
         f"revenue {growth:+.1f}% year on year", ("financials", "periods"))
     if now.gross_profit is None or before.gross_profit is None or not now.revenue:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from typing import Annotated, Any
 
@@ -48,6 +49,15 @@ class Section(BaseModel):
 
 def period_bounds(label: str) -> tuple[_dt.date, _dt.date]:
     """First and last day of a period label such as `2026`, `2026-Q3`, `2026-H1`, `2026-07`."""
+    # Rules, metrics and health each need the bounds of every period of every plan, and a portfolio
+    # uses the same few labels throughout, so parsed labels are remembered (the dates are immutable).
+    # Only text is looked up: anything else goes straight to the parser, which rejects it as before.
+    if type(label) is str:
+        return _cached_bounds(label)
+    return _bounds(label)
+
+
+def _bounds(label: str) -> tuple[_dt.date, _dt.date]:
     m = PERIOD.match(label)
     if not m:
         raise ValueError(label)
@@ -64,3 +74,8 @@ def period_bounds(label: str) -> tuple[_dt.date, _dt.date]:
     end_month = start_month + months
     end = _dt.date(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1) - _dt.timedelta(days=1)
     return start, end
+
+
+# A label that fails to parse raises and is not remembered; the bound keeps a long-running process
+# (the language server) from collecting labels without end.
+_cached_bounds = functools.lru_cache(maxsize=4096)(_bounds)

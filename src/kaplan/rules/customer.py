@@ -18,7 +18,7 @@ def nps_no_follow_up(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """
     days = ctx.config.nps.follow_up_days
     for i, r in enumerate(plan.voice_of_customer.nps):
-        if r.category == "detractor" and r.follow_up is None:
+        if r.follow_up is None and r.category == "detractor":  # the cheap test first
             yield Issue(("voice_of_customer", "nps", i, "score"),
                         f"{r.respondent} scored {r.score} on {r.date} and nobody is following up",
                         f"add `follow_up:` with `owner:` and `due:` (within {days} days of the response)")
@@ -45,9 +45,10 @@ def force_field_negative(plan: Plan, ctx: Context) -> Iterator[Issue]:
     ff = plan.force_field
     if ff is None or not (ff.for_ or ff.against):
         return
-    if ff.net <= 0:
+    net = ff.net  # a property summing both lists: read once
+    if net <= 0:
         total_for = sum(f.strength for f in ff.for_)
         total_against = sum(f.strength for f in ff.against)
-        yield Issue(("force_field",), f"force-field net is {ff.net} ({total_for} for − {total_against} against): "
+        yield Issue(("force_field",), f"force-field net is {net} ({total_for} for − {total_against} against): "
                     "the plan will likely fail as it stands", "add actions that weaken the strongest force against",
                     key=True)

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..findings import Issue, Severity
 from ..model import Plan
+from ..model.types import period_bounds
 from . import Context, rule
 
 
@@ -35,22 +36,27 @@ def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """
     today = ctx.today
 
-    def late(at: tuple, value: _dt.date | None, what: str) -> Iterator[Issue]:
-        if value and value > today:
-            yield Issue(at, f"{what} is {value}, which is after today ({today})",
-                        "a past event cannot be in the future; check the year")
+    def late(at: tuple, value: _dt.date, what: str) -> Issue:
+        return Issue(at, f"{what} is {value}, which is after today ({today})",
+                     "a past event cannot be in the future; check the year")
 
-    yield from late(("plan", "last_reviewed"), plan.plan.last_reviewed, "the last review")
-    yield from late(("account", "client_since"), plan.account.client_since, "`client_since`")
+    # Nearly every date is in the past, so each is tested before its place and message are built.
+    if (d := plan.plan.last_reviewed) and d > today:
+        yield late(("plan", "last_reviewed"), d, "the last review")
+    if (d := plan.account.client_since) and d > today:
+        yield late(("account", "client_since"), d, "`client_since`")
     for i, r in enumerate(plan.reviews):
-        yield from late(("reviews", i, "date"), r.date, "this review's date")
+        if (d := r.date) and d > today:
+            yield late(("reviews", i, "date"), d, "this review's date")
     for i, n in enumerate(plan.voice_of_customer.nps):
-        yield from late(("voice_of_customer", "nps", i, "date"), n.date, "this NPS response's date")
+        if (d := n.date) and d > today:
+            yield late(("voice_of_customer", "nps", i, "date"), d, "this NPS response's date")
     for i, c in enumerate(plan.relationships.contacts):
-        yield from late(("relationships", "contacts", i, "last_contact"), c.last_contact,
-                        f"the last contact with {c.name}")
+        if (d := c.last_contact) and d > today:
+            yield late(("relationships", "contacts", i, "last_contact"), d, f"the last contact with {c.name}")
     for i, r in enumerate(plan.relationships.rituals):
-        yield from late(("relationships", "rituals", i, "last_held"), r.last_held, f"`{r.name}` last held")
+        if (d := r.last_held) and d > today:
+            yield late(("relationships", "rituals", i, "last_held"), d, f"`{r.name}` last held")
 
 
 @rule("action-overdue", Severity.WARNING)
@@ -59,17 +65,21 @@ def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
 
     Close it (`status: done` or `cancelled`) or agree a new due date with its owner.
     """
+    today = ctx.today
     for i, a in enumerate(plan.actions):
-        if a.status.is_open and a.due and a.due < ctx.today:
-            days = (ctx.today - a.due).days
+        if a.due and a.due < today and a.status.is_open:  # the cheap test first
+            days = (today - a.due).days
             yield Issue(("actions", i, "due"), f"action `{a.id}` was due {a.due} ({days} day{'s' if days != 1 else ''} ago) and is "
                         f"still {a.status.value.replace('_', ' ')}", "mark it done, or agree a new due date")
 
 
 def last_review(plan: Plan) -> _dt.date | None:
     """The most recent review: `plan.last_reviewed` or the latest entry of the reviews log."""
-    dates = [d for d in (plan.plan.last_reviewed, *(r.date for r in plan.reviews)) if d]
-    return max(dates) if dates else None
+    last = plan.plan.last_reviewed
+    for r in plan.reviews:
+        if r.date and (last is None or r.date > last):
+            last = r.date
+    return last
 
 
 @rule("review-stale", Severity.WARNING)
@@ -122,13 +132,22 @@ def period_overlap(plan: Plan, ctx: Context) -> Iterator[Issue]:
 
     Revenue would be counted twice in every total; keep either the year or its quarters.
     """
-    from ..model.types import period_bounds
-
+    periods = plan.financials.periods
+    # The usual case first: in order of their start, each period ends before the next begins, so
+    # none overlap (if any two did, two neighbours in this order would).
+    last_end = None
+    for start, end in sorted([period_bounds(p.period) for p in periods]):
+        if last_end is not None and start <= last_end:
+            break
+        last_end = end
+    else:
+        return
     seen: list[tuple[_dt.date, _dt.date, str]] = []
-    for i, p in enumerate(plan.financials.periods):
+    for i, p in enumerate(periods):
         start, end = period_bounds(p.period)
-        clash = next((label for s, e, label in seen if start <= e and s <= end), None)
-        if clash is not None:
-            yield Issue(("financials", "periods", i, "period"), f"period `{p.period}` overlaps `{clash}`",
-                        "keep either the whole period or its parts, not both")
+        for s, e, label in seen:  # the first earlier period it overlaps, if any
+            if start <= e and s <= end:
+                yield Issue(("financials", "periods", i, "period"), f"period `{p.period}` overlaps `{label}`",
+                            "keep either the whole period or its parts, not both")
+                break
         seen.append((start, end, p.period))

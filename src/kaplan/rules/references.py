@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Iterator
 
 from ..findings import Issue, Severity
 from ..model import Plan
 from . import Context, rule
 
-_ID_SECTIONS = ("objectives", "opportunities", "actions", "risks", "investment")
+_ID = attrgetter("id")
 
 
 @rule("duplicate-id", Severity.ERROR)
@@ -18,9 +19,12 @@ def duplicate_id(plan: Plan, ctx: Context) -> Iterator[Issue]:
     Contacts, objectives, opportunities, actions, risks and investment requests are referred to by
     id, so each id must be unique within its list.
     """
-    lists = [(("relationships", "contacts"), plan.relationships.contacts)]
-    lists += [((name,), getattr(plan, name)) for name in _ID_SECTIONS]
+    lists = ((("relationships", "contacts"), plan.relationships.contacts), (("objectives",), plan.objectives),
+             (("opportunities",), plan.opportunities), (("actions",), plan.actions), (("risks",), plan.risks),
+             (("investment",), plan.investment))
     for at, items in lists:
+        if len(items) < 2 or len(set(map(_ID, items))) == len(items):  # the usual case: all distinct
+            continue
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in seen:
@@ -37,17 +41,22 @@ def unresolved_reference(plan: Plan, ctx: Context) -> Iterator[Issue]:
     Checked: `objective` of actions and opportunities, `objectives` of investment requests, and
     `reports_to` of contacts.
     """
-    objectives = {o.id for o in plan.objectives}
-    contacts = {c.id for c in plan.relationships.contacts}
-    hint_obj = f"known objectives: {', '.join(sorted(objectives))}" if objectives else "add the objective under `objectives:`"
+    objectives = set(map(_ID, plan.objectives))
+    contacts = set(map(_ID, plan.relationships.contacts))
+
+    def hint_obj() -> str:  # built only for a plan that has a dangling reference
+        if not objectives:
+            return "add the objective under `objectives:`"
+        return f"known objectives: {', '.join(sorted(objectives))}"
+
     for section in ("actions", "opportunities"):
         for i, item in enumerate(getattr(plan, section)):
             if item.objective and item.objective not in objectives:
-                yield Issue((section, i, "objective"), f"objective `{item.objective}` does not exist", hint_obj)
+                yield Issue((section, i, "objective"), f"objective `{item.objective}` does not exist", hint_obj())
     for i, req in enumerate(plan.investment):
         for j, ref in enumerate(req.objectives):
             if ref not in objectives:
-                yield Issue(("investment", i, "objectives", j), f"objective `{ref}` does not exist", hint_obj)
+                yield Issue(("investment", i, "objectives", j), f"objective `{ref}` does not exist", hint_obj())
     for i, c in enumerate(plan.relationships.contacts):
         if c.reports_to and c.reports_to not in contacts:
             yield Issue(("relationships", "contacts", i, "reports_to"),
@@ -62,6 +71,8 @@ def reporting_loop(plan: Plan, ctx: Context) -> Iterator[Issue]:
     reported: set[str] = set()
     for i, c in enumerate(plan.relationships.contacts):
         chain, current = [c.id], c.reports_to
+        if current is None:
+            continue  # reports to no one: the top of a chain, never part of a loop
         while current in boss and current not in chain:
             chain.append(current)
             current = boss[current]
