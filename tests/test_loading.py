@@ -411,3 +411,24 @@ def test_error_in_merged_value_points_at_its_source(kaplan, tmp_path):
     (tmp_path / "acme.yaml").write_text(MERGED.replace("likelihood: 3", "likelihood: 9"), encoding="utf-8")
     _, findings = check_in(kaplan, tmp_path, "acme.yaml")
     assert {(f["rule"], f["line"], f["column"]) for f in findings} == {("schema", 11, 17)}
+
+
+@pytest.mark.parametrize("period", ['"0000"', "9999-Q4", "9999", "2026-Q5", "1899-12", "26-Q1"])
+def test_a_period_off_the_calendar_is_a_located_finding(kaplan, tmp_path, period):
+    """Year 0 and the end of year 9999 do not exist; such a label is refused, not a crash."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "acme.yaml").write_text(dedent(f"""
+        kaplan: 1
+        account: {{id: acme, name: Acme}}
+        plan: {{owner: Jo}}
+        financials:
+          periods:
+            - {{period: 2026-Q1, revenue: 10}}
+            - {{period: {period}, revenue: 5}}
+        """))
+    r = kaplan("check", "--today", TODAY.isoformat(), "--format", "json", cwd=tmp_path)
+    assert r.exit_code == 1 and "Traceback" not in r.stdout + r.stderr
+    (finding,) = r.json()["findings"]
+    assert (finding["line"], finding["column"], finding["rule"]) == (7, 16, "schema")
+    assert finding["message"] == f"`{period.strip(chr(34))}` is not a period for `financials.periods[2].period`"
+    assert "2026-Q3" in finding["hint"]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._yaml import Document
 from .findings import Finding, Severity
+from .model.types import PERIOD
 
 
 def dotted(at: tuple) -> str:
@@ -108,6 +109,9 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
         choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
         close = difflib.get_close_matches(_text(value), choices, n=1, cutoff=0.5)
         hint = f"did you mean `{close[0]}`?" if close else None
+    elif kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PERIOD.pattern:
+        message = f"`{_text(value)}` is not a period for `{dotted(loc)}`"
+        hint = "write a year (2026), quarter (2026-Q3), half (2026-H1) or month (2026-07), from 1900 to 2199"
     elif kind == "string_pattern_mismatch" and name in ("id", "reports_to", "objective") or (
             kind == "string_pattern_mismatch" and isinstance(name, int)):
         message = f"`{_text(value)}` is not a valid id for `{dotted(loc)}`"

@@ -11,7 +11,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG = re.compile(SLUG_PATTERN)
-PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
+# Years 1900-2199: a business plan's periods lie there, and every such period has real first and last
+# days (year 0 or the end of year 9999 do not exist on the calendar).
+PERIOD = re.compile(r"^((?:19|20|21)\d{2})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
 
 
 def _date(value: Any) -> Any:
@@ -35,7 +37,7 @@ Money = Annotated[float, Field(ge=0)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 PeriodLabel = Annotated[str, Field(pattern=PERIOD.pattern)]
-"""A period: `2026` (year), `2026-Q3` (quarter), `2026-H1` (half) or `2026-07` (month)."""
+"""A period: `2026` (year), `2026-Q3` (quarter), `2026-H1` (half) or `2026-07` (month), in 1900-2199."""
 
 
 class Section(BaseModel):
