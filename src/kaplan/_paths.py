@@ -44,7 +44,7 @@ def _resolved_cwd() -> str:
     return _cwd[1]
 
 
-def display_path(path: Path, base: Path | None = None) -> str:
+def display_path(path: Path | str, base: Path | None = None) -> str:
     """How a file is named in findings: relative to `base` (or the working folder) when inside it."""
     text = str(path)
     if not os.path.isabs(text):
@@ -55,7 +55,7 @@ def display_path(path: Path, base: Path | None = None) -> str:
     if text.startswith(prefix + os.sep):
         return text[len(prefix) + 1:]
     try:
-        return str(path.resolve().relative_to(prefix))
+        return str(Path(text).resolve().relative_to(prefix))
     except (ValueError, OSError):  # outside the base folder: keep it as given
         return text
 
@@ -65,10 +65,47 @@ def discover(portfolio, paths: Iterable[Path] = ()) -> list[Path]:
 
     `portfolio` is anything with `root` and `plans_dir` (a `config.Portfolio`).
     """
+    return [_as_path(p) for p in _discover(portfolio, list(paths))]
+
+
+def portfolio_files(portfolio, paths: Iterable[Path] = (), as_text: bool = False) -> tuple[list, list]:
+    """(the files to check, every file the portfolio-wide rules must see).
+
+    The second list has one fixed order: the portfolio's own plans as discovery lists them, then
+    named files from elsewhere. So a plan's findings (a duplicate account is reported on the later
+    of the two plans) are the same whether it is checked alone or with the whole portfolio.
+    With `as_text`, files found by walking a folder stay path strings (thousands of `Path` objects
+    cost more than an unchanged portfolio's whole check, see `_quick`); named files stay as named.
+    """
     paths = list(paths)
+    targets = _discover(portfolio, paths)
+    if not paths or not portfolio.plans_dir.is_dir():
+        everyone = list(targets)
+    else:
+        cwd = os.getcwd()
+        named = {absolute(p, cwd): p for p in targets}
+        everyone = [named.pop(absolute(p, cwd), p) for p in _discover(portfolio, [])] + list(named.values())
+    if as_text:
+        return targets, everyone
+    return [_as_path(p) for p in targets], [_as_path(p) for p in everyone]
+
+
+def absolute(path: Path | str, cwd: str | None = None) -> str:
+    """The absolute form of a path (as `Path.absolute`: not resolved, so links stay visible)."""
+    if isinstance(path, Path):
+        return str(path.absolute())
+    return path if os.path.isabs(path) else os.path.join(cwd or os.getcwd(), path)
+
+
+def _as_path(path: Path | str) -> Path:
+    return path if isinstance(path, Path) else Path(path)
+
+
+def _discover(portfolio, paths: list[Path]) -> list[Path | str]:
+    """`discover`, with files found by walking a folder as path strings."""
     if not paths:
         paths = [portfolio.plans_dir]
-    found: list[Path] = []
+    found: list[Path | str] = []
     for p in paths:
         if p.is_dir():
             if (p / CONFIG_NAME).is_file() and p.resolve() == portfolio.root:
@@ -78,33 +115,20 @@ def discover(portfolio, paths: Iterable[Path] = ()) -> list[Path]:
             if os.path.islink(p) and _leads_outside(p):
                 found.append(p)  # a linked folder out of the portfolio: reported, not walked
                 continue
-            found.extend(_plans_under(p))
+            _walk(str(p), found)
         else:
             found.append(p)
-    seen: set[Path] = set()
+    if len(paths) == 1:
+        return found  # one folder walk (or one file) cannot name a file twice
+    seen: set[str] = set()
     unique = []
+    cwd = os.getcwd()
     for p in found:
-        key = p.absolute()
+        key = absolute(p, cwd)
         if key not in seen:
             seen.add(key)
             unique.append(p)
     return unique
-
-
-def portfolio_files(portfolio, paths: Iterable[Path] = ()) -> tuple[list[Path], list[Path]]:
-    """(the files to check, every file the portfolio-wide rules must see).
-
-    The second list has one fixed order: the portfolio's own plans as discovery lists them, then
-    named files from elsewhere. So a plan's findings (a duplicate account is reported on the later
-    of the two plans) are the same whether it is checked alone or with the whole portfolio.
-    """
-    paths = list(paths)
-    targets = discover(portfolio, paths)
-    if not paths or not portfolio.plans_dir.is_dir():
-        return targets, list(targets)
-    named = {str(p.absolute()): p for p in targets}
-    everyone = [named.pop(str(p.absolute()), p) for p in discover(portfolio)]
-    return targets, everyone + list(named.values())
 
 
 def contained(path: Path, root: Path, display: str, explicit: bool = False):
@@ -134,10 +158,10 @@ def _leads_outside(link: Path) -> bool:
     return escapes(link, config.parent if config else link.parent) is not None
 
 
-def _plans_under(folder: Path) -> list[Path]:
-    """Plan files under `folder`, sorted, skipping hidden and `_` folders (Path.iterdir is the fast way
-    to make thousands of paths)."""
-    out = []
+def _walk(folder: str, out: list) -> None:
+    """Append the plan files under `folder` to `out`, as path strings, sorted by name, then the folder
+    links that lead out of the portfolio (reported, not descended), then each subfolder's in turn;
+    hidden folders and files, and `_` folders, are skipped."""
     files, folders, links = [], [], []
     with os.scandir(folder) as it:
         for entry in it:
@@ -151,10 +175,9 @@ def _plans_under(folder: Path) -> list[Path]:
                     folders.append(name)
             elif name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME:
                 files.append(name)
-    if files:
-        wanted = set(files)
-        out.extend(sorted((p for p in folder.iterdir() if p.name in wanted), key=lambda p: p.name))
-    out.extend(folder / name for name in sorted(links) if _leads_outside(folder / name))
+    files.sort()
+    prefix = "" if folder == "." else folder  # as pathlib names them: `a.yaml`, not `./a.yaml`
+    out.extend(os.path.join(prefix, name) for name in files)
+    out.extend(Path(folder, name) for name in sorted(links) if _leads_outside(Path(folder, name)))
     for name in sorted(folders):
-        out.extend(_plans_under(folder / name))
-    return out
+        _walk(os.path.join(prefix, name), out)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from ._paths import MAX_BYTES, contained, display_path, find_config, plans_dir, portfolio_files
+from ._paths import MAX_BYTES, absolute, contained, display_path, find_config, plans_dir, portfolio_files
 
 FORMAT = 1
 RACY_SECONDS = 2.0
@@ -170,20 +170,21 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
         portfolio = _Portfolio(root, record["plans"])
         if not paths and not portfolio.plans_dir.is_dir():
             return None
-        targets, everyone = portfolio_files(portfolio, paths)
+        targets, everyone = portfolio_files(portfolio, paths, as_text=True)
         files = record["files"]
         if len(files) != len(everyone):
             return None
-        named = {str(p.absolute()) for p in paths}
+        cwd = os.getcwd()
+        named = {absolute(p, cwd) for p in paths}
         displays, refreshed = [], False
         for p, entry in zip(everyone, files):
             key, display, recorded_digest, recorded_sig = entry
-            if str(p.absolute()) != key or display_path(p) != display:
+            if absolute(p, cwd) != key or display_path(p) != display:
                 return None
             explicit = key in named
             st = os.lstat(key)
             if explicit or stat.S_ISLNK(st.st_mode):
-                if contained(p, root, display, explicit=explicit) is not None:
+                if contained(Path(p), root, display, explicit=explicit) is not None:
                     return None
                 st = os.stat(key)
             if recorded_sig is None or signature(st) != recorded_sig:
@@ -193,7 +194,7 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
                 entry[3] = settled(st, time.time())
                 refreshed = refreshed or entry[3] is not None
             displays.append(display)
-        wanted = {str(p.absolute()) for p in targets}
+        wanted = {absolute(p, cwd) for p in targets}
         chosen = [i for i, entry in enumerate(files) if entry[0] in wanted]
         severities = {s.value: s for s in Severity}
         found = [Finding(displays[i], line, col, rule, severities[sev], msg, hint)
@@ -204,7 +205,8 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
         return None
     if refreshed:
         _write(where, record)
-    return CheckResult.of(len(targets), found, portfolio_findings, plans=lazy_plans(targets, today, start, paths))
+    return CheckResult.of(len(targets), found, portfolio_findings,
+                          plans=lazy_plans([Path(p) for p in targets], today, start, paths))
 
 
 def remember(folder: Path, root: Path, config_path: str | None, config_digest: str, plans: str,
