@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pytest
 from hypothesis import example, given, settings
@@ -91,3 +92,87 @@ def test_declines_what_it_cannot_read_identically():
                  "a: 1\n---\nb: 2\n", "a: 2026-02-30\n", "a:\tb\n", "a: \x07\n", "- 1\n", "just text\n"]:
         assert _fastyaml.load(text) is None, text
     assert _fastyaml.load("a: R & D, done\nd: 2026-01-05\n") == {"a": "R & D, done", "d": dt.date(2026, 1, 5)}
+
+
+# `_declines` is built for speed: cheap tests first, one pass for the date-shaped tests with the exact
+# tests behind it. These pin its answers case by case and hold each shortcut to what it stands for.
+DECLINED = [
+    "a: 1\n--- \nb: 2\n", "---\na: 1\n", "a: 1\n...\n", "...\n", "%YAML 1.2\n---\na: 1\n", "a: 1\n%x\n",
+    "? a\n: 1\n", "  ? x\n", "a: 1\n?\n", "a: 1\n?", ": x\n", ":", "a:\n- : x\n", "a: {: x}\n", "a: [: x]\n",
+    "a: [b,: x]\n", "a :\n", "a: 1\nb :", "a: '2026-01-01'\n", 'a: "2026-01-01"\n', "a: '  2026-1-1'\n",
+    'a: "   2026-01-01"\n', "a: 'x' 2026-01-01\n", "a: 2026-01-01T10:00:00\n", "a: 2026-01-01t1\n",
+    "a: 2026-01-01 10:00\n", "a: 2026-1-1   1\n", "a: x-1-1T\n", "a: 2026-02-30\n", "a: 2025-02-29\n",
+    "a: 1900-02-29\n", "a: 2100-2-29\n", "a: 0000-01-01\n", "a: 2026-13-01\n", "a: 2026-00-10\n", "a: 2026-1-32\n",
+    "a: 2026-04-31\n", "a: 2026-4-0\n", "a: [2026-06-31]\n", "a: —2026-02-30\n", "a: é2026-02-30\n", "2026-02-30\n",
+    "a: 2026-02-30 # c\n", "a: 2026-02-30,\n", "a: 2026-02-30é\n", "a: \x00\n", "a: \x7f\n", "a: \x85\n", "a: \x9f\n",
+    "a: \u2028\n", "a: \u2029\n", "\ufeffa: 1\n", "a: \x1b\n", "a: &x 1\n", "a: !x\n", "a: [*x]\n", "a: |\n",
+    "a: >\n\n", "a: |2 # c\n", "a: x\tb\n", "a: <<\n",
+]
+TAKEN = [
+    "a: 1\n-- x\n", "a: x---y\n", "a: what?\n", "a: a?b\n", "a: 1\n?x\n", "a: x: y\n", "a: 10:30\n", "a: {b: 1}\n",
+    "a: it's 2026\n", "a: 2026-01-01 x\n", "a: 2026-01-01\n", "a: 2024-02-29\n", "a: 2000-02-29\n", "a: 2400-2-29\n",
+    "a: 2026-12-31\n", "a: 2026-1-1\n", "a: [2026-06-30, 2026-07-31]\n", "a: x2026-02-30\n", "a: 12026-02-30\n",
+    "a: 2026-02-30x\n", "a: 2026-02-30:\n", "a: 2026-02-301\n", "a: 2026-02-30.\n", "a: 2026-02-30-\n",
+    "a: -2026-02-30\n", "a: 2027-2031\n", "a: \xa0\n", "a: \r\n", "a: R & D\n", "a: x!\n", "a: 5 * 3\n", "a: 15%\n",
+    "a: wait...\n", "a: x ... y\n", "a: |\n  text\n", "a: >-\n  t\n", "a: a<b\n", "- 1\n",
+]
+
+
+@pytest.mark.parametrize("text", DECLINED)
+def test_declines_each_case_it_must(text):
+    assert _fastyaml._declines(text)
+
+
+@pytest.mark.parametrize("text", TAKEN)
+def test_takes_the_look_alikes(text):
+    assert not _fastyaml._declines(text)
+    same_or_declined(text)
+
+
+def test_the_control_character_test_is_the_documented_set():
+    documented = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+    codes = [*range(0x3000), *range(0x3000, 0x110000, 0x97), 0xD800, 0xDFFF, 0xFEFF, 0xFFFE, 0xFFFF, 0x10FFFF]
+    for code in codes:
+        for text in (f"a{chr(code)}b", f"é€{chr(code)}", chr(code)):
+            assert _fastyaml._has_control_character(text) == bool(documented.search(text)), hex(code)
+
+
+def test_the_wordish_class_is_the_wordish_set():
+    pattern = re.compile(f"[{_fastyaml._WORDISH_CLASS}]")
+    assert {chr(c) for c in range(0x3000) if pattern.fullmatch(chr(c))} == _fastyaml._WORDISH
+
+
+def test_the_real_month_day_pattern_is_the_calendar():
+    real = re.compile(rf"-{_fastyaml._REAL_MONTH_DAY}(?![0-9])")
+    parts = [str(i) for i in range(10)] + [f"{i:02d}" for i in range(100)]
+    for year in (1, 4, 100, 400, 1600, 1700, 1900, 1999, 2000, 2023, 2024, 2026, 2100, 2400, 9996, 9999):
+        for month in parts:
+            for day in parts:
+                try:
+                    on_calendar = bool(dt.date(year, int(month), int(day)))
+                except ValueError:
+                    on_calendar = False
+                assert bool(real.match(f"{year:04d}-{month}-{day}", 4)) == on_calendar, (year, month, day)
+    for year in range(1, 10000):
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        for february_29 in ("02-29", "2-29"):
+            assert bool(real.match(f"{year:04d}-{february_29}", 4)) == leap, year
+
+
+date_texts = st.lists(st.sampled_from([
+    "-", "--", "---", ":", " ", "  ", "\n", "'", '"', "T", "t", "x", ".", "_", "é", "—", "#", ",", "[",
+    "0", "1", "2", "9",
+    "29", "30", "31", "02", "12", "13", "00", "0000", "2024", "2025", "2026", "1900", "2000",
+    "2026-02-30", "2025-02-29", "2024-02-29", "2026-1-1", "2026-12-31", "2026-04-31", "0000-01-01", "k: ",
+]), max_size=14).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(date_texts)
+@example("a: 2026-02-30\n")
+@example("'  2026-1-1")
+@example("x-1-1T")
+@example("---")
+def test_the_one_pass_filter_finds_every_date_problem(text):
+    if _fastyaml._has_date_problem(text):
+        assert _fastyaml._SUSPECT_DASH.search(text), text

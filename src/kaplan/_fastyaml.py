@@ -33,16 +33,59 @@ except ImportError:  # pragma: no cover - the wheel exists for the common platfo
     _yaml_rs = None
 
 _MAX_SEPARATORS = MAX_NODES // 2 - 1
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-_ASCII_TEXT = bytes(range(0x20, 0x7f)) + b"\n\r"
+# The Latin-1 bytes that are not control characters (tab among them: `_declines` tests it on its own).
+# Deleting them from the text's Latin-1 bytes (one C pass) leaves nothing unless a control character is
+# there; the encoding drops the characters past U+00FF, and the three of those that count are looked
+# for separately (memchr-fast).
+_NOT_CONTROL = bytes(range(0x20, 0x7f)) + b"\t\n\r" + bytes(range(0xa0, 0x100))
 _COMPLEX_KEY = re.compile(r"\n[ ]*\?(?:[ \n]|\Z)")
-# Patterns start with a literal character where they can: the regex engine then skips ahead to it.
-_QUOTED_DATE = (re.compile(r'"[ ]*[0-9]{4}-[0-9]'), re.compile(r"'[ ]*[0-9]{4}-[0-9]"))
-_MONTH_DAY = re.compile(r"-([0-9]{1,2})-([0-9]{1,2})")
+# Each pattern starts with a literal character where it can: the regex engine then skips ahead to it,
+# and a pattern starting with a class or an assertion is tried at every position (many times slower).
+_DOCUMENT_END = re.compile(r"\.\.\.(?<![^\n]\.\.\.)")  # `...` at a line start (or at the start)
+_EMPTY_KEY = re.compile(r":(?<![^ \n{\[,]:)(?:[ \n]|\Z)")  # a `:` after a space, line break, `{[,` or nothing
 _EMPTY_BLOCK_AT_END = re.compile(r"[|>][-+1-9]*[ ]*(?:#[^\n]*)?\s*\Z")
+_QUOTED_DATE = (re.compile(r'"[ ]*[0-9]{4}-[0-9]'), re.compile(r"'[ ]*[0-9]{4}-[0-9]"))
 _TIME_AFTER_DATE = re.compile(r"-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ ]+[0-9])")
+_MONTH_DAY = re.compile(r"-([0-9]{1,2})-([0-9]{1,2})")
 _WORDISH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _AFTER_DATE = _WORDISH | {":"}
+_WORDISH_CLASS = r"0-9A-Za-z_.\-"  # _WORDISH as the body of a regex class
+# A month and day that are on the calendar in every year but year 0 (February 29 only in a leap year),
+# as a regex read just after the `-` that ends a four-digit year (the caller says what must follow):
+# cheaper than building the date.
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_REAL_MONTH_DAY = (
+    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"  # the usual case first: two digits, day 1-28
+    r"|(?:0?[13578]|1[02])-(?:0?[1-9]|[12][0-9]|3[01])"  # months of 31 days
+    r"|(?:0?[469]|11)-(?:0?[1-9]|[12][0-9]|30)"  # months of 30 days
+    r"|0?2-(?:0?[1-9]|1[0-9]|2[0-8])"
+    rf"|(?<={_LEAP_YEAR}-)0?2-29)"
+)
+# One pass over the text for the four tests in `_has_date_problem`, which all look at a `-` (`\n---`, a
+# quoted date, a time after a date, a date off the calendar). It matches at every `-` where one of them
+# could hold, so when it finds nothing none holds; when it finds something (rare in a plan) the exact
+# tests decide. Most `-` in a plan fail it within a few steps: list items and hyphenated words at once,
+# an ordinary date (`key: 2026-07-14`: one space before the year, a real month and day, no time after)
+# at the `(?!...)` after `(?=[0-9])`.
+_SUSPECT_DASH = re.compile(rf"""
+    -(?:
+        --(?<![^\n]---)                                 # `---` at a line start or at the start
+      | (?=[0-9])
+        (?!(?<=[^'"\ ][\ ][0-9]{{4}}-)(?<!0000-)        # an ordinary date, as above: no test
+           {_REAL_MONTH_DAY}(?![0-9Tt]|[\ ]+[0-9]))      # can hold at this `-`
+        (?:
+            (?=[0-9]{{1,2}}-[0-9]{{1,2}}(?:[Tt]|[\ ]+[0-9]))   # _TIME_AFTER_DATE matches here
+          | (?<=[0-9]{{4}}-)(?:                                 # after four digits, _QUOTED_DATE
+                (?<=['"][0-9]{{4}}-)                            # may match (a quote before them,
+              | (?<=['"\ ][\ ][0-9]{{4}}-)                      # or a space after a quote or space),
+              | (?<![{_WORDISH_CLASS}][0-9]{{4}}-)              # or they are a year as
+                (?: (?<=0000-)                                  # _has_impossible_date reads one:
+                  | (?!{_REAL_MONTH_DAY}(?![0-9]))              # year 0, or a month and day not
+                    [0-9]{{1,2}}-[0-9]{{1,2}}(?![{_WORDISH_CLASS}:])   # surely real, in a date token
+                )
+            )
+        )
+    )""", re.VERBOSE)
 
 
 def _starts_a_value(text: str, index: int) -> bool:
@@ -54,20 +97,30 @@ def _starts_a_value(text: str, index: int) -> bool:
 
 
 def _has_control_character(text: str) -> bool:
-    if text.isascii():
-        return bool(text.encode("ascii").translate(None, _ASCII_TEXT))
-    return _CONTROL.search(text) is not None
+    """Any of U+0000-U+001F but tab, line feed and carriage return, U+007F-U+009F, U+2028, U+2029, U+FEFF."""
+    if text.encode("latin-1", "ignore").translate(None, _NOT_CONTROL):
+        return True
+    return "\u2028" in text or "\u2029" in text or "\ufeff" in text
 
 
-def _has_empty_key(head: str) -> bool:
-    """A `:` that starts a mapping entry with no key (`- : x`, `{: x}`), which the reference refuses."""
-    for pair in (" :", "\n:", "{:", "[:", ",:"):
-        at = head.find(pair)
+def _has_tag_anchor_or_alias(text: str) -> bool:
+    """A `!`, `&` or `*` where a value starts (each is rare in a plan: look at every one)."""
+    for ch in "!&*":
+        at = text.find(ch)
         while at != -1:
-            after = head[at + 2:at + 3]
-            if after in ("", " ", "\n"):
+            if _starts_a_value(text, at):
                 return True
-            at = head.find(pair, at + 1)
+            at = text.find(ch, at + 1)
+    return False
+
+
+def _has_directive(text: str) -> bool:
+    """A `%` at a line start (or at the start)."""
+    at = text.find("%")
+    while at != -1:
+        if at == 0 or text[at - 1] == "\n":
+            return True
+        at = text.find("%", at + 1)
     return False
 
 
@@ -92,33 +145,36 @@ def _has_impossible_date(text: str) -> bool:
     return False
 
 
+def _has_date_problem(text: str) -> bool:
+    """A document start, a quoted date, a time after a date or a date off the calendar (exact tests)."""
+    return ("\n---" in "\n" + text or any(p.search(text) for p in _QUOTED_DATE)
+            or _TIME_AFTER_DATE.search(text) is not None or _has_impossible_date(text))
+
+
 def _declines(text: str) -> bool:
     """True when the text uses something the fast parser may read differently (see the module doc).
 
-    Cheap substring tests come first; a pattern runs only when its trigger is present.
+    Speed matters (this runs on every plan read): memchr-fast substring tests come first, a test that
+    needs a pass over the text runs only behind a cheap necessary condition where there is one, and
+    the date-shaped tests share one pass (`_SUSPECT_DASH`) that lets the exact tests run only when it
+    finds something.
     """
-    if "\t" in text or "<<" in text or _has_control_character(text):
+    if "\t" in text or ("<" in text and "<<" in text) or _has_control_character(text):
         return True
     # Every key or value past the root needs a `:`, `-` or `,`; past this many the reference reader may
-    # hit its limit on values (`_yaml.MAX_NODES`), so let it decide.
-    if text.count(":") + text.count("-") + text.count(",") > _MAX_SEPARATORS:
+    # hit its limit on values (`_yaml.MAX_NODES`), so let it decide. (Never so in a shorter text.)
+    if len(text) > _MAX_SEPARATORS and text.count(":") + text.count("-") + text.count(",") > _MAX_SEPARATORS:
         return True
-    for ch in "!&*":
-        at = text.find(ch)
-        while at != -1:
-            if _starts_a_value(text, at):
-                return True
-            at = text.find(ch, at + 1)
-    head = "\n" + text
-    if "\n---" in head or "\n..." in head or "\n%" in head:
+    if _has_tag_anchor_or_alias(text) or _has_directive(text) or _DOCUMENT_END.search(text):
         return True
-    if "?" in text and _COMPLEX_KEY.search(head):
+    if "?" in text and _COMPLEX_KEY.search("\n" + text):
         return True
-    if _has_empty_key(head) or _EMPTY_BLOCK_AT_END.search(text[-200:]):
+    tail = text[-200:]
+    if ("|" in tail or ">" in tail) and _EMPTY_BLOCK_AT_END.search(tail):
         return True
-    if any(p.search(text) for p in _QUOTED_DATE):
+    if _EMPTY_KEY.search(text):
         return True
-    return _TIME_AFTER_DATE.search(text) is not None or _has_impossible_date(text)
+    return _SUSPECT_DASH.search(text) is not None and _has_date_problem(text)
 
 
 def available() -> bool:
