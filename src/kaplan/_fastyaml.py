@@ -13,6 +13,9 @@ only for text it is known to read identically, and returns None otherwise so the
 - a date-like value that is not a real date (libyaml's reader refuses it, the fast parser keeps it
   as text);
 - an empty key (`- : x`), which the reference reader refuses;
+- a `:` directly followed by a character inside a flow collection (`{url: https://x}`, `[10:30]`):
+  text to the fast parser (YAML 1.2), a syntax error to libyaml. Plans rarely have such a `:` at all;
+  when one comes on or after the first line holding a bracket, the text is declined;
 - text so large it may reach the reference reader's limit on the number of values;
 - anything the fast parser rejects, or a result that is not a mapping.
 
@@ -172,9 +175,24 @@ def _declines(text: str) -> bool:
     tail = text[-200:]
     if ("|" in tail or ">" in tail) and _EMPTY_BLOCK_AT_END.search(tail):
         return True
-    if _EMPTY_KEY.search(text):
+    if _EMPTY_KEY.search(text) or _has_tight_colon_in_flow(text):
         return True
     return _SUSPECT_DASH.search(text) is not None and _has_date_problem(text)
+
+
+_TIGHT_COLON = re.compile(r":[^ \n\r]")
+
+
+def _has_tight_colon_in_flow(text: str) -> bool:
+    """A `:` directly followed by a character, where a flow collection may hold it: on or after the
+    first line with a bracket (quotes and multi-line collections are not worked out; declining more
+    than needed only costs the reference reader's time)."""
+    if _TIGHT_COLON.search(text) is None:
+        return False
+    brackets = [i for i in (text.find("["), text.find("{")) if i != -1]
+    if not brackets:
+        return False
+    return _TIGHT_COLON.search(text, text.rfind("\n", 0, min(brackets)) + 1) is not None
 
 
 def available() -> bool:
