@@ -96,3 +96,37 @@ def test_generated_documents(text):
     if _fastyaml.load(text) is None:
         return
     assert_same_positions(text, random.Random(0))
+
+
+AWKWARD = {
+    "comments and blank lines at any indentation": (
+        "# head\n\na:\n  # c\n  b: 1\n    # deeper\n\n  c:\n      # far\n    - x\n  #\n    - y\n   \n  d: 2\n"
+        "# mid\ne: [1, 2]\n"),
+    "a sequence at its key's indentation": "b: 1\na:\n- x\n- k: v\n  j: w\n- - y\n  - z\n",
+    "nodes that start after a dash": "a:\n  - - - x\n      - y\n    - z\n  - k: v\n    j:\n      - 1\n  - k:\n      - 2\n  - {f: g}\n",
+    "block scalars skipped over": "a: |\n  # not a comment\n  b: not a key\n\n  x\nb:\n  c: >-\n    - not an item\n  d: 1\n",
+    "no newline at the end": "a:\n  b:\n    - 1\n    - 2",
+    "long subtrees between siblings": "a:\n" + "".join(f"  k{i}:\n    - {i}\n    - x: {i}\n" for i in range(40)) + "b: 1\n",
+}
+
+
+@pytest.mark.parametrize("name", AWKWARD)
+def test_awkward_but_supported_shapes(name):
+    text = AWKWARD[name]
+    paths = list(all_paths(_yaml.parse(text).data))
+    assert _linescan.positions(text, paths) is not None, "in the line subset"
+    assert_same_positions(text, random.Random(name))
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "plans").glob("*.yaml")), ids=lambda p: p.stem)
+def test_paths_read_together_or_one_by_one(path):
+    """One call reads each node once for all its paths; that gives what one call per path gives."""
+    text = path.read_text(encoding="utf-8")
+    paths = list(all_paths(_yaml.parse(text).data))
+    paths += [(*p, "missing") for p in paths[::7]]
+    random.Random(path.stem).shuffle(paths)
+    together = _linescan.positions(text, paths)
+    one_by_one = {}
+    for p in paths:
+        one_by_one.update(_linescan.positions(text, [p]))
+    assert together == one_by_one

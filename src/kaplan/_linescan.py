@@ -4,8 +4,12 @@ Most plans are block mappings and sequences with scalars and one-line flow colle
 (`- {id: a, due: 2026-01-01}`). For those, the position of every key and value can be read off the
 lines directly, about ten times faster than running libyaml's event stream through Python. Anything
 outside that subset — a multi-line flow collection, a multi-line plain or quoted scalar, a key that is
-not a plain word, an empty value — makes `scan` return None, and the caller uses `_locator` instead.
-A differential test holds the two to the same positions.
+not a plain word, an empty value — makes `scan` (or `positions`, on the lines it reads) return None,
+and the caller uses `_locator` instead. A differential test holds the two to the same positions.
+
+`positions`, which the checker uses for the few paths it reports, reads only the lines on the way to
+them, straight from the text: each sibling's subtree is skipped by one regex search for the next line
+indented no deeper, and what is read is kept for the other paths of the call.
 
 Positions follow libyaml: a mapping starts at its first key, a sequence at its first `-`, a quoted
 scalar at its quote, and a key's position is the start of the key.
@@ -13,6 +17,7 @@ scalar at its quote, and a key's position is the start of the key.
 
 from __future__ import annotations
 
+import functools
 import re
 
 Mark = tuple[int, int]
@@ -33,105 +38,179 @@ class _Unsupported(Exception):
 def positions(text: str, wanted) -> dict[tuple, tuple[Mark | None, Mark]] | None:
     """Like `_locator.positions`: the recorded positions of the wanted paths and their prefixes.
 
-    Only the lines on the way to each path are read; sibling subtrees are skipped by indentation.
-    None when the text leaves the supported subset on the way.
+    Only the lines on the way to each path are read, straight from the text (it is never split): a
+    node's next entry is found by one regex search that skips the subtree before it, and what was
+    read is kept for the other wanted paths, which mostly share prefixes and nodes. None when the
+    text leaves the supported subset on the way.
     """
     try:
-        lines = text.split("\n")
-        out: dict[tuple, tuple[Mark | None, Mark]] = {}
-        first = _next_content(lines, 0)
-        if first >= len(lines):
+        first = _next_content_line(text, 0, 0)
+        if first is None or first[2] != 0:
             return None
-        root = (1 + first, _indent(lines[first]) + 1)
-        if _indent(lines[first]) != 0:
-            return None
-        out[()] = (None, root)
+        out: dict[tuple, tuple[Mark | None, Mark]] = {(): (None, (first[0] + 1, 1))}
+        walk = _Walk(text, out, first)
         for path in wanted:
-            _walk(lines, first, 0, (), tuple(path), out)
+            walk.follow(tuple(path))
         return out
     except (_Unsupported, IndexError):
         return None
 
 
-def _skip_subtree(lines: list[str], i: int, ind: int) -> int:
-    """The next content line at indentation `ind` or less, from line i."""
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.lstrip(" ")
-        if stripped and not stripped.startswith("#") and len(line) - len(stripped) <= ind:
-            return i
-        i += 1
-    return i
+_KEY_AT = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: |(?=\n)|\Z) *")
+_ITEM_AT = re.compile(r"-(?: |(?=\n)|\Z) *")
+"""`_KEY`, and a dash followed by a space or ending the line, each with the spaces after it: tested in
+the whole text, where a line ends at a newline or at the end of the text (`$` in the line's text)."""
+_CONTENT_FROM = re.compile(r"((?:[^\S\n]*+(?:#[^\n]*+)?\n)*+)( *+)[^\S\n]*+[^\s#]")
+"""From a line's start: the lines that `_content` finds blank or comments (group 1), then the next
+line's leading spaces (group 2), its other leading whitespace and its first other character."""
 
 
-def _walk(lines: list[str], i: int, ind: int, path: tuple, target: tuple, out: dict) -> None:
-    """Follow `target` from the block node at line i (indentation ind), recording each step."""
-    if not target:
-        return
-    part, rest = target[0], target[1:]
-    body = lines[i][ind:]
-    is_seq = body.startswith("- ") or body == "-"
-    is_index = isinstance(part, int) and not isinstance(part, bool)
-    if not is_seq and not isinstance(part, str):
-        raise _Unsupported  # a key that is not text (`1:`, `true:`): left to libyaml
-    if is_index != is_seq:
-        return  # the path does not continue here
-    if is_seq:
-        j, index = i, 0
-        while j < len(lines) and _indent(lines[j]) == ind and (lines[j][ind:].startswith("- ") or lines[j][ind:] == "-"):
-            if index == part:
-                _item(lines, j, ind, (*path, part), rest, out)
-                return
-            j = _skip_subtree(lines, j + 1, ind)
-            index += 1
-        return
-    j = i
-    while j < len(lines) and _indent(lines[j]) == ind and not lines[j][ind:].startswith("-"):
-        m = _KEY.match(lines[j], ind)
-        if not m or m.group(1) in _NOT_TEXT:
-            raise _Unsupported
-        if m.group(1) == part:
-            _value(lines, j, ind, m, (*path, part), rest, out, (j + 1, ind + 1))
-            return
-        j = _skip_subtree(lines, j + 1, ind)
-    return
+@functools.lru_cache(maxsize=64)
+def _line_within(ind: int) -> re.Pattern:
+    """A newline, then the spaces of a line indented `ind` or less and its first other character.
+
+    Searched for after an entry indented `ind`, it finds the line after the entry's subtree in one
+    search rather than a Python step per line. The blank and comment lines it passes are those with
+    nothing after the spaces, or `#` first, as skipping a subtree always had it (`_content`, used to
+    find the line below a key, differs a little; each is kept where it was used).
+    """
+    return re.compile(rf"\n {{0,{ind}}}+[^ #\n]")
 
 
-def _value(lines: list[str], j: int, ind: int, m, path: tuple, rest: tuple, out: dict, key_mark: Mark) -> None:
-    line = lines[j]
-    col = _skip_spaces(line, m.end())
-    tail = line[col:]
-    if tail and not tail.startswith("#"):
-        _inline_target(line, j, col, path, rest, out, key_mark)
-        return
-    k = _next_content(lines, j + 1)
-    if k >= len(lines) or _indent(lines[k]) < ind or (
-            _indent(lines[k]) == ind and not (lines[k][ind:].startswith("- ") or lines[k][ind:] == "-")):
-        raise _Unsupported  # an empty value
-    out[path] = (key_mark, (k + 1, _indent(lines[k]) + 1))
-    _walk(lines, k, _indent(lines[k]), path, rest, out)
+def _next_content_line(text: str, number: int, start: int) -> tuple[int, int, int] | None:
+    """(number, start, indentation) of the first line from this one that is neither blank nor a
+    comment; the indentation counts spaces only, as `_indent` does."""
+    m = _CONTENT_FROM.match(text, start)
+    if m is None:
+        return None
+    line = m.end(1)
+    return number + text.count("\n", start, line), line, m.end(2) - line
 
 
-def _item(lines: list[str], j: int, ind: int, path: tuple, rest: tuple, out: dict) -> None:
-    line = lines[j]
-    col = _skip_spaces(line, ind + 1)
-    tail = line[col:]
-    if not tail or tail.startswith("#"):
-        k = _next_content(lines, j + 1)
-        if k >= len(lines) or _indent(lines[k]) <= ind:
-            raise _Unsupported
-        out[path] = (None, (k + 1, _indent(lines[k]) + 1))
-        _walk(lines, k, _indent(lines[k]), path, rest, out)
-    elif tail.startswith("- ") or tail == "-" or _KEY.match(tail):
-        out[path] = (None, (j + 1, col + 1))
-        original = lines[j]
-        lines[j] = " " * col + tail
+def _line_text(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
+
+
+class _Node:
+    """A block mapping or sequence met on the way: the entries read so far, and the search for more."""
+
+    __slots__ = ("found", "is_seq", "last", "lines")
+
+    def __init__(self, is_seq: bool, found: dict, last: tuple[int, int] | None):
+        self.is_seq = is_seq
+        self.found = found
+        """key or index → (line number, line start, column of the value after the key or dash)"""
+        self.lines = None
+        """The search for the lines after the last entry read, once it has begun."""
+        self.last = last
+        """(number, start) of the last entry read, or None when there are no more entries."""
+
+
+class _Walk:
+    """Following wanted paths through one text, keeping what was read for the next path.
+
+    A block node is known by its first line's start and its indentation. A node that starts after a
+    dash (`- key: x`, `- - x`) has the dash's line, at the column after the dash: that line is only
+    read from that column on.
+    """
+
+    def __init__(self, text: str, out: dict, root: tuple[int, int, int]):
+        self.text = text
+        self.out = out
+        self.nodes: dict[tuple[int, int], _Node] = {}
+        """(line start, indentation) of each node met → the node"""
+        self.blocks: dict[tuple, tuple[int, int, int]] = {(): root}
+        """path → (line number, start, indentation) of the block node that is its value, for each
+        path reached: a later path goes on from its longest prefix here, as following it from the
+        root again would only record the same positions again. (A path's prefixes are here too.)"""
+
+    def follow(self, path: tuple) -> None:
+        """Follow `path` from the root, recording the position of each step."""
+        text, out, blocks = self.text, self.out, self.blocks
+        known = 0
         try:
-            _walk(lines, j, col, path, rest, out)
-        finally:
-            lines[j] = original
-    else:
-        _inline_target(line, j, col, path, rest, out, None)
+            while known < len(path) and path[:known + 1] in blocks:
+                known += 1
+        except TypeError:
+            pass  # an unhashable part is no key or index: the checks below stop the path there
+        number, start, ind = blocks[path[:known]]
+        for depth in range(known, len(path)):
+            part, at = path[depth], path[:depth + 1]
+            node = self.nodes.get((start, ind))
+            if node is None:
+                node = self.nodes[start, ind] = self._open(number, start, ind)
+            if not node.is_seq and not isinstance(part, str):
+                raise _Unsupported  # a key that is not text (`1:`, `true:`): left to libyaml
+            if (isinstance(part, int) and not isinstance(part, bool)) != node.is_seq:
+                return  # the path does not continue here
+            entry = node.found.get(part)
+            if entry is None and node.last is not None:
+                entry = self._read_to(node, ind, part)
+            if entry is None:
+                return  # no such key or index
+            number, start, col = entry
+            key_mark = None if node.is_seq else (number + 1, ind + 1)
+            if text.startswith(("\n", "#"), start + col) or start + col == len(text):
+                # nothing after the key or dash: the value is the block node below
+                end = text.find("\n", start + col)
+                below = None if end < 0 else _next_content_line(text, number + 1, end + 1)
+                if below is None or below[2] < ind + node.is_seq or (
+                        below[2] == ind and not _ITEM_AT.match(text, below[1] + ind)):
+                    raise _Unsupported  # an empty value
+                number, start, ind = below
+                out[at] = (key_mark, (number + 1, ind + 1))
+            elif node.is_seq and (_KEY_AT.match(text, start + col) or _ITEM_AT.match(text, start + col)):
+                # a node that starts on the dash's line, after the dash
+                ind = col
+                out[at] = (None, (number + 1, ind + 1))
+            else:
+                _inline_target(_line_text(text, start), number, col, at, path[depth + 1:], out, key_mark)
+                return
+            blocks[at] = (number, start, ind)
+
+    def _open(self, number: int, start: int, ind: int) -> _Node:
+        """The node at column `ind` of this line, with its first entry read (if it has one).
+
+        A mapping's first key is checked here, before the path's next part is: a path that cannot
+        be in a mapping (an index) gives up on the text either way.
+        """
+        text = self.text
+        head = _KEY_AT.match(text, start + ind)  # (a key is never a dash: this settles most nodes)
+        if head is not None:
+            if head[1] in _NOT_TEXT:
+                raise _Unsupported
+            return _Node(False, {head[1]: (number, start, head.end() - start)}, (number, start))
+        head = _ITEM_AT.match(text, start + ind)
+        if head is not None:
+            return _Node(True, {0: (number, start, head.end() - start)}, (number, start))
+        if text.startswith("-", start + ind):
+            return _Node(False, {}, None)  # `-x: 1`: no entries
+        raise _Unsupported  # not a plain key
+
+    def _read_to(self, node: _Node, ind: int, part) -> tuple[int, int, int] | None:
+        """Read the node's entries on from the last one read, up to `part`; its entry or None."""
+        text, found, is_seq = self.text, node.found, node.is_seq
+        pattern = _ITEM_AT if is_seq else _KEY_AT
+        number, start = node.last
+        if node.lines is None:
+            node.lines = _line_within(ind).finditer(text, start + ind)
+        for m in node.lines:
+            line, first = m.start() + 1, m.end() - 1  # the line's start, its first character after the spaces
+            head = pattern.match(text, first) if first - line == ind else None
+            if head is None or not is_seq and head[1] in _NOT_TEXT:
+                if first - line < ind or is_seq or text.startswith("-", first):
+                    break  # the node has ended: a line indented less, or not an entry of it
+                raise _Unsupported  # not a plain key
+            number += text.count("\n", start, line)
+            start = line
+            label = len(found) if is_seq else head[1]
+            entry = found.setdefault(label, (number, start, head.end() - start))  # a repeated key: the first
+            if label == part:
+                node.last = (number, start)
+                return entry
+        node.last = None
+        return None
 
 
 def _inline_target(line: str, j: int, col: int, path: tuple, rest: tuple, out: dict, key_mark: Mark | None) -> None:
