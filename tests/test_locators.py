@@ -103,6 +103,8 @@ AWKWARD = {
         "# head\n\na:\n  # c\n  b: 1\n    # deeper\n\n  c:\n      # far\n    - x\n  #\n    - y\n   \n  d: 2\n"
         "# mid\ne: [1, 2]\n"),
     "a sequence at its key's indentation": "b: 1\na:\n- x\n- k: v\n  j: w\n- - y\n  - z\n",
+    "keys after a sequence at its key's indentation": (
+        "a:\n- x\n- k: v\n  j: w\nb: 1\nc:\n- - y\n  - z\n-\n  - w\nd:\n  e:\n  - 1\n  f: 2\n"),
     "nodes that start after a dash": "a:\n  - - - x\n      - y\n    - z\n  - k: v\n    j:\n      - 1\n  - k:\n      - 2\n  - {f: g}\n",
     "block scalars skipped over": "a: |\n  # not a comment\n  b: not a key\n\n  x\nb:\n  c: >-\n    - not an item\n  d: 1\n",
     "no newline at the end": "a:\n  b:\n    - 1\n    - 2",
@@ -116,6 +118,30 @@ def test_awkward_but_supported_shapes(name):
     paths = list(all_paths(_yaml.parse(text).data))
     assert _linescan.positions(text, paths) is not None, "in the line subset"
     assert_same_positions(text, random.Random(name))
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "plans").glob("*.yaml")), ids=lambda p: p.stem)
+def test_examples_rewritten_with_sequences_at_their_keys_indentation(path):
+    """A common hand-written style: `actions:` then `- id: …` at the same indentation."""
+    indentless = _dedent_top_level_lists(path.read_text(encoding="utf-8"))
+    assert indentless != path.read_text(encoding="utf-8")
+    paths = list(all_paths(_yaml.parse(indentless).data))
+    assert _linescan.positions(indentless, paths) is not None, "in the line subset"
+    assert_same_positions(indentless, random.Random(path.stem))
+
+
+def _dedent_top_level_lists(text: str) -> str:
+    """Move each list that is the value of a top-level key two columns left, to the key's column."""
+    out, inside = [], False
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line and not line.startswith((" ", "#")):
+            following = next((n for n in lines[i + 1:] if n.strip() and not n.lstrip().startswith("#")), "")
+            inside = line.rstrip().endswith(":") and following.startswith("  - ")
+        elif inside and line.startswith("  "):
+            line = line[2:]
+        out.append(line)
+    return "\n".join(out)
 
 
 @pytest.mark.parametrize("path", sorted((EXAMPLES / "plans").glob("*.yaml")), ids=lambda p: p.stem)

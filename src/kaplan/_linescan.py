@@ -199,6 +199,10 @@ class _Walk:
             line, first = m.start() + 1, m.end() - 1  # the line's start, its first character after the spaces
             head = pattern.match(text, first) if first - line == ind else None
             if head is None or not is_seq and head[1] in _NOT_TEXT:
+                if not is_seq and first - line == ind and text.startswith("-", first):
+                    if _ITEM_AT.match(text, first):
+                        continue  # an item of a sequence at its key's indentation: the mapping goes on after it
+                    raise _Unsupported  # a key such as `-x:`
                 if first - line < ind or is_seq or text.startswith("-", first):
                     break  # the node has ended: a line indented less, or not an entry of it
                 raise _Unsupported  # not a plain key
