@@ -414,10 +414,18 @@ def report(
 
 def main() -> None:
     """Console entry point."""
+    import gc
+
+    # A command builds many small objects and keeps most of them to the end: the collector's default
+    # pace scans them again and again (~15 % of a cold check of 10,000 plans), and once more while
+    # the interpreter exits (~0.8 s). Collect rarely; at exit, leave what is left to the process's end.
+    gc.set_threshold(100_000, 50, 1000)
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
