@@ -238,3 +238,24 @@ def test_parallel_and_serial_reading_agree(portfolio):
     finally:
         _reading.PARALLEL_MIN = saved
     assert findings(parallel) == findings(serial)
+
+
+def test_score_uses_the_cache_of_any_day_and_keeps_it_that_days(portfolio, reads):
+    """Scores do not depend on the day: `kaplan score` (the real date) after `kaplan check --today`
+    reads nothing, and does not evict what the check cached."""
+    from kaplan import score_portfolio
+
+    fresh = score_portfolio([portfolio], cache=False)
+    check([portfolio], today=TODAY, jobs=1)
+    reads.clear()
+    scored = score_portfolio([portfolio])
+    assert reads == []
+    assert [(a.account_id, a.score, a.tier_name) for a in scored.accounts] == \
+        [(a.account_id, a.score, a.tier_name) for a in fresh.accounts]
+    (portfolio / "plans" / "tallis-agri.yaml").write_text(
+        (portfolio / "plans" / "tallis-agri.yaml").read_text().replace("strength: 3", "strength: 2", 1))
+    score_portfolio([portfolio])
+    assert reads == ["tallis-agri.yaml"]
+    reads.clear()
+    risk_report([portfolio], today=TODAY)
+    assert reads == []  # the plan read by score was read for the check's day

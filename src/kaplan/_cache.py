@@ -55,25 +55,34 @@ def write_details(folder: Path, details: dict[str, list]) -> str:
 class SummaryCache:
     """Summaries of one portfolio's plans for one config and one day."""
 
-    def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None):
+    def __init__(self, root: Path, config: Config, today: _dt.date | None, folder: Path | None = None):
+        """`today` None: for a command whose results do not depend on the day (`kaplan score`), use
+        the index whatever day it was made for; plans read again are then read for that same day
+        (`self.today`), so the index stays one day's."""
         folder = folder or cache_dir()
-        self.header = {
-            "format": FORMAT, "build": build_id(), "today": today.isoformat(),
-            "config": digest(config.model_dump_json().encode()),
-        }
-        header_id = digest(json.dumps(self.header, sort_keys=True).encode())
         self.path = folder / f"check-{digest(str(root.resolve()).encode())}.json"
-        self.details_dir = folder / f"details-{header_id}"
+        self._folder = folder
+        self._config = digest(config.model_dump_json().encode())
+        self._set_day(today or _dt.date.today())
         self.entries: dict[str, list] = {}
         self.changed = False
         self._new_details: dict[str, tuple[str, list]] = {}
         self._shards: dict[str, dict] = {}
-        self._load()
+        self._load(any_day=today is None)
 
-    def _load(self) -> None:
+    def _set_day(self, today: _dt.date) -> None:
+        self.today = today
+        self.header = {"format": FORMAT, "build": build_id(), "today": today.isoformat(), "config": self._config}
+        self.details_dir = self._folder / f"details-{digest(json.dumps(self.header, sort_keys=True).encode())}"
+
+    def _load(self, any_day: bool) -> None:
         try:
             doc = json.loads(self.path.read_bytes())
-            if isinstance(doc, dict) and doc.get("header") == self.header and isinstance(doc.get("entries"), dict):
+            header = doc.get("header") if isinstance(doc, dict) else None
+            if any_day and isinstance(header, dict) and header != self.header \
+                    and {**header, "today": self.header["today"]} == self.header:
+                self._set_day(_dt.date.fromisoformat(header["today"]))
+            if header == self.header and isinstance(doc.get("entries"), dict):
                 self.entries = doc["entries"]
         except (OSError, ValueError, TypeError):
             self.entries = {}

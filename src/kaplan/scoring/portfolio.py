@@ -108,14 +108,17 @@ def score_summaries(summaries: list, scoring: Scoring) -> PortfolioScore:
 
 def read_summaries(portfolio: Portfolio, paths: list[Path], today: _dt.date | None = None,
                    cache: bool = True) -> list:
-    """Summaries of the given plans (default: the portfolio's), through the cache and worker processes."""
+    """Summaries of the given plans (default: the portfolio's), through the cache and worker processes.
+
+    Without `today` (scoring does not depend on the day) the cache is used whatever day it holds.
+    """
     from .._cache import SummaryCache
     from .._reading import summarise_all
 
-    today = today or _dt.date.today()
     files = [(p.absolute(), display_path(p)) for p in discover(portfolio, paths)]
     store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
-    summaries = summarise_all(files, portfolio.config, today, cache=store)
+    day = store.today if store is not None else today or _dt.date.today()
+    summaries = summarise_all(files, portfolio.config, day, cache=store)
     if store is not None:
         store.save()
     return summaries
