@@ -145,9 +145,9 @@ def test_an_edit_is_seen_even_when_file_times_are_trusted(portfolio, reads, monk
     file's size and modification time still changes its change time, so the plan is read again."""
     import time
 
-    from kaplan import _quick
+    from kaplan import _fingerprint
 
-    monkeypatch.setattr(_quick, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(_fingerprint, "RACY_SECONDS", 0.0)
     time.sleep(0.05)  # a clock tick after the copy
     check([portfolio], today=TODAY, jobs=1)
     check([portfolio], today=TODAY, jobs=1)
@@ -169,13 +169,13 @@ def test_an_edit_is_seen_even_when_file_times_are_trusted(portfolio, reads, monk
 
 
 def test_a_file_changed_just_before_it_was_read_is_hashed_again(tmp_path):
-    from kaplan import _quick
+    from kaplan import _fingerprint
 
     path = tmp_path / "plan.yaml"
     path.write_text("kaplan: 1\n")
     st = path.stat()
-    assert _quick.settled(st, st.st_ctime_ns / 1e9 + 0.5) is None
-    assert _quick.settled(st, st.st_ctime_ns / 1e9 + _quick.RACY_SECONDS) == _quick.signature(st)
+    assert _fingerprint.settled(st, st.st_ctime_ns / 1e9 + 0.5) is None
+    assert _fingerprint.settled(st, st.st_ctime_ns / 1e9 + _fingerprint.RACY_SECONDS) == _fingerprint.signature(st)
 
 
 def test_adding_or_removing_a_plan_is_not_answered_from_the_record(portfolio, reads):
@@ -259,3 +259,20 @@ def test_score_uses_the_cache_of_any_day_and_keeps_it_that_days(portfolio, reads
     reads.clear()
     risk_report([portfolio], today=TODAY)
     assert reads == []  # the plan read by score was read for the check's day
+
+
+def test_an_unchanged_portfolio_is_checked_without_loading_the_reader_or_the_models(portfolio):
+    """What keeps `kaplan check` in a pre-commit hook quick: no YAML parser, model or rule module is
+    imported when the last check's record answers."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom kaplan.cli import app\n"
+            "try:\n    app(['check', '--today', sys.argv[1], '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'yaml_rs', 'kaplan.model', 'kaplan.rules', 'kaplan.loader')"
+            " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)\n")
+    runs = [subprocess.run([sys.executable, "-c", code, TODAY.isoformat()], cwd=portfolio, capture_output=True,
+                           text=True, timeout=120, env=os.environ) for _ in range(2)]
+    assert "HEAVY []" not in runs[0].stderr  # the first check reads everything
+    assert "HEAVY []" in runs[1].stderr, runs[1].stderr
+    assert runs[1].stdout == runs[0].stdout

@@ -2,12 +2,12 @@
 
 An entry is used only when kaplan (its version and code), the config and "today" match what made it,
 and the file is byte for byte the one that was read: its content hash is compared on every run. The
-hash is recomputed unless the file's stat signature is the one recorded with it (see `_quick` for why
+hash is recomputed unless the file's stat signature is the one recorded with it (see `_fingerprint` for why
 that is safe: the change time cannot be set back, and files changed just before a read are always
 hashed again). So an edited plan is always read again and nothing stale is trusted.
 
 Two parts, both JSON (never unpickled, so a planted cache file cannot run code), in the user's cache
-folder (`_quick.cache_dir`):
+folder (`_fingerprint.cache_dir`):
 - an index per portfolio: each file's content hash, stat signature and summary core (findings and the
   facts portfolio rules need);
 - details (health signals, investment requests) in shards named by their plans' content hashes, read
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from ._paths import MAX_BYTES
-from ._quick import build_id, cache_dir, digest, hash_file, settled, signature, write_json
+from ._fingerprint import build_id, cache_dir, digest, hash_file, settled, signature, write_json
 from ._summary import PlanSummary
 from .config import Config
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from ._cache import SummaryCache, write_details
-from ._quick import digest, read_file, settled
+from ._fingerprint import digest, read_file, settled
 from ._summary import PlanSummary, summarise
 from .config import Config
 

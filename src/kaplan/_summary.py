@@ -43,7 +43,7 @@ class PlanSummary:
     digest: str | None = field(default=None, repr=False)
     """Content hash of the bytes read (None when the file could not be read as a plan file)."""
     signature: list | None = field(default=None, repr=False)
-    """The file's stat signature when it was read, if it had settled (see `_quick.settled`)."""
+    """The file's stat signature when it was read, if it had settled (see `_fingerprint.settled`)."""
     _details: object = field(default=None, repr=False)
     """Signals and investment requests, or a function that reads them (from the cache) when first needed."""
 

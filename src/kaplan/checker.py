@@ -89,10 +89,11 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     are taken from the cache (see `_cache`, `_quick`) unless `cache` is false; `jobs` caps worker processes.
     """
     from . import _quick
+    from ._fingerprint import cache_dir
 
     paths = [Path(p) for p in paths]
     today = today or _dt.date.today()
-    folder = _quick.cache_dir()
+    folder = cache_dir()
     identity = None
     if cache and portfolio is None:
         answer = _quick.answer(paths, today, start, folder)

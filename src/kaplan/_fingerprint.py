@@ -1,0 +1,106 @@
+"""What identifies a plan file's bytes and kaplan's own build between runs, and where that is kept.
+
+The check cache (`_cache`) and the last check's record (`_quick`) both trust what an earlier run
+recorded only while these say nothing changed: a file's content hash, re-taken unless its stat
+signature is the one recorded with it (see `settled` for when a signature may be recorded), and
+kaplan's build. A file changed less than `RACY_SECONDS` before it was read is hashed again next time
+(git's index treats "racily clean" files the same way); the change time cannot be set back by a
+user (`touch -d`, `os.utime` set it to now), so an edit that keeps a file's size and modification
+time is still seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from ._paths import MAX_BYTES
+
+RACY_SECONDS = 2.0
+"""A file changed less than this long before it was read is hashed again next time."""
+
+
+def digest(data: bytes) -> str:
+    """The content hash (SHA-256, the fastest strong hash here: CPUs compute it in hardware)."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+_build: list[str] = []
+
+
+def build_id() -> str:
+    """kaplan's version and the size and time of each of its modules: a changed kaplan (an upgrade,
+    or an edited checkout) never trusts what an older one recorded."""
+    if not _build:
+        package = os.path.dirname(os.path.abspath(__file__))
+        parts = [__version__]
+        for folder, dirs, files in os.walk(package):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    st = os.stat(os.path.join(folder, name))
+                    parts.append(f"{os.path.relpath(os.path.join(folder, name), package)}:{st.st_size}:{st.st_mtime_ns}")
+        _build.append(digest("\n".join(parts).encode()))
+    return _build[0]
+
+
+def signature(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def settled(st: os.stat_result, read_at: float) -> list[int] | None:
+    """The signature to record for a file stat'ed before being read at `read_at` (time.time()),
+    or None when the file changed too shortly before to trust its times later."""
+    newest = max(st.st_mtime_ns, st.st_ctime_ns) / 1e9
+    return signature(st) if read_at - newest >= RACY_SECONDS else None
+
+
+def read_file(path: str) -> tuple[bytes | None, os.stat_result | None]:
+    """(bytes, stat taken before reading) of a regular file no larger than kaplan reads; (None, None)
+    for anything else, which the reader reports and nothing caches. A pipe or device is never opened."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None, None
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())  # the file opened, if it was swapped since the stat
+            if not stat.S_ISREG(st.st_mode):
+                return None, None
+            return fh.read(MAX_BYTES + 1), st
+    except OSError:
+        return None, None
+
+
+def hash_file(path: str) -> tuple[str | None, os.stat_result | None]:
+    """(content hash, stat taken before reading), as `read_file`."""
+    data, st = read_file(path)
+    return (None, None) if data is None else (digest(data), st)
+
+
+def cache_dir() -> Path:
+    """`$KAPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/kaplan`, else `~/.cache/kaplan`."""
+    if os.environ.get("KAPLAN_CACHE_DIR"):
+        return Path(os.environ["KAPLAN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kaplan"
+
+
+def write_json(path: Path, doc) -> None:
+    """Write a JSON document atomically (a temporary file renamed over the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".kaplan-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(doc, separators=(",", ":")))  # dumps uses the C encoder; dump does not
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
