@@ -142,7 +142,11 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 def nps(plan: Plan) -> float | None:
     """Net Promoter Score over all responses: % promoters − % detractors (−100…+100)."""
-    responses = plan.voice_of_customer.nps
+    return nps_of(plan.voice_of_customer.nps)
+
+
+def nps_of(responses) -> float | None:
+    """Net Promoter Score of these responses (promoters 9-10, detractors 0-6), None without any."""
     if not responses:
         return None
     promoters = detractors = 0

@@ -212,18 +212,6 @@ def _people(plan: Plan, today: _dt.date, config: Config, add) -> None:
         add("key_contact_gone", 100, "key contacts in touch")
 
 
-def _nps_of(responses) -> float | None:
-    if not responses:
-        return None
-    promoters = detractors = 0
-    for r in responses:
-        if r.score >= 9:
-            promoters += 1
-        elif r.score <= 6:
-            detractors += 1
-    return (promoters - detractors) / len(responses) * 100
-
-
 def _customer(plan: Plan, today: _dt.date, add) -> None:
     responses = plan.voice_of_customer.nps
     if not responses:
@@ -235,10 +223,10 @@ def _customer(plan: Plan, today: _dt.date, add) -> None:
             recent.append(r)
         elif two_years_ago < r.date <= year_ago:
             before.append(r)
-    value = _nps_of(recent) if recent else _nps_of(responses)
+    value = metrics.nps_of(recent) if recent else metrics.nps_of(responses)
     trend = ""
     if recent and before:
-        previous = _nps_of(before)
+        previous = metrics.nps_of(before)
         if value != previous:
             trend = f", {'down' if value < previous else 'up'} from {previous:+.0f}"
     add("nps", (value + 100) / 2, f"NPS {value:+.0f}{trend}", ("voice_of_customer", "nps"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .. import metrics
 from ..changes import SinceReview, Standing, since_last_review
 from ..forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
-from ..health.model import Health, Signal, _nps_of, review_cadence
+from ..health.model import Health, Signal, review_cadence
 from ..health.settings import SIGNALS
 from ..model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
                           Plan, Review, Risk)
@@ -238,7 +238,7 @@ def nps_by_quarter(responses: list[NpsResponse]) -> list[NpsQuarter]:
         quarters.setdefault(f"{r.date.year}-Q{(r.date.month - 1) // 3 + 1}", []).append(r)
     return [NpsQuarter(q, len(rs), sum(1 for r in rs if r.category == "promoter"),
                        sum(1 for r in rs if r.category == "passive"),
-                       sum(1 for r in rs if r.category == "detractor"), _nps_of(rs))
+                       sum(1 for r in rs if r.category == "detractor"), metrics.nps_of(rs))
             for q, rs in sorted(quarters.items())]
 
 
