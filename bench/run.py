@@ -3,8 +3,9 @@
     python bench/run.py [--plans 10000] [--report-plans 1000] [--repeat 3] [--json bench/results.json]
 
 Generates synthetic portfolios (bench/generate.py), then times, on the same files and in the same
-run: cold `kaplan check` (no cache), warm `kaplan check` (second run), `kaplan check` of one file,
-`kaplan --version`, `kaplan score`, `kaplan risk`, `kaplan report --portfolio` and all account packs;
+run: cold `kaplan check` (no cache), warm `kaplan check` (second run), `kaplan check` of one file
+(unchanged, and just edited), `kaplan --version`, `kaplan score`, `kaplan risk`,
+`kaplan report --portfolio` and all account packs;
 and the reference points: reading the bytes, PyYAML's C loader (load only) and check-jsonschema with
 kaplan's exported plan schema. Prints medians, ratios to the references and peak memory (the whole
 process tree, sampled), and writes the same as JSON.
@@ -128,6 +129,16 @@ def bench_portfolio(folder: Path, n: int, repeat: int, reports: bool, env: dict)
     rows.append(timed("kaplan check (cold)", check, folder, env, repeat, before=clear))
     rows.append(timed("kaplan check (warm)", check, folder, env, repeat))
     rows.append(timed("kaplan check one-plan.yaml", [*check, str(files[0].relative_to(folder))], folder, env, repeat))
+    edited = files[len(files) // 2]
+    original = edited.read_bytes()
+    edits = iter(range(1_000_000))
+
+    def edit():  # what a pre-commit hook sees: the plan just changed, the rest as the last check left it
+        edited.write_bytes(original + f"# edit {next(edits)}\n".encode())
+
+    rows.append(timed("kaplan check one-plan.yaml after editing it", [*check, str(edited.relative_to(folder))],
+                      folder, env, repeat, before=edit))
+    edited.write_bytes(original)
     rows.append(timed("kaplan --version", [kaplan, "--version"], folder, env, repeat))
     rows.append(timed("kaplan score", [kaplan, "score", "--format", "json"], folder, env, repeat))
     rows.append(timed("kaplan risk", [kaplan, "risk", "--today", TODAY, "--format", "json"], folder, env, repeat))
