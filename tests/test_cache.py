@@ -276,3 +276,27 @@ def test_an_unchanged_portfolio_is_checked_without_loading_the_reader_or_the_mod
     assert "HEAVY []" not in runs[0].stderr  # the first check reads everything
     assert "HEAVY []" in runs[1].stderr, runs[1].stderr
     assert runs[1].stdout == runs[0].stdout
+
+
+def test_an_upgraded_reading_library_does_not_trust_the_cache(portfolio, reads, monkeypatch, tmp_path):
+    """Findings quote what the parser and the validator say: a new version of either reads afresh."""
+    import importlib.util
+
+    from kaplan import _fingerprint
+
+    check([portfolio], today=TODAY, jobs=1)
+    fake = tmp_path / "pydantic_core_init.py"
+    fake.write_text("# another version\n")
+    real = importlib.util.find_spec
+
+    def upgraded(name, *args):
+        spec = real(name, *args)
+        if name == "pydantic_core":
+            spec = importlib.util.spec_from_file_location(name, fake)
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", upgraded)
+    monkeypatch.setattr(_fingerprint, "_build", [])
+    reads.clear()
+    check([portfolio], today=TODAY, jobs=1)
+    assert len(reads) == 13

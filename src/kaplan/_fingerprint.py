@@ -12,9 +12,11 @@ time is still seen.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -33,18 +35,30 @@ def digest(data: bytes) -> str:
 _build: list[str] = []
 
 
+_READERS = ("pydantic", "pydantic_core", "ruamel.yaml", "_ruamel_yaml", "yaml_rs")
+"""The libraries whose behaviour shapes findings (parsing, validation messages)."""
+
+
 def build_id() -> str:
-    """kaplan's version and the size and time of each of its modules: a changed kaplan (an upgrade,
-    or an edited checkout) never trusts what an older one recorded."""
+    """kaplan's version and the size and time of each of its modules, the Python version, and the
+    installed files of the libraries that read and validate plans: a changed kaplan or library (an
+    upgrade, an edited checkout) never trusts what was recorded before. Nothing is imported."""
     if not _build:
         package = os.path.dirname(os.path.abspath(__file__))
-        parts = [__version__]
+        parts = [__version__, sys.version]
         for folder, dirs, files in os.walk(package):
             dirs.sort()
             for name in sorted(files):
                 if name.endswith(".py"):
                     st = os.stat(os.path.join(folder, name))
                     parts.append(f"{os.path.relpath(os.path.join(folder, name), package)}:{st.st_size}:{st.st_mtime_ns}")
+        for name in _READERS:
+            try:
+                spec = importlib.util.find_spec(name)
+                st = os.stat(spec.origin) if spec is not None and spec.origin else None
+            except (ImportError, ValueError, OSError):
+                st = None
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}" if st else f"{name}:-")
         _build.append(digest("\n".join(parts).encode()))
     return _build[0]
 
