@@ -67,12 +67,13 @@ def quadrant(attractiveness: float, strength: float, split: float) -> str:
     return "Status" if strength >= split else "Streamline"
 
 
-def _weighted(parts: list[tuple[float, float | None]], missing: str) -> float:
-    if missing == "worst":
-        parts = [(w, 0.0 if n is None else n) for w, n in parts]
-    used = [(w, n) for w, n in parts if n is not None]
+def _weighted_row(axis: list[tuple[int | None, float]], row: tuple, worst: bool) -> float:
+    """Σ(weight × value) / Σ weight over the axis's criteria that have a value in this row (with
+    `missing: worst`, a missing value counts as 0)."""
+    values = [(w, None if k is None else row[k]) for k, w in axis]
+    used = [(w, 0.0 if v is None else v) for w, v in values] if worst else [(w, v) for w, v in values if v is not None]
     total = sum(w for w, _ in used)
-    return sum(w * n for w, n in used) / total if total else 0.0
+    return sum(w * v for w, v in used) / total if total else 0.0
 
 
 @dataclass(frozen=True)
@@ -103,33 +104,33 @@ def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = T
     values_per_plan = [entry.metrics for entry in inputs]
     raw = {name: [v[c.source] for v in values_per_plan] for name, c in criteria.items()}
     norm = {name: normalise(criteria[name], raw[name]) for name in names}
-    scored = [n for n in names if criteria[n].in_score]
-    weight = {n: criteria[n].weight for n in names}
+    # Per account, the criteria are read by position from one row of normalised values; sums run over
+    # the criteria in their configured order, so every score is the same to the last bit.
+    scored = [(k, n, criteria[n].weight) for k, n in enumerate(names) if criteria[n].in_score]
     worst = scoring.missing == "worst"
     matrix = scoring.matrix
+    axes = [[(names.index(n) if n in criteria else None, w) for n, w in axis.items()]
+            for axis in (matrix.attractiveness, matrix.strength)]
     noted = [n for n in names if criteria[n].in_score or n in matrix.attractiveness or n in matrix.strength]
     results: list[AccountScore] = []
-    for i, entry in enumerate(inputs):
-        values = {n: norm[n][i] for n in names}
+    rows = list(zip(*(norm[n] for n in names))) if names else [()] * len(inputs)
+    for i, (entry, row) in enumerate(zip(inputs, rows)):
         if worst:
-            values_for_score = {n: (0.0 if values[n] is None else values[n]) for n in scored}
-        else:
-            values_for_score = {n: values[n] for n in scored if values[n] is not None}
-        total_weight = sum(weight[n] for n in values_for_score)
+            row = tuple(0.0 if v is None else v for v in row) if None in row else row
+        total_weight = sum(w for k, _, w in scored if row[k] is not None)
         contributions = []
         points = []
-        for n in scored:
-            used = n in values_for_score
-            share = weight[n] / total_weight if used and total_weight else 0.0
-            points.append(share * values_for_score[n] if used else 0.0)
+        for k, n, w in scored:
+            value = row[k]
+            share = w / total_weight if value is not None and total_weight else 0.0
+            points.append(share * value if value is not None else 0.0)
             if explain:
-                c = criteria[n]
-                contributions.append(Contribution(n, c.source, raw[n][i], values[n], c.weight, share,
-                                                  points[-1], values[n] is None))
+                original = norm[n][i]
+                contributions.append(Contribution(n, criteria[n].source, raw[n][i], original, w, share,
+                                                  points[-1], original is None))
         score = sum(points)
-        attractiveness = _weighted([(w, values.get(n)) for n, w in matrix.attractiveness.items()], scoring.missing)
-        strength = _weighted([(w, values.get(n)) for n, w in matrix.strength.items()], scoring.missing)
-        notes = [_missing_note(n, criteria[n].source, worst) for n in noted if values[n] is None] if explain else []
+        attractiveness, strength = (_weighted_row(axis, row, worst) for axis in axes)
+        notes = [_missing_note(n, criteria[n].source, worst) for n in noted if norm[n][i] is None] if explain else []
         metrics_of = values_per_plan[i]
         results.append(AccountScore(
             account_id=entry.account_id, name=entry.name, owner=entry.owner, path=entry.path,
