@@ -22,11 +22,10 @@ import datetime as _dt
 import json
 import os
 import stat
-import time
 from pathlib import Path
 
 from ._paths import MAX_BYTES
-from ._fingerprint import build_id, cache_dir, digest, hash_file, settled, signature, write_json
+from ._fingerprint import build_id, cache_dir, digest, unchanged, write_json
 from ._summary import PlanSummary
 from .config import Config
 
@@ -102,12 +101,9 @@ class SummaryCache:
             return None
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
             return None  # the reader refuses it; nothing to cache
-        sig = entry[3]
-        if sig is None or signature(st) != sig:
-            file_digest, st = hash_file(key)
-            if file_digest != entry[0]:
-                return None
-            sig = settled(st, time.time())
+        same, sig = unchanged(key, st, entry[0], entry[3])
+        if not same:
+            return None
         try:
             summary = PlanSummary.from_json(key, display, entry[1], self.details_reader(entry[0], entry[2], reread))
         except (ValueError, TypeError, KeyError, IndexError):

@@ -18,6 +18,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import __version__
@@ -94,6 +95,18 @@ def hash_file(path: str) -> tuple[str | None, os.stat_result | None]:
     """(content hash, stat taken before reading), as `read_file`."""
     data, st = read_file(path)
     return (None, None) if data is None else (digest(data), st)
+
+
+def unchanged(path: str, st: os.stat_result, recorded_digest: str, recorded_sig: list | None):
+    """(whether the file at `path`, stat'ed as `st`, still has the recorded content, the signature
+    to record for it now). Its signature alone answers when it is the recorded one; otherwise the
+    file is hashed again."""
+    if recorded_sig is not None and signature(st) == recorded_sig:
+        return True, recorded_sig
+    found, st = hash_file(path)
+    if found is None or found != recorded_digest:
+        return False, None
+    return True, settled(st, time.time())
 
 
 def cache_dir() -> Path:

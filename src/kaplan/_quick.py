@@ -20,11 +20,10 @@ import datetime as _dt
 import json
 import os
 import stat
-import time
 from pathlib import Path
 from typing import Sequence
 
-from ._fingerprint import build_id, digest, hash_file, settled, signature, write_json
+from ._fingerprint import build_id, digest, unchanged, write_json
 from ._paths import absolute, contained, display_path, find_config, plans_dir, portfolio_files
 
 FORMAT = 1
@@ -97,12 +96,10 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
                 if contained(Path(p), root, display, explicit=explicit) is not None:
                     return None
                 st = os.stat(key)
-            if recorded_sig is None or signature(st) != recorded_sig:
-                found, st = hash_file(key)
-                if found != recorded_digest:
-                    return None
-                entry[3] = settled(st, time.time())
-                refreshed = refreshed or entry[3] is not None
+            same, entry[3] = unchanged(key, st, recorded_digest, recorded_sig)
+            if not same:
+                return None
+            refreshed = refreshed or entry[3] != recorded_sig
             displays.append(display)
         wanted = {absolute(p, cwd) for p in targets}
         chosen = [i for i, entry in enumerate(files) if entry[0] in wanted]
