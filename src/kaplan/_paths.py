@@ -28,6 +28,17 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def locate_portfolio(start: Path | None = None) -> tuple[Path, Path | None]:
+    """(the portfolio's root folder, its `kaplan.yaml` or None) around `start` (default: the working
+    folder): the folder of the nearest `kaplan.yaml`, else the starting folder itself."""
+    start = Path(os.path.abspath(start or Path.cwd()))
+    path = find_config(start)
+    if path is None:
+        return (start if start.is_dir() else start.parent).resolve(), None
+    path = path.resolve()
+    return path.parent, path
+
+
 def plans_dir(root: Path, plans: str) -> Path:
     """The plans folder: lexical, not resolved, so a `plans` folder that is a link out of the
     portfolio stays visible as one and discovery can refuse it (see `_containment`)."""

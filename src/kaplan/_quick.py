@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ._fingerprint import build_id, digest, unchanged, write_json
-from ._paths import absolute, contained, display_path, find_config, plans_dir, portfolio_files
+from ._paths import absolute, contained, display_path, locate_portfolio, plans_dir, portfolio_files
 
 FORMAT = 1
 
@@ -35,17 +35,14 @@ def record_path(folder: Path, root: Path) -> Path:
 
 def config_identity(start: Path | None) -> tuple[Path, str | None, str] | None:
     """(portfolio root, its kaplan.yaml or None, the content hash of kaplan.yaml or "defaults"),
-    found the way `loader.open_portfolio` finds them; None when kaplan.yaml cannot be read."""
-    start = Path(os.path.abspath(start or Path.cwd()))
-    path = find_config(start)
+    found as `loader.open_portfolio` finds them; None when kaplan.yaml cannot be read."""
+    root, path = locate_portfolio(start)
     if path is None:
-        return (start if start.is_dir() else start.parent).resolve(), None, "defaults"
+        return root, None, "defaults"
     try:
-        data = path.read_bytes()
+        return root, str(path), digest(path.read_bytes())
     except OSError:
         return None
-    path = path.resolve()
-    return path.parent, str(path), digest(data)
 
 
 class _Portfolio:

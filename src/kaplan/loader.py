@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from . import _fastyaml, _yaml
 from ._validation import error_findings, plainly_located, validate
-from ._paths import PLAN_SUFFIXES, contained, discover, display_path  # noqa: F401 (re-exported)
-from .config import Config, Portfolio, find_config
+from ._paths import PLAN_SUFFIXES, contained, discover, display_path, locate_portfolio  # noqa: F401 (re-exported)
+from .config import Config, Portfolio
 from .findings import Finding, Severity
 from .health.settings import SIGNALS as HEALTH_SIGNALS
 from .model import Plan
@@ -182,10 +182,8 @@ def open_portfolio(start: Path | None = None, config_path: Path | None = None) -
 
     Raises `ConfigError` when the config file exists but is invalid.
     """
-    start = Path(os.path.abspath(start or Path.cwd()))
-    path = config_path or find_config(start)
+    root, path = (None, config_path) if config_path else locate_portfolio(start)
     if path is None:
-        root = (start if start.is_dir() else start.parent).resolve()
         return Portfolio(root=root, config=Config())
     display = display_path(path.resolve())
     doc, problem = read_document(path, display)
