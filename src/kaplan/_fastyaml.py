@@ -199,9 +199,14 @@ def available() -> bool:
     return _yaml_rs is not None
 
 
+def takes(text: str) -> bool:
+    """Whether the fast path reads this text (then positions in it can be read off its lines too)."""
+    return _yaml_rs is not None and not _declines(text)
+
+
 def load(text: str) -> dict | None:
     """The data of a plan's text when the fast parser reads it exactly as the reference does, else None."""
-    if _yaml_rs is None or _declines(text):
+    if not takes(text):
         return None
     try:
         data: Any = _yaml_rs.loads(text)

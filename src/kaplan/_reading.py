@@ -56,10 +56,9 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
     for p, d in chunk:
         summary = read_and_summarise(Path(p), d, config, today)
         if summary.valid:
-            data = summary.detach_details()
+            summary._details = summary.details_json()  # plain data pickles faster than objects
             if details_dir is not None and summary.digest:
-                details[summary.digest] = data
-            summary._details = data
+                details[summary.digest] = summary._details
         out.append(summary)
     shard = None
     if details:

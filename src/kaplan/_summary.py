@@ -58,13 +58,6 @@ class PlanSummary:
             self._details = self.details_from_json(self._details)
         return self._details or ([], [])
 
-    def detach_details(self) -> list:
-        """The details as plain data (see `details_json`), and this summary left without them: a
-        worker sends them back only when the cache does not hold them."""
-        data = self.details_json()
-        self._details = None
-        return data
-
     @property
     def signals(self) -> list[Signal]:
         """Health signals except the review one (which depends on the tier)."""

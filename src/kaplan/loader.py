@@ -167,7 +167,7 @@ def load_positions(path: Path | str, display: str) -> LoadedPlan:
     text, problem = read_text(loaded.path, display)
     if problem:
         return loaded  # gone or unreadable since it was summarised: its findings point at line 1
-    if _fastyaml.available() and not _fastyaml._declines(text):
+    if _fastyaml.takes(text):
         loaded.text = text
         return loaded
     try:
