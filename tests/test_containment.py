@@ -101,3 +101,25 @@ def test_a_portfolio_reached_through_a_link_is_still_inside(tmp_path, layout):
     alias = tmp_path / "alias-of-portfolio"
     alias.symlink_to(root)
     assert escapes(alias / "plans" / "real.yaml", root) is None
+
+
+@pytest.mark.parametrize("command", [["score", "--format", "json"], ["risk", "--format", "json"],
+                                     ["report", "--portfolio", "--format", "md"]])
+def test_score_risk_and_report_do_not_read_a_plan_linked_from_outside(kaplan, tmp_path, command):
+    """Like `kaplan check`, the commands that show plan values never follow a link out of the
+    portfolio: the linked plan is left out as a plan with errors, and none of its values appear."""
+    from conftest import EXAMPLES, TODAY
+
+    root = tmp_path / "portfolio"
+    (root / "plans").mkdir(parents=True)
+    (root / "kaplan.yaml").write_text((EXAMPLES / "kaplan.yaml").read_text())
+    (root / "plans" / "ostara-bank.yaml").write_text((EXAMPLES / "plans" / "ostara-bank.yaml").read_text())
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "tallis-agri.yaml").write_text((EXAMPLES / "plans" / "tallis-agri.yaml").read_text())
+    (root / "plans" / "tallis-agri.yaml").symlink_to(outside / "tallis-agri.yaml")
+    args = [*command, "--today", TODAY.isoformat()] if command[0] != "score" else command
+    r = kaplan(*args, cwd=root)
+    assert "Tallis" not in r.stdout, "a value of the plan outside the portfolio was shown"
+    assert "Ostara" in r.stdout
+    assert "plans/tallis-agri.yaml has errors" in r.stderr

@@ -109,8 +109,7 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
         return None
     if refreshed:
         _write(where, record)
-    return CheckResult.of(len(targets), found, portfolio_findings,
-                          plans=lazy_plans([Path(p) for p in targets], today, start, paths))
+    return CheckResult.of(len(targets), found, portfolio_findings, plans=lazy_plans(paths, today, start))
 
 
 def remember(folder: Path, root: Path, config_path: str | None, config_digest: str, plans: str,

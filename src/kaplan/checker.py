@@ -165,20 +165,12 @@ def _portfolio_findings(everyone: list[PlanSummary], targets: list[PlanSummary],
     return [(s, next(located[id(s)])) for s, _ in raised]
 
 
-def lazy_plans(targets: list[Path], today: _dt.date, start: Path | None, paths: list[Path]):
-    """A function that reads the summaries of `targets` (through the cache) when called."""
+def lazy_plans(paths: list[Path], today: _dt.date, start: Path | None):
+    """A function that reads the summaries of the checked files (through the cache) when called."""
     def read() -> list:
-        from ._cache import SummaryCache
-        from ._paths import display_path
-        from ._reading import summarise_all
         from .loader import open_portfolio
+        from .scoring.portfolio import read_summaries
 
-        portfolio = open_portfolio(start or (paths[0] if paths else None))
-        store = SummaryCache(portfolio.root, portfolio.config, today)
-        files = [(p.absolute(), display_path(p)) for p in targets]
-        plans = summarise_all(files, portfolio.config, today, cache=store, root=portfolio.root,
-                              explicit={str(p.absolute()) for p in paths})
-        store.save()
-        return plans
+        return read_summaries(open_portfolio(start or (paths[0] if paths else None)), paths, today)
 
     return read

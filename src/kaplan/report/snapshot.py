@@ -14,7 +14,7 @@ from typing import Iterable
 from ..config import Portfolio
 from ..health.model import Health
 from ..health.portfolio import assess_plans
-from ..loader import LoadedPlan, discover, load_plan, open_portfolio
+from ..loader import LoadedPlan, contained, discover, display_path, load_plan, open_portfolio
 from ..scoring.portfolio import PortfolioScore, score_loaded
 
 
@@ -63,8 +63,15 @@ def snapshot(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = 
     paths = [Path(p) for p in paths]
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     today = today or _dt.date.today()
-    loaded = [load_plan(p) for p in discover(portfolio, paths)]
+    loaded = [_load(p, portfolio, explicit=p in paths) for p in discover(portfolio, paths)]
     score = score_loaded(loaded, portfolio.config.scoring)
     valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
     health = {pid: h for pid, (_, h) in assess_plans(valid, portfolio.config, today).items()}
     return Snapshot(portfolio, today, loaded, score, health)
+
+
+def _load(path: Path, portfolio: Portfolio, explicit: bool) -> LoadedPlan:
+    """The plan, unless it is a link out of the portfolio: that is never read (see `_containment`)."""
+    display = display_path(path)
+    refused = contained(path.absolute(), portfolio.root, display, explicit=explicit)
+    return LoadedPlan(path, display, findings=[refused]) if refused else load_plan(path, display)

@@ -118,7 +118,8 @@ def read_summaries(portfolio: Portfolio, paths: list[Path], today: _dt.date | No
     files = [(p.absolute(), display_path(p)) for p in discover(portfolio, paths)]
     store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
     day = store.today if store is not None else today or _dt.date.today()
-    summaries = summarise_all(files, portfolio.config, day, cache=store)
+    summaries = summarise_all(files, portfolio.config, day, cache=store, root=portfolio.root,
+                              explicit={str(p.absolute()) for p in paths})
     if store is not None:
         store.save()
     return summaries
