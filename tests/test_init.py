@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY
+from conftest import REPO, TODAY
 from kaplan import __version__
 from kaplan import _yaml
 from kaplan.config import Config
@@ -137,7 +137,9 @@ def test_workflow_runs_kaplan_check_with_github_annotations(tmp_path):
     steps = workflow["jobs"]["check"]["steps"]
     runs = [s["run"] for s in steps if "run" in s]
     assert runs[-1] == "kaplan check --format github"
-    assert any(f'"kaplan=={__version__}"' in r for r in runs)
+    # `kaplan` on the package index is an unrelated project: CI must install kaplan's own distribution
+    assert any(r == f'python -m pip install "kaplan-plans=={__version__}"' for r in runs)
+    assert not any('"kaplan==' in r or '"kaplan @' in r for r in runs)
     assert {"push", "pull_request"} <= set(workflow["on"])
 
 
@@ -312,8 +314,8 @@ def test_a_kaplan_installed_from_git_is_installed_from_there_in_ci(monkeypatch):
             return json.dumps({"url": "https://git.example.com/team/kaplan.git",
                                "vcs_info": {"vcs": "git", "commit_id": "0123abc", "requested_revision": "v0.1.0"}})
 
-    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
-    assert init.install_requirement() == "kaplan @ git+https://git.example.com/team/kaplan.git@0123abc"
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist() if name == "kaplan-plans" else None)
+    assert init.install_requirement() == "kaplan-plans @ git+https://git.example.com/team/kaplan.git@0123abc"
 
 
 def test_a_kaplan_installed_from_a_folder_falls_back_to_its_version(monkeypatch):
@@ -326,4 +328,17 @@ def test_a_kaplan_installed_from_a_folder_falls_back_to_its_version(monkeypatch)
             return json.dumps({"url": "file:///home/me/kaplan", "dir_info": {"editable": True}})
 
     monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
-    assert init.install_requirement() == f"kaplan=={__version__}"
+    assert init.install_requirement() == f"kaplan-plans=={__version__}"
+
+
+def test_the_distribution_is_named_kaplan_plans_and_the_command_kaplan():
+    """`kaplan` on the public package index is another project; kaplan ships as `kaplan-plans`."""
+    import tomllib
+
+    import kaplan
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == kaplan.DISTRIBUTION == "kaplan-plans"
+    assert project["scripts"] == {"kaplan": "kaplan.cli:main"}
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "pip install kaplan-plans" in readme

@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 
 __version__ = "0.1.0"
+DISTRIBUTION = "kaplan-plans"
+"""The name kaplan is installed by (`pip install kaplan-plans`); `kaplan` on the package index is another project."""
 
 _EXPORTS = {
     "check": "checker", "CheckResult": "checker",
@@ -28,7 +30,7 @@ _EXPORTS = {
     "plan_schema": "schema", "config_schema": "schema", "write_schemas": "schema",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", "DISTRIBUTION", *_EXPORTS]
 
 
 def __getattr__(name: str):

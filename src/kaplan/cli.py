@@ -184,7 +184,7 @@ def init(
     install: Optional[str] = typer.Option(
         None, "--install", metavar="REQUIREMENT",
         help="How the CI workflow installs kaplan, as a pip requirement (default: the git URL this kaplan "
-             "was installed from, else kaplan==VERSION)."),
+             "was installed from, else kaplan-plans==VERSION)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Start a portfolio: kaplan.yaml with every default, plans/, editor schemas, pre-commit and CI."""

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import DISTRIBUTION, __version__
 from ._templates import builtin_dir
 from ._writer import WriteRefused, write_new
 from .config import CONFIG_NAME
@@ -53,19 +53,19 @@ def config_text() -> str:
 
 def install_requirement() -> str:
     """How CI should install the running kaplan: the git URL and commit it was installed from
-    (recorded by pip, PEP 610), else `kaplan==VERSION`."""
+    (recorded by pip, PEP 610), else `kaplan-plans==VERSION` from the package index."""
     import json
     from importlib import metadata
 
     try:
-        recorded = metadata.distribution("kaplan").read_text("direct_url.json")
+        recorded = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
         info = json.loads(recorded) if recorded else {}
     except (metadata.PackageNotFoundError, ValueError, OSError):
         info = {}
     vcs, url = info.get("vcs_info") or {}, str(info.get("url", ""))
     if vcs.get("vcs") and vcs.get("commit_id") and url.startswith(("https://", "ssh://")):
-        return f"kaplan @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
-    return f"kaplan=={__version__}"
+        return f"{DISTRIBUTION} @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    return f"{DISTRIBUTION}=={__version__}"
 
 
 def _render(name: str, **values: str) -> str:
@@ -85,7 +85,7 @@ def planned_files(requirement: str | None = None) -> dict[Path, str]:
     if not _REQUIREMENT.match(requirement):
         # It goes inside a quoted YAML string and a shell command: no quotes, `$`, backslashes.
         raise ValueError(f"{requirement!r} is not a pip requirement kaplan can write into the workflow; "
-                         "e.g. `kaplan==1.2.0` or `kaplan @ git+https://example.com/kaplan.git@v1.2.0`")
+                         "e.g. `kaplan-plans==1.2.0` or `kaplan-plans @ git+https://example.com/kaplan.git@v1.2.0`")
     files: dict[Path, str] = {Path("plans") / "README.md": _render("plans-readme.md.j2")}
     for filename, text in schema_texts().items():
         files[Path(PORTFOLIO_SCHEMA_DIR) / filename] = text
