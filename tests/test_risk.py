@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import subprocess
 
@@ -77,8 +78,13 @@ def test_filters_and_formats(kaplan, tmp_path):
 
 
 def git(cwd, *args):
+    # A commit's day is its committer date, which `--date` alone does not set: pin it too, so the
+    # revision's day is the one the test names and never the real clock's.
+    env = dict(os.environ)
+    if "--date" in args:
+        env["GIT_COMMITTER_DATE"] = args[args.index("--date") + 1]
     subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *args], cwd=cwd,
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=env)
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -21,7 +21,7 @@ from .loader import LoadedPlan, load_plan, load_positions
 
 
 _SEVERITY = {s.value: s for s in Severity}
-_METRIC_NAMES = tuple(_metrics.METRICS)
+_METRIC_NAMES = (*_metrics.METRICS, *_metrics.EXTRA)
 
 
 @dataclass
@@ -76,7 +76,7 @@ class PlanSummary:
 
     def core_json(self) -> list:
         """What portfolio-wide rules and the output need, kept in the cache's index."""
-        return [self.account_id, self.name, self.owner, [self.metrics.get(k) for k in _metrics.METRICS],
+        return [self.account_id, self.name, self.owner, [self.metrics.get(k) for k in _METRIC_NAMES],
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
                 [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings]]
@@ -93,7 +93,7 @@ class PlanSummary:
     @classmethod
     def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
         account_id, name, owner, values, cadence, sponsor, rituals, last, has_last, found = core
-        if len(values) != len(_metrics.METRICS):
+        if len(values) != len(_METRIC_NAMES):
             raise ValueError("metrics changed")
         return cls(
             path=path, display=display,

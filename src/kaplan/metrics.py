@@ -2,20 +2,177 @@
 
 These are the raw values that scoring, health and reports all use, computed in one place so every
 view of an account shows the same numbers. A metric that cannot be computed is None, never zero.
+Money is in the plan's own currency here; converting it for the portfolio is `kaplan.money`'s job.
 
-"Trailing 12 months" (TTM) means the financial periods that end within the 12 months up to the end
-of the latest period with revenue recorded — so a plan whose figures are a quarter behind is still
-measured on a full year, and the result does not depend on the day the command runs.
+Trailing twelve months (TTM): the 12 calendar months ending on the last day of the latest period
+with revenue recorded, so a plan whose figures are a quarter behind is still measured on a year and
+the result does not depend on the day the command runs. A period inside the window counts in full; a
+period that straddles the window's start (a year `2025` before quarters of 2026) counts pro rata by
+its days inside the window. Coverage — how many of the 12 months have revenue recorded — is part of
+the figure ("TTM over 9 of 12 months").
+
+Ratios are taken over the periods that have both figures: margin = gross profit ÷ revenue, cost to
+serve % = cost to serve ÷ revenue, share of wallet = revenue ÷ the client's category spend. A missing
+value is missing, never zero.
+
+Growth and the margin trend are like for like: the months of the window that have the figures,
+against the same months one year earlier where those have them too. Without any such month the
+change is "not comparable", with the reason, and no number.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 
 from .model import Plan
 from .model.types import period_bounds
 from .model.vocab import BuyingRole, Position
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _index(day: _dt.date) -> int:
+    """A month as one number (year × 12 + month − 1), so months a year apart differ by 12."""
+    return day.year * 12 + day.month - 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_days(label: str) -> tuple[int, tuple[int, ...], int]:
+    """(first month index, days of each month, total days) of a period label."""
+    first, last = period_bounds(label)
+    a, b = _index(first), _index(last)
+    days = tuple(calendar.monthrange(m // 12, m % 12 + 1)[1] for m in range(a, b + 1))
+    return a, days, sum(days)
+
+
+def _share(label: str, months) -> float:
+    """The part of a period (by days) that falls in `months`: a range or a set of month indices."""
+    a, days, total = _month_days(label)
+    inside = sum(d for m, d in enumerate(days, start=a) if m in months)
+    return inside / total
+
+
+def _months_of(label: str) -> range:
+    a, days, _ = _month_days(label)
+    return range(a, a + len(days))
+
+
+def month_names(months) -> str:
+    """Month indices in words: `Jan–Sep 2026`, or a list of ranges when there are gaps."""
+    ordered = sorted(months)
+    runs, start = [], None
+    for i, m in enumerate(ordered):
+        if start is None:
+            start = m
+        if i + 1 == len(ordered) or ordered[i + 1] != m + 1:
+            runs.append((start, m))
+            start = None
+
+    def word(m: int, year: bool = True) -> str:
+        return f"{_MONTH_NAMES[m % 12]} {m // 12}" if year else _MONTH_NAMES[m % 12]
+
+    return ", ".join(word(a) if a == b else f"{word(a, a // 12 != b // 12)}–{word(b)}" for a, b in runs)
+
+
+# ---------------------------------------------------------------- sums over a set of months
+
+_FIELDS = ("revenue", "gross_profit", "cost_to_serve", "client_category_spend", "discounts")
+
+
+def _profit(p) -> float | None:
+    """A period's gross profit: as recorded, else revenue × its margin %."""
+    if p.gross_profit is not None:
+        return p.gross_profit
+    if p.revenue is not None and p.margin_pct is not None:
+        return p.revenue * p.margin_pct / 100
+    return None
+
+
+def _value(p, name: str) -> float | None:
+    return _profit(p) if name == "gross_profit" else getattr(p, name)
+
+
+def _total(periods: list, months, name: str, given: str | None = None) -> float | None:
+    """Σ of a field over the periods' parts in `months` (pro rata by days); with `given`, only over the
+    periods that also have that field. None when no period in the months has it."""
+    total, found = 0.0, False
+    for p in periods:
+        v = _value(p, name)
+        if v is None or (given is not None and _value(p, given) is None):
+            continue
+        share = _share(p.period, months)
+        if share:
+            total += v * share
+            found = True
+    return total if found else None
+
+
+def _covered(periods: list, months, *names: str) -> set[int]:
+    """The months in `months` that a period with all the named fields covers."""
+    out: set[int] = set()
+    for p in periods:
+        if all(_value(p, n) is not None for n in names):
+            out.update(m for m in _months_of(p.period) if m in months)
+    return out
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator * 100
+
+
+def _pair_ratio(periods: list, months, top: str, bottom: str) -> float | None:
+    """top ÷ bottom in percent over the periods (parts in `months`) that have both figures."""
+    return _ratio(_total(periods, months, top, bottom), _total(periods, months, bottom, top))
+
+
+@dataclass(frozen=True)
+class Window:
+    """One plan's trailing twelve months: the sums and ratios over the periods inside them."""
+
+    start: _dt.date
+    end: _dt.date
+    revenue: float | None
+    gross_profit: float | None
+    """Σ gross profit of the periods that record it (or a margin %)."""
+    cost_to_serve: float | None
+    category_spend: float | None
+    discounts: float | None
+    margin_pct: float | None
+    """Gross profit ÷ revenue over the periods that have both."""
+    cost_to_serve_pct: float | None
+    """Cost to serve ÷ revenue over the periods that have both."""
+    months: int
+    """Months of the 12 with revenue recorded (the TTM's coverage)."""
+    margin_months: int
+    """Months of the 12 with both revenue and gross profit (the margin's coverage)."""
+    cost_months: int
+    """Months of the 12 with both revenue and cost to serve (cost to serve %'s coverage)."""
+
+    @property
+    def full(self) -> bool:
+        return self.months == 12
+
+    @property
+    def coverage(self) -> str:
+        """`over 9 of 12 months`, the words every TTM figure is shown with."""
+        return f"over {self.months} of 12 months"
+
+    @property
+    def span(self) -> str:
+        """The window's months in words: `Oct 2025–Sep 2026`."""
+        return month_names(range(_index(self.start), _index(self.end) + 1))
+
+    @property
+    def annualised_revenue(self) -> float | None:
+        """Revenue scaled to a year from the months covered (revenue × 12 ÷ months)."""
+        if self.revenue is None or not self.months:
+            return None
+        return self.revenue * 12 / self.months
 
 
 def _year_before(day: _dt.date) -> _dt.date:
@@ -25,119 +182,160 @@ def _year_before(day: _dt.date) -> _dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-@dataclass(frozen=True)
-class Window:
-    """Sums over the financial periods inside one 12-month window."""
-
-    revenue: float | None
-    gross_profit: float | None
-    cost_to_serve: float | None
-    category_spend: float | None
-    discounts: float | None
-    periods: int
-
-
-def _bounded(plan: Plan) -> list:
-    return [(*period_bounds(p.period), p) for p in plan.financials.periods]
-
-
-def _sums(rows: list) -> Window:
-    """The window of `rows`: each field gathered in one pass, then totalled by `sum` in the rows' order
-    (None when no row has it)."""
-    revenue, profit, cost, spend, discounts = [], [], [], [], []
-    for p in rows:
-        r, gp = p.revenue, p.gross_profit
-        if r is not None:
-            revenue.append(r)
-        if gp is not None:
-            profit.append(gp)
-        elif r is not None and p.margin_pct is not None:
-            profit.append(r * p.margin_pct / 100)
-        if (v := p.cost_to_serve) is not None:
-            cost.append(v)
-        if (v := p.client_category_spend) is not None:
-            spend.append(v)
-        if (v := p.discounts) is not None:
-            discounts.append(v)
-    return Window(float(sum(revenue)) if revenue else None, float(sum(profit)) if profit else None,
-                  float(sum(cost)) if cost else None, float(sum(spend)) if spend else None,
-                  float(sum(discounts)) if discounts else None, len(rows))
-
-
-def latest_period_end(plan: Plan, bounded: list | None = None) -> _dt.date | None:
+def latest_period_end(plan: Plan) -> _dt.date | None:
+    """The last day of the latest period with revenue recorded (where the TTM ends)."""
     latest = None
-    for _, last, p in (bounded if bounded is not None else _bounded(plan)):
-        if p.revenue is not None and (latest is None or last > latest):
-            latest = last
+    for p in plan.financials.periods:
+        if p.revenue is not None:
+            last = period_bounds(p.period)[1]
+            if latest is None or last > latest:
+                latest = last
     return latest
 
 
-@dataclass(frozen=True)
-class Trailing:
-    """A plan's two 12-month windows, worked out together (growth and the health trends need both)."""
-
-    now: Window | None
-    """The trailing 12 months (`ttm`), None when no revenue is recorded."""
-    before: Window | None
-    """The 12 months before (`previous_ttm`), None when they hold no revenue."""
-    bounded: list
-    """(first day, last day, period) of every financial period, in the plan's order."""
+def _window_months(end: _dt.date) -> range:
+    last = _index(end)
+    return range(last - 11, last + 1)
 
 
-def trailing(plan: Plan, bounded: list | None = None) -> Trailing:
-    """Both windows of `plan`, its periods parsed and its latest period found once for the two."""
-    bounded = bounded if bounded is not None else _bounded(plan)
-    end = latest_period_end(plan, bounded)
+def ttm(plan: Plan) -> Window | None:
+    """The trailing twelve months, or None when no period records revenue."""
+    end = latest_period_end(plan)
     if end is None:
-        return Trailing(None, None, bounded)
-    start = _year_before(end)
-    earliest = _year_before(start)
-    now, before = [], []
-    for first, last, p in bounded:  # the windows are disjoint: a period ends in one or the other
-        if start < last <= end and first >= start:
-            now.append(p)
-        elif earliest < last <= start and first >= earliest:
-            before.append(p)
-    previous = _sums(before)
-    return Trailing(_sums(now), previous if previous.revenue is not None else None, bounded)
+        return None
+    months = _window_months(end)
+    periods = plan.financials.periods
+    start = _dt.date(months[0] // 12, months[0] % 12 + 1, 1)
+    return Window(
+        start=start, end=end, revenue=_total(periods, months, "revenue"),
+        gross_profit=_total(periods, months, "gross_profit"),
+        cost_to_serve=_total(periods, months, "cost_to_serve"),
+        category_spend=_total(periods, months, "client_category_spend"),
+        discounts=_total(periods, months, "discounts"),
+        margin_pct=_pair_ratio(periods, months, "gross_profit", "revenue"),
+        cost_to_serve_pct=_pair_ratio(periods, months, "cost_to_serve", "revenue"),
+        months=len(_covered(periods, months, "revenue")),
+        margin_months=len(_covered(periods, months, "revenue", "gross_profit")),
+        cost_months=len(_covered(periods, months, "revenue", "cost_to_serve")))
 
 
-def ttm(plan: Plan, bounded: list | None = None) -> Window | None:
-    """The trailing-12-month window, or None when no revenue is recorded."""
-    return trailing(plan, bounded).now
+# ---------------------------------------------------------------- like for like
 
 
-def previous_ttm(plan: Plan, bounded: list | None = None) -> Window | None:
-    """The 12 months before the trailing 12 months (for growth)."""
-    return trailing(plan, bounded).before
+@dataclass(frozen=True)
+class Change:
+    """A figure over the same months a year apart (like for like), or why it cannot be compared."""
+
+    now: float | None
+    """The figure over the matched months of the trailing twelve."""
+    before: float | None
+    """The figure over the same months one year earlier."""
+    months: tuple[int, ...] = ()
+    """The matched months of the trailing twelve (month indices; see `month_names`)."""
+    reason: str | None = None
+    """Why there is no comparison ("not comparable: …"), None when there is one."""
+
+    @property
+    def comparable(self) -> bool:
+        return self.reason is None
+
+    @property
+    def pct(self) -> float | None:
+        """now against before, in percent (growth)."""
+        return None if self.reason else (self.now - self.before) / self.before * 100
+
+    @property
+    def points(self) -> float | None:
+        """now − before (a change of a percentage in points)."""
+        return None if self.reason else self.now - self.before
+
+    @property
+    def basis(self) -> str:
+        """Which months were compared: `like for like over 9 of 12 months (Jan–Sep 2026 against 2025)`."""
+        if self.reason:
+            return self.reason
+        n = len(self.months)
+        span = month_names(self.months)
+        return (f"like for like over {n} of 12 months ({span} against a year earlier)" if n < 12
+                else "like for like over all 12 months")
+
+
+def _matched(plan: Plan, *names: str) -> tuple[list, range, set[int], set[int]] | None:
+    end = latest_period_end(plan)
+    if end is None:
+        return None
+    periods = plan.financials.periods
+    now = _window_months(end)
+    before = range(now[0] - 12, now[-1] - 11)
+    have_now = _covered(periods, now, *names)
+    have_before = _covered(periods, before, *names)
+    return periods, now, have_now, have_before
+
+
+def growth(plan: Plan) -> Change | None:
+    """Revenue growth like for like; None when no revenue is recorded at all."""
+    found = _matched(plan, "revenue")
+    if found is None:
+        return None
+    periods, _, have_now, have_before = found
+    if not have_before:
+        return Change(None, None, (), "not comparable: no revenue recorded in the 12 months before")
+    months = tuple(sorted(m for m in have_now if m - 12 in have_before))
+    if not months:
+        return Change(None, None, (), "not comparable: the months with revenue a year earlier are not "
+                      "the months with revenue now")
+    now = _total(periods, set(months), "revenue")
+    before = _total(periods, {m - 12 for m in months}, "revenue")
+    if not before:
+        return Change(now, before, months, "not comparable: revenue was zero in the same months a year earlier")
+    return Change(now, before, months)
+
+
+def margin_trend(plan: Plan) -> Change | None:
+    """Margin like for like: over the months with revenue and gross profit in both years, in percent;
+    None when no month records both."""
+    found = _matched(plan, "revenue", "gross_profit")
+    if found is None or not found[2]:
+        return None
+    periods, _, have_now, have_before = found
+    months = tuple(sorted(m for m in have_now if m - 12 in have_before))
+    if not months:
+        return Change(None, None, (), "not comparable: no margin recorded for the same months a year earlier")
+    now = _pair_ratio(periods, set(months), "gross_profit", "revenue")
+    before = _pair_ratio(periods, {m - 12 for m in months}, "gross_profit", "revenue")
+    if now is None or before is None:
+        return Change(now, before, months, "not comparable: revenue was zero in one of the years")
+    return Change(now, before, months)
+
+
+def growth_pct(plan: Plan) -> float | None:
+    """Revenue growth like for like in percent; None when it cannot be compared."""
+    g = growth(plan)
+    return g.pct if g else None
+
+
+# ---------------------------------------------------------------- one plan's metrics
 
 
 def all_metrics(plan: Plan) -> dict[str, float | None]:
-    """Every metric of `METRICS` for one plan, computing the financial windows once."""
-    t = trailing(plan)
-    now = t.now
+    """Every metric of `METRICS` for one plan, plus the facts in `EXTRA`, the window computed once."""
+    w = ttm(plan)
     out = {name: fn(plan) for name, fn in METRICS.items() if name not in _FINANCIAL}
-    out["revenue_ttm"] = now.revenue if now else None
-    out["gross_profit_ttm"] = now.gross_profit if now and now.revenue is not None else None
-    out["margin_pct"] = _ratio(now.gross_profit, now.revenue) if now else None
-    out["cost_to_serve_pct"] = _ratio(now.cost_to_serve, now.revenue) if now else None
-    out["revenue_growth_pct"] = growth_pct(t)
-    out["share_of_wallet_pct"] = _share_of_wallet(plan, now, t.bounded)
+    out.update(_financial(plan, w))
     return out
 
 
-def growth_pct(t: Trailing) -> float | None:
-    """TTM revenue against the 12 months before, in percent; None without both."""
-    now, before = t.now, t.before
-    if not now or not before or now.revenue is None or not before.revenue:
-        return None
-    return (now.revenue - before.revenue) / before.revenue * 100
-
-
-def _ratio(numerator: float | None, denominator: float | None) -> float | None:
-    if numerator is None or not denominator:
-        return None
-    return numerator / denominator * 100
+def _financial(plan: Plan, w: Window | None) -> dict[str, float | None]:
+    return {
+        "revenue_ttm": w.revenue if w else None,
+        "revenue_annualised": w.annualised_revenue if w else None,
+        "gross_profit_ttm": w.gross_profit if w else None,
+        "margin_pct": w.margin_pct if w else None,
+        "cost_to_serve_pct": w.cost_to_serve_pct if w else None,
+        "revenue_growth_pct": growth_pct(plan) if w else None,
+        "share_of_wallet_pct": _share_of_wallet(plan, w),
+        "revenue_months": float(w.months) if w else None,
+    }
 
 
 def nps(plan: Plan) -> float | None:
@@ -187,40 +385,60 @@ def relationship_strength(plan: Plan) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def relationship_words(plan: Plan) -> str | None:
+    """Where `relationship_strength` comes from, in words (`relationship strength 4/5`, or the mean)."""
+    value = relationship_strength(plan)
+    if value is None:
+        return None
+    if plan.relationships.strength is not None:
+        return f"relationship strength {plan.relationships.strength}/5"
+    n = sum(1 for c in plan.relationships.contacts if c.left is None and c.strength)
+    return f"relationship strength {value:.1f}/5 (mean of {n} current contact{'s' if n != 1 else ''})"
+
+
 def revenue_ttm(plan: Plan) -> float | None:
     w = ttm(plan)
     return w.revenue if w else None
 
 
+def revenue_annualised(plan: Plan) -> float | None:
+    """TTM revenue scaled to a full year from the months it covers (× 12 ÷ months)."""
+    w = ttm(plan)
+    return w.annualised_revenue if w else None
+
+
 def gross_profit_ttm(plan: Plan) -> float | None:
     w = ttm(plan)
-    return w.gross_profit if w and w.revenue is not None else None
+    return w.gross_profit if w else None
 
 
 def margin_pct(plan: Plan) -> float | None:
     w = ttm(plan)
-    return _ratio(w.gross_profit, w.revenue) if w else None
+    return w.margin_pct if w else None
 
 
 def cost_to_serve_pct(plan: Plan) -> float | None:
     w = ttm(plan)
-    return _ratio(w.cost_to_serve, w.revenue) if w else None
+    return w.cost_to_serve_pct if w else None
 
 
 def revenue_growth_pct(plan: Plan) -> float | None:
-    return growth_pct(trailing(plan))
+    return growth_pct(plan)
 
 
 def share_of_wallet_pct(plan: Plan) -> float | None:
-    """Our TTM revenue ÷ the client's TTM spend in our category, else the latest stated share."""
-    bounded = _bounded(plan)
-    return _share_of_wallet(plan, ttm(plan, bounded), bounded)
+    """Our TTM revenue ÷ the client's TTM spend in our category (over the periods with both), else
+    the latest stated share."""
+    return _share_of_wallet(plan, ttm(plan))
 
 
-def _share_of_wallet(plan: Plan, w: Window | None, bounded: list) -> float | None:
-    if w and w.category_spend:
-        return _ratio(w.revenue, w.category_spend)
-    stated = [(last, p) for _, last, p in bounded if p.share_of_wallet_pct is not None]
+def _share_of_wallet(plan: Plan, w: Window | None) -> float | None:
+    periods = plan.financials.periods
+    if w is not None:
+        share = _pair_ratio(periods, _window_months(w.end), "revenue", "client_category_spend")
+        if share is not None:
+            return share
+    stated = [(period_bounds(p.period)[1], p) for p in periods if p.share_of_wallet_pct is not None]
     if stated:
         return max(stated, key=lambda lp: lp[0])[1].share_of_wallet_pct
     return None
@@ -246,6 +464,7 @@ def _assessment(name: str):
 
 METRICS = {
     "revenue_ttm": revenue_ttm,
+    "revenue_annualised": revenue_annualised,
     "gross_profit_ttm": gross_profit_ttm,
     "margin_pct": margin_pct,
     "revenue_growth_pct": revenue_growth_pct,
@@ -263,13 +482,17 @@ METRICS = {
 }
 """Every source a scoring criterion can name, by name."""
 
-_FINANCIAL = {"revenue_ttm", "gross_profit_ttm", "margin_pct", "revenue_growth_pct", "cost_to_serve_pct",
-              "share_of_wallet_pct"}
+EXTRA = ("revenue_months",)
+"""Facts `all_metrics` gives beside the sources: the months of the 12 with revenue (TTM coverage)."""
+
+MONEY = frozenset({"revenue_ttm", "revenue_annualised", "gross_profit_ttm"})
+"""Sources in the plan's currency: converted to the reporting currency before accounts are compared."""
+
+_FINANCIAL = {"revenue_ttm", "revenue_annualised", "gross_profit_ttm", "margin_pct", "revenue_growth_pct",
+              "cost_to_serve_pct", "share_of_wallet_pct"}
 
 SOURCE_LOCATION = {
-    "revenue_ttm": ("financials", "periods"), "gross_profit_ttm": ("financials", "periods"),
-    "margin_pct": ("financials", "periods"), "revenue_growth_pct": ("financials", "periods"),
-    "cost_to_serve_pct": ("financials", "periods"), "share_of_wallet_pct": ("financials", "periods"),
+    **{name: ("financials", "periods") for name in _FINANCIAL},
     "nps": ("voice_of_customer",), "relationship_strength": ("relationships",),
     "position": ("account",), "key_player_coverage": ("relationships",),
     "strong_relationships": ("relationships",), "strategic_importance": ("account", "assessment"),

@@ -6,7 +6,8 @@ the signals below the top of the amber band (75 by default), the one costing mos
 (weight × (100 − signal)) first.
 
 Signals (each 100 when healthy):
-- relationship: overall strength 1-5 → 0-100; averaged with the stage (exploratory 0 … integrated 100).
+- relationship: relationship strength 1-5 (`metrics.relationship_strength`: the plan's rating, else the
+  mean of its current contacts) → 0-100; averaged with the stage (exploratory 0 … integrated 100).
 - key_players: decision maker, sponsor and champion mapped: 100 / 67 / 33 / 0 for 3 / 2 / 1 / 0.
 - single_threaded: two or more strong relationships 100, one 40, none 0.
 - key_contact_gone: a key contact (decision maker, economic buyer, sponsor, coach, or influence ≥ 4)
@@ -19,9 +20,10 @@ Signals (each 100 when healthy):
 - review_overdue: the last review's age against the tier's cadence (else the plan's): 100 within it,
   0 at twice it or more, linear between.
 - renewal: renewal date passed → 0; within `renewal_horizon_days` → 100 × days left ÷ horizon.
-- revenue_trend: TTM revenue against the previous 12 months: growth ≥ 0 → 100, a drop of
-  `revenue_drop_pct` or more → 0, linear between.
-- margin_trend: TTM margin against the previous 12 months: no drop → 100, a drop of
+- revenue_trend: revenue growth like for like (`metrics.growth`: the same months a year apart):
+  growth ≥ 0 → 100, a drop of `revenue_drop_pct` or more → 0, linear between. No signal when the
+  growth is not comparable.
+- margin_trend: margin like for like (`metrics.margin_trend`): no drop → 100, a drop of
   `margin_drop_points` or more → 0, linear between.
 - discount_volume: revenue up while margin down (volume bought with discounts) → 30, else 100.
 - force_field: net ≤ 0 → 0; otherwise 50 + 10 × net, at most 100.
@@ -159,12 +161,12 @@ def combine(account_id: str, signals: list[Signal], config: Config) -> Health:
 
 
 def _relationship(plan: Plan, add) -> None:
-    strength = plan.relationships.strength
+    strength = metrics.relationship_strength(plan)  # the score's definition: the rating, else the contacts' mean
     stage = plan.account.relationship_stage
     parts, words = [], []
     if strength is not None:
         parts.append((strength - 1) / 4 * 100)
-        words.append(f"relationship strength {strength}/5")
+        words.append(metrics.relationship_words(plan))
     if stage is not None:
         parts.append(_STAGE_ORDER[stage] / 4 * 100)
         words.append(f"{stage} stage")  # a StrEnum formats as its value
@@ -290,21 +292,19 @@ def _money(plan: Plan, today: _dt.date, hs: HealthSettings, add) -> None:
                 ("financials", "contract", "renewal_date"))
         else:
             add("renewal", 100, f"contract renews {c.renewal_date}")
-    windows = metrics.trailing(plan)
-    growth = metrics.growth_pct(windows)
-    if growth is None:
-        return
-    now, before = windows.now, windows.before
+    g = metrics.growth(plan)
+    if g is None or not g.comparable:
+        return  # no revenue, or nothing like for like to compare: no trend to judge (the pack says why)
+    growth = g.pct
     add("revenue_trend", 100 if growth >= 0 else 100 * (1 + growth / hs.revenue_drop_pct),
-        f"revenue {growth:+.1f}% year on year", ("financials", "periods"))
-    if now.gross_profit is None or before.gross_profit is None or not now.revenue:
+        f"revenue {growth:+.1f}% year on year ({g.basis})", ("financials", "periods"))
+    m = metrics.margin_trend(plan)
+    if m is None or not m.comparable:
         return
-    m_now = now.gross_profit / now.revenue * 100
-    m_before = before.gross_profit / before.revenue * 100
-    drop = m_before - m_now
+    drop = -m.points
     add("margin_trend", 100 if drop <= 0 else 100 * (1 - drop / hs.margin_drop_points),
-        f"margin {m_now:.1f}%, {'down' if drop > 0 else 'up'} {abs(drop):.1f} points year on year",
-        ("financials", "periods"))
+        f"margin {m.now:.1f}%, {'down' if drop > 0 else 'up'} {abs(drop):.1f} points year on year "
+        f"(from {m.before:.1f}%, {m.basis})", ("financials", "periods"))
     discount = growth > 0 and drop > 0
     add("discount_volume", 30 if discount else 100,
         f"revenue up {growth:.1f}% while margin fell {drop:.1f} points: volume bought with discounts"

@@ -7,7 +7,7 @@ import functools
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG = re.compile(SLUG_PATTERN)
@@ -36,7 +36,16 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 Money = Annotated[float, Field(ge=0)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-PeriodLabel = Annotated[str, Field(pattern=PERIOD.pattern)]
+def _period_label(value: Any) -> Any:
+    # YAML reads an unquoted `period: 2025` as a number; a whole year is what it means.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+PeriodLabel = Annotated[str, Field(pattern=PERIOD.pattern), BeforeValidator(_period_label),
+                        WithJsonSchema({"anyOf": [{"type": "string", "pattern": PERIOD.pattern},
+                                                  {"type": "integer", "minimum": 1900, "maximum": 2199}]})]
 """A period: `2026` (year), `2026-Q3` (quarter), `2026-H1` (half) or `2026-07` (month), in 1900-2199."""
 
 

@@ -123,6 +123,34 @@ class AccountPack:
     since: SinceReview | None
     budget_rule: str
     """How the portfolio shares out its budget: `score` or `score_per_money`."""
+    window: metrics.Window | None = None
+    """The trailing twelve months the figures cover (None without revenue)."""
+    growth: metrics.Change | None = None
+    """Revenue growth like for like, or why it is not comparable."""
+
+    @property
+    def ttm_words(self) -> str:
+        """The TTM's months and coverage: `Oct 2025–Sep 2026, over 9 of 12 months`."""
+        w = self.window
+        return "no revenue recorded" if w is None else f"{w.span}, {w.coverage}"
+
+    @property
+    def growth_words(self) -> str:
+        """Growth with the months it compares, or why there is no number."""
+        g = self.growth
+        if g is None:
+            return "–"
+        return g.reason if g.reason else f"{g.pct:+.1f}% {g.basis}"
+
+    @property
+    def ratio_notes(self) -> list[str]:
+        """Where margin or cost to serve cover fewer months than revenue (they use the periods with both)."""
+        w, out = self.window, []
+        if w is not None and w.margin_pct is not None and w.margin_months < w.months:
+            out.append(f"margin over the {w.margin_months} months with both revenue and gross profit")
+        if w is not None and w.cost_to_serve_pct is not None and w.cost_months < w.months:
+            out.append(f"cost to serve over the {w.cost_months} months with both revenue and cost to serve")
+        return out
 
     @property
     def name(self) -> str:
@@ -199,7 +227,7 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
         decisions=[DecisionRow(r, d) for r in sorted(plan.reviews, key=lambda r: r.date) for d in r.decisions
                    if d.due is None or d.due >= today],
         last_review=last, next_review=next_review, next_review_from_cadence=from_cadence, since=since,
-        budget_rule=snap.score.allocation.rule,
+        budget_rule=snap.score.allocation.rule, window=metrics.ttm(plan), growth=metrics.growth(plan),
     )
 
 
