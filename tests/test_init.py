@@ -295,7 +295,7 @@ def test_install_option_sets_the_workflow_requirement(kaplan, tmp_path):
     assert '- run: python -m pip install "kaplan @ git+https://git.example.com/kaplan.git@v0.1.0"\n' in workflow
 
 
-@pytest.mark.parametrize("requirement", ['kaplan"; rm -rf ~', "kaplan\n- run: evil", "$(evil)", "kaplan\\"])
+@pytest.mark.parametrize("requirement", ['kaplan"; rm -rf ~', "kaplan\n- run: evil", "$(evil)", "kaplan\\", "kaplan==1.0\n"])
 def test_an_install_requirement_that_cannot_be_written_safely_is_a_usage_error(kaplan, tmp_path, requirement):
     r = kaplan("init", "portfolio", "--install", requirement, cwd=tmp_path)
     assert r.exit_code == 2

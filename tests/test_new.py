@@ -114,6 +114,8 @@ def test_name_that_is_not_valid_unicode_is_refused_cleanly(kaplan, tmp_path):
     pytest.param("/tmp/acme", id="absolute-path"),
     pytest.param("", id="empty"),
     pytest.param("a" * 81, id="81-characters"),
+    pytest.param("acme\n", id="trailing-line-break"),
+    pytest.param("acme\r\n", id="trailing-crlf"),
 ])
 def test_id_that_is_not_a_slug_is_a_usage_error_and_writes_nothing(kaplan, tmp_path, account):
     cwd = tmp_path / "portfolio"

@@ -116,7 +116,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED and text == text.strip():
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and text == text.strip():
         return text
     return json.dumps(text, ensure_ascii=False)
 

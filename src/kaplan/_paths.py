@@ -66,7 +66,7 @@ def display_path(path: Path | str, base: Path | None = None) -> str:
     if text.startswith(prefix + os.sep):
         return text[len(prefix) + 1:]
     try:
-        return str(Path(text).resolve().relative_to(prefix))
+        return str(Path(os.path.realpath(text)).relative_to(prefix))
     except (ValueError, OSError):  # outside the base folder: keep it as given
         return text
 

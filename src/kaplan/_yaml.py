@@ -331,7 +331,7 @@ def _scalar(node: ScalarNode) -> Any:
 _TIMESTAMP_RE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d\d):(\d\d)(?:\.(\d*))?"
-    r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d\d)?))?)?$")
+    r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d\d)?))?)?\Z")
 
 
 def _timestamp(node: ScalarNode) -> _dt.date | _dt.datetime:

@@ -386,9 +386,10 @@ def report(
         raise _config_error(exc) from None
     for lp in snap.skipped:
         typer.echo(f"kaplan: {lp.display} has errors and is left out; run `kaplan check`", err=True)
-    protected = {lp.path.resolve() for lp in snap.loaded}
+    # realpath, not Path.resolve: a link loop among the plans resolves to itself instead of raising
+    protected = {Path(os.path.realpath(lp.path)) for lp in snap.loaded}
     if snap.portfolio.config_path:
-        protected.add(snap.portfolio.config_path.resolve())
+        protected.add(Path(os.path.realpath(snap.portfolio.config_path)))
     names = ["portfolio"] if portfolio else snap.account_ids if all_accounts else [account]
     try:
         for name in names:

@@ -82,7 +82,7 @@ def planned_files(requirement: str | None = None) -> dict[Path, str]:
     `requirement` is what the CI workflow installs (default: `install_requirement()`).
     """
     requirement = requirement or install_requirement()
-    if not _REQUIREMENT.match(requirement):
+    if not _REQUIREMENT.fullmatch(requirement):
         # It goes inside a quoted YAML string and a shell command: no quotes, `$`, backslashes.
         raise ValueError(f"{requirement!r} is not a pip requirement kaplan can write into the workflow; "
                          "e.g. `kaplan-plans==1.2.0` or `kaplan-plans @ git+https://example.com/kaplan.git@v1.2.0`")

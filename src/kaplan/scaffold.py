@@ -93,7 +93,7 @@ def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, temp
 def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, owner: str | None = None,
              today: _dt.date | None = None, folder: Path | None = None) -> NewPlan:
     """Create `<plans>/<account_id>.yaml` from the template. Never overwrites an existing file."""
-    if not SLUG.match(account_id) or len(account_id) > 80:
+    if not SLUG.fullmatch(account_id) or len(account_id) > 80:
         raise ScaffoldError(f"`{account_id}` is not a valid account id: use lowercase letters, digits and "
                             "single hyphens, e.g. `acme-corp`", usage=True)
     for label, text in (("--name", name), ("--owner", owner)):

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""For pydantic, whose regex engine reads `$` as the end of the text. Python's `$` also matches before
+a final line break, so Python code tests with `SLUG.fullmatch`, never `match`."""
 SLUG = re.compile(SLUG_PATTERN)
 # Years 1900-2199: a business plan's periods lie there, and every such period has real first and last
 # days (year 0 or the end of year 9999 do not exist on the calendar).
@@ -69,7 +71,7 @@ def period_bounds(label: str) -> tuple[_dt.date, _dt.date]:
 
 
 def _bounds(label: str) -> tuple[_dt.date, _dt.date]:
-    m = PERIOD.match(label)
+    m = PERIOD.fullmatch(label)
     if not m:
         raise ValueError(label)
     year, part = int(m[1]), m[2]

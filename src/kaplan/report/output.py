@@ -7,6 +7,7 @@ of the portfolio's plan files, is refused, whatever it is called.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .._writer import WriteRefused, write_replace
@@ -25,7 +26,7 @@ def target(out: Path, name: str, fmt: str, many: bool) -> Path:
 
 def write_pack(path: Path, text: str, protected: set[Path] = frozenset()) -> None:
     """Write one pack to `path`; refuse (WriteRefused) to overwrite a plan or config file."""
-    if path.suffix.lower() in PLAN_SUFFIXES or path.resolve() in protected:
+    if path.suffix.lower() in PLAN_SUFFIXES or Path(os.path.realpath(path)) in protected:
         raise WriteRefused(f"{path} is a plan or config file; a report is never written over one "
                            "(name the output .html or .md)")
     if path.is_dir():
