@@ -11,12 +11,12 @@ Findings that look alike in one file are told apart by their order.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import IO
 from urllib.parse import quote
 
+from ._safe_text import json_text
 from .checker import CheckResult
 from .findings import Finding, Severity
 
@@ -110,5 +110,4 @@ def sarif_log(result: CheckResult) -> dict:
 
 def sarif(result: CheckResult, out: IO[str], **_) -> None:
     """A SARIF 2.1.0 log (one JSON document) for code-scanning tools."""
-    json.dump(sarif_log(result), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json_text(sarif_log(result)) + "\n")

@@ -38,8 +38,15 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """Key account planning as code."""
 
 
+def _say(message: str) -> None:
+    """A line for the user on standard error; names from plans and files in it cannot act on the terminal."""
+    from ._safe_text import visible
+
+    typer.echo(visible(message), err=True)
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"kaplan: {message}", err=True)
+    _say(f"kaplan: {message}")
     return typer.Exit(code)
 
 
@@ -53,10 +60,12 @@ def _today(value: Optional[str]) -> _dt.date:
 
 
 def _config_error(exc) -> typer.Exit:
-    for f in exc.findings:
-        typer.echo(f"{f.location()}: error [{f.rule}] {f.message}", err=True)
+    from .reporters import format_line
+
+    for f in exc.findings:  # a key of kaplan.yaml is quoted here: the line must not start a CI command
+        typer.echo(format_line(f), err=True)
         if f.hint:
-            typer.echo(f"    hint: {f.hint}", err=True)
+            _say(f"    hint: {f.hint}")
     return typer.Exit(2)
 
 
@@ -146,11 +155,11 @@ def _explain_run(portfolio, result, seconds: float) -> None:
 
     config = display_path(portfolio.config_path) if portfolio.config_path else "none (defaults)"
     off = sorted(r for r, level in portfolio.config.rules.items() if level == "off")
-    typer.echo(f"kaplan: config: {config}; plans folder: {display_path(portfolio.plans_dir)}", err=True)
-    typer.echo(f"kaplan: {len(rules.REGISTRY)} rules" + (f", off: {', '.join(off)}" if off else ""), err=True)
+    _say(f"kaplan: config: {config}; plans folder: {display_path(portfolio.plans_dir)}")
+    _say(f"kaplan: {len(rules.REGISTRY)} rules" + (f", off: {', '.join(off)}" if off else ""))
     for lp in result.plans:
-        typer.echo(f"kaplan: read {lp.display}", err=True)
-    typer.echo(f"kaplan: {result.files} file{'s' if result.files != 1 else ''} in {seconds:.2f} s", err=True)
+        _say(f"kaplan: read {lp.display}")
+    _say(f"kaplan: {result.files} file{'s' if result.files != 1 else ''} in {seconds:.2f} s")
 
 
 @app.command()
@@ -292,7 +301,7 @@ def score(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     for lp in result.skipped:
-        typer.echo(f"kaplan: {lp.display} has errors and is not scored; run `kaplan check`", err=True)
+        _say(f"kaplan: {lp.display} has errors and is not scored; run `kaplan check`")
     if explain is not None:
         account = result.account(explain)
         if account is None:
@@ -345,9 +354,9 @@ def risk(
     except ConfigError as exc:
         raise _config_error(exc) from None
     if report.history_note:
-        typer.echo(f"kaplan: no comparison: {report.history_note}", err=True)
+        _say(f"kaplan: no comparison: {report.history_note}")
     for lp in report.skipped:
-        typer.echo(f"kaplan: {lp.display} has errors and is not assessed; run `kaplan check`", err=True)
+        _say(f"kaplan: {lp.display} has errors and is not assessed; run `kaplan check`")
     rows = [r for r in report.rows
             if (owner is None or r.owner == owner) and (tier is None or r.tier == tier)
             and (level is None or r.health.level == levels[level])]
@@ -385,7 +394,7 @@ def report(
     except ConfigError as exc:
         raise _config_error(exc) from None
     for lp in snap.skipped:
-        typer.echo(f"kaplan: {lp.display} has errors and is left out; run `kaplan check`", err=True)
+        _say(f"kaplan: {lp.display} has errors and is left out; run `kaplan check`")
     # realpath, not Path.resolve: a link loop among the plans resolves to itself instead of raising
     protected = {Path(os.path.realpath(lp.path)) for lp in snap.loaded}
     if snap.portfolio.config_path:
@@ -400,7 +409,7 @@ def report(
                 continue
             path = target(out, name, format, many=all_accounts)
             write_pack(path, text, protected)
-            typer.echo(f"wrote {path}", err=True)
+            _say(f"wrote {path}")
     except InvalidPlan as exc:
         raise _fail(str(exc), 1) from None
     except NoSuchAccount as exc:

@@ -7,11 +7,10 @@ for code-scanning dashboards.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from typing import IO, Callable
 
+from ._safe_text import json_text, visible
 from .checker import CheckResult
 from .findings import Finding, Severity
 
@@ -26,19 +25,6 @@ def summary(result: CheckResult) -> str:
     if result.warnings:
         parts.append(f"{result.warnings} warning{'s' if result.warnings != 1 else ''}")
     return f"{files}: {', '.join(parts)}"
-
-
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """`text` with control characters and bidi overrides shown as escapes (`\\x1b`, `\\u202e`).
-
-    Plan values reach messages verbatim; printed raw, an escape sequence in a plan could clear or
-    retitle the reader's terminal, a line break could forge a finding, and a bidi override could make
-    a message read differently from what it says.
-    """
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 def format_line(f: Finding) -> str:
@@ -112,8 +98,7 @@ def json_report(result: CheckResult, out: IO[str], **_) -> None:
         "warnings": result.warnings,
         "findings": [f.to_dict() for f in result.findings],
     }
-    json.dump(doc, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json_text(doc) + "\n")
 
 
 def _gh_data(value: str) -> str:
@@ -128,7 +113,9 @@ def github(result: CheckResult, out: IO[str], **_) -> None:
     """GitHub Actions workflow commands (`::error file=…,line=…::message`), one per finding."""
     for f in result.findings:
         level = "error" if f.severity is Severity.ERROR else "warning"
-        message = f.message + (f"\n{f.hint}" if f.hint else "")
+        # GitHub's escapes keep the command on one line; `visible` keeps ESC sequences and `##[`
+        # out of the log, which shows the message as it is written.
+        message = visible(f.message) + (f"\n{visible(f.hint)}" if f.hint else "")
         props = (f"file={_gh_property(f.path)},line={f.line},col={f.column},"
                  f"title={_gh_property(f'kaplan {f.rule}')}")
         out.write(f"::{level} {props}::{_gh_data(message)}\n")

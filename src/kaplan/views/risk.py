@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import json
 from typing import IO
 
 from ..risk import RiskReport, RiskRow
+from .._safe_text import json_text
 from ._console import console as _console
 
 STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
@@ -51,8 +51,7 @@ def table(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
 def json_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     doc = {"today": report.today.isoformat(), "since": report.since, "history_note": report.history_note,
            "accounts": [_record(r) for r in rows], "new_accounts": report.new_accounts}
-    json.dump(doc, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json_text(doc) + "\n")
 
 
 def csv_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:

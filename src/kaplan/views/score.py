@@ -6,10 +6,10 @@ Each format is a function chosen by name (`FORMATS`); all of them show the same 
 from __future__ import annotations
 
 import csv
-import json
 from typing import IO, Callable
 
 from ..scoring.engine import AccountScore
+from .._safe_text import json_text
 from ._console import console as _console
 from ..scoring.portfolio import PortfolioScore
 
@@ -74,8 +74,7 @@ def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
         "notes": [n.to_dict() for n in ps.notes],
         "skipped": [lp.display for lp in ps.skipped],
     }
-    json.dump(doc, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json_text(doc) + "\n")
 
 
 def _contribution(x) -> dict:
@@ -139,9 +138,8 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
              "score": round(r.score, 2), "amount": r.amount, "granted": round(r.granted, 2),
              "running_total": round(r.running_total, 2), "status": r.status} for i, r in enumerate(al.rows, 1)]
     if fmt == "json":
-        json.dump({"rule": al.rule, "available": al.available, "requested": al.requested, "granted": al.granted,
-                   "requests": rows}, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(json_text({"rule": al.rule, "available": al.available, "requested": al.requested,
+                             "granted": al.granted, "requests": rows}) + "\n")
         return
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["priority"], lineterminator="\n")

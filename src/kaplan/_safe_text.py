@@ -1,0 +1,55 @@
+"""Text from plans made safe to print on a terminal or into a CI log.
+
+A plan is reviewed as YAML, where `"\\e]0;pwned\\a"` or `"\\u202e"` reads as a harmless escape; the
+value it stands for, printed raw, retitles or clears the reader's terminal, reorders what a line
+says (a bidirectional override), or starts a new line that reads as a finding of its own. A CI log
+adds its own commands: GitHub Actions runs a line that starts with `::` (leading blanks aside) as a
+workflow command, and `##[command]` anywhere in a line as one in its older syntax (`add-mask`,
+`stop-commands`, `error`…). `visible()` shows all of these as escapes, so what is printed says
+exactly what the plan holds and does nothing else. It is not an escape for Markdown or HTML
+(`report.text.md` and jinja2's autoescape are), and the formats with their own quoting (JSON,
+SARIF, GitHub's `%0A`) use it only for what that quoting leaves raw.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BIDI_AND_BREAKS = "\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
+_UNSAFE_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
+_OLD_COMMAND = re.compile(r"##\[")
+_LINE_COMMAND = re.compile(r"^([^\S\n]*):(?=:)", re.M)  # the runner trims any Unicode blank first
+
+
+def _escape(m: re.Match) -> str:
+    code = ord(m[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """`text` with control characters, bidi overrides and CI-log commands shown as escapes (`\\x1b`).
+
+    One line by default: a line feed shows as `\\x0a`. With `lines=True` (a cell or a paragraph of
+    several lines) line feeds and tabs stay, and no line of it can start a workflow command.
+    """
+    text = (_UNSAFE_BUT_LINES if lines else _UNSAFE).sub(_escape, text)
+    text = _OLD_COMMAND.sub(r"#\\x23[", text)
+    return _LINE_COMMAND.sub(r"\1\\x3a", text)
+
+
+# json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves these raw.
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_BIDI_AND_BREAKS}]|##\\[")
+
+
+def json_text(doc, *, indent: int | None = 2) -> str:
+    """`doc` as JSON (UTF-8 text kept readable) that decodes to exactly the same values.
+
+    What `visible()` shows as an escape is written as a JSON `\\uXXXX` escape here, and the `[` of
+    `##[` as `\\u005b`, so a program gets every value unchanged while the bytes, printed to a terminal
+    or a CI log, cannot act on either.
+    """
+    import json
+
+    text = json.dumps(doc, ensure_ascii=False, indent=indent)
+    return _JSON_RAW.sub(lambda m: "##\\u005b" if m[0] == "##[" else f"\\u{ord(m[0]):04x}", text)

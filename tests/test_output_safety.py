@@ -1,0 +1,149 @@
+"""Plan text reaches terminals, CI logs and programs as text that cannot act on them.
+
+A plan under review reads `"\\e]0;pwned\\a"` as a harmless escape; what it stands for must not
+retitle the reader's terminal, `[/x]` must not be read as rich markup (it used to stop `score` and
+`risk` with a MarkupError), `[link=…]` must not become a clickable link, and nothing may start a
+GitHub workflow command (`::error …` at the start of a line, `##[…]` anywhere in one).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import TODAY
+
+# What a hostile pull request can put in a plan. In YAML's double quotes these escapes are legal and
+# read innocently in a diff; HOSTILE_VALUE is the Python string they stand for.
+HOSTILE_YAML = ('"[/x] Acme [link=https://evil.example/x]click[/link] [bold red]loud[/] '
+                '\\e]0;pwned\\a\\e[2J \\x9b31m \\u202egnp.exe ##[add-mask]Acme \\u2028::error::forged"')
+HOSTILE_VALUE = ("[/x] Acme [link=https://evil.example/x]click[/link] [bold red]loud[/] "
+                 "\x1b]0;pwned\x07\x1b[2J \x9b31m \u202egnp.exe ##[add-mask]Acme \u2028::error::forged")
+
+PLAN = f"""\
+kaplan: 1
+account:
+  id: acme
+  name: {HOSTILE_YAML}
+plan:
+  owner: {HOSTILE_YAML}
+investment:
+  - id: more-people
+    description: {HOSTILE_YAML}
+    amount: 1000
+voice_of_customer:
+  nps:
+    - date: 2026-11-20
+      respondent: {HOSTILE_YAML}
+      score: 3
+"""
+
+# Raw characters that act on a terminal or a log: C0 but tab and line feed, DEL, C1, bidi controls,
+# line and paragraph separators.
+SHOWN = ("[/x] Acme [link=https://evil.example/x]click[/link] [bold red]loud[/] \\x1b]0;pwned\\x07\\x1b[2J "
+         "\\x9b31m \\u202egnp.exe #\\x23[add-mask]Acme \\u2028::error::forged")
+"""HOSTILE_VALUE as every view shows it: markup as text, controls as escapes, `##[` broken."""
+
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+SGR = re.compile(r"\x1b\[[0-9;]*m")  # colour and bold, which rich itself writes on a terminal
+
+
+@pytest.fixture
+def hostile(tmp_path, write):
+    write("kaplan.yaml", "kaplan: 1\n")
+    write("plans/acme.yaml", PLAN)
+    return tmp_path
+
+
+def assert_inert_for_a_terminal(out: str) -> None:
+    assert "Traceback" not in out and "MarkupError" not in out
+    assert "\x1b]8;" not in out, "plan text made a terminal hyperlink"
+    assert not RAW.search(SGR.sub("", out)), repr(RAW.search(SGR.sub("", out)))
+    assert "##[" not in out
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(("score",), id="score"),
+    pytest.param(("score", "--explain", "acme"), id="score-explain"),
+    pytest.param(("score", "--budget"), id="score-budget"),
+    pytest.param(("risk", "--today", TODAY.isoformat()), id="risk"),
+    pytest.param(("check", "--today", TODAY.isoformat()), id="check"),
+])
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_views_show_plan_text_as_written_and_inert(kaplan, hostile, args, terminal):
+    env = {"FORCE_COLOR": "1", "NO_COLOR": None, "COLUMNS": "200"} if terminal else {}
+    r = kaplan(*args, cwd=hostile, env=env)
+    assert r.exit_code in (0, 1), r.stdout + r.stderr
+    assert_inert_for_a_terminal(r.stdout + r.stderr)
+    shown = SGR.sub("", r.stdout)
+    if args[0] == "check":  # a finding's message: one line
+        assert SHOWN in shown
+    else:  # a table cell wraps, and may cut a long word short with an ellipsis
+        assert all(part in shown for part in SHOWN.split() if len(part) < 25), shown
+
+
+# ---------------------------------------------------------------- machine outputs
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(("check", "--format", "json", "--today", TODAY.isoformat()), id="check-json"),
+    pytest.param(("check", "--format", "sarif", "--today", TODAY.isoformat()), id="check-sarif"),
+    pytest.param(("score", "--format", "json"), id="score-json"),
+    pytest.param(("score", "--budget", "--format", "json"), id="budget-json"),
+    pytest.param(("risk", "--format", "json", "--today", TODAY.isoformat()), id="risk-json"),
+])
+def test_json_carries_values_exactly_in_bytes_that_are_inert(kaplan, hostile, args):
+    r = kaplan(*args, cwd=hostile)
+    assert not RAW.search(r.stdout), repr(RAW.search(r.stdout))
+    assert "##[" not in r.stdout
+    strings = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, str):
+            strings.append(value)
+
+    walk(json.loads(r.stdout))
+    assert any(HOSTILE_VALUE in s for s in strings), "a program reading the JSON gets the value as the plan has it"
+
+
+def test_github_annotations_keep_plan_text_out_of_the_log(kaplan, hostile):
+    r = kaplan("check", "--format", "github", "--today", TODAY.isoformat(), cwd=hostile)
+    assert r.exit_code == 0  # one warning: the detractor without a follow-up
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("::warning file=plans/acme.yaml,line=")
+    assert not RAW.search(r.stdout) and "##[" not in r.stdout
+    message = lines[0].split("::", 2)[2]
+    assert message.startswith("[/x] Acme [link=https://evil.example/x]click[/link] [bold red]loud[/] "
+                              "\\x1b]0;pwned\\x07\\x1b[2J \\x9b31m \\u202egnp.exe #\\x23[add-mask]Acme "
+                              "\\u2028::error::forged scored 3 on 2026-11-20")
+
+
+def test_a_kaplan_yaml_key_cannot_forge_workflow_commands(kaplan, write, tmp_path):
+    write("plans/acme.yaml", "kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo\n")
+    write("kaplan.yaml", '"x\\n::error file=a,line=1::forged\\n::add-mask::Acme\\r::stop-commands::t": 1\n')
+    for args in (("check",), ("check", "--format", "github"), ("score",), ("risk",), ("report", "acme")):
+        r = kaplan(*args, cwd=tmp_path)
+        assert r.exit_code == 2, args
+        lines = r.stderr.splitlines()
+        assert len(lines) == 2 and lines[0].startswith("kaplan.yaml:1:1: error [unknown-key] unknown key `x\\x0a")
+        assert "\\x0a::error file=a,line=1::forged\\x0a::add-mask::Acme\\x0d::stop-commands::t" in lines[0]
+        assert lines[1].startswith("    hint: ")
+
+
+def test_a_file_name_cannot_act_on_the_terminal_in_command_messages(kaplan, write, tmp_path):
+    write("kaplan.yaml", "kaplan: 1\n")
+    write("plans/acme.yaml", "kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo\n")
+    write("plans/\x1b]0;pwned\x07.yaml", "kaplan: 1\naccount: [\n")
+    r = kaplan("score", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert "kaplan: plans/\\x1b]0;pwned\\x07.yaml has errors and is not scored; run `kaplan check`" in r.stderr
+    assert not RAW.search(r.stderr)
