@@ -77,12 +77,9 @@ def test_filters_and_formats(kaplan, tmp_path):
     assert run("--format", "pdf").exit_code == 2
 
 
-def git(cwd, *args):
-    # A commit's day is its committer date, which `--date` alone does not set: pin it too, so the
-    # revision's day is the one the test names and never the real clock's.
-    env = dict(os.environ)
-    if "--date" in args:
-        env["GIT_COMMITTER_DATE"] = args[args.index("--date") + 1]
+def git(cwd, *args, date: str = "2026-11-17T10:00:00"):
+    """Run git in `cwd`; commits are dated `date` (author and committer), never the real clock."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *args], cwd=cwd,
                    check=True, capture_output=True, env=env)
 
@@ -92,9 +89,9 @@ def test_since_compares_with_a_git_revision(kaplan, tmp_path):
     portfolio(tmp_path, alpha=(GOOD, "Jo"), beta=(GOOD, "Jo"))
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "first", "--date", "2026-11-17T10:00:00")
+    git(tmp_path, "commit", "-q", "-m", "first")
     portfolio(tmp_path, beta=(BAD, "Jo"))  # beta gets worse
-    git(tmp_path, "commit", "-q", "-am", "beta worsens")
+    git(tmp_path, "commit", "-q", "-am", "beta worsens", date="2026-11-20T10:00:00")
     r = kaplan("risk", "--today", TODAY.isoformat(), "--since", "HEAD~1", "--format", "json", cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
     rows = {a["account"]: a for a in r.json()["accounts"]}
@@ -102,8 +99,33 @@ def test_since_compares_with_a_git_revision(kaplan, tmp_path):
     assert "green → red" in rows["beta"]["change"]
     assert "left on 2026-10-01" in rows["beta"]["change"]
     assert rows["alpha"]["trend"] == "same" and rows["alpha"]["change"] == "no change"
+    assert rows["alpha"]["plan_changed"] is False and rows["beta"]["plan_changed"] is True
     table = kaplan("risk", "--today", TODAY.isoformat(), "--since", "HEAD~1", cwd=tmp_path).stdout
     assert "Since HEAD~1" in table and "green → red" in table
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_since_tells_a_time_driven_move_from_a_plan_change(kaplan, tmp_path):
+    """An unchanged plan committed long ago: judged on the same day it has not moved; judged as of its
+    commit date (--judge-then) its review got older, which is put down to time, not to the plan."""
+    portfolio(tmp_path, alpha=(GOOD, "Jo"))  # last reviewed 2026-11-01
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "first", date="2026-11-02T10:00:00")
+    plan = tmp_path / "plans" / "alpha.yaml"
+    plan.write_text("# a comment is not a change to the plan\n" + plan.read_text())
+    git(tmp_path, "commit", "-q", "-am", "comment only", date="2026-11-03T10:00:00")
+    later = "2027-03-01"  # 120 days after the review: overdue on any cadence up to quarterly (92 days)
+    same_day = kaplan("risk", "--today", later, "--since", "HEAD~1", "--format", "json", cwd=tmp_path)
+    alpha = same_day.json()["accounts"][0]
+    assert (alpha["trend"], alpha["change"], alpha["plan_changed"]) == ("same", "no change", False)
+    then = kaplan("risk", "--today", later, "--since", "HEAD~1", "--judge-then", "--format", "json", cwd=tmp_path)
+    alpha = then.json()["accounts"][0]
+    assert alpha["trend"] == "worse" and alpha["plan_changed"] is False
+    assert alpha["change"].startswith("plan unchanged; ")
+    assert "because time passed (2026-11-02 → 2027-03-01): " in alpha["change"]
+    assert "review overdue 100 → 0" in alpha["change"]  # monthly (31 days): 120 days is past twice it
+    assert "plan:" not in alpha["change"]
 
 
 def test_since_outside_git_says_so_and_still_reports(kaplan, tmp_path):

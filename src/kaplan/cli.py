@@ -329,7 +329,9 @@ def risk(
     paths: List[Path] = typer.Argument(None, help="Plan files or folders (default: the portfolio's plans)."),
     format: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
     since: Optional[str] = typer.Option(None, "--since", metavar="REV",
-                                        help="Compare with the plans at this git revision."),
+                                        help="Compare with the plans at this git revision, both judged as of --today."),
+    judge_then: bool = typer.Option(False, "--judge-then",
+                                    help="With --since: judge the earlier plans as of their commit date instead."),
     owner: Optional[str] = typer.Option(None, "--owner", help="Only accounts owned by this KAM."),
     tier: Optional[str] = typer.Option(None, "--tier", help="Only accounts in this tier."),
     level: Optional[str] = typer.Option(None, "--level", help="Only this risk level: high, medium or low."),
@@ -350,7 +352,7 @@ def risk(
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
     try:
-        report = risk_report(paths or [], today=day, since=since)
+        report = risk_report(paths or [], today=day, since=since, judge_then=judge_then)
     except ConfigError as exc:
         raise _config_error(exc) from None
     if report.history_note:

@@ -1,7 +1,10 @@
 """`kaplan risk` as a library call: every account's health and risk, worst first, and what changed.
 
-With `since`, the plans as they were at that git revision are assessed too (on the day of that
-commit), so the report says which accounts got worse, which improved, and the new reasons.
+With `since`, the plans as they were at that git revision are assessed too, so the report says
+which accounts got worse, which improved, and the new reasons. Both sides are judged as of the same
+day (`today`), so the comparison differs only in what the plans say; `judge_then=True` judges the
+earlier side as of its commit date instead. Either way a plan whose content did not change is never
+said to have changed: its move, if any, is put down to time passing or to its place in the portfolio.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ class RiskRow:
     before: Health | None = None
     plan_changes: PlanChanges | None = None
     """What the plan itself says differently from the compared revision."""
+    plan_changed: bool | None = None
+    """Whether the plan's content differs from the compared revision (None: not compared)."""
+    unchanged_cause: str = "its place in the portfolio changed"
+    """Why an unchanged plan's health can still move: the words used when it did."""
 
     @property
     def change(self) -> str | None:
@@ -39,6 +46,14 @@ class RiskRow:
         if self.before is None:
             return None
         words = health_change(self.before, self.health)
+        if self.plan_changed is False:
+            if words == "no change":
+                return "no change"
+            moved = [f"health {self.before.score:.0f} → {self.health.score:.0f}"]
+            if self.before.level != self.health.level:
+                moved.append(f"{self.before.colour} → {self.health.colour}")
+            return (f"plan unchanged; {', '.join(moved)} because {self.unchanged_cause}"
+                    + _moved_signals(self.before, self.health))
         phrases = self.plan_changes.phrases() if self.plan_changes else []
         if phrases:
             words = ("" if words == "no change" else words + "; ") + "plan: " + ", ".join(phrases[:4])
@@ -63,6 +78,15 @@ class RiskReport:
     new_accounts: list[str] = field(default_factory=list)
 
 
+def _moved_signals(before: Health, after: Health) -> str:
+    """': review overdue 90 → 100, …' for the signals whose value moved, or '' when none did."""
+    was = {s.name: s.value for s in before.signals}
+    now = {s.name: s.value for s in after.signals}
+    moved = [f"{name.replace('_', ' ')} {was.get(name, 100):.0f} → {now.get(name, 100):.0f}"
+             for name in sorted(set(was) | set(now)) if abs(was.get(name, 100) - now.get(name, 100)) >= 0.5]
+    return ": " + ", ".join(moved) if moved else ""
+
+
 def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[object, object, Health]]:
     """(summary, its score, its health) for each valid plan summary, tiers placed portfolio-wide."""
     from .health.model import review_cadence, with_review
@@ -81,8 +105,13 @@ def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[obj
 
 
 def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = None,
-                today: _dt.date | None = None, since: str | None = None, cache: bool = True) -> RiskReport:
-    """Assess every plan; sorted worst first (lowest health, then account id)."""
+                today: _dt.date | None = None, since: str | None = None, cache: bool = True,
+                judge_then: bool = False) -> RiskReport:
+    """Assess every plan; sorted worst first (lowest health, then account id).
+
+    With `since`, each account is compared with itself at that revision, both judged as of `today`
+    (or, with `judge_then`, the earlier side as of its commit date).
+    """
     from .scoring.portfolio import read_summaries
 
     paths = [Path(p) for p in paths]
@@ -105,17 +134,20 @@ def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None
                 if plan is not None:
                     current[s.account_id] = plan
         try:
-            _compare(report, portfolio, since, current)
+            _compare(report, portfolio, since, current, judge_then)
         except history.HistoryUnavailable as exc:
             report.history_note = str(exc)
     return report
 
 
-def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict | None = None) -> None:
+def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict | None = None,
+             judge_then: bool = False) -> None:
     folder = portfolio.plans_dir
     history.repo_root(folder)
     commit = history.resolve(folder, since)
-    then = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
+    then = report.today
+    if judge_then:
+        then = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
     old = history.plans_at(folder, commit)
     from .loader import LoadedPlan as _LP
 
@@ -125,6 +157,9 @@ def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict
         if row.account_id in before:
             row.before = before[row.account_id][1]
             if current and row.account_id in current and row.account_id in old:
+                row.plan_changed = old[row.account_id] != current[row.account_id]
                 row.plan_changes = compare(old[row.account_id], current[row.account_id])
+                if then != report.today:
+                    row.unchanged_cause = f"time passed ({then} → {report.today})"
         else:
             report.new_accounts.append(row.account_id)

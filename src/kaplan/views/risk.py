@@ -21,6 +21,7 @@ def _record(row: RiskRow) -> dict:
         "account": row.account_id, "name": row.name, "owner": row.owner, "tier": row.tier,
         "health": round(row.health.score, 2), "risk": row.health.level, "colour": row.health.colour,
         "reasons": _reasons(row, 5), "change": row.change, "trend": row.trend,
+        "plan_changed": row.plan_changed,
     }
 
 
