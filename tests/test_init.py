@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -56,7 +57,20 @@ def test_init_then_new_then_check_is_clean(kaplan, tmp_path):
     r = kaplan("check", "--today", TODAY.isoformat())
     assert r.exit_code == 0, r.stdout
     assert r.stdout.strip() == "1 file checked: no problems"
-    assert kaplan("check").exit_code == 0  # on the real date too
+
+
+def test_without_today_a_new_plan_checks_clean_on_the_clock_s_day(kaplan, tmp_path):
+    """`new` and `check` both take today from the clock when --today is left out (here a frozen one)."""
+    import time_machine
+
+    assert kaplan("init", cwd=tmp_path).exit_code == 0
+    with time_machine.travel(dt.datetime(2027, 3, 15, 9, 0, tzinfo=dt.timezone.utc), tick=False):
+        assert kaplan("new", "acme", "--owner", "Jo Owner").exit_code == 0
+        r = kaplan("check")
+        assert r.exit_code == 0, r.stdout
+    # the same plan two years on is stale: the date check reads the clock, not the file's day
+    with time_machine.travel(dt.datetime(2029, 3, 15, 9, 0, tzinfo=dt.timezone.utc), tick=False):
+        assert kaplan("check").exit_code == 1
 
 
 def test_a_fresh_portfolio_with_no_plans_checks_clean(kaplan, tmp_path):

@@ -20,8 +20,17 @@ def test_readme_opens_with_the_two_commands():
 
 
 def test_ci_runs_exactly_the_readme_test_command():
-    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
-    assert ci[-1] == _commands()[1]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ci.count(_commands()[1]) == 1
+
+
+def test_ci_runs_the_suite_again_under_moved_clocks():
+    """A year back, 400 days on and a leap day, each printed, with every process's clock moved."""
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    loop = ci.split(_commands()[1], 1)[1]
+    assert "date -u -d '-1 year'" in loop and "date -u -d '+400 days'" in loop and "2028-02-29" in loop
+    assert 'datefudge "$when" .venv/bin/python -m pytest' in loop
+    assert "the tests see today as" in loop
 
 
 def test_the_readme_plan_and_its_check_output_are_real(kaplan, tmp_path):
