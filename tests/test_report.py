@@ -157,7 +157,7 @@ def test_portfolio_pack_matches_score_and_risk(kaplan, repo):
     c = ps.concentration
     assert (f"The top {c.top_accounts_pct:.0f}% of accounts ({c.top_accounts} of 3) bring "
             f"{c.top_share_pct:.1f}% of revenue.") in r.stdout
-    assert [row[5] for row in page.tables["allocation"][1:]] == [f"{x.granted:,.0f}" for x in ps.allocation.rows]
+    assert [row[6] for row in page.tables["allocation"][1:]] == [f"{x.granted:,.0f}" for x in ps.allocation.rows]
     assert [row[0] for row in page.tables["renewals"][1:]] == ["Borealis Logistics", "Acme Retail Group"]
     # Acme is in the strategic tier (monthly reviews): 55 days since its last review is stale
     assert [row[0] for row in page.tables["stale"][1:]] == ["Borealis Logistics", "Acme Retail Group", "Cobalt Mining"]

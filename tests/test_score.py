@@ -138,8 +138,9 @@ def test_cli_formats(kaplan):
     r = kaplan("score", FIXTURE, "--format", "csv")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0] == "rank,account,name,score,key,tier,quadrant,revenue,margin_pct,abc"
-    assert lines[1] == "1,alpha,Alpha,87.0,yes,gold,Strategic,1000000.0,40.0,A"
+    assert lines[0] == ("rank,account,name,score,key,tier,quadrant,revenue,currency,revenue_months,account_currency,"
+                        "margin_pct,abc")
+    assert lines[1] == "1,alpha,Alpha,87.0,yes,gold,Strategic,1000000.0,EUR,12,EUR,40.0,A"
     md = kaplan("score", FIXTURE, "--format", "markdown").stdout
     assert "| 1 | Alpha (`alpha`) | 87.0 | yes | gold | Strategic | 1,000,000 | 40.0% | A |" in md
     table = kaplan("score", FIXTURE).stdout

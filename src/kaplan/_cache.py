@@ -29,7 +29,7 @@ from ._fingerprint import build_id, cache_dir, digest, unchanged, write_json
 from ._summary import PlanSummary
 from .config import Config
 
-FORMAT = 5
+FORMAT = 6
 
 
 def write_details(folder: Path, details: dict[str, list]) -> str:

@@ -35,6 +35,10 @@ class PlanSummary:
     name: str = ""
     owner: str = ""
     metrics: dict = field(default_factory=dict)
+    currency: str | None = None
+    """The plan's `financials.currency`."""
+    has_money: bool = False
+    """Whether the plan records any money (periods, contract, opportunities, investment)."""
     review_cadence: str | None = None
     executive_sponsor: bool = False
     rituals: list[str] = field(default_factory=list)
@@ -72,11 +76,12 @@ class PlanSummary:
         """What scoring needs of this plan (see `scoring.engine.ScoringInput`)."""
         from .scoring.engine import ScoringInput
 
-        return ScoringInput(self.account_id, self.name, self.owner, self.display, self.metrics)
+        return ScoringInput(self.account_id, self.name, self.owner, self.display, self.metrics, self.currency)
 
     def core_json(self) -> list:
         """What portfolio-wide rules and the output need, kept in the cache's index."""
         return [self.account_id, self.name, self.owner, [self.metrics.get(k) for k in _METRIC_NAMES],
+                self.currency, self.has_money,
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
                 [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings]]
@@ -92,7 +97,7 @@ class PlanSummary:
 
     @classmethod
     def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
-        account_id, name, owner, values, cadence, sponsor, rituals, last, has_last, found = core
+        account_id, name, owner, values, currency, has_money, cadence, sponsor, rituals, last, has_last, found = core
         if len(values) != len(_METRIC_NAMES):
             raise ValueError("metrics changed")
         return cls(
@@ -100,6 +105,7 @@ class PlanSummary:
             findings=[Finding(display, line, col, rule, _SEVERITY[sev], msg, hint)
                       for line, col, rule, sev, msg, hint in found] if found else [],
             account_id=account_id, name=name, owner=owner, metrics=dict(zip(_METRIC_NAMES, values)),
+            currency=currency, has_money=has_money,
             review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
             last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
             _details=details)
@@ -125,6 +131,8 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary.findings.extend(locate_issues(lp, issues))
     summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
     summary.metrics = _metrics.all_metrics(plan)
+    summary.currency = plan.financials.currency
+    summary.has_money = has_money(plan)
     summary.review_cadence = plan.plan.review_cadence.value if plan.plan.review_cadence else None
     summary.executive_sponsor = bool(plan.plan.executive_sponsor)
     summary.rituals = sorted({r.kind.value for r in plan.relationships.rituals})
@@ -133,6 +141,13 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary._details = (base_signals(plan, today, config),
                         [req.model_dump(mode="json") for req in plan.investment])
     return summary
+
+
+def has_money(plan) -> bool:
+    """Whether a plan records any amount of money (which then needs a rate into the reporting currency)."""
+    f = plan.financials
+    return bool(f.periods or (f.contract and f.contract.value is not None)
+                or any(o.value is not None for o in plan.opportunities) or any(r.amount for r in plan.investment))
 
 
 def locate_issues(lp: LoadedPlan, issues: list) -> list[Finding]:

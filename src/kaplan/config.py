@@ -15,6 +15,7 @@ from pydantic import Field
 from .model.types import Section
 from .model.vocab import Cadence
 from .health.settings import HealthSettings
+from .money import CurrencySettings
 from .scoring.settings import Scoring
 
 from ._paths import CONFIG_NAME, find_config, plans_dir  # noqa: F401 (re-exported)
@@ -54,6 +55,9 @@ class Config(Section):
     """Account health signals, their weights and the risk bands."""
     scoring: Scoring = Scoring()
     """Key-account criteria, portfolio matrix, tiers, concentration and investment budget."""
+    currency: CurrencySettings = CurrencySettings()
+    """Money across accounts: figures are converted to the reporting currency before they are added,
+    ranked, classed or allocated."""
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,10 @@ class Window:
     discounts: float | None
     margin_pct: float | None
     """Gross profit ÷ revenue over the periods that have both."""
+    margin_profit: float | None
+    """Σ gross profit of the periods that have both (the margin's numerator)."""
+    margin_revenue: float | None
+    """Σ revenue of the periods that have both (the margin's denominator)."""
     cost_to_serve_pct: float | None
     """Cost to serve ÷ revenue over the periods that have both."""
     months: int
@@ -213,6 +217,8 @@ def ttm(plan: Plan) -> Window | None:
         category_spend=_total(periods, months, "client_category_spend"),
         discounts=_total(periods, months, "discounts"),
         margin_pct=_pair_ratio(periods, months, "gross_profit", "revenue"),
+        margin_profit=_total(periods, months, "gross_profit", "revenue"),
+        margin_revenue=_total(periods, months, "revenue", "gross_profit"),
         cost_to_serve_pct=_pair_ratio(periods, months, "cost_to_serve", "revenue"),
         months=len(_covered(periods, months, "revenue")),
         margin_months=len(_covered(periods, months, "revenue", "gross_profit")),
@@ -335,6 +341,8 @@ def _financial(plan: Plan, w: Window | None) -> dict[str, float | None]:
         "revenue_growth_pct": growth_pct(plan) if w else None,
         "share_of_wallet_pct": _share_of_wallet(plan, w),
         "revenue_months": float(w.months) if w else None,
+        "margin_profit": w.margin_profit if w else None,
+        "margin_revenue": w.margin_revenue if w else None,
     }
 
 
@@ -482,10 +490,11 @@ METRICS = {
 }
 """Every source a scoring criterion can name, by name."""
 
-EXTRA = ("revenue_months",)
-"""Facts `all_metrics` gives beside the sources: the months of the 12 with revenue (TTM coverage)."""
+EXTRA = ("revenue_months", "margin_profit", "margin_revenue")
+"""Facts `all_metrics` gives beside the sources: the months of the 12 with revenue (TTM coverage) and
+the two sums the margin is taken from (so a portfolio's margin is its accounts' totals' ratio)."""
 
-MONEY = frozenset({"revenue_ttm", "revenue_annualised", "gross_profit_ttm"})
+MONEY = frozenset({"revenue_ttm", "revenue_annualised", "gross_profit_ttm", "margin_profit", "margin_revenue"})
 """Sources in the plan's currency: converted to the reporting currency before accounts are compared."""
 
 _FINANCIAL = {"revenue_ttm", "revenue_annualised", "gross_profit_ttm", "margin_pct", "revenue_growth_pct",

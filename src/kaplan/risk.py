@@ -94,7 +94,7 @@ def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[obj
 
     valid = [s for s in summaries if s.valid]
     scores = {}
-    for a in score_inputs([s.scoring_input() for s in valid], config.scoring):
+    for a in score_inputs([s.scoring_input() for s in valid], config.scoring, currency=config.currency):
         scores.setdefault(a.account_id, a)
     out = []
     for s in valid:

@@ -189,12 +189,30 @@ class FinancialPeriod(Section):
 
 class Contract(Section):
     value: Money | None = None
-    """Contract value per year."""
+    """Contract value in the plan's currency: per year, unless `value_basis: total` says it is the
+    value over the whole term."""
+    value_basis: Literal["annual", "total"] = "annual"
+    """`annual` (the default, and what a plan without it means): `value` is per year. `total`: `value`
+    is for the whole contract, from `start` to `renewal_date`."""
     terms: str | None = None
     start: Date | None = None
     renewal_date: Date | None = None
     notice_days: int | None = Field(default=None, ge=0, le=3650)
     auto_renew: bool | None = None
+
+    @property
+    def annual_value(self) -> float | None:
+        """The value per year: `value` itself, or a total spread over the term's years (start to renewal)."""
+        if self.value is None or self.value_basis == "annual":
+            return self.value
+        if self.start and self.renewal_date and self.renewal_date > self.start:
+            return self.value / ((self.renewal_date - self.start).days / 365.25)
+        return None
+
+    @property
+    def value_words(self) -> str:
+        """`a year` or `over the whole term`: what `value` covers."""
+        return "a year" if self.value_basis == "annual" else "over the whole term"
 
 
 class Financials(Section):

@@ -19,6 +19,7 @@ from ..health.settings import SIGNALS
 from ..model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
                           Plan, Review, Risk)
 from ..model.types import period_bounds
+from ..money import Converter
 from ..progress import ObjectiveProgress, objective_progress
 from ..rules.dates import last_review
 from ..scoring.allocation import Allocation
@@ -127,6 +128,26 @@ class AccountPack:
     """The trailing twelve months the figures cover (None without revenue)."""
     growth: metrics.Change | None = None
     """Revenue growth like for like, or why it is not comparable."""
+    converter: Converter | None = None
+    """The portfolio's reporting currency and rates."""
+
+    @property
+    def reporting(self) -> str:
+        """The portfolio's reporting currency (budget and portfolio totals are in it)."""
+        return self.converter.reporting if self.converter else self.currency
+
+    @property
+    def converted(self) -> str:
+        """The TTM revenue in the portfolio's reporting currency, with the rate used; empty when the
+        account's currency is the reporting one."""
+        conv = self.converter
+        if conv is None or self.currency == conv.reporting:
+            return ""
+        if conv.rate(self.currency) is None:
+            return conv.words(self.currency)
+        value = self.score.revenue
+        shown = "–" if value is None else f"{value:,.0f}"
+        return f"{shown} {conv.reporting} at {conv.words(self.currency)}"
 
     @property
     def ttm_words(self) -> str:
@@ -228,6 +249,7 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
                    if d.due is None or d.due >= today],
         last_review=last, next_review=next_review, next_review_from_cadence=from_cadence, since=since,
         budget_rule=snap.score.allocation.rule, window=metrics.ttm(plan), growth=metrics.growth(plan),
+        converter=snap.score.converter,
     )
 
 

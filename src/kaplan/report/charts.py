@@ -352,6 +352,7 @@ def portfolio_charts(pack) -> dict[str, str]:
     return {
         "matrix": matrix([(p.score.name, p.score.strength, p.score.attractiveness, p.score.revenue, p.health.colour)
                           for p in pack.accounts], pack.scoring.matrix.split),
-        "pareto": pareto([(r.score.name, r.share_pct, r.cumulative_pct, r.abc) for r in pack.pareto],
+        "pareto": pareto([(r.score.name, r.share_pct, r.cumulative_pct, r.abc) for r in pack.pareto
+                          if r.cumulative_pct is not None],
                          settings.a_pct, settings.b_pct, metric),
     }

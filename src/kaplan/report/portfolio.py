@@ -19,7 +19,12 @@ from ..scoring.allocation import AllocationResult
 from ..scoring.concentration import ConcentrationResult
 from ..scoring.engine import AccountScore
 from ..scoring.settings import QUADRANTS, Scoring
+from ..money import Converter
 from .snapshot import Snapshot
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}%"
 
 
 @dataclass(frozen=True)
@@ -29,18 +34,27 @@ class Placed:
     score: AccountScore
     health: Health
     currency: str
+    """The account's own currency (the portfolio's figures are in the reporting one)."""
 
     @property
     def account_id(self) -> str:
         return self.score.account_id
+
+    @property
+    def coverage(self) -> str:
+        """`9/12 months` when the account's TTM covers fewer than 12 months, else empty."""
+        months = self.score.revenue_months
+        return f"{months}/12 months" if months is not None and months < 12 else ""
 
 
 @dataclass(frozen=True)
 class ParetoRow:
     score: AccountScore
     value: float
-    share_pct: float
-    cumulative_pct: float
+    share_pct: float | None
+    """Share of the total of positive values; None for a zero or negative value."""
+    cumulative_pct: float | None
+    """None for a zero or negative value (outside the shares)."""
     abc: str
 
 
@@ -54,7 +68,8 @@ class DateRow:
     """Days since (stale review) or until (renewal; negative when passed)."""
     signal: Signal
     value: float | None = None
-    """The contract's value per year (renewals)."""
+    """The contract's value per year in the reporting currency (renewals; None without a rate or a
+    term to spread a total over)."""
 
 
 @dataclass
@@ -77,10 +92,38 @@ class PortfolioPack:
     skipped: list[str]
     """Plans left out because they have errors."""
 
+    converter: Converter | None = None
+    """The reporting currency and its rates (every money figure of the pack is converted by it)."""
+
     @property
     def currency(self) -> str:
-        codes = sorted({p.currency for p in self.accounts})
-        return codes[0] if len(codes) == 1 else "mixed currencies"
+        """The reporting currency every figure of the pack is in."""
+        return self.converter.reporting if self.converter else "EUR"
+
+    @property
+    def rates(self) -> list[str]:
+        """The rates used, in words (`1 GBP = 1.17 EUR (rate of 2026-09-30)`), one per other currency."""
+        codes = sorted({p.currency for p in self.accounts if p.currency != self.currency})
+        return [self.converter.words(c) for c in codes] if self.converter else []
+
+    @property
+    def currency_words(self) -> str:
+        """`EUR (1 GBP = 1.17 EUR (rate of 2026-09-30))`: the reporting currency and the rates used."""
+        return self.currency + (f" ({'; '.join(self.rates)})" if self.rates else "")
+
+    @property
+    def partial_words(self) -> str:
+        return ", ".join(f"{p.score.name} ({p.coverage})" for p in self.partial)
+
+    @property
+    def unconverted(self) -> list[Placed]:
+        """Accounts whose currency has no rate: their money is left out of every total."""
+        return [p for p in self.accounts if p.score.rate is None]
+
+    @property
+    def partial(self) -> list[Placed]:
+        """Accounts whose TTM covers fewer than 12 months (their revenue is what those months hold)."""
+        return [p for p in self.accounts if p.coverage]
 
     @property
     def key_accounts(self) -> list[Placed]:
@@ -88,17 +131,30 @@ class PortfolioPack:
 
     @property
     def revenue(self) -> float:
-        return sum(p.score.revenue or 0.0 for p in self.accounts)
+        return sum(p.score.revenue for p in self.accounts if p.score.revenue is not None)
 
     @property
     def gross_profit(self) -> float:
-        return sum(p.score.gross_profit or 0.0 for p in self.accounts)
+        return sum(p.score.gross_profit for p in self.accounts if p.score.gross_profit is not None)
+
+    def _margin_sums(self) -> tuple[float, float]:
+        both = [p.score for p in self.accounts if p.score.margin_profit is not None and p.score.margin_revenue is not None]
+        return sum(a.margin_profit for a in both), sum(a.margin_revenue for a in both)
 
     @property
     def margin_pct(self) -> float | None:
-        with_profit = [p.score for p in self.accounts if p.score.gross_profit is not None and p.score.revenue]
-        revenue = sum(a.revenue for a in with_profit)
-        return sum(a.gross_profit for a in with_profit) / revenue * 100 if revenue else None
+        """Gross profit ÷ revenue, both summed over the same periods: those that have both figures."""
+        profit, revenue = self._margin_sums()
+        return profit / revenue * 100 if revenue else None
+
+    @property
+    def margin_note(self) -> str:
+        """Says so when the margin's sums are not the revenue and gross profit totals shown."""
+        profit, revenue = self._margin_sums()
+        if abs(profit - self.gross_profit) > 0.5 or abs(revenue - self.revenue) > 0.5:
+            return (f"margin {_pct(self.margin_pct)} is gross profit {profit:,.0f} ÷ revenue {revenue:,.0f}, "
+                    "over the periods with both figures")
+        return ""
 
     def count(self, colour: str) -> int:
         return sum(1 for p in self.accounts if p.health.colour == colour)
@@ -124,17 +180,19 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
     plans = {lp.plan.account.id: lp for lp in snap.loaded if lp.plan is not None}
     placed = [Placed(a, snap.health[a.account_id], plans[a.account_id].plan.financials.currency)
               for a in snap.score.accounts]
+    conv = snap.score.converter
     by_id = {p.account_id: p for p in placed}
     risk = sorted((RiskRow(p.account_id, p.score.name, p.score.owner, p.score.tier_name, p.score.path, p.health)
                    for p in placed), key=lambda r: (r.health.score, r.account_id))
     conc = snap.score.concentration
     metric = "revenue" if conc.metric == "revenue_ttm" else "gross_profit"
     pareto = []
-    for account_id in sorted(conc.classes, key=lambda k: conc.cumulative_pct[k]):
+    for account_id in conc.order:  # by the metric, highest first, as the classes were given
         a = by_id[account_id].score
-        value = getattr(a, metric) or 0.0
-        pareto.append(ParetoRow(a, value, value / conc.total * 100 if conc.total else 0.0,
-                                conc.cumulative_pct[account_id], conc.classes[account_id]))
+        value = conc.values[account_id]
+        inside = account_id in conc.cumulative_pct
+        pareto.append(ParetoRow(a, value, value / conc.total * 100 if inside else None,
+                                conc.cumulative_pct.get(account_id), conc.classes[account_id]))
     stale, renewals, unreviewed = [], [], []
     for p in placed:
         plan = plans[p.account_id].plan
@@ -145,9 +203,12 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
                 last = last_review(plan)
                 stale.append(DateRow(p, last, (snap.today - last).days if last else None, s))
             if s.name == "renewal" and s.value < 100:
-                when = plan.financials.contract.renewal_date
-                renewals.append(DateRow(p, when, (when - snap.today).days, s, plan.financials.contract.value))
+                contract = plan.financials.contract
+                when = contract.renewal_date
+                renewals.append(DateRow(p, when, (when - snap.today).days, s,
+                                        conv.convert(contract.annual_value, p.currency)))
     stale.sort(key=lambda r: (-(r.days or 0), r.placed.account_id))
     renewals.sort(key=lambda r: (r.date, r.placed.account_id))
     return PortfolioPack(snap.today, snap.portfolio, snap.score.scoring, placed, risk, conc, pareto,
-                         snap.score.allocation, stale, renewals, unreviewed, [lp.display for lp in snap.skipped])
+                         snap.score.allocation, stale, renewals, unreviewed, [lp.display for lp in snap.skipped],
+                         conv)

@@ -64,7 +64,7 @@ def snapshot(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = 
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     today = today or _dt.date.today()
     loaded = [_load(p, portfolio, explicit=p in paths) for p in discover(portfolio, paths)]
-    score = score_loaded(loaded, portfolio.config.scoring)
+    score = score_loaded(loaded, portfolio.config.scoring, portfolio.config.currency)
     valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
     health = {pid: h for pid, (_, h) in assess_plans(valid, portfolio.config, today).items()}
     return Snapshot(portfolio, today, loaded, score, health)

@@ -90,7 +90,8 @@ def scored_in_portfolio(summaries, ctx: Context) -> list:
     from ..scoring.engine import score_inputs
 
     valid = [s for s in summaries if s.valid]
-    scored = score_inputs([s.scoring_input() for s in valid], ctx.config.scoring, explain=False)
+    scored = score_inputs([s.scoring_input() for s in valid], ctx.config.scoring, explain=False,
+                          currency=ctx.config.currency)
     by_id: dict = {}
     for a in scored:
         by_id.setdefault(a.account_id, a)

@@ -33,3 +33,26 @@ def duplicate_account(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
                                 f"{first[account_id].display}", "merge the two plans or change one id")
         else:
             first[account_id] = loaded
+
+
+@rule("currency-no-rate", Severity.ERROR, scope="portfolio")
+def currency_no_rate(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
+    """A plan's money is in a currency that kaplan.yaml gives no rate for.
+
+    Portfolio figures (scores, ABC classes, concentration, the budget, the portfolio pack's totals)
+    add and rank money in one reporting currency (`currency.reporting`, else the plans' most used
+    currency). A plan in another currency needs its rate under `currency.rates`, with the day it was
+    taken; until then its money is left out of those figures rather than added as if it were the
+    reporting currency.
+    """
+    from ..money import converter
+
+    valid = [p for p in plans if p.valid]
+    conv = converter(ctx.config.currency, [p.currency for p in valid])
+    for p in valid:
+        if p.has_money and conv.rate(p.currency) is None:
+            yield p, Issue(("financials", "currency"),
+                           f"no rate from {p.currency} to the reporting currency {conv.reporting} in kaplan.yaml: "
+                           "this plan's money is left out of the portfolio's figures",
+                           f"add `currency: {{reporting: {conv.reporting}, rates: {{{p.currency}: "
+                           f"{{rate: …, as_of: YYYY-MM-DD}}}}}}` to kaplan.yaml")

@@ -1,9 +1,14 @@
 """Investment allocation: share the available budget among the plans' requests by a stated rule.
 
 `score`: requests of higher-scoring accounts first. `score_per_money`: the most score per unit of
-money requested first (score ÷ amount). Ties go to the account id, then the order in the plan. Each
-request is funded in full while money remains; the one that crosses the line is partly funded; the
-rest are unfunded. Requests are never split across ranks or reordered by size.
+money requested first (score ÷ amount in the reporting currency). Ties go to the account id, then the
+order in the plan. Each request is funded in full while money remains; the one that crosses the line
+is partly funded; the rest are unfunded. Requests are never split across ranks or reordered by size.
+
+Money is compared in the reporting currency (`kaplan.money`): a request in a currency without a rate
+is "not allocated", never funded as if its amount were in the reporting currency. People (FTE) are
+shared out the same way, in the same order, against `budget.people`; without it they are "not
+allocated". A request for people only never reads "funded" on the strength of the money.
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.plan import InvestmentRequest
+from ..money import Converter
 from .settings import Budget
+
+FUNDED, PARTLY, UNFUNDED, NOT_ALLOCATED = "funded", "partly funded", "unfunded", "not allocated"
 
 
 @dataclass(frozen=True)
@@ -21,12 +29,29 @@ class Allocation:
     score: float
     priority: float
     granted: float
+    """Money granted, in the reporting currency."""
     running_total: float
-    status: str  # funded, partly funded, unfunded
+    status: str
+    """The request as a whole: the money's status, the people's, or both (`funded; people not allocated`)."""
+    money_status: str | None = None
+    """funded, partly funded, unfunded, or not allocated (no rate); None when no money is asked."""
+    converted: float | None = None
+    """The amount asked in the reporting currency (None without a rate)."""
+    currency: str | None = None
+    """The currency the request is written in (its plan's)."""
+    people_granted: float | None = None
+    """FTE granted; None when none are asked or `budget.people` is not set."""
+    people_status: str | None = None
+    """funded, partly funded, unfunded, or not allocated (no `budget.people`); None when none are asked."""
 
     @property
     def amount(self) -> float:
+        """The amount asked, in the request's own currency."""
         return self.request.amount
+
+    @property
+    def people(self) -> float | None:
+        return self.request.people_fte or None
 
 
 @dataclass(frozen=True)
@@ -34,25 +59,64 @@ class AllocationResult:
     rule: str
     available: float
     requested: float
+    """Money asked, in the reporting currency (requests without a rate left out)."""
     granted: float
     rows: list[Allocation]
+    currency: str = "EUR"
+    """The reporting currency of `available`, `requested` and `granted`."""
+    people_available: float | None = None
+    people_requested: float = 0.0
+    people_granted: float = 0.0
 
 
-def allocate(requests: list[tuple[str, float, InvestmentRequest]], budget: Budget) -> AllocationResult:
-    """`requests` are (account id, account score, request) in plan order."""
+def _status(granted: float, asked: float) -> str:
+    return FUNDED if granted >= asked else PARTLY if granted > 0 else UNFUNDED
 
-    def priority(score: float, req: InvestmentRequest) -> float:
+
+def allocate(requests: list[tuple], budget: Budget, conv: Converter | None = None) -> AllocationResult:
+    """`requests` are (account id, account score, request[, currency]) in plan order."""
+    conv = conv or Converter("EUR")
+    rows_in = [(r[0], r[1], r[2], r[3] if len(r) > 3 else None) for r in requests]
+    amounts = [conv.convert(req.amount, cur) if req.amount > 0 else 0.0 for _, _, req, cur in rows_in]
+
+    def priority(score: float, amount: float | None) -> float:
         if budget.rule == "score":
             return score
-        return score / req.amount if req.amount > 0 else float("inf")
+        return score / amount if amount else float("inf")
 
-    ordered = sorted(enumerate(requests), key=lambda ir: (-priority(ir[1][1], ir[1][2]), ir[1][0], ir[0]))
-    remaining, total, rows = budget.available, 0.0, []
-    for _, (account, score, req) in ordered:
-        granted = min(req.amount, max(remaining, 0.0))
-        remaining -= granted
-        total += granted
-        status = "funded" if granted >= req.amount else "partly funded" if granted > 0 else "unfunded"
-        rows.append(Allocation(account, req, score, priority(score, req), granted, total, status))
-    requested = sum(r.amount for _, _, r in requests)
-    return AllocationResult(budget.rule, budget.available, requested, total, rows)
+    ordered = sorted(range(len(rows_in)),
+                     key=lambda i: (-priority(rows_in[i][1], amounts[i]), rows_in[i][0], i))
+    money_left, total, rows = budget.available, 0.0, []
+    people_left, people_total = budget.people, 0.0
+    for i in ordered:
+        account, score, req, cur = rows_in[i]
+        amount = amounts[i]
+        money_status = None
+        granted = 0.0
+        if req.amount > 0:
+            if amount is None:
+                money_status = NOT_ALLOCATED
+            else:
+                granted = min(amount, max(money_left, 0.0))
+                money_left -= granted
+                total += granted
+                money_status = _status(granted, amount)
+        people_granted = people_status = None
+        if req.people_fte:
+            if people_left is None:
+                people_status = NOT_ALLOCATED
+            else:
+                people_granted = min(req.people_fte, max(people_left, 0.0))
+                people_left -= people_granted
+                people_total += people_granted
+                people_status = _status(people_granted, req.people_fte)
+        parts = [money_status] if money_status else []
+        if people_status:
+            parts.append(f"people {people_status}")
+        status = "; ".join(parts) or "nothing asked"
+        rows.append(Allocation(account, req, score, priority(score, amount), granted, total, status,
+                               money_status, amount, cur, people_granted, people_status))
+    requested = sum(a for a in amounts if a is not None)
+    people_requested = sum(req.people_fte or 0.0 for _, _, req, _ in rows_in)
+    return AllocationResult(budget.rule, budget.available, requested, total, rows, conv.reporting,
+                            budget.people, people_requested, people_total)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..loader import LoadedPlan
 from ..model import Plan
+from ..money import Converter, CurrencySettings, converter
 from .normalise import normalise
 from .settings import Scoring, Tier
 
@@ -47,8 +48,20 @@ class AccountScore:
     strength: float
     quadrant: str
     revenue: float | None
+    """TTM revenue in the reporting currency (None without revenue or without a rate)."""
     gross_profit: float | None
+    """TTM gross profit in the reporting currency."""
     margin_pct: float | None
+    currency: str | None = None
+    """The account's own currency (its plan's `financials.currency`)."""
+    rate: float | None = 1.0
+    """Reporting units per unit of the account's currency; None when kaplan.yaml has no rate for it."""
+    revenue_months: int | None = None
+    """Months of the trailing twelve with revenue recorded (the TTM's coverage)."""
+    margin_profit: float | None = None
+    """Gross profit of the periods with both figures, in the reporting currency (margin's numerator)."""
+    margin_revenue: float | None = None
+    """Revenue of the periods with both figures, in the reporting currency (margin's denominator)."""
     rank: int = 0
     key: bool = False
     tier: Tier | None = None
@@ -85,23 +98,47 @@ class ScoringInput:
     owner: str
     path: str
     metrics: dict
+    currency: str | None = None
+    """The plan's currency; its money metrics are converted to the reporting one before scoring."""
 
 
-def score_plans(plans: list[tuple[LoadedPlan, Plan]], scoring: Scoring) -> list[AccountScore]:
+def score_plans(plans: list[tuple[LoadedPlan, Plan]], scoring: Scoring,
+                currency: CurrencySettings | None = None) -> list[AccountScore]:
     """Score, rank, flag, place and tier every plan. `plans` are (loaded file, valid plan) pairs."""
     return score_inputs([ScoringInput(p.account.id, p.account.name, p.plan.owner, lp.display,
-                                      metrics.all_metrics(p)) for lp, p in plans], scoring)
+                                      metrics.all_metrics(p), p.financials.currency) for lp, p in plans],
+                        scoring, currency=currency)
 
 
-def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = True) -> list[AccountScore]:
-    """Score, rank, flag, place and tier accounts from their metrics.
+def converted(inputs: list[ScoringInput], currency: CurrencySettings | None) -> tuple[Converter, list[dict]]:
+    """The portfolio's converter and each account's metrics with its money in the reporting currency
+    (None where kaplan.yaml has no rate for the account's currency)."""
+    conv = converter(currency, [entry.currency for entry in inputs])
+    out = []
+    for entry in inputs:
+        rate = conv.rate(entry.currency)
+        if rate == 1.0:
+            out.append(entry.metrics)
+            continue
+        values = dict(entry.metrics)
+        for name in metrics.MONEY:
+            if name in values:
+                values[name] = None if rate is None or values[name] is None else values[name] * rate
+        out.append(values)
+    return conv, out
+
+
+def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = True,
+                 currency: CurrencySettings | None = None) -> list[AccountScore]:
+    """Score, rank, flag, place and tier accounts from their metrics, money converted to the reporting
+    currency by `currency` (kaplan.yaml's `currency:`).
 
     With `explain` false the scores, ranks, quadrants and tiers are the same, but no account carries
     its explanation (contributions and notes): what portfolio-wide rules need, for less work.
     """
     criteria = scoring.criteria
     names = list(criteria)
-    values_per_plan = [entry.metrics for entry in inputs]
+    conv, values_per_plan = converted(inputs, currency)
     raw = {name: [v[c.source] for v in values_per_plan] for name, c in criteria.items()}
     norm = {name: normalise(criteria[name], raw[name]) for name in names}
     # Per account, the criteria are read by position from one row of normalised values; sums run over
@@ -131,12 +168,22 @@ def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = T
         score = sum(points)
         attractiveness, strength = (_weighted_row(axis, row, worst) for axis in axes)
         notes = [_missing_note(n, criteria[n].source, worst) for n in noted if norm[n][i] is None] if explain else []
+        rate = conv.rate(entry.currency)
+        if explain and rate is None:
+            notes.insert(0, Issue(("financials", "currency"), f"{conv.words(entry.currency)}: this account's "
+                                  "money is left out of the portfolio's figures",
+                                  f"add `{entry.currency}: {{rate: …, as_of: YYYY-MM-DD}}` under `currency.rates` "
+                                  "in kaplan.yaml", key=False))
         metrics_of = values_per_plan[i]
+        months = entry.metrics.get("revenue_months")
         results.append(AccountScore(
             account_id=entry.account_id, name=entry.name, owner=entry.owner, path=entry.path,
             score=score, contributions=contributions, attractiveness=attractiveness, strength=strength,
             quadrant=quadrant(attractiveness, strength, matrix.split), revenue=metrics_of["revenue_ttm"],
-            gross_profit=metrics_of["gross_profit_ttm"], margin_pct=metrics_of["margin_pct"], notes=notes))
+            gross_profit=metrics_of["gross_profit_ttm"], margin_pct=metrics_of["margin_pct"],
+            currency=entry.currency, rate=rate, revenue_months=None if months is None else int(months),
+            margin_profit=metrics_of.get("margin_profit"), margin_revenue=metrics_of.get("margin_revenue"),
+            notes=notes))
     ranked = sorted(results, key=lambda a: (-round(a.score, 9), -(a.revenue or 0.0), a.account_id))
     for rank, a in enumerate(ranked, start=1):
         a.rank = rank

@@ -23,10 +23,14 @@ def normalise(criterion: Criterion, values: list[float | None]) -> list[float | 
         if n.method == "log" and n.min is not None and n.max is not None and n.max > n.min:
             lo, hi = _log(n.min), _log(n.max)
         else:
-            lo = min(map(transform, present), default=0.0)
-            hi = max(map(transform, present), default=0.0)
-        out = [None if v is None else (50.0 if hi == lo else _clamp((transform(v) - lo) / (hi - lo) * 100))
-               for v in values]
+            # On a log scale a zero (or negative) amount would anchor the bottom at log 1 = 0 and lift
+            # every real account towards the top: it is left out of the bounds (and so scores 0).
+            bounds = [v for v in present if v > 0] if n.method == "log" else present
+            lo = min(map(transform, bounds), default=0.0)
+            hi = max(map(transform, bounds), default=0.0)
+        floor = n.method == "log"
+        out = [None if v is None else 0.0 if floor and v <= 0 else
+               (50.0 if hi == lo else _clamp((transform(v) - lo) / (hi - lo) * 100)) for v in values]
     if criterion.direction == "lower":
         out = [None if v is None else 100.0 - v for v in out]
     return out

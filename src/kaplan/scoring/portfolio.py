@@ -21,6 +21,7 @@ from .allocation import AllocationResult, allocate
 from .concentration import ConcentrationResult, concentration
 from .engine import AccountScore, score_inputs, score_plans
 from .settings import Scoring
+from ..money import Converter, CurrencySettings, converter
 
 
 @dataclass
@@ -32,6 +33,8 @@ class PortfolioScore:
     scoring: Scoring
     skipped: list
     """Plans that could not be scored because they have errors (each has `.display`; run `kaplan check`)."""
+    converter: Converter = field(default_factory=lambda: Converter("EUR"))
+    """The reporting currency and the rates into it: every money figure here is in that currency."""
     _where: dict = field(default_factory=dict, repr=False)
     _notes: list[Finding] | None = field(default=None, repr=False)
 
@@ -74,36 +77,39 @@ def with_weights(scoring: Scoring, weights: dict[str, float]) -> Scoring:
 
 
 def _finish(accounts: list[AccountScore], requests: list[tuple[str, InvestmentRequest]], scoring: Scoring,
-            skipped: list, where: dict) -> PortfolioScore:
+            skipped: list, where: dict, conv: Converter) -> PortfolioScore:
     conc = concentration({a.account_id: (a.revenue if scoring.concentration.metric == "revenue_ttm"
                                          else a.gross_profit) for a in accounts}, scoring.concentration)
     for a in accounts:
         a.abc = conc.classes.get(a.account_id)
     by_id = {a.account_id: a for a in accounts}
-    money = [(account, by_id[account].score, req) for account, req in requests if account in by_id]
-    return PortfolioScore(accounts, conc, allocate(money, scoring.budget), scoring, skipped, where)
+    money = [(account, by_id[account].score, req, by_id[account].currency) for account, req in requests
+             if account in by_id]
+    return PortfolioScore(accounts, conc, allocate(money, scoring.budget, conv), scoring, skipped, conv, where)
 
 
-def score_loaded(loaded: list[LoadedPlan], scoring: Scoring) -> PortfolioScore:
-    """Score plans that are already loaded."""
+def score_loaded(loaded: list[LoadedPlan], scoring: Scoring, currency: CurrencySettings | None = None) -> PortfolioScore:
+    """Score plans that are already loaded (money converted by kaplan.yaml's `currency:`)."""
     valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
-    accounts = score_plans(valid, scoring)
+    accounts = score_plans(valid, scoring, currency)
     requests = [(p.account.id, req) for _, p in valid for req in p.investment]
     where = {}
     for lp, p in valid:
         where.setdefault(p.account.id, lp)
-    return _finish(accounts, requests, scoring, [lp for lp in loaded if lp.plan is None], where)
+    return _finish(accounts, requests, scoring, [lp for lp in loaded if lp.plan is None], where,
+                   converter(currency, [p.financials.currency for _, p in valid]))
 
 
-def score_summaries(summaries: list, scoring: Scoring) -> PortfolioScore:
+def score_summaries(summaries: list, scoring: Scoring, currency: CurrencySettings | None = None) -> PortfolioScore:
     """Score plan summaries (see `kaplan._summary`), as `kaplan check` reads them."""
     valid = [s for s in summaries if s.valid]
-    accounts = score_inputs([s.scoring_input() for s in valid], scoring)
+    accounts = score_inputs([s.scoring_input() for s in valid], scoring, currency=currency)
     requests = [(s.account_id, InvestmentRequest.model_validate(req)) for s in valid for req in s.investment]
     where = {}
     for s in valid:
         where.setdefault(s.account_id, (s.path, s.display))
-    return _finish(accounts, requests, scoring, [s for s in summaries if not s.valid], where)
+    return _finish(accounts, requests, scoring, [s for s in summaries if not s.valid], where,
+                   converter(currency, [s.currency for s in valid]))
 
 
 def read_summaries(portfolio: Portfolio, paths: list[Path], today: _dt.date | None = None,
@@ -133,7 +139,7 @@ def score_portfolio(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | 
     scoring = portfolio.config.scoring
     if weights:
         scoring = with_weights(scoring, weights)
-    return score_summaries(read_summaries(portfolio, paths, cache=cache), scoring)
+    return score_summaries(read_summaries(portfolio, paths, cache=cache), scoring, portfolio.config.currency)
 
 
 __all__ = ["score_portfolio", "score_loaded", "score_summaries", "PortfolioScore", "with_weights"]

@@ -25,7 +25,8 @@ class Normalisation(Section):
 
     `minmax`: the portfolio's lowest value is 0, its highest 100. `range`: a fixed `min`..`max`,
     clamped. `percentile`: the share of accounts below it. `log`: min-max on log10(1 + value), for
-    money, so one giant account does not flatten everyone else.
+    money, so one giant account does not flatten everyone else; an amount of zero or less scores 0
+    and is left out of the bounds, so it does not lift everyone else.
     """
 
     method: Literal["minmax", "range", "percentile", "log"] = "minmax"
@@ -54,7 +55,7 @@ def _c(source: str, weight: float, method: str = "minmax", lo: float | None = No
 def default_criteria() -> dict[str, Criterion]:
     return {
         "profitability": _c("margin_pct", 3, "range", 0, 50),
-        "volume": _c("revenue_ttm", 3, "log"),
+        "volume": _c("revenue_annualised", 3, "log"),
         "relationship": _c("relationship_strength", 2, "range", 1, 5),
         "strategic_importance": _c("strategic_importance", 2, "range", 1, 5),
         "growth_potential": _c("growth_potential", 2, "range", 1, 5),
@@ -126,6 +127,9 @@ class Budget(Section):
     """Investment allocation: the money available and the rule that shares it out."""
 
     available: float = Field(default=0, ge=0)
+    """Money available, in the reporting currency (`currency.reporting`)."""
+    people: float | None = Field(default=None, ge=0, le=100_000)
+    """People (FTE) available to share out; unset, requests for people are "not allocated"."""
     rule: Literal["score", "score_per_money"] = "score"
     """`score`: highest-scoring accounts first; `score_per_money`: most score per unit requested first."""
 

@@ -13,7 +13,10 @@ from .._safe_text import json_text
 from ._console import console as _console
 from ..scoring.portfolio import PortfolioScore
 
-COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "revenue", "margin_pct", "abc"]
+COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "revenue", "currency", "revenue_months",
+           "account_currency", "margin_pct", "abc"]
+"""`revenue` is the TTM revenue in the portfolio's reporting `currency`, over `revenue_months` of 12;
+`account_currency` is the currency the account's plan is written in."""
 
 
 def money(value: float | None) -> str:
@@ -24,11 +27,18 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
-def _row(a: AccountScore) -> dict:
+def _revenue(a: AccountScore) -> str:
+    """Revenue as the table shows it: with its coverage when the TTM covers fewer than 12 months."""
+    months = a.revenue_months
+    return money(a.revenue) + (f" ({months}/12 mo)" if months is not None and months < 12 else "")
+
+
+def _row(a: AccountScore, currency: str) -> dict:
     return {
         "rank": a.rank, "account": a.account_id, "name": a.name, "score": round(a.score, 2),
         "key": a.key, "tier": a.tier_name, "quadrant": a.quadrant,
-        "revenue": None if a.revenue is None else round(a.revenue, 2),
+        "revenue": None if a.revenue is None else round(a.revenue, 2), "currency": currency,
+        "revenue_months": a.revenue_months, "account_currency": a.currency,
         "margin_pct": None if a.margin_pct is None else round(a.margin_pct, 2), "abc": a.abc,
     }
 
@@ -37,14 +47,15 @@ def table(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> Non
     from rich.table import Table
 
     console = _console(out)
-    t = Table(title=f"Portfolio ranking ({len(ps.accounts)} accounts)", title_justify="left")
+    t = Table(title=f"Portfolio ranking ({len(ps.accounts)} accounts, money in {_currency_words(ps)})",
+              title_justify="left")
     for col, justify in [("#", "right"), ("Account", "left"), ("Score", "right"), ("Key", "center"),
-                         ("Tier", "left"), ("Quadrant", "left"), ("Revenue (TTM)", "right"),
+                         ("Tier", "left"), ("Quadrant", "left"), (f"Revenue (TTM, {ps.converter.reporting})", "right"),
                          ("Margin", "right"), ("ABC", "center")]:
         t.add_column(col, justify=justify)
     for a in accounts:
         t.add_row(str(a.rank), f"{a.name} ({a.account_id})", f"{a.score:.1f}", "yes" if a.key else "",
-                  a.tier_name or "–", a.quadrant, money(a.revenue), pct(a.margin_pct), a.abc or "–")
+                  a.tier_name or "–", a.quadrant, _revenue(a), pct(a.margin_pct), a.abc or "–")
     console.print(t)
     c = ps.concentration
     if c.total:
@@ -58,7 +69,7 @@ def csv_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> N
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for a in accounts:
-        row = _row(a)
+        row = _row(a, ps.converter.reporting)
         row["key"] = "yes" if a.key else "no"
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
 
@@ -66,7 +77,9 @@ def csv_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> N
 def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> None:
     c = ps.concentration
     doc = {
-        "accounts": [{**_row(a), "attractiveness": round(a.attractiveness, 2), "strength": round(a.strength, 2),
+        "currency": ps.converter.reporting,
+        "rates": _rates(ps),
+        "accounts": [{**_row(a, ps.converter.reporting), "attractiveness": round(a.attractiveness, 2), "strength": round(a.strength, 2),
                       "contributions": [_contribution(x) for x in a.contributions]} for a in accounts],
         "concentration": {"metric": c.metric, "total": c.total, "top_accounts": c.top_accounts,
                           "top_accounts_pct": c.top_accounts_pct, "top_share_pct": round(c.top_share_pct, 2)},
@@ -75,6 +88,20 @@ def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
         "skipped": [lp.display for lp in ps.skipped],
     }
     out.write(json_text(doc) + "\n")
+
+
+def _currency_words(ps: PortfolioScore) -> str:
+    """`EUR (1 GBP = 1.17 EUR (rate of 2026-09-30))`: the reporting currency and the rates in use."""
+    conv = ps.converter
+    others = sorted({a.currency for a in ps.accounts if a.currency and a.currency != conv.reporting})
+    return conv.reporting + (f" ({'; '.join(conv.words(c) for c in others)})" if others else "")
+
+
+def _rates(ps: PortfolioScore) -> dict:
+    conv = ps.converter
+    others = sorted({a.currency for a in ps.accounts if a.currency and a.currency != conv.reporting})
+    return {c: ({"rate": conv.rate(c), "as_of": conv.as_of(c).isoformat()} if conv.rate(c) is not None else None)
+            for c in others}
 
 
 def _contribution(x) -> dict:
@@ -91,11 +118,12 @@ def md(value) -> str:
 
 
 def markdown(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> None:
-    out.write("| # | Account | Score | Key | Tier | Quadrant | Revenue (TTM) | Margin | ABC |\n")
+    out.write(f"Money in {md(_currency_words(ps))}.\n\n")
+    out.write(f"| # | Account | Score | Key | Tier | Quadrant | Revenue (TTM, {ps.converter.reporting}) | Margin | ABC |\n")
     out.write("|--:|---|--:|:-:|---|---|--:|--:|:-:|\n")
     for a in accounts:
         cells = [a.rank, f"{md(a.name)} (`{a.account_id}`)", f"{a.score:.1f}", "yes" if a.key else "",
-                 md(a.tier_name), a.quadrant, money(a.revenue), pct(a.margin_pct), a.abc or "–"]
+                 md(a.tier_name), a.quadrant, _revenue(a), pct(a.margin_pct), a.abc or "–"]
         out.write("| " + " | ".join(str(c) for c in cells) + " |\n")
     c = ps.concentration
     if c.total:
@@ -134,36 +162,60 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str]) -> None:
 def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
     """The allocation: every request in priority order with what it gets and the running total."""
     al = ps.allocation
+    cur = al.currency
     rows = [{"priority": i, "account": r.account_id, "request": r.request.id, "description": r.request.description,
-             "score": round(r.score, 2), "amount": r.amount, "granted": round(r.granted, 2),
-             "running_total": round(r.running_total, 2), "status": r.status} for i, r in enumerate(al.rows, 1)]
+             "score": round(r.score, 2), "amount": None if r.converted is None else round(r.converted, 2),
+             "currency": cur, "requested_amount": r.amount, "requested_currency": r.currency,
+             "granted": round(r.granted, 2), "running_total": round(r.running_total, 2), "status": r.status,
+             "money_status": r.money_status, "people_fte": r.people, "people_granted": r.people_granted,
+             "people_status": r.people_status} for i, r in enumerate(al.rows, 1)]
     if fmt == "json":
-        out.write(json_text({"rule": al.rule, "available": al.available, "requested": al.requested,
-                             "granted": al.granted, "requests": rows}) + "\n")
+        out.write(json_text({"rule": al.rule, "currency": cur, "available": al.available, "requested": al.requested,
+                             "granted": al.granted, "people_available": al.people_available,
+                             "people_requested": al.people_requested, "people_granted": al.people_granted,
+                             "requests": rows}) + "\n")
         return
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["priority"], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
         return
     if fmt == "markdown":
-        out.write("| # | Account | Request | Score | Amount | Granted | Running total | Status |\n")
-        out.write("|--:|---|---|--:|--:|--:|--:|---|\n")
+        out.write(f"| # | Account | Request | Score | Amount ({cur}) | People (FTE) | Granted | Running total | Status |\n")
+        out.write("|--:|---|---|--:|--:|--:|--:|--:|---|\n")
         for r in rows:
             out.write(f"| {r['priority']} | `{r['account']}` | {md(r['description'])} | {r['score']:.1f} | "
-                      f"{money(r['amount'])} | {money(r['granted'])} | {money(r['running_total'])} | {r['status']} |\n")
-        out.write(f"\nBudget {money(al.available)}; requested {money(al.requested)}; granted {money(al.granted)}.\n")
+                      f"{money(r['amount'])} | {_fte(r['people_fte'])} | {money(r['granted'])} | "
+                      f"{money(r['running_total'])} | {r['status']} |\n")
+        out.write(f"\nBudget {money(al.available)} {cur}; requested {money(al.requested)}; granted "
+                  f"{money(al.granted)}.{_people(al)}\n")
         return
     from rich.table import Table
 
     console = _console(out)
     rule = "highest score first" if al.rule == "score" else "most score per unit of money first"
     t = Table(title=f"Investment allocation ({rule})", title_justify="left")
-    for col in ("#", "Account", "Request", "Score", "Amount", "Granted", "Running total", "Status"):
-        t.add_column(col, justify="right" if col in ("#", "Score", "Amount", "Granted", "Running total") else "left")
+    for col in ("#", "Account", "Request", "Score", f"Amount ({cur})", "People (FTE)", "Granted", "Running total",
+                "Status"):
+        t.add_column(col, justify="left" if col in ("Account", "Request", "Status") else "right")
     for r in rows:
         t.add_row(str(r["priority"]), r["account"], r["description"], f"{r['score']:.1f}", money(r["amount"]),
-                  money(r["granted"]), money(r["running_total"]), r["status"])
+                  _fte(r["people_fte"]), money(r["granted"]), money(r["running_total"]), r["status"])
     console.print(t)
-    console.print(f"Budget {money(al.available)}; requested {money(al.requested)}; granted {money(al.granted)}; "
-                  f"left {money(al.available - al.granted)}.")
+    console.print(f"Budget {money(al.available)} {cur}; requested {money(al.requested)}; granted {money(al.granted)}; "
+                  f"left {money(al.available - al.granted)}.{_people(al)}")
+
+
+def _fte(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _people(al) -> str:
+    """People (FTE) in the allocation, in words: allocated against `budget.people`, or not at all."""
+    if not al.people_requested:
+        return ""
+    if al.people_available is None:
+        return (f" People: {al.people_requested:g} FTE requested, not allocated "
+                "(set `scoring.budget.people` in kaplan.yaml).")
+    return (f" People: {al.people_requested:g} FTE requested, {al.people_available:g} available, "
+            f"{al.people_granted:g} granted.")

@@ -1,0 +1,236 @@
+"""Money across accounts, worked out by hand: one reporting currency, the budget (money and people),
+concentration with negative values, the portfolio pack's totals and margin, and the volume criterion.
+
+Every portfolio is written inline; every expected figure shows its arithmetic.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import dedent
+
+from kaplan import score_portfolio
+from kaplan.model import Plan
+
+DAY = "2026-11-24"
+
+
+def plan_text(account: str, currency: str = "EUR", periods: str = "", extra: str = "") -> str:
+    return dedent(f"""
+        kaplan: 1
+        account: {{id: {account}, name: {account.title()}}}
+        plan: {{owner: Jo}}
+        relationships: {{strength: 3}}
+        financials:
+          currency: {currency}
+          periods: [{periods}]
+    """) + dedent(extra)
+
+
+def portfolio(tmp_path, config: str, **plans: str):
+    (tmp_path / "plans").mkdir(exist_ok=True)
+    (tmp_path / "kaplan.yaml").write_text(dedent(config))
+    for account, text in plans.items():
+        (tmp_path / "plans" / f"{account}.yaml").write_text(text)
+    return tmp_path
+
+
+RATES = """
+    kaplan: 1
+    currency:
+      reporting: EUR
+      rates:
+        GBP: {rate: 1.2, as_of: 2026-09-30}
+    scoring:
+      criteria:
+        volume: {source: revenue_ttm, weight: 1, normalise: {method: minmax}}
+      matrix: {attractiveness: {volume: 1}, strength: {volume: 1}}
+      budget: {available: 150000}
+"""
+
+
+def test_money_is_converted_before_it_is_ranked_classed_and_totalled(kaplan, tmp_path):
+    # london: £100,000 × 1.2 = €120,000; paris: €110,000; rome: €30,000.
+    # In pounds-as-euros london (100,000) would rank below paris (110,000); converted it ranks first.
+    portfolio(tmp_path, RATES,
+              london=plan_text("london", "GBP", "{period: 2026-Q3, revenue: 100000, gross_profit: 40000}"),
+              paris=plan_text("paris", "EUR", "{period: 2026-Q3, revenue: 110000, gross_profit: 22000}"),
+              rome=plan_text("rome", "EUR", "{period: 2026-Q3, revenue: 30000, gross_profit: 3000}"))
+    doc = kaplan("score", "--format", "json", cwd=tmp_path).json()
+    assert doc["currency"] == "EUR" and doc["rates"] == {"GBP": {"rate": 1.2, "as_of": "2026-09-30"}}
+    rows = {a["account"]: a for a in doc["accounts"]}
+    assert [a["account"] for a in doc["accounts"]] == ["london", "paris", "rome"]
+    assert rows["london"]["revenue"] == pytest.approx(100_000 * 1.2)
+    assert rows["london"]["account_currency"] == "GBP" and rows["london"]["currency"] == "EUR"
+    # volume min-max: rome 30,000 → 0, london 120,000 → 100, paris (110−30)/(120−30) = 88.89
+    assert rows["paris"]["score"] == pytest.approx(80 / 90 * 100, abs=0.01)
+    # concentration on €260,000: london 46.15 % → A, paris before 46.15 % → A, rome before 88.46 % → B
+    assert (rows["london"]["abc"], rows["paris"]["abc"], rows["rome"]["abc"]) == ("A", "A", "B")
+    csv = kaplan("score", "--format", "csv", cwd=tmp_path).stdout.splitlines()
+    assert csv[1].startswith("1,london,London,") and ",120000.0,EUR,3,GBP," in csv[1]
+    table = kaplan("score", cwd=tmp_path).stdout
+    assert "1 GBP = 1.2 EUR (rate of 2026-09-30)" in table
+    # the portfolio pack: totals in EUR; margin = (40,000×1.2 + 22,000 + 3,000) / 260,000 = 73,000/260,000
+    md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    assert "figures in EUR (1 GBP = 1.2 EUR (rate of 2026-09-30))" in md
+    assert f"| 260,000 | 73,000 | {73_000 / 260_000 * 100:.1f}% |" in md
+    assert "mixed currencies" not in md
+    # the account pack: its own currency, the converted value beside it
+    acc = kaplan("report", "london", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    assert "Revenue (TTM, GBP)" in acc and "| 100,000 |" in acc
+    assert "revenue 120,000 EUR at 1 GBP = 1.2 EUR (rate of 2026-09-30)" in acc
+
+
+def test_a_currency_without_a_rate_is_a_located_error_and_never_added(kaplan, tmp_path):
+    portfolio(tmp_path, "kaplan: 1\ncurrency: {reporting: EUR}\n",
+              oslo=plan_text("oslo", "NOK", "{period: 2026-Q3, revenue: 1000000}"),
+              paris=plan_text("paris", "EUR", "{period: 2026-Q3, revenue: 110000}"))
+    r = kaplan("check", "--today", DAY, "--format", "json", cwd=tmp_path)
+    assert r.exit_code == 1
+    found = [f for f in r.json()["findings"] if f["rule"] == "currency-no-rate"]
+    assert len(found) == 1 and found[0]["path"].endswith("oslo.yaml")
+    assert (found[0]["line"], found[0]["column"]) == (6, 13)  # `  currency: NOK`
+    assert "no rate from NOK to the reporting currency EUR" in found[0]["message"]
+    doc = kaplan("score", "--format", "json", cwd=tmp_path).json()
+    oslo = next(a for a in doc["accounts"] if a["account"] == "oslo")
+    assert oslo["revenue"] is None  # not 1,000,000 "euros"
+    assert any("no rate from NOK to EUR" in n["message"] for n in doc["notes"])
+    md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    assert "| 110,000 |" in md.split("## Executive summary")[1].split("\n")[4] and "left out of every total: Oslo" in md
+
+
+def test_one_currency_needs_no_settings(kaplan, tmp_path):
+    portfolio(tmp_path, "kaplan: 1\n",
+              leeds=plan_text("leeds", "GBP", "{period: 2026-Q3, revenue: 100}"),
+              york=plan_text("york", "GBP", "{period: 2026-Q3, revenue: 300}"))
+    assert kaplan("check", "--today", DAY, cwd=tmp_path).exit_code == 0
+    doc = kaplan("score", "--format", "json", cwd=tmp_path).json()
+    assert doc["currency"] == "GBP" and doc["rates"] == {}
+    assert {a["revenue"] for a in doc["accounts"]} == {100.0, 300.0}
+
+
+def test_the_budget_compares_requests_in_the_reporting_currency(kaplan, tmp_path):
+    invest = "investment:\n  - {{id: {id}, description: {id}, amount: {amount}}}\n"
+    portfolio(tmp_path, RATES,
+              london=plan_text("london", "GBP", "{period: 2026-Q3, revenue: 100000}",
+                               invest.format(id="team", amount=100000)),
+              paris=plan_text("paris", "EUR", "{period: 2026-Q3, revenue: 30000}",
+                              invest.format(id="tool", amount=50000)))
+    b = kaplan("score", "--budget", "--format", "json", cwd=tmp_path).json()
+    # london first (higher score): £100,000 = €120,000 granted in full; paris gets the €30,000 left
+    assert b["currency"] == "EUR" and b["available"] == 150_000
+    assert [(r["account"], r["amount"], r["granted"], r["status"]) for r in b["requests"]] == [
+        ("london", 120_000, 120_000, "funded"), ("paris", 50_000, 150_000 - 120_000, "partly funded")]
+    assert b["requests"][0]["requested_amount"] == 100_000 and b["requests"][0]["requested_currency"] == "GBP"
+    assert b["requested"] == 120_000 + 50_000
+
+
+PEOPLE = """
+    investment:
+      - {id: money, description: Money, amount: 100000}
+      - {id: staff, description: Two engineers, people_fte: 2}
+"""
+
+
+def test_people_are_not_allocated_without_a_people_budget(kaplan, tmp_path):
+    portfolio(tmp_path, "kaplan: 1\nscoring: {budget: {available: 50000}}\n",
+              acme=plan_text("acme", "EUR", "{period: 2026-Q3, revenue: 100}", PEOPLE))
+    b = kaplan("score", "--budget", "--format", "json", cwd=tmp_path).json()
+    status = {r["request"]: r for r in b["requests"]}
+    assert status["money"]["status"] == "partly funded"  # 50,000 of 100,000
+    assert status["staff"]["status"] == "people not allocated"  # never "funded"
+    assert status["staff"]["people_granted"] is None and b["people_available"] is None
+    table = kaplan("score", "--budget", cwd=tmp_path).stdout
+    assert "People: 2 FTE requested, not allocated" in table
+
+
+def test_people_are_allocated_against_the_people_budget(kaplan, tmp_path):
+    both = PEOPLE + "      - {id: more, description: Three more, people_fte: 3}\n"
+    portfolio(tmp_path, "kaplan: 1\nscoring: {budget: {available: 100000, people: 4}}\n",
+              acme=plan_text("acme", "EUR", "{period: 2026-Q3, revenue: 100}", both))
+    b = kaplan("score", "--budget", "--format", "json", cwd=tmp_path).json()
+    rows = {r["request"]: r for r in b["requests"]}
+    # same account, plan order: staff gets 2 of 4 FTE, more gets the 4 − 2 = 2 left of its 3
+    assert (rows["staff"]["people_granted"], rows["staff"]["status"]) == (2, "people funded")
+    assert (rows["more"]["people_granted"], rows["more"]["status"]) == (2, "people partly funded")
+    assert rows["money"]["status"] == "funded"
+    assert (b["people_available"], b["people_requested"], b["people_granted"]) == (4, 2 + 3, 2 + 2)
+
+
+def test_concentration_on_gross_profit_with_a_negative_account(kaplan, tmp_path):
+    # gross profit: a 600, b 300, c 100, d −50. Shares of the positive total 1,000: 60 %, 30 %, 10 %.
+    config = "kaplan: 1\nscoring: {concentration: {metric: gross_profit_ttm}}\n"
+    portfolio(tmp_path, config,
+              **{k: plan_text(k, "EUR", f"{{period: 2026-Q3, revenue: 1000, gross_profit: {gp}}}")
+                 for k, gp in [("a", 600), ("b", 300), ("c", 100), ("d", -50)]})
+    md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    table = md[md.index("## Concentration"):md.index("## Account risk")]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| Account")]
+    assert rows == ["| A | A | 600 | 60.0% | 60.0% |",  # before it 0 % → A
+                    "| B | A | 300 | 30.0% | 90.0% |",  # before it 60 % < 80 → A
+                    "| C | B | 100 | 10.0% | 100.0% |",  # before it 90 % < 95 → B
+                    "| D | C | -50 | – | – |"]  # negative: no share, class C, listed last
+    assert "Zero or negative gross profit brings no share of the total" in table
+    assert "100.3%" not in md
+
+
+def test_portfolio_margin_is_its_own_totals(kaplan, tmp_path):
+    # zero revenue with negative profit is in both totals: (300 − 40) / (1,000 + 0) = 26 %
+    portfolio(tmp_path, "kaplan: 1\n",
+              a=plan_text("a", "EUR", "{period: 2026-Q3, revenue: 1000, gross_profit: 300}"),
+              z=plan_text("z", "EUR", "{period: 2026-Q3, revenue: 0, gross_profit: -40}"))
+    md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    assert f"| 1,000 | 260 | {260 / 1000 * 100:.1f}% |" in md
+
+
+def test_portfolio_margin_over_the_periods_with_both_says_so(kaplan, tmp_path):
+    # a: Q2 1,000/300 and Q3 1,000 without profit → revenue 2,000, gross profit 300, margin 300/1,000
+    portfolio(tmp_path, "kaplan: 1\n",
+              a=plan_text("a", "EUR", "{period: 2026-Q2, revenue: 1000, gross_profit: 300}, "
+                                      "{period: 2026-Q3, revenue: 1000}"))
+    md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    assert "| 2,000 | 300 | 30.0% |" in md
+    assert "margin 30.0% is gross profit 300 ÷ revenue 1,000, over the periods with both figures" in md
+
+
+def test_log_volume_is_not_anchored_at_a_zero_revenue_account(tmp_path):
+    config = """
+        kaplan: 1
+        scoring:
+          criteria:
+            volume: {source: revenue_ttm, weight: 1, normalise: {method: log}}
+          matrix: {attractiveness: {volume: 1}, strength: {volume: 1}}
+    """
+    portfolio(tmp_path, config,
+              big=plan_text("big", "EUR", "{period: 2026-Q3, revenue: 999999}"),
+              small=plan_text("small", "EUR", "{period: 2026-Q3, revenue: 9999}"),
+              mid=plan_text("mid", "EUR", "{period: 2026-Q3, revenue: 99999}"),
+              none=plan_text("none", "EUR", "{period: 2026-Q3, revenue: 0}"))
+    scores = {a.account_id: a.score for a in score_portfolio([tmp_path / "plans"]).accounts}
+    # bounds log10(1 + 9,999) = 4 and log10(1 + 999,999) = 6: mid (5 − 4)/(6 − 4) = 50, not 83
+    assert scores["mid"] == pytest.approx(50.0)
+    assert (scores["big"], scores["small"], scores["none"]) == (100.0, 0.0, 0.0)
+
+
+def test_volume_annualises_a_short_ttm_by_default(tmp_path):
+    # one quarter of 100,000 against four of 100,000: annualised 400,000 each, the same volume
+    portfolio(tmp_path, "kaplan: 1\n",
+              new=plan_text("new", "EUR", "{period: 2026-Q3, revenue: 100000}"),
+              old=plan_text("old", "EUR", "{period: 2025-Q4, revenue: 100000}, {period: 2026-Q1, revenue: 100000}, "
+                                          "{period: 2026-Q2, revenue: 100000}, {period: 2026-Q3, revenue: 100000}"))
+    result = score_portfolio([tmp_path / "plans"])
+    volume = {a.account_id: next(c for c in a.contributions if c.criterion == "volume") for a in result.accounts}
+    assert volume["new"].source == "revenue_annualised"
+    assert volume["new"].raw == 100_000 * 12 / 3 == volume["old"].raw
+    assert volume["new"].normalised == volume["old"].normalised
+    assert result.account("new").revenue == 100_000 and result.account("new").revenue_months == 3
+
+
+def test_contract_value_says_whether_it_is_per_year_or_the_whole_term():
+    base = {"kaplan": 1, "account": {"id": "a", "name": "A"}, "plan": {"owner": "Jo"}}
+    old = Plan.model_validate({**base, "financials": {"contract": {"value": 900}}}).financials.contract
+    assert (old.value_basis, old.annual_value) == ("annual", 900)  # a plan without the basis: per year
+    total = Plan.model_validate({**base, "financials": {"contract": {
+        "value": 3000, "value_basis": "total", "start": "2025-01-01", "renewal_date": "2028-01-01"}}}).financials.contract
+    assert total.annual_value == pytest.approx(3000 / (1095 / 365.25))  # 3 years of 365 days → ≈ 1,000.7 a year
