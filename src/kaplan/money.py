@@ -37,7 +37,7 @@ class CurrencySettings(Section):
     reporting: Code | None = None
     """ISO 4217 code portfolio figures are shown in. Unset: the plans' currency when they all use one
     (plans in several currencies need it, and a rate for each other currency)."""
-    rates: dict[Code, Rate] = Field(default_factory=dict)
+    rates: dict[Code, Rate] = Field(default_factory=dict, json_schema_extra={"additionalProperties": False})
     """Rate of each other currency into the reporting one, e.g. `GBP: {rate: 1.17, as_of: 2026-09-30}`."""
 
 

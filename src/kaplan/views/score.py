@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from typing import IO, Callable
 
+from ..metrics import MONEY
 from ..scoring.engine import AccountScore
 from .._safe_text import json_text
 from ._console import console as _console
@@ -146,7 +147,7 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str]) -> None:
     for col in ("Criterion", "Source", "Raw", "Normalised", "Weight", "Contribution"):
         t.add_column(col, justify="left" if col in ("Criterion", "Source") else "right")
     for x in a.contributions:
-        raw = "missing" if x.raw is None else f"{x.raw:,.2f}"
+        raw = "missing" if x.raw is None else f"{x.raw:,.2f}" + (f" {ps.converter.reporting}" if x.source in MONEY else "")
         norm = "–" if x.normalised is None else f"{x.normalised:.2f}"
         t.add_row(x.criterion, x.source, raw, norm, f"{x.weight:g}", f"{x.contribution:.2f}")
     t.add_row("total", "", "", "", f"{sum(x.weight for x in a.contributions if not x.missing or ps.scoring.missing == 'worst'):g}",
