@@ -192,7 +192,7 @@ def test_never_writes_over_a_plan(kaplan, repo):
     ((), "name one ACCOUNT"),
     ((ACCOUNT, "--portfolio"), "name one ACCOUNT"),
     (("--all",), "--out FOLDER"),
-    ((ACCOUNT, "--format", "pdf"), "choose html or md"),
+    ((ACCOUNT, "--format", "docx"), "unknown format 'docx'; choose html, md"),
     (("nobody",), "no plan for account 'nobody'"),
     ((ACCOUNT, "--today", "someday"), "not a date"),
     ((ACCOUNT, "--templates", "/no/such/folder"), "no such folder"),

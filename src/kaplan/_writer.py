@@ -46,13 +46,13 @@ def write_new(path: Path, text: str) -> None:
     _sync_dir(path.parent)
 
 
-def write_replace(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically (the old content survives any failure)."""
+def write_replace(path: Path, text: str | bytes) -> None:
+    """Replace `path` with `text` (or bytes) atomically (the old content survives any failure)."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = _default_mode()
-    tmp = _temp_beside(path, text.encode("utf-8"), mode)
+    tmp = _temp_beside(path, text.encode("utf-8") if isinstance(text, str) else text, mode)
     try:
         os.replace(tmp, path)
     except BaseException:

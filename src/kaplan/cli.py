@@ -370,26 +370,32 @@ def report(
     account: Optional[str] = typer.Argument(None, help="The account whose review pack to make."),
     portfolio: bool = typer.Option(False, "--portfolio", help="Make the portfolio pack."),
     all_accounts: bool = typer.Option(False, "--all", help="Make every account's pack (with --out FOLDER)."),
-    format: str = typer.Option("html", "--format", "-f", help="html (one self-contained file) or md."),
+    format: str = typer.Option("html", "--format", "-f",
+                               help="html (one self-contained file), md, or xlsx (a workbook; needs --out "
+                                    "or a pipe)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                        help="File to write, or a folder (default: standard output)."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DIR",
                                              help="Your templates; each file overrides the built-in one."),
     today: Optional[str] = TodayOption,
 ) -> None:
-    """Review packs: an account's, for its quarterly review, or the portfolio's; HTML or Markdown."""
+    """Review packs: an account's, for its quarterly review, or the portfolio's; HTML, Markdown or a workbook."""
     from ._writer import WriteRefused
     from .loader import ConfigError
-    from .report import InvalidPlan, NoSuchAccount, account_pack, portfolio_pack, snapshot
+    from .report import InvalidPlan, NoSuchAccount, snapshot
+    from .report.build import BINARY, FORMATS, build
     from .report.output import target, write_pack
-    from .report.render import FORMATS, TemplateProblem, render
+    from .report.render import TemplateProblem
+    from .report._optional import MissingLibrary
 
     if format not in FORMATS:
-        raise _fail(f"unknown format {format!r}; choose html or md")
+        raise _fail(f"unknown format {format!r}; choose {', '.join(FORMATS)}")
     if (account is not None) + portfolio + all_accounts != 1:
         raise _fail("name one ACCOUNT, or give --portfolio or --all")
     if all_accounts and out is None:
         raise _fail("--all writes one file per account: give --out FOLDER")
+    if format in BINARY and out is None and sys.stdout.isatty():
+        raise _fail(f"--format {format} makes a file, not text: give --out FILE (or pipe the output)")
     day = _today(today)
     try:
         snap = snapshot(today=day)
@@ -404,19 +410,22 @@ def report(
     names = ["portfolio"] if portfolio else snap.account_ids if all_accounts else [account]
     try:
         for name in names:
-            pack = portfolio_pack(snap) if portfolio else account_pack(snap, name)
-            text = render(pack, format, templates)
+            made = build(snap, None if portfolio else name, format, templates=templates)
             if out is None:
-                sys.stdout.write(text)
+                if isinstance(made, bytes):
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(made)
+                else:
+                    sys.stdout.write(made)
                 continue
             path = target(out, name, format, many=all_accounts)
-            write_pack(path, text, protected)
+            write_pack(path, made, protected)
             _say(f"wrote {path}")
     except InvalidPlan as exc:
         raise _fail(str(exc), 1) from None
     except NoSuchAccount as exc:
         raise _fail(str(exc.args[0])) from None
-    except TemplateProblem as exc:
+    except (TemplateProblem, MissingLibrary) as exc:
         raise _fail(str(exc)) from None
     except WriteRefused as exc:
         raise _fail(str(exc), 1) from None

@@ -10,11 +10,15 @@ same numbers as `kaplan score` and `kaplan risk`.
     snap = snapshot(today=datetime.date(2026, 11, 24))
     html = render(account_pack(snap, "acme-corp"), "html")
 
-jinja2 and the chart code are imported only when something is rendered, so importing kaplan (and
+`build(snap, account_or_None, fmt)` makes a pack in any format by name (html, md, xlsx); a
+workbook comes back as bytes.
+
+jinja2, the chart code and the libraries of the other formats are imported only when something is rendered, so importing kaplan (and
 running `kaplan check`) stays fast.
 """
 
 from .account import AccountPack, account_pack
+from .build import FORMATS, build
 from .portfolio import PortfolioPack, portfolio_pack
 from .snapshot import InvalidPlan, NoSuchAccount, Snapshot, snapshot
 
@@ -27,4 +31,4 @@ def render(pack, fmt: str = "html", templates=None) -> str:
 
 
 __all__ = ["AccountPack", "account_pack", "PortfolioPack", "portfolio_pack", "Snapshot", "snapshot",
-           "NoSuchAccount", "InvalidPlan", "render"]
+           "NoSuchAccount", "InvalidPlan", "render", "build", "FORMATS"]

@@ -24,11 +24,11 @@ def target(out: Path, name: str, fmt: str, many: bool) -> Path:
     return out
 
 
-def write_pack(path: Path, text: str, protected: set[Path] = frozenset()) -> None:
+def write_pack(path: Path, text: str | bytes, protected: set[Path] = frozenset()) -> None:
     """Write one pack to `path`; refuse (WriteRefused) to overwrite a plan or config file."""
     if path.suffix.lower() in PLAN_SUFFIXES or Path(os.path.realpath(path)) in protected:
         raise WriteRefused(f"{path} is a plan or config file; a report is never written over one "
-                           "(name the output .html or .md)")
+                           "(name the output for its format: .html, .md, .xlsx)")
     if path.is_dir():
         raise WriteRefused(f"{path} is a folder")
     path.parent.mkdir(parents=True, exist_ok=True)

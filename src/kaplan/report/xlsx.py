@@ -1,0 +1,278 @@
+"""The portfolio (or one account) as a workbook finance can work with: `kaplan report … --format xlsx`.
+
+Built from the same packs the HTML renders (`PortfolioPack`, `AccountPack`), so every figure is the
+one the HTML shows, only kept as a number: money, percentages and scores are numeric cells with a
+number format that displays them as the pack does, dates are date cells. Every sheet has its header
+row frozen, a filter over its table and columns wide enough to read.
+
+A figure is stored rounded as the pack prints it (a score to one decimal, money to the unit), so a
+sum in the sheet adds the numbers people see.
+
+Plan text is data, never a formula: openpyxl stores a string that starts with `=` as a formula, so
+every text cell is typed as a string explicitly and marked with the quote prefix (a spreadsheet keeps
+it as text even when someone edits the cell). Characters a workbook cannot hold are replaced.
+
+openpyxl is imported only here, when a workbook is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from . import text
+from ._optional import need
+
+MONEY = "#,##0"
+PCT = '0.0"%"'
+SCORE = "0.0"
+WHOLE = "0"
+DATE = "yyyy-mm-dd"
+NUMBER = "General"
+
+# openpyxl's own list of what the file format cannot hold (C0 controls other than tab, LF and CR)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CELL_MAX = 32767  # characters a spreadsheet cell holds
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    get: Callable[[Any], Any]
+    number_format: str | None = None
+    """For numbers and dates; text cells are always text."""
+    width: int | None = None
+
+
+def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
+    """The portfolio pack as a workbook: ranking, risk, allocation, concentration, then one
+    financials sheet per account pack in `accounts` (in the ranking's order)."""
+    wb = _new_workbook()
+    cur = pack.currency
+    _sheet(wb, "Ranking", pack.accounts, [
+        Column("Rank", lambda p: p.score.rank, WHOLE),
+        Column("Account", lambda p: p.score.name, width=28),
+        Column("Account id", lambda p: p.account_id),
+        Column("Owner", lambda p: p.score.owner),
+        Column("Score", lambda p: p.score.score, SCORE),
+        Column("Key account", lambda p: "yes" if p.score.key else "no"),
+        Column("Tier", lambda p: p.score.tier_name),
+        Column("Quadrant", lambda p: p.score.quadrant),
+        Column("Attractiveness", lambda p: p.score.attractiveness, SCORE),
+        Column("Strength", lambda p: p.score.strength, SCORE),
+        Column("ABC", lambda p: p.score.abc),
+        Column(f"Revenue TTM ({cur})", lambda p: p.score.revenue, MONEY),
+        Column(f"Gross profit TTM ({cur})", lambda p: p.score.gross_profit, MONEY),
+        Column("Margin %", lambda p: p.score.margin_pct, PCT),
+        Column("Health", lambda p: p.health.score, WHOLE),
+        Column("Risk", lambda p: p.health.level),
+    ])
+    _sheet(wb, "Risk", pack.risk, [
+        Column("Risk", lambda r: r.health.level),
+        Column("Health", lambda r: r.health.score, WHOLE),
+        Column("Account", lambda r: r.name, width=28),
+        Column("Account id", lambda r: r.account_id),
+        Column("Tier", lambda r: r.tier),
+        Column("Owner", lambda r: r.owner),
+        Column("Reasons", lambda r: "; ".join(s.reason for s in r.health.reasons) or None, width=80),
+    ])
+    names = {p.account_id: p.score.name for p in pack.accounts}
+    _sheet(wb, "Allocation", pack.allocation.rows, [
+        Column("Order", None, WHOLE),
+        Column("Account", lambda r: names.get(r.account_id, r.account_id), width=28),
+        Column("Account id", lambda r: r.account_id),
+        Column("Request", lambda r: r.request.description, width=50),
+        Column("Score", lambda r: r.score, SCORE),
+        Column(f"Amount ({cur})", lambda r: r.amount, MONEY),
+        Column("People (FTE)", lambda r: r.request.people_fte, "0.0#"),
+        Column(f"Granted ({cur})", lambda r: r.granted, MONEY),
+        Column(f"Running total ({cur})", lambda r: r.running_total, MONEY),
+        Column("Status", lambda r: r.status),
+    ])
+    metric = "Revenue" if pack.concentration.metric == "revenue_ttm" else "Gross profit"
+    _sheet(wb, "Concentration", pack.pareto, [
+        Column("Account", lambda r: r.score.name, width=28),
+        Column("Account id", lambda r: r.score.account_id),
+        Column("ABC", lambda r: r.abc),
+        Column(f"{metric} TTM ({cur})", lambda r: r.value, MONEY),
+        Column("Share %", lambda r: r.share_pct, PCT),
+        Column("Cumulative %", lambda r: r.cumulative_pct, PCT),
+    ])
+    used = {ws.title.lower() for ws in wb.worksheets}
+    for account in accounts:
+        _financials(wb, account, _sheet_name(account.plan.account.id, used))
+    return _save(wb)
+
+
+def account_workbook(pack) -> bytes:
+    """One account pack as a workbook: its financials, objectives' measures, actions, KPIs and risks."""
+    wb = _new_workbook()
+    _financials(wb, pack, "Financials")
+    _measures(wb, pack)
+    _sheet(wb, "Actions", pack.actions, [
+        Column("Action", lambda r: r.action.action, width=50),
+        Column("Objective", lambda r: r.objective.title if r.objective else None, width=30),
+        Column("Owner", lambda r: r.action.owner),
+        Column("Due", lambda r: r.action.due, DATE),
+        Column("Status", lambda r: text.label(r.action.status)),
+        Column("Days overdue", lambda r: r.overdue_days, WHOLE),
+    ])
+    _kpis(wb, pack)
+    _sheet(wb, "Risks", pack.risks, [
+        Column("Risk", lambda r: r.description, width=50),
+        Column("Likelihood", lambda r: r.likelihood, WHOLE),
+        Column("Impact", lambda r: r.impact, WHOLE),
+        Column("Mitigation", lambda r: r.mitigation, width=40),
+        Column("Owner", lambda r: r.owner),
+        Column("Status", lambda r: text.label(r.status)),
+    ])
+    return _save(wb)
+
+
+def _financials(wb, pack, title: str) -> None:
+    cur = pack.currency
+    _sheet(wb, title, pack.periods, [
+        Column("Period", lambda r: r.period.period),
+        Column(f"Revenue ({cur})", lambda r: r.period.revenue, MONEY),
+        Column(f"Target revenue ({cur})", lambda r: r.period.target_revenue, MONEY),
+        Column(f"Gross profit ({cur})", lambda r: r.gross_profit, MONEY),
+        Column("Margin %", lambda r: r.margin_pct, PCT),
+        Column(f"Cost to serve ({cur})", lambda r: r.period.cost_to_serve, MONEY),
+        Column("Cost to serve %", lambda r: r.cost_to_serve_pct, PCT),
+        Column(f"Discounts ({cur})", lambda r: r.period.discounts, MONEY),
+        Column("Share of wallet %", lambda r: r.period.share_of_wallet_pct, PCT),
+    ], caption=f"{pack.name}: {pack.ttm_words}")
+
+
+def _measures(wb, pack) -> None:
+    rows = [(o, m) for o in pack.objectives for m in o.measures]
+    _sheet(wb, "Objectives", rows, [
+        Column("Objective", lambda r: r[0].objective.title, width=36),
+        Column("Measure", lambda r: r[1][0].name, width=36),
+        Column("Unit", lambda r: r[1][0].unit),
+        Column("Baseline", lambda r: r[1][0].baseline, NUMBER),
+        Column("Target", lambda r: r[1][0].target, NUMBER),
+        Column("Current", lambda r: r[1][0].current, NUMBER),
+        Column("Progress %", lambda r: r[1][1], PCT),
+        Column("Due", lambda r: r[1][0].due, DATE),
+    ])
+
+
+def _kpis(wb, pack) -> None:
+    _sheet(wb, "Service KPIs", pack.kpis, [
+        Column("KPI", lambda r: r.kpi.name, width=36),
+        Column("Unit", lambda r: r.kpi.unit),
+        Column("Target", lambda r: r.kpi.target, NUMBER),
+        Column("Actual", lambda r: r.kpi.actual, NUMBER),
+        Column("Higher is better", lambda r: "yes" if r.kpi.higher_is_better else "no"),
+        Column("Status", lambda r: r.status),
+    ])
+
+
+def _new_workbook():
+    wb = need("openpyxl", "xlsx", "xlsx").Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def _sheet(wb, title: str, rows: Iterable, columns: list[Column], caption: str | None = None):
+    """A sheet with one header row (frozen, filtered) and one row per item; `caption` goes in a
+    note on the first header cell so the table itself starts on row 1."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F3A5F")
+    widths = [len(c.header) + 2 for c in columns]
+    for j, col in enumerate(columns, start=1):
+        cell = put(ws.cell(row=1, column=j), col.header)
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(vertical="center", wrap_text=False)
+    n = 0
+    for n, item in enumerate(rows, start=1):
+        for j, col in enumerate(columns, start=1):
+            value = n if col.get is None else col.get(item)
+            cell = put(ws.cell(row=n + 1, column=j), value, col.number_format)
+            widths[j - 1] = max(widths[j - 1], _shown_width(value))
+    if caption:
+        ws.cell(row=1, column=1).comment = Comment(_clean(caption), "kaplan")
+    for j, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(col.width or 60, max(8, widths[j - 1] + 1))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(n + 1, 1)}"
+    return ws
+
+
+def put(cell, value, number_format: str | None = None):
+    """Set `cell` to `value` as its own type: numbers and dates as such, anything else as inert text."""
+    if value is None:
+        return cell
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = shown(value, number_format)
+        if number_format:
+            cell.number_format = number_format
+        return cell
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        cell.value = value
+        cell.number_format = number_format or DATE
+        return cell
+    cell.value = _clean(text.plain(value))
+    # openpyxl types a str beginning with "=" as a formula on assignment: make every text a string,
+    # and quote-prefix it so a spreadsheet keeps it text even when the cell is edited.
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+_DIGITS = {MONEY: 0, WHOLE: 0, PCT: 1, SCORE: 1}
+
+
+def shown(value: float, number_format: str | None) -> float:
+    """`value` rounded as the pack shows it (`text.money`, `text.pct`, …), so the cell holds the figure
+    the HTML prints — rounded once, by Python, not again by the spreadsheet's own rounding."""
+    digits = _DIGITS.get(number_format)
+    if digits is None:
+        return value
+    rounded = float(f"{value:.{digits}f}")
+    return int(rounded) if digits == 0 else rounded
+
+
+def _clean(value: str) -> str:
+    value = _ILLEGAL.sub("\ufffd", value)
+    return value if len(value) <= _CELL_MAX else value[:_CELL_MAX - 1] + "…"
+
+
+def _shown_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return 10
+    if isinstance(value, (int, float)):
+        return len(f"{value:,.1f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _sheet_name(account_id: str, used: set[str]) -> str:
+    """A sheet title for an account: its id (ids are slugs), at most 31 characters, never taken twice."""
+    base = _SHEET_NAME.sub("-", account_id)[:31] or "account"
+    name, i = base, 2
+    while name.lower() in used:
+        suffix = f"~{i}"
+        name, i = base[:31 - len(suffix)] + suffix, i + 1
+    used.add(name.lower())
+    return name
+
+
+def _save(wb) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
