@@ -18,7 +18,7 @@ from kaplan.schema import schema_texts
 
 LAYOUT = [
     ".github", ".github/workflows", ".github/workflows/kaplan.yml", ".kaplan", ".kaplan/config.schema.json",
-    ".kaplan/plan.schema.json", ".pre-commit-config.yaml", "kaplan.yaml", "plans", "plans/README.md",
+    ".kaplan/plan.schema.json", ".pre-commit-config.yaml", ".yamllint", "kaplan.yaml", "plans", "plans/README.md",
 ]
 
 
@@ -33,7 +33,7 @@ def test_init_lays_out_a_portfolio_and_says_what_it_made(kaplan, tmp_path):
     assert sorted(tree(tmp_path)) == LAYOUT
     assert r.stdout.splitlines() == [
         "created plans/", "created plans/README.md", "created .kaplan/plan.schema.json",
-        "created .kaplan/config.schema.json", "created .pre-commit-config.yaml",
+        "created .kaplan/config.schema.json", "created .pre-commit-config.yaml", "created .yamllint",
         "created .github/workflows/kaplan.yml", "created kaplan.yaml", "next: kaplan new ACCOUNT",
     ]
 

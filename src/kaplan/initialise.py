@@ -1,8 +1,8 @@
 """`kaplan init` as a library call: lay out a new portfolio in a folder.
 
 A portfolio is `kaplan.yaml` (every default written out and explained), a `plans/` folder, the JSON
-Schemas the plans' editor modeline points at (`.kaplan/`), a pre-commit config and a CI workflow
-that runs `kaplan check`. Nothing that exists is ever overwritten: an existing `kaplan.yaml` means
+Schemas the plans' editor modeline points at (`.kaplan/`), a pre-commit config, a CI workflow
+that runs `kaplan check`, and a `.yamllint` under which every file kaplan writes passes yamllint. Nothing that exists is ever overwritten: an existing `kaplan.yaml` means
 the folder already is a portfolio and nothing is done; any other file that exists is kept as it is
 and reported, so `kaplan init` can be run in a repository that already uses pre-commit or CI.
 """
@@ -20,6 +20,7 @@ from .config import CONFIG_NAME
 from .schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, modeline, schema_texts
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
+YAMLLINT_CONFIG = ".yamllint"
 WORKFLOW = Path(".github") / "workflows" / "kaplan.yml"
 _REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 @+:/._=<>!~,\-\[\]#?&%]*$")
 
@@ -90,6 +91,7 @@ def planned_files(requirement: str | None = None) -> dict[Path, str]:
     for filename, text in schema_texts().items():
         files[Path(PORTFOLIO_SCHEMA_DIR) / filename] = text
     files[Path(PRE_COMMIT_CONFIG)] = _render("pre-commit-config.yaml.j2")
+    files[Path(YAMLLINT_CONFIG)] = _render("yamllint.yaml.j2")
     files[WORKFLOW] = _render("kaplan-workflow.yml.j2", requirement=requirement)
     # Last, so an interrupted init can simply be run again.
     files[Path(CONFIG_NAME)] = config_text()
