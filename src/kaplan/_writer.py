@@ -19,7 +19,11 @@ def _temp_beside(path: Path, data: bytes, mode: int) -> str:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); the plan gets the mode it had, or the usual one.
-        os.fchmod(fd, mode)
+        # os.fchmod is missing on Windows before Python 3.13; os.chmod by name works everywhere.
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        else:
+            os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -38,12 +42,32 @@ def write_new(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_beside(path, data, _default_mode())
     try:
-        os.link(tmp, path)  # atomic, and fails if the name is taken
+        _claim(tmp, path)
     except FileExistsError:
         raise WriteRefused(f"{path} already exists") from None
     finally:
-        os.unlink(tmp)
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
     _sync_dir(path.parent)
+
+
+def _claim(tmp: str, path: Path) -> None:
+    """Put the finished `tmp` at `path`, failing with FileExistsError if the name is taken.
+
+    A hard link does both in one step. Where links are not to be had (some Windows and network file
+    systems), the name is taken first with an exclusive create, then the content moved over it: the
+    name is still claimed exactly once, and a reader may briefly see an empty file.
+    """
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise
+    except (OSError, NotImplementedError, AttributeError):
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    os.close(fd)
+    os.replace(tmp, path)
 
 
 def write_replace(path: Path, text: str | bytes) -> None:
