@@ -15,6 +15,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from . import _completion as _complete
 
 app = typer.Typer(
     name="kaplan",
@@ -85,7 +86,8 @@ def check(
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also say which kaplan.yaml and plans were used, and how long it took."),
     today: Optional[str] = TodayOption,
-    explain: Optional[str] = typer.Option(None, "--explain", metavar="RULE", help="Explain a rule and exit."),
+    explain: Optional[str] = typer.Option(None, "--explain", metavar="RULE", help="Explain a rule and exit.",
+                                          autocompletion=_complete.rule_ids),
     list_rules: bool = typer.Option(False, "--list-rules", help="List every rule and exit."),
 ) -> None:
     """Validate plans: schema, references, dates and the portfolio's rules."""
@@ -147,6 +149,34 @@ def _check_formats() -> list[str]:
     from .reporters import REPORTERS
 
     return list(REPORTERS)
+
+
+def _formats(command: str, incomplete: str = "") -> list[str]:
+    """The output formats of `command`, for completion (each command's own table of them)."""
+    if command == "score":
+        from .views.score import FORMATS
+    elif command == "risk":
+        from .views.risk import FORMATS
+    elif command == "report":
+        from .report.build import FORMATS
+    else:
+        FORMATS = _check_formats()
+    return [f for f in FORMATS if f.startswith(incomplete)]
+
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+@app.command()
+def completion(shell: str = typer.Argument(..., metavar="SHELL", help="bash, zsh, fish or powershell.",
+                                           autocompletion=lambda incomplete="": [s for s in SHELLS
+                                                                                 if s.startswith(incomplete)])) -> None:
+    """Print the completion script for SHELL (add `eval "$(kaplan completion bash)"` to ~/.bashrc)."""
+    from typer._completion_shared import get_completion_script
+
+    if shell not in SHELLS:
+        raise _fail(f"no completion for {shell!r}; choose one of {', '.join(SHELLS)}")
+    typer.echo(get_completion_script(prog_name="kaplan", complete_var="_KAPLAN_COMPLETE", shell=shell))
 
 
 def _explain_run(portfolio, result, seconds: float) -> None:
@@ -275,11 +305,13 @@ def _weights(values: List[str]) -> dict[str, float]:
 @app.command()
 def score(
     paths: List[Path] = typer.Argument(None, help="Plan files or folders (default: the portfolio's plans)."),
-    format: str = typer.Option("table", "--format", "-f", help="table, csv, json or markdown."),
-    explain: Optional[str] = typer.Option(None, "--explain", metavar="ACCOUNT",
+    format: str = typer.Option("table", "--format", "-f", help="table, csv, json or markdown.",
+                               autocompletion=lambda incomplete="": _formats("score", incomplete)),
+    explain: Optional[str] = typer.Option(None, "--explain", metavar="ACCOUNT", autocompletion=_complete.account_ids,
                                           help="Show how one account's score is made up."),
     top: Optional[int] = typer.Option(None, "--top", min=1, help="Show only the N best-ranked accounts."),
-    tier: Optional[str] = typer.Option(None, "--tier", help="Show only accounts in this tier."),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Show only accounts in this tier.",
+                                       autocompletion=_complete.tiers),
     budget: bool = typer.Option(False, "--budget", help="Show the investment allocation instead."),
     weight: List[str] = typer.Option([], "--weight", metavar="CRITERION=N",
                                      help="Override a criterion's weight (what-if); repeatable."),
@@ -327,14 +359,18 @@ def score(
 @app.command()
 def risk(
     paths: List[Path] = typer.Argument(None, help="Plan files or folders (default: the portfolio's plans)."),
-    format: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
+    format: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown.",
+                               autocompletion=lambda incomplete="": _formats("risk", incomplete)),
     since: Optional[str] = typer.Option(None, "--since", metavar="REV",
                                         help="Compare with the plans at this git revision, both judged as of --today."),
     judge_then: bool = typer.Option(False, "--judge-then",
                                     help="With --since: judge the earlier plans as of their commit date instead."),
-    owner: Optional[str] = typer.Option(None, "--owner", help="Only accounts owned by this KAM."),
-    tier: Optional[str] = typer.Option(None, "--tier", help="Only accounts in this tier."),
-    level: Optional[str] = typer.Option(None, "--level", help="Only this risk level: high, medium or low."),
+    owner: Optional[str] = typer.Option(None, "--owner", help="Only accounts owned by this KAM.",
+                                        autocompletion=_complete.owners),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Only accounts in this tier.",
+                                       autocompletion=_complete.tiers),
+    level: Optional[str] = typer.Option(None, "--level", help="Only this risk level: high, medium or low.",
+                                        autocompletion=_complete.levels),
     today: Optional[str] = TodayOption,
 ) -> None:
     """The weekly risk report: every account's health, worst first, with reasons and changes."""
@@ -367,10 +403,12 @@ def risk(
 
 @app.command()
 def report(
-    account: Optional[str] = typer.Argument(None, help="The account whose review pack to make."),
+    account: Optional[str] = typer.Argument(None, help="The account whose review pack to make.",
+                                            autocompletion=_complete.account_ids),
     portfolio: bool = typer.Option(False, "--portfolio", help="Make the portfolio pack."),
     all_accounts: bool = typer.Option(False, "--all", help="Make every account's pack (with --out FOLDER)."),
     format: str = typer.Option("html", "--format", "-f",
+                               autocompletion=lambda incomplete="": _formats("report", incomplete),
                                help="html (one self-contained file), md, or xlsx (a workbook; needs --out "
                                     "or a pipe)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
@@ -441,6 +479,8 @@ def main() -> None:
     # pace scans them again and again (~15 % of a cold check of 10,000 plans), and once more while
     # the interpreter exits (~0.8 s). Collect rarely; at exit, leave what is left to the process's end.
     gc.set_threshold(100_000, 50, 1000)
+    if len(sys.argv) == 3 and sys.argv[1] == "--show-completion" and sys.argv[2] in SHELLS:
+        sys.argv[1:] = ["completion", sys.argv[2]]  # the shell named, not the one detected
     try:
         app()
     except KeyboardInterrupt:
