@@ -208,5 +208,10 @@ def test_a_plan_with_errors_is_refused(kaplan, repo):
     (repo / "plans" / "cobalt-mining.yaml").write_text("kaplan: 1\naccount: {id: cobalt-mining}\n")
     r = kaplan("report", "cobalt-mining", "--today", DAY, cwd=repo)
     assert r.exit_code == 1 and "has errors" in r.stderr
+    # the portfolio pack is made without it, names it, and says so by its exit code (1)...
     r = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=repo)
+    assert r.exit_code == 1 and "Left out because their plans have errors" in r.stdout
+    assert "plans/cobalt-mining.yaml" in r.stderr and "--skip-invalid" in r.stderr
+    # ...unless leaving it out is what the user asked for
+    r = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, "--skip-invalid", cwd=repo)
     assert r.exit_code == 0 and "Left out because their plans have errors" in r.stdout

@@ -128,12 +128,12 @@ def test_since_tells_a_time_driven_move_from_a_plan_change(kaplan, tmp_path):
     assert "plan:" not in alpha["change"]
 
 
-def test_since_outside_git_says_so_and_still_reports(kaplan, tmp_path):
+def test_since_outside_git_is_a_usage_error(kaplan, tmp_path):
     portfolio(tmp_path, alpha=(GOOD, "Jo"))
     r = kaplan("risk", "--today", TODAY.isoformat(), "--since", "HEAD~1", "--format", "json", cwd=tmp_path)
-    assert r.exit_code == 0
-    assert "not in a git repository" in r.stderr
-    assert [a["account"] for a in r.json()["accounts"]] == ["alpha"]
+    assert r.exit_code == 2
+    assert "--since HEAD~1:" in r.stderr and "not in a git repository" in r.stderr
+    assert r.stdout == "" and "Traceback" not in r.stderr
 
 
 def test_since_unknown_revision_is_reported(kaplan, tmp_path):
@@ -142,8 +142,17 @@ def test_since_unknown_revision_is_reported(kaplan, tmp_path):
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "first")
     r = kaplan("risk", "--since", "no-such-rev", "--format", "json", cwd=tmp_path)
-    assert "no such revision: no-such-rev" in r.stderr
-    assert r.json()["history_note"]
+    assert r.exit_code == 2
+    assert "--since no-such-rev: no such revision: no-such-rev" in r.stderr
+    assert r.stdout == ""
+
+
+def test_since_in_a_repository_with_no_commit_says_so(kaplan, tmp_path):
+    portfolio(tmp_path, alpha=(GOOD, "Jo"))
+    git(tmp_path, "init", "-q")
+    r = kaplan("risk", "--since", "HEAD", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "has no commit yet" in r.stderr and "git <command>" not in r.stderr
 
 
 def test_check_flags_a_stale_high_risk_plan_but_not_a_fresh_one(kaplan, tmp_path):

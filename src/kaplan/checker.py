@@ -22,13 +22,30 @@ if TYPE_CHECKING:
 
 
 class NoPlans(Exception):
-    """The portfolio's plans folder does not exist (a usage error: wrong folder, or no plans yet)."""
+    """There are no plans to read: the plans folder does not exist, or (for `score`, `risk` and
+    `report`, which have nothing to answer without plans) it or the named folders hold none.
+    A usage error: wrong folder, or no plans yet."""
 
-    def __init__(self, portfolio: Portfolio):
+    def __init__(self, portfolio: Portfolio, paths: list | None = None):
+        if paths:
+            super().__init__(f"no plan files in {', '.join(str(p) for p in paths)}; name plan files or "
+                             "folders that hold them")
+            return
         where = f"{portfolio.config_path.name} says `plans: {portfolio.config.plans}`" if portfolio.config_path \
             else "no kaplan.yaml found, so plans are looked for in `plans/`"
-        super().__init__(f"there is no plans folder at {portfolio.plans_dir} ({where}); "
+        what = "are no plans in" if portfolio.plans_dir.is_dir() else "is no plans folder at"
+        super().__init__(f"there {what} {portfolio.plans_dir} ({where}); "
                          "run `kaplan new ACCOUNT` to start one, or name the files to check")
+
+
+def plan_files(portfolio: Portfolio, paths: list) -> list[Path]:
+    """The plan files `score`, `risk` and `report` read; NoPlans when there are none."""
+    from ._paths import discover
+
+    files = discover(portfolio, paths) if paths or portfolio.plans_dir.is_dir() else []
+    if not files:
+        raise NoPlans(portfolio, paths)
+    return files
 
 
 class CheckResult:

@@ -70,6 +70,23 @@ def _config_error(exc) -> typer.Exit:
     return typer.Exit(2)
 
 
+SkipInvalidOption = typer.Option(
+    False, "--skip-invalid",
+    help="Accept an answer without the plans that have errors (exit 0); by default they are named and the "
+         "exit code is 1.")
+
+
+def _left_out(skipped: list, skip_invalid: bool, what: str) -> int:
+    """Name the plans with errors that an answer leaves out; the exit code that follows (0 or 1)."""
+    if not skipped:
+        return 0
+    names = ", ".join(s.display for s in skipped)
+    count = f"{len(skipped)} plan{'s' if len(skipped) != 1 else ''} with errors"
+    _say(f"kaplan: {count} {what}: {names}; `kaplan check` says what to fix"
+         + ("" if skip_invalid else " (--skip-invalid accepts the answer without them)"))
+    return 0 if skip_invalid else 1
+
+
 TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
                            help="The date every date rule uses as today (default: the real date).")
 
@@ -214,7 +231,7 @@ def new(
     except ScaffoldError as exc:
         raise _fail(str(exc), 2 if exc.usage else 1) from None
     if not quiet:
-        typer.echo(f"created {display_path(created.path)}")
+        typer.echo(f"{'filled' if created.filled else 'created'} {display_path(created.path)}")
 
 
 @app.command()
@@ -315,6 +332,9 @@ def score(
     budget: bool = typer.Option(False, "--budget", help="Show the investment allocation instead."),
     weight: List[str] = typer.Option([], "--weight", metavar="CRITERION=N",
                                      help="Override a criterion's weight (what-if); repeatable."),
+    list_sources: bool = typer.Option(False, "--list-sources",
+                                      help="List every metric a criterion can use (definition, unit) and exit."),
+    skip_invalid: bool = SkipInvalidOption,
 ) -> None:
     """Rank the portfolio: score, key accounts, tiers, matrix quadrants, ABC and budget allocation."""
     from .loader import ConfigError
@@ -323,26 +343,30 @@ def score(
 
     if format not in view.FORMATS:
         raise _fail(f"unknown format {format!r}; choose one of {', '.join(view.FORMATS)}")
+    if list_sources:
+        view.sources(sys.stdout, format)
+        raise typer.Exit(0)
     missing = [p for p in paths or [] if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
+    from .checker import NoPlans
+
     try:
         result = score_portfolio(paths or [], weights=_weights(weight))
     except ConfigError as exc:
         raise _config_error(exc) from None
-    except ValueError as exc:
+    except (ValueError, NoPlans) as exc:
         raise _fail(str(exc)) from None
-    for lp in result.skipped:
-        _say(f"kaplan: {lp.display} has errors and is not scored; run `kaplan check`")
+    code = _left_out(result.skipped, skip_invalid, "left out of the ranking")
     if explain is not None:
         account = result.account(explain)
         if account is None:
             raise _fail(f"no scored account {explain!r}")
-        view.explain(result, account, sys.stdout)
-        raise typer.Exit(0)
+        view.explain(result, account, sys.stdout, format)
+        raise typer.Exit(code)
     if budget:
         view.budget(result, sys.stdout, "table" if format == "table" else format)
-        raise typer.Exit(0)
+        raise typer.Exit(code)
     accounts = result.accounts
     if tier is not None:
         known = {t.name for t in result.scoring.tiers}
@@ -354,6 +378,7 @@ def score(
     view.FORMATS[format](result, accounts, sys.stdout)
     if format == "table" and result.note_count:
         typer.echo(f"{result.note_count} missing value(s); `kaplan score --format json` lists them", err=True)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -372,6 +397,7 @@ def risk(
     level: Optional[str] = typer.Option(None, "--level", help="Only this risk level: high, medium or low.",
                                         autocompletion=_complete.levels),
     today: Optional[str] = TodayOption,
+    skip_invalid: bool = SkipInvalidOption,
 ) -> None:
     """The weekly risk report: every account's health, worst first, with reasons and changes."""
     from .loader import ConfigError
@@ -387,18 +413,22 @@ def risk(
     missing = [p for p in paths or [] if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
+    from .checker import NoPlans
+
     try:
         report = risk_report(paths or [], today=day, since=since, judge_then=judge_then)
     except ConfigError as exc:
         raise _config_error(exc) from None
-    if report.history_note:
-        _say(f"kaplan: no comparison: {report.history_note}")
-    for lp in report.skipped:
-        _say(f"kaplan: {lp.display} has errors and is not assessed; run `kaplan check`")
+    except NoPlans as exc:
+        raise _fail(str(exc)) from None
+    if report.history_note:  # the revision asked for cannot be read: the question cannot be answered
+        raise _fail(f"--since {since}: {report.history_note}")
+    code = _left_out(report.skipped, skip_invalid, "left out of the risk report")
     rows = [r for r in report.rows
             if (owner is None or r.owner == owner) and (tier is None or r.tier == tier)
             and (level is None or r.health.level == levels[level])]
     view.FORMATS[format](report, rows, sys.stdout)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -416,6 +446,7 @@ def report(
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DIR",
                                              help="Your templates; each file overrides the built-in one."),
     today: Optional[str] = TodayOption,
+    skip_invalid: bool = SkipInvalidOption,
 ) -> None:
     """Review packs: an account's, for its quarterly review, or the portfolio's; HTML, Markdown or a workbook."""
     from ._writer import WriteRefused
@@ -435,12 +466,17 @@ def report(
     if format in BINARY and out is None and sys.stdout.isatty():
         raise _fail(f"--format {format} makes a file, not text: give --out FILE (or pipe the output)")
     day = _today(today)
+    from .checker import NoPlans
+
     try:
         snap = snapshot(today=day)
     except ConfigError as exc:
         raise _config_error(exc) from None
-    for lp in snap.skipped:
-        _say(f"kaplan: {lp.display} has errors and is left out; run `kaplan check`")
+    except NoPlans as exc:
+        raise _fail(str(exc)) from None
+    # An account's own pack is whole when its plan is valid (InvalidPlan below when it is not); the
+    # portfolio pack and --all are missing whatever was skipped.
+    code = _left_out(snap.skipped, skip_invalid, "left out of the packs") if account is None else 0
     # realpath, not Path.resolve: a link loop among the plans resolves to itself instead of raising
     protected = {Path(os.path.realpath(lp.path)) for lp in snap.loaded}
     if snap.portfolio.config_path:
@@ -469,6 +505,7 @@ def report(
         raise _fail(str(exc), 1) from None
     except OSError as exc:
         raise _fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -50,11 +50,24 @@ def resolve(folder: Path, rev: str) -> str:
     try:
         return _git(folder, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except HistoryUnavailable:
+        _has_commits(folder)
         raise HistoryUnavailable(f"no such revision: {rev}") from None
+
+
+NO_COMMIT = "the git repository has no commit yet, so there is no history to compare with"
+
+
+def _has_commits(folder: Path) -> None:
+    """Raise HistoryUnavailable, saying so plainly, when the repository has no commit at all."""
+    try:
+        _git(folder, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except HistoryUnavailable:
+        raise HistoryUnavailable(NO_COMMIT) from None
 
 
 def commit_on_or_before(folder: Path, day: _dt.date, path: Path | None = None) -> str | None:
     """The last commit (touching `path`, if given) made on or before the end of `day`, or None."""
+    _has_commits(folder)
     args = ["rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD"]
     if path is not None:
         args += ["--", str(path)]

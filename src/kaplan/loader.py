@@ -71,7 +71,18 @@ class LoadedPlan:
 
 
 def _problem(display: str, p: _yaml.YamlProblem) -> Finding:
-    return Finding(display, p.line, p.column, p.rule, Severity.ERROR, p.message, p.hint)
+    hint = _empty_file_hint(display) if p.rule == "empty-file" else p.hint
+    return Finding(display, p.line, p.column, p.rule, Severity.ERROR, p.message, hint)
+
+
+def _empty_file_hint(display: str) -> str:
+    """A hint that works when followed: `kaplan new` fills an empty plan file named after the account."""
+    from .model.types import SLUG
+
+    stem = Path(display).stem
+    if SLUG.fullmatch(stem) and Path(display).suffix == ".yaml":
+        return f"run `kaplan new {stem}` to write a plan into this file (comments in it are kept), or delete it"
+    return "delete the file, or rename it ACCOUNT.yaml and run `kaplan new ACCOUNT` to write a plan into it"
 
 
 def read_bytes(path: Path) -> bytes:

@@ -29,6 +29,8 @@ class ScaffoldError(Exception):
 class NewPlan:
     path: Path
     account_id: str
+    filled: bool = False
+    """True when the file existed, empty, and the plan was written into it."""
 
 
 def title_from_slug(slug: str) -> str:
@@ -110,11 +112,39 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
     if escapes(path, portfolio.root) is not None:
         raise ScaffoldError(f"{_shown(path)} would be written through a symbolic link out of the portfolio; "
                             "kaplan does not follow it")
+    kept = _empty_plan_file(path)
+    if kept is not None:  # the file exists but holds no plan: fill it, keeping what comments it has
+        from ._writer import write_replace
+
+        write_replace(path, kept + text)
+        return NewPlan(path=path, account_id=account_id, filled=True)
     try:
         write_new(path, text)
     except WriteRefused:
-        raise ScaffoldError(f"{_shown(path)} already exists; kaplan new never overwrites a plan") from None
+        raise ScaffoldError(f"{_shown(path)} already exists and holds a plan; kaplan new never overwrites "
+                            "a plan") from None
     return NewPlan(path=path, account_id=account_id)
+
+
+def _empty_plan_file(path: Path) -> str | None:
+    """For an existing regular file with no YAML content (blank, or only comments), the comment lines to
+    keep at the top of the plan written into it ("" if none); None for anything else."""
+    from . import _yaml
+    from .loader import read_text
+
+    if path.is_symlink() or not path.is_file():
+        return None
+    text, problem = read_text(path, path.name)
+    if problem is not None or text is None:
+        return None
+    try:
+        _yaml.parse(text)
+    except _yaml.YamlProblem as p:
+        if p.rule != "empty-file":
+            return None
+        lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+        return "".join(line + "\n" for line in lines) + ("\n" if lines else "")
+    return None
 
 
 def _shown(path: Path) -> str:

@@ -14,7 +14,7 @@ from typing import Iterable
 from ..config import Portfolio
 from ..health.model import Health
 from ..health.portfolio import assess_plans
-from ..loader import LoadedPlan, contained, discover, display_path, load_plan, open_portfolio
+from ..loader import LoadedPlan, contained, display_path, load_plan, open_portfolio
 from ..scoring.portfolio import PortfolioScore, score_loaded
 
 
@@ -63,7 +63,9 @@ def snapshot(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = 
     paths = [Path(p) for p in paths]
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     today = today or _dt.date.today()
-    loaded = [_load(p, portfolio, explicit=p in paths) for p in discover(portfolio, paths)]
+    from ..checker import plan_files
+
+    loaded = [_load(p, portfolio, explicit=p in paths) for p in plan_files(portfolio, paths)]
     score = score_loaded(loaded, portfolio.config.scoring, portfolio.config.currency)
     valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
     health = {pid: h for pid, (_, h) in assess_plans(valid, portfolio.config, today).items()}

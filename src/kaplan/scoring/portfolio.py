@@ -15,7 +15,7 @@ from typing import Iterable
 
 from ..config import Portfolio
 from ..findings import Finding, Severity
-from ..loader import LoadedPlan, discover, display_path, load_plan, open_portfolio
+from ..loader import LoadedPlan, display_path, load_plan, open_portfolio
 from ..model.plan import InvestmentRequest
 from .allocation import AllocationResult, allocate
 from .concentration import ConcentrationResult, concentration
@@ -121,7 +121,9 @@ def read_summaries(portfolio: Portfolio, paths: list[Path], today: _dt.date | No
     from .._cache import SummaryCache
     from .._reading import summarise_all
 
-    files = [(p.absolute(), display_path(p)) for p in discover(portfolio, paths)]
+    from ..checker import plan_files
+
+    files = [(p.absolute(), display_path(p)) for p in plan_files(portfolio, paths)]
     store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
     day = store.today if store is not None else today or _dt.date.today()
     summaries = summarise_all(files, portfolio.config, day, cache=store, root=portfolio.root,

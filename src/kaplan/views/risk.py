@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from typing import IO
 
 from ..risk import RiskReport, RiskRow
 from .._safe_text import json_text
+from . import _csv
 from ._console import console as _console
 
 STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
@@ -57,12 +57,10 @@ def json_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
 
 def csv_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     fields = ["account", "name", "owner", "tier", "health", "risk", "colour", "reasons", "change"]
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for r in rows:
-        rec = _record(r)
+    records = [_record(r) for r in rows]
+    for rec in records:
         rec["reasons"] = "; ".join(rec["reasons"])
-        writer.writerow({k: "" if v is None else v for k, v in rec.items()})
+    _csv.write(out, fields, records)
 
 
 def md(value) -> str:

@@ -5,12 +5,12 @@ Each format is a function chosen by name (`FORMATS`); all of them show the same 
 
 from __future__ import annotations
 
-import csv
 from typing import IO, Callable
 
 from ..metrics import MONEY
 from ..scoring.engine import AccountScore
 from .._safe_text import json_text
+from . import _csv
 from ._console import console as _console
 from ..scoring.portfolio import PortfolioScore
 
@@ -67,12 +67,7 @@ def table(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> Non
 
 
 def csv_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> None:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for a in accounts:
-        row = _row(a, ps.converter.reporting)
-        row["key"] = "yes" if a.key else "no"
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    _csv.write(out, COLUMNS, [_row(a, ps.converter.reporting) for a in accounts])  # key: yes / no
 
 
 def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> None:
@@ -137,8 +132,27 @@ FORMATS: dict[str, Callable[[PortfolioScore, list[AccountScore], IO[str]], None]
 }
 
 
-def explain(ps: PortfolioScore, a: AccountScore, out: IO[str]) -> None:
+def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table") -> None:
     """Each criterion's raw value, normalised value, weight and contribution; they sum to the score."""
+    if fmt == "json":
+        doc = {**_row(a, ps.converter.reporting), "of": len(ps.accounts), "attractiveness": round(a.attractiveness, 2),
+               "strength": round(a.strength, 2), "key_account_threshold": ps.scoring.key_account_threshold,
+               "contributions": [_contribution(x) for x in a.contributions],
+               "notes": [n.message for n in a.notes]}
+        out.write(json_text(doc) + "\n")
+        return
+    if fmt == "csv":
+        _csv.write(out, ["criterion", "source", "raw", "normalised", "weight", "contribution", "missing"],
+                   [_contribution(x) for x in a.contributions])
+        return
+    if fmt == "markdown":
+        out.write(f"**{md(a.name)}** (`{a.account_id}`): score {a.score:.2f}, rank {a.rank} of {len(ps.accounts)}\n\n")
+        out.write("| Criterion | Source | Raw | Normalised | Weight | Contribution |\n|---|---|--:|--:|--:|--:|\n")
+        for x in a.contributions:
+            raw = "missing" if x.raw is None else f"{x.raw:,.2f}"
+            norm = "–" if x.normalised is None else f"{x.normalised:.2f}"
+            out.write(f"| {x.criterion} | `{x.source}` | {raw} | {norm} | {x.weight:g} | {x.contribution:.2f} |\n")
+        return
     from rich.table import Table
 
     console = _console(out)
@@ -177,9 +191,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
                              "requests": rows}) + "\n")
         return
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["priority"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+        _csv.write(out, list(rows[0]) if rows else ["priority"], rows)
         return
     if fmt == "markdown":
         out.write(f"| # | Account | Request | Score | Amount ({cur}) | People (FTE) | Granted | Running total | Status |\n")
@@ -220,3 +232,30 @@ def _people(al) -> str:
                 "(set `scoring.budget.people` in kaplan.yaml).")
     return (f" People: {al.people_requested:g} FTE requested, {al.people_available:g} available, "
             f"{al.people_granted:g} granted.")
+
+
+def sources(out: IO[str], fmt: str = "table") -> None:
+    """`kaplan score --list-sources`: every metric a criterion can name, its unit, definition and place in a plan."""
+    from ..scoring.sources import sources as all_sources
+
+    items = all_sources()
+    if fmt == "json":
+        out.write(json_text({"sources": [s.to_dict() for s in items]}) + "\n")
+        return
+    if fmt == "csv":
+        _csv.write(out, ["source", "unit", "definition", "plan"], [s.to_dict() for s in items])
+        return
+    if fmt == "markdown":
+        out.write("| Source | Unit | Definition | In the plan |\n|---|---|---|---|\n")
+        for s in items:
+            out.write(f"| `{s.name}` | {s.unit} | {s.definition} | `{s.where}` |\n")
+        return
+    from rich.table import Table
+
+    t = Table(title="Sources a criterion can use (scoring.criteria.NAME.source in kaplan.yaml)",
+              title_justify="left")
+    for col in ("Source", "Unit", "Definition", "In the plan"):
+        t.add_column(col, overflow="fold")
+    for s in items:
+        t.add_row(s.name, s.unit, s.definition, s.where)
+    _console(out).print(t)
