@@ -122,4 +122,5 @@ def test_score_risk_and_report_do_not_read_a_plan_linked_from_outside(kaplan, tm
     r = kaplan(*args, cwd=root)
     assert "Tallis" not in r.stdout, "a value of the plan outside the portfolio was shown"
     assert "Ostara" in r.stdout
-    assert "plans/tallis-agri.yaml has errors" in r.stderr
+    assert "1 plan with errors left out" in r.stderr and "plans/tallis-agri.yaml" in r.stderr
+    assert r.exit_code == 1  # the answer is missing an account
