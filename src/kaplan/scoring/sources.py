@@ -27,19 +27,24 @@ class Source:
         return {"source": self.name, "unit": self.unit, "definition": self.definition, "plan": self.where}
 
 
-_TTM = "the trailing twelve months (the 12 months up to the end of the latest period with revenue)"
+_TTM = ("the trailing twelve months (the 12 calendar months ending with the latest period that has revenue; "
+        "a period straddling their start counts pro rata by days)")
 _RATING = "rating 1-5"
 
 _SOURCES = {
     "revenue_ttm": ("money", f"Revenue over {_TTM}."),
-    "gross_profit_ttm": ("money", "Gross profit over the same twelve months (a period's revenue × margin_pct "
-                                  "when it gives no gross_profit)."),
-    "margin_pct": ("percent", "Gross profit ÷ revenue over the trailing twelve months, × 100."),
-    "revenue_growth_pct": ("percent", "Trailing-twelve-month revenue against the twelve months before: "
-                                      "(now − before) ÷ before × 100; missing without both."),
-    "cost_to_serve_pct": ("percent", "Cost to serve ÷ revenue over the trailing twelve months, × 100."),
-    "share_of_wallet_pct": ("percent", "Our trailing-twelve-month revenue ÷ the client's spend in our category "
-                                       "over the same months, × 100; else the latest period's stated "
+    "revenue_annualised": ("money", "Trailing-twelve-month revenue scaled to a full year from the months "
+                                    "it covers: revenue × 12 ÷ months with revenue."),
+    "gross_profit_ttm": ("money", "Gross profit over the same twelve months."),
+    "margin_pct": ("percent", "Gross profit ÷ revenue × 100, over the trailing twelve months' periods that "
+                              "have both figures."),
+    "revenue_growth_pct": ("percent", "Revenue growth like for like: the trailing twelve months' months with "
+                                      "revenue against the same months a year earlier, (now − before) ÷ before "
+                                      "× 100; missing when no month compares."),
+    "cost_to_serve_pct": ("percent", "Cost to serve ÷ revenue × 100, over the trailing twelve months' periods "
+                                     "that have both figures."),
+    "share_of_wallet_pct": ("percent", "Our revenue ÷ the client's spend in our category × 100, over the trailing "
+                                       "twelve months' periods that have both; else the latest period's stated "
                                        "share_of_wallet_pct."),
     "nps": ("score -100..+100", "Net Promoter Score: % promoters (9-10) − % detractors (0-6) of the plan's "
                                 "NPS responses."),
