@@ -474,9 +474,9 @@ def report(
         raise _config_error(exc) from None
     except NoPlans as exc:
         raise _fail(str(exc)) from None
-    # An account's own pack is whole when its plan is valid (InvalidPlan below when it is not); the
-    # portfolio pack and --all are missing whatever was skipped.
-    code = _left_out(snap.skipped, skip_invalid, "left out of the packs") if account is None else 0
+    # An account's own pack is whole when its plan is valid (InvalidPlan below when it is not), so
+    # others left out are only named; the portfolio pack and --all are missing whatever was skipped.
+    code = _left_out(snap.skipped, skip_invalid or account is not None, "left out of the packs")
     # realpath, not Path.resolve: a link loop among the plans resolves to itself instead of raising
     protected = {Path(os.path.realpath(lp.path)) for lp in snap.loaded}
     if snap.portfolio.config_path:
