@@ -144,6 +144,6 @@ def test_a_file_name_cannot_act_on_the_terminal_in_command_messages(kaplan, writ
     write("plans/acme.yaml", "kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo\n")
     write("plans/\x1b]0;pwned\x07.yaml", "kaplan: 1\naccount: [\n")
     r = kaplan("score", cwd=tmp_path)
-    assert r.exit_code == 0
-    assert "kaplan: plans/\\x1b]0;pwned\\x07.yaml has errors and is not scored; run `kaplan check`" in r.stderr
+    assert r.exit_code == 1  # a plan with errors is left out of the ranking
+    assert "kaplan: 1 plan with errors left out of the ranking: plans/\\x1b]0;pwned\\x07.yaml;" in r.stderr
     assert not RAW.search(r.stderr)
