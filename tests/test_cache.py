@@ -300,3 +300,25 @@ def test_an_upgraded_reading_library_does_not_trust_the_cache(portfolio, reads, 
     reads.clear()
     check([portfolio], today=TODAY, jobs=1)
     assert len(reads) == 13
+
+
+def test_file_times_are_judged_by_the_file_system_s_clock_not_the_process_s(tmp_path, monkeypatch):
+    """A process whose clock is a year behind the kernel's (a moved clock, a faked container) still
+    trusts a file settled long enough by the clock that stamped it, and never a file just written."""
+    import datetime as dt
+    import os
+    import time
+
+    import time_machine
+
+    from kaplan import _fingerprint
+
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("kaplan: 1\n")
+    time.sleep(0.05)
+    monkeypatch.setattr(_fingerprint, "_clock", [])
+    monkeypatch.setattr(_fingerprint, "RACY_SECONDS", 0.01)
+    with time_machine.travel(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365)):
+        assert _fingerprint.settled(os.stat(plan), _fingerprint.file_clock()) is not None
+        monkeypatch.setattr(_fingerprint, "RACY_SECONDS", 60.0)
+        assert _fingerprint.settled(os.stat(plan), _fingerprint.file_clock()) is None

@@ -68,8 +68,34 @@ def signature(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
+_clock: list[float] = []
+
+
+def file_clock() -> float:
+    """Now, by the clock that stamps file times (seconds, as time.time()).
+
+    File times come from the kernel; the process's own clock can disagree with it (a clock moved for
+    a test, a container's faked time), and then comparing the two would trust a file just written or
+    never trust any. So "now" is read once off a file made for the purpose, as git reads it off its
+    index, and carried on with the monotonic clock.
+    """
+    if not _clock:
+        try:
+            fd, name = tempfile.mkstemp(prefix=".kaplan-clock-")
+            try:
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
+                os.unlink(name)
+            base = max(st.st_mtime_ns, st.st_ctime_ns) / 1e9
+        except OSError:
+            base = time.time()
+        _clock[:] = [base, time.monotonic()]
+    return _clock[0] + (time.monotonic() - _clock[1])
+
+
 def settled(st: os.stat_result, read_at: float) -> list[int] | None:
-    """The signature to record for a file stat'ed before being read at `read_at` (time.time()),
+    """The signature to record for a file stat'ed before being read at `read_at` (`file_clock()`),
     or None when the file changed too shortly before to trust its times later."""
     newest = max(st.st_mtime_ns, st.st_ctime_ns) / 1e9
     return signature(st) if read_at - newest >= RACY_SECONDS else None
@@ -106,7 +132,7 @@ def unchanged(path: str, st: os.stat_result, recorded_digest: str, recorded_sig:
     found, st = hash_file(path)
     if found is None or found != recorded_digest:
         return False, None
-    return True, settled(st, time.time())
+    return True, settled(st, file_clock())
 
 
 def cache_dir() -> Path:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as _dt
 import multiprocessing
 import os
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 from ._cache import SummaryCache, write_details
-from ._fingerprint import digest, read_file, settled
+from ._fingerprint import digest, file_clock, read_file, settled
 from ._summary import PlanSummary, summarise
 from .config import Config
 
@@ -45,7 +44,7 @@ def read_and_summarise(path: Path, display: str, config: Config, today: _dt.date
     if data is None:
         return summarise(path, display, config, today)
     summary = summarise(path, display, config, today, data=data)
-    summary.digest, summary.signature = digest(data), settled(st, time.time())
+    summary.digest, summary.signature = digest(data), settled(st, file_clock())
     return summary
 
 
