@@ -7,10 +7,14 @@ the same history on every machine.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
+
+from kaplan.loader import load_plan
+from kaplan.model import Plan
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "report"
 GOLDEN = FIXTURE / "golden"
@@ -52,3 +56,33 @@ def copy_plain(root: Path) -> Path:
     shutil.copy(FIXTURE / "kaplan.yaml", root / "kaplan.yaml")
     shutil.copytree(FIXTURE / "plans", root / "plans")
     return root
+
+
+def poison(portfolio: Path, payload: str) -> int:
+    """Put `payload` into every free-text field of the fixture plan; how many fields took it."""
+    path = portfolio / "plans" / f"{ACCOUNT}.yaml"
+    doc = load_plan(path).plan.model_dump(mode="json", by_alias=True, exclude_none=True)
+    count = 0
+
+    def walk(value, where):
+        nonlocal count
+        if isinstance(value, dict):
+            for key in list(value):
+                walk(value[key], (*where, key))
+        elif isinstance(value, list):
+            for i in range(len(value)):
+                walk(value[i], (*where, i))
+        elif isinstance(value, str):
+            parent = doc
+            for step in where[:-1]:
+                parent = parent[step]
+            parent[where[-1]] = payload
+            try:
+                Plan.model_validate(doc)
+                count += 1
+            except Exception:  # an id, an enum, a date: not free text
+                parent[where[-1]] = value
+
+    walk(json.loads(json.dumps(doc)), ())
+    path.write_text(json.dumps(doc), encoding="utf-8")  # JSON is YAML; \u escapes keep control characters legal
+    return count

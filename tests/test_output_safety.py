@@ -147,3 +147,43 @@ def test_a_file_name_cannot_act_on_the_terminal_in_command_messages(kaplan, writ
     assert r.exit_code == 1  # a plan with errors is left out of the ranking
     assert "kaplan: 1 plan with errors left out of the ranking: plans/\\x1b]0;pwned\\x07.yaml;" in r.stderr
     assert not RAW.search(r.stderr)
+
+
+# ---------------------------------------------------------------- review packs on standard output
+
+
+@pytest.fixture(scope="module")
+def hostile_packs(tmp_path_factory):
+    """Both packs in both formats, from the report fixture with HOSTILE_VALUE in every free-text field."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from _report_repo import ACCOUNT, copy_plain, poison
+    from kaplan.cli import app
+
+    folder = copy_plain(tmp_path_factory.mktemp("hostile") / "portfolio")
+    assert poison(folder, HOSTILE_VALUE) > 60
+    out, cwd = {}, os.getcwd()
+    try:
+        os.chdir(folder)
+        for fmt in ("md", "html"):
+            for which in (ACCOUNT, "--portfolio"):
+                r = CliRunner().invoke(app, ["report", which, "--format", fmt, "--today", TODAY.isoformat()],
+                                       catch_exceptions=False)
+                assert r.exit_code == 0, r.output
+                out[fmt, which] = r.stdout
+    finally:
+        os.chdir(cwd)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("which", ["acme-retail", "--portfolio"])
+def test_packs_written_to_standard_output_are_inert(hostile_packs, fmt, which):
+    text = hostile_packs[fmt, which]
+    assert not RAW.search(text), repr(text[max(0, RAW.search(text).start() - 40):RAW.search(text).end() + 40])
+    assert "##[" not in text
+    assert not [line for line in text.splitlines() if line.lstrip().startswith("::")]
+    # shown as escapes, as in the terminal (Markdown doubles the backslash, which renders as one)
+    assert ("\\x1b]0;pwned" if fmt == "html" else "\\\\x1b\\]0;pwned") in text

@@ -9,51 +9,18 @@ through `str.format`, Jinja's globals, `include` paths outside the template fold
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from markdown_it import MarkdownIt
 
-from _report_repo import ACCOUNT, copy_plain
+from _report_repo import ACCOUNT, copy_plain, poison as _poison
 from conftest import TODAY
-from kaplan.loader import load_plan
-from kaplan.model import Plan
 
 DAY = TODAY.isoformat()
 MARKDOWN = ("[click](javascript:alert(1)) <javascript:alert(2)> ![px](https://tracker.example/p.png) "
             "[ref]: https://tracker.example <https://tracker.example/x> <svg onload=alert(3)> "
             "</style><style>*{display:none}</style> <!-- hidden --> &lt;b&gt; ```\n# Forged heading\n| x | y |")
-
-
-def _poison(portfolio, payload: str) -> int:
-    """Put `payload` into every free-text field of the fixture plan; how many fields took it."""
-    path = portfolio / "plans" / f"{ACCOUNT}.yaml"
-    doc = load_plan(path).plan.model_dump(mode="json", by_alias=True, exclude_none=True)
-    count = 0
-
-    def walk(value, where):
-        nonlocal count
-        if isinstance(value, dict):
-            for key in list(value):
-                walk(value[key], (*where, key))
-        elif isinstance(value, list):
-            for i in range(len(value)):
-                walk(value[i], (*where, i))
-        elif isinstance(value, str):
-            parent = doc
-            for step in where[:-1]:
-                parent = parent[step]
-            parent[where[-1]] = payload
-            try:
-                Plan.model_validate(doc)
-                count += 1
-            except Exception:  # an id, an enum, a date: not free text
-                parent[where[-1]] = value
-
-    walk(json.loads(json.dumps(doc)), ())
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
-    return count
 
 
 @pytest.fixture(scope="module")

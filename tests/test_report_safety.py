@@ -7,52 +7,23 @@ rendered with raw HTML allowed, so anything that slipped through would show up a
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 from markdown_it import MarkdownIt
 
-from _report_repo import ACCOUNT, copy_plain
+from _report_repo import ACCOUNT, copy_plain, poison
 from conftest import TODAY
-
-from kaplan.loader import load_plan
-from kaplan.model import Plan
 
 DAY = TODAY.isoformat()
 PAYLOAD = "<script>alert(1)</script> \"><img src=x onerror=alert(1)> javascript:alert(1) {{ 7*7 }} {% raw %} a|b"
 
 
-def _poison(value, plan_doc, path=()):
-    """Set PAYLOAD into every string of the plan that the plan format accepts free text in."""
-    if isinstance(value, dict):
-        for key in list(value):
-            _poison(value[key], plan_doc, (*path, key))
-    elif isinstance(value, list):
-        for i in range(len(value)):
-            _poison(value[i], plan_doc, (*path, i))
-    elif isinstance(value, str):
-        parent = plan_doc
-        for step in path[:-1]:
-            parent = parent[step]
-        parent[path[-1]] = PAYLOAD
-        try:
-            Plan.model_validate(plan_doc)
-            _poison.fields += 1
-        except Exception:  # an id, an enum, a date, a period or a currency: not free text
-            parent[path[-1]] = value
-
-
 @pytest.fixture
 def poisoned(tmp_path):
     folder = copy_plain(tmp_path / "portfolio")
-    path = folder / "plans" / f"{ACCOUNT}.yaml"
-    doc = load_plan(path).plan.model_dump(mode="json", by_alias=True, exclude_none=True)
-    _poison.fields = 0
-    _poison(json.loads(json.dumps(doc)), doc)
-    assert _poison.fields > 60  # names, titles, notes, comments, descriptions, lists of text…
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
+    assert poison(folder, PAYLOAD) > 60  # names, titles, notes, comments, descriptions, lists of text…
     return folder
 
 

@@ -20,6 +20,7 @@ _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
 _UNSAFE_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
 _OLD_COMMAND = re.compile(r"##\[")
 _LINE_COMMAND = re.compile(r"^([^\S\n]*):(?=:)", re.M)  # the runner trims any Unicode blank first
+_ANYTHING = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]|##\\[|^[^\\S\\n]*::", re.M)  # one look first
 
 
 def _escape(m: re.Match) -> str:
@@ -33,9 +34,11 @@ def visible(text: str, *, lines: bool = False) -> str:
     One line by default: a line feed shows as `\\x0a`. With `lines=True` (a cell or a paragraph of
     several lines) line feeds and tabs stay, and no line of it can start a workflow command.
     """
+    if not _ANYTHING.search(text):  # nearly every value: nothing to do
+        return text
     text = (_UNSAFE_BUT_LINES if lines else _UNSAFE).sub(_escape, text)
-    text = _OLD_COMMAND.sub(r"#\\x23[", text)
-    return _LINE_COMMAND.sub(r"\1\\x3a", text)
+    text = _OLD_COMMAND.sub(lambda m: "#\\x23[", text)
+    return _LINE_COMMAND.sub(lambda m: m[1] + "\\x3a", text)
 
 
 # json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves these raw.

@@ -159,6 +159,10 @@ class PortfolioPack:
     def count(self, colour: str) -> int:
         return sum(1 for p in self.accounts if p.health.colour == colour)
 
+    def template_lookups(self) -> dict:
+        """The methods a template may call, as values to look up (`pack.count("red")`; see `inert`)."""
+        return {"count": ({c: self.count(c) for c in ("green", "amber", "red")}, 0)}
+
     @property
     def quadrants(self) -> dict[str, list[Placed]]:
         return {q: [p for p in self.accounts if p.score.quadrant == q] for q in QUADRANTS}

@@ -5,6 +5,12 @@
   other file falls back to the built-in one (a ChoiceLoader, user folder first).
 - Every template renders in jinja2's SandboxedEnvironment: a template (a user's, or a plan value
   that looks like one) cannot reach Python internals; trying raises SecurityError → `TemplateProblem`.
+  The sandbox still lets a template call any public method of what it is given, so it is given
+  plain read-only data (`inert`), never kaplan's objects: no path, nothing that reads or writes.
+  That data cannot be changed either (tuples, read-only mappings, records), so jinja2's
+  ImmutableSandboxedEnvironment would add nothing but refuse a template's own `{% set _ = d.update(…) %}`.
+- Templates are read only from their folders: a link leading out of one, or a name that is not a
+  regular file, is refused (`_FolderLoader`).
 - HTML templates (`*.html.j2`, `*.html`) autoescape. `select_autoescape` looks only at the last
   suffix (`.j2`), so the choice is made on the full name here.
 - Markdown templates: every value printed with `{{ }}` is escaped for Markdown (`text.md`) unless it is
@@ -17,15 +23,19 @@ plan is printed as those characters.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
 from .._templates import builtin_dir
 from . import charts, text
+from .inert import inert
 
 FORMATS = ("html", "md")
 
@@ -58,6 +68,24 @@ def _escaping(func):
     return wrapped
 
 
+class _Sandbox(SandboxedEnvironment):
+    """jinja2's sandbox, where a name starting with `_` is refused on any object, present or not.
+
+    The sandbox checks a name only once an object has it; pack data (`inert.Record`) has no
+    `__dict__`, so without this `pack.plan.__dict__` would be "undefined" rather than refused.
+    """
+
+    def getattr(self, obj, attribute):
+        if isinstance(attribute, str) and attribute.startswith("_"):
+            return self.unsafe_undefined(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        if isinstance(argument, str) and argument.startswith("_"):
+            return self.unsafe_undefined(obj, argument)
+        return super().getitem(obj, argument)
+
+
 _environments: dict = {}
 
 
@@ -69,19 +97,66 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     return _environments[key]
 
 
+class _FolderLoader(FileSystemLoader):
+    """Templates from one folder, and only from it: a link leading out, or anything but a file, is refused.
+
+    jinja2's own loader follows links, so `partials/report.css -> ~/.ssh/id_rsa` in a shared template
+    folder would inline the key into every pack, and it would open a named pipe and wait forever.
+    """
+
+    def get_source(self, environment, template):
+        pieces = split_template_path(template)  # refuses `..`
+        for folder in self.searchpath:
+            path = os.path.join(folder, *pieces)
+            if not os.path.lexists(path):
+                continue
+            top, real = os.path.realpath(folder), os.path.realpath(path)
+            if os.path.commonpath([top, real]) != top:
+                raise TemplateProblem(f"template {template} in {folder} is a link to {real}, outside the "
+                                      "template folder: refused")
+            try:  # O_NONBLOCK: a named pipe is opened, found not to be a file, and closed, never waited on
+                fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+            except OSError as exc:
+                raise TemplateProblem(f"template {template} in {folder}: {exc.strerror or exc}") from None
+            with os.fdopen(fd, "rb") as fh:
+                info = os.fstat(fh.fileno())
+                if not stat.S_ISREG(info.st_mode):
+                    raise TemplateProblem(f"template {template} in {folder} is not a file: refused")
+                try:
+                    source = fh.read().decode(self.encoding)
+                except UnicodeDecodeError as exc:
+                    raise TemplateProblem(f"template {template} in {folder} is not {self.encoding} text: {exc}") from None
+
+            def uptodate(real=real, mtime=info.st_mtime) -> bool:
+                try:
+                    return os.path.getmtime(real) == mtime
+                except OSError:
+                    return False
+
+            return source, os.path.normpath(path), uptodate
+        raise TemplateNotFound(template)
+
+
 def _environment(templates: Path | None) -> SandboxedEnvironment:
     builtin = builtin_dir() / "report"
-    loaders = [FileSystemLoader(str(builtin))]
+    loaders = [_FolderLoader(str(builtin))]
     if templates is not None:
         if not Path(templates).is_dir():
             raise TemplateProblem(f"--templates {templates}: no such folder")
-        loaders.insert(0, FileSystemLoader(str(templates)))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=_is_html, undefined=StrictUndefined,
+        loaders.insert(0, _FolderLoader(str(templates)))
+    env = _Sandbox(loader=ChoiceLoader(loaders), autoescape=_is_html, undefined=StrictUndefined,
                                finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(text.FILTERS)
     env.filters["md"] = _escaping(text.md)
     env.filters["mermaid"] = _escaping(text.mermaid)
     return env
+
+
+def variables(pack, fmt: str) -> dict:
+    """Everything a template is given: `pack`, `charts` (SVGs by name), `today` and `fmt`, as plain data."""
+    built = charts.account_charts(pack) if pack.kind == "account" else charts.portfolio_charts(pack)
+    return {"pack": inert(pack), "charts": inert({k: Markup(v) for k, v in built.items()}), "today": pack.today,
+            "fmt": fmt}
 
 
 def render(pack, fmt: str = "html", templates: Path | None = None) -> str:
@@ -92,9 +167,9 @@ def render(pack, fmt: str = "html", templates: Path | None = None) -> str:
     env = environment(templates)
     try:
         template = env.get_template(name)
-        built = charts.account_charts(pack) if pack.kind == "account" else charts.portfolio_charts(pack)
-        return template.render(pack=pack, charts={k: Markup(v) for k, v in built.items()}, fmt=fmt,
-                               today=pack.today)
+        return template.render(**variables(pack, fmt))
+    except TemplateProblem:
+        raise
     except TemplateNotFound as exc:
         raise TemplateProblem(f"template {exc.name} not found (looked in "
                               f"{', '.join(str(p) for p in ([templates] if templates else []) + [builtin_dir() / 'report'])})"

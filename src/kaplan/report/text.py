@@ -2,8 +2,9 @@
 
 HTML escaping is jinja2's autoescape. Markdown has no such thing, so every value a Markdown template
 prints goes through `md()` (the environment applies it to every `{{ }}` unless the value is marked
-safe): characters that would start markup, raw HTML or a table cell are escaped, and line breaks
-become spaces so a value cannot break out of its table row or paragraph. `mermaid()` does the same
+safe): characters that would start markup, raw HTML or a table cell are escaped, line breaks
+become spaces so a value cannot break out of its table row or paragraph, and what a git host would
+turn into a link by itself (`https://…`, `www.…`, `user@example.com`) is broken up invisibly. `mermaid()` does the same
 for a label inside a Mermaid diagram, where the escapes are entity codes such as `#60;`.
 """
 
@@ -19,11 +20,19 @@ _MD = str.maketrans({"\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[
                      ">": "&gt;", "&": "&amp;", "|": "\\|", "~": "\\~", "$": "\\$"})
 _LIST_ITEM = re.compile(r"^(?:[-+#](?: |$)|[=-]+$|\d+(?=[.)](?: |$)))")
 _SPACE = re.compile(r"\s+")
+# What a git host turns into a link without any markup (GFM's autolinks, and linkify's bare domains):
+# `https://…`, `//host`, `www.…`, `evil.com` and `user@example.com`. A backslash before the second
+# `/` of `//`, before a `.` followed by a letter and after `www` breaks the first four (it renders
+# as nothing). Emails are found after escapes are undone, so a WORD JOINER (U+2060, invisible) goes
+# before `@`.
+_AUTOLINK = re.compile(r"(?<=/)/|\.(?=[^\W\d_])|(?<=[wW]{3})\.|@")
+_NO_AUTOLINK = {"/": "\\/", ".": "\\.", "@": "\u2060@"}
 
 
 def md(value) -> str:
-    """`value` as inline Markdown text that renders exactly as written and never as markup."""
+    """`value` as inline Markdown text that renders exactly as written and never as markup or a link."""
     text = _SPACE.sub(" ", plain(value)).strip().translate(_MD)
+    text = _AUTOLINK.sub(lambda m: _NO_AUTOLINK[m[0]], text)
     m = _LIST_ITEM.match(text)  # would start a list, a heading or an underline at the start of a line
     if m:
         at = m.end() if text[0].isdigit() else 0
