@@ -113,18 +113,21 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
 
 
 def remember(folder: Path, root: Path, config_path: str | None, config_digest: str, plans: str,
-             today: _dt.date, everyone: list, located: list) -> None:
+             today: _dt.date, everyone: list, located: list, own: dict | None = None) -> None:
     """Keep the record of a check: `everyone` is the PlanSummary list of the whole portfolio, in the
-    fixed order of `_paths.portfolio_files`, and `located` the (summary, finding) pairs of the
-    portfolio-wide rules for all of them. Nothing is kept when a file could not be hashed."""
+    fixed order of `_paths.portfolio_files`, `located` the (summary, finding) pairs of the
+    portfolio-wide rules for all of them, and `own` each plan's own findings by `id(summary)` as
+    reported (after its suppression comments; default: its findings). Nothing is kept when a file
+    could not be hashed."""
+    own = own or {}
     if any(s.digest is None for s in everyone):
         return
     index = {id(s): i for i, s in enumerate(everyone)}
     record = {
         "header": _header(today, config_path, config_digest), "plans": plans,
         "files": [[s.path, s.display, s.digest, s.signature] for s in everyone],
-        "findings": [[[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in s.findings]
-                     for s in everyone],
+        "findings": [[[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in s_findings]
+                     for s in everyone for s_findings in [own.get(id(s), s.findings)]],
         "portfolio": [[index[id(s)], f.line, f.column, f.rule, f.severity.value, f.message, f.hint]
                       for s, f in located],
     }

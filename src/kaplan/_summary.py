@@ -18,6 +18,7 @@ from .config import Config
 from .findings import Finding, Severity
 from .health.model import Signal
 from .loader import LoadedPlan, load_plan, load_positions
+from .suppressions import Directive, parse as parse_suppressions
 
 
 _SEVERITY = {s.value: s for s in Severity}
@@ -44,6 +45,9 @@ class PlanSummary:
     rituals: list[str] = field(default_factory=list)
     last_review: _dt.date | None = None
     has_last_reviewed: bool = False
+    suppressions: list = field(default_factory=list)
+    """The plan's `# kaplan: disable…` comments (`suppressions.Directive`), applied once the
+    portfolio's findings are known too."""
     digest: str | None = field(default=None, repr=False)
     """Content hash of the bytes read (None when the file could not be read as a plan file)."""
     signature: list | None = field(default=None, repr=False)
@@ -84,7 +88,8 @@ class PlanSummary:
                 self.currency, self.has_money,
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
-                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings]]
+                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings],
+                [d.to_json() for d in self.suppressions]]
 
     def details_json(self) -> list:
         signals, investment = self._detail()
@@ -97,7 +102,8 @@ class PlanSummary:
 
     @classmethod
     def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
-        account_id, name, owner, values, currency, has_money, cadence, sponsor, rituals, last, has_last, found = core
+        account_id, name, owner, values, currency, has_money, cadence, sponsor, rituals, last, has_last, found, \
+            directives = core
         if len(values) != len(_METRIC_NAMES):
             raise ValueError("metrics changed")
         return cls(
@@ -108,7 +114,7 @@ class PlanSummary:
             currency=currency, has_money=has_money,
             review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
             last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
-            _details=details)
+            suppressions=[Directive.from_json(d) for d in directives] if directives else [], _details=details)
 
 
 def summarise(path: Path, display: str, config: Config, today: _dt.date, data: bytes | None = None) -> PlanSummary:
@@ -119,6 +125,10 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
 
     lp = load_plan(path, display, data=data)
     summary = PlanSummary(str(path), lp.display, findings=with_severity(lp.findings, config))
+    text = data if data is not None else lp.text.encode("utf-8") if lp.text is not None else None
+    if text is None and lp.document is not None:
+        text = _read_bytes(path)
+    summary.suppressions = parse_suppressions(text) if text else []
     plan = lp.plan
     if plan is None:
         return summary
@@ -141,6 +151,13 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary._details = (base_signals(plan, today, config),
                         [req.model_dump(mode="json") for req in plan.investment])
     return summary
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
 
 
 def has_money(plan) -> bool:

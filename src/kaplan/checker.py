@@ -137,6 +137,7 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     # With a cache, the portfolio-wide findings of every plan are located, so the record below can
     # answer the next check of any file; without one, only those of the files checked.
     located = _portfolio_findings(summaries, chosen if store is None else summaries, portfolio, today)
+    own, located = _suppressed(chosen if store is None else summaries, located, portfolio.config)
     wanted = {id(s) for s in chosen}
     if store is not None:
         if not paths:
@@ -144,8 +145,8 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
         store.save()
         if identity is not None and identity[0] == portfolio.root:
             _quick.remember(folder, portfolio.root, identity[1], identity[2], portfolio.config.plans, today,
-                            summaries, located)
-    return CheckResult.of(len(chosen), [f for s in chosen for f in s.findings],
+                            summaries, located, own)
+    return CheckResult.of(len(chosen), [f for s in chosen for f in own[id(s)]],
                           [f for s, f in located if id(s) in wanted], plans=chosen)
 
 
@@ -153,8 +154,38 @@ def check_summaries(targets: list[PlanSummary], everyone: list[PlanSummary], por
                     today: _dt.date) -> CheckResult:
     """Findings for the target plans: their own, and those of the portfolio-wide rules."""
     located = _portfolio_findings(everyone, targets, portfolio, today)
-    return CheckResult.of(len(targets), [f for s in targets for f in s.findings], [f for _, f in located],
+    own, located = _suppressed(targets, located, portfolio.config)
+    return CheckResult.of(len(targets), [f for s in targets for f in own[id(s)]], [f for _, f in located],
                           plans=targets)
+
+
+def _suppressed(summaries: list[PlanSummary], located: list[tuple[PlanSummary, Finding]], config):
+    """Each plan's own findings (by `id(summary)`) and the portfolio's (plan, finding) pairs, less
+    what the plan's `# kaplan: disable…` comments silence, plus a finding for each comment that
+    silences nothing (see `suppressions`)."""
+    own = {id(s): s.findings for s in summaries}
+    if not any(s.suppressions for s in summaries):
+        return own, located
+    from . import rules
+    from .suppressions import RULE_ID, apply
+
+    known = set(rules.REGISTRY)
+    unsilenceable = {r.id for r in rules.REGISTRY.values() if r.scope == "file"}
+    severity = rules.severity_of(RULE_ID, config)
+    theirs: dict[int, list[Finding]] = {}
+    for s, f in located:
+        theirs.setdefault(id(s), []).append(f)
+    keep: set[int] = set()
+    for s in summaries:
+        if not s.suppressions:
+            continue
+        mine = s.findings
+        kept = apply(mine + theirs.get(id(s), []), s.suppressions, s.display, known=known,
+                     unsilenceable=unsilenceable, severity=severity)
+        ids = {id(f) for f in kept}
+        keep |= ids
+        own[id(s)] = [f for f in kept if id(f) in ids and (f.rule == RULE_ID or any(f is m for m in mine))]
+    return own, [(s, f) for s, f in located if not s.suppressions or id(f) in keep]
 
 
 def _portfolio_findings(everyone: list[PlanSummary], targets: list[PlanSummary], portfolio: Portfolio,

@@ -109,3 +109,4 @@ def portfolio_rules() -> list[Rule]:
 
 
 from . import alignment, customer, dates, file, portfolio, references, relationships, tiers, health  # noqa: E402,F401
+from . import suppression  # noqa: E402,F401
