@@ -48,18 +48,6 @@ def _month_days(label: str) -> tuple[int, tuple[int, ...], int]:
     return a, days, sum(days)
 
 
-def _share(label: str, months) -> float:
-    """The part of a period (by days) that falls in `months`: a range or a set of month indices."""
-    a, days, total = _month_days(label)
-    inside = sum(d for m, d in enumerate(days, start=a) if m in months)
-    return inside / total
-
-
-def _months_of(label: str) -> range:
-    a, days, _ = _month_days(label)
-    return range(a, a + len(days))
-
-
 def month_names(months) -> str:
     """Month indices in words: `Jan–Sep 2026`, or a list of ranges when there are gaps."""
     ordered = sorted(months)
@@ -77,9 +65,7 @@ def month_names(months) -> str:
     return ", ".join(word(a) if a == b else f"{word(a, a // 12 != b // 12)}–{word(b)}" for a, b in runs)
 
 
-# ---------------------------------------------------------------- sums over a set of months
-
-_FIELDS = ("revenue", "gross_profit", "cost_to_serve", "client_category_spend", "discounts")
+# ---------------------------------------------------------------- a plan's periods as months
 
 
 def _profit(p) -> float | None:
@@ -91,43 +77,104 @@ def _profit(p) -> float | None:
     return None
 
 
-def _value(p, name: str) -> float | None:
-    return _profit(p) if name == "gross_profit" else getattr(p, name)
+class _Book:
+    """One plan's financial periods read once as months, for every figure taken from them.
+
+    Months are bits of an int (bit i = month `base + i`), so "the months a period with revenue
+    covers", "the same months a year earlier" and "the months both have" are a few bit operations.
+    """
+
+    __slots__ = ("rows", "end", "base", "window", "revenue_mask", "margin_mask", "cost_mask", "spend_mask")
+
+    def __init__(self, plan: Plan):
+        rows, end, first = [], None, None
+        for p in plan.financials.periods:
+            a, days, total = _month_days(p.period)
+            last = a + len(days) - 1
+            gp = _profit(p)
+            rows.append((a, last, days, total, p.revenue, gp, p.cost_to_serve, p.client_category_spend,
+                         p.discounts))
+            if p.revenue is not None and (end is None or last > end):
+                end = last
+            first = a if first is None or a < first else first
+        self.rows, self.end = rows, end
+        if end is None:
+            return
+        base = min(first, end - 23)  # the window and the 12 months before it both have bits ≥ 0
+        self.base = base
+        self.window = ((1 << 12) - 1) << (end - 11 - base)
+        revenue = margin = cost = spend = 0
+        for a, last, _, _, r, gp, cts, cs, _ in rows:
+            if r is None:
+                continue
+            bits = ((1 << (last - a + 1)) - 1) << (a - base)
+            revenue |= bits
+            if gp is not None:
+                margin |= bits
+            if cts is not None:
+                cost |= bits
+            if cs is not None:
+                spend |= bits
+        self.revenue_mask, self.margin_mask, self.cost_mask, self.spend_mask = revenue, margin, cost, spend
+
+    def share(self, row: tuple, mask: int) -> float:
+        """The part of a period (by days) inside the months of `mask`."""
+        a, last, days, total = row[:4]
+        n = last - a + 1
+        bits = ((1 << n) - 1) << (a - self.base)
+        inside = bits & mask
+        if inside == bits:
+            return 1.0
+        if not inside:
+            return 0.0
+        inside >>= a - self.base  # a period straddling the window's start: pro rata by its days inside
+        return sum(d for i, d in enumerate(days) if inside >> i & 1) / total
+
+    def months(self, mask: int) -> tuple[int, ...]:
+        """The month indices of `mask`."""
+        out, i = [], 0
+        while mask:
+            if mask & 1:
+                out.append(self.base + i)
+            mask >>= 1
+            i += 1
+        return tuple(out)
+
+    def sums(self, mask: int, *pairs: tuple[int, int]) -> list[float | None]:
+        """For each (field, given) pair of column numbers (4 revenue, 5 gross profit, 6 cost to serve,
+        7 category spend, 8 discounts; given 0 for none), Σ field × part in `mask` over the periods
+        that have the field (and the given one); None when none does."""
+        out: list[float | None] = [None] * len(pairs)
+        for row in self.rows:
+            share = None
+            for k, (col, given) in enumerate(pairs):
+                v = row[col]
+                if v is None or (given and row[given] is None):
+                    continue
+                if share is None:
+                    share = self.share(row, mask)
+                if share:
+                    out[k] = (out[k] or 0.0) + v * share
+        return out
 
 
-def _total(periods: list, months, name: str, given: str | None = None) -> float | None:
-    """Σ of a field over the periods' parts in `months` (pro rata by days); with `given`, only over the
-    periods that also have that field. None when no period in the months has it."""
-    total, found = 0.0, False
-    for p in periods:
-        v = _value(p, name)
-        if v is None or (given is not None and _value(p, given) is None):
-            continue
-        share = _share(p.period, months)
-        if share:
-            total += v * share
-            found = True
-    return total if found else None
+_REVENUE, _PROFIT, _COST, _SPEND, _DISCOUNTS = 4, 5, 6, 7, 8
+
+_last: list = [None]  # (plan, its book): the figures of one plan are asked for together
 
 
-def _covered(periods: list, months, *names: str) -> set[int]:
-    """The months in `months` that a period with all the named fields covers."""
-    out: set[int] = set()
-    for p in periods:
-        if all(_value(p, n) is not None for n in names):
-            out.update(m for m in _months_of(p.period) if m in months)
-    return out
+def _book(plan: Plan) -> _Book:
+    entry = _last[0]  # one read and one write of a whole pair, so threads never mix two plans
+    if entry is None or entry[0] is not plan:
+        entry = (plan, _Book(plan))
+        _last[0] = entry
+    return entry[1]
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or not denominator:
         return None
     return numerator / denominator * 100
-
-
-def _pair_ratio(periods: list, months, top: str, bottom: str) -> float | None:
-    """top ÷ bottom in percent over the periods (parts in `months`) that have both figures."""
-    return _ratio(_total(periods, months, top, bottom), _total(periods, months, bottom, top))
 
 
 @dataclass(frozen=True)
@@ -156,6 +203,8 @@ class Window:
     """Months of the 12 with both revenue and gross profit (the margin's coverage)."""
     cost_months: int
     """Months of the 12 with both revenue and cost to serve (cost to serve %'s coverage)."""
+    share_of_wallet_pct: float | None = None
+    """Revenue ÷ the client's category spend over the periods that have both."""
 
     @property
     def full(self) -> bool:
@@ -179,50 +228,56 @@ class Window:
         return self.revenue * 12 / self.months
 
 
-def _year_before(day: _dt.date) -> _dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 def latest_period_end(plan: Plan) -> _dt.date | None:
     """The last day of the latest period with revenue recorded (where the TTM ends)."""
-    latest = None
-    for p in plan.financials.periods:
-        if p.revenue is not None:
-            last = period_bounds(p.period)[1]
-            if latest is None or last > latest:
-                latest = last
-    return latest
-
-
-def _window_months(end: _dt.date) -> range:
-    last = _index(end)
-    return range(last - 11, last + 1)
+    end = _book(plan).end
+    if end is None:
+        return None
+    return _dt.date(end // 12, end % 12 + 1, calendar.monthrange(end // 12, end % 12 + 1)[1])
 
 
 def ttm(plan: Plan) -> Window | None:
     """The trailing twelve months, or None when no period records revenue."""
-    end = latest_period_end(plan)
-    if end is None:
+    book = _book(plan)
+    if book.end is None:
         return None
-    months = _window_months(end)
-    periods = plan.financials.periods
-    start = _dt.date(months[0] // 12, months[0] % 12 + 1, 1)
+    w = book.window
+    # One pass: each period's part in the window, then every sum (a pair only where both are given).
+    revenue = profit = cost = spend = discounts = m_profit = m_revenue = c_cost = c_revenue = None
+    s_revenue = s_spend = None
+    for row in book.rows:
+        share = book.share(row, w)
+        if not share:
+            continue
+        r, gp, cts, cs, dc = row[4:9]
+        if r is not None:
+            r *= share
+            revenue = (revenue or 0.0) + r
+        if gp is not None:
+            gp *= share
+            profit = (profit or 0.0) + gp
+            if r is not None:
+                m_profit, m_revenue = (m_profit or 0.0) + gp, (m_revenue or 0.0) + r
+        if cts is not None:
+            cts *= share
+            cost = (cost or 0.0) + cts
+            if r is not None:
+                c_cost, c_revenue = (c_cost or 0.0) + cts, (c_revenue or 0.0) + r
+        if cs is not None:
+            cs *= share
+            spend = (spend or 0.0) + cs
+            if r is not None:
+                s_spend, s_revenue = (s_spend or 0.0) + cs, (s_revenue or 0.0) + r
+        if dc is not None:
+            discounts = (discounts or 0.0) + dc * share
+    first = book.end - 11
     return Window(
-        start=start, end=end, revenue=_total(periods, months, "revenue"),
-        gross_profit=_total(periods, months, "gross_profit"),
-        cost_to_serve=_total(periods, months, "cost_to_serve"),
-        category_spend=_total(periods, months, "client_category_spend"),
-        discounts=_total(periods, months, "discounts"),
-        margin_pct=_pair_ratio(periods, months, "gross_profit", "revenue"),
-        margin_profit=_total(periods, months, "gross_profit", "revenue"),
-        margin_revenue=_total(periods, months, "revenue", "gross_profit"),
-        cost_to_serve_pct=_pair_ratio(periods, months, "cost_to_serve", "revenue"),
-        months=len(_covered(periods, months, "revenue")),
-        margin_months=len(_covered(periods, months, "revenue", "gross_profit")),
-        cost_months=len(_covered(periods, months, "revenue", "cost_to_serve")))
+        start=_dt.date(first // 12, first % 12 + 1, 1), end=latest_period_end(plan), revenue=revenue,
+        gross_profit=profit, cost_to_serve=cost, category_spend=spend, discounts=discounts,
+        margin_pct=_ratio(m_profit, m_revenue), margin_profit=m_profit, margin_revenue=m_revenue,
+        cost_to_serve_pct=_ratio(c_cost, c_revenue),
+        months=(book.revenue_mask & w).bit_count(), margin_months=(book.margin_mask & w).bit_count(),
+        cost_months=(book.cost_mask & w).bit_count(), share_of_wallet_pct=_ratio(s_revenue, s_spend))
 
 
 # ---------------------------------------------------------------- like for like
@@ -266,32 +321,21 @@ class Change:
                 else "like for like over all 12 months")
 
 
-def _matched(plan: Plan, *names: str) -> tuple[list, range, set[int], set[int]] | None:
-    end = latest_period_end(plan)
-    if end is None:
-        return None
-    periods = plan.financials.periods
-    now = _window_months(end)
-    before = range(now[0] - 12, now[-1] - 11)
-    have_now = _covered(periods, now, *names)
-    have_before = _covered(periods, before, *names)
-    return periods, now, have_now, have_before
-
-
 def growth(plan: Plan) -> Change | None:
     """Revenue growth like for like; None when no revenue is recorded at all."""
-    found = _matched(plan, "revenue")
-    if found is None:
+    book = _book(plan)
+    if book.end is None:
         return None
-    periods, _, have_now, have_before = found
-    if not have_before:
+    w, have = book.window, book.revenue_mask
+    if not have & (w >> 12):
         return Change(None, None, (), "not comparable: no revenue recorded in the 12 months before")
-    months = tuple(sorted(m for m in have_now if m - 12 in have_before))
-    if not months:
+    matched = have & w & (have << 12)
+    if not matched:
         return Change(None, None, (), "not comparable: the months with revenue a year earlier are not "
                       "the months with revenue now")
-    now = _total(periods, set(months), "revenue")
-    before = _total(periods, {m - 12 for m in months}, "revenue")
+    (now,) = book.sums(matched, (_REVENUE, 0))
+    (before,) = book.sums(matched >> 12, (_REVENUE, 0))
+    months = book.months(matched)
     if not before:
         return Change(now, before, months, "not comparable: revenue was zero in the same months a year earlier")
     return Change(now, before, months)
@@ -299,19 +343,20 @@ def growth(plan: Plan) -> Change | None:
 
 def margin_trend(plan: Plan) -> Change | None:
     """Margin like for like: over the months with revenue and gross profit in both years, in percent;
-    None when no month records both."""
-    found = _matched(plan, "revenue", "gross_profit")
-    if found is None or not found[2]:
+    None when no month of the trailing twelve records both."""
+    book = _book(plan)
+    if book.end is None or not book.margin_mask & book.window:
         return None
-    periods, _, have_now, have_before = found
-    months = tuple(sorted(m for m in have_now if m - 12 in have_before))
-    if not months:
+    have = book.margin_mask
+    matched = have & book.window & (have << 12)
+    if not matched:
         return Change(None, None, (), "not comparable: no margin recorded for the same months a year earlier")
-    now = _pair_ratio(periods, set(months), "gross_profit", "revenue")
-    before = _pair_ratio(periods, {m - 12 for m in months}, "gross_profit", "revenue")
+    profit, revenue = book.sums(matched, (_PROFIT, _REVENUE), (_REVENUE, _PROFIT))
+    profit_before, revenue_before = book.sums(matched >> 12, (_PROFIT, _REVENUE), (_REVENUE, _PROFIT))
+    now, before = _ratio(profit, revenue), _ratio(profit_before, revenue_before)
     if now is None or before is None:
-        return Change(now, before, months, "not comparable: revenue was zero in one of the years")
-    return Change(now, before, months)
+        return Change(now, before, book.months(matched), "not comparable: revenue was zero in one of the years")
+    return Change(now, before, book.months(matched))
 
 
 def growth_pct(plan: Plan) -> float | None:
@@ -441,12 +486,9 @@ def share_of_wallet_pct(plan: Plan) -> float | None:
 
 
 def _share_of_wallet(plan: Plan, w: Window | None) -> float | None:
-    periods = plan.financials.periods
-    if w is not None:
-        share = _pair_ratio(periods, _window_months(w.end), "revenue", "client_category_spend")
-        if share is not None:
-            return share
-    stated = [(period_bounds(p.period)[1], p) for p in periods if p.share_of_wallet_pct is not None]
+    if w is not None and w.share_of_wallet_pct is not None:
+        return w.share_of_wallet_pct
+    stated = [(period_bounds(p.period)[1], p) for p in plan.financials.periods if p.share_of_wallet_pct is not None]
     if stated:
         return max(stated, key=lambda lp: lp[0])[1].share_of_wallet_pct
     return None
