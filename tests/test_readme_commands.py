@@ -29,7 +29,7 @@ def test_ci_runs_the_suite_again_under_moved_clocks():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     loop = ci.split(_commands()[1], 1)[1]
     assert "date -u -d '-1 year'" in loop and "date -u -d '+400 days'" in loop and "2028-02-29" in loop
-    assert 'datefudge "$when" .venv/bin/python -m pytest' in loop
+    assert 'datefudge "$when" .venv/bin/python -m pytest -q -p no:cacheprovider -n 2' in loop
     assert "the tests see today as" in loop
 
 
