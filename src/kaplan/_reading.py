@@ -92,7 +92,7 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
         if root is not None:
             refused = contained(path, root, display, explicit=str(path) in explicit)
             if refused is not None:
-                out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config))
+                out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config, str(path)))
                 continue
         if cache is not None:
             hit = cache.lookup(path, display, _rereader(path, display, config, today))

@@ -124,7 +124,7 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     from .rules.dates import last_review
 
     lp = load_plan(path, display, data=data)
-    summary = PlanSummary(str(path), lp.display, findings=with_severity(lp.findings, config))
+    summary = PlanSummary(str(path), lp.display, findings=with_severity(lp.findings, config, str(path)))
     text = data if data is not None else lp.text.encode("utf-8") if lp.text is not None else None
     if text is None and lp.document is not None:
         text = _read_bytes(path)
@@ -135,7 +135,7 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     ctx = rules.Context(today=today, config=config, path=lp.path)
     issues = []
     for r in rules.plan_rules():
-        severity = rules.severity_of(r.id, config)
+        severity = rules.severity_of(r.id, config, str(path))
         if severity is not None:
             issues.extend((r.id, severity, issue) for issue in r.check(plan, ctx))
     summary.findings.extend(locate_issues(lp, issues))
@@ -185,11 +185,12 @@ def locate_in_file(path: Path, display: str, issues: list) -> list[Finding]:
     return locate_issues(load_positions(path, display), issues)
 
 
-def with_severity(found: list[Finding], config: Config) -> list[Finding]:
-    """The findings with the severities `kaplan.yaml` sets; those of rules switched off are dropped."""
+def with_severity(found: list[Finding], config: Config, path: str | None = None) -> list[Finding]:
+    """The findings (of the file at `path`) with the severities `kaplan.yaml` sets; those of rules
+    switched off are dropped."""
     out = []
     for f in found:
-        severity = rules.severity_of(f.rule, config)
+        severity = rules.severity_of(f.rule, config, path)
         if severity is not None:
             out.append(f if severity is f.severity else Finding(
                 f.path, f.line, f.column, f.rule, severity, f.message, f.hint))

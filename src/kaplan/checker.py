@@ -171,7 +171,6 @@ def _suppressed(summaries: list[PlanSummary], located: list[tuple[PlanSummary, F
 
     known = set(rules.REGISTRY)
     unsilenceable = {r.id for r in rules.REGISTRY.values() if r.scope == "file"}
-    severity = rules.severity_of(RULE_ID, config)
     theirs: dict[int, list[Finding]] = {}
     for s, f in located:
         theirs.setdefault(id(s), []).append(f)
@@ -181,7 +180,7 @@ def _suppressed(summaries: list[PlanSummary], located: list[tuple[PlanSummary, F
             continue
         mine = s.findings
         kept = apply(mine + theirs.get(id(s), []), s.suppressions, s.display, known=known,
-                     unsilenceable=unsilenceable, severity=severity)
+                     unsilenceable=unsilenceable, severity=rules.severity_of(RULE_ID, config, s.path))
         ids = {id(f) for f in kept}
         keep |= ids
         own[id(s)] = [f for f in kept if id(f) in ids and (f.rule == RULE_ID or any(f is m for m in mine))]
@@ -200,10 +199,12 @@ def _portfolio_findings(everyone: list[PlanSummary], targets: list[PlanSummary],
     valid = [s for s in everyone if s.valid]
     raised: list[tuple[PlanSummary, tuple]] = []
     for r in rules.portfolio_rules():
-        severity = rules.severity_of(r.id, config)
-        if severity is None:
+        if rules.severity_of(r.id, config) is None and not config.overrides:
             continue
-        raised.extend((s, (r.id, severity, issue)) for s, issue in r.check(valid, ctx) if id(s) in wanted)
+        for s, issue in r.check(valid, ctx):
+            severity = rules.severity_of(r.id, config, s.path) if id(s) in wanted else None
+            if severity is not None:
+                raised.append((s, (r.id, severity, issue)))
     by_plan: dict[int, list] = {}
     for s, triple in raised:
         by_plan.setdefault(id(s), []).append(triple)

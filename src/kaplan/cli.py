@@ -112,7 +112,7 @@ def check(
     from .reporters import REPORTERS
 
     if list_rules or explain is not None:
-        _rules_help(list_rules, explain)
+        _rules_help(list_rules, explain, format)
     if format is None:
         format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     reporter = REPORTERS.get(format)
@@ -147,13 +147,26 @@ def check(
     raise typer.Exit(result.exit_code(strict))
 
 
-def _rules_help(list_rules: bool, explain: str | None) -> None:
+def _rules_help(list_rules: bool, explain: str | None, format: str | None = None) -> None:
     """`kaplan check --list-rules` and `--explain RULE`: print, then exit."""
     from . import rules
 
     if list_rules:
-        for r in sorted(rules.REGISTRY.values(), key=lambda r: r.id):
-            typer.echo(f"{r.id:<24} {r.severity.value:<8} {r.summary}")
+        from .loader import ConfigError, open_portfolio
+
+        try:
+            config = open_portfolio(None).config
+        except ConfigError as exc:
+            raise _config_error(exc) from None
+        listed = rules.listing(config)
+        if format == "json":
+            import json
+
+            typer.echo(json.dumps({"rules": listed}, ensure_ascii=False, indent=2))
+        else:
+            for r in listed:
+                by_path = "".join(f"; {o['severity']} in {', '.join(o['files'])}" for o in r["overrides"])
+                typer.echo(f"{r['id']:<24} {r['severity']:<8} {r['summary']}{by_path}")
         raise typer.Exit(0)
     r = rules.REGISTRY.get(explain)
     if r is None:

@@ -28,6 +28,22 @@ class NpsConfig(Section):
     """A detractor's follow-up should be due within this many days of the response."""
 
 
+class Override(Section):
+    """Rule severities for some of the plans: those whose path matches one of `files`."""
+
+    files: list[str] = Field(min_length=1)
+    """Path patterns, each matched against the end of a plan's path (`plans/prospects/*` matches
+    every plan directly in `plans/prospects/`; `*` stays within one folder)."""
+    rules: dict[str, RuleLevel] = {}
+    """Severity per rule id for those plans, over the portfolio-wide `rules:`."""
+
+    def applies_to(self, path: str) -> bool:
+        from pathlib import PurePath
+
+        where = PurePath(path)
+        return any(where.match(pattern) for pattern in self.files)
+
+
 class Config(Section):
     """`kaplan.yaml`: every key is optional and falls back to the default shown."""
 
@@ -37,6 +53,9 @@ class Config(Section):
     """Folder holding the plans, relative to `kaplan.yaml`."""
     rules: dict[str, RuleLevel] = {}
     """Severity per rule id (`error`, `warning` or `off`), overriding the rule's default."""
+    overrides: list[Override] = []
+    """Rule severities for plans whose path matches a pattern, e.g. `[{files: [plans/prospects/*],
+    rules: {single-threaded: off}}]`; a later entry wins over an earlier one."""
     default_cadence: Cadence = Cadence.quarterly
     """Review cadence assumed for a plan that does not state one."""
     cadence_days: dict[Cadence, int] = Field(default_factory=lambda: {

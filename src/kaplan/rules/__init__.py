@@ -65,9 +65,14 @@ def document(rule_id: str, severity: Severity, doc: str) -> None:
     REGISTRY[rule_id] = Rule(rule_id, severity, inspect.cleandoc(doc), "file")
 
 
-def severity_of(rule_id: str, config: Config) -> Severity | None:
-    """The severity a finding of `rule_id` has under `config`, or None when the rule is off."""
+def severity_of(rule_id: str, config: Config, path: str | None = None) -> Severity | None:
+    """The severity a finding of `rule_id` in the file at `path` has under `config` (its `overrides`
+    for that path, else its `rules`, else the rule's default), or None when the rule is off there."""
     level = config.rules.get(rule_id)
+    if path is not None:
+        for override in config.overrides:
+            if rule_id in override.rules and override.applies_to(path):
+                level = override.rules[rule_id]
     if level == "off":
         return None
     if level is not None:
@@ -110,3 +115,18 @@ def portfolio_rules() -> list[Rule]:
 
 from . import alignment, customer, dates, file, portfolio, references, relationships, tiers, health  # noqa: E402,F401
 from . import suppression  # noqa: E402,F401
+
+
+def listing(config: Config) -> list[dict]:
+    """Every rule with its default severity and the one in force under `config` (`off` included),
+    and the per-path `overrides` that change it: what `kaplan check --list-rules` shows."""
+    out = []
+    for r in sorted(REGISTRY.values(), key=lambda r: r.id):
+        in_force = severity_of(r.id, config)
+        out.append({
+            "id": r.id, "default": r.severity.value, "severity": in_force.value if in_force else "off",
+            "scope": r.scope, "summary": r.summary,
+            "overrides": [{"files": list(o.files), "severity": o.rules[r.id]}
+                          for o in config.overrides if r.id in o.rules],
+        })
+    return out
