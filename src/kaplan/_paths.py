@@ -28,9 +28,18 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+CONFIG_ENV = "KAPLAN_CONFIG"
+"""Names the settings file instead of looking for `kaplan.yaml` (`kaplan --config PATH` sets it)."""
+
+
 def locate_portfolio(start: Path | None = None) -> tuple[Path, Path | None]:
     """(the portfolio's root folder, its `kaplan.yaml` or None) around `start` (default: the working
-    folder): the folder of the nearest `kaplan.yaml`, else the starting folder itself."""
+    folder): the file `$KAPLAN_CONFIG` names (its folder is the root), else the folder of the nearest
+    `kaplan.yaml`, else the starting folder itself."""
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        path = Path(os.path.abspath(named))
+        return path.parent.resolve(), path.parent.resolve() / path.name
     start = Path(os.path.abspath(start or Path.cwd()))
     path = find_config(start)
     if path is None:

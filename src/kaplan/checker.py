@@ -150,6 +150,30 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
                           [f for s, f in located if id(s) in wanted], plans=chosen)
 
 
+def check_text(data: bytes, name: str | None = None, *, today: _dt.date | None = None,
+               portfolio: Portfolio | None = None, start: Path | None = None) -> CheckResult:
+    """Check one plan given as bytes (an editor's unsaved buffer, `kaplan check -`) as the file `name`
+    (default: reported as `<stdin>`, and its file name not compared with its account id).
+
+    The plan gets the file-level and plan rules, with the severities and suppression comments that
+    apply to a file of that name in the portfolio around `start` (default: the working folder); the
+    portfolio-wide rules, which compare it with the plans on disk, are not run. Raises
+    `loader.ConfigError` when `kaplan.yaml` is invalid.
+    """
+    from ._summary import summarise
+    from .loader import open_portfolio
+
+    today = today or _dt.date.today()
+    portfolio = portfolio or open_portfolio(start)
+    display = name or "<stdin>"
+    path = Path(display) if Path(display).is_absolute() else Path.cwd() / display
+    summary = summarise(path, display, portfolio.config, today, data=data)
+    if name is None:
+        summary.findings = [f for f in summary.findings if f.rule != "filename-mismatch"]
+    own, _ = _suppressed([summary], [], portfolio.config)
+    return CheckResult.of(1, own[id(summary)], [], plans=[summary])
+
+
 def check_summaries(targets: list[PlanSummary], everyone: list[PlanSummary], portfolio: Portfolio,
                     today: _dt.date) -> CheckResult:
     """Findings for the target plans: their own, and those of the portfolio-wide rules."""

@@ -33,9 +33,22 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def _config_option(value: Optional[Path]) -> None:
+    if value is not None:
+        from ._paths import CONFIG_ENV
+
+        if not value.is_file():
+            raise _fail(f"--config {value}: no such settings file")
+        os.environ[CONFIG_ENV] = os.path.abspath(value)
+
+
 @app.callback()
 def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                       help="Show the version and exit.")) -> None:
+                                       help="Show the version and exit."),
+          config: Optional[Path] = typer.Option(
+              None, "--config", metavar="PATH", callback=_config_option, envvar=None,
+              help="The settings file to use instead of the nearest kaplan.yaml (also: KAPLAN_CONFIG); "
+                   "its folder is the portfolio's root.")) -> None:
     """Key account planning as code."""
 
 
@@ -106,8 +119,12 @@ def check(
     explain: Optional[str] = typer.Option(None, "--explain", metavar="RULE", help="Explain a rule and exit.",
                                           autocompletion=_complete.rule_ids),
     list_rules: bool = typer.Option(False, "--list-rules", help="List every rule and exit."),
+    stdin_filename: Optional[str] = typer.Option(
+        None, "--stdin-filename", metavar="PATH",
+        help="With `-` (a plan on standard input): the name to report it under and to judge it by."),
 ) -> None:
-    """Validate plans: schema, references, dates and the portfolio's rules."""
+    """Validate plans: schema, references, dates and the portfolio's rules. `-` reads one plan from
+    standard input (for editors); the portfolio-wide rules are not run on it."""
     from .checker import NoPlans, check as run_check
     from .reporters import REPORTERS
 
@@ -119,6 +136,8 @@ def check(
     if reporter is None:
         raise _fail(f"unknown format {format!r}; choose one of {', '.join(REPORTERS)}")
     day = _today(today)
+    if paths and str(paths[0]) == "-":
+        _check_stdin(paths, stdin_filename, day, reporter, format, quiet, strict)
     missing = [p for p in paths or [] if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
@@ -143,6 +162,23 @@ def check(
         raise
     if verbose:
         _explain_run(portfolio, result, time.perf_counter() - started)
+    reporter(result, sys.stdout, quiet=quiet) if format == "text" else reporter(result, sys.stdout)
+    raise typer.Exit(result.exit_code(strict))
+
+
+def _check_stdin(paths, name: str | None, day, reporter, format: str, quiet: bool, strict: bool) -> None:
+    """`kaplan check -`: one plan read from standard input; print its findings, then exit."""
+    from ._paths import MAX_BYTES
+    from .checker import check_text
+    from .loader import ConfigError
+
+    if len(paths) != 1:
+        raise _fail("`-` (standard input) cannot be checked together with files; check them separately")
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    try:
+        result = check_text(data, name, today=day)
+    except ConfigError as exc:
+        raise _config_error(exc) from None
     reporter(result, sys.stdout, quiet=quiet) if format == "text" else reporter(result, sys.stdout)
     raise typer.Exit(result.exit_code(strict))
 
