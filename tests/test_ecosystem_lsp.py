@@ -10,6 +10,7 @@ line; the server's schema store is switched off and it has no network.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import shutil
 import subprocess
@@ -229,3 +230,31 @@ def test_the_kaplan_yaml_init_writes_has_no_diagnostics(server, portfolio):
     broken = config.read_text(encoding="utf-8").replace("review_grace_days: 7", "review_grace_dayz: 7")
     found = server.diagnose(config, broken)
     assert any("review_grace_dayz" in m for m in messages(found)), messages(found)
+
+
+def test_a_plan_made_without_kaplan_init_resolves_its_schema_offline(server, tmp_path):
+    """`kaplan new` in a bare folder writes the portfolio's schema copy, so the modeline is a local
+    file (no URL to look up, no ENOTFOUND) and the server validates against it."""
+    from typer.testing import CliRunner
+
+    from kaplan.cli import app
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        r = CliRunner().invoke(app, ["new", "acme", "--owner", "Jo Owner", "--today", TODAY.isoformat()])
+    finally:
+        os.chdir(cwd)
+    assert r.exit_code == 0, r.output
+    assert "created .kaplan/plan.schema.json" in r.output
+    plan = tmp_path / "plans" / "acme.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../.kaplan/plan.schema.json\n")
+    bare = LanguageServer(tmp_path)
+    try:
+        assert bare.diagnose(plan) == []
+        found = bare.diagnose(plan, text.replace("  name: \"Acme\"\n", "  name: \"Acme\"\n  secter: Retail\n"))
+        assert any("secter" in m for m in messages(found)), messages(found)
+        assert not any("ENOTFOUND" in m or "Unable to load schema" in m for m in messages(found))
+    finally:
+        bare.close()

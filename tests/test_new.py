@@ -18,6 +18,9 @@ def new(kaplan, *args: str, cwd: Path):
     return r
 
 
+SCHEMA_NOTE = "created .kaplan/plan.schema.json (the schema the plan's editor modeline names)"
+
+
 def files_under(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
@@ -25,8 +28,9 @@ def files_under(folder: Path) -> list[str]:
 def test_new_plan_passes_check_with_no_findings_at_all(kaplan, tmp_path):
     r = new(kaplan, "acme-corp", "--today", TODAY.isoformat(), cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.strip() == "created plans/acme-corp.yaml"
-    assert files_under(tmp_path) == ["plans", "plans/acme-corp.yaml"]
+    # no `.kaplan/` yet: the schema the plan's modeline names is written too, so editors work offline
+    assert r.stdout.splitlines() == [SCHEMA_NOTE, "created plans/acme-corp.yaml"]
+    assert files_under(tmp_path) == [".kaplan", ".kaplan/plan.schema.json", "plans", "plans/acme-corp.yaml"]
     r = kaplan("check", "--today", TODAY.isoformat(), "--format", "json")
     assert r.exit_code == 0
     assert json.loads(r.stdout) == {"files": 1, "errors": 0, "warnings": 0, "findings": []}
@@ -145,15 +149,17 @@ def test_second_run_refuses_and_leaves_the_file_untouched(kaplan, tmp_path):
     assert r.exit_code == 1
     assert "already exists" in r.stderr
     assert plan.read_bytes() == before
-    assert files_under(tmp_path) == ["plans", "plans/acme.yaml"]  # no temporary file left behind
+    # no temporary file left behind
+    assert files_under(tmp_path) == [".kaplan", ".kaplan/plan.schema.json", "plans", "plans/acme.yaml"]
 
 
 def test_plans_folder_comes_from_kaplan_yaml(kaplan, write, tmp_path):
     write("kaplan.yaml", "kaplan: 1\nplans: accounts\n")
     r = new(kaplan, "acme", "--today", TODAY.isoformat(), cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.strip() == "created accounts/acme.yaml"
-    assert files_under(tmp_path) == ["accounts", "accounts/acme.yaml", "kaplan.yaml"]
+    assert r.stdout.splitlines() == [SCHEMA_NOTE, "created accounts/acme.yaml"]
+    assert files_under(tmp_path) == [".kaplan", ".kaplan/plan.schema.json", "accounts", "accounts/acme.yaml",
+                                     "kaplan.yaml"]
 
 
 def test_from_a_subfolder_the_plan_goes_to_the_portfolio_plans_folder(kaplan, write, tmp_path):

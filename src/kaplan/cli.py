@@ -280,6 +280,8 @@ def new(
     except ScaffoldError as exc:
         raise _fail(str(exc), 2 if exc.usage else 1) from None
     if not quiet:
+        if created.schema is not None:
+            typer.echo(f"created {display_path(created.schema)} (the schema the plan's editor modeline names)")
         typer.echo(f"{'filled' if created.filled else 'created'} {display_path(created.path)}")
 
 

@@ -31,6 +31,8 @@ class NewPlan:
     account_id: str
     filled: bool = False
     """True when the file existed, empty, and the plan was written into it."""
+    schema: Path | None = None
+    """The portfolio's copy of the plan schema, when it was written for this plan (there was none)."""
 
 
 def title_from_slug(slug: str) -> str:
@@ -103,27 +105,46 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
             _check_text(label, text)
     folder = folder or portfolio.plans_dir
     path = folder / f"{account_id}.yaml"
-    from .schema import modeline_target
-
-    text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
-                       today=today or _dt.date.today(), schema=modeline_target(path, portfolio.root))
     from ._containment import escapes
+    from .schema import modeline_target
 
     if escapes(path, portfolio.root) is not None:
         raise ScaffoldError(f"{_shown(path)} would be written through a symbolic link out of the portfolio; "
                             "kaplan does not follow it")
+    schema = _local_schema(portfolio.root)
+    text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
+                       today=today or _dt.date.today(), schema=modeline_target(path, portfolio.root))
     kept = _empty_plan_file(path)
     if kept is not None:  # the file exists but holds no plan: fill it, keeping what comments it has
         from ._writer import write_replace
 
         write_replace(path, kept + text)
-        return NewPlan(path=path, account_id=account_id, filled=True)
+        return NewPlan(path=path, account_id=account_id, filled=True, schema=schema)
     try:
         write_new(path, text)
     except WriteRefused:
         raise ScaffoldError(f"{_shown(path)} already exists and holds a plan; kaplan new never overwrites "
                             "a plan") from None
-    return NewPlan(path=path, account_id=account_id)
+    return NewPlan(path=path, account_id=account_id, schema=schema)
+
+
+def _local_schema(root: Path) -> Path | None:
+    """Write the plan schema into the portfolio (`.kaplan/plan.schema.json`) when it has none, so the
+    new plan's editor modeline resolves offline; the path written, or None when one was there (or the
+    folder cannot take it, and the modeline falls back to the schema's URL)."""
+    from ._containment import escapes
+    from .schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, portfolio_schema, schema_texts
+
+    if portfolio_schema(root) is not None:
+        return None
+    target = root / PORTFOLIO_SCHEMA_DIR / SCHEMAS["plan"].filename
+    if escapes(target, root) is not None:
+        return None
+    try:
+        write_new(target, schema_texts()[SCHEMAS["plan"].filename])
+    except (WriteRefused, OSError):
+        return None
+    return target
 
 
 def _empty_plan_file(path: Path) -> str | None:
