@@ -496,6 +496,9 @@ def report(
                                        help="File to write, or a folder (default: standard output)."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DIR",
                                              help="Your templates; each file overrides the built-in one."),
+    audience: str = typer.Option("internal", "--audience",
+                                 help="internal, or client: an account's pack to send to the client (its "
+                                      "objectives, joint actions, KPIs and decisions; nothing internal)."),
     today: Optional[str] = TodayOption,
     skip_invalid: bool = SkipInvalidOption,
 ) -> None:
@@ -503,7 +506,7 @@ def report(
     from ._writer import WriteRefused
     from .loader import ConfigError
     from .report import InvalidPlan, NoSuchAccount, snapshot
-    from .report.build import BINARY, FORMATS, build
+    from .report.build import BINARY, FORMATS, Unsupported, build
     from .report.output import target, write_pack
     from .report.render import TemplateProblem
     from .report._optional import MissingLibrary
@@ -514,6 +517,10 @@ def report(
         raise _fail("name one ACCOUNT, or give --portfolio or --all")
     if all_accounts and out is None:
         raise _fail("--all writes one file per account: give --out FOLDER")
+    if audience not in ("internal", "client"):
+        raise _fail(f"unknown audience {audience!r}; choose internal or client")
+    if audience == "client" and portfolio:
+        raise _fail("--audience client makes one account's pack for that client; name the ACCOUNT (or --all)")
     if format in BINARY and out is None and sys.stdout.isatty():
         raise _fail(f"--format {format} makes a file, not text: give --out FILE (or pipe the output)")
     day = _today(today)
@@ -535,7 +542,7 @@ def report(
     names = ["portfolio"] if portfolio else snap.account_ids if all_accounts else [account]
     try:
         for name in names:
-            made = build(snap, None if portfolio else name, format, templates=templates)
+            made = build(snap, None if portfolio else name, format, audience=audience, templates=templates)
             if out is None:
                 if isinstance(made, bytes):
                     sys.stdout.flush()
@@ -550,7 +557,7 @@ def report(
         raise _fail(str(exc), 1) from None
     except NoSuchAccount as exc:
         raise _fail(str(exc.args[0])) from None
-    except (TemplateProblem, MissingLibrary) as exc:
+    except (TemplateProblem, MissingLibrary, Unsupported) as exc:
         raise _fail(str(exc)) from None
     except WriteRefused as exc:
         raise _fail(str(exc), 1) from None

@@ -294,6 +294,8 @@ class Action(Section):
     status: ActionStatus = ActionStatus.planned
     expected_result: str | None = None
     impact: Impact | None = None
+    internal: bool = False
+    """Ours alone (a tactic, not a joint step): left out of the client's pack (`--audience client`)."""
 
 
 # ---------------------------------------------------------------- change, reviews, voice of the customer
@@ -368,6 +370,8 @@ class Kpi(Section):
     target: float
     actual: float | None = None
     higher_is_better: bool = True
+    internal: bool = False
+    """Measured for us, not agreed with the client (a margin, a cost): left out of the client's pack."""
 
 
 class CompetitorAssessment(Section):

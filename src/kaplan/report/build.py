@@ -1,8 +1,10 @@
-"""One pack in one format: the table from a format's name to the module that makes it.
+"""One pack in one format, for one audience: the table from a format's name to the module that makes it.
 
 Text formats (html, md) go through the templates (`render`); the others are files people carry into
-the room, each made by its own module from the same pack data: xlsx (`xlsx.py`). This module only
-chooses; it neither assembles packs nor draws them.
+the room, each made by its own module from the same pack data: xlsx (`xlsx.py`). The audience
+chooses the pack: `internal` (the account or portfolio pack) or `client` (`client.py`, an account's
+pack without what we think of the account). This module only chooses; it neither assembles packs
+nor draws them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .account import account_pack
+from .client import AUDIENCES, client_pack
 from .portfolio import portfolio_pack
 from .snapshot import Snapshot
 
@@ -18,22 +21,32 @@ BINARY = frozenset({"xlsx"})
 """Formats that are files of bytes, not text: never written to a terminal."""
 
 
-class UnknownFormat(ValueError):
-    pass
+class Unsupported(ValueError):
+    """A format or audience that does not exist, or does not go with what was asked (a usage error)."""
 
 
-def build(snap: Snapshot, account: str | None, fmt: str, *, templates: Path | None = None) -> str | bytes:
-    """The pack of `account` (None: the portfolio) on the snapshot's day, as `fmt`."""
+def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "internal",
+          templates: Path | None = None) -> str | bytes:
+    """The pack of `account` (None: the portfolio) on the snapshot's day, as `fmt`, for `audience`."""
     if fmt not in FORMATS:
-        raise UnknownFormat(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+        raise Unsupported(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+    if audience not in AUDIENCES:
+        raise Unsupported(f"unknown audience {audience!r}; choose {' or '.join(AUDIENCES)}")
+    if audience == "client" and account is None:
+        raise Unsupported("--audience client makes one account's pack for that client; name the ACCOUNT")
     if fmt == "xlsx":
         from . import xlsx
 
+        if audience == "client":
+            return xlsx.client_workbook(client_pack(snap, account))
         if account is None:
             accounts = [account_pack(snap, a, history=False) for a in snap.account_ids]
             return xlsx.portfolio_workbook(portfolio_pack(snap), accounts)
         return xlsx.account_workbook(account_pack(snap, account, history=False))
     from .render import render
 
-    pack = portfolio_pack(snap) if account is None else account_pack(snap, account)
+    if audience == "client":
+        pack = client_pack(snap, account)
+    else:
+        pack = portfolio_pack(snap) if account is None else account_pack(snap, account)
     return render(pack, fmt, templates)

@@ -40,6 +40,11 @@ from .inert import inert
 FORMATS = ("html", "md")
 
 
+_CHARTS = {"account": charts.account_charts, "portfolio": charts.portfolio_charts,
+           "client": lambda pack: {}}  # the client's pack has no chart: its figures are the client's own
+"""The charts each kind of pack gets, as SVG by name."""
+
+
 class TemplateProblem(Exception):
     """A template could not be found, parsed or rendered (a usage error: exit 2)."""
 
@@ -154,7 +159,7 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
 
 def variables(pack, fmt: str) -> dict:
     """Everything a template is given: `pack`, `charts` (SVGs by name), `today` and `fmt`, as plain data."""
-    built = charts.account_charts(pack) if pack.kind == "account" else charts.portfolio_charts(pack)
+    built = _CHARTS[pack.kind](pack)
     return {"pack": inert(pack), "charts": inert({k: Markup(v) for k, v in built.items()}), "today": pack.today,
             "fmt": fmt}
 

@@ -113,14 +113,7 @@ def account_workbook(pack) -> bytes:
     wb = _new_workbook()
     _financials(wb, pack, "Financials")
     _measures(wb, pack)
-    _sheet(wb, "Actions", pack.actions, [
-        Column("Action", lambda r: r.action.action, width=50),
-        Column("Objective", lambda r: r.objective.title if r.objective else None, width=30),
-        Column("Owner", lambda r: r.action.owner),
-        Column("Due", lambda r: r.action.due, DATE),
-        Column("Status", lambda r: text.label(r.action.status)),
-        Column("Days overdue", lambda r: r.overdue_days, WHOLE),
-    ])
+    _actions(wb, pack)
     _kpis(wb, pack)
     _sheet(wb, "Risks", pack.risks, [
         Column("Risk", lambda r: r.description, width=50),
@@ -131,6 +124,34 @@ def account_workbook(pack) -> bytes:
         Column("Status", lambda r: text.label(r.status)),
     ])
     return _save(wb)
+
+
+def client_workbook(pack) -> bytes:
+    """The client's pack (`client.ClientPack`) as a workbook: objectives, joint actions, KPIs, decisions."""
+    wb = _new_workbook()
+    _measures(wb, pack)
+    _actions(wb, pack)
+    _kpis(wb, pack)
+    _sheet(wb, "Decisions", pack.decisions, [
+        Column("Decision", lambda r: r.decision.decision, width=50),
+        Column("Decision makers", lambda r: ", ".join(r.decision.decision_makers) or None, width=30),
+        Column("Due", lambda r: r.decision.due, DATE),
+        Column("Raised at", lambda r: text.label(r.review.kind)),
+        Column("Raised on", lambda r: r.review.date, DATE),
+    ])
+    return _save(wb)
+
+
+def _actions(wb, pack) -> None:
+    _sheet(wb, "Actions", pack.actions, [
+        Column("Action", lambda r: r.action.action, width=50),
+        Column("Objective", lambda r: r.objective.title if r.objective else None, width=30),
+        Column("Owner", lambda r: r.action.owner),
+        Column("Due", lambda r: r.action.due, DATE),
+        Column("Status", lambda r: text.label(r.action.status)),
+        Column("Days overdue", lambda r: r.overdue_days, WHOLE),
+        Column("Expected result", lambda r: r.action.expected_result, width=40),
+    ])
 
 
 def _financials(wb, pack, title: str) -> None:

@@ -1,0 +1,86 @@
+"""The pack a KAM can send to the client (`kaplan report ACCOUNT --audience client`).
+
+It is a quarterly report written for the client: their objectives and how far each has come, the
+actions we take together toward them, the service KPIs against their targets, the decisions that
+are needed, and the next review.
+
+What kaplan thinks of the account stays out, and not by leaving it off a template: the `ClientPack`
+never holds it. There is no plan object, no score, rank, tier, health or signal, no money (revenue,
+margin, cost to serve, share of wallet, pipeline), no contact (so no buying role, attitude or
+strength), no risk register, no force field, no review notes, and no objective's description
+(where a KAM writes how we see it); an objective keeps its title, success criterion, challenges,
+what was tried, measures and milestones. A template — the built-in one or
+a user's — can only show what is here; so can the workbook, the deck and the PDF made from it.
+
+Actions are the joint ones: those that serve one of the client's objectives and are not marked
+`internal: true`. An action without an objective is ours alone (preparing a pitch, reaching a new
+contact) and is not shown. A KPI marked `internal: true` (our margin on the service, say) is not
+shown either.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, replace
+
+from ..model.plan import Period
+from ..model.vocab import ReviewKind
+from ..progress import ObjectiveProgress
+from .account import ActionRow, DecisionRow, KpiRow, account_pack
+from .snapshot import Snapshot
+
+AUDIENCES = ("internal", "client")
+
+
+@dataclass(frozen=True)
+class Raised:
+    """Where a decision was raised: the review's kind and date (never its notes, which are internal)."""
+
+    date: _dt.date
+    kind: ReviewKind
+
+
+@dataclass
+class ClientPack:
+    kind = "client"
+    today: _dt.date
+    name: str
+    """The client's name."""
+    owner: str
+    """The KAM who sends the report."""
+    period: Period | None
+    objectives: list[ObjectiveProgress]
+    actions: list[ActionRow]
+    kpis: list[KpiRow]
+    decisions: list[DecisionRow]
+    """Open decisions; each row's `review` is a `Raised` (kind and date only)."""
+    last_review: _dt.date | None
+    next_review: _dt.date | None
+
+    @property
+    def overdue_actions(self) -> int:
+        return sum(1 for a in self.actions if a.overdue)
+
+    @property
+    def kpis_met(self) -> int:
+        return sum(1 for k in self.kpis if k.status == "met")
+
+    @property
+    def milestones(self) -> tuple[int, int]:
+        """(done, all) over every objective."""
+        return sum(o.milestones_done for o in self.objectives), sum(o.milestones for o in self.objectives)
+
+
+def client_pack(snap: Snapshot, account_id: str) -> ClientPack:
+    """The client's version of `account_id`'s pack on the snapshot's day."""
+    full = account_pack(snap, account_id, history=False)
+    meta = full.plan.plan
+    return ClientPack(
+        today=full.today, name=full.name, owner=meta.owner, period=meta.period,
+        objectives=[replace(o, objective=o.objective.model_copy(update={"description": None}))
+                    for o in full.objectives],
+        actions=[r for r in full.actions if r.objective is not None and not r.action.internal],
+        kpis=[k for k in full.kpis if not k.kpi.internal],
+        decisions=[DecisionRow(Raised(d.review.date, d.review.kind), d.decision) for d in full.decisions],
+        last_review=full.last_review, next_review=full.next_review,
+    )
