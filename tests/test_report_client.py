@@ -19,7 +19,7 @@ from conftest import TODAY
 from kaplan.loader import load_plan
 
 DAY = TODAY.isoformat()
-FORMATS = ["html", "md", "xlsx"]
+FORMATS = ["html", "md", "xlsx", "pptx"]
 
 # Shown to the client: (where in the plan, the value)
 SHOWN = ["Cut store energy cost by 20%",          # the objective's title
@@ -85,6 +85,8 @@ def text_of(path, fmt: str) -> str:
         return re.sub(r"<style>.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
     if fmt == "md":
         return path.read_text(encoding="utf-8")
+    if fmt == "pptx":
+        return "\n".join(deck_texts(path))
     from openpyxl import load_workbook
 
     parts = []
@@ -92,6 +94,25 @@ def text_of(path, fmt: str) -> str:
         parts.append(ws.title)
         parts += [f"{c.value}\n{c.comment.text if c.comment else ''}" for row in ws.iter_rows() for c in row]
     return "\n".join(parts)
+
+
+def deck_texts(path) -> list[str]:
+    """Every text of a deck: titles, text frames, table cells, notes, chart titles, categories and series."""
+    from pptx import Presentation
+
+    out = []
+    for s in Presentation(path).slides:
+        for sh in s.shapes:
+            if sh.has_text_frame:
+                out.append(sh.text_frame.text)
+            if sh.has_table:
+                out += [c.text for row in sh.table.rows for c in row.cells]
+            if sh.has_chart:
+                plot = sh.chart.plots[0]
+                out += [str(c) for c in plot.categories] + [f"{x.name} {list(x.values)}" for x in plot.series]
+        if s.has_notes_slide:
+            out.append(s.notes_slide.notes_text_frame.text)
+    return out
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

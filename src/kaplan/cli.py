@@ -490,26 +490,28 @@ def report(
     all_accounts: bool = typer.Option(False, "--all", help="Make every account's pack (with --out FOLDER)."),
     format: str = typer.Option("html", "--format", "-f",
                                autocompletion=lambda incomplete="": _formats("report", incomplete),
-                               help="html (one self-contained file), md, or xlsx (a workbook; needs --out "
-                                    "or a pipe)."),
+                               help="html (one self-contained file), md, xlsx (a workbook) or pptx (a deck); "
+                                    "xlsx and pptx need --out or a pipe."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                        help="File to write, or a folder (default: standard output)."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DIR",
                                              help="Your templates; each file overrides the built-in one."),
+    deck_template: Optional[Path] = typer.Option(None, "--template", metavar="DECK.pptx",
+                                                 help="pptx: a company deck whose slide master the deck uses."),
     audience: str = typer.Option("internal", "--audience",
                                  help="internal, or client: an account's pack to send to the client (its "
                                       "objectives, joint actions, KPIs and decisions; nothing internal)."),
     today: Optional[str] = TodayOption,
     skip_invalid: bool = SkipInvalidOption,
 ) -> None:
-    """Review packs: an account's, for its quarterly review, or the portfolio's; HTML, Markdown or a workbook."""
+    """Review packs: an account's, for its quarterly review, or the portfolio's; HTML, Markdown, workbook, deck."""
     from ._writer import WriteRefused
     from .loader import ConfigError
     from .report import InvalidPlan, NoSuchAccount, snapshot
     from .report.build import BINARY, FORMATS, Unsupported, build
     from .report.output import target, write_pack
     from .report.render import TemplateProblem
-    from .report._optional import MissingLibrary
+    from .report._optional import FormatProblem
 
     if format not in FORMATS:
         raise _fail(f"unknown format {format!r}; choose {', '.join(FORMATS)}")
@@ -542,7 +544,8 @@ def report(
     names = ["portfolio"] if portfolio else snap.account_ids if all_accounts else [account]
     try:
         for name in names:
-            made = build(snap, None if portfolio else name, format, audience=audience, templates=templates)
+            made = build(snap, None if portfolio else name, format, audience=audience, templates=templates,
+                         deck_template=deck_template)
             if out is None:
                 if isinstance(made, bytes):
                     sys.stdout.flush()
@@ -557,7 +560,7 @@ def report(
         raise _fail(str(exc), 1) from None
     except NoSuchAccount as exc:
         raise _fail(str(exc.args[0])) from None
-    except (TemplateProblem, MissingLibrary, Unsupported) as exc:
+    except (TemplateProblem, FormatProblem, Unsupported) as exc:
         raise _fail(str(exc)) from None
     except WriteRefused as exc:
         raise _fail(str(exc), 1) from None

@@ -1,13 +1,28 @@
-"""The libraries only some formats need (openpyxl, python-pptx, …): imported when asked for, and a
-clear message naming the extra to install when they are missing."""
+"""What the file formats (xlsx, pptx, pdf) share: their libraries, imported only when asked for
+(with a message naming the extra to install when one is missing), and plan text made fit for them."""
 
 from __future__ import annotations
 
 import importlib
+import re
+
+# What an Office file (XML 1.0) cannot hold: C0 control characters other than tab, LF and CR
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CELL_MAX = 32767  # the most characters a spreadsheet cell (or any one text here) holds
 
 
-class MissingLibrary(RuntimeError):
-    """The library a format needs is not installed (a usage problem: exit 2)."""
+def clean(value: str) -> str:
+    """`value` with what the file cannot hold shown as U+FFFD, cut (with …) at 32,767 characters."""
+    value = _ILLEGAL.sub("\ufffd", value)
+    return value if len(value) <= _CELL_MAX else value[:_CELL_MAX - 1] + "…"
+
+
+class FormatProblem(ValueError):
+    """A file format cannot be made as asked (a usage problem: exit 2), e.g. its --template is no deck."""
+
+
+class MissingLibrary(FormatProblem):
+    """The library a format needs is not installed."""
 
 
 def need(module: str, fmt: str, extra: str):

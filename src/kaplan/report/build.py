@@ -1,7 +1,7 @@
 """One pack in one format, for one audience: the table from a format's name to the module that makes it.
 
 Text formats (html, md) go through the templates (`render`); the others are files people carry into
-the room, each made by its own module from the same pack data: xlsx (`xlsx.py`). The audience
+the room, each made by its own module from the same pack data: xlsx (`xlsx.py`), pptx (`deck.py`). The audience
 chooses the pack: `internal` (the account or portfolio pack) or `client` (`client.py`, an account's
 pack without what we think of the account). This module only chooses; it neither assembles packs
 nor draws them.
@@ -16,8 +16,8 @@ from .client import AUDIENCES, client_pack
 from .portfolio import portfolio_pack
 from .snapshot import Snapshot
 
-FORMATS = ("html", "md", "xlsx")
-BINARY = frozenset({"xlsx"})
+FORMATS = ("html", "md", "xlsx", "pptx")
+BINARY = frozenset({"xlsx", "pptx"})
 """Formats that are files of bytes, not text: never written to a terminal."""
 
 
@@ -26,8 +26,11 @@ class Unsupported(ValueError):
 
 
 def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "internal",
-          templates: Path | None = None) -> str | bytes:
-    """The pack of `account` (None: the portfolio) on the snapshot's day, as `fmt`, for `audience`."""
+          templates: Path | None = None, deck_template: Path | None = None) -> str | bytes:
+    """The pack of `account` (None: the portfolio) on the snapshot's day, as `fmt`, for `audience`.
+
+    `templates` is a folder of jinja2 templates (html, md); `deck_template` a .pptx whose slide
+    master the deck uses (pptx)."""
     if fmt not in FORMATS:
         raise Unsupported(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
     if audience not in AUDIENCES:
@@ -43,6 +46,14 @@ def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "int
             accounts = [account_pack(snap, a, history=False) for a in snap.account_ids]
             return xlsx.portfolio_workbook(portfolio_pack(snap), accounts)
         return xlsx.account_workbook(account_pack(snap, account, history=False))
+    if fmt == "pptx":
+        from . import deck
+
+        if audience == "client":
+            return deck.client_deck(client_pack(snap, account), deck_template)
+        if account is None:
+            return deck.portfolio_deck(portfolio_pack(snap), deck_template)
+        return deck.account_deck(account_pack(snap, account, history=False), deck_template)
     from .render import render
 
     if audience == "client":

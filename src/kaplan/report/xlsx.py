@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from . import text
-from ._optional import need
+from ._optional import clean, need
 
 MONEY = "#,##0"
 PCT = '0.0"%"'
@@ -33,9 +33,6 @@ WHOLE = "0"
 DATE = "yyyy-mm-dd"
 NUMBER = "General"
 
-# openpyxl's own list of what the file format cannot hold (C0 controls other than tab, LF and CR)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_CELL_MAX = 32767  # characters a spreadsheet cell holds
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 
 
@@ -221,7 +218,7 @@ def _sheet(wb, title: str, rows: Iterable, columns: list[Column], caption: str |
             cell = put(ws.cell(row=n + 1, column=j), value, col.number_format)
             widths[j - 1] = max(widths[j - 1], _shown_width(value))
     if caption:
-        ws.cell(row=1, column=1).comment = Comment(_clean(caption), "kaplan")
+        ws.cell(row=1, column=1).comment = Comment(clean(caption), "kaplan")
     for j, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(col.width or 60, max(8, widths[j - 1] + 1))
     ws.freeze_panes = "A2"
@@ -246,7 +243,7 @@ def put(cell, value, number_format: str | None = None):
         cell.value = value
         cell.number_format = number_format or DATE
         return cell
-    cell.value = _clean(text.plain(value))
+    cell.value = clean(text.plain(value))
     # openpyxl types a str beginning with "=" as a formula on assignment: make every text a string,
     # and quote-prefix it so a spreadsheet keeps it text even when the cell is edited.
     cell.data_type = "s"
@@ -265,11 +262,6 @@ def shown(value: float, number_format: str | None) -> float:
         return value
     rounded = float(f"{value:.{digits}f}")
     return int(rounded) if digits == 0 else rounded
-
-
-def _clean(value: str) -> str:
-    value = _ILLEGAL.sub("\ufffd", value)
-    return value if len(value) <= _CELL_MAX else value[:_CELL_MAX - 1] + "…"
 
 
 def _shown_width(value) -> int:

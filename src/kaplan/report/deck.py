@@ -1,0 +1,522 @@
+"""The review packs as slide decks: `kaplan report … --format pptx` (python-pptx).
+
+- The quarterly-review deck (account pack): title, summary cards, health and its reasons, the
+  relationship map, objectives and progress, actions, the force field, revenue and margin, NPS,
+  risks, decisions and the next review.
+- The portfolio deck: summary, ranking, the matrix, concentration, the risk table and the allocation.
+- The client's deck (`--audience client`): summary, objectives, joint actions, KPIs and decisions.
+
+Everything stays editable: text is text in text frames and tables, and the charts are native chart
+objects holding their numbers (PowerPoint's "Edit data" opens them), not pictures. Colours are the
+pack's (`charts.py` keeps the palette). `--template deck.pptx` starts from a company's deck: its
+slide master, layouts, theme and size are used and its own slides are dropped.
+
+Figures are formatted by `text` exactly as the HTML prints them; plan text goes into XML as text
+(python-pptx escapes it) with characters a deck cannot hold replaced.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from . import text
+from ._optional import FormatProblem, clean, need
+from .charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
+
+ACCENT = SERIES[0]
+ATTITUDE_FILL = {"strong_supporter": RISK_FILL["green"], "supporter": RISK_FILL["green"], "neutral": RISK_FILL["amber"],
+                 "opponent": RISK_FILL["red"], "strong_opponent": RISK_FILL["red"]}
+LINES_PER_SLIDE = 32
+"""What a slide holds below its title, in half-line units of 11-point table text: a row of one line
+takes two (its padding is about half a line), each further line one more."""
+CHARS_PER_WIDTH = 12
+"""Characters of 11-point text per unit of a table's column widths, the widths adding up to 14 units."""
+
+
+def account_deck(pack, template: Path | None = None) -> bytes:
+    """The quarterly-review deck of an `AccountPack`."""
+    d = Deck(template)
+    p, a, h, cur = pack.plan, pack.score, pack.health, pack.currency
+    d.title(p.account.name, f"Quarterly review · {text.date(pack.today)}",
+            f"owner {p.plan.owner}" + (f" · sponsor {p.plan.executive_sponsor}" if p.plan.executive_sponsor else ""))
+    s = d.slide("Summary")
+    d.cards(s, [
+        ("Health", f"{text.number(h.score, 0)} {h.colour.upper()}", f"{h.level} risk", h.colour),
+        ("Score", text.fixed(a.score, 1), f"rank {a.rank} of {pack.accounts_total}" + (" · key account" if a.key else ""), None),
+        ("Tier · quadrant", text.plain(a.tier_name), f"{a.quadrant} · ABC {text.plain(a.abc)}", None),
+        ("Revenue (TTM)", text.compact(pack.figures["revenue_ttm"]), f"{cur} · {pack.ttm_words}", None),
+        ("Margin (TTM)", text.pct(pack.figures["margin_pct"]),
+         f"cost to serve {text.pct(pack.figures['cost_to_serve_pct'])} of revenue", None),
+        ("NPS", text.signed(pack.figures["nps"]), f"{len(pack.nps_responses)} responses · {len(pack.open_loops)} open loops", None),
+        ("Share of wallet", text.pct(pack.figures["share_of_wallet_pct"], 0),
+         f"relationship {text.number(pack.figures['relationship_strength'], 1)}/5", None),
+        ("Next review", text.date(pack.next_review), f"last {text.date(pack.last_review)}", None),
+    ])
+    s = d.slide(f"Health {text.number(h.score, 0)} ({h.level} risk): the reasons")
+    d.bullets(s, [sig.reason for sig in h.reasons[:8]] or ["No signal is in the amber or red band."],
+              colour=RISK_FILL[h.colour])
+    d.org(pack.org)
+    _objectives(d, pack)
+    _actions(d, pack.actions)
+    ff = p.force_field
+    if ff and (ff.for_ or ff.against):
+        s = d.slide(f"Force field: net {sum(f.strength for f in ff.for_) - sum(f.strength for f in ff.against):+d}")
+        forces = [(f.force, f.strength) for f in ff.for_] + [(f.force, -f.strength) for f in ff.against]
+        d.bar_chart(s, [clean(n) for n, _ in forces], [("strength (for +, against −)", [v for _, v in forces])],
+                    colours=[RISK_FILL["green"] if v > 0 else RISK_FILL["red"] for _, v in forces])
+    if pack.periods:
+        s = d.slide(f"Revenue and margin ({cur})")
+        labels = [r.period.period for r in pack.periods]
+        d.column_chart(s, labels, [("Revenue", [r.period.revenue for r in pack.periods]),
+                                   ("Target revenue", [r.period.target_revenue for r in pack.periods]),
+                                   ("Gross profit", [r.gross_profit for r in pack.periods])], half="left")
+        d.line_chart(s, labels, [("Margin %", [_round(r.margin_pct) for r in pack.periods]),
+                                 ("Cost to serve %", [_round(r.cost_to_serve_pct) for r in pack.periods])], half="right")
+    if pack.nps_quarters:
+        loops = len(pack.open_loops)
+        s = d.slide(f"NPS {text.signed(pack.figures['nps'])}: {len(pack.nps_responses)} responses, "
+                    f"{loops} open detractor loop{'' if loops == 1 else 's'}")
+        d.column_chart(s, [q.quarter for q in pack.nps_quarters], [("NPS", [q.nps for q in pack.nps_quarters])],
+                       half="left")
+        d.table(s, ["Open loop", "Score", "Follow-up due"],
+                [[text.plain(o.response.respondent), str(o.response.score),
+                  text.date(o.response.follow_up.due) if o.response.follow_up else "none"] for o in pack.open_loops]
+                or [["No open detractor loop", "", ""]], half="right")
+    d.tables("Risks", ["Risk", "L×I", "Mitigation", "Owner", "Status"],
+             [[r.description, str(r.likelihood * r.impact), text.plain(r.mitigation), text.plain(r.owner),
+               text.label(r.status)] for r in pack.risks], widths=[4, 1, 4, 2, 1.5])
+    _decisions(d, pack)
+    return d.save()
+
+
+def portfolio_deck(pack, template: Path | None = None) -> bytes:
+    """The steering committee's deck of a `PortfolioPack`."""
+    d = Deck(template)
+    conc, al, cur = pack.concentration, pack.allocation, pack.currency
+    d.title("Key account portfolio review", f"Portfolio pack · {text.date(pack.today)}",
+            f"{len(pack.accounts)} accounts · figures in {cur}, trailing twelve months")
+    s = d.slide("Summary")
+    q = pack.quadrants
+    d.cards(s, [
+        ("Accounts", str(len(pack.accounts)), f"{len(pack.key_accounts)} key", None),
+        ("Revenue (TTM)", text.compact(pack.revenue), f"gross profit {text.compact(pack.gross_profit)} · "
+                                                      f"margin {text.pct(pack.margin_pct)}", None),
+        ("Concentration", text.pct(conc.top_share_pct, 0), f"from the top {text.number(conc.top_accounts_pct, 0)}% "
+                                                          f"({conc.top_accounts} accounts)", None),
+        ("Risk", f"{pack.count('red')} · {pack.count('amber')} · {pack.count('green')}", "red · amber · green",
+         "red" if pack.count("red") else "amber" if pack.count("amber") else "green"),
+        ("Budget", text.compact(al.granted), f"granted of {text.compact(al.available)}", None),
+        ("Renewals", str(len(pack.renewals)), "coming up or passed", None),
+        ("Stale plans", str(len(pack.stale)), f"{len(pack.unreviewed)} never reviewed", None),
+        ("Quadrants", " · ".join(str(len(q[k])) for k in q), " · ".join(k.lower() for k in q), None),
+    ])
+    d.tables("Ranking", ["#", "Account", "Score", "Tier", "Quadrant", "ABC", f"Revenue ({cur})", "Margin", "Health"],
+             [[str(p.score.rank), p.score.name + (" ★" if p.score.key else ""), text.fixed(p.score.score, 1),
+               text.plain(p.score.tier_name), p.score.quadrant, text.plain(p.score.abc), text.money(p.score.revenue),
+               text.pct(p.score.margin_pct), f"{text.number(p.health.score, 0)} {p.health.colour.upper()}"]
+              for p in pack.accounts], widths=[0.6, 4, 1.2, 1.6, 1.6, 0.8, 2, 1.3, 1.6])
+    s = d.slide(f"Portfolio matrix (split at {text.number(pack.scoring.matrix.split, 0)})")
+    d.matrix(s, pack)
+    s = d.slide(f"Concentration: the top {text.number(conc.top_accounts_pct, 0)}% of accounts bring "
+                f"{text.pct(conc.top_share_pct)}")
+    d.column_chart(s, [r.score.name for r in pack.pareto], [("Cumulative %", [_round(r.cumulative_pct) for r in pack.pareto]),
+                                                             ("Share %", [_round(r.share_pct) for r in pack.pareto])],
+                   point_colours=[ABC_FILL.get(r.abc, MUTED) for r in pack.pareto])
+    d.tables("Account risk", ["Risk", "Health", "Account", "Tier", "Owner", "Top reasons"],
+             [[r.health.colour.upper(), text.number(r.health.score, 0), r.name, text.plain(r.tier), r.owner,
+               "; ".join(s.reason for s in r.health.reasons[:2]) or text.DASH] for r in pack.risk],
+             widths=[1.1, 1, 3, 1.4, 2, 6], colour_first=[r.health.colour for r in pack.risk])
+    names = {p.account_id: p.score.name for p in pack.accounts}
+    d.tables(f"Investment allocation: {text.money(al.granted)} of {text.money(al.available)} granted",
+             ["#", "Account", "Request", "Score", "Amount", "Granted", "Status"],
+             [[str(i), names.get(r.account_id, r.account_id), r.request.description, text.fixed(r.score, 1),
+               text.money(r.amount), text.money(r.granted), r.status] for i, r in enumerate(al.rows, 1)]
+             or [["", "No plan requests investment", "", "", "", "", ""]], widths=[0.5, 3, 5, 1.2, 1.6, 1.6, 1.6])
+    return d.save()
+
+
+def client_deck(pack, template: Path | None = None) -> bytes:
+    """The client's deck of a `ClientPack`: nothing in it but what the client pack holds."""
+    d = Deck(template)
+    d.title(f"{pack.name}: progress report", text.date(pack.today), f"prepared by {pack.owner}")
+    done, every = pack.milestones
+    s = d.slide("Summary")
+    d.cards(s, [
+        ("Your objectives", str(len(pack.objectives)), f"milestones {done} of {every} done", None),
+        ("Joint actions", str(len(pack.actions)), f"{pack.overdue_actions} past their due date", None),
+        ("Service KPIs met", f"{pack.kpis_met} of {len(pack.kpis)}", "against the agreed targets", None),
+        ("Next review", text.date(pack.next_review), f"last review {text.date(pack.last_review)}", None),
+    ])
+    _objectives(d, pack)
+    _actions(d, pack.actions, "Joint actions")
+    d.tables("Service report card", ["KPI", "Target", "Actual", "Unit", "Status"],
+             [[k.kpi.name, f"{'≥' if k.kpi.higher_is_better else '≤'} {text.number(k.kpi.target, 1)}",
+               text.number(k.kpi.actual, 1), text.plain(k.kpi.unit), k.status.upper()] for k in pack.kpis],
+             widths=[5, 1.5, 1.5, 1.5, 2])
+    _decisions(d, pack)
+    return d.save()
+
+
+def _objectives(d, pack) -> None:
+    rows = [[o.objective.title, m.name, text.number(m.baseline, 1), text.number(m.current, 1),
+             text.number(m.target, 1), text.plain(m.unit), text.pct(prog, 0)]
+            for o in pack.objectives for m, prog in (o.measures or [(None, None)]) if m is not None]
+    d.tables("Objectives and progress", ["Objective", "Measure", "Baseline", "Current", "Target", "Unit", "Progress"],
+             rows or [["No client objectives are recorded yet.", "", "", "", "", "", ""]],
+             widths=[4, 4, 1.2, 1.2, 1.2, 1.2, 1.3])
+
+
+def _actions(d, actions, title: str = "Action plan") -> None:
+    d.tables(title, ["Action", "Serves", "Owner", "Due", "Status"],
+             [[r.action.action, r.objective.title if r.objective else text.DASH, text.plain(r.action.owner),
+               text.date(r.action.due) + (f" · OVERDUE {r.overdue_days} d" if r.overdue else ""),
+               text.label(r.action.status)] for r in actions] or [["No actions are recorded.", "", "", "", ""]],
+             widths=[5, 3.5, 2, 2, 1.5], colour_first=[("red" if r.overdue else None) for r in actions])
+
+
+def _decisions(d, pack) -> None:
+    d.tables(f"Decisions needed · next review {text.date(pack.next_review)}",
+             ["Decision", "Decision makers", "Due", "Raised"],
+             [[r.decision.decision, ", ".join(r.decision.decision_makers) or text.DASH, text.date(r.decision.due),
+               f"{text.label(r.review.kind)} {text.date(r.review.date)}"] for r in pack.decisions]
+             or [["No open decisions.", "", "", ""]], widths=[5, 3, 1.5, 2.5])
+
+
+def _lines(row: list[str], widths) -> int:
+    """How many lines a table row wraps to: its longest cell for its column's width (+1 for padding)."""
+    scale = 14 / sum(widths)
+    return 1 + max((-(-len(text.plain(v)) // max(1, int(w * scale * CHARS_PER_WIDTH))) for v, w in zip(row, widths)),
+                   default=1)
+
+
+def _pages(heights: list[int], budget: int) -> list[int]:
+    """Rows per slide: as few slides as the budget of lines allows, the rows shared evenly among them."""
+    if not heights:
+        return [0]
+    for n in range(1, len(heights) + 1):
+        size = -(-len(heights) // n)
+        parts = [heights[i:i + size] for i in range(0, len(heights), size)]
+        if all(sum(p) <= budget for p in parts) or size == 1:
+            return [len(p) for p in parts]
+    return [len(heights)]  # pragma: no cover - size 1 always fits the loop's exit
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    """A chart's value rounded as the pack prints it (`text.pct`), so the chart data and the text agree."""
+    return None if value is None else float(f"{value:.{digits}f}")
+
+
+class Deck:
+    """A presentation being built: slides from the template's layouts, placed on its slide size."""
+
+    def __init__(self, template: Path | None = None):
+        self.pptx = need("pptx", "pptx", "pptx")
+        from pptx import Presentation
+        from pptx.util import Inches
+
+        self.own = template is None
+        if self.own:  # python-pptx's plain master, widened to 16:9 (its placeholders are placed per slide)
+            self.prs = Presentation()
+            self.prs.slide_width, self.prs.slide_height = Inches(13.333), Inches(7.5)
+        else:
+            self.prs = _open_template(Presentation, template)
+            for sld in list(self.prs.slides._sldIdLst):  # the template's own slides: only its master is wanted
+                self.prs.part.drop_rel(sld.rId)
+                self.prs.slides._sldIdLst.remove(sld)
+        layouts = list(self.prs.slide_layouts)
+        self.title_layout = layouts[0]
+        self.content_layout = min(layouts, key=lambda lay: (not _has_title(lay), len(lay.placeholders)))
+        self.w, self.h = self.prs.slide_width, self.prs.slide_height
+        self.margin = int(self.w * 0.04)
+        self.top = int(self.h * 0.2)
+
+    # -- slides ------------------------------------------------------------------------------------
+
+    def title(self, heading: str, subtitle: str, note: str) -> None:
+        s = self.prs.slides.add_slide(self.title_layout)
+        if s.shapes.title is not None:
+            s.shapes.title.text = clean(heading)
+            self._place(s.shapes.title, 0.28, 0.2)
+        body = [ph for ph in s.placeholders if ph.placeholder_format.idx != 0]
+        if body:
+            body[0].text = clean(f"{subtitle}\n{note}")
+            self._place(body[0], 0.52, 0.2)
+        else:
+            self._text(s, f"{subtitle}\n{note}", self.margin, int(self.h * 0.6), self.w - 2 * self.margin, int(self.h * 0.2))
+
+    def slide(self, title: str):
+        s = self.prs.slides.add_slide(self.content_layout)
+        for ph in list(s.placeholders):  # keep the title placeholder only; the body is placed here
+            if ph.placeholder_format.idx != 0:
+                ph._element.getparent().remove(ph._element)
+        if s.shapes.title is not None:
+            s.shapes.title.text = clean(title)
+            self._place(s.shapes.title, 0.04, 0.13)
+            for para in s.shapes.title.text_frame.paragraphs:
+                for run in para.runs:
+                    run.font.color.rgb = _rgb(ACCENT)
+                    if self.own:
+                        run.font.size = self.pptx.util.Pt(30)
+        else:
+            self._text(s, title, self.margin, int(self.h * 0.05), self.w - 2 * self.margin, int(self.h * 0.12), size=28,
+                       colour=ACCENT, bold=True)
+        return s
+
+    def tables(self, title: str, headers: list[str], rows: list[list[str]], widths=None, colour_first=None) -> None:
+        """A table over as many slides as it needs (the header on every one), split where the rows'
+        wrapped lines fill a slide, into parts of about the same size (no slide holds one orphan row)."""
+        widths = widths or [1] * len(headers)
+        pages = _pages([_lines(row, widths) for row in rows], LINES_PER_SLIDE)
+        start = 0
+        for n, count in enumerate(pages):
+            s = self.slide(title if len(pages) == 1 else f"{title} ({n + 1}/{len(pages)})")
+            first = colour_first[start:start + count] if colour_first else None
+            self.table(s, headers, rows[start:start + count], widths=widths, colour_first=first)
+            start += count
+
+    def table(self, s, headers, rows, widths=None, half=None, colour_first=None):
+        from pptx.util import Pt
+
+        x, y, w, h = self._box(half)
+        shape = s.shapes.add_table(len(rows) + 1, len(headers), x, y, w, min(h, int(h * (len(rows) + 1) / 13) + 1))
+        table = shape.table
+        widths = widths or [1] * len(headers)
+        for j, share in enumerate(widths):
+            table.columns[j].width = int(w * share / sum(widths))
+        for j, head in enumerate(headers):
+            self._cell(table.cell(0, j), head, Pt(12), bold=True, fill=ACCENT, colour="#ffffff")
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row):
+                colour = RISK_FILL.get(colour_first[i - 1]) if colour_first and j == 0 and colour_first[i - 1] else None
+                self._cell(table.cell(i, j), value, Pt(11), colour=colour)
+        return table
+
+    def cards(self, s, cards) -> None:
+        from pptx.enum.shapes import MSO_SHAPE
+        from pptx.util import Pt
+
+        x0, y0, w, h = self._box()
+        cols = 4
+        gap = int(w * 0.02)
+        cw, ch = (w - gap * (cols - 1)) // cols, int(h * 0.42)
+        for i, (label, value, sub, colour) in enumerate(cards):
+            x, y = x0 + (i % cols) * (cw + gap), y0 + (i // cols) * (ch + gap)
+            box = s.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, cw, ch)
+            box.fill.solid()
+            box.fill.fore_color.rgb = _rgb("#f0f3f7")
+            box.line.color.rgb = _rgb(RISK_FILL[colour] if colour else "#d9dde3")
+            box.line.width = Pt(3 if colour else 1)
+            tf = box.text_frame
+            tf.word_wrap = True
+            for k, (words, size, col, bold) in enumerate([(label.upper(), 11, MUTED, False), (value, 28, INK, True),
+                                                          (sub, 11, MUTED, False)]):
+                para = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+                run = para.add_run()
+                run.text = clean(words)
+                run.font.size, run.font.bold = Pt(size), bold
+                run.font.color.rgb = _rgb(col)
+
+    def bullets(self, s, lines: list[str], colour: str = INK) -> None:
+        from pptx.util import Pt
+
+        x, y, w, h = self._box()
+        tf = s.shapes.add_textbox(x, y, w, h).text_frame
+        tf.word_wrap = True
+        for i, line in enumerate(lines):
+            para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            run = para.add_run()
+            run.text = clean(f"• {line}")
+            run.font.size = Pt(18)
+            run.font.color.rgb = _rgb(colour if i == 0 else INK)
+
+    def org(self, forest) -> None:
+        """The relationship map: one row of boxes per level of the reporting lines, coloured by attitude."""
+        from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+        from pptx.util import Pt
+
+        levels: list[list] = []
+
+        def walk(nodes, depth, parent):
+            for node in nodes:
+                while len(levels) <= depth:
+                    levels.append([])
+                levels[depth].append((node, parent))
+                walk(node.children, depth + 1, node)
+
+        walk(forest, 0, None)
+        if not levels:
+            self.bullets(self.slide("Relationship map"), ["No contacts are mapped yet."])
+            return
+        s = self.slide("Relationship map")
+        x0, y0, w, h = self._box()
+        rows = len(levels)
+        bh = min(int(h / rows * 0.7), int(self.h * 0.14))
+        placed = {}
+        for depth, row in enumerate(levels):
+            bw = min(int(w / len(row) * 0.9), int(w * 0.22))
+            step = w / len(row)
+            for i, (node, parent) in enumerate(row):
+                c = node.contact
+                x, y = int(x0 + step * i + (step - bw) / 2), int(y0 + depth * h / rows)
+                box = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, y, bw, bh)
+                box.fill.solid()
+                box.fill.fore_color.rgb = _rgb("#ffffff")
+                box.line.color.rgb = _rgb(ATTITUDE_FILL.get(c.attitude.value if c.attitude else "", MUTED))
+                box.line.width = Pt(2.5)
+                tf = box.text_frame
+                tf.word_wrap = True
+                size = 12 if len(row) <= 4 else 9
+                for k, words in enumerate([c.name, text.plain(c.title) if c.title else "",
+                                           f"{text.label(c.buying_role)} · {text.label(c.attitude)} · "
+                                           f"{text.dots(c.strength)}" + (f" · left {text.date(c.left)}" if c.left else "")]):
+                    para = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+                    run = para.add_run()
+                    run.text = clean(words)
+                    run.font.size, run.font.bold = Pt(size if k else size + 1), k == 0
+                    run.font.color.rgb = _rgb(INK if k < 2 else MUTED)
+                placed[id(node)] = box
+                if parent is not None and id(parent) in placed:
+                    up = placed[id(parent)]
+                    line = s.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, up.left + up.width // 2, up.top + up.height,
+                                                  box.left + box.width // 2, box.top)
+                    line.line.color.rgb = _rgb("#aab4c0")
+
+    # -- charts (native, editable) -----------------------------------------------------------------
+
+    def column_chart(self, s, categories, series, half=None, point_colours=None):
+        return self._chart(s, "COLUMN_CLUSTERED", categories, series, half, point_colours)
+
+    def bar_chart(self, s, categories, series, colours=None):
+        return self._chart(s, "BAR_CLUSTERED", categories, series, None, colours)
+
+    def line_chart(self, s, categories, series, half=None):
+        return self._chart(s, "LINE_MARKERS", categories, series, half)
+
+    def _chart(self, s, kind, categories, series, half, point_colours=None):
+        from pptx.chart.data import CategoryChartData
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+
+        data = CategoryChartData()
+        data.categories = [clean(c) for c in categories]
+        for name, values in series:
+            data.add_series(name, values)
+        x, y, w, h = self._box(half)
+        chart = s.shapes.add_chart(getattr(XL_CHART_TYPE, kind), x, y, w, h, data).chart
+        chart.has_title = False  # the slide's title says what the chart is
+        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # labels clear of negative bars
+        chart.value_axis.tick_labels.number_format, chart.value_axis.tick_labels.number_format_is_linked = "#,##0", False
+        chart.has_legend = len(series) > 1
+        if chart.has_legend:
+            chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+        for k, plot_series in enumerate(chart.plots[0].series):
+            fmt = plot_series.format
+            colour = SERIES[k % len(SERIES)]
+            if kind.startswith("LINE"):
+                fmt.line.color.rgb = _rgb(colour)
+            else:
+                fmt.fill.solid()
+                fmt.fill.fore_color.rgb = _rgb(colour)
+                if point_colours and k == 0:
+                    for i, pc in enumerate(point_colours):
+                        point = plot_series.points[i]
+                        point.format.fill.solid()
+                        point.format.fill.fore_color.rgb = _rgb(pc)
+        return chart
+
+    def matrix(self, s, pack):
+        """Strength (x) against attractiveness (y), one bubble per account sized by revenue, one series per risk colour."""
+        from pptx.chart.data import BubbleChartData
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+
+        data = BubbleChartData()
+        groups = [(c, [p for p in pack.accounts if p.health.colour == c]) for c in ("green", "amber", "red")]
+        groups = [(c, ps) for c, ps in groups if ps]
+        for colour, placed in groups:
+            series = data.add_series(f"{colour} ({len(placed)})")
+            for p in placed:
+                series.add_data_point(_round(p.score.strength), _round(p.score.attractiveness), max(p.score.revenue or 0, 1))
+        x, y, w, h = self._box()
+        chart = s.shapes.add_chart(XL_CHART_TYPE.BUBBLE, x, y, int(w * 0.66), h, data).chart
+        chart.plots[0].bubble_scale = 40
+        chart.has_legend = True
+        chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+        for axis in (chart.category_axis, chart.value_axis):
+            axis.minimum_scale, axis.maximum_scale = 0, 100
+            axis.major_unit = pack.scoring.matrix.split
+        chart.category_axis.has_title = chart.value_axis.has_title = True
+        chart.category_axis.axis_title.text_frame.text = "our relative strength"
+        chart.value_axis.axis_title.text_frame.text = "client attractiveness"
+        for (colour, placed), series in zip(groups, chart.plots[0].series):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = _rgb(RISK_FILL[colour])
+            for i, p in enumerate(placed):  # the rank on the bubble, the names beside the chart
+                series.points[i].data_label.text_frame.text = str(p.score.rank)
+        key = [f"{p.score.rank}  {p.score.name} · {p.score.quadrant}" for p in pack.accounts]
+        self._text(s, "\n".join(key), x + int(w * 0.68), y, int(w * 0.32), h, size=12 if len(key) <= 20 else 8)
+        return chart
+
+    # -- pieces ------------------------------------------------------------------------------------
+
+    def _place(self, shape, top: float, height: float) -> None:
+        """Across the slide at `top` (a share of its height): only on the plain master, whose layouts
+        are drawn for 4:3; a company's template keeps its own placement."""
+        if self.own:
+            shape.left, shape.width = self.margin, self.w - 2 * self.margin
+            shape.top, shape.height = int(self.h * top), int(self.h * height)
+
+    def _box(self, half=None):
+        x, y, w, h = self.margin, self.top, self.w - 2 * self.margin, self.h - self.top - self.margin
+        if half == "left":
+            return x, y, int(w * 0.49), h
+        if half == "right":
+            return x + int(w * 0.51), y, int(w * 0.49), h
+        return x, y, w, h
+
+    def _cell(self, cell, value, size, bold=False, fill=None, colour=None):
+        cell.text = clean(text.plain(value)) if value is not None else ""
+        for para in cell.text_frame.paragraphs:
+            for run in para.runs:
+                run.font.size, run.font.bold = size, bold or (colour is not None and fill is None)
+                if colour:
+                    run.font.color.rgb = _rgb(colour)
+        if fill:
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _rgb(fill)
+
+    def _text(self, s, words, x, y, w, h, size=18, colour=INK, bold=False):
+        from pptx.util import Pt
+
+        tf = s.shapes.add_textbox(x, y, w, h).text_frame
+        tf.word_wrap = True
+        for i, line in enumerate(words.split("\n")):
+            para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            run = para.add_run()
+            run.text = clean(line)
+            run.font.size, run.font.bold = Pt(size), bold
+            run.font.color.rgb = _rgb(colour)
+
+    def save(self) -> bytes:
+        buf = io.BytesIO()
+        self.prs.save(buf)
+        return buf.getvalue()
+
+
+def _open_template(Presentation, template: Path):
+    try:
+        return Presentation(str(template))
+    except FileNotFoundError:
+        raise FormatProblem(f"--template {template}: no such file") from None
+    except Exception as exc:  # python-pptx raises zipfile, KeyError or XML errors for a file that is no deck
+        raise FormatProblem(f"--template {template}: not a PowerPoint deck (.pptx) that can be read "
+                                  f"({type(exc).__name__})") from None
+
+
+def _has_title(layout) -> bool:
+    return any(ph.placeholder_format.type is not None and ph.placeholder_format.idx == 0 for ph in layout.placeholders)
+
+
+def _rgb(hex_colour: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(hex_colour.lstrip("#"))
