@@ -187,3 +187,15 @@ def test_packs_written_to_standard_output_are_inert(hostile_packs, fmt, which):
     assert not [line for line in text.splitlines() if line.lstrip().startswith("::")]
     # shown as escapes, as in the terminal (Markdown doubles the backslash, which renders as one)
     assert ("\\x1b]0;pwned" if fmt == "html" else "\\\\x1b\\]0;pwned") in text
+
+
+def test_shell_completion_offers_no_name_the_terminal_would_act_on(tmp_path, write, monkeypatch):
+    from kaplan import _completion
+
+    write("kaplan.yaml", "kaplan: 1\n")
+    write("plans/acme.yaml", "kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\n")
+    write("plans/\x1b]0;pwned\x07.yaml", "kaplan: 1\n")
+    write("plans/beta.yaml", "kaplan: 1\naccount: {id: beta, name: B}\nplan: {owner: Max\x1b[2J Kay}\n")
+    monkeypatch.chdir(tmp_path)
+    assert _completion.account_ids("") == ["acme", "beta"]
+    assert _completion.owners("") == ["Jo"]

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ._paths import PLAN_SUFFIXES, locate_portfolio
+from ._safe_text import visible
 
 LEVELS = ("high", "medium", "low", "red", "amber", "green")
 _PLANS_KEY = re.compile(r"^plans:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(?:#.*)?$", re.M)
@@ -50,7 +51,9 @@ def _plan_files() -> list[str]:
 
 
 def _starting(values, incomplete: str) -> list[str]:
-    return sorted({v for v in values if v.startswith(incomplete)})
+    # a name the terminal would act on (a file named with an escape sequence) is not offered: the
+    # shell prints candidates raw, and inserting an escaped form would name another account
+    return sorted({v for v in values if v.startswith(incomplete) and visible(v) == v})
 
 
 def account_ids(incomplete: str = "") -> list[str]:
