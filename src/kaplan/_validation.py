@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import _mistakes
 from ._yaml import Document
 from .findings import Finding, Severity
 from .model.types import PERIOD
@@ -75,6 +76,9 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
     if kind == "extra_forbidden":
         rule = "unknown-key"
         line, col = doc.locate(loc, key=True)
+        cut = _mistakes.comma_in_text(doc, name, value, line)
+        if cut:
+            return Finding(path, line, col, rule, Severity.ERROR, f"unknown key in {where}: {cut[0]}", cut[1])
         message = f"unknown key `{name}` in {where}"
         allowed = _keys_at(model, loc[:-1])
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
@@ -85,11 +89,17 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
         # pydantic puts keys that are not str or int into `loc` as text (`'1.5'`, `'None'`,
         # `'datetime.date(2026, 1, 1)'`); the key itself is the input, and the locator matches it.
         line, col = doc.locate(loc[:-1] + (value,) if loc else loc, key=True)
+        split = _mistakes.comma_in_number(doc, value, line, col)
+        if split:
+            return Finding(path, line, split[0], "schema", Severity.ERROR, f"{where}: {split[1]}", split[2])
         shown = "an empty key" if value is None else f"the key `{_text(value)}`"
         return Finding(path, line, col, "schema", Severity.ERROR,
                        f"{shown} in {where} is not a name; keys are words such as `name` or `revenue`",
                        "check the spelling; quote it if it really is text")
     line, col = doc.locate(loc)
+    written = _mistakes.number_as_text(name, value) if kind.endswith(("_parsing", "_type")) else None
+    if written:
+        return Finding(path, line, col, rule, Severity.ERROR, f"`{dotted(loc)}` {written[0]}", written[1])
     if kind == "missing":
         rule = "missing-field"
         message = f"`{name}` is required in {where}" if isinstance(name, str) else f"missing value in {where}"
