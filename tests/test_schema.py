@@ -331,8 +331,16 @@ def first_line(path: Path) -> str:
     return path.read_text(encoding="utf-8").splitlines()[0]
 
 
-def test_without_a_portfolio_schema_the_modeline_points_at_the_schema_id(kaplan, tmp_path):
+def test_without_a_portfolio_schema_new_writes_one_for_the_modeline_to_name(kaplan, tmp_path):
     kaplan("new", "acme", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert first_line(tmp_path / "plans" / "acme.yaml") == "# yaml-language-server: $schema=../.kaplan/plan.schema.json"
+    assert (tmp_path / ".kaplan" / "plan.schema.json").read_text(encoding="utf-8") == \
+        schema.schema_texts()["plan.schema.json"]
+
+
+def test_where_no_schema_can_be_written_the_modeline_points_at_the_schema_id(kaplan, tmp_path):
+    (tmp_path / ".kaplan").write_text("a file where the folder would go\n")
+    assert kaplan("new", "acme", "--today", TODAY.isoformat(), cwd=tmp_path).exit_code == 0
     assert first_line(tmp_path / "plans" / "acme.yaml") == \
         "# yaml-language-server: $schema=https://kaplan.dev/schema/plan-1.json"
 

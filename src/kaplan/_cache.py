@@ -67,6 +67,8 @@ class SummaryCache:
         self.changed = False
         self._new_details: dict[str, tuple[str, list]] = {}
         self._shards: dict[str, dict] = {}
+        self._replaced: Path | None = None
+        """The details of the index this one replaces (another day, config or build), dropped on save."""
         self._load(any_day=today is None)
 
     def _set_day(self, today: _dt.date) -> None:
@@ -83,6 +85,8 @@ class SummaryCache:
                 self._set_day(_dt.date.fromisoformat(header["today"]))
             if header == self.header and isinstance(doc.get("entries"), dict):
                 self.entries = doc["entries"]
+            elif isinstance(header, dict):
+                self._replaced = self._folder / f"details-{digest(json.dumps(header, sort_keys=True).encode())}"
         except (OSError, ValueError, TypeError):
             self.entries = {}
 
@@ -156,5 +160,10 @@ class SummaryCache:
             if self.changed:
                 write_json(self.path, {"header": self.header, "entries": self.entries})
                 self.changed = False
+                if self._replaced is not None:  # a new day, config or build: keep the folder bounded
+                    from ._cache_tidy import tidy
+
+                    tidy(self._folder, replaced=self._replaced, in_use=self.details_dir)
+                    self._replaced = None
         except OSError:
             pass

@@ -136,11 +136,25 @@ def unchanged(path: str, st: os.stat_result, recorded_digest: str, recorded_sig:
 
 
 def cache_dir() -> Path:
-    """`$KAPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/kaplan`, else `~/.cache/kaplan`."""
+    """Where the cache lives: `$KAPLAN_CACHE_DIR`; else `$XDG_CACHE_HOME/kaplan` when that is an
+    absolute path (a relative one is ignored, as the XDG spec says); else where the OS expects a
+    program's cache: `~/.cache/kaplan` on Linux and other Unixes, `~/Library/Caches/kaplan` on macOS,
+    `%LOCALAPPDATA%\\kaplan\\Cache` on Windows (platformdirs)."""
     if os.environ.get("KAPLAN_CACHE_DIR"):
         return Path(os.environ["KAPLAN_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kaplan"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "kaplan"
+    if sys.platform in ("darwin", "win32"):
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("kaplan", appauthor=False))
+    return Path(os.path.expanduser("~")) / ".cache" / "kaplan"
+
+
+def caching() -> bool:
+    """False under `kaplan --no-cache` (`$KAPLAN_NO_CACHE`): every plan is read afresh, nothing kept."""
+    return os.environ.get("KAPLAN_NO_CACHE", "") in ("", "0")
 
 
 def write_json(path: Path, doc) -> None:

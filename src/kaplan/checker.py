@@ -106,8 +106,9 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     are taken from the cache (see `_cache`, `_quick`) unless `cache` is false; `jobs` caps worker processes.
     """
     from . import _quick
-    from ._fingerprint import cache_dir
+    from ._fingerprint import cache_dir, caching
 
+    cache = cache and caching()
     paths = [Path(p) for p in paths]
     today = today or _dt.date.today()
     folder = cache_dir()

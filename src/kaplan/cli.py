@@ -42,13 +42,57 @@ def _config_option(value: Optional[Path]) -> None:
         os.environ[CONFIG_ENV] = os.path.abspath(value)
 
 
+def _no_cache_option(value: bool) -> None:
+    if value:
+        os.environ["KAPLAN_NO_CACHE"] = "1"
+
+
+cache_app = typer.Typer(help="The cache of plans already read: where it is, how big, and clearing it.",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(format: str = typer.Option("text", "--format", "-f", help="text or json.",
+                                          autocompletion=lambda incomplete="": [f for f in ("text", "json")
+                                                                                if f.startswith(incomplete)])) -> None:
+    """Where the cache is, its size and its limits."""
+    from ._cache_tidy import info
+    from ._fingerprint import cache_dir
+
+    found = info(cache_dir())
+    if format == "json":
+        import json
+
+        typer.echo(json.dumps(found, indent=2))
+    elif format == "text":
+        typer.echo(f"{found['folder']}\n{found['bytes'] / 2**20:.1f} MiB of {found['max_bytes'] / 2**20:.0f} MiB allowed "
+                   f"(KAPLAN_CACHE_MAX_MB); {found['portfolios']} portfolio(s), {found['detail_sets']} set(s) of "
+                   f"details; parts unused for {found['max_age_days']} days are dropped")
+    else:
+        raise _fail(f"unknown format {format!r}; choose text or json")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete the cache (only kaplan's own files in it); the next command reads every plan afresh."""
+    from ._cache_tidy import clear
+    from ._fingerprint import cache_dir
+
+    freed = clear(cache_dir())
+    typer.echo(f"cleared {cache_dir()} ({freed / 2**20:.1f} MiB)")
+
+
 @app.callback()
 def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                        help="Show the version and exit."),
           config: Optional[Path] = typer.Option(
               None, "--config", metavar="PATH", callback=_config_option, envvar=None,
               help="The settings file to use instead of the nearest kaplan.yaml (also: KAPLAN_CONFIG); "
-                   "its folder is the portfolio's root.")) -> None:
+                   "its folder is the portfolio's root."),
+          no_cache: bool = typer.Option(False, "--no-cache", callback=_no_cache_option,
+                                        help="Read every plan afresh and keep nothing in the cache "
+                                             "(also: KAPLAN_NO_CACHE=1).")) -> None:
     """Key account planning as code."""
 
 

@@ -119,12 +119,13 @@ def read_summaries(portfolio: Portfolio, paths: list[Path], today: _dt.date | No
     Without `today` (scoring does not depend on the day) the cache is used whatever day it holds.
     """
     from .._cache import SummaryCache
+    from .._fingerprint import caching
     from .._reading import summarise_all
 
     from ..checker import plan_files
 
     files = [(p.absolute(), display_path(p)) for p in plan_files(portfolio, paths)]
-    store = SummaryCache(portfolio.root, portfolio.config, today) if cache else None
+    store = SummaryCache(portfolio.root, portfolio.config, today) if cache and caching() else None
     day = store.today if store is not None else today or _dt.date.today()
     summaries = summarise_all(files, portfolio.config, day, cache=store, root=portfolio.root,
                               explicit={str(p.absolute()) for p in paths})
