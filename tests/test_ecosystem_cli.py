@@ -194,7 +194,7 @@ def test_install_completion_writes_the_script_for_the_shell(tmp_path):
 
 @pytest.mark.parametrize("words, cword, expected", [
     ("kaplan ch", 1, ["check"]),
-    ("kaplan i", 1, ["init"]),
+    ("kaplan i", 1, ["init", "import"]),
     ("kaplan check --format ", 3, ["text", "json", "github", "sarif"]),
     ("kaplan schema ", 2, ["plan", "config"]),
 ])

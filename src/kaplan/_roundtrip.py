@@ -196,24 +196,41 @@ def edit_text(text: str, at: Iterable[str | int], value: Any) -> str:
     missing from its mapping: it is then added at the end of that mapping, before any comment block
     that follows it. Raises `EditRefused` when the edit cannot be made exactly.
     """
-    at = tuple(at)
-    if not at:
+    return edit_text_many(text, [(at, value)])
+
+
+def edit_text_many(text: str, edits: Iterable[tuple[Iterable[str | int], Any]]) -> str:
+    """`text` with every `(path, value)` of `edits` made, in order, in one pass; every other byte unchanged.
+
+    As `edit_text`, and a path may also end with the index one past a list's last entry: the value
+    is then appended to that list (after its last entry, before any comment block that follows it).
+    Either all the edits are made exactly or `EditRefused` is raised.
+    """
+    edits = [(tuple(at), value) for at, value in edits]
+    if not edits:
+        return text
+    if any(not at for at, _ in edits):
         raise EditRefused("say which value to change (an empty path would replace the whole plan)")
-    before = _read(text)
-    expected = _with_value(before, at, value)
+    expected = _read(text)
+    for at, value in edits:
+        expected = _with_value(expected, at, value)
     width = _lossless_width(text)
     new = None
     if width is not None:
         try:
             doc = load(text)
-            _assign(doc.data, at, value)
+            for at, value in edits:
+                _assign(doc.data, at, value)
             new = _dump(doc.data, doc.layout, width)
         except Exception:  # ruamel could not make this edit: fall back to replacing the text in place
             new = None
     if new is None:
-        new = _replace_in_place(text, at, value)
+        new = text
+        for at, value in edits:
+            new = _replace_in_place(new, at, value)
     if not _same(_read(new, "the edited plan"), expected):
-        raise EditRefused(f"changing {_dotted(at)} would also change other values (is it shared through an "
+        where = ", ".join(_dotted(at) for at, _ in edits[:3]) + (" …" if len(edits) > 3 else "")
+        raise EditRefused(f"changing {where} would also change other values (is it shared through an "
                           "anchor `&`/alias `*`?); edit the file by hand")
     return new
 
@@ -277,8 +294,11 @@ def _with_value(data: Any, at: tuple, value: Any) -> Any:
         parent = _step(parent, part, at)
     last = at[-1]
     if isinstance(parent, list):
-        if not isinstance(last, int) or not 0 <= last < len(parent):
+        if not isinstance(last, int) or not 0 <= last <= len(parent):
             raise EditRefused(f"{_dotted(at)}: no such list entry")
+        if last == len(parent):
+            parent.append(_plain(value))
+            return out
     elif not isinstance(parent, dict):
         raise EditRefused(f"{_dotted(at[:-1])} holds a single value, not a section")
     parent[last] = _plain(value)
@@ -309,6 +329,9 @@ def _assign(data: Any, at: tuple, value: Any) -> None:
     for part in at[:-1]:
         parent = parent[part]
     last = at[-1]
+    if isinstance(parent, CommentedSeq) and last == len(parent):
+        _append_item(parent, _commented(value))
+        return
     old = parent[last] if (isinstance(parent, list) or last in parent) else None
     if isinstance(value, str) and isinstance(old, ScalarString):
         value = type(old)(value)  # keep the quoting the person chose
@@ -338,28 +361,53 @@ def _append_key(mapping: CommentedMap, key: str, value: Any) -> None:
     """
     last = next(reversed(mapping), None) if len(mapping) else None
     mapping[key] = value
-    if last is None or last not in mapping.ca.items:
-        return
-    entry = mapping.ca.items[last]
-    token = entry[2] if len(entry) > 2 else None
+    if last is not None:
+        _move_trailing_comment(mapping, last, key)
+
+
+def _append_item(seq: CommentedSeq, value: Any) -> None:
+    """Append `value` to `seq`, keeping the comment block that followed the old last entry after the new one."""
+    if len(seq) and isinstance(value, (CommentedMap, CommentedSeq)) and isinstance(seq[-1], type(value)) \
+            and seq[-1].fa.flow_style():
+        value.fa.set_flow_style()  # a new entry in the style of the one before it: `- {period: …}` stays one line
+    seq.append(value)
+    if len(seq) > 1:
+        _move_trailing_comment(seq, len(seq) - 2, len(seq) - 1)
+
+
+def _move_trailing_comment(container: CommentedMap | CommentedSeq, old: str | int, new: str | int) -> None:
+    """Move the comment lines after the value at `old` (on its innermost last entry) to after the value at `new`."""
+    from ruamel.yaml.tokens import CommentToken
+
+    holder, slot = _innermost(container, old)
+    entry = holder.ca.items.get(slot)
+    index = 0 if isinstance(holder, CommentedSeq) else 2
+    token = entry[index] if entry is not None and len(entry) > index else None
     if token is None or "\n" not in token.value:
         return
     own, _, rest = token.value.partition("\n")
     if not rest:
         return
-    from ruamel.yaml.tokens import CommentToken
-
-    entry[2] = CommentToken(own + "\n", token.start_mark, None) if own else None
+    entry[index] = CommentToken(own + "\n", token.start_mark, None) if own else None
     moved = CommentToken("\n" + rest, token.start_mark, None)
-    # The comment goes after the new value's last line: for a section, after its innermost last entry.
-    holder, slot = mapping, key
-    while isinstance(holder[slot], (CommentedMap, CommentedSeq)) and len(holder[slot]):
-        holder = holder[slot]
-        slot = next(reversed(holder)) if isinstance(holder, CommentedMap) else len(holder) - 1
-    if isinstance(holder, CommentedSeq):
-        holder.ca.items[slot] = [moved, None]
+    target, at = _innermost(container, new)
+    if isinstance(target, CommentedSeq):
+        target.ca.items[at] = [moved, None]
     else:
-        holder.ca.items[slot] = [None, None, moved, None]
+        target.ca.items[at] = [None, None, moved, None]
+
+
+def _innermost(holder: CommentedMap | CommentedSeq, slot: str | int) -> tuple:
+    """The container and slot of the last scalar-or-empty value under `holder[slot]`, where ruamel keeps
+    the comment lines that follow it (a slot that already carries a comment stops the walk)."""
+    while (isinstance(holder[slot], (CommentedMap, CommentedSeq)) and len(holder[slot])
+           and slot not in holder.ca.items):
+        holder, slot = holder[slot], _last_slot(holder[slot])
+    return holder, slot
+
+
+def _last_slot(node: CommentedMap | CommentedSeq) -> str | int:
+    return next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
 
 
 def _replace_in_place(text: str, at: tuple, value: Any) -> str:

@@ -613,6 +613,72 @@ def report(
     raise typer.Exit(code)
 
 
+# ---------------------------------------------------------------- data in: import and review
+
+
+@app.command("import")
+def import_(
+    source: Path = typer.Argument(..., metavar="SOURCE.csv|SOURCE.xlsx", help="A CRM report export."),
+    kind: str = typer.Option(..., "--as", metavar="KIND", autocompletion=lambda: list(_import_kinds()),
+                             help="What the export holds: financials, contacts or opportunities."),
+    profile: Optional[str] = typer.Option(
+        None, "--profile", "-p", metavar="NAME",
+        help="Column profile: one of kaplan.yaml's `import: profiles:`, or salesforce, hubspot, dynamics, "
+             "kaplan (default: the first whose columns the file has)."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff of every plan it would change; "
+                                                                 "write nothing."),
+    prefer: str = typer.Option("plan", "--prefer", metavar="plan|crm",
+                               help="On a conflict (a value edited by hand that differs from the CRM): keep the "
+                                    "plan's (default) or take the CRM's."),
+    create: bool = typer.Option(False, "--create", help="Start a plan for an account that has none."),
+    today: Optional[str] = TodayOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
+) -> None:
+    """Update the plans from a CRM export (Salesforce, HubSpot, Dynamics or your own columns); all or nothing."""
+    from ._writer import WriteRefused
+    from .importing import import_file
+    from .loader import ConfigError
+    from .reporters import format_line
+
+    if not source.exists():
+        raise _fail(f"no such file: {source}")
+    day = _today(today)
+    try:
+        result = import_file(source, kind, profile=profile, prefer=prefer, dry_run=dry_run, create=create,
+                             today=day)
+    except ConfigError as exc:
+        raise _config_error(exc) from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    except (WriteRefused, OSError) as exc:
+        raise _fail(f"nothing was written: {exc}", 1) from None
+    for note in [] if quiet else result.notes:
+        _say(f"kaplan: {note}")
+    for f in [*result.findings, *result.conflicts]:
+        typer.echo(format_line(f), err=True)
+        if f.hint:
+            _say(f"    hint: {f.hint}")
+    if result.findings:
+        _say(f"kaplan: {len(result.findings)} problem(s) in {result.source}; no plan was changed")
+    elif dry_run:
+        from ._safe_text import visible
+
+        sys.stdout.write(visible(result.diff(), lines=True))
+        if not quiet:
+            _say(f"kaplan: would change {len(result.plans)} plan(s); nothing written (--dry-run)")
+    elif not quiet:
+        values = sum(c.values for c in result.plans)
+        _say(f"kaplan: {result.rows} row(s) of {result.source} ({result.profile} profile): "
+             + (f"{values} value(s) changed in {len(result.plans)} plan(s)" if result.plans else "no plan changed"))
+    raise typer.Exit(result.exit_code)
+
+
+def _import_kinds() -> tuple[str, ...]:
+    from .importing.profiles import KINDS
+
+    return KINDS
+
+
 def main() -> None:
     """Console entry point."""
     import gc

@@ -17,6 +17,7 @@ from .model.vocab import Cadence
 from .health.settings import HealthSettings
 from .money import CurrencySettings
 from .scoring.settings import Scoring
+from .importing.profiles import ImportSettings
 
 from ._paths import CONFIG_NAME, find_config, plans_dir  # noqa: F401 (re-exported)
 
@@ -77,6 +78,8 @@ class Config(Section):
     currency: CurrencySettings = CurrencySettings()
     """Money across accounts: figures are converted to the reporting currency before they are added,
     ranked, classed or allocated."""
+    import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
+    """Column profiles for `kaplan import` (CRM exports → plans)."""
 
 
 @dataclass(frozen=True)

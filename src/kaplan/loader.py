@@ -231,3 +231,6 @@ def config_problems(config: Config):
         yield Issue(("health", "amber_max"), "`amber_max` must not be below `red_max`",
                     "amber covers the health scores between red_max and amber_max")
     yield from problems(config.scoring)
+    from .importing.profiles import problems as import_problems
+
+    yield from import_problems(config.import_)

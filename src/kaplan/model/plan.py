@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .types import Date, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
+from .types import CrmId, Date, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
 from .vocab import (
     ActionStatus, Attitude, BuyingRole, Cadence, Coverage, FindingSource, Health, ImpactKind, Level,
     MeasureKind, Position, RelationshipStage, ReviewKind, RiskStatus, RitualKind, Side, Stage,
@@ -64,6 +64,8 @@ class Account(Section):
     """Short lowercase id (a slug such as `acme-corp`); must match the file name."""
     name: Text
     """The client's name as people say it."""
+    crm_id: CrmId | None = None
+    """The account's id in the CRM (Salesforce, HubSpot, Dynamics…): how `kaplan import` finds this plan."""
     sector: str | None = None
     regions: list[Text] = Field(default_factory=list)
     """Regions or countries served; a global account lists several."""
@@ -129,6 +131,8 @@ class Contact(Section):
     id: Slug
     """Short id used by `reports_to`, NPS respondents and decisions."""
     name: Text
+    crm_id: CrmId | None = None
+    """The contact's id in the CRM; `kaplan import --as contacts` records it."""
     title: str | None = None
     """Job title."""
     buying_role: BuyingRole | None = None
@@ -262,6 +266,8 @@ class Objective(Section):
 class Opportunity(Section):
     id: Slug
     name: Text
+    crm_id: CrmId | None = None
+    """The opportunity's (deal's) id in the CRM; `kaplan import --as opportunities` records it."""
     offering: str | None = None
     objective: Slug | None = None
     """The id of the client objective this serves."""

@@ -51,6 +51,12 @@ PeriodLabel = Annotated[str, Field(pattern=PERIOD.pattern), BeforeValidator(_per
 """A period: `2026` (year), `2026-Q3` (quarter), `2026-H1` (half) or `2026-07` (month), in 1900-2199."""
 
 
+CrmId = Annotated[str, Field(min_length=1, max_length=200), BeforeValidator(_period_label),
+                  WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, "maxLength": 200},
+                                            {"type": "integer", "minimum": 0}]})]
+"""A record's id in a CRM: text, or a number such as HubSpot's `9001` (read as its digits)."""
+
+
 class Section(BaseModel):
     """Base of every part of a plan: unknown keys are errors, numbers are finite."""
 

@@ -1,0 +1,174 @@
+"""Matching an export's records to the portfolio's plans and computing each plan's new text."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .. import _fastyaml, _roundtrip, _yaml
+from ..findings import Finding, Severity
+from . import ledger as _ledger
+from .merge import merge
+from .rows import Record
+from .source import Table
+
+_NAMES = {"account": "account id", "crm_account": "CRM account id", "account_name": "account name"}
+
+
+def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, prefer: str, create: bool,
+          today: _dt.date | None = None) -> None:
+    """Fill `result.changes` and `result.conflicts` (or `result.findings`) for these records."""
+    from . import PlanChange
+    from ..loader import discover, load_plan
+
+    plans = [load_plan(p) for p in discover(portfolio)]
+    index = _index(plans)
+    by_plan: dict[int, list[Record]] = defaultdict(list)
+    new_accounts: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        how, value = record.account
+        hits = index[how].get(value if how != "account_name" else " ".join(value.split()).casefold(), [])
+        if len(hits) == 1:
+            by_plan[hits[0]].append(record)
+        elif len(hits) > 1:
+            result.findings.append(table.finding(
+                record.row, record.columns[how], "import-account",
+                f"{_NAMES[how]} `{value}` matches {len(hits)} plans ({', '.join(plans[i].display for i in hits[:3])})",
+                "give each plan its own `account.crm_id`, and export the account id column"))
+        elif create:
+            new_accounts[_new_id(record)].append(record)
+        else:
+            result.findings.append(table.finding(
+                record.row, record.columns[how], "import-unknown-account",
+                f"no plan for {_NAMES[how]} `{value}`",
+                "record the CRM's id in the plan (`account.crm_id`), or run with --create to start a plan"
+                if how != "account" else "check the id, or run with --create to start a plan"))
+    last = _ledger.load(portfolio.root)
+    ledger = {k: dict(v) for k, v in last.items()}
+    for i, recs in sorted(by_plan.items()):
+        lp = plans[i]
+        if lp.plan is None:
+            errors = [f for f in lp.findings if f.severity is Severity.ERROR]
+            where = errors[0] if errors else None
+            result.findings.append(Finding(lp.display, where.line if where else 1, where.column if where else 1,
+                                           "import-invalid-plan",
+                                           f"the export has {len(recs)} row(s) for this plan, which has errors",
+                                           "fix the plan first (`kaplan check`), then import again"))
+            continue
+        text = lp.text if lp.text is not None else _text(lp.path)
+        _plan_change(lp.path, lp.display, text, lp.plan.account.id, kind, recs, ledger, result, prefer, lp)
+    for account_id, recs in sorted(new_accounts.items()):
+        text, path = _scaffold(portfolio, account_id, recs[0], today or _dt.date.today())
+        from ..loader import display_path
+
+        _plan_change(path, display_path(path), text, account_id, kind, recs, ledger, result, prefer, None,
+                     created=True, blank=text)
+    if result.findings:
+        result.changes = []
+        return
+    before = _ledger.dump(last)
+    after = _ledger.dump(ledger)
+    if after != before:
+        path = _ledger.path(portfolio.root)
+        result.changes.append(PlanChange(path, str(Path(_ledger.NAME)), before if path.exists() else "", after))
+
+
+def _plan_change(path, display, text, account_id, kind, recs, ledger, result, prefer, lp, created=False, blank=None):
+    from . import PlanChange
+
+    data = _data(text)
+    out = merge(kind, data, recs, ledger.get(account_id, {}), prefer)
+    for p in out.problems:
+        result.findings.append(Finding(result.source, p.row, p.column, "import-value", Severity.ERROR, p.message, p.hint))
+    if out.problems:
+        return
+    for c in out.conflicts:
+        line, column = lp.locate(c.at) if lp is not None else (1, 1)
+        verb = "replaced by the CRM's (--prefer crm)" if c.overwritten else "left alone"
+        result.conflicts.append(Finding(
+            display, line, column, "import-overwrite" if c.overwritten else "import-conflict", Severity.WARNING,
+            f"{c.what}: {_show(c.plan_value)} in the plan, {_show(c.crm_value)} in {result.source} row {c.row}; "
+            f"the plan's value was edited by hand, {verb}",
+            None if c.overwritten else "keep it, or run the import again with --prefer crm to take the CRM's"))
+    ledger[account_id] = out.ledger
+    if not out.edits:
+        return
+    try:
+        new = _roundtrip.edit_text_many(text, out.edits)
+    except _roundtrip.EditRefused as e:
+        result.findings.append(Finding(display, 1, 1, "import-refused", Severity.ERROR, str(e),
+                                       "make the change by hand, or rewrite the plan in plain block style"))
+        return
+    problem = _invalid(new)
+    if problem:
+        result.findings.append(Finding(display, 1, 1, "import-invalid", Severity.ERROR,
+                                       f"the imported values would make the plan invalid: {problem}",
+                                       "check the export's values for this account"))
+        return
+    result.changes.append(PlanChange(path, display, "" if created else text, new, out.values, created))
+
+
+def _index(plans) -> dict[str, dict[str, list[int]]]:
+    index: dict[str, dict[str, list[int]]] = {"account": {}, "crm_account": {}, "account_name": {}}
+    for i, lp in enumerate(plans):
+        if lp.plan is not None:
+            account = lp.plan.account
+            index["account"].setdefault(account.id, []).append(i)
+            if account.crm_id:
+                index["crm_account"].setdefault(account.crm_id, []).append(i)
+            index["account_name"].setdefault(" ".join(account.name.split()).casefold(), []).append(i)
+        else:  # a plan with errors still holds its account: found by its file name, to say it must be fixed
+            index["account"].setdefault(lp.path.stem, []).append(i)
+    return index
+
+
+def _data(text: str) -> dict:
+    data = _fastyaml.load(text)
+    return data if data is not None else _yaml.parse(text).data
+
+
+def _text(path: Path) -> str:
+    return _yaml.decode(path.read_bytes())
+
+
+def _invalid(text: str) -> str | None:
+    from ..model import Plan
+
+    try:
+        Plan.model_validate(_data(text))
+    except ValidationError as e:
+        err = e.errors()[0]
+        return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+    return None
+
+
+def _show(value) -> str:
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _new_id(record: Record) -> str:
+    from .merge import _slug
+
+    how, value = record.account
+    return value if how == "account" else _slug(value)
+
+
+def _scaffold(portfolio, account_id: str, record: Record, today: _dt.date) -> tuple[str, Path]:
+    from ..scaffold import default_owner, render_plan, title_from_slug
+    from ..schema import modeline_target
+
+    how, value = record.account
+    name = value if how == "account_name" else title_from_slug(account_id)
+    path = portfolio.plans_dir / f"{account_id}.yaml"
+    text = render_plan(account_id, name=name, owner=default_owner(), today=today,
+                       schema=modeline_target(path, portfolio.root))
+    if how == "crm_account":
+        text = _roundtrip.edit_text(text, ("account", "crm_id"), value)
+    return text, path
