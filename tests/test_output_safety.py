@@ -199,3 +199,24 @@ def test_shell_completion_offers_no_name_the_terminal_would_act_on(tmp_path, wri
     monkeypatch.chdir(tmp_path)
     assert _completion.account_ids("") == ["acme", "beta"]
     assert _completion.owners("") == ["Jo"]
+
+
+def test_a_file_name_cannot_forge_or_act_in_github_annotations(kaplan, write, tmp_path):
+    write("kaplan.yaml", "kaplan: 1\n")
+    write("plans/z\x1b]0;T\x07##[error]x\u202e.yaml", "kaplan: 1\naccount: {id: q}\n")
+    r = kaplan("check", "--format", "github", cwd=tmp_path)
+    assert r.exit_code == 1
+    annotation = r.stdout.splitlines()[0]
+    assert annotation.startswith("::error file=plans/z\\x1b]0;T\\x07#\\x23[error]x\\u202e.yaml,line=")
+    assert not RAW.search(r.stdout) and "##[" not in r.stdout
+
+
+def test_invisible_marks_are_shown_not_passed_through(kaplan, write, tmp_path):
+    """Zero-width and direction marks and tag characters hide or reorder what a line says."""
+    write("plans/acme.yaml", "kaplan: 1\naccount: {id: acme, name: Acme, "
+                             "\"c\u200bo\u200fl\u061co\u2060u\ufeffr\U000e0041\": red}\nplan: {owner: Jo}\n")
+    r = kaplan("check", "--format", "github", cwd=tmp_path)
+    r2 = kaplan("check", cwd=tmp_path)
+    for out in (r.stdout, r2.stdout):
+        assert "c\\u200bo\\u200fl\\u061co\\u2060u\\ufeffr\\U000e0041" in out, out  # the unknown key, shown
+        assert not re.search("[\u200b\u200e\u200f\u061c\u2060\ufeff\U000e0041]", out), out

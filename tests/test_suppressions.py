@@ -89,7 +89,7 @@ def test_a_plan_that_cannot_be_read_cannot_be_silenced(kaplan, tmp_path):
         "# kaplan: disable-file\nkaplan: 1\naccount: {id: acme, name: Acme, colour: red}\nplan: {owner: Jo}\n")
     r = kaplan("check", "--today", TODAY.isoformat(), "--format", "json", cwd=tmp_path)
     rules = {f["rule"] for f in r.json()["findings"]}
-    assert r.exit_code == 1 and "unknown-key" in rules and "unused-suppression" in rules
+    assert r.exit_code == 1 and rules == {"unknown-key"}  # a plan that is not read has no directives
 
 
 @pytest.mark.parametrize("times", [2])
@@ -108,3 +108,26 @@ def test_the_rule_can_be_explained_and_switched_off(kaplan, tmp_path):
     (tmp_path / "kaplan.yaml").write_text("kaplan: 1\nrules: {unused-suppression: off}\n")
     _, found = run(kaplan, tmp_path, plan_comment="  # kaplan: disable-line=review-stale")
     assert found == ALL
+
+
+def test_text_values_that_read_like_a_directive_silence_nothing(kaplan, tmp_path):
+    """Only real comments count: an escaped quote or a block text value holding the words is text."""
+    for trick in ('  sector: "Health\\" # kaplan: disable-file"\n',
+                  "  sector: |\n    Health # kaplan: disable-file\n"):
+        (tmp_path / "plans").mkdir(exist_ok=True)
+        text = PLAN.format(plan_comment="", rel_comment="", contacts_comment="").replace(
+            "  name: Acme\n", "  name: Acme\n" + trick)
+        (tmp_path / "plans" / "acme.yaml").write_text(text)
+        r = kaplan("check", "--today", TODAY.isoformat(), "--format", "json", cwd=tmp_path)
+        assert len(r.json()["findings"]) == 5, (trick, r.stdout)
+
+
+def test_a_copied_plan_cannot_hide_that_it_duplicates_another(kaplan, tmp_path):
+    (tmp_path / "plans").mkdir()
+    original = PLAN.format(plan_comment="", rel_comment="", contacts_comment="")
+    (tmp_path / "plans" / "acme.yaml").write_text(original)
+    (tmp_path / "plans" / "zz-copy.yaml").write_text("# kaplan: disable-file\n" + original)
+    r = kaplan("check", "--today", TODAY.isoformat(), "--format", "json", cwd=tmp_path)
+    copy = {f["rule"] for f in r.json()["findings"] if f["path"] == "plans/zz-copy.yaml"}
+    assert {"duplicate-account", "filename-mismatch"} <= copy and r.exit_code == 1
+    assert "single-threaded" not in copy  # the rest is silenced as asked

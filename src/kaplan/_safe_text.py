@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import re
 
-_BIDI_AND_BREAKS = "\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_BIDI_AND_BREAKS = ("\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                    # invisible marks that reorder or hide what a line says: zero-width space,
+                    # direction marks (LRM, RLM, ALM), word joiner and invisible operators, the
+                    # zero-width no-break space, and tag characters (ZWJ and ZWNJ stay: scripts and
+                    # emoji need them)
+                    "\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\U000e0000-\U000e007f")
 _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
 _UNSAFE_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
 _OLD_COMMAND = re.compile(r"##\[")
@@ -25,7 +30,7 @@ _ANYTHING = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]|##\\[|^[^\\S\\n]
 
 def _escape(m: re.Match) -> str:
     code = ord(m[0])
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str, *, lines: bool = False) -> str:

@@ -128,7 +128,8 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     text = data if data is not None else lp.text.encode("utf-8") if lp.text is not None else None
     if text is None and lp.document is not None:
         text = _read_bytes(path)
-    summary.suppressions = parse_suppressions(text) if text else []
+    # only a plan that was read can silence anything (and a hostile file is not parsed once more)
+    summary.suppressions = parse_suppressions(text) if text and lp.plan is not None else []
     plan = lp.plan
     if plan is None:
         return summary

@@ -116,7 +116,7 @@ def github(result: CheckResult, out: IO[str], **_) -> None:
         # GitHub's escapes keep the command on one line; `visible` keeps ESC sequences and `##[`
         # out of the log, which shows the message as it is written.
         message = visible(f.message) + (f"\n{visible(f.hint)}" if f.hint else "")
-        props = (f"file={_gh_property(f.path)},line={f.line},col={f.column},"
+        props = (f"file={_gh_property(visible(f.path))},line={f.line},col={f.column},"
                  f"title={_gh_property(f'kaplan {f.rule}')}")
         out.write(f"::{level} {props}::{_gh_data(message)}\n")
     out.write(summary(result) + "\n")

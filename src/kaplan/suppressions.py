@@ -9,7 +9,9 @@ In the spirit of yamllint's, a comment anywhere in a plan:
 
 Without `=RULES` a directive covers every rule. A directive that silences nothing is itself a
 finding (`unused-suppression`), so suppressions do not outlive the reason for them. The rules that
-say a file cannot be read as a plan at all (syntax, schema and the like) cannot be silenced here.
+say a file cannot be read as a plan at all (syntax, schema and the like), and those that keep the
+portfolio whole (`PROTECTED`: one plan per account, named after it), cannot be silenced here. Only
+real YAML comments count: the same words inside a quoted or block text value are text.
 
 `parse` reads the directives of one text; `apply` filters one file's findings through them. Both
 are pure: the checker calls them once every finding of a file (its own and the portfolio's) is known.
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from .findings import Finding, Severity
 
 RULE_ID = "unused-suppression"
+PROTECTED = frozenset({"duplicate-account", "filename-mismatch"})
+"""Rules a plan cannot silence about itself: a copy of another account's plan would hide itself."""
 _DIRECTIVE = re.compile(
     rb"#[ \t]*kaplan:[ \t]*(disable-line|disable-file|disable|enable)\b(?:[ \t]*=[ \t]*([A-Za-z0-9_,\- \t]*))?")
 _ONLY_COMMENT = re.compile(rb"^[ \t]*#")
@@ -57,11 +61,18 @@ def parse(data: bytes) -> list[Directive]:
     if _QUICK.search(data) is None:
         return []
     out = []
+    comments = None
     for number, line in enumerate(data.split(b"\n"), start=1):
         if b"kaplan:" not in line:
             continue
-        found = _DIRECTIVE.search(line)
-        if found is None or _in_quotes(line, found.start()):
+        found = None
+        for candidate in _DIRECTIVE.finditer(line):
+            comments = _comments(data) if comments is None else comments
+            text = line[candidate.start():].rstrip(b"\r").strip().decode("utf-8", "replace")
+            if (number, text) in comments:  # else inside a quoted or block text value: text, not a comment
+                found = candidate
+                break
+        if found is None:
             continue
         names = tuple(sorted({n.strip().decode("ascii") for n in (found.group(2) or b"").split(b",") if n.strip()}))
         alone = _ONLY_COMMENT.match(line) is not None
@@ -70,10 +81,42 @@ def parse(data: bytes) -> list[Directive]:
     return out
 
 
-def _in_quotes(line: bytes, at: int) -> bool:
-    """Whether position `at` lies inside a quoted scalar (a `#` there starts no comment)."""
-    before = line[:at]
-    return before.count(b'"') % 2 == 1 or before.count(b"'") % 2 == 1
+def _comments(data: bytes) -> set[tuple[int, str]]:
+    """(line, text from `#` to the line's end) of every comment in the YAML text, as the round-trip
+    parser sees them; empty when the text does not parse (then no directive applies)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedBase
+    from ruamel.yaml.tokens import CommentToken
+
+    try:
+        data_tree = YAML().load(data.decode("utf-8"))
+    except Exception:  # noqa: BLE001 - any text the parser refuses has no directives
+        return set()
+    found: set[tuple[int, str]] = set()
+
+    def tokens(obj):
+        if isinstance(obj, CommentToken):
+            yield obj
+        elif isinstance(obj, (list, tuple)):
+            for x in obj:
+                yield from tokens(x)
+        elif isinstance(obj, dict):
+            for x in obj.values():
+                yield from tokens(x)
+
+    stack = [data_tree]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, CommentedBase):
+            continue
+        for token in tokens([node.ca.comment, node.ca.items, node.ca.end]):
+            parts = token.value.split("\n")
+            first = token.start_mark.line + 1
+            for part in (p.strip() for p in parts):
+                if part.startswith("#"):  # a token's lines may start on its own line or the next
+                    found.update((line, part) for line in range(first, first + len(parts) + 1))
+        stack.extend(node.values() if isinstance(node, dict) else node)
+    return found
 
 
 def apply(findings: list[Finding], directives: list[Directive], path: str, *, known: set[str],
