@@ -62,3 +62,38 @@ def test_a_symlink_loop_among_the_plans(tmp_path):
     os.symlink("a.yaml", root / "plans" / "b.yaml")
     run_everywhere(root, "plans/a.yaml", "unreadable", 1, 1)
     assert (root / "packs" / "acme.html").is_file()
+
+
+LIMIT = 5 * 1024 * 1024
+
+
+def filled(head: str, unit: str, tail: str = "\n") -> bytes:
+    """`head`, then `unit` repeated up to the 5 MiB size limit, then `tail`."""
+    return (head + unit * ((LIMIT - len(head) - len(tail)) // len(unit)) + tail).encode()
+
+
+@pytest.mark.parametrize("content, rule, line, column", [
+    # 25,000 brackets gave `too-deep`; 50,000 killed every command with SIGSEGV inside the parser
+    pytest.param(b"x: " + b"[" * 50_000 + b"\n", "too-deep", 1, 3 + 65, id="50000-unclosed-brackets"),
+    pytest.param(filled("x: ", "{a: "), "too-deep", 1, 4 + 4 * 63 + 1, id="5-mib-of-flow-mappings"),
+    pytest.param(filled("", "- ", "x\n"), "too-deep", 1, 2 * 65 + 1, id="5-mib-of-block-lists-on-one-line"),
+    pytest.param("".join(" " * i + "a:\n" for i in range(3000)).encode(), "too-deep", 65, 65,
+                 id="3000-levels-of-indentation"),
+    pytest.param(filled("", "-\n", ""), "too-large", 250_000, 2, id="5-mib-of-dashes"),
+])
+def test_a_file_past_the_reader_limits(tmp_path, content, rule, line, column):
+    root = portfolio(tmp_path)
+    (root / "plans" / "deep.yaml").write_bytes(content)
+    run_everywhere(root, "plans/deep.yaml", rule, line, column)
+
+
+def test_a_kaplan_yaml_nested_too_deep_is_a_configuration_error_for_every_command(tmp_path):
+    root = portfolio(tmp_path)
+    (root / "kaplan.yaml").write_bytes(b"kaplan: 1\nrules: " + b"{a: " * 50_000 + b"\n")
+    for label, args in COMMANDS.items():
+        m = measured(args, root, timeout=60, env={"KAPLAN_CACHE_DIR": str(tmp_path / "cache")})
+        shown = f"{label}: exit {m.exit_code}\n{m.stdout[-2000:]}\n{m.stderr[-2000:]}"
+        assert m.exit_code == 2, shown
+        assert "Traceback" not in m.stdout + m.stderr, shown
+        assert f"kaplan.yaml:2:{8 + 4 * 63 + 1}" in m.stdout + m.stderr, shown
+        assert "too-deep" in m.stdout + m.stderr or "deeper than 64" in m.stdout + m.stderr, shown

@@ -150,7 +150,8 @@ def test_workflow_runs_kaplan_check_with_github_annotations(tmp_path):
     workflow = YAML(typ="safe").load((tmp_path / ".github" / "workflows" / "kaplan.yml").read_text())
     steps = workflow["jobs"]["check"]["steps"]
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs[-1] == "kaplan check --format github"
+    # a pull request that edits kaplan.yaml cannot switch off the file-level rules for this check
+    assert runs[-1] == "kaplan check --format github --rules-floor"
     # `kaplan` on the package index is an unrelated project: CI must install kaplan's own distribution
     assert any(r == f'python -m pip install "kaplan-plans=={__version__}"' for r in runs)
     assert not any('"kaplan==' in r or '"kaplan @' in r for r in runs)

@@ -16,7 +16,9 @@ only for text it is known to read identically, and returns None otherwise so the
 - a `:` directly followed by a character inside a flow collection (`{url: https://x}`, `[10:30]`):
   text to the fast parser (YAML 1.2), a syntax error to libyaml. Plans rarely have such a `:` at all;
   when one comes on or after the first line holding a bracket, the text is declined;
-- text so large it may reach the reference reader's limit on the number of values;
+- text that `_screen` does not clear for every parser (past a limit on nesting or values, or
+  needing libyaml's exact count, which stopped at an error): yaml-rs recurses in Rust and would
+  build every value;
 - anything the fast parser rejects, or a result that is not a mapping.
 
 A differential test (tests/test_fastyaml.py) holds the two paths to the same data.
@@ -28,14 +30,13 @@ import datetime as _dt
 import re
 from typing import Any
 
-from ._yaml import MAX_NODES
+from . import _screen
 
 try:
     import yaml_rs as _yaml_rs
 except ImportError:  # pragma: no cover - the wheel exists for the common platforms
     _yaml_rs = None
 
-_MAX_SEPARATORS = MAX_NODES // 2 - 1
 # The Latin-1 bytes that are not control characters (tab among them: `_declines` tests it on its own).
 # Deleting them from the text's Latin-1 bytes (one C pass) leaves nothing unless a control character is
 # there; the encoding drops the characters past U+00FF, and the three of those that count are looked
@@ -164,10 +165,6 @@ def _declines(text: str) -> bool:
     """
     if "\t" in text or ("<" in text and "<<" in text) or _has_control_character(text):
         return True
-    # Every key or value past the root needs a `:`, `-` or `,`; past this many the reference reader may
-    # hit its limit on values (`_yaml.MAX_NODES`), so let it decide. (Never so in a shorter text.)
-    if len(text) > _MAX_SEPARATORS and text.count(":") + text.count("-") + text.count(",") > _MAX_SEPARATORS:
-        return True
     if _has_tag_anchor_or_alias(text) or _has_directive(text) or _DOCUMENT_END.search(text):
         return True
     if "?" in text and _COMPLEX_KEY.search("\n" + text):
@@ -201,7 +198,14 @@ def available() -> bool:
 
 def takes(text: str) -> bool:
     """Whether the fast path reads this text (then positions in it can be read off its lines too)."""
-    return _yaml_rs is not None and not _declines(text)
+    if _yaml_rs is None:
+        return False
+    try:
+        if not _screen.screen(text):
+            return False
+    except _screen.TooCostly:
+        return False
+    return not _declines(text)
 
 
 def load(text: str) -> dict | None:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import re
 
+from . import _screen
+
 Mark = tuple[int, int]
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
@@ -44,6 +46,7 @@ def positions(text: str, wanted) -> dict[tuple, tuple[Mark | None, Mark]] | None
     text leaves the supported subset on the way.
     """
     try:
+        _screen.screen(text)  # a flow collection is followed by recursion
         first = _next_content_line(text, 0, 0)
         if first is None or first[2] != 0:
             return None
@@ -52,7 +55,7 @@ def positions(text: str, wanted) -> dict[tuple, tuple[Mark | None, Mark]] | None
         for path in wanted:
             walk.follow(tuple(path))
         return out
-    except (_Unsupported, IndexError):
+    except (_Unsupported, IndexError, _screen.TooCostly):
         return None
 
 

@@ -18,6 +18,8 @@ from ruamel.yaml.events import (
     MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
 )
 
+from . import _screen
+
 Path = tuple
 Mark = tuple[int, int]
 
@@ -27,7 +29,12 @@ def _mark(event) -> Mark:
 
 
 def positions(text: str, wanted: Iterable[Path]) -> dict[Path, tuple[Mark | None, Mark]]:
-    """path → (key position or None, value position) for every prefix of the wanted paths found."""
+    """path → (key position or None, value position) for every prefix of the wanted paths found;
+    nothing for a text past `_screen`'s limits (the fast path never takes one)."""
+    try:
+        _screen.screen(text)
+    except _screen.TooCostly:
+        return {}
     targets = {tuple(p) for p in wanted}
     prefixes = {p[:i] for p in targets for i in range(len(p) + 1)}
     found: dict[Path, tuple[Mark | None, Mark]] = {}

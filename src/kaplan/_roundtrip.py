@@ -37,7 +37,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import ScalarString
 
-from . import _yaml
+from . import _screen, _yaml
 from ._containment import escapes
 from ._writer import WriteRefused, write_replace
 
@@ -82,8 +82,9 @@ def detect_layout(text: str) -> Layout:
     body = body.replace("\r\n", "\n")
     mapping, sequence, offset = Counter(), Counter(), Counter()
     try:
+        _screen.screen(body)  # before the composer, which recurses in C
         root = YAML().compose(body)
-    except Exception:  # not YAML at all: the defaults, and lossless() will say no
+    except Exception:  # not YAML at all, or past the limits: the defaults, and lossless() will say no
         root = None
     if root is not None:
         _measure(root, mapping, sequence, offset)
@@ -139,8 +140,9 @@ def _emitter(layout: Layout, width: int | None = None) -> YAML:
 def load(text: str) -> RoundTrip:
     """Load `text` for editing (comments and styles kept) with the layout detected from it."""
     layout = detect_layout(text)
-    body = text[1:] if layout.bom else text
-    data = _emitter(layout).load(body.replace("\r\n", "\n"))
+    body = (text[1:] if layout.bom else text).replace("\r\n", "\n")
+    _screen.screen(body)  # raises TooCostly before the loader, which recurses in C
+    data = _emitter(layout).load(body)
     return RoundTrip(data, layout)
 
 
@@ -416,6 +418,7 @@ def _replace_in_place(text: str, at: tuple, value: Any) -> str:
         raise EditRefused(f"kaplan cannot add a section to this file without reformatting it ({_layout_note(text)}); "
                           "edit it by hand")
     try:
+        _screen.screen(text)
         root = YAML().compose(text)
     except Exception:
         raise EditRefused("the plan is not valid YAML") from None

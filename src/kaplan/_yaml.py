@@ -23,11 +23,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from . import _screen
 from ._paths import MAX_BYTES
-MAX_NODES = 250_000
-"""Most values one file may expand to, counting every use of an alias (stops alias bombs)."""
-MAX_DEPTH = 64
-"""Deepest nesting accepted (a plan is at most ~6 levels deep)."""
+from ._screen import MAX_DEPTH, MAX_NODES  # noqa: F401 (re-exported)
 
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
@@ -166,6 +164,10 @@ def parse(text: str) -> Document:
     if hidden is not None:
         text = hidden
     try:
+        _screen.screen(text)  # before the composer, which recurses in C and builds every node
+    except _screen.TooCostly as e:
+        raise YamlProblem(e.rule, e.message, *_clamp(original, e.line, e.column), e.hint) from None
+    try:
         root = _parser().compose(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -248,8 +250,8 @@ def _where(node: Node) -> tuple[int, int]:
 def _convert(node: Node, depth: int, budget: list[int], memo: dict) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlProblem("too-large", f"the file expands to more than {MAX_NODES:,} values "
-                          "(anchors and aliases reused too often)", *_where(node),
+        raise YamlProblem("too-large", f"the file expands to more than {MAX_NODES:,} values through "
+                          "its aliases (`*name` reusing an `&name` anchor)", *_where(node),
                           hint="write the values out instead of nesting aliases")
     if depth > MAX_DEPTH:
         raise YamlProblem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels", *_where(node))
@@ -266,8 +268,8 @@ def _convert(node: Node, depth: int, budget: list[int], memo: dict) -> Any:
         pairs = _pairs(node, memo)
         budget[0] -= len(pairs)
         if budget[0] < 0:
-            raise YamlProblem("too-large", f"the file expands to more than {MAX_NODES:,} values "
-                              "(anchors, aliases or merge keys reused too often)", *_where(node),
+            raise YamlProblem("too-large", f"the file expands to more than {MAX_NODES:,} values through "
+                              "its aliases and merge keys (`<<: *name`)", *_where(node),
                               hint="write the values out instead of nesting aliases")
         for k, v in pairs:
             if not isinstance(k, ScalarNode):

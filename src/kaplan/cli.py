@@ -166,6 +166,10 @@ def check(
     stdin_filename: Optional[str] = typer.Option(
         None, "--stdin-filename", metavar="PATH",
         help="With `-` (a plan on standard input): the name to report it under and to judge it by."),
+    rules_floor: bool = typer.Option(
+        False, "--rules-floor",
+        help="Keep the file-level rules (syntax, schema, encoding…) at least at their default severity, "
+             "whatever kaplan.yaml says: for CI, where a pull request may change kaplan.yaml."),
 ) -> None:
     """Validate plans: schema, references, dates and the portfolio's rules. `-` reads one plan from
     standard input (for editors); the portfolio-wide rules are not run on it."""
@@ -181,7 +185,7 @@ def check(
         raise _fail(f"unknown format {format!r}; choose one of {', '.join(REPORTERS)}")
     day = _today(today)
     if paths and str(paths[0]) == "-":
-        _check_stdin(paths, stdin_filename, day, reporter, format, quiet, strict)
+        _check_stdin(paths, stdin_filename, day, reporter, format, quiet, strict, rules_floor)
     missing = [p for p in paths or [] if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
@@ -190,10 +194,12 @@ def check(
     started = time.perf_counter()
     portfolio = None
     try:
-        if verbose:  # the explanation needs the config; an unchanged portfolio is answered without it
+        if verbose or rules_floor:  # these need the config; an unchanged portfolio is answered without it
             from .loader import open_portfolio
 
             portfolio = open_portfolio(paths[0] if paths else None)
+        if rules_floor:
+            portfolio = _floored(portfolio)
         with FileProgress("checking plans", enabled=not quiet) as progress:
             result = run_check(paths or [], today=day, portfolio=portfolio, progress=progress)
     except NoPlans as exc:
@@ -210,17 +216,19 @@ def check(
     raise typer.Exit(result.exit_code(strict))
 
 
-def _check_stdin(paths, name: str | None, day, reporter, format: str, quiet: bool, strict: bool) -> None:
+def _check_stdin(paths, name: str | None, day, reporter, format: str, quiet: bool, strict: bool,
+                 rules_floor: bool = False) -> None:
     """`kaplan check -`: one plan read from standard input; print its findings, then exit."""
     from ._paths import MAX_BYTES
     from .checker import check_text
-    from .loader import ConfigError
+    from .loader import ConfigError, open_portfolio
 
     if len(paths) != 1:
         raise _fail("`-` (standard input) cannot be checked together with files; check them separately")
     data = sys.stdin.buffer.read(MAX_BYTES + 1)
     try:
-        result = check_text(data, name, today=day)
+        portfolio = _floored(open_portfolio(None)) if rules_floor else None
+        result = check_text(data, name, today=day, portfolio=portfolio)
     except ConfigError as exc:
         raise _config_error(exc) from None
     reporter(result, sys.stdout, quiet=quiet) if format == "text" else reporter(result, sys.stdout)
@@ -253,6 +261,21 @@ def _rules_help(list_rules: bool, explain: str | None, format: str | None = None
         raise _fail(f"no rule named {explain!r}; `kaplan check --list-rules` lists them")
     typer.echo(f"{r.id} (default severity: {r.severity.value})\n\n{r.doc}")
     raise typer.Exit(0)
+
+
+def _floored(portfolio):
+    """The portfolio with `rules.floor` applied to its config; says on stderr what was set aside."""
+    import dataclasses
+
+    from . import rules
+    from .loader import display_path
+
+    config, lowered = rules.floor(portfolio.config)
+    if lowered:
+        where = display_path(portfolio.config_path) if portfolio.config_path else "kaplan.yaml"
+        typer.echo(f"kaplan: --rules-floor: {where} lowers {', '.join(lowered)}; "
+                   "file-level rules keep their default severity", err=True)
+    return dataclasses.replace(portfolio, config=config)
 
 
 def _check_formats() -> list[str]:

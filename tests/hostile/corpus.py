@@ -193,6 +193,40 @@ def _sparse_file(portfolio: Path) -> None:
         fh.truncate(600 * 1024 * 1024)
 
 
+LIMIT = 5 * 1024 * 1024
+"""The size limit: the cases below fill it, to show what the worst file kaplan reads costs."""
+
+
+def _filled(head: str, unit: str, tail: str = "\n") -> bytes:
+    """`head`, then `unit` as many times as fits under the size limit, then `tail`."""
+    room = LIMIT - len(head.encode()) - len(tail.encode())
+    return (head + unit * (room // len(unit.encode())) + tail).encode()
+
+
+def _indented(portfolio: Path) -> None:
+    """Each line a key one space deeper than the last, as deep as 5 MiB allows (about 3,200 levels)."""
+    lines, size, i = [], 0, 0
+    while size + i + 3 <= LIMIT:
+        lines.append(" " * i + "a:\n")
+        size, i = size + i + 3, i + 1
+    (portfolio / "plans" / "acme.yaml").write_text("".join(lines), encoding="utf-8")
+
+
+def _indented_then_brackets(portfolio: Path) -> None:
+    """40 levels of indentation (under the limit on their own), then brackets to the size limit."""
+    head = "".join(" " * i + f"k{i}:\n" for i in range(40)) + " " * 40 + "x: "
+    (portfolio / "plans" / "acme.yaml").write_bytes(_filled(head, "[{a: "))
+
+
+def _just_under_the_value_limit(portfolio: Path) -> None:
+    """49,900 one-line contacts (five values each: 249,500 with the rest of the plan), an anchor that
+    keeps the file from the fast path, and a misspelt key on the last line: the most work kaplan
+    does on one file before it can say what is wrong."""
+    head = VALID.replace("  name: Acme\n", "  name: &name Acme\n") + "relationships:\n  contacts:\n"
+    body = "".join(f"    - {{id: c{i}, name: C{i}}}\n" for i in range(49_900))
+    (portfolio / "plans" / "acme.yaml").write_text(head + body + "  secter: x\n", encoding="utf-8")
+
+
 NEWLINE_NAME = "evil\n::error file=x::forged\x1b[2J.yaml"
 
 
@@ -220,6 +254,32 @@ def generated() -> list[Case]:
              _writer(b"{a: " * deep + b"1" + b"}" * deep + b"\n"), big=True),
         Case("10000-nested-block-lists", "acme.yaml", "too-deep", 1, None, "`- - - … x` 10,000 deep on one line",
              _writer(b"- " * deep + b"x\n"), big=True),
+        Case("50000-unclosed-flow-lists", "acme.yaml", "too-deep", 1, 68,
+             "`x: ` and 50,000 `[` (50 KB): refused at the 65th, before a parser recurses into them",
+             _writer(b"x: " + b"[" * 50_000 + b"\n"), big=True),
+        Case("5-mib-of-unclosed-flow-lists", "acme.yaml", "too-deep", 1, 68, "`x: [[[[…` to the size limit",
+             _writer(_filled("x: ", "[")), big=True),
+        Case("5-mib-of-nested-flow-mappings", "acme.yaml", "too-deep", 1, 258, "`{a: {a: …` to the size limit",
+             _writer(_filled("", "{a: ")), big=True),
+        Case("5-mib-of-block-lists-on-one-line", "acme.yaml", "too-deep", 1, 131, "`- - - …` to the size limit",
+             _writer(_filled("", "- ", "x\n")), big=True),
+        Case("5-mib-of-indentation", "acme.yaml", "too-deep", 65, 65,
+             "keys indented one space deeper on each line, 3,200 levels, to the size limit", _indented, big=True),
+        Case("5-mib-indentation-then-brackets", "acme.yaml", "too-deep", 41, None,
+             "40 levels of indentation, then `[{a: ` to the size limit", _indented_then_brackets, big=True),
+        Case("5-mib-of-brackets-in-quotes", "acme.yaml", "schema", 6, 9,
+             "a name of `[` in quotes to the size limit: text, not nesting (too long a name)",
+             _writer(_filled('kaplan: 1\nplan:\n  owner: Jo Owner\naccount:\n  id: acme\n  name: "', "[", '"\n')),
+             big=True),
+        Case("5-mib-of-dashes", "acme.yaml", "too-large", 250_000, 2,
+             "`-` lines to the size limit (2.6 million values): refused at value 250,001, before building it",
+             _writer(_filled("", "-\n", "")), big=True),
+        Case("5-mib-flow-list-of-ones", "acme.yaml", "too-large", 1, 499_999,
+             "`x: [1,1,1,…]` to the size limit: refused at value 250,001, before building it",
+             _writer(_filled("x: [", "1,", "1]\n")), big=True),
+        Case("just-under-the-value-limit", "acme.yaml", "unknown-key", 49_909, 3,
+             "249,500 values with an anchor, read in full by the reference reader, then a misspelt key",
+             _just_under_the_value_limit, big=True),
         Case("random-bytes", "acme.yaml", "encoding", None, None, "64 KB of random bytes", _random_bytes),
         Case("one-megabyte-line", "acme.yaml", "unknown-key", 6, 3, "a 1 MB value on one line, then an error",
              _long_line, big=True),

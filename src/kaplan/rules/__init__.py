@@ -81,6 +81,37 @@ def severity_of(rule_id: str, config: Config, path: str | None = None) -> Severi
     return known.severity if known else Severity.ERROR
 
 
+def floor(config: Config) -> tuple[Config, list[str]]:
+    """`config` with every file-level rule (`syntax`, `schema`, `encoding`…) at least as severe as its
+    default, in `rules` and in every entry of `overrides`; and the ids of the rules whose lower
+    setting in `kaplan.yaml` was set aside.
+
+    This is `kaplan check --rules-floor`: `kaplan.yaml` lives in the repository it checks, so a pull
+    request that changes it can switch off the very rules that would catch a broken plan. CI passes
+    the flag, and the file-level rules then hold whatever the pull request says.
+    """
+    lowered: list[str] = []
+    rules_kept = _floored(config.rules, lowered)
+    overrides = [o.model_copy(update={"rules": _floored(o.rules, lowered)}) for o in config.overrides]
+    if not lowered:
+        return config, []
+    return config.model_copy(update={"rules": rules_kept, "overrides": overrides}), list(dict.fromkeys(lowered))
+
+
+def _floored(levels: dict[str, str], lowered: list[str]) -> dict[str, str]:
+    """`levels` without the settings that put a file-level rule below its default (noted in `lowered`)."""
+    order = [Severity.WARNING, Severity.ERROR]
+    kept = {}
+    for rule_id, level in levels.items():
+        known = REGISTRY.get(rule_id)
+        if known is not None and known.scope == "file" and (
+                level == "off" or order.index(Severity(level)) < order.index(known.severity)):
+            lowered.append(rule_id)
+        else:
+            kept[rule_id] = level
+    return kept
+
+
 _cache: list = [None, None, None]  # (summaries, ctx, result): portfolio rules share one scoring
 
 
