@@ -33,6 +33,8 @@ class Measured:
     seconds: float
     peak_rss_mb: float
     timed_out: bool
+    cpu_seconds: float = 0.0
+    """User and system time of the child: what the work cost, whatever else the machine was doing."""
 
 
 MEMORY_CAP_MB = 2048
@@ -76,4 +78,5 @@ def measured(args: list[str], cwd: Path, timeout: float = 60.0, env: dict | None
         # ru_maxrss is in KiB on Linux and in bytes on macOS.
         rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
         return Measured(proc.returncode, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"), seconds, rss, killed.is_set())
+                        err.read().decode("utf-8", "replace"), seconds, rss, killed.is_set(),
+                        usage.ru_utime + usage.ru_stime)

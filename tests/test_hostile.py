@@ -26,7 +26,9 @@ sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 import corpus  # noqa: E402
 
 SECONDS = 20.0
-"""Time allowed for any one case (the slowest measured takes about 2 s)."""
+"""Time allowed for any one case: CPU time for the big ones, which run in a child process (the slowest
+measured takes about 5 s, a file of 249,500 values read in full), so that a busy machine does not
+fail them; they are stopped after three times as long on the clock."""
 PEAK_RSS_MB = 400
 """Peak resident memory allowed for any one big case (the largest measured is about 100 MB)."""
 
@@ -34,13 +36,14 @@ CASES = corpus.all_cases()
 
 
 def run_case(case: corpus.Case, portfolio: Path, kaplan) -> tuple[int, str, str, float, float | None]:
-    """(exit code, stdout, stderr, seconds, peak RSS in MB or None) of `kaplan check` on one case."""
+    """(exit code, stdout, stderr, seconds, peak RSS in MB or None) of `kaplan check` on one case;
+    the seconds are CPU time for a big case, else time on the clock."""
     rel = case.prepare(portfolio)
     args = ["check", "--today", TODAY.isoformat(), "--format", "json"] + ([] if case.whole else [str(rel)])
     if case.big:
-        m = measured(args, portfolio, timeout=SECONDS)
-        assert not m.timed_out, f"still running after {SECONDS} s"
-        return m.exit_code, m.stdout, m.stderr, m.seconds, m.peak_rss_mb
+        m = measured(args, portfolio, timeout=3 * SECONDS)
+        assert not m.timed_out, f"still running after {3 * SECONDS} s"
+        return m.exit_code, m.stdout, m.stderr, m.cpu_seconds, m.peak_rss_mb
     import time
 
     started = time.monotonic()
