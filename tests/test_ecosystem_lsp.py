@@ -227,7 +227,7 @@ def test_the_kaplan_yaml_init_writes_has_no_diagnostics(server, portfolio):
     config = portfolio / "kaplan.yaml"
     assert config.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=.kaplan/config.schema.json\n")
     assert server.diagnose(config) == []
-    broken = config.read_text(encoding="utf-8").replace("review_grace_days: 7", "review_grace_dayz: 7")
+    broken = config.read_text(encoding="utf-8").replace("review_grace_days: 0", "review_grace_dayz: 0")
     found = server.diagnose(config, broken)
     assert any("review_grace_dayz" in m for m in messages(found)), messages(found)
 

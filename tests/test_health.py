@@ -75,7 +75,7 @@ CASES = [
      {"actions": [{"id": "a", "action": "x", "due": "2026-11-24"}, {"id": "b", "action": "y", "due": "2026-01-01",
                                                                     "status": "done"}]}),
     ("review_overdue", {"plan": {"last_reviewed": "2026-07-01", "review_cadence": "quarterly"}},
-     "last reviewed 146 days ago (quarterly cadence: every 92 days)", 100 * (2 - 146 / 92),
+     "last reviewed 2026-07-01, 146 days ago (quarterly: every 92 days)", 100 * (2 - 146 / 92),
      {"plan": {"last_reviewed": "2026-08-24", "review_cadence": "quarterly"}}),  # 92 days
     ("renewal", {"financials": {"contract": {"renewal_date": "2027-01-23"}}}, "contract renews in 60 days",
      100 * 60 / 180, {"financials": {"contract": {"renewal_date": "2027-05-24"}}}),  # 181 days

@@ -77,8 +77,20 @@ def test_owner_and_today_fill_the_plan(kaplan, tmp_path):
     new(kaplan, "acme", "--owner", "Kim O'Hara: KAM #2", "--today", "2026-11-24", cwd=tmp_path)
     meta = load_plan(tmp_path / "plans" / "acme.yaml").plan.plan
     assert meta.owner == "Kim O'Hara: KAM #2"
-    assert meta.last_reviewed == dt.date(2026, 11, 24)
+    assert meta.last_reviewed is None  # a new plan has not been reviewed yet
+    assert meta.created == dt.date(2026, 11, 24)
     assert (meta.period.start, meta.period.end) == (dt.date(2026, 11, 24), dt.date(2027, 11, 23))
+
+
+def test_a_new_plan_is_not_yet_reviewed_and_check_says_so_once_older_than_its_cadence(kaplan, tmp_path):
+    new(kaplan, "acme", "--owner", "Jo", "--today", "2026-11-24", cwd=tmp_path)
+    # quarterly (92 days): 2026-11-24 + 92 days = 2027-02-24 is the last day it is on time
+    on_time = kaplan("check", "--today", "2027-02-24", "--format", "json", cwd=tmp_path).json()["findings"]
+    assert [f for f in on_time if f["rule"] == "review-stale"] == []
+    late = kaplan("check", "--today", "2027-02-25", "--format", "json", cwd=tmp_path).json()["findings"]
+    stale = [f for f in late if f["rule"] == "review-stale"]
+    assert len(stale) == 1
+    assert "not yet reviewed; the plan started 2026-11-24, 93 days ago" in stale[0]["message"]
 
 
 def test_period_starting_on_29_february_ends_a_year_later(kaplan, tmp_path):

@@ -73,7 +73,8 @@ def test_minimal_plan_has_no_findings(plan):
 def test_every_rule_tested_here_is_registered_as_a_plan_or_portfolio_rule():
     registered = {r.id: r.scope for r in REGISTRY.values()}
     assert {rule: registered.get(rule) for rule in PLAN_AND_PORTFOLIO_RULES} == {
-        rule: "portfolio" if rule == "duplicate-account" else "plan" for rule in PLAN_AND_PORTFOLIO_RULES}
+        rule: "portfolio" if rule in ("duplicate-account", "review-stale") else "plan"
+        for rule in PLAN_AND_PORTFOLIO_RULES}
 
 
 # ---------------------------------------------------------------- duplicate-id
@@ -510,34 +511,35 @@ def reviewed(write, last_reviewed: str, cadence: str | None = None):
     return write("acme.yaml", HEADER + f"  last_reviewed: {last_reviewed}{cadence_line}\n")
 
 
-def test_quarterly_plan_reviewed_100_days_ago_is_stale_warning_at_last_reviewed(write):
-    path = reviewed(write, "2026-08-16")  # 100 days: 92 + 7 grace is 99
+def test_quarterly_plan_reviewed_93_days_ago_is_stale_warning_at_last_reviewed(write):
+    path = reviewed(write, "2026-08-23")  # 2026-11-24 − 2026-08-23 = 8 + 30 + 31 + 24 = 93 days > 92
     f = one(path, "review-stale")
     assert f.severity is WARNING
     assert at(f) == (7, 18)
-    assert "100 days ago" in f.message and "every 92 days" in f.message
+    assert "93 days ago" in f.message and "every 92 days" in f.message
+    assert "due by 2026-11-23" in f.message  # 2026-08-23 + 92 days
 
 
-def test_quarterly_plan_reviewed_exactly_99_days_ago_is_not_stale(write):
-    assert fired(reviewed(write, "2026-08-17"), "review-stale") == []
+def test_quarterly_plan_reviewed_exactly_92_days_ago_is_not_stale(write):
+    assert fired(reviewed(write, "2026-08-24"), "review-stale") == []
 
 
-def test_monthly_plan_reviewed_39_days_ago_is_stale(write):
-    path = reviewed(write, "2026-10-16", "monthly")  # 31 + 7 grace = 38
+def test_monthly_plan_reviewed_32_days_ago_is_stale(write):
+    path = reviewed(write, "2026-10-23", "monthly")  # 8 + 24 = 32 days > 31
     assert at(one(path, "review-stale")) == (7, 18)
 
 
-def test_monthly_plan_reviewed_exactly_38_days_ago_is_not_stale(write):
-    assert fired(reviewed(write, "2026-10-17", "monthly"), "review-stale") == []
+def test_monthly_plan_reviewed_exactly_31_days_ago_is_not_stale(write):
+    assert fired(reviewed(write, "2026-10-24", "monthly"), "review-stale") == []
 
 
 def test_grace_days_come_from_kaplan_yaml(write):
     write("kaplan.yaml", """
         kaplan: 1
-        review_grace_days: 0
+        review_grace_days: 7
     """)
-    assert fired(reviewed(write, "2026-08-24"), "review-stale") == []  # 92 days
-    assert len(fired(reviewed(write, "2026-08-23"), "review-stale")) == 1  # 93 days
+    assert fired(reviewed(write, "2026-08-17"), "review-stale") == []  # 99 days = 92 + 7
+    assert len(fired(reviewed(write, "2026-08-16"), "review-stale")) == 1  # 100 days
 
 
 def test_recent_entry_in_reviews_log_counts_as_the_last_review(plan, write):

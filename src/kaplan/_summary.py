@@ -45,6 +45,9 @@ class PlanSummary:
     rituals: list[str] = field(default_factory=list)
     last_review: _dt.date | None = None
     has_last_reviewed: bool = False
+    """Whether `plan.last_reviewed` holds the last review (else it is only in the reviews log)."""
+    started: _dt.date | None = None
+    """When the plan was started (`overdue.plan_started`)."""
     suppressions: list = field(default_factory=list)
     """The plan's `# kaplan: disable…` comments (`suppressions.Directive`), applied once the
     portfolio's findings are known too."""
@@ -76,6 +79,12 @@ class PlanSummary:
         """The plan's investment requests, as plain data."""
         return self._detail()[1]
 
+    def review_status(self, tier_cadence, today: _dt.date, config: Config):
+        """Whether this plan is overdue for review (`overdue.review_status`), its tier's cadence given."""
+        from .overdue import review_status
+
+        return review_status(self.last_review, self.started, self.review_cadence, tier_cadence, today, config)
+
     def scoring_input(self):
         """What scoring needs of this plan (see `scoring.engine.ScoringInput`)."""
         from .scoring.engine import ScoringInput
@@ -88,6 +97,7 @@ class PlanSummary:
                 self.currency, self.has_money,
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
+                self.started.isoformat() if self.started else None,
                 [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings],
                 [d.to_json() for d in self.suppressions]]
 
@@ -102,8 +112,8 @@ class PlanSummary:
 
     @classmethod
     def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
-        account_id, name, owner, values, currency, has_money, cadence, sponsor, rituals, last, has_last, found, \
-            directives = core
+        account_id, name, owner, values, currency, has_money, cadence, sponsor, rituals, last, has_last, started, \
+            found, directives = core
         if len(values) != len(_METRIC_NAMES):
             raise ValueError("metrics changed")
         return cls(
@@ -114,6 +124,7 @@ class PlanSummary:
             currency=currency, has_money=has_money,
             review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
             last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
+            started=_dt.date.fromisoformat(started) if started else None,
             suppressions=[Directive.from_json(d) for d in directives] if directives else [], _details=details)
 
 
@@ -121,7 +132,7 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     """Read one plan (from `data` when its bytes are already read), run the plan rules, locate their
     findings and keep the facts for later."""
     from .health.model import base_signals
-    from .rules.dates import last_review
+    from .overdue import last_review, plan_started
 
     lp = load_plan(path, display, data=data)
     summary = PlanSummary(str(path), lp.display, findings=with_severity(lp.findings, config, str(path)))
@@ -148,7 +159,8 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary.executive_sponsor = bool(plan.plan.executive_sponsor)
     summary.rituals = sorted({r.kind.value for r in plan.relationships.rituals})
     summary.last_review = last_review(plan)
-    summary.has_last_reviewed = plan.plan.last_reviewed is not None
+    summary.has_last_reviewed = plan.plan.last_reviewed is not None and plan.plan.last_reviewed == summary.last_review
+    summary.started = plan_started(plan)
     summary._details = (base_signals(plan, today, config),
                         [req.model_dump(mode="json") for req in plan.investment])
     return summary

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import history
 from .model.plan import Action, Contact, Measure, Milestone, Objective, Plan
 from .progress import measure_progress, moved_toward_target
-from .rules.dates import last_review
+from .overdue import last_review
 
 if TYPE_CHECKING:
     from .config import Portfolio

@@ -64,8 +64,8 @@ class Config(Section):
         Cadence.semiannual: 183, Cadence.annual: 366,
     })
     """Days between reviews each cadence allows."""
-    review_grace_days: int = Field(default=7, ge=0, le=365)
-    """Extra days before a review counts as overdue."""
+    review_grace_days: int = Field(default=0, ge=0, le=365)
+    """Extra days allowed beyond the cadence before a review counts as overdue (default none)."""
     renewal_warning_days: int = Field(default=90, ge=0, le=3650)
     """A contract renewing within this many days is flagged."""
     nps: NpsConfig = NpsConfig()

@@ -89,7 +89,7 @@ def _moved_signals(before: Health, after: Health) -> str:
 
 def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[object, object, Health]]:
     """(summary, its score, its health) for each valid plan summary, tiers placed portfolio-wide."""
-    from .health.model import review_cadence, with_review
+    from .health.model import with_review
     from .scoring.engine import score_inputs
 
     valid = [s for s in summaries if s.valid]
@@ -99,8 +99,8 @@ def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[obj
     out = []
     for s in valid:
         score = scores[s.account_id]
-        cadence = review_cadence(score.tier.review_cadence if score.tier else None, s.review_cadence, config)
-        out.append((s, score, with_review(s.account_id, s.signals, s.last_review, cadence, today, config)))
+        status = s.review_status(score.tier.review_cadence if score.tier else None, today, config)
+        out.append((s, score, with_review(s.account_id, s.signals, status, config)))
     return out
 
 

@@ -17,8 +17,9 @@ Signals (each 100 when healthy):
 - detractor_loops: any detractor without a follow-up, or with an overdue open one → 0; open but on
   time → 60; all closed → 100.
 - overdue_actions: 100 × (1 − overdue open actions ÷ open actions).
-- review_overdue: the last review's age against the tier's cadence (else the plan's): 100 within it,
-  0 at twice it or more, linear between.
+- review_overdue: the plan's review status (`kaplan.overdue`: the stricter of its own and its tier's
+  cadence): 100 while not overdue, then 100 × (2 − age ÷ days allowed), 0 at twice them or more. A
+  plan never reviewed counts its age from when it started.
 - renewal: renewal date passed → 0; within `renewal_horizon_days` → 100 × days left ÷ horizon.
 - revenue_trend: revenue growth like for like (`metrics.growth`: the same months a year apart):
   growth ≥ 0 → 100, a drop of `revenue_drop_pct` or more → 0, linear between. No signal when the
@@ -39,6 +40,7 @@ from .. import metrics
 from ..config import Config
 from ..model import Plan
 from ..model.vocab import ActionStatus, BuyingRole, Cadence, RelationshipStage
+from ..overdue import ReviewStatus, status_of
 from .settings import HealthSettings
 
 KEY_ROLES = {BuyingRole.economic_buyer, BuyingRole.decision_maker, BuyingRole.sponsor, BuyingRole.coach}
@@ -91,25 +93,15 @@ def level_for(score: float, settings: HealthSettings) -> str:
     return "high" if score <= settings.red_max else "medium" if score <= settings.amber_max else "low"
 
 
-def review_cadence(tier_cadence: Cadence | None, plan_cadence: Cadence | str | None, config: Config) -> Cadence:
-    """The cadence a plan's reviews are held to: its tier's, else the plan's own, else the portfolio default."""
-    if tier_cadence is not None:
-        return tier_cadence
-    return Cadence(plan_cadence) if plan_cadence else config.default_cadence
-
-
 def assess(plan: Plan, today: _dt.date, config: Config, tier_cadence: Cadence | None = None) -> Health:
     """The health of one account on `today`."""
-    from ..rules.dates import last_review
-
-    cadence = review_cadence(tier_cadence, plan.plan.review_cadence, config)
-    return with_review(plan.account.id, base_signals(plan, today, config), last_review(plan), cadence, today, config)
+    return with_review(plan.account.id, base_signals(plan, today, config),
+                       status_of(plan, tier_cadence, today, config), config)
 
 
-def with_review(account_id: str, signals: list[Signal], last: _dt.date | None, cadence: Cadence,
-                today: _dt.date, config: Config) -> Health:
-    """Health from the base signals plus the review signal for `cadence`."""
-    review = review_signal(last, cadence, today, config)
+def with_review(account_id: str, signals: list[Signal], status: ReviewStatus, config: Config) -> Health:
+    """Health from the base signals plus the review signal for the plan's review `status`."""
+    review = review_signal(status, config)
     return combine(account_id, signals + ([review] if review else []), config)
 
 
@@ -137,17 +129,17 @@ def base_signals(plan: Plan, today: _dt.date, config: Config) -> list[Signal]:
     return found
 
 
-def review_signal(last: _dt.date | None, cadence: Cadence, today: _dt.date, config: Config) -> Signal | None:
-    """The review signal: the last review's age against the cadence (the tier's, else the plan's)."""
-    if last is None:
+def review_signal(status: ReviewStatus, config: Config) -> Signal | None:
+    """The review signal: 100 while the plan is not overdue for review (`kaplan.overdue`); once it is,
+    100 × (2 − age ÷ days allowed), so 0 at twice the allowed days. None when the age is unknown."""
+    age = status.age
+    if age is None:
         return None
     found: list[Signal] = []
-    allowed = config.cadence_days.get(cadence, 92)
-    age = (today - last).days
-    value = 100 if age <= allowed else 100 * (2 - age / allowed)
-    _adder(found, config.health)(
-        "review_overdue", value, f"last reviewed {age} days ago ({cadence.value} cadence: every {allowed} days)"
-        if age > allowed else f"reviewed {age} days ago", ("plan", "last_reviewed"))
+    value = 100 * (2 - age / status.allowed) if status.overdue else 100
+    reason = status.words() if status.overdue or not status.reviewed else f"reviewed {age} days ago"
+    _adder(found, config.health)("review_overdue", value, reason,
+                                 ("plan", "last_reviewed") if status.reviewed else ("plan",))
     return found[0]
 
 

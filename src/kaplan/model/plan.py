@@ -117,7 +117,10 @@ class PlanMeta(Section):
     team: list[TeamMember] = Field(default_factory=list)
     period: Period | None = None
     """The period the plan covers (need not be a calendar year)."""
+    created: Date | None = None
+    """When the plan was started (`kaplan new` writes it); until its first review, its age counts from here."""
     last_reviewed: Date | None = None
+    """The date of the last review; leave it out until the plan has been reviewed."""
     review_cadence: Cadence | None = None
     """How often the plan is reviewed: weekly, biweekly, monthly, quarterly, semiannual, annual."""
     next_review: Date | None = None

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from .. import metrics
 from ..changes import SinceReview, Standing, since_last_review
 from ..forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
-from ..health.model import Health, Signal, review_cadence
+from ..health.model import Health, Signal
 from ..health.settings import SIGNALS
 from ..model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
                           Plan, Review, Risk)
 from ..model.types import period_bounds
 from ..money import Converter
 from ..progress import ObjectiveProgress, objective_progress
-from ..rules.dates import last_review
+from ..overdue import ReviewStatus
 from ..scoring.allocation import Allocation
 from ..scoring.engine import AccountScore
 from .snapshot import Snapshot
@@ -117,6 +117,8 @@ class AccountPack:
     risks: list[Risk]
     allocations: list[Allocation]
     decisions: list[DecisionRow]
+    review: ReviewStatus
+    """Whether the plan is overdue for review (`kaplan.overdue`)."""
     last_review: _dt.date | None
     next_review: _dt.date | None
     next_review_from_cadence: bool
@@ -215,13 +217,10 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
     score = snap.score.account(account_id)
     health = snap.health[account_id]
     objectives = {o.id: o for o in plan.objectives}
-    last = last_review(plan)
+    review = snap.review_status(account_id)
     next_review, from_cadence = plan.plan.next_review, False
-    if next_review is None and last is not None:
-        cadence = review_cadence(score.tier.review_cadence if score.tier else None, plan.plan.review_cadence,
-                                 snap.portfolio.config)
-        next_review = last + _dt.timedelta(days=snap.portfolio.config.cadence_days.get(cadence, 92))
-        from_cadence = True
+    if next_review is None and review.due is not None:
+        next_review, from_cadence = review.due, True
     since = None
     if history:
         since = since_last_review(snap.portfolio, plan, Standing.of(score, health), cache=snap.history_cache)
@@ -247,8 +246,8 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
         allocations=[r for r in snap.score.allocation.rows if r.account_id == account_id],
         decisions=[DecisionRow(r, d) for r in sorted(plan.reviews, key=lambda r: r.date) for d in r.decisions
                    if d.due is None or d.due >= today],
-        last_review=last, next_review=next_review, next_review_from_cadence=from_cadence, since=since,
-        budget_rule=snap.score.allocation.rule, window=metrics.ttm(plan), growth=metrics.growth(plan),
+        review=review, last_review=review.last, next_review=next_review, next_review_from_cadence=from_cadence,
+        since=since, budget_rule=snap.score.allocation.rule, window=metrics.ttm(plan), growth=metrics.growth(plan),
         converter=snap.score.converter,
     )
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from ..config import Portfolio
 from ..health.model import Health, Signal
 from ..risk import RiskRow
-from ..rules.dates import last_review
 from ..scoring.allocation import AllocationResult
 from ..scoring.concentration import ConcentrationResult
 from ..scoring.engine import AccountScore
@@ -86,9 +85,10 @@ class PortfolioPack:
     pareto: list[ParetoRow]
     allocation: AllocationResult
     stale: list[DateRow]
+    """Plans overdue for review (`kaplan.overdue`), including those not yet reviewed and older than their cadence."""
     renewals: list[DateRow]
     unreviewed: list[Placed]
-    """Accounts whose plan records no review at all."""
+    """Plans not yet reviewed and not yet overdue."""
     skipped: list[str]
     """Plans left out because they have errors."""
 
@@ -200,12 +200,13 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
     stale, renewals, unreviewed = [], [], []
     for p in placed:
         plan = plans[p.account_id].plan
-        if last_review(plan) is None:
+        review = snap.review_status(p.account_id)
+        if review.overdue:
+            signal = next(s for s in p.health.signals if s.name == "review_overdue")
+            stale.append(DateRow(p, review.last, review.age, signal))
+        elif not review.reviewed:
             unreviewed.append(p)
         for s in p.health.signals:
-            if s.name == "review_overdue" and s.value < 100:
-                last = last_review(plan)
-                stale.append(DateRow(p, last, (snap.today - last).days if last else None, s))
             if s.name == "renewal" and s.value < 100:
                 contract = plan.financials.contract
                 when = contract.renewal_date

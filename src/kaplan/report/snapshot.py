@@ -14,6 +14,7 @@ from typing import Iterable
 from ..config import Portfolio
 from ..health.model import Health
 from ..health.portfolio import assess_plans
+from ..overdue import ReviewStatus, status_of
 from ..loader import LoadedPlan, contained, display_path, load_plan, open_portfolio
 from ..scoring.portfolio import PortfolioScore, score_loaded
 
@@ -45,6 +46,12 @@ class Snapshot:
     def account_ids(self) -> list[str]:
         """Every scored account, best-ranked first."""
         return [a.account_id for a in self.score.accounts]
+
+    def review_status(self, account_id: str) -> ReviewStatus:
+        """Whether the account's plan is overdue for review, held to its tier's cadence too."""
+        a = self.score.account(account_id)
+        return status_of(self.loaded_plan(account_id).plan, a.tier.review_cadence if a.tier else None, self.today,
+                         self.portfolio.config)
 
     def loaded_plan(self, account_id: str) -> LoadedPlan:
         for lp in self.loaded:

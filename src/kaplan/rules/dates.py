@@ -8,6 +8,7 @@ from typing import Iterator
 from ..findings import Issue, Severity
 from ..model import Plan
 from ..model.types import period_bounds
+from ..overdue import last_review  # noqa: F401 (its former home; kept for callers)
 from . import Context, rule
 
 
@@ -31,7 +32,7 @@ def date_order(plan: Plan, ctx: Context) -> Iterator[Issue]:
 def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """Something is recorded as having happened after today.
 
-    Checked: `plan.last_reviewed`, review dates, NPS response dates, contacts' `last_contact`,
+    Checked: `plan.last_reviewed`, `plan.created`, review dates, NPS response dates, contacts' `last_contact`,
     rituals' `last_held` and `client_since`. Usually a typo in the year.
     """
     today = ctx.today
@@ -43,6 +44,8 @@ def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
     # Nearly every date is in the past, so each is tested before its place and message are built.
     if (d := plan.plan.last_reviewed) and d > today:
         yield late(("plan", "last_reviewed"), d, "the last review")
+    if (d := plan.plan.created) and d > today:
+        yield late(("plan", "created"), d, "the plan's `created` date")
     if (d := plan.account.client_since) and d > today:
         yield late(("account", "client_since"), d, "`client_since`")
     for i, r in enumerate(plan.reviews):
@@ -71,35 +74,6 @@ def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
             days = (today - a.due).days
             yield Issue(("actions", i, "due"), f"action `{a.id}` was due {a.due} ({days} day{'s' if days != 1 else ''} ago) and is "
                         f"still {a.status.value.replace('_', ' ')}", "mark it done, or agree a new due date")
-
-
-def last_review(plan: Plan) -> _dt.date | None:
-    """The most recent review: `plan.last_reviewed` or the latest entry of the reviews log."""
-    last = plan.plan.last_reviewed
-    for r in plan.reviews:
-        if r.date and (last is None or r.date > last):
-            last = r.date
-    return last
-
-
-@rule("review-stale", Severity.WARNING)
-def review_stale(plan: Plan, ctx: Context) -> Iterator[Issue]:
-    """The plan has not been reviewed within its review cadence (plus the grace days).
-
-    The cadence is `plan.review_cadence` (or the portfolio's `default_cadence`); the days each cadence
-    allows and the grace are set in `kaplan.yaml`. A plan with no review recorded is not checked.
-    """
-    last = last_review(plan)
-    if last is None:
-        return
-    cadence = plan.plan.review_cadence or ctx.config.default_cadence
-    allowed = ctx.config.cadence_days.get(cadence, 92) + ctx.config.review_grace_days
-    age = (ctx.today - last).days
-    if age > allowed:
-        at = ("plan", "last_reviewed") if plan.plan.last_reviewed == last else ("plan",)
-        yield Issue(at, f"last reviewed {last}, {age} days ago; a {cadence.value} plan is reviewed "
-                    f"at least every {allowed - ctx.config.review_grace_days} days",
-                    "hold the review and update `last_reviewed`")
 
 
 @rule("renewal-passed", Severity.WARNING)
