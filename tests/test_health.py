@@ -55,11 +55,13 @@ CASES = [
     ("key_contact_gone", {"relationships": {"contacts": [contact("a", "sponsor", last_contact="2026-08-01")]}},
      "no contact with A for 115 days", 50,
      {"relationships": {"contacts": [contact("a", "sponsor", last_contact="2026-08-27")]}}),  # 89 days
+    # NPS of the survey window (2025-11-25 … 2026-11-24): five 3s = −100; the window before: five 10s = +100
     ("nps", {"voice_of_customer": {"nps": [
-        {"date": "2026-06-01", "respondent": "a", "score": 3, "follow_up": {"owner": "Jo", "due": "2026-06-03", "closed": "2026-06-02"}},
-        {"date": "2025-06-01", "respondent": "a", "score": 10}]}},
-     "NPS -100, down from +100", 0,
-     {"voice_of_customer": {"nps": [{"date": "2026-06-01", "respondent": "a", "score": 10}]}}),
+        *({"date": f"2026-06-0{d}", "respondent": "a", "score": 3,
+           "follow_up": {"owner": "Jo", "due": f"2026-06-0{d + 2}", "closed": f"2026-06-0{d + 1}"}} for d in range(1, 6)),
+        *({"date": f"2025-06-0{d}", "respondent": "a", "score": 10} for d in range(1, 6))]}},
+     "NPS -100 (5 responses in the last 12 months), down from +100", 0,
+     {"voice_of_customer": {"nps": [{"date": f"2026-06-0{d}", "respondent": "a", "score": 10} for d in range(1, 6)]}}),
     ("detractor_loops", {"voice_of_customer": {"nps": [{"date": "2026-11-01", "respondent": "cfo", "score": 4}]}},
      "detractor cfo (score 4): no follow-up", 0,
      {"voice_of_customer": {"nps": [{"date": "2026-11-01", "respondent": "cfo", "score": 4,
@@ -133,15 +135,21 @@ def test_health_of_a_relationship_heavy_account_by_hand():
              "follow_up": {"owner": "Jo", "due": "2026-10-04", "closed": "2026-10-03"}}]},
         actions=[{"id": "a1", "action": "x", "due": "2026-11-01"}, {"id": "a2", "action": "y", "due": "2026-12-31"}],
     )
-    h = assess(p, TODAY, Config())
+    h = assess(p, TODAY, Config.model_validate({"nps": {"min_responses": 2}}))  # two responses make an NPS here
     # relationship 50 ×2, key_players 66.67 ×2 (no sponsor), single_threaded 40 ×2, key_contact_gone 100 ×3,
     # nps (1 promoter − 1 detractor)/2 = 0 → 50 ×2, detractor_loops 100 ×2, overdue_actions 50 ×1,
-    # review_overdue 100 ×1.  Σw = 15;  Σw·v = 100 + 133.33 + 80 + 300 + 100 + 200 + 50 + 100 = 1063.33
-    assert h.score == pytest.approx(1063.333 / 15, abs=0.01)  # 70.89
+    # review_overdue 100 ×1, nps_survey (measured this year) 100 ×1.
+    # Σw = 16;  Σw·v = 100 + 133.33 + 80 + 300 + 100 + 200 + 50 + 100 + 100 = 1163.33
+    assert h.score == pytest.approx(1163.333 / 16, abs=0.01)  # 72.71
     assert h.level == "medium" and h.colour == "amber"
     # most points lost first: single_threaded 120, nps 100, relationship 100 (tie → by name), key_players 66.7,
     # overdue_actions 50
     assert [s.name for s in h.reasons] == ["single_threaded", "nps", "relationship", "key_players", "overdue_actions"]
+    # with the default of 5 responses, two are too few: no NPS signal, and the account is green
+    # Σw = 14;  Σw·v = 1163.33 − 100 = 1063.33 → 75.95
+    h = assess(p, TODAY, Config())
+    assert "nps" not in {s.name for s in h.signals}
+    assert h.score == pytest.approx(1063.333 / 14, abs=0.01) and h.colour == "green"
 
 
 def test_health_of_a_money_heavy_account_by_hand():

@@ -152,7 +152,7 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
             issues.extend((r.id, severity, issue) for issue in r.check(plan, ctx))
     summary.findings.extend(locate_issues(lp, issues))
     summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
-    summary.metrics = _metrics.all_metrics(plan)
+    summary.metrics = _metrics.all_metrics(plan, today, config.nps)
     summary.currency = plan.financials.currency
     summary.has_money = has_money(plan)
     summary.review_cadence = plan.plan.review_cadence.value if plan.plan.review_cadence else None

@@ -27,6 +27,15 @@ RuleLevel = Literal["error", "warning", "off"]
 class NpsConfig(Section):
     follow_up_days: int = Field(default=2, ge=0, le=365)
     """A detractor's follow-up should be due within this many days of the response."""
+    window_months: int = Field(default=12, ge=1, le=120)
+    """NPS is computed over the responses of the last this many months; none in them means NPS is stale."""
+    min_responses: int = Field(default=5, ge=1, le=1000)
+    """Fewer responses than this in the window are shown as too few, not as a score."""
+
+
+class RiskConfig(Section):
+    max_exposure: int = Field(default=12, ge=1, le=25)
+    """An open risk whose likelihood × impact (each 1-5) is above this is flagged."""
 
 
 class Override(Section):
@@ -69,6 +78,7 @@ class Config(Section):
     renewal_warning_days: int = Field(default=90, ge=0, le=3650)
     """A contract renewing within this many days is flagged."""
     nps: NpsConfig = NpsConfig()
+    risks: RiskConfig = RiskConfig()
     strong_relationship: int = Field(default=4, ge=1, le=5)
     """A contact whose strength is at least this counts as a strong relationship."""
     health: HealthSettings = HealthSettings()

@@ -368,10 +368,12 @@ def growth_pct(plan: Plan) -> float | None:
 # ---------------------------------------------------------------- one plan's metrics
 
 
-def all_metrics(plan: Plan) -> dict[str, float | None]:
-    """Every metric of `METRICS` for one plan, plus the facts in `EXTRA`, the window computed once."""
+def all_metrics(plan: Plan, today: _dt.date | None = None, nps_settings=None) -> dict[str, float | None]:
+    """Every metric of `METRICS` for one plan, plus the facts in `EXTRA`, the window computed once
+    (NPS over the survey window ending `today`)."""
     w = ttm(plan)
-    out = {name: fn(plan) for name, fn in METRICS.items() if name not in _FINANCIAL}
+    out = {name: fn(plan) for name, fn in METRICS.items() if name not in _FINANCIAL and name != "nps"}
+    out["nps"] = nps(plan, today, nps_settings)
     out.update(_financial(plan, w))
     return out
 
@@ -391,9 +393,13 @@ def _financial(plan: Plan, w: Window | None) -> dict[str, float | None]:
     }
 
 
-def nps(plan: Plan) -> float | None:
-    """Net Promoter Score over all responses: % promoters − % detractors (−100…+100)."""
-    return nps_of(plan.voice_of_customer.nps)
+def nps(plan: Plan, today: _dt.date | None = None, settings=None) -> float | None:
+    """The NPS of the survey window ending `today` (default: the real date), None when it holds too
+    few responses; the window and its settings are `kaplan.nps`'s."""
+    from . import nps as _nps
+    from .config import NpsConfig
+
+    return _nps.of_plan(plan, today or _dt.date.today(), settings or NpsConfig()).score
 
 
 def nps_of(responses) -> float | None:

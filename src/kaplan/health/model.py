@@ -12,8 +12,9 @@ Signals (each 100 when healthy):
 - single_threaded: two or more strong relationships 100, one 40, none 0.
 - key_contact_gone: a key contact (decision maker, economic buyer, sponsor, coach, or influence ≥ 4)
   who left within `gone_days` → 0; else one silent longer than `silent_days` → 50; else 100.
-- nps: the NPS of the last 12 months (else of all responses), −100…+100 → 0-100; the trend against
-  the 12 months before is given in the reason.
+- nps: the NPS of the survey window (`kaplan.nps`: the last `nps.window_months`, at least
+  `nps.min_responses` responses, else no signal), −100…+100 → 0-100; the trend against the window
+  before is given in the reason.
 - detractor_loops: any detractor without a follow-up, or with an overdue open one → 0; open but on
   time → 60; all closed → 100.
 - overdue_actions: 100 × (1 − overdue open actions ÷ open actions).
@@ -29,6 +30,14 @@ Signals (each 100 when healthy):
 - discount_volume: revenue up while margin down (volume bought with discounts) → 30, else 100.
 - force_field: net ≤ 0 → 0; otherwise 50 + 10 × net, at most 100.
 - kpis: 100 × KPIs meeting their target ÷ KPIs with an actual value.
+
+Broken promises (`kaplan.promises`), each 100 when every promise of its kind is kept:
+- plan_period, next_review, nps_survey: 0 when broken, else 100 (when the plan sets the date, or has
+  NPS responses).
+- milestones, measures, rituals, decisions: 100 × (1 − broken ÷ made), where made counts the open
+  milestones, the measures with a due date and a target, the rituals with a cadence, the decisions
+  with a due date.
+- risks: 0 when any open risk is rated above `risks.max_exposure`, else 100 (when any risk is open).
 """
 
 from __future__ import annotations
@@ -36,7 +45,8 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from .. import metrics
+from .. import metrics, promises
+from ..nps import window as nps_window
 from ..config import Config
 from ..model import Plan
 from ..model.vocab import ActionStatus, BuyingRole, Cadence, RelationshipStage
@@ -123,9 +133,10 @@ def base_signals(plan: Plan, today: _dt.date, config: Config) -> list[Signal]:
     add = _adder(found, config.health)
     _relationship(plan, add)
     _people(plan, today, config, add)
-    _customer(plan, today, add)
+    _customer(plan, today, config, add)
     _delivery(plan, today, config, add)
     _money(plan, today, config.health, add)
+    _promises(plan, today, config, add)
     return found
 
 
@@ -206,24 +217,18 @@ def _people(plan: Plan, today: _dt.date, config: Config, add) -> None:
         add("key_contact_gone", 100, "key contacts in touch")
 
 
-def _customer(plan: Plan, today: _dt.date, add) -> None:
+def _customer(plan: Plan, today: _dt.date, config: Config, add) -> None:
     responses = plan.voice_of_customer.nps
     if not responses:
         return
-    year_ago, two_years_ago = today - _dt.timedelta(days=365), today - _dt.timedelta(days=730)
-    recent, before = [], []
-    for r in responses:
-        if year_ago < r.date <= today:
-            recent.append(r)
-        elif two_years_ago < r.date <= year_ago:
-            before.append(r)
-    value = metrics.nps_of(recent) if recent else metrics.nps_of(responses)
-    trend = ""
-    if recent and before:
-        previous = metrics.nps_of(before)
-        if value != previous:
-            trend = f", {'down' if value < previous else 'up'} from {previous:+.0f}"
-    add("nps", (value + 100) / 2, f"NPS {value:+.0f}{trend}", ("voice_of_customer", "nps"))
+    now = nps_window(responses, today, config.nps)
+    if now.enough:  # too few responses give no score, so no signal (`nps_survey` says when it is stale)
+        before = nps_window(responses, now.after, config.nps)
+        trend = ""
+        if before.enough and before.score != now.score:
+            trend = f", {'down' if now.score < before.score else 'up'} from {before.score:+.0f}"
+        add("nps", (now.score + 100) / 2, f"NPS {now.score:+.0f} ({now.responses} responses in the last "
+            f"{now.months} months){trend}", ("voice_of_customer", "nps"))
     detractors = open_loops = 0
     bad = None  # the first detractor with no follow-up or an overdue open one
     for i, r in enumerate(responses):
@@ -301,3 +306,46 @@ def _money(plan: Plan, today: _dt.date, hs: HealthSettings, add) -> None:
     add("discount_volume", 30 if discount else 100,
         f"revenue up {growth:.1f}% while margin fell {drop:.1f} points: volume bought with discounts"
         if discount else "revenue and margin move together", ("financials", "periods"))
+
+
+def _promises(plan: Plan, today: _dt.date, config: Config, add) -> None:
+    """One signal per kind of promise (`kaplan.promises`): the share kept of those the plan made."""
+    def signal(name: str, broken: list, made: int, noun: str, kept: str) -> None:
+        if not made:
+            return
+        if not broken:
+            add(name, 100, kept)
+        elif made == 1:
+            add(name, 0, broken[0].what, broken[0].at)
+        else:
+            add(name, 100 * (1 - len(broken) / made), f"{len(broken)} of {made} {noun}: {broken[0].what}",
+                broken[0].at)
+
+    meta = plan.plan
+    signal("plan_period", promises.plan_period(plan, today, config), meta.period is not None, "",
+           f"plan period runs to {meta.period.end}" if meta.period else "")
+    signal("next_review", promises.next_review(plan, today, config), meta.next_review is not None, "",
+           f"next review set for {meta.next_review}")
+    milestones = [m for o in plan.objectives for m in o.milestones]
+    signal("milestones", promises.milestones(plan, today, config), sum(1 for m in milestones if not m.done),
+           "open milestones overdue", "no milestone overdue")
+    if milestones and all(m.done for m in milestones):
+        add("milestones", 100, "every milestone reached")
+    signal("measures", promises.measures(plan, today, config),
+           sum(1 for o in plan.objectives for m in o.measures if m.due is not None and m.target is not None),
+           "measures with a due date overdue and off target", "no measure overdue")
+    signal("rituals", promises.rituals(plan, today, config),
+           sum(1 for r in plan.relationships.rituals if r.cadence is not None), "rituals not held within their cadence",
+           "every ritual held within its cadence")
+    signal("decisions", promises.decisions(plan, today, config),
+           sum(1 for r in plan.reviews for d in r.decisions if d.due is not None), "decisions overdue",
+           "no decision overdue")
+    stale = promises.nps_survey(plan, today, config)
+    signal("nps_survey", stale, bool(stale or plan.voice_of_customer.nps), "",
+           f"NPS measured within the last {config.nps.window_months} months")
+    high, limit = promises.risks(plan, today, config), config.risks.max_exposure
+    if high:  # one risk this grave is enough, however many milder ones the register holds
+        add("risks", 0, high[0].what if len(high) == 1 else f"{len(high)} open risks above {limit}: {high[0].what}",
+            high[0].at)
+    elif any(r.status.value == "open" for r in plan.risks):
+        add("risks", 100, f"no open risk above {limit}")

@@ -9,7 +9,8 @@ from ..model.types import Section
 SIGNALS = (
     "relationship", "key_players", "single_threaded", "key_contact_gone", "nps", "detractor_loops",
     "overdue_actions", "review_overdue", "renewal", "revenue_trend", "margin_trend", "discount_volume",
-    "force_field", "kpis",
+    "force_field", "kpis", "plan_period", "next_review", "milestones", "measures", "rituals", "decisions",
+    "nps_survey", "risks",
 )
 
 
@@ -17,7 +18,8 @@ def default_weights() -> dict[str, float]:
     return {
         "relationship": 2, "key_players": 2, "single_threaded": 2, "key_contact_gone": 3, "nps": 2,
         "detractor_loops": 2, "overdue_actions": 1, "review_overdue": 1, "renewal": 2, "revenue_trend": 2,
-        "margin_trend": 2, "discount_volume": 1, "force_field": 1, "kpis": 1,
+        "margin_trend": 2, "discount_volume": 1, "force_field": 1, "kpis": 1, "plan_period": 2, "next_review": 1,
+        "milestones": 2, "measures": 2, "rituals": 1, "decisions": 1, "nps_survey": 1, "risks": 2,
     }
 
 

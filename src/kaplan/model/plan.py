@@ -331,6 +331,11 @@ class Decision(Section):
     decision: Text
     decision_makers: list[Text] = Field(default_factory=list)
     due: Date | None = None
+    """When the decision is needed by."""
+    decided: Date | None = None
+    """When the decision was taken; empty while it is open."""
+    outcome: str | None = None
+    """What was decided."""
 
 
 class Review(Section):

@@ -20,7 +20,10 @@ from ..model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsRe
                           Plan, Review, Risk)
 from ..model.types import period_bounds
 from ..money import Converter
+from ..nps import NpsQuarter, NpsWindow, by_quarter
+from ..nps import window as nps_window
 from ..progress import ObjectiveProgress, objective_progress
+from ..promises import Broken, broken_promises
 from ..overdue import ReviewStatus
 from ..scoring.allocation import Allocation
 from ..scoring.engine import AccountScore
@@ -64,16 +67,6 @@ class PeriodRow:
 
 
 @dataclass(frozen=True)
-class NpsQuarter:
-    quarter: str
-    responses: int
-    promoters: int
-    passives: int
-    detractors: int
-    nps: float
-
-
-@dataclass(frozen=True)
 class OpenLoop:
     response: NpsResponse
     overdue: bool
@@ -91,6 +84,8 @@ class KpiRow:
 class DecisionRow:
     review: Review
     decision: Decision
+    overdue_days: int | None = None
+    """Days past its due date, for a decision not yet taken; else None."""
 
 
 @dataclass
@@ -103,7 +98,9 @@ class AccountPack:
     accounts_total: int
     health: Health
     figures: dict[str, float | None]
-    """Trailing-twelve-month figures from `kaplan.metrics`, by metric name."""
+    """Trailing-twelve-month figures from `kaplan.metrics`, by metric name (NPS: the survey window's)."""
+    nps: NpsWindow
+    """The survey window behind the NPS figure: its responses, and whether they are enough."""
     org: list[ContactNode]
     objectives: list[ObjectiveProgress]
     opportunities: list[OpportunityRow]
@@ -117,6 +114,9 @@ class AccountPack:
     risks: list[Risk]
     allocations: list[Allocation]
     decisions: list[DecisionRow]
+    """Decisions not yet taken, overdue ones included (marked with their days late)."""
+    broken: list[Broken]
+    """Promises the plan made that are past their date and unmet (`kaplan.promises`)."""
     review: ReviewStatus
     """Whether the plan is overdue for review (`kaplan.overdue`)."""
     last_review: _dt.date | None
@@ -218,6 +218,9 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
     health = snap.health[account_id]
     objectives = {o.id: o for o in plan.objectives}
     review = snap.review_status(account_id)
+    survey = nps_window(plan.voice_of_customer.nps, today, snap.portfolio.config.nps)
+    figures = {name: metrics.METRICS[name](plan) for name in FIGURES if name != "nps"}
+    figures["nps"] = survey.score  # the survey window's, as health uses it
     next_review, from_cadence = plan.plan.next_review, False
     if next_review is None and review.due is not None:
         next_review, from_cadence = review.due, True
@@ -226,7 +229,7 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
         since = since_last_review(snap.portfolio, plan, Standing.of(score, health), cache=snap.history_cache)
     return AccountPack(
         today=today, plan=plan, path=lp.display, score=score, accounts_total=len(snap.score.accounts),
-        health=health, figures={name: metrics.METRICS[name](plan) for name in FIGURES},
+        health=health, figures=figures, nps=survey,
         org=org_chart(plan.relationships.contacts),
         objectives=[objective_progress(o) for o in plan.objectives],
         opportunities=[OpportunityRow(o, objectives.get(o.objective or ""), is_open(o), weighted_value(o))
@@ -237,15 +240,16 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
                  for a in plan.actions],
         periods=[_period(p) for p in sorted(plan.financials.periods, key=lambda p: period_bounds(p.period))],
         nps_responses=sorted(plan.voice_of_customer.nps, key=lambda r: r.date),
-        nps_quarters=nps_by_quarter(plan.voice_of_customer.nps),
+        nps_quarters=by_quarter([r for r in plan.voice_of_customer.nps if r.date <= today]),
         open_loops=[OpenLoop(r, r.follow_up is None or r.follow_up.due < today)
                     for r in sorted(plan.voice_of_customer.nps, key=lambda r: r.date)
                     if r.category == "detractor" and (r.follow_up is None or r.follow_up.closed is None)],
         kpis=[KpiRow(k, _kpi_status(k)) for k in plan.service.kpis],
         risks=sorted(plan.risks, key=lambda r: (r.status.value != "open", -r.likelihood * r.impact, r.id)),
         allocations=[r for r in snap.score.allocation.rows if r.account_id == account_id],
-        decisions=[DecisionRow(r, d) for r in sorted(plan.reviews, key=lambda r: r.date) for d in r.decisions
-                   if d.due is None or d.due >= today],
+        decisions=[DecisionRow(r, d, (today - d.due).days if d.due and d.due < today else None)
+                   for r in sorted(plan.reviews, key=lambda r: r.date) for d in r.decisions if d.decided is None],
+        broken=broken_promises(plan, today, snap.portfolio.config),
         review=review, last_review=review.last, next_review=next_review, next_review_from_cadence=from_cadence,
         since=since, budget_rule=snap.score.allocation.rule, window=metrics.ttm(plan), growth=metrics.growth(plan),
         converter=snap.score.converter,
@@ -278,17 +282,6 @@ def org_chart(contacts: list[Contact]) -> list[ContactNode]:
             roots.append(nodes[c.id])
             attach(nodes[c.id], frozenset({c.id}))
     return roots
-
-
-def nps_by_quarter(responses: list[NpsResponse]) -> list[NpsQuarter]:
-    """NPS per calendar quarter of the responses, oldest first."""
-    quarters: dict[str, list[NpsResponse]] = {}
-    for r in responses:
-        quarters.setdefault(f"{r.date.year}-Q{(r.date.month - 1) // 3 + 1}", []).append(r)
-    return [NpsQuarter(q, len(rs), sum(1 for r in rs if r.category == "promoter"),
-                       sum(1 for r in rs if r.category == "passive"),
-                       sum(1 for r in rs if r.category == "detractor"), metrics.nps_of(rs))
-            for q, rs in sorted(quarters.items())]
 
 
 def _period(p: FinancialPeriod) -> PeriodRow:

@@ -144,7 +144,7 @@ def portfolio_rules() -> list[Rule]:
     return [r for r in REGISTRY.values() if r.scope == "portfolio"]
 
 
-from . import alignment, customer, dates, file, portfolio, references, relationships, review, tiers, health  # noqa: E402,F401
+from . import alignment, customer, dates, file, portfolio, promises, references, relationships, review, tiers, health  # noqa: E402,F401
 from . import suppression  # noqa: E402,F401
 
 

@@ -1,0 +1,103 @@
+"""NPS per survey window: the one NPS every view shows, with its count of responses and quarterly trend.
+
+NPS = % promoters (9-10) − % detractors (0-6) (`metrics.nps_of`, the only formula) over the responses
+of one survey window: those dated after the same day `nps.window_months` (default 12) months before
+today, up to today. Fewer than `nps.min_responses` (default 5) responses in the window are "too few":
+no score is shown or used, only the count. Beside it, the NPS of each calendar quarter with a
+response (the trend), each with its own count.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+from dataclasses import dataclass
+
+from .metrics import nps_of
+
+
+def months_before(day: _dt.date, months: int) -> _dt.date:
+    """The same day `months` calendar months earlier (negative: later), clamped to the month's last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def quarter_of(day: _dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+@dataclass(frozen=True)
+class NpsQuarter:
+    """The responses of one calendar quarter."""
+
+    quarter: str
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float
+
+
+@dataclass(frozen=True)
+class NpsWindow:
+    """The responses of one survey window and their NPS."""
+
+    after: _dt.date
+    """The window holds responses dated after this day…"""
+    until: _dt.date
+    """…up to and including this one (today)."""
+    months: int
+    min_responses: int
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    value: float | None
+    """NPS of the window's responses, whatever their number (None without any); see `score`."""
+
+    @property
+    def first(self) -> _dt.date:
+        """The first day of the window."""
+        return self.after + _dt.timedelta(days=1)
+
+    @property
+    def enough(self) -> bool:
+        return self.responses >= self.min_responses
+
+    @property
+    def score(self) -> float | None:
+        """The NPS shown and used: None when the window holds too few responses."""
+        return self.value if self.enough else None
+
+    def words(self) -> str:
+        """E.g. "NPS +25 (8 responses in the last 12 months)" or "too few responses for an NPS (3 of 5 …)"."""
+        span = f"in the last {self.months} months"
+        if not self.responses:
+            return f"no NPS responses {span}"
+        plural = "s" if self.responses != 1 else ""
+        if not self.enough:
+            return f"too few responses for an NPS ({self.responses} of {self.min_responses} needed {span})"
+        return f"NPS {self.value:+.0f} ({self.responses} response{plural} {span})"
+
+
+def by_quarter(responses) -> list[NpsQuarter]:
+    """NPS per calendar quarter of the responses, oldest first."""
+    quarters: dict[str, list] = {}
+    for r in responses:
+        quarters.setdefault(quarter_of(r.date), []).append(r)
+    return [NpsQuarter(q, len(rs), sum(1 for r in rs if r.score >= 9), sum(1 for r in rs if 7 <= r.score <= 8),
+                       sum(1 for r in rs if r.score <= 6), nps_of(rs))
+            for q, rs in sorted(quarters.items())]
+
+
+def window(responses, today: _dt.date, settings) -> NpsWindow:
+    """The survey window ending `today` (`settings`: the `nps:` part of `kaplan.yaml`)."""
+    after = months_before(today, settings.window_months)
+    inside = [r for r in responses if after < r.date <= today]
+    return NpsWindow(after, today, settings.window_months, settings.min_responses, len(inside),
+                     sum(1 for r in inside if r.score >= 9), sum(1 for r in inside if 7 <= r.score <= 8),
+                     sum(1 for r in inside if r.score <= 6), nps_of(inside))
+
+
+def of_plan(plan, today: _dt.date, settings) -> NpsWindow:
+    return window(plan.voice_of_customer.nps, today, settings)

@@ -1,0 +1,181 @@
+"""Broken promises: dates the plan itself set that have passed unmet.
+
+Each kind is one function of (plan, today, config) returning a `Broken` per promise broken, so the
+`check` rule, the health signal and the account pack all list the same ones:
+
+- plan_period: `plan.period.end` < today (the plan ran out and was not rolled forward).
+- next_review: `plan.next_review` < today.
+- milestone: a milestone not `done` whose period (`quarter`, e.g. 2026-Q2) ended before today.
+- measure: a measure with a `target` whose `due` < today and whose `current` has not reached the
+  target (from its baseline, as `progress` measures it: progress < 100 %, or no current value).
+- ritual: a ritual with a `cadence` not held within it: today − `last_held` > the cadence's days
+  (`cadence_days`); never held counts from the plan's start, as an unreviewed plan does.
+- decision: a decision in the reviews log with `due` < today and no `decided` date.
+- nps_survey: no NPS response in the survey window (the last `nps.window_months`, default 12); a
+  plan that never measured it is flagged once it started (see `overdue.plan_started`) before the window.
+- risk: an open risk with likelihood × impact above `risks.max_exposure` (default 12, so 15 and up).
+
+This module finds them; it does not word findings for `check` or score health (the rules and the
+health model do). Actions past due are `action-overdue` and the `overdue_actions` signal.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from .model.types import period_bounds
+from .overdue import cadence_days, plan_started
+from .progress import measure_progress
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One promise past its date and unmet."""
+
+    kind: str
+    """One of `KINDS`."""
+    at: tuple
+    """Where in the plan the promise is."""
+    due: _dt.date | None
+    """The date the plan set (None for an NPS never surveyed or a risk, which have none)."""
+    what: str
+    """What was promised and is unmet, in a KAM's words."""
+    hint: str
+
+    def days_late(self, today: _dt.date) -> int | None:
+        return (today - self.due).days if self.due is not None else None
+
+
+def _ago(today: _dt.date, day: _dt.date) -> str:
+    days = (today - day).days
+    return f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def plan_period(plan, today: _dt.date, config) -> list[Broken]:
+    p = plan.plan.period
+    if p is None or p.end >= today:
+        return []
+    return [Broken("plan_period", ("plan", "period", "end"), p.end,
+                   f"the plan period ended on {p.end} ({_ago(today, p.end)})",
+                   "roll the plan forward: set a new `period` and review its objectives")]
+
+
+def next_review(plan, today: _dt.date, config) -> list[Broken]:
+    from .overdue import last_review
+
+    due = plan.plan.next_review
+    if due is None or due >= today:
+        return []
+    last = last_review(plan)
+    held = f"; a review was held on {last}, and no next one is set" if last is not None and last >= due else ""
+    return [Broken("next_review", ("plan", "next_review"), due,
+                   f"the next review was set for {due} ({_ago(today, due)}){held}",
+                   "hold the review, then set `next_review` to the next date")]
+
+
+def milestones(plan, today: _dt.date, config) -> list[Broken]:
+    out = []
+    for i, o in enumerate(plan.objectives):
+        for j, m in enumerate(o.milestones):
+            if m.done:
+                continue
+            end = period_bounds(m.quarter)[1]
+            if end < today:
+                out.append(Broken("milestone", ("objectives", i, "milestones", j, "quarter"), end,
+                                  f"milestone `{m.description}` of `{o.id}` was due in {m.quarter} (by {end}) and "
+                                  "is not done", "mark it `done: true`, or agree a new quarter with the client"))
+    return out
+
+
+def measure_met(m) -> bool:
+    """Whether a measure's current value has reached its target (progress 100 %)."""
+    progress = measure_progress(m)
+    return progress is not None and progress >= 100
+
+
+def measures(plan, today: _dt.date, config) -> list[Broken]:
+    out = []
+    for i, o in enumerate(plan.objectives):
+        for j, m in enumerate(o.measures):
+            if m.due is None or m.due >= today or m.target is None or measure_met(m):
+                continue
+            unit = f" {m.unit}" if m.unit else ""
+            now = f"is {m.current:g}{unit}" if m.current is not None else "has no current value"
+            out.append(Broken("measure", ("objectives", i, "measures", j, "due"), m.due,
+                              f"measure `{m.name}` of `{o.id}` was due to reach {m.target:g}{unit} by {m.due} and "
+                              f"{now}", "record the result, or agree a new target date"))
+    return out
+
+
+def rituals(plan, today: _dt.date, config) -> list[Broken]:
+    out = []
+    started = plan_started(plan)
+    for i, r in enumerate(plan.relationships.rituals):
+        if r.cadence is None:
+            continue
+        since = r.last_held if r.last_held is not None else started
+        days = cadence_days(r.cadence, config)
+        if since is None or (today - since).days <= days:
+            continue
+        due = since + _dt.timedelta(days=days)
+        held = f"last held {r.last_held} ({_ago(today, r.last_held)})" if r.last_held is not None \
+            else f"not held since the plan started on {started}"
+        out.append(Broken("ritual", ("relationships", "rituals", i, "last_held" if r.last_held else "cadence"), due,
+                          f"`{r.name}` ({r.cadence.value}: every {days} days) was {held}",
+                          "hold it and record `last_held`, or change its cadence"))
+    return out
+
+
+def decisions(plan, today: _dt.date, config) -> list[Broken]:
+    out = []
+    for i, r in enumerate(plan.reviews):
+        for j, d in enumerate(r.decisions):
+            if d.due is not None and d.due < today and d.decided is None:
+                who = f" ({', '.join(d.decision_makers)})" if d.decision_makers else ""
+                out.append(Broken("decision", ("reviews", i, "decisions", j, "due"), d.due,
+                                  f"decision `{d.decision}`{who} was due {d.due} ({_ago(today, d.due)}) and is not "
+                                  "recorded as taken", "record the date it was taken under `decided:`, or a new `due`"))
+    return out
+
+
+def nps_survey(plan, today: _dt.date, config) -> list[Broken]:
+    from .nps import months_before, window
+
+    months = config.nps.window_months
+    if window(plan.voice_of_customer.nps, today, config.nps).responses:
+        return []
+    latest = max((r.date for r in plan.voice_of_customer.nps if r.date <= today), default=None)
+    if latest is None:  # never measured: broken once the plan is older than a window, as reviews are
+        started = plan_started(plan)
+        if started is None or started > months_before(today, months):
+            return []
+        return [Broken("nps_survey", ("voice_of_customer",), months_before(started, -months),
+                       f"NPS has never been measured since the plan started on {started}",
+                       f"survey the client at least every {months} months")]
+    return [Broken("nps_survey", ("voice_of_customer", "nps"), months_before(latest, -months),
+                   f"NPS was last measured on {latest}, not within the last {months} months",
+                   f"survey the client at least every {months} months")]
+
+
+def risks(plan, today: _dt.date, config) -> list[Broken]:
+    limit = config.risks.max_exposure
+    out = []
+    for i, r in enumerate(plan.risks):
+        if r.status.value == "open" and r.likelihood * r.impact > limit:
+            out.append(Broken("risk", ("risks", i), None,
+                              f"open risk `{r.id}` is rated {r.likelihood} × {r.impact} = {r.likelihood * r.impact} "
+                              f"(above {limit})", "mitigate it and record how, or lower its rating with reasons"))
+    return out
+
+
+FINDERS = {
+    "plan_period": plan_period, "next_review": next_review, "milestone": milestones, "measure": measures,
+    "ritual": rituals, "decision": decisions, "nps_survey": nps_survey, "risk": risks,
+}
+KINDS = tuple(FINDERS)
+
+
+def broken_promises(plan, today: _dt.date, config) -> list[Broken]:
+    """Every promise of the plan past its date and unmet, kind by kind in the order of `KINDS`."""
+    return [b for find in FINDERS.values() for b in find(plan, today, config)]
