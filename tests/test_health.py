@@ -138,18 +138,18 @@ def test_health_of_a_relationship_heavy_account_by_hand():
     h = assess(p, TODAY, Config.model_validate({"nps": {"min_responses": 2}}))  # two responses make an NPS here
     # relationship 50 ×2, key_players 66.67 ×2 (no sponsor), single_threaded 40 ×2, key_contact_gone 100 ×3,
     # nps (1 promoter − 1 detractor)/2 = 0 → 50 ×2, detractor_loops 100 ×2, overdue_actions 50 ×1,
-    # review_overdue 100 ×1, nps_survey (measured this year) 100 ×1.
-    # Σw = 16;  Σw·v = 100 + 133.33 + 80 + 300 + 100 + 200 + 50 + 100 + 100 = 1163.33
-    assert h.score == pytest.approx(1163.333 / 16, abs=0.01)  # 72.71
+    # review_overdue 100 ×1 (promises kept add no signal).
+    # Σw = 15;  Σw·v = 100 + 133.33 + 80 + 300 + 100 + 200 + 50 + 100 = 1063.33
+    assert h.score == pytest.approx(1063.333 / 15, abs=0.01)  # 70.89
     assert h.level == "medium" and h.colour == "amber"
     # most points lost first: single_threaded 120, nps 100, relationship 100 (tie → by name), key_players 66.7,
     # overdue_actions 50
     assert [s.name for s in h.reasons] == ["single_threaded", "nps", "relationship", "key_players", "overdue_actions"]
-    # with the default of 5 responses, two are too few: no NPS signal, and the account is green
-    # Σw = 14;  Σw·v = 1163.33 − 100 = 1063.33 → 75.95
+    # with the default of 5 responses, two are too few: no NPS signal
+    # Σw = 13;  Σw·v = 1063.33 − 100 = 963.33 → 74.10
     h = assess(p, TODAY, Config())
     assert "nps" not in {s.name for s in h.signals}
-    assert h.score == pytest.approx(1063.333 / 14, abs=0.01) and h.colour == "green"
+    assert h.score == pytest.approx(963.333 / 13, abs=0.01) and h.colour == "amber"
 
 
 def test_health_of_a_money_heavy_account_by_hand():

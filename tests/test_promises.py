@@ -146,8 +146,8 @@ def test_promises_kept_to_the_day_are_not_broken(tmp_path):
     assert broken_promises(plan, TODAY, Config()) == []
     assert not {f.rule for f in check([path], today=TODAY).findings} & set(RULES)
     h = assess(plan, TODAY, Config(), None)
-    assert all(s.value == 100 for s in h.signals if s.name in ("plan_period", "next_review", "milestones", "measures",
-                                                                 "rituals", "decisions", "nps_survey", "risks"))
+    # kept promises add no signal: only the relationship (62.5) and the review (100) are left
+    assert {s.name: s.value for s in h.signals} == {"relationship": 62.5, "review_overdue": 100}
 
 
 def test_a_day_later_the_boundaries_break():

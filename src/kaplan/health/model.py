@@ -31,13 +31,13 @@ Signals (each 100 when healthy):
 - force_field: net ≤ 0 → 0; otherwise 50 + 10 × net, at most 100.
 - kpis: 100 × KPIs meeting their target ÷ KPIs with an actual value.
 
-Broken promises (`kaplan.promises`), each 100 when every promise of its kind is kept:
-- plan_period, next_review, nps_survey: 0 when broken, else 100 (when the plan sets the date, or has
-  NPS responses).
+Broken promises (`kaplan.promises`): a signal only for a kind with a promise broken (kept promises are
+what a plan is for, and do not lift health):
+- plan_period, next_review, nps_survey, risks: 0 (risks: any open risk rated above
+  `risks.max_exposure`).
 - milestones, measures, rituals, decisions: 100 × (1 − broken ÷ made), where made counts the open
-  milestones, the measures with a due date and a target, the rituals with a cadence, the decisions
-  with a due date.
-- risks: 0 when any open risk is rated above `risks.max_exposure`, else 100 (when any risk is open).
+  milestones, the measures with a due date and a target, the rituals with a cadence, the open
+  decisions with a due date (one promise made and broken: 0).
 """
 
 from __future__ import annotations
@@ -309,43 +309,33 @@ def _money(plan: Plan, today: _dt.date, hs: HealthSettings, add) -> None:
 
 
 def _promises(plan: Plan, today: _dt.date, config: Config, add) -> None:
-    """One signal per kind of promise (`kaplan.promises`): the share kept of those the plan made."""
-    def signal(name: str, broken: list, made: int, noun: str, kept: str) -> None:
-        if not made:
-            return
+    """One signal per kind of promise broken (`kaplan.promises`). A kept promise is what a plan is for,
+    not a strength: a kind with none broken adds no signal, so it neither lifts nor dilutes health."""
+    def signal(name: str, broken: list, made: int, noun: str) -> None:
         if not broken:
-            add(name, 100, kept)
-        elif made == 1:
-            add(name, 0, broken[0].what, broken[0].at)
+            return
+        first = broken[0]
+        if len(broken) == 1 and made <= 1:
+            add(name, 0, first.what, first.at)
         else:
-            add(name, 100 * (1 - len(broken) / made), f"{len(broken)} of {made} {noun}: {broken[0].what}",
-                broken[0].at)
+            add(name, 100 * (1 - len(broken) / max(made, len(broken))),
+                f"{len(broken)} of {max(made, len(broken))} {noun}: {first.what}", first.at)
 
-    meta = plan.plan
-    signal("plan_period", promises.plan_period(plan, today, config), meta.period is not None, "",
-           f"plan period runs to {meta.period.end}" if meta.period else "")
-    signal("next_review", promises.next_review(plan, today, config), meta.next_review is not None, "",
-           f"next review set for {meta.next_review}")
-    milestones = [m for o in plan.objectives for m in o.milestones]
-    signal("milestones", promises.milestones(plan, today, config), sum(1 for m in milestones if not m.done),
-           "open milestones overdue", "no milestone overdue")
-    if milestones and all(m.done for m in milestones):
-        add("milestones", 100, "every milestone reached")
+    signal("plan_period", promises.plan_period(plan, today, config), 1, "")
+    signal("next_review", promises.next_review(plan, today, config), 1, "")
+    signal("milestones", promises.milestones(plan, today, config),
+           sum(1 for o in plan.objectives for m in o.milestones if not m.done), "open milestones overdue")
     signal("measures", promises.measures(plan, today, config),
            sum(1 for o in plan.objectives for m in o.measures if m.due is not None and m.target is not None),
-           "measures with a due date overdue and off target", "no measure overdue")
+           "measures with a due date overdue and off target")
     signal("rituals", promises.rituals(plan, today, config),
-           sum(1 for r in plan.relationships.rituals if r.cadence is not None), "rituals not held within their cadence",
-           "every ritual held within its cadence")
+           sum(1 for r in plan.relationships.rituals if r.cadence is not None), "rituals not held within their cadence")
     signal("decisions", promises.decisions(plan, today, config),
-           sum(1 for r in plan.reviews for d in r.decisions if d.due is not None), "decisions overdue",
-           "no decision overdue")
-    stale = promises.nps_survey(plan, today, config)
-    signal("nps_survey", stale, bool(stale or plan.voice_of_customer.nps), "",
-           f"NPS measured within the last {config.nps.window_months} months")
-    high, limit = promises.risks(plan, today, config), config.risks.max_exposure
+           sum(1 for r in plan.reviews for d in r.decisions if d.due is not None and d.decided is None),
+           "open decisions overdue")
+    signal("nps_survey", promises.nps_survey(plan, today, config), 1, "")
+    high = promises.risks(plan, today, config)
     if high:  # one risk this grave is enough, however many milder ones the register holds
+        limit = config.risks.max_exposure
         add("risks", 0, high[0].what if len(high) == 1 else f"{len(high)} open risks above {limit}: {high[0].what}",
             high[0].at)
-    elif any(r.status.value == "open" for r in plan.risks):
-        add("risks", 100, f"no open risk above {limit}")
