@@ -54,11 +54,11 @@ def test_never_reviewed_counts_from_the_start_and_is_not_reviewed_today():
     s = review_status(None, D(2026, 9, 1), "monthly", None, D(2026, 11, 24), CONFIG)
     # 2026-09-01 → 2026-11-24: 29 + 31 + 24 = 84 days > 31
     assert (s.reviewed, s.age, s.overdue) == (False, 84, True)
-    assert s.words() == "not yet reviewed; the plan started 2026-09-01, 84 days ago (monthly: every 31 days)"
+    assert s.words == "not yet reviewed; the plan started 2026-09-01, 84 days ago (monthly: every 31 days)"
     young = review_status(None, D(2026, 11, 1), "monthly", None, D(2026, 11, 24), CONFIG)  # 23 days
     assert (young.reviewed, young.overdue) == (False, False)
     unknown = review_status(None, None, "monthly", None, D(2026, 11, 24), CONFIG)
-    assert (unknown.age, unknown.overdue, unknown.words()) == (None, False, "not yet reviewed (monthly: every 31 days)")
+    assert (unknown.age, unknown.overdue, unknown.words) == (None, False, "not yet reviewed (monthly: every 31 days)")
 
 
 # ---------------------------------------------------------------- every command agrees

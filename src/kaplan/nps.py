@@ -69,6 +69,7 @@ class NpsWindow:
         """The NPS shown and used: None when the window holds too few responses."""
         return self.value if self.enough else None
 
+    @property
     def words(self) -> str:
         """E.g. "NPS +25 (8 responses in the last 12 months)" or "too few responses for an NPS (3 of 5 …)"."""
         span = f"in the last {self.months} months"

@@ -102,6 +102,7 @@ class ReviewStatus:
         since = self.since
         return since + _dt.timedelta(days=self.allowed) if since is not None else None
 
+    @property
     def words(self) -> str:
         """The status in a KAM's words, e.g. "last reviewed 2026-07-01, 146 days ago (quarterly: every 92 days)"."""
         rule = f"{self.cadence.value}: every {self.days} days"

@@ -148,7 +148,7 @@ def review_signal(status: ReviewStatus, config: Config) -> Signal | None:
         return None
     found: list[Signal] = []
     value = 100 * (2 - age / status.allowed) if status.overdue else 100
-    reason = status.words() if status.overdue or not status.reviewed else f"reviewed {age} days ago"
+    reason = status.words if status.overdue or not status.reviewed else f"reviewed {age} days ago"
     _adder(found, config.health)("review_overdue", value, reason,
                                  ("plan", "last_reviewed") if status.reviewed else ("plan",))
     return found[0]

@@ -34,4 +34,4 @@ def review_stale(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
             at, hint = ("plan",), "hold the first review and record its date under `last_reviewed`"
         own = s.review_cadence or ctx.config.default_cadence.value
         by_tier = f", as tier `{tier.name}` requires" if tier and status.cadence.value != own else ""
-        yield s, Issue(at, f"{status.words()}{by_tier}; the review was due by {status.due}", hint)
+        yield s, Issue(at, f"{status.words}{by_tier}; the review was due by {status.due}", hint)
