@@ -63,9 +63,9 @@ def test_quarterly_review_deck_slides(account):
     assert titles(prs) == [
         "Acme Retail Group", "Summary", f"Health {health['health']:.0f} (medium risk): the reasons", "Relationship map",
         "Objectives and progress", "Action plan", "Force field: net +2", "Revenue and margin (EUR)",
-        "NPS +0: 4 responses, 1 open detractor loop", "Risks", "Decisions needed · next review 2026-12-16"]
-    # force field: for 4 + 3, against 3 + 2 → net +2; NPS: scores 9, 10, 5, 6 → 2 promoters, 2 detractors
-    # of 4 → 50 % − 50 % = +0, and the 6 (follow-up not closed) is the one open loop
+        "Too few responses for an NPS (4 of 5 needed in the last 12 months) · 1 open detractor loop", "Risks", "Decisions needed · next review 2026-12-16"]
+    # force field: for 4 + 3, against 3 + 2 → net +2; NPS: 4 responses in the survey window, fewer than
+    # the 5 an NPS needs, so no score is shown; the 6 (follow-up not closed) is the one open loop
     assert prs.slide_width == Inches(13.333) and prs.slide_height == Inches(7.5)
 
 

@@ -75,8 +75,8 @@ def account_deck(pack, template: Path | None = None) -> bytes:
                                  ("Cost to serve %", [_round(r.cost_to_serve_pct) for r in pack.periods])], half="right")
     if pack.nps_quarters:
         loops = len(pack.open_loops)
-        s = d.slide(f"NPS {text.signed(pack.figures['nps'])}: {len(pack.nps_responses)} responses, "
-                    f"{loops} open detractor loop{'' if loops == 1 else 's'}")
+        words = pack.nps.words  # the survey window's NPS, or why there is none
+        s = d.slide(f"{words[0].upper()}{words[1:]} · {loops} open detractor loop{'' if loops == 1 else 's'}")
         d.column_chart(s, [q.quarter for q in pack.nps_quarters], [("NPS", [q.nps for q in pack.nps_quarters])],
                        half="left")
         d.table(s, ["Open loop", "Score", "Follow-up due"],
