@@ -234,3 +234,33 @@ def test_contract_value_says_whether_it_is_per_year_or_the_whole_term():
     total = Plan.model_validate({**base, "financials": {"contract": {
         "value": 3000, "value_basis": "total", "start": "2025-01-01", "renewal_date": "2028-01-01"}}}).financials.contract
     assert total.annual_value == pytest.approx(3000 / (1095 / 365.25))  # 3 years of 365 days → ≈ 1,000.7 a year
+
+
+def test_the_account_pack_shows_coverage_growth_basis_and_ratio_notes(kaplan, tmp_path):
+    # Q3 2025 100; Q1–Q3 2026 120 each, Q3 2026 without gross profit.
+    # TTM Oct 2025 – Sep 2026 over 9 of 12 months; growth Jul–Sep only: (120 − 100) / 100 = +20 %.
+    periods = ("{period: 2025-Q3, revenue: 100, gross_profit: 30}, {period: 2026-Q1, revenue: 120, gross_profit: 36}, "
+               "{period: 2026-Q2, revenue: 120, gross_profit: 36}, {period: 2026-Q3, revenue: 120}")
+    portfolio(tmp_path, "kaplan: 1\n", acme=plan_text("acme", "EUR", periods))
+    md = kaplan("report", "acme", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    assert "TTM Oct 2025–Sep 2026, over 9 of 12 months" in md
+    assert "revenue growth +20.0% like for like over 3 of 12 months (Jul–Sep 2026 against a year earlier)" in md
+    assert "margin over the 6 months with both revenue and gross profit" in md  # (36 + 36) / 240 = 30 %
+    assert "| 360 | 30.0% |" in md
+    html = kaplan("report", "acme", "--today", DAY, cwd=tmp_path).stdout
+    assert "Oct 2025–Sep 2026, over 9 of 12 months · growth +20.0% like for like over 3 of 12 months" in html
+
+
+def test_the_account_pack_says_why_growth_is_not_comparable(kaplan, tmp_path):
+    portfolio(tmp_path, "kaplan: 1\n", acme=plan_text("acme", "EUR", "{period: 2026-Q3, revenue: 100}"))
+    md = kaplan("report", "acme", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    assert "revenue growth not comparable: no revenue recorded in the 12 months before" in md
+    assert "revenue trend" not in md  # no number, so no health signal either
+
+
+def test_a_new_plan_is_written_in_the_reporting_currency(kaplan, tmp_path):
+    portfolio(tmp_path, "kaplan: 1\ncurrency: {reporting: GBP}\n")
+    assert kaplan("new", "acme", "--owner", "Jo", "--today", DAY, cwd=tmp_path).exit_code == 0
+    text = (tmp_path / "plans" / "acme.yaml").read_text()
+    assert "  currency: GBP\n" in text
+    assert "value_basis: total" in text  # the scaffold's 3-year framework says its value is the total

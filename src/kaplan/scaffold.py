@@ -76,8 +76,9 @@ def _check_text(label: str, text: str) -> None:
 
 
 def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, template_dir: Path | None = None,
-                schema: str | None = None) -> str:
-    """The plan text; `schema` is what its editor modeline points at (default: the schema's URL)."""
+                schema: str | None = None, currency: str = "EUR") -> str:
+    """The plan text; `schema` is what its editor modeline points at (default: the schema's URL);
+    `currency` is the plan's (the portfolio's reporting currency, so a new plan needs no rate)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from .schema import SCHEMAS
@@ -91,7 +92,7 @@ def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, temp
         period_end = today.replace(year=today.year + 1, day=28)
     return env.get_template(PLAN_TEMPLATE).render(
         id=account_id, name=name, owner=owner, today=today.isoformat(), schema=schema or SCHEMAS["plan"].id,
-        period_start=today.isoformat(), period_end=period_end.isoformat())
+        period_start=today.isoformat(), period_end=period_end.isoformat(), currency=currency)
 
 
 def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, owner: str | None = None,
@@ -113,7 +114,8 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
                             "kaplan does not follow it")
     schema = _local_schema(portfolio.root)
     text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
-                       today=today or _dt.date.today(), schema=modeline_target(path, portfolio.root))
+                       today=today or _dt.date.today(), schema=modeline_target(path, portfolio.root),
+                       currency=portfolio.config.currency.reporting or "EUR")
     kept = _empty_plan_file(path)
     if kept is not None:  # the file exists but holds no plan: fill it, keeping what comments it has
         from ._writer import write_replace
