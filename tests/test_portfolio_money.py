@@ -70,16 +70,16 @@ def test_money_is_converted_before_it_is_ranked_classed_and_totalled(kaplan, tmp
     csv = kaplan("score", "--format", "csv", cwd=tmp_path).stdout.splitlines()
     assert csv[1].startswith("1,london,London,") and ",120000.0,EUR,3,GBP," in csv[1]
     table = kaplan("score", cwd=tmp_path).stdout
-    assert "1 GBP = 1.2 EUR (rate of 2026-09-30)" in table
+    assert "1 GBP = 1.2 EUR, rate of 2026-09-30" in table
     # the portfolio pack: totals in EUR; margin = (40,000×1.2 + 22,000 + 3,000) / 260,000 = 73,000/260,000
     md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
-    assert "figures in EUR (1 GBP = 1.2 EUR (rate of 2026-09-30))" in md
+    assert "figures in EUR (1 GBP = 1.2 EUR, rate of 2026-09-30)" in md
     assert f"| 260,000 | 73,000 | {73_000 / 260_000 * 100:.1f}% |" in md
     assert "mixed currencies" not in md
     # the account pack: its own currency, the converted value beside it
     acc = kaplan("report", "london", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
     assert "Revenue (TTM, GBP)" in acc and "| 100,000 |" in acc
-    assert "revenue 120,000 EUR at 1 GBP = 1.2 EUR (rate of 2026-09-30)" in acc
+    assert "revenue 120,000 EUR at 1 GBP = 1.2 EUR, rate of 2026-09-30" in acc
 
 
 def test_a_currency_without_a_rate_is_a_located_error_and_never_added(kaplan, tmp_path):

@@ -66,13 +66,13 @@ class Converter:
         return r.as_of if r is not None else None
 
     def words(self, currency: str | None) -> str:
-        """The rate in words: `1 GBP = 1.17 EUR (rate of 2026-09-30)`, or that there is none."""
+        """The rate in words: `1 GBP = 1.17 EUR, rate of 2026-09-30`, or that there is none."""
         if not currency or currency == self.reporting:
             return f"in {self.reporting}"
         r = self.rates.get(currency)
         if r is None:
             return f"no rate from {currency} to {self.reporting} in kaplan.yaml"
-        return f"1 {currency} = {r.rate:g} {self.reporting} (rate of {r.as_of.isoformat()})"
+        return f"1 {currency} = {r.rate:g} {self.reporting}, rate of {r.as_of.isoformat()}"
 
 
 def reporting_currency(settings: CurrencySettings, currencies: Iterable[str]) -> str:

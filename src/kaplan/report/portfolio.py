@@ -102,13 +102,13 @@ class PortfolioPack:
 
     @property
     def rates(self) -> list[str]:
-        """The rates used, in words (`1 GBP = 1.17 EUR (rate of 2026-09-30)`), one per other currency."""
+        """The rates used, in words (`1 GBP = 1.17 EUR, rate of 2026-09-30`), one per other currency."""
         codes = sorted({p.currency for p in self.accounts if p.currency != self.currency})
         return [self.converter.words(c) for c in codes] if self.converter else []
 
     @property
     def currency_words(self) -> str:
-        """`EUR (1 GBP = 1.17 EUR (rate of 2026-09-30))`: the reporting currency and the rates used."""
+        """`EUR (1 GBP = 1.17 EUR, rate of 2026-09-30)`: the reporting currency and the rates used."""
         return self.currency + (f" ({'; '.join(self.rates)})" if self.rates else "")
 
     @property

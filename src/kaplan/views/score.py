@@ -87,7 +87,7 @@ def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
 
 
 def _currency_words(ps: PortfolioScore) -> str:
-    """`EUR (1 GBP = 1.17 EUR (rate of 2026-09-30))`: the reporting currency and the rates in use."""
+    """`EUR (1 GBP = 1.17 EUR, rate of 2026-09-30)`: the reporting currency and the rates in use."""
     conv = ps.converter
     others = sorted({a.currency for a in ps.accounts if a.currency and a.currency != conv.reporting})
     return conv.reporting + (f" ({'; '.join(conv.words(c) for c in others)})" if others else "")
