@@ -19,7 +19,7 @@ from conftest import TODAY
 from kaplan.loader import load_plan
 
 DAY = TODAY.isoformat()
-FORMATS = ["html", "md", "xlsx", "pptx"]
+FORMATS = ["html", "md", "xlsx", "pptx", "pdf"]
 
 # Shown to the client: (where in the plan, the value)
 SHOWN = ["Cut store energy cost by 20%",          # the objective's title
@@ -87,6 +87,10 @@ def text_of(path, fmt: str) -> str:
         return path.read_text(encoding="utf-8")
     if fmt == "pptx":
         return "\n".join(deck_texts(path))
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(p.extract_text() for p in PdfReader(path).pages)
     from openpyxl import load_workbook
 
     parts = []

@@ -557,14 +557,15 @@ def report(
     all_accounts: bool = typer.Option(False, "--all", help="Make every account's pack (with --out FOLDER)."),
     format: str = typer.Option("html", "--format", "-f",
                                autocompletion=lambda incomplete="": _formats("report", incomplete),
-                               help="html (one self-contained file), md, xlsx (a workbook) or pptx (a deck); "
-                                    "xlsx and pptx need --out or a pipe."),
+                               help="html (one self-contained file), md, xlsx (a workbook), pptx (a deck) or "
+                                    "pdf; xlsx, pptx and pdf need --out or a pipe."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                        help="File to write, or a folder (default: standard output)."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DIR",
                                              help="Your templates; each file overrides the built-in one."),
     deck_template: Optional[Path] = typer.Option(None, "--template", metavar="DECK.pptx",
                                                  help="pptx: a company deck whose slide master the deck uses."),
+    paper: str = typer.Option("a4", "--paper", help="pdf: a4 or letter."),
     audience: str = typer.Option("internal", "--audience",
                                  help="internal, or client: an account's pack to send to the client (its "
                                       "objectives, joint actions, KPIs and decisions; nothing internal)."),
@@ -612,7 +613,7 @@ def report(
     try:
         for name in names:
             made = build(snap, None if portfolio else name, format, audience=audience, templates=templates,
-                         deck_template=deck_template)
+                         deck_template=deck_template, paper=paper)
             if out is None:
                 if isinstance(made, bytes):
                     sys.stdout.flush()

@@ -1,7 +1,8 @@
 """One pack in one format, for one audience: the table from a format's name to the module that makes it.
 
 Text formats (html, md) go through the templates (`render`); the others are files people carry into
-the room, each made by its own module from the same pack data: xlsx (`xlsx.py`), pptx (`deck.py`). The audience
+the room, each made by its own module from the same pack data: xlsx (`xlsx.py`), pptx (`deck.py`),
+pdf (`pdf.py`, the HTML pack printed). The audience
 chooses the pack: `internal` (the account or portfolio pack) or `client` (`client.py`, an account's
 pack without what we think of the account). This module only chooses; it neither assembles packs
 nor draws them.
@@ -16,8 +17,8 @@ from .client import AUDIENCES, client_pack
 from .portfolio import portfolio_pack
 from .snapshot import Snapshot
 
-FORMATS = ("html", "md", "xlsx", "pptx")
-BINARY = frozenset({"xlsx", "pptx"})
+FORMATS = ("html", "md", "xlsx", "pptx", "pdf")
+BINARY = frozenset({"xlsx", "pptx", "pdf"})
 """Formats that are files of bytes, not text: never written to a terminal."""
 
 
@@ -26,11 +27,11 @@ class Unsupported(ValueError):
 
 
 def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "internal",
-          templates: Path | None = None, deck_template: Path | None = None) -> str | bytes:
+          templates: Path | None = None, deck_template: Path | None = None, paper: str = "a4") -> str | bytes:
     """The pack of `account` (None: the portfolio) on the snapshot's day, as `fmt`, for `audience`.
 
     `templates` is a folder of jinja2 templates (html, md); `deck_template` a .pptx whose slide
-    master the deck uses (pptx)."""
+    master the deck uses (pptx); `paper` a4 or letter (pdf)."""
     if fmt not in FORMATS:
         raise Unsupported(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
     if audience not in AUDIENCES:
@@ -60,4 +61,8 @@ def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "int
         pack = client_pack(snap, account)
     else:
         pack = portfolio_pack(snap) if account is None else account_pack(snap, account)
+    if fmt == "pdf":
+        from .pdf import pdf, stylesheet
+
+        return pdf(render(pack, "html", templates), stylesheet(templates), paper)
     return render(pack, fmt, templates)

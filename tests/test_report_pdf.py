@@ -1,0 +1,88 @@
+"""`kaplan report … --format pdf`: the packs on paper, measured page by page.
+
+The largest example plan's account pack must fit on 4 pages of A4 and of Letter, the portfolio pack of
+the 13 examples on 5, with no near-blank page; no table row, chart or summary card may be cut across
+two pages (checked on WeasyPrint's own layout: no such element has a box on two pages); and the PDF
+shows the HTML pack's figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from _report_repo import ACCOUNT, copy_plain
+from conftest import EXAMPLES, TODAY
+
+from kaplan.report import snapshot
+from kaplan.report.account import account_pack
+from kaplan.report.pdf import layout, pdf, stylesheet
+from kaplan.report.portfolio import portfolio_pack
+from kaplan.report.render import render
+
+DAY = TODAY.isoformat()
+LARGEST = max(EXAMPLES.joinpath("plans").glob("*.yaml"), key=lambda p: p.stat().st_size).stem
+POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}  # 210 × 297 mm; 8.5 × 11 in
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    snap = snapshot([EXAMPLES / "plans"], today=TODAY)
+    return {"account": render(account_pack(snap, LARGEST, history=False), "html"),
+            "portfolio": render(portfolio_pack(snap), "html")}
+
+
+def pages_text(data: bytes) -> list[str]:
+    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("pack, most", [("account", 4), ("portfolio", 5)])
+def test_pages_fit_and_none_is_near_blank(examples, pack, most, paper):
+    data = pdf(examples[pack], stylesheet(), paper)
+    reader = PdfReader(io.BytesIO(data))
+    assert 1 <= len(reader.pages) <= most
+    for page in reader.pages:
+        w, h = (float(v) for v in page.mediabox.upper_right)
+        assert (round(w), round(h)) == tuple(round(v) for v in POINTS[paper])
+    # a near-blank page would carry little more than its page number and the footer
+    assert all(len(t) >= 300 for t in pages_text(data)), [len(t) for t in pages_text(data)]
+
+
+@pytest.mark.parametrize("pack", ["account", "portfolio"])
+def test_no_row_chart_or_card_is_cut(examples, pack):
+    doc = layout(examples[pack], stylesheet(), "a4")
+    seen: dict[int, int] = {}
+    for number, page in enumerate(doc.pages):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            header = box.element_tag == "tr" and element.find("td") is None  # a table's header repeats on each page
+            if element is not None and not header and (box.element_tag in ("tr", "figure", "svg")
+                                                       or "card" in (element.get("class") or "").split()):
+                first = seen.setdefault(id(element), number)
+                assert first == number, f"a <{box.element_tag}> runs from page {first + 1} onto page {number + 1}"
+            stack.extend(getattr(box, "children", None) or [])
+    assert len(seen) > 50  # the rows, charts and cards were found
+
+
+def test_the_pdf_shows_the_html_figures(kaplan, tmp_path):
+    folder = copy_plain(tmp_path / "portfolio")
+    r = kaplan("report", ACCOUNT, "-f", "pdf", "--today", DAY, "-o", tmp_path / "a.pdf", cwd=folder)
+    assert r.exit_code == 0, r.stderr
+    text = " ".join(pages_text((tmp_path / "a.pdf").read_bytes()))
+    # revenue over the last four quarters 460000 + 480000 + 500000 + 450000 = 1,890,000 → "1.89M" on the
+    # card; margin 629000 / 1890000 = 33.3 %; each period's revenue as in the HTML table
+    for shown in ("Acme Retail Group", "1.89M", "33.3%", "500,000", "2026-Q3"):
+        assert shown in text, shown
+    assert kaplan("report", ACCOUNT, "-f", "pdf", "--paper", "a5", "-o", tmp_path / "b.pdf").exit_code == 2
+
+
+def test_a_pack_fetches_nothing(tmp_path):
+    """A URL in the HTML (a user's template could add one) is refused, not fetched; the PDF is still made."""
+    html = '<html><head></head><body><p>x</p><img src="http://127.0.0.1:9/track.png"><img src="file:///etc/passwd"></body></html>'
+    assert pages_text(pdf(html, "", "a4"))[0].strip().startswith("x")
