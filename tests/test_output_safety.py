@@ -153,17 +153,26 @@ def test_a_file_name_cannot_act_on_the_terminal_in_command_messages(kaplan, writ
 
 
 @pytest.fixture(scope="module")
-def hostile_packs(tmp_path_factory):
-    """Both packs in both formats, from the report fixture with HOSTILE_VALUE in every free-text field."""
+def hostile_report(tmp_path_factory):
+    """The report fixture portfolio with HOSTILE_VALUE in every free-text field of acme-retail's plan."""
+    from _report_repo import copy_plain, poison
+
+    folder = copy_plain(tmp_path_factory.mktemp("hostile") / "portfolio")
+    assert poison(folder, HOSTILE_VALUE) > 60
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_packs(hostile_report):
+    """Both packs in both formats, from `hostile_report`."""
     import os
 
     from typer.testing import CliRunner
 
-    from _report_repo import ACCOUNT, copy_plain, poison
+    from _report_repo import ACCOUNT
     from kaplan.cli import app
 
-    folder = copy_plain(tmp_path_factory.mktemp("hostile") / "portfolio")
-    assert poison(folder, HOSTILE_VALUE) > 60
+    folder = hostile_report
     out, cwd = {}, os.getcwd()
     try:
         os.chdir(folder)
@@ -220,3 +229,38 @@ def test_invisible_marks_are_shown_not_passed_through(kaplan, write, tmp_path):
     for out in (r.stdout, r2.stdout):
         assert "c\\u200bo\\u200fl\\u061co\\u2060u\\ufeffr\\U000e0041" in out, out  # the unknown key, shown
         assert not re.search("[\u200b\u200e\u200f\u061c\u2060\ufeff\U000e0041]", out), out
+
+
+def _office_text(kind: str, data: bytes) -> str:
+    """Every text a workbook's cells or a deck's shapes and tables hold."""
+    import io
+
+    if kind == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data))
+        return "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+                         if isinstance(c.value, str))
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                out.append(shape.text_frame.text)
+            if shape.has_table:
+                out += [cell.text for row in shape.table.rows for cell in row.cells]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("fmt, audience", [("xlsx", "internal"), ("xlsx", "client"), ("pptx", "internal"),
+                                           ("pptx", "client")])
+def test_workbooks_and_decks_show_control_characters_as_escapes(kaplan, hostile_report, tmp_path, fmt, audience):
+    pytest.importorskip("openpyxl" if fmt == "xlsx" else "pptx")
+    out = tmp_path / f"acme.{fmt}"
+    r = kaplan("report", "acme-retail", "--format", fmt, "--audience", audience, "--out", out,
+               "--today", TODAY.isoformat(), cwd=hostile_report)
+    assert r.exit_code == 0, r.stderr
+    text = _office_text(fmt, out.read_bytes())
+    assert not RAW.search(text), repr(RAW.search(text))
+    assert "\\x1b]0;pwned\\x07\\x1b[2J \\x9b31m \\u202egnp.exe" in text

@@ -248,9 +248,9 @@ def _rules_help(list_rules: bool, explain: str | None, format: str | None = None
             raise _config_error(exc) from None
         listed = rules.listing(config)
         if format == "json":
-            import json
+            from ._safe_text import json_text
 
-            typer.echo(json.dumps({"rules": listed}, ensure_ascii=False, indent=2))
+            typer.echo(json_text({"rules": listed}))
         else:
             for r in listed:
                 by_path = "".join(f"; {o['severity']} in {', '.join(o['files'])}" for o in r["overrides"])

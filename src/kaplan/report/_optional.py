@@ -6,14 +6,18 @@ from __future__ import annotations
 import importlib
 import re
 
+from .._safe_text import visible
+
 # What an Office file (XML 1.0) cannot hold: C0 control characters other than tab, LF and CR
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CELL_MAX = 32767  # the most characters a spreadsheet cell (or any one text here) holds
 
 
 def clean(value: str) -> str:
-    """`value` with what the file cannot hold shown as U+FFFD, cut (with …) at 32,767 characters."""
-    value = _ILLEGAL.sub("\ufffd", value)
+    """`value` as every output shows plan text: control characters and bidi overrides as escapes
+    (`visible`: a cell or slide cannot reorder or hide what it says), what the file cannot hold
+    otherwise as U+FFFD, cut (with …) at 32,767 characters."""
+    value = _ILLEGAL.sub("\ufffd", visible(value, lines=True))
     return value if len(value) <= _CELL_MAX else value[:_CELL_MAX - 1] + "…"
 
 
