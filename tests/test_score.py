@@ -56,7 +56,8 @@ def scored():
 
 def test_scores_match_hand_computation(scored):
     for a in scored.accounts:
-        assert a.score == pytest.approx(EXPECTED_SCORE[a.account_id], abs=0.01)
+        assert a.exact == pytest.approx(EXPECTED_SCORE[a.account_id], abs=0.01)
+        assert a.score == round(EXPECTED_SCORE[a.account_id], 1)  # shown and used: 87.0, 50.7, 45.0, 58.8
 
 
 def test_ranks_key_flags_tiers_quadrants_abc(scored):
@@ -89,7 +90,7 @@ def test_missing_value_is_reported_not_zero(scored):
 
 def test_explain_contributions_sum_to_score(scored):
     for a in scored.accounts:
-        assert sum(c.contribution for c in a.contributions) == pytest.approx(a.score, abs=1e-9)
+        assert sum(c.contribution for c in a.contributions) == pytest.approx(a.exact, abs=1e-9)
     alpha = scored.account("alpha")
     assert {c.criterion: round(c.contribution, 2) for c in alpha.contributions} == {
         "profitability": 32.0,  # 2/5 × 80
@@ -155,7 +156,7 @@ def test_cli_formats(kaplan):
 def test_cli_explain_and_budget(kaplan):
     r = kaplan("score", FIXTURE, "--explain", "alpha")
     assert r.exit_code == 0
-    assert "score 87.00, rank 1 of 4" in r.stdout
+    assert "score 87.0, rank 1 of 4" in r.stdout  # (2 × 80 + 100 + 100 + 75) / 5, exactly 87
     assert "32.00" in r.stdout and "15.00" in r.stdout
     assert kaplan("score", FIXTURE, "--explain", "zulu").exit_code == 2
     b = kaplan("score", FIXTURE, "--budget", "--format", "json").json()

@@ -45,7 +45,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from .. import metrics, promises
+from .. import metrics, promises, rounding
 from ..nps import window as nps_window
 from ..config import Config
 from ..model import Plan
@@ -91,6 +91,8 @@ class Health:
 
     reason_max: float = 75
     """Signals below this value are reasons (the top of the amber band by default)."""
+    exact: float | None = None
+    """The weighted mean before rounding; `score` is the whole number shown, and `level` is its band."""
 
     @property
     def reasons(self) -> list[Signal]:
@@ -159,8 +161,9 @@ def combine(account_id: str, signals: list[Signal], config: Config) -> Health:
     hs = config.health
     used = [s for s in signals if s.weight > 0]
     total = sum(s.weight for s in used)
-    score = sum(s.weight * s.value for s in used) / total if total else 100.0
-    return Health(account_id, score, level_for(score, hs), list(signals), hs.amber_max)
+    exact = sum(s.weight * s.value for s in used) / total if total else 100.0
+    score = rounding.health(exact)  # the band is the one of the number shown
+    return Health(account_id, score, level_for(score, hs), list(signals), hs.amber_max, exact)
 
 
 def _relationship(plan: Plan, add) -> None:

@@ -1,8 +1,10 @@
 """Scoring the portfolio: criteria → 0-100 score, rank, key-account flag, matrix quadrant, tier.
 
 score = Σ(weightᵢ × normalisedᵢ) / Σ weightᵢ over the criteria that count toward the score.
-Ranks are by score (highest first), then trailing-12-month revenue (highest first), then account id
-(alphabetical), so equal scores always rank the same way. Every score carries its explanation:
+The score is kept as shown, rounded to one decimal (`kaplan.rounding`), and everything is decided
+on it: ranks are by that score (highest first), then trailing-12-month revenue (highest first), then
+account id (alphabetical), so equal scores always rank the same way and float noise never decides;
+key-account status, tiers and the budget order use the same number. Every score carries its explanation:
 each criterion's raw value, normalised value, weight and contribution; contributions sum to the score.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import metrics
+from .. import metrics, rounding
 from ..findings import Issue
 from typing import TYPE_CHECKING
 
@@ -67,6 +69,8 @@ class AccountScore:
     tier: Tier | None = None
     abc: str | None = None
     notes: list[Issue] = field(default_factory=list)
+    exact: float | None = None
+    """The score before rounding (what the contributions add up to); `score` is the one shown and used."""
 
     @property
     def tier_name(self) -> str | None:
@@ -165,7 +169,7 @@ def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = T
                 original = norm[n][i]
                 contributions.append(Contribution(n, criteria[n].source, raw[n][i], original, w, share,
                                                   points[-1], original is None))
-        score = sum(points)
+        exact = sum(points)
         attractiveness, strength = (_weighted_row(axis, row, worst) for axis in axes)
         notes = [_missing_note(n, criteria[n].source, worst) for n in noted if norm[n][i] is None] if explain else []
         rate = conv.rate(entry.currency)
@@ -178,13 +182,13 @@ def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = T
         months = entry.metrics.get("revenue_months")
         results.append(AccountScore(
             account_id=entry.account_id, name=entry.name, owner=entry.owner, path=entry.path,
-            score=score, contributions=contributions, attractiveness=attractiveness, strength=strength,
+            score=rounding.score(exact), exact=exact, contributions=contributions, attractiveness=attractiveness, strength=strength,
             quadrant=quadrant(attractiveness, strength, matrix.split), revenue=metrics_of["revenue_ttm"],
             gross_profit=metrics_of["gross_profit_ttm"], margin_pct=metrics_of["margin_pct"],
             currency=entry.currency, rate=rate, revenue_months=None if months is None else int(months),
             margin_profit=metrics_of.get("margin_profit"), margin_revenue=metrics_of.get("margin_revenue"),
             notes=notes))
-    ranked = sorted(results, key=lambda a: (-round(a.score, 9), -(a.revenue or 0.0), a.account_id))
+    ranked = sorted(results, key=lambda a: (-a.score, -(a.revenue or 0.0), a.account_id))
     for rank, a in enumerate(ranked, start=1):
         a.rank = rank
         a.key = a.score >= scoring.key_account_threshold

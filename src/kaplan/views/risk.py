@@ -19,7 +19,7 @@ def _reasons(row: RiskRow, n: int = 3) -> list[str]:
 def _record(row: RiskRow) -> dict:
     return {
         "account": row.account_id, "name": row.name, "owner": row.owner, "tier": row.tier,
-        "health": round(row.health.score, 2), "risk": row.health.level, "colour": row.health.colour,
+        "health": int(row.health.score), "risk": row.health.level, "colour": row.health.colour,
         "reasons": _reasons(row, 5), "change": row.change, "trend": row.trend,
         "plan_changed": row.plan_changed,
     }
@@ -32,21 +32,55 @@ def table(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     console = _console(out)
     title = f"Account risk on {report.today}" + (f" (changes since {report.since})" if report.since else "")
     t = Table(title=title, title_justify="left")
-    for col in ("Risk", "Health", "Account", "Tier", "Owner", "Top reasons"):
-        t.add_column(col, justify="right" if col == "Health" else "left")
+    t.add_column("Risk", no_wrap=True)
+    t.add_column("Health", justify="right", no_wrap=True)
+    for col in ("Account", "Tier", "Owner", "Top reasons"):
+        t.add_column(col, overflow="fold")
     show_change = report.since is not None and report.history_note is None
     if show_change:
-        t.add_column("Since " + report.since)
+        t.add_column("Since " + report.since, overflow="fold")
+    body = []
     for row in rows:
         label = Text(row.health.colour.upper(), style=STYLE[row.health.colour])
-        cells = [label, f"{row.health.score:.0f}", f"{row.name} ({row.account_id})", row.tier or "–", row.owner,
+        cells = [label, f"{row.health.score:.0f}", f"{row.name}\n{row.account_id}", row.tier or "–", row.owner,
                  "\n".join(_reasons(row)) or "–"]
         if show_change:
             cells.append("new account" if row.account_id in report.new_accounts else row.change or "–")
+        body.append(cells)
         t.add_row(*cells)
+    _fit(t, body, console.width, keep=max((len(r.account_id) for r in rows), default=0))
     console.print(t)
     counts = {c: sum(1 for r in rows if r.health.colour == c) for c in ("red", "amber", "green")}
     console.print(f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green")
+
+
+def _fit(t, body: list[list], width: int, keep: int) -> None:
+    """Column widths for a table wider than the terminal, so that account ids are never cut.
+
+    rich narrows every column alike when a table does not fit, cutting ids (`st-aldric-h…`); an id is
+    what the reader types next (`kaplan report ID`). So the label, the health and the account column
+    (as wide as the longest id) keep their width, and the other columns share what is left, the
+    narrowest first, each up to a fair share, their text wrapping. A table that cannot fit even so
+    keeps its ids and runs past the edge.
+    """
+    from rich.cells import cell_len
+
+    def natural(i: int) -> int:
+        lines = [t.columns[i].header] + [line for cells in body for line in str(getattr(cells[i], "plain", cells[i])).split("\n")]
+        return max(cell_len(line) for line in lines)
+
+    wants = [natural(i) for i in range(len(t.columns))]
+    room = width - (3 * len(wants) + 1)  # a border and two spaces of padding per column, one border more
+    if sum(wants) <= room:
+        return
+    fixed = {0: wants[0], 1: wants[1], 2: min(wants[2], max(keep, len("Account")))}
+    for i, w in fixed.items():
+        t.columns[i].width = w
+    flexible = sorted((i for i in range(len(wants)) if i not in fixed), key=lambda i: wants[i])
+    left = room - sum(fixed.values())
+    for n, i in enumerate(flexible):  # the narrowest first: each takes what it needs, up to a fair share
+        t.columns[i].width = max(4, min(wants[i], left // (len(flexible) - n)))
+        left -= t.columns[i].width
 
 
 def json_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:

@@ -36,7 +36,7 @@ def _revenue(a: AccountScore) -> str:
 
 def _row(a: AccountScore, currency: str) -> dict:
     return {
-        "rank": a.rank, "account": a.account_id, "name": a.name, "score": round(a.score, 2),
+        "rank": a.rank, "account": a.account_id, "name": a.name, "score": a.score,
         "key": a.key, "tier": a.tier_name, "quadrant": a.quadrant,
         "revenue": None if a.revenue is None else round(a.revenue, 2), "currency": currency,
         "revenue_months": a.revenue_months, "account_currency": a.currency,
@@ -146,7 +146,8 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
                    [_contribution(x) for x in a.contributions])
         return
     if fmt == "markdown":
-        out.write(f"**{md(a.name)}** (`{a.account_id}`): score {a.score:.2f}, rank {a.rank} of {len(ps.accounts)}\n\n")
+        out.write(f"**{md(a.name)}** (`{a.account_id}`): score {_score_words(a)}, rank {a.rank} of "
+                  f"{len(ps.accounts)}\n\n")
         out.write("| Criterion | Source | Raw | Normalised | Weight | Contribution |\n|---|---|--:|--:|--:|--:|\n")
         for x in a.contributions:
             raw = "missing" if x.raw is None else f"{x.raw:,.2f}"
@@ -156,7 +157,7 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
     from rich.table import Table
 
     console = _console(out)
-    t = Table(title=f"{a.name} ({a.account_id}): score {a.score:.2f}, rank {a.rank} of {len(ps.accounts)}",
+    t = Table(title=f"{a.name} ({a.account_id}): score {_score_words(a)}, rank {a.rank} of {len(ps.accounts)}",
               title_justify="left")
     for col in ("Criterion", "Source", "Raw", "Normalised", "Weight", "Contribution"):
         t.add_column(col, justify="left" if col in ("Criterion", "Source") else "right")
@@ -165,7 +166,7 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
         norm = "–" if x.normalised is None else f"{x.normalised:.2f}"
         t.add_row(x.criterion, x.source, raw, norm, f"{x.weight:g}", f"{x.contribution:.2f}")
     t.add_row("total", "", "", "", f"{sum(x.weight for x in a.contributions if not x.missing or ps.scoring.missing == 'worst'):g}",
-              f"{sum(x.contribution for x in a.contributions):.2f}", style="bold")
+              _exact(sum(x.contribution for x in a.contributions)), style="bold")
     console.print(t)
     console.print(f"Key account: {'yes' if a.key else 'no'} (threshold {ps.scoring.key_account_threshold:g}); "
                   f"tier: {a.tier_name or '–'}; quadrant: {a.quadrant} (attractiveness {a.attractiveness:.1f}, "
@@ -174,12 +175,23 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
         console.print(f"note: {note.message}")
 
 
+def _score_words(a: AccountScore) -> str:
+    """`88.1 (88.15 before rounding)`: the score as shown and used, and the sum of its contributions."""
+    exact = _exact(a.score if a.exact is None else a.exact)
+    return f"{a.score:.1f}" + ("" if exact == f"{a.score:g}" else f" ({exact} before rounding)")
+
+
+def _exact(value: float) -> str:
+    """An unrounded figure to four decimals, without trailing zeros (88.1496, 87)."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
 def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
     """The allocation: every request in priority order with what it gets and the running total."""
     al = ps.allocation
     cur = al.currency
     rows = [{"priority": i, "account": r.account_id, "request": r.request.id, "description": r.request.description,
-             "score": round(r.score, 2), "amount": None if r.converted is None else round(r.converted, 2),
+             "score": r.score, "amount": None if r.converted is None else round(r.converted, 2),
              "currency": cur, "requested_amount": r.amount, "requested_currency": r.currency,
              "granted": round(r.granted, 2), "running_total": round(r.running_total, 2), "status": r.status,
              "money_status": r.money_status, "people_fte": r.people, "people_granted": r.people_granted,

@@ -1,0 +1,39 @@
+"""Rounding a figure for display, written once: every view shows the same digits, and the label goes
+with the digits shown.
+
+A score is shown with one decimal, a health score as a whole number. The figure is rounded here, half
+away from zero on its decimal digits (75.5 → 76, 88.05 → 88.1), after a first rounding to nine places
+so that float noise from a weighted sum (88.04999999999998 for 88.05) never decides a digit. The
+rounded number is the one kaplan keeps and works with: ranks, key-account status, tiers and the order
+of the budget allocation are decided on the score as shown, and the health band (red, amber, green) on
+the health as shown, so "75" is amber whenever the amber band ends at 75. The unrounded value stays
+beside it (`exact`) only to explain the sum it came from.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+SCORE_PLACES = 1
+"""Decimals a portfolio score is shown and compared with."""
+HEALTH_PLACES = 0
+"""Decimals a health score is shown and banded with."""
+
+
+def rounded(value: float, places: int) -> float:
+    """`value` rounded half away from zero to `places` decimals (NaN and infinities as they are)."""
+    if not math.isfinite(value):
+        return value
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(round(value, 9))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def score(value: float) -> float:
+    """A portfolio score as shown (one decimal)."""
+    return rounded(value, SCORE_PLACES)
+
+
+def health(value: float) -> float:
+    """A health score as shown (a whole number)."""
+    return rounded(value, HEALTH_PLACES)
