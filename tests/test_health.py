@@ -149,7 +149,7 @@ def test_health_of_a_relationship_heavy_account_by_hand():
     # Σw = 13;  Σw·v = 1063.33 − 100 = 963.33 → 74.10
     h = assess(p, TODAY, Config())
     assert "nps" not in {s.name for s in h.signals}
-    assert h.score == pytest.approx(963.333 / 13, abs=0.01) and h.colour == "amber"
+    assert h.exact == pytest.approx(963.333 / 13, abs=0.01) and h.score == 74 and h.colour == "amber"
 
 
 def test_health_of_a_money_heavy_account_by_hand():
