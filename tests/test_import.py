@@ -321,3 +321,26 @@ def test_a_row_for_an_account_without_a_plan_starts_one_only_with_create(kaplan,
 
     plan = load_plan(portfolio / "plans" / "zeta-labs.yaml").plan
     assert [(p.period, p.revenue) for p in plan.financials.periods] == [("2026-Q3", 5000)]
+
+
+def test_the_readme_import_and_its_diff_are_real(kaplan):
+    from conftest import EXAMPLES, REPO
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Data in: `kaplan import` and `kaplan review`", 1)[1]
+    command = section.split("```console\n$ cd examples && ", 1)[1].split("\n", 1)[0]
+    shown = section.split("```diff\n", 1)[1].split("```", 1)[0]
+    run = kaplan(*command.split()[1:], cwd=EXAMPLES)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == shown
+
+
+def test_the_readme_import_benchmark_is_the_recorded_run():
+    from conftest import REPO
+
+    rows = json.loads((REPO / "bench" / "import-results.json").read_text(encoding="utf-8"))["rows"]
+    text = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    first = rows[0]
+    assert first["step"] == "kaplan import (50000 rows, 1000 plans)" and first["exit_codes"] == [0]
+    assert f"Recorded: {first['cpu_s']} s of CPU and a peak of {first['peak_mb']} MB" in text
+    assert first["peak_mb"] < 500 and first["cpu_s"] < 30

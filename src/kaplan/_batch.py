@@ -25,6 +25,7 @@ from pathlib import Path
 from ._containment import escapes
 from ._writer import WriteRefused, _default_mode, _sync_dir, _temp_beside
 
+_SYNC_ALL = hasattr(os, "sync")
 JOURNAL = ".kaplan/journal.json"
 PENDING = ".kaplan/journal.pending.json"
 
@@ -62,7 +63,9 @@ def write_all(texts: dict[Path, str], root: Path, *, create: bool = False) -> li
             except FileNotFoundError:
                 mode = _default_mode()
             real.parent.mkdir(parents=True, exist_ok=True)
-            staged.append((_temp_beside(real, data, mode), real))
+            staged.append((_temp_beside(real, data, mode, sync=not _SYNC_ALL), real))
+        if _SYNC_ALL:
+            os.sync()  # one flush of every staged file: a thousand plans need not wait for a thousand fsyncs
         _write_json(journal, {"moves": _moves(staged, root)})  # the commit point
     except BaseException:
         for tmp, _ in staged:

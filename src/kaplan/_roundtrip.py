@@ -37,7 +37,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import ScalarString
 
-from . import _screen, _yaml
+from . import _fastyaml, _screen, _textedit, _yaml
 from ._containment import escapes
 from ._writer import WriteRefused, write_replace
 
@@ -208,14 +208,26 @@ def edit_text_many(text: str, edits: Iterable[tuple[Iterable[str | int], Any]]) 
     is then appended to that list (after its last entry, before any comment block that follows it).
     Either all the edits are made exactly or `EditRefused` is raised.
     """
+    return edit_with_data(text, edits)[0]
+
+
+def edit_with_data(text: str, edits: Iterable[tuple[Iterable[str | int], Any]], data: Any = None) -> tuple[str, Any]:
+    """`edit_text_many`, given the data of `text` when the caller has read it, returning the new text's data too."""
     edits = [(tuple(at), value) for at, value in edits]
     if not edits:
-        return text
+        return text, data if data is not None else _read_quick(text)
     if any(not at for at, _ in edits):
         raise EditRefused("say which value to change (an empty path would replace the whole plan)")
-    expected = _read(text)
+    before = data if data is not None else _read_quick(text)
+    expected = _read_quick(text)  # a fresh copy: reading the text again is quicker than copying the data
     for at, value in edits:
-        expected = _with_value(expected, at, value)
+        _put(expected, at, value)
+    quick = _textedit.edit(text, edits, before)  # a few characters in place, for the common shapes
+    if quick is not None:
+        got = _read_quick(quick, "the edited plan")
+        # `==` compares the whole plan at C speed; `_same` adds the exact types where values were written
+        if got == expected and all(_same(_get(got, at[:-1]), _get(expected, at[:-1])) for at, _ in edits):
+            return quick, expected
     width = _lossless_width(text)
     new = None
     if width is not None:
@@ -234,7 +246,7 @@ def edit_text_many(text: str, edits: Iterable[tuple[Iterable[str | int], Any]]) 
         where = ", ".join(_dotted(at) for at, _ in edits[:3]) + (" …" if len(edits) > 3 else "")
         raise EditRefused(f"changing {where} would also change other values (is it shared through an "
                           "anchor `&`/alias `*`?); edit the file by hand")
-    return new
+    return new, expected
 
 
 def set_value(path: Path | str, at: Iterable[str | int], value: Any, *, root: Path | str | None = None) -> str:
@@ -289,8 +301,26 @@ def _read(text: str, what: str = "the plan") -> Any:
         raise EditRefused(f"{what} cannot be read at line {p.line}: {p.message}") from None
 
 
+def _get(data: Any, at: tuple) -> Any:
+    for part in at:
+        data = data[part]
+    return data
+
+
+def _read_quick(text: str, what: str = "the plan") -> Any:
+    """The data of `text`, by the fast reader when it takes the text (it reads what `_read` would)."""
+    data = _fastyaml.load(text)
+    return data if data is not None else _read(text, what)
+
+
 def _with_value(data: Any, at: tuple, value: Any) -> Any:
     out = copy.deepcopy(data)
+    _put(out, at, value)
+    return out
+
+
+def _put(out: Any, at: tuple, value: Any) -> None:
+    """Set the value at `at` in `out` (a list index one past the end appends)."""
     parent = out
     for part in at[:-1]:
         parent = _step(parent, part, at)
@@ -300,11 +330,10 @@ def _with_value(data: Any, at: tuple, value: Any) -> Any:
             raise EditRefused(f"{_dotted(at)}: no such list entry")
         if last == len(parent):
             parent.append(_plain(value))
-            return out
+            return
     elif not isinstance(parent, dict):
         raise EditRefused(f"{_dotted(at[:-1])} holds a single value, not a section")
     parent[last] = _plain(value)
-    return out
 
 
 def _step(node: Any, part: str | int, at: tuple) -> Any:
@@ -331,6 +360,7 @@ def _assign(data: Any, at: tuple, value: Any) -> None:
     for part in at[:-1]:
         parent = parent[part]
     last = at[-1]
+    value = copy.deepcopy(value)  # never the same object twice in a document: ruamel would write an alias
     if isinstance(parent, CommentedSeq) and last == len(parent):
         _append_item(parent, _commented(value))
         return
@@ -369,9 +399,10 @@ def _append_key(mapping: CommentedMap, key: str, value: Any) -> None:
 
 def _append_item(seq: CommentedSeq, value: Any) -> None:
     """Append `value` to `seq`, keeping the comment block that followed the old last entry after the new one."""
-    if len(seq) and isinstance(value, (CommentedMap, CommentedSeq)) and isinstance(seq[-1], type(value)) \
-            and seq[-1].fa.flow_style():
-        value.fa.set_flow_style()  # a new entry in the style of the one before it: `- {period: …}` stays one line
+    flat = not any(isinstance(v, (dict, list)) for v in (value.values() if isinstance(value, dict) else value)) \
+        if isinstance(value, (CommentedMap, CommentedSeq)) else False
+    if flat and len(seq) and isinstance(seq[-1], type(value)) and seq[-1].fa.flow_style():
+        value.fa.set_flow_style()  # a flat entry in the style of the one before it: `- {period: …}` stays one line
     seq.append(value)
     if len(seq) > 1:
         _move_trailing_comment(seq, len(seq) - 2, len(seq) - 1)

@@ -15,7 +15,8 @@ class WriteRefused(Exception):
     """The write was refused (the file exists, or the target is outside where it may go)."""
 
 
-def _temp_beside(path: Path, data: bytes, mode: int) -> str:
+def _temp_beside(path: Path, data: bytes, mode: int, sync: bool = True) -> str:
+    """A temporary file beside `path` holding `data`, flushed to disk unless the caller syncs a whole set."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); the plan gets the mode it had, or the usual one.
@@ -27,7 +28,8 @@ def _temp_beside(path: Path, data: bytes, mode: int) -> str:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
     except BaseException:
         os.unlink(tmp)
         raise

@@ -703,6 +703,70 @@ def _import_kinds() -> tuple[str, ...]:
     return KINDS
 
 
+@app.command()
+def review(
+    account: str = typer.Argument(..., help="The account whose review to record."),
+    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                       help="When the review was held (default: --today)."),
+    kind: str = typer.Option("quarterly_review", "--kind", autocompletion=lambda: list(_review_kinds()),
+                             help="biweekly_update, monthly_call, quarterly_review, annual_review or ad_hoc."),
+    attendee: List[str] = typer.Option([], "--attendee", metavar="NAME", help="Who took part; repeatable."),
+    decision: List[str] = typer.Option([], "--decision", metavar="'WHAT | OWNER | DUE'",
+                                       help="A decision taken, its owner and due date (both optional); repeatable."),
+    next_review: Optional[str] = typer.Option(None, "--next-review", metavar="YYYY-MM-DD",
+                                              help="The next review agreed; also sets plan.next_review."),
+    notes: Optional[str] = typer.Option(None, "--notes", help="A line of notes."),
+    edit: bool = typer.Option(False, "--edit", help="Open $EDITOR on the prepared entry before writing it."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff; write nothing."),
+    today: Optional[str] = TodayOption,
+) -> None:
+    """Record a review held: append it to the plan's reviews and move last_reviewed (and next_review)."""
+    from .loader import ConfigError
+    from .review import ReviewEntry, ReviewProblem, edit_entry, parse_decision, record_review
+
+    if kind not in _review_kinds():
+        raise _fail(f"--kind {kind!r}: choose one of {', '.join(_review_kinds())}")
+    held = _date_option("--date", date) or _today(today)
+    try:
+        entry = ReviewEntry(held, kind, list(attendee), [parse_decision(d) for d in decision],
+                            _date_option("--next-review", next_review), notes)
+        data = edit_entry(entry) if edit else entry
+        if data is None:
+            raise _fail("the entry was emptied; nothing recorded", 1)
+        result = record_review(account, data, dry_run=dry_run)
+    except ReviewProblem as exc:
+        from .reporters import format_line
+
+        for f in exc.findings:
+            typer.echo(format_line(f), err=True)
+            if f.hint:
+                _say(f"    hint: {f.hint}")
+        raise _fail(str(exc), 2 if exc.usage else 1) from None
+    except ConfigError as exc:
+        raise _config_error(exc) from None
+    if dry_run:
+        from ._safe_text import visible
+
+        sys.stdout.write(visible(result.diff(), lines=True))
+    else:
+        _say(f"recorded the {kind.replace('_', ' ')} of {held.isoformat()} in {result.display}")
+
+
+def _review_kinds() -> list[str]:
+    from .model.vocab import ReviewKind
+
+    return [k.value for k in ReviewKind]
+
+
+def _date_option(name: str, value: Optional[str]) -> Optional[_dt.date]:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{name} {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
 def main() -> None:
     """Console entry point."""
     import gc

@@ -22,9 +22,9 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
           today: _dt.date | None = None) -> None:
     """Fill `result.changes` and `result.conflicts` (or `result.findings`) for these records."""
     from . import PlanChange
-    from ..loader import discover, load_plan
+    from ..loader import discover
 
-    plans = [load_plan(p) for p in discover(portfolio)]
+    plans = [_Plan.read(p) for p in discover(portfolio)]
     index = _index(plans)
     by_plan: dict[int, list[Record]] = defaultdict(list)
     new_accounts: dict[str, list[Record]] = defaultdict(list)
@@ -34,9 +34,12 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
         if len(hits) == 1:
             by_plan[hits[0]].append(record)
         elif len(hits) > 1:
+            from ..loader import display_path
+
             result.findings.append(table.finding(
                 record.row, record.columns[how], "import-account",
-                f"{_NAMES[how]} `{value}` matches {len(hits)} plans ({', '.join(plans[i].display for i in hits[:3])})",
+                f"{_NAMES[how]} `{value}` matches {len(hits)} plans "
+                f"({', '.join(display_path(plans[i].path) for i in hits[:3])})",
                 "give each plan its own `account.crm_id`, and export the account id column"))
         elif create:
             new_accounts[_new_id(record)].append(record)
@@ -49,7 +52,7 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
     last = _ledger.load(portfolio.root)
     ledger = {k: dict(v) for k, v in last.items()}
     for i, recs in sorted(by_plan.items()):
-        lp = plans[i]
+        lp = plans[i].loaded()
         if lp.plan is None:
             errors = [f for f in lp.findings if f.severity is Severity.ERROR]
             where = errors[0] if errors else None
@@ -58,28 +61,27 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
                                            f"the export has {len(recs)} row(s) for this plan, which has errors",
                                            "fix the plan first (`kaplan check`), then import again"))
             continue
-        text = lp.text if lp.text is not None else _text(lp.path)
-        _plan_change(lp.path, lp.display, text, lp.plan.account.id, kind, recs, ledger, result, prefer, lp)
+        _plan_change(lp.path, lp.display, plans[i].text, lp.plan.account.id, kind, recs, ledger, result, prefer, lp,
+                     data=plans[i].data)
     for account_id, recs in sorted(new_accounts.items()):
         text, path = _scaffold(portfolio, account_id, recs[0], today or _dt.date.today())
         from ..loader import display_path
 
         _plan_change(path, display_path(path), text, account_id, kind, recs, ledger, result, prefer, None,
-                     created=True, blank=text)
+                     created=True)
     if result.findings:
         result.changes = []
         return
-    before = _ledger.dump(last)
-    after = _ledger.dump(ledger)
-    if after != before:
+    if {k: v for k, v in ledger.items() if v} != {k: v for k, v in last.items() if v}:
         path = _ledger.path(portfolio.root)
-        result.changes.append(PlanChange(path, str(Path(_ledger.NAME)), before if path.exists() else "", after))
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+        result.changes.append(PlanChange(path, str(Path(_ledger.NAME)), before, _ledger.dump(ledger)))
 
 
-def _plan_change(path, display, text, account_id, kind, recs, ledger, result, prefer, lp, created=False, blank=None):
+def _plan_change(path, display, text, account_id, kind, recs, ledger, result, prefer, lp, created=False, data=None):
     from . import PlanChange
 
-    data = _data(text)
+    data = data if data is not None else _data(text)
     out = merge(kind, data, recs, ledger.get(account_id, {}), prefer)
     for p in out.problems:
         result.findings.append(Finding(result.source, p.row, p.column, "import-value", Severity.ERROR, p.message, p.hint))
@@ -97,12 +99,12 @@ def _plan_change(path, display, text, account_id, kind, recs, ledger, result, pr
     if not out.edits:
         return
     try:
-        new = _roundtrip.edit_text_many(text, out.edits)
+        new, new_data = _roundtrip.edit_with_data(text, out.edits, data)
     except _roundtrip.EditRefused as e:
         result.findings.append(Finding(display, 1, 1, "import-refused", Severity.ERROR, str(e),
                                        "make the change by hand, or rewrite the plan in plain block style"))
         return
-    problem = _invalid(new)
+    problem = _invalid(new_data)
     if problem:
         result.findings.append(Finding(display, 1, 1, "import-invalid", Severity.ERROR,
                                        f"the imported values would make the plan invalid: {problem}",
@@ -111,17 +113,61 @@ def _plan_change(path, display, text, account_id, kind, recs, ledger, result, pr
     result.changes.append(PlanChange(path, display, "" if created else text, new, out.values, created))
 
 
-def _index(plans) -> dict[str, dict[str, list[int]]]:
+class _Plan:
+    """A plan file read for matching: its text and data now, validated (`loaded`) only if the export names it."""
+
+    def __init__(self, path: Path, text: str | None, data):
+        self.path, self.text, self.data = path, text, data
+        self._loaded = None
+
+    @classmethod
+    def read(cls, path: Path) -> "_Plan":
+        from ..loader import read_text
+
+        text, problem = read_text(path, str(path))
+        data = None
+        if problem is None:
+            try:
+                data = _data(text)
+            except _yaml.YamlProblem:
+                data = None
+        return cls(path, text, data if isinstance(data, dict) else None)
+
+    def account(self) -> dict:
+        account = self.data.get("account") if self.data else None
+        return account if isinstance(account, dict) else {}
+
+    def loaded(self):
+        """The plan validated, with located findings when it is not valid."""
+        if self._loaded is None:
+            from ..loader import LoadedPlan, display_path, load_plan
+            from ..model import Plan
+
+            try:
+                plan = Plan.model_validate(self.data) if self.data is not None else None
+            except ValidationError:
+                plan = None
+            if plan is not None:
+                self._loaded = LoadedPlan(self.path, display_path(self.path), plan=plan, text=self.text)
+            else:
+                self._loaded = load_plan(self.path)
+        return self._loaded
+
+
+def _index(plans: list[_Plan]) -> dict[str, dict[str, list[int]]]:
+    """How rows find their plan: by account id, CRM id and name. A plan that cannot be read is found by
+    its file name, so a row for it says the plan must be fixed first."""
     index: dict[str, dict[str, list[int]]] = {"account": {}, "crm_account": {}, "account_name": {}}
-    for i, lp in enumerate(plans):
-        if lp.plan is not None:
-            account = lp.plan.account
-            index["account"].setdefault(account.id, []).append(i)
-            if account.crm_id:
-                index["crm_account"].setdefault(account.crm_id, []).append(i)
-            index["account_name"].setdefault(" ".join(account.name.split()).casefold(), []).append(i)
-        else:  # a plan with errors still holds its account: found by its file name, to say it must be fixed
-            index["account"].setdefault(lp.path.stem, []).append(i)
+    for i, p in enumerate(plans):
+        account = p.account()
+        ident = account.get("id")
+        index["account"].setdefault(ident if isinstance(ident, str) else p.path.stem, []).append(i)
+        crm = account.get("crm_id")
+        if isinstance(crm, (str, int)) and not isinstance(crm, bool):
+            index["crm_account"].setdefault(str(crm), []).append(i)
+        name = account.get("name")
+        if isinstance(name, str):
+            index["account_name"].setdefault(" ".join(name.split()).casefold(), []).append(i)
     return index
 
 
@@ -130,15 +176,11 @@ def _data(text: str) -> dict:
     return data if data is not None else _yaml.parse(text).data
 
 
-def _text(path: Path) -> str:
-    return _yaml.decode(path.read_bytes())
-
-
-def _invalid(text: str) -> str | None:
+def _invalid(data: dict) -> str | None:
     from ..model import Plan
 
     try:
-        Plan.model_validate(_data(text))
+        Plan.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"

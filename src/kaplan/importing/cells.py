@@ -38,7 +38,10 @@ def number(cell: Any, decimal: str | None = None) -> float | int:
         raise CellProblem(f"`{cell}` is not a number")
     if isinstance(cell, (int, float)):
         return _tidy(cell)
-    text = str(cell).strip().replace("\u2212", "-")
+    text = str(cell).strip()
+    if _PLAIN.fullmatch(text):  # the common case, first
+        return _tidy(float(text))
+    text = text.replace("\u2212", "-")
     if text.startswith("(") and text.endswith(")"):  # accountants' negative
         text = "-" + text[1:-1].strip()
     if _CURRENCY.search(text):

@@ -330,6 +330,8 @@ class ForceField(Section):
 class Decision(Section):
     decision: Text
     decision_makers: list[Text] = Field(default_factory=list)
+    owner: str | None = None
+    """Who on our side carries the decision out."""
     due: Date | None = None
     """When the decision is needed by."""
     decided: Date | None = None
@@ -341,8 +343,12 @@ class Decision(Section):
 class Review(Section):
     date: Date
     kind: ReviewKind = ReviewKind.ad_hoc
+    attendees: list[Text] = Field(default_factory=list)
+    """Who took part, on both sides."""
     notes: str | None = None
     decisions: list[Decision] = Field(default_factory=list)
+    next_review: Date | None = None
+    """The next review agreed at this one (`kaplan review` also sets `plan.next_review`)."""
 
 
 class FollowUp(Section):

@@ -1,0 +1,124 @@
+"""`kaplan review ACCOUNT`: a review held is recorded in the plan, and the review rules see it."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+PLAN = """\
+kaplan: 1
+account:
+  id: acme
+  name: Acme Industrial   # as on the contract
+
+plan:
+  owner: Jo Owner
+  review_cadence: quarterly
+  last_reviewed: 2026-05-02
+
+# ---- reviews held ----
+reviews:
+  - {date: 2026-05-02, kind: quarterly_review, notes: Kick-off}
+
+# the end
+"""
+
+
+@pytest.fixture
+def portfolio(tmp_path):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\nplans: plans\n", encoding="utf-8")
+    (tmp_path / "plans" / "acme.yaml").write_text(PLAN, encoding="utf-8")
+    return tmp_path
+
+
+def changed(old: str, new: str) -> list[str]:
+    return [line for line in difflib.ndiff(old.splitlines(True), new.splitlines(True)) if line[:1] in "+-"]
+
+
+def test_a_review_is_appended_and_moves_last_reviewed_and_next_review(kaplan, portfolio):
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--kind", "quarterly_review",
+                 "--attendee", "Jo Owner", "--attendee", "Ana Lima (CFO)",
+                 "--decision", "Extend the pilot to Plant 2 | Jo Owner | 2026-12-15",
+                 "--decision", "Share the Q4 roadmap", "--next-review", "2027-02-20", "--notes", "Pilot on track",
+                 cwd=portfolio)
+    assert run.exit_code == 0, run.stderr
+    text = (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8")
+    assert changed(PLAN, text) == [
+        "-   last_reviewed: 2026-05-02\n", "+   last_reviewed: 2026-11-20\n", "+   next_review: 2027-02-20\n",
+        "+   - date: 2026-11-20\n", "+     kind: quarterly_review\n", "+     attendees:\n",
+        "+       - Jo Owner\n", "+       - Ana Lima (CFO)\n", "+     notes: Pilot on track\n", "+     decisions:\n",
+        "+       - decision: Extend the pilot to Plant 2\n", "+         owner: Jo Owner\n",
+        "+         due: 2026-12-15\n", "+       - decision: Share the Q4 roadmap\n",
+        "+     next_review: 2027-02-20\n",
+    ]
+    assert text.endswith("\n# the end\n") and "# ---- reviews held ----\nreviews:\n" in text
+    from kaplan.loader import load_plan
+
+    plan = load_plan(portfolio / "plans" / "acme.yaml").plan
+    assert plan.plan.last_reviewed.isoformat() == "2026-11-20"
+    assert [d.owner for d in plan.reviews[-1].decisions] == ["Jo Owner", None]
+
+
+def test_the_review_clears_the_overdue_finding(kaplan, portfolio):
+    # 2026-11-24 - 2026-05-02 = 206 days, more than a quarterly plan's 92: the review is stale
+    before = kaplan("check", "--today", "2026-11-24", cwd=portfolio)
+    assert "plans/acme.yaml:9:18: warning [review-stale] last reviewed 2026-05-02, 206 days ago" in before.stdout
+    assert kaplan("review", "acme", "--today", "2026-11-20", cwd=portfolio).exit_code == 0  # held "today"
+    after = kaplan("check", "--today", "2026-11-24", cwd=portfolio)
+    assert "review-stale" not in after.stdout and after.exit_code == 0
+
+
+def test_an_earlier_review_does_not_move_last_reviewed_back(kaplan, portfolio):
+    assert kaplan("review", "acme", "--date", "2026-03-01", "--kind", "monthly_call", cwd=portfolio).exit_code == 0
+    text = (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8")
+    assert "last_reviewed: 2026-05-02" in text and "  - {date: 2026-03-01, kind: monthly_call}\n\n# the end\n" in text
+
+
+def test_dry_run_prints_the_diff_and_bad_options_are_usage_errors(kaplan, portfolio):
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--dry-run", cwd=portfolio)
+    assert run.exit_code == 0 and "+  last_reviewed: 2026-11-20\n" in run.stdout
+    assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
+    assert kaplan("review", "acme", "--kind", "lunch", "--date", "2026-11-20", cwd=portfolio).exit_code == 2
+    assert kaplan("review", "acme", "--decision", "a | b | c | d", cwd=portfolio).exit_code == 2
+    assert kaplan("review", "acme", "--decision", "x | y | soon", cwd=portfolio).exit_code == 2
+    assert kaplan("review", "zeta", "--date", "2026-11-20", cwd=portfolio).exit_code == 2
+    assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
+
+
+def editor(tmp_path: Path, body: str) -> str:
+    """An $EDITOR that is a script: it replaces the prepared entry's 'kind' and adds a decision."""
+    script = tmp_path / "edit.py"
+    script.write_text(f"import sys, pathlib\np = pathlib.Path(sys.argv[1])\n{body}\n", encoding="utf-8")
+    return f"{sys.executable} {script}"
+
+
+def test_edit_opens_the_editor_on_a_prepared_entry(kaplan, portfolio, tmp_path):
+    seen = tmp_path / "seen.yaml"
+    body = (f"text = p.read_text()\npathlib.Path({str(seen)!r}).write_text(text)\n"
+            "text = text.replace('kind: quarterly_review', 'kind: monthly_call')\n"
+            "text = text.replace('  - decision: \"\"', '  - decision: Send the proposal')\n"
+            "text = text.replace('    owner:\\n', '    owner: Ana Lima\\n', 1)\n"
+            "p.write_text(text)")
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--attendee", "Jo Owner", "--edit",
+                 cwd=portfolio, env={"EDITOR": editor(tmp_path, body), "VISUAL": ""})
+    assert run.exit_code == 0, run.stderr
+    prepared = seen.read_text(encoding="utf-8")
+    assert "date: 2026-11-20\nkind: quarterly_review\nattendees:\n  - \"Jo Owner\"\n" in prepared
+    text = (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8")
+    assert ("  - date: 2026-11-20\n    kind: monthly_call\n    attendees:\n      - Jo Owner\n    decisions:\n"
+            "      - decision: Send the proposal\n        owner: Ana Lima\n") in text
+
+
+def test_an_invalid_edited_entry_is_located_and_nothing_is_written(kaplan, portfolio, tmp_path):
+    body = "p.write_text(p.read_text().replace('date: 2026-11-20', 'date: 2026-13-40'))"
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--edit", cwd=portfolio,
+                 env={"EDITOR": editor(tmp_path, body), "VISUAL": ""})
+    assert run.exit_code == 1
+    assert "review entry:3:7: error" in run.stderr
+    assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
