@@ -59,3 +59,11 @@ class Issue:
     message: str
     hint: str | None = None
     key: bool = False  # point at the key itself rather than its value
+
+
+class FindingsError(Exception):
+    """An error that is a list of findings (an unreadable config, an unreadable export); the message joins them."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f"{f.location()}: {f.message}" for f in findings))
+        self.findings = findings

@@ -18,16 +18,12 @@ from . import _fastyaml, _yaml
 from ._validation import error_findings, plainly_located, validate
 from ._paths import PLAN_SUFFIXES, contained, discover, display_path, locate_portfolio  # noqa: F401 (re-exported)
 from .config import Config, Portfolio
-from .findings import Finding, Severity
+from .findings import Finding, FindingsError, Severity
 from .health.settings import SIGNALS as HEALTH_SIGNALS
 from .model import Plan
 
-class ConfigError(Exception):
+class ConfigError(FindingsError):
     """`kaplan.yaml` is unreadable or invalid; carries the findings (a usage error, exit 2)."""
-
-    def __init__(self, findings: list[Finding]):
-        super().__init__("; ".join(f"{f.location()}: {f.message}" for f in findings))
-        self.findings = findings
 
 
 @dataclass

@@ -19,19 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, Severity
+from ..findings import Finding, FindingsError, Severity
 
 MAX_BYTES = 512 * 1024 * 1024
 """Largest export read (a 50,000-row report is a few MB)."""
 _DELIMITERS = ",;\t|"
 
 
-class SourceProblem(Exception):
+class SourceProblem(FindingsError):
     """The file cannot be read as a table; carries the findings."""
-
-    def __init__(self, findings: list[Finding]):
-        super().__init__("; ".join(f"{f.location()}: {f.message}" for f in findings))
-        self.findings = findings
 
 
 @dataclass
