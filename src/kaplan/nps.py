@@ -36,6 +36,8 @@ class NpsQuarter:
     passives: int
     detractors: int
     nps: float
+    enough: bool = True
+    """Whether the quarter has `nps.min_responses` responses: if not, its NPS is shown as too few."""
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,14 @@ class NpsWindow:
         return f"NPS {self.value:+.0f} ({self.responses} response{plural} {span})"
 
 
-def by_quarter(responses) -> list[NpsQuarter]:
-    """NPS per calendar quarter of the responses, oldest first."""
+def by_quarter(responses, min_responses: int = 1) -> list[NpsQuarter]:
+    """NPS per calendar quarter of the responses, oldest first; a quarter with fewer than
+    `min_responses` is marked (`enough` false) and its NPS is not to be shown as a score."""
     quarters: dict[str, list] = {}
     for r in responses:
         quarters.setdefault(quarter_of(r.date), []).append(r)
     return [NpsQuarter(q, len(rs), sum(1 for r in rs if r.score >= 9), sum(1 for r in rs if 7 <= r.score <= 8),
-                       sum(1 for r in rs if r.score <= 6), nps_of(rs))
+                       sum(1 for r in rs if r.score <= 6), nps_of(rs), len(rs) >= min_responses)
             for q, rs in sorted(quarters.items())]
 
 

@@ -240,7 +240,8 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
                  for a in plan.actions],
         periods=[_period(p) for p in sorted(plan.financials.periods, key=lambda p: period_bounds(p.period))],
         nps_responses=sorted(plan.voice_of_customer.nps, key=lambda r: r.date),
-        nps_quarters=by_quarter([r for r in plan.voice_of_customer.nps if r.date <= today]),
+        nps_quarters=by_quarter([r for r in plan.voice_of_customer.nps if r.date <= today],
+                                snap.portfolio.config.nps.min_responses),
         open_loops=[OpenLoop(r, r.follow_up is None or r.follow_up.due < today)
                     for r in sorted(plan.voice_of_customer.nps, key=lambda r: r.date)
                     if r.category == "detractor" and (r.follow_up is None or r.follow_up.closed is None)],

@@ -77,8 +77,9 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         loops = len(pack.open_loops)
         words = pack.nps.words  # the survey window's NPS, or why there is none
         s = d.slide(f"{words[0].upper()}{words[1:]} · {loops} open detractor loop{'' if loops == 1 else 's'}")
-        d.column_chart(s, [q.quarter for q in pack.nps_quarters], [("NPS", [q.nps for q in pack.nps_quarters])],
-                       half="left")
+        shown = [q for q in pack.nps_quarters if q.enough]  # a quarter of too few responses has no score
+        if shown:
+            d.column_chart(s, [q.quarter for q in shown], [("NPS", [q.nps for q in shown])], half="left")
         d.table(s, ["Open loop", "Score", "Follow-up due"],
                 [[text.plain(o.response.respondent), str(o.response.score),
                   text.date(o.response.follow_up.due) if o.response.follow_up else "none"] for o in pack.open_loops]
