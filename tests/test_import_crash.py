@@ -122,3 +122,17 @@ def test_a_kill_leaves_every_plan_whole_and_the_next_command_completes_the_set(t
                            cwd=tmp_path, capture_output=True, text=True, env=_env())
     assert again.returncode == 0, again.stderr
     assert plans(tmp_path) == after
+
+
+def test_a_plan_changed_by_someone_else_meanwhile_stops_the_whole_set(tmp_path):
+    from kaplan._batch import write_all
+    from kaplan._writer import WriteRefused
+
+    make_portfolio(tmp_path)
+    a, b = tmp_path / "plans" / "a000.yaml", tmp_path / "plans" / "a001.yaml"
+    old_a, old_b = a.read_text(), b.read_text()
+    b.write_text(old_b + "# edited meanwhile\n")  # another command wrote b after this one read it
+    with pytest.raises(WriteRefused, match="changed while kaplan was working on it"):
+        write_all({a: old_a + "# new\n", b: old_b + "# new\n"}, tmp_path, before={a: old_a, b: old_b})
+    assert a.read_text() == old_a and b.read_text() == old_b + "# edited meanwhile\n"
+    assert not [p for p in (tmp_path / "plans").iterdir() if p.suffix == ".tmp"]

@@ -8,7 +8,9 @@ and a plan half the set has seen is as wrong as a half-written file, so:
    (`.kaplan/journal.json`): this rename is the moment the change happens;
 3. each temporary file is renamed over its target; then the journal is removed.
 
-A failure before step 2 removes the temporary files: nothing changed. A kill at any moment leaves
+One set is written at a time (`.kaplan/journal.lock`, an advisory lock), and a file that changed
+since its new text was made from it stops the set before anything is written (no lost update when
+two commands run at once). A failure before step 2 removes the temporary files: nothing changed. A kill at any moment leaves
 every file whole (old or new), and the next `recover()` — which every command that writes plans
 runs first — finishes what a journal names, so the set ends all new. A kill before the journal
 leaves only stray temporary files, which `recover()` removes (`.kaplan/journal.pending.json` names
@@ -17,6 +19,7 @@ whose they may be).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -30,14 +33,46 @@ JOURNAL = ".kaplan/journal.json"
 PENDING = ".kaplan/journal.pending.json"
 
 
-def write_all(texts: dict[Path, str], root: Path, *, create: bool = False) -> list[Path]:
+@contextlib.contextmanager
+def _exclusive(root: Path):
+    """One writing set at a time per portfolio: a second `kaplan import` waits for the first (POSIX)."""
+    folder = root / ".kaplan"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks; sets are still atomic one by one
+        yield
+        return
+    with open(folder / "journal.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_all(texts: dict[Path, str], root: Path, *, create: bool = False,
+              before: dict[Path, str] | None = None) -> list[Path]:
     """Replace (or, with `create`, also create) every file in `texts` as one change; the files written.
 
-    Raises `WriteRefused` (a file is a link out of the portfolio, or a new file already exists) or
-    `OSError` before anything is changed.
+    `before` is what each file held when the new text was made from it ("" for a file to create):
+    a file that changed since (another command wrote it) stops the set. Raises `WriteRefused` (that,
+    a link out of the portfolio, a file to create that exists) or `OSError` before anything is changed.
     """
-    root = Path(root)
-    recover(root)
+    with _exclusive(Path(root)):
+        return _write_all(texts, Path(root), create=create, before=before or {})
+
+
+def _write_all(texts: dict[Path, str], root: Path, *, create: bool, before: dict[Path, str]) -> list[Path]:
+    _recover(root)
+    for path, old in before.items():
+        try:
+            now = Path(path).read_bytes().decode("utf-8", "replace")
+        except FileNotFoundError:
+            now = ""
+        if now.removeprefix("\ufeff") != old.removeprefix("\ufeff") and not (old == "" and not Path(path).exists()):
+            raise WriteRefused(f"{path} changed while kaplan was working on it; nothing was written, run the "
+                               "command again")
     targets: list[tuple[Path, bytes]] = []
     for path, text in texts.items():
         path = Path(path)
@@ -84,6 +119,13 @@ def recover(root: Path) -> list[Path]:
     Returns the files completed (empty when there was nothing to do).
     """
     root = Path(root)
+    if not (root / JOURNAL).exists() and not (root / PENDING).exists():
+        return []
+    with _exclusive(root):
+        return _recover(root)
+
+
+def _recover(root: Path) -> list[Path]:
     journal, pending = root / JOURNAL, root / PENDING
     done: list[Path] = []
     if journal.exists():

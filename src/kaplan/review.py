@@ -131,7 +131,7 @@ def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None
         raise ReviewProblem(f"{lp.display}: {e}") from None
     result = ReviewResult(lp.path, display_path(lp.path), text, new)
     if not dry_run:
-        write_all({lp.path: new}, portfolio.root)
+        write_all({lp.path: new}, portfolio.root, before={lp.path: text})
     return result
 
 

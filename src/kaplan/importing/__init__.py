@@ -119,7 +119,8 @@ def import_file(source: Path | str, kind: str, *, start: Path | None = None, pro
         return result
     from .._batch import write_all
 
-    write_all({c.path: c.after for c in result.changes}, portfolio.root, create=True)
+    write_all({c.path: c.after for c in result.changes}, portfolio.root, create=True,
+              before={c.path: c.before for c in result.changes})
     result.written = True
     return result
 
