@@ -399,7 +399,11 @@ class Deck:
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 
         data = CategoryChartData()
-        data.categories = [clean(c) for c in categories]
+        from ..views._csv import cell
+
+        # a chart's numbers live in a workbook inside the deck ("Edit Data"), which runs a label
+        # starting with `=` as a formula: labels are neutralised there as in every CSV
+        data.categories = [cell(clean(c)) for c in categories]
         for name, values in series:
             data.add_series(name, values)
         x, y, w, h = self._box(half)
