@@ -196,13 +196,41 @@ def _read_xlsx(data: bytes, display: str) -> Table:
                        "open it in Excel and save it again as .xlsx, or export CSV") from None
     try:
         sheet = _data_sheet(book)
-        records = [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        records = _sheet_records(sheet, display)
     finally:
         book.close()
     if not records:
         raise _problem(display, "empty-file", "the workbook's first sheet is empty",
                        "export the report again; it should start with a row of column headers")
     return _from_records(records, display)
+
+
+MAX_ROWS = 500_000
+"""Most rows read from a workbook (an export of 50,000 rows reads in seconds)."""
+BLANK_RUN = 1_000
+"""After this many blank rows in a row, the sheet's data has ended (the rest is formatting)."""
+
+
+def _sheet_records(sheet, display: str) -> list[tuple[int, list]]:
+    """(row number, cells) of a sheet's rows, no wider than its header row: a workbook whose last
+    cell is set far away (a few KB on disk) would otherwise be read as millions of empty cells."""
+    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
+    if not width:
+        return []
+    records, blank = [], 0
+    for n, cells in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
+        if all(v in (None, "") for v in cells):
+            blank += 1
+            if blank >= BLANK_RUN:
+                break
+            continue
+        blank = 0
+        if n > MAX_ROWS:
+            raise _problem(display, "too-large", f"the sheet has more than {MAX_ROWS:,} rows",
+                           "split the export, or export CSV", row=n)
+        records.append((n, list(cells)))
+    return records
 
 
 def _data_sheet(book):
