@@ -96,6 +96,7 @@ def write(tmp_path):
 @pytest.fixture(autouse=True)
 def _no_user_config(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("kaplan-cache")))
+    monkeypatch.setenv("KAPLAN_CACHE_KEY", str(tmp_path_factory.getbasetemp() / "kaplan-cache-key"))
     # `--no-cache` and `--config` set these for the rest of the process; set (empty: not in force)
     # here, so whatever a test's command sets is undone after it.
     monkeypatch.setenv("KAPLAN_NO_CACHE", "")

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import EXAMPLES, TODAY
 
-from kaplan import _reading, check
+from kaplan import _fingerprint, _reading, check
 from kaplan.risk import risk_report
 
 
@@ -86,18 +86,19 @@ def test_a_corrupted_cache_is_ignored(portfolio, reads, tmp_path, prefix):
 
 
 def test_a_cache_entry_with_the_wrong_shape_is_not_trusted(portfolio, reads):
-    import json
+    """Even one that kaplan itself sealed (a bug in an older build, say)."""
+    from pathlib import Path
 
     first = check([portfolio], today=TODAY, jobs=1)
     (index,) = _cache_files("check-")
-    doc = json.loads(open(index).read())
+    doc = _fingerprint.read_json(Path(index))
     for entry in doc["entries"].values():
         entry[1] = ["x"]  # a core that cannot be read back
-    open(index, "w").write(json.dumps(doc))
+    _fingerprint.write_json(Path(index), doc)
     (record,) = _cache_files("last-check-")
-    doc = json.loads(open(record).read())
+    doc = _fingerprint.read_json(Path(record))
     doc["files"] = [[1, 2]] * len(doc["files"])  # entries that cannot be unpacked
-    open(record, "w").write(json.dumps(doc))
+    _fingerprint.write_json(Path(record), doc)
     reads.clear()
     assert findings(check([portfolio], today=TODAY, jobs=1)) == findings(first)
     assert len(reads) == 13
@@ -152,9 +153,9 @@ def test_an_edit_is_seen_even_when_file_times_are_trusted(portfolio, reads, monk
     check([portfolio], today=TODAY, jobs=1)
     check([portfolio], today=TODAY, jobs=1)
     (record,) = _cache_files("last-check-")
-    import json
+    from pathlib import Path
 
-    assert all(entry[3] is not None for entry in json.loads(open(record).read())["files"])
+    assert all(entry[3] is not None for entry in _fingerprint.read_json(Path(record))["files"])
     reads.clear()
     time.sleep(0.05)
     plan = portfolio / "plans" / "tallis-agri.yaml"

@@ -7,7 +7,9 @@ that is safe: the change time cannot be set back, and files changed just before 
 hashed again). So an edited plan is always read again and nothing stale is trusted.
 
 Two parts, both JSON (never unpickled, so a planted cache file cannot run code), in the user's cache
-folder (`_fingerprint.cache_dir`):
+folder (`_fingerprint.cache_dir`), readable by that user only, and each behind an HMAC tag made with
+a key that only this user can read (`_fingerprint.seal`), so an entry that kaplan did not write for
+this user is ignored, however it got there:
 - an index per portfolio: each file's content hash, stat signature and summary core (findings and the
   facts portfolio rules need);
 - details (health signals, investment requests) in shards named by their plans' content hashes, read
@@ -25,7 +27,8 @@ import stat
 from pathlib import Path
 
 from ._paths import MAX_BYTES
-from ._fingerprint import build_id, cache_dir, digest, unchanged, write_json
+from ._fingerprint import (build_id, cache_dir, cache_key, digest, private_folder, read_json, seal, unchanged,
+                           write_json)
 from ._summary import PlanSummary
 from .config import Config
 
@@ -40,14 +43,16 @@ def write_details(folder: Path, details: dict[str, list]) -> str:
     again. One shard per batch (not one file per plan) keeps a cold run from creating thousands of files.
     """
     name = digest(",".join(sorted(details)).encode())
+    data = seal(json.dumps(details, separators=(",", ":")).encode())
     try:
-        with open(folder / f"{name}.json", "x", encoding="utf-8") as fh:
-            fh.write(json.dumps(details, separators=(",", ":")))
+        fd = os.open(folder / f"{name}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        pass
+        return name
     except FileNotFoundError:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         return write_details(folder, details)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
     return name
 
 
@@ -59,6 +64,7 @@ class SummaryCache:
         the index whatever day it was made for; plans read again are then read for that same day
         (`self.today`), so the index stays one day's."""
         folder = folder or cache_dir()
+        cache_key()  # read (or made) here, before any worker process is forked: they share it
         self.path = folder / f"check-{digest(str(root.resolve()).encode())}.json"
         self._folder = folder
         self._config = digest(config.model_dump_json().encode())
@@ -78,7 +84,7 @@ class SummaryCache:
 
     def _load(self, any_day: bool) -> None:
         try:
-            doc = json.loads(self.path.read_bytes())
+            doc = read_json(self.path)
             header = doc.get("header") if isinstance(doc, dict) else None
             if any_day and isinstance(header, dict) and header != self.header \
                     and {**header, "today": self.header["today"]} == self.header:
@@ -123,7 +129,7 @@ class SummaryCache:
         def read():
             try:
                 if shard not in self._shards:
-                    loaded = json.loads((self.details_dir / f"{shard}.json").read_bytes())
+                    loaded = read_json(self.details_dir / f"{shard}.json")
                     self._shards[shard] = loaded if isinstance(loaded, dict) else {}
                 return PlanSummary.details_from_json(self._shards[shard][file_digest])
             except (OSError, ValueError, TypeError, KeyError):

@@ -12,9 +12,11 @@ time is still seen.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import importlib.util
 import json
 import os
+import secrets
 import stat
 import sys
 import tempfile
@@ -157,13 +159,118 @@ def caching() -> bool:
     return os.environ.get("KAPLAN_NO_CACHE", "") in ("", "0")
 
 
+def private_folder(folder: Path) -> None:
+    """Create `folder` (and its parents) for this user only (0700); an existing one of theirs that
+    others may read is made private too. The cache holds what plans say (contact names among it)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    st = folder.stat()
+    if st.st_mode & 0o077 and st.st_uid == _uid():
+        os.chmod(folder, 0o700)
+
+
+def _uid() -> int | None:
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+# ---------------------------------------------------------------- authenticating what the cache holds
+
+KEY_BYTES = 32
+_TAG = 64
+"""Hex digits of an HMAC-SHA256 tag."""
+
+
+def key_path() -> Path:
+    """`$KAPLAN_CACHE_KEY`, else `$XDG_CONFIG_HOME/kaplan/cache-key`, else `~/.config/kaplan/cache-key`:
+    never in the cache folder, so whoever can write there cannot also replace the key."""
+    if os.environ.get("KAPLAN_CACHE_KEY"):
+        return Path(os.environ["KAPLAN_CACHE_KEY"])
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "kaplan" / "cache-key"
+
+
+_key: list = []
+
+
+def cache_key() -> bytes | None:
+    """This user's secret key for the cache: random bytes in a file only they can read, made on first
+    use. None when there is none to be had (a key file others could read or write, or no place for
+    one): then nothing is written to the cache and nothing in it is trusted."""
+    if not _key:
+        _key.append(_read_key(key_path(), create=True))
+    return _key[0]
+
+
+def _read_key(path: Path, create: bool) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return _make_key(path) if create else None
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o077 or (_uid() is not None and st.st_uid != _uid()):
+            return None
+        key = fh.read(KEY_BYTES + 1)
+    return key if len(key) == KEY_BYTES else None
+
+
+def _make_key(path: Path) -> bytes | None:
+    """Write a new key under a temporary name and link it into place: two runs starting at once end up
+    with the same key (the second link fails, and that run reads the first one's)."""
+    try:
+        private_folder(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".cache-key-", dir=path.parent)  # 0600
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(KEY_BYTES))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+    except OSError:
+        return None
+    return _read_key(path, create=False)
+
+
+def seal(data: bytes) -> bytes:
+    """`data` behind its HMAC-SHA256 tag under this user's key (a line of hex digits); OSError when
+    there is no key, so nothing is written."""
+    key = cache_key()
+    if key is None:
+        raise OSError("no cache key")
+    return hmac.new(key, data, hashlib.sha256).hexdigest().encode() + b"\n" + data
+
+
+def unseal(raw: bytes) -> bytes:
+    """The data `seal` wrapped, when its tag is right; ValueError for anything else (written by another
+    user or program, changed since, cut short, or no key)."""
+    key = cache_key()
+    data = raw[_TAG + 1:]
+    if key is None or raw[_TAG:_TAG + 1] != b"\n" or not hmac.compare_digest(
+            raw[:_TAG], hmac.new(key, data, hashlib.sha256).hexdigest().encode()):
+        raise ValueError("not written by kaplan for this user")
+    return data
+
+
+def read_json(path: Path):
+    """A JSON document `write_json` wrote; ValueError when it is not authentic, OSError when unreadable."""
+    return json.loads(unseal(path.read_bytes()))
+
+
 def write_json(path: Path, doc) -> None:
-    """Write a JSON document atomically (a temporary file renamed over the old one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a JSON document, sealed, for this user only (0600), atomically (a temporary file renamed
+    over the old one)."""
+    data = seal(json.dumps(doc, separators=(",", ":")).encode())  # dumps uses the C encoder; dump does not
+    private_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=".kaplan-", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(doc, separators=(",", ":")))  # dumps uses the C encoder; dump does not
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -17,13 +17,12 @@ removed, renamed or edited, a link out of the portfolio) means no answer here, a
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import stat
 from pathlib import Path
 from typing import Sequence
 
-from ._fingerprint import build_id, digest, unchanged, write_json
+from ._fingerprint import build_id, digest, read_json, unchanged, write_json
 from ._paths import absolute, contained, display_path, locate_portfolio, plans_dir, portfolio_files
 
 FORMAT = 1
@@ -70,7 +69,7 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
     root, config_path, config_digest = identity
     where = record_path(folder, root)
     try:
-        record = json.loads(where.read_bytes())
+        record = read_json(where)
         if record["header"] != _header(today, config_path, config_digest):
             return None
         portfolio = _Portfolio(root, record["plans"])

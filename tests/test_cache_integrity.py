@@ -1,0 +1,113 @@
+"""The cache is private and authenticated: others cannot read it, and cannot forge a clean answer.
+
+The cache holds what plans say (contact names among it), and `kaplan check` trusts it to skip
+reading unchanged plans. So every file in it is this user's only (0600, folders 0700), and every
+file carries an HMAC tag made with a key that only this user can read, kept outside the cache
+folder: someone who can write the cache folder (a shared CI cache, a wrong KAPLAN_CACHE_DIR) can
+delete entries, never make kaplan believe one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, dedent
+
+DAY = TODAY.isoformat()
+CLEAN = dedent("""
+    kaplan: 1
+    account:
+      id: acme
+      name: Acme
+    relationships:
+      contacts:
+        - {id: jo, name: Jo Secret-Contact}
+    plan:
+      owner: Jo Owner
+""")
+BROKEN = CLEAN.replace("  name: Acme\n", "  name: Acme\n  secter: Retail\n")
+
+
+@pytest.fixture
+def portfolio(tmp_path, monkeypatch):
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "acme.yaml").write_text(CLEAN)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def cache_folder() -> Path:
+    return Path(os.environ["KAPLAN_CACHE_DIR"])
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_every_cache_file_is_the_user_s_only(kaplan, portfolio):
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert kaplan("risk", "--today", DAY).exit_code == 0  # writes the plans' details too
+    files = [p for p in cache_folder().rglob("*") if p.is_file()]
+    folders = [cache_folder()] + [p for p in cache_folder().rglob("*") if p.is_dir()]
+    assert any(p.parent.name.startswith("details-") for p in files)  # what plans say, in part
+    assert {p.name: mode(p) for p in files} == {p.name: 0o600 for p in files}
+    assert {p.name: mode(p) for p in folders} == {p.name: 0o700 for p in folders}
+    key = Path(os.environ["KAPLAN_CACHE_KEY"])
+    assert mode(key) == 0o600 and cache_folder() not in key.parents
+
+
+def test_a_cache_folder_others_could_read_is_made_private(kaplan, portfolio):
+    cache_folder().chmod(0o755)
+    kaplan("check", "--today", DAY)
+    assert mode(cache_folder()) == 0o700
+
+
+def forge(new_plan: bytes, tag=None) -> None:
+    """What someone who can write the cache folder (but not read the key) can do: take kaplan's own
+    record of a clean check and make it claim that the plan as it is now was checked clean."""
+    digest = hashlib.sha256(new_plan).hexdigest()[:32]
+    for path in cache_folder().glob("*.json"):
+        raw = path.read_bytes()
+        doc = json.loads(raw[raw.index(b"{"):])  # whatever kaplan put before the JSON, dropped
+        for entry in doc.get("entries", {}).values():
+            entry[0], entry[3] = digest, None
+        for entry in doc.get("files", []):
+            entry[2], entry[3] = digest, None
+        body = json.dumps(doc).encode()
+        path.write_bytes(body if tag is None else tag(body) + b"\n" + body)
+
+
+@pytest.mark.parametrize("tag", [
+    pytest.param(None, id="as-plain-json"),
+    pytest.param(lambda body: hmac.new(b"k" * 32, body, hashlib.sha256).hexdigest().encode(), id="own-key"),
+    pytest.param(lambda body: b"0" * 64, id="made-up-tag"),
+])
+def test_a_forged_clean_answer_is_not_believed(kaplan, portfolio, tag):
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert kaplan("check", "--today", DAY).exit_code == 0  # now answered from the record
+    (portfolio / "plans" / "acme.yaml").write_text(BROKEN)
+    forge(BROKEN.encode(), tag)
+    r = kaplan("check", "--today", DAY, "--format", "json")
+    assert r.exit_code == 1
+    assert [(f["rule"], f["line"]) for f in r.json()["findings"]] == [("unknown-key", 5)]
+
+
+def test_a_key_file_others_can_read_is_not_used(kaplan, portfolio, tmp_path, monkeypatch):
+    key = tmp_path / "shared-key"
+    key.write_bytes(b"k" * 32)
+    key.chmod(0o644)
+    monkeypatch.setenv("KAPLAN_CACHE_KEY", str(key))
+    from kaplan import _fingerprint
+
+    monkeypatch.setattr(_fingerprint, "_key", [])
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert not list(cache_folder().glob("*.json"))  # nothing written that anyone could have sealed
+    assert kaplan("check", "--today", DAY).exit_code == 0
