@@ -67,7 +67,7 @@ def test_the_floor_leaves_plan_rules_and_stricter_settings_to_kaplan_yaml(kaplan
           name: Acme
         plan:
           owner: Jo Owner
-          period: {start: 2026-12-31, end: 2026-01-01}
+          period: {start: 2027-06-30, end: 2027-01-01}
     """)
     write("plans/beta.yaml", """
         kaplan: 1
