@@ -176,3 +176,22 @@ def test_markdown_output_of_score_and_risk_keeps_user_text_inert(kaplan, tmp_pat
         md = kaplan(*args, "--format", "markdown", cwd=tmp_path).stdout
         assert "<img" not in md and "&lt;img" in md
         assert "\\| \\*x\\*" in md  # the cell is not split and no emphasis is made
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_repository_planted_in_the_plans_folder_is_not_the_history(kaplan, tmp_path):
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    portfolio(tmp_path, alpha=(GOOD, "Jo"), beta=(GOOD, "Jo"))
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    portfolio(tmp_path, beta=(BAD, "Jo"))
+    git(tmp_path, "commit", "-q", "-am", "beta worsens", date="2026-11-20T10:00:00")
+    planted = tmp_path / "plans"
+    git(planted, "init", "-q")  # a .git inside the portfolio, as a hostile pull request could add
+    git(planted, "add", ".")
+    git(planted, "commit", "-q", "-m", "planted")
+    r = kaplan("risk", "--today", TODAY.isoformat(), "--since", "HEAD~1", "--format", "json", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    rows = {a["account"]: a for a in r.json()["accounts"]}
+    assert rows["beta"]["trend"] == "worse" and rows["alpha"]["change"] == "no change"

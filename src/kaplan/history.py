@@ -20,9 +20,24 @@ class HistoryUnavailable(Exception):
     """The portfolio is not in a git repository, git is missing, or the revision does not exist."""
 
 
+def _repository(folder: Path) -> list[str]:
+    """`--git-dir`/`--work-tree` of the repository that holds the portfolio's root (the folder of
+    its `kaplan.yaml`): a `.git` planted in a folder below the root, such as the plans folder, is
+    never the history. Empty when no `.git` is found (git then says there is no repository)."""
+    from ._paths import locate_portfolio
+
+    root, _ = locate_portfolio(folder)
+    for candidate in (root, *root.parents):
+        marker = candidate / ".git"
+        if marker.exists():
+            return [f"--git-dir={marker}", f"--work-tree={candidate}"]
+    return []
+
+
 def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, input=input, timeout=60)
+        done = subprocess.run(["git", *_repository(Path(root)), "-C", str(root), *args], capture_output=True,
+                              input=input, timeout=60)
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
     except subprocess.TimeoutExpired:
