@@ -155,7 +155,7 @@ def test_growth_compares_the_same_months_a_year_apart():
     assert (g.now, g.before) == (now, before)
     assert g.pct == pytest.approx((now - before) / before * 100)  # +17.93 %, not +54.4 %
     assert metrics.month_names(g.months) == "Jan–Sep 2026"
-    assert g.basis == "like for like over 9 of 12 months (Jan–Sep 2026 against a year earlier)"
+    assert g.basis == "like for like over 9 of 12 months, Jan–Sep 2026 against a year earlier"
     assert metrics.all_metrics(plan(*TESSARO))["revenue_growth_pct"] == pytest.approx(17.93, abs=0.01)
 
 

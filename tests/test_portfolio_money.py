@@ -244,7 +244,7 @@ def test_the_account_pack_shows_coverage_growth_basis_and_ratio_notes(kaplan, tm
     portfolio(tmp_path, "kaplan: 1\n", acme=plan_text("acme", "EUR", periods))
     md = kaplan("report", "acme", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
     assert "TTM Oct 2025–Sep 2026, over 9 of 12 months" in md
-    assert "revenue growth +20.0% like for like over 3 of 12 months (Jul–Sep 2026 against a year earlier)" in md
+    assert "revenue growth +20.0% like for like over 3 of 12 months, Jul–Sep 2026 against a year earlier" in md
     assert "margin over the 6 months with both revenue and gross profit" in md  # (36 + 36) / 240 = 30 %
     assert "| 360 | 30.0% |" in md
     html = kaplan("report", "acme", "--today", DAY, cwd=tmp_path).stdout
@@ -264,3 +264,14 @@ def test_a_new_plan_is_written_in_the_reporting_currency(kaplan, tmp_path):
     text = (tmp_path / "plans" / "acme.yaml").read_text()
     assert "  currency: GBP\n" in text
     assert "value_basis: total" in text  # the scaffold's 3-year framework says its value is the total
+
+
+def test_explain_says_when_volume_is_annualised_and_converted(kaplan, tmp_path):
+    portfolio(tmp_path, "kaplan: 1\ncurrency: {reporting: EUR, rates: {GBP: {rate: 1.2, as_of: 2026-09-30}}}\n",
+              leeds=plan_text("leeds", "GBP", "{period: 2026-Q3, revenue: 100000}"),
+              paris=plan_text("paris", "EUR", "{period: 2026-Q3, revenue: 50000}"))
+    out = kaplan("score", "--explain", "leeds", cwd=tmp_path).stdout
+    # £100,000 over 3 months → × 1.2 = €120,000 → × 12 ÷ 3 = €480,000 a year
+    assert "480,000.00 EUR" in out
+    assert "revenue for 3 of 12 months" in out and "× 12 ÷ 3" in out
+    assert "money converted from GBP: 1 GBP = 1.2 EUR, rate of 2026-09-30" in out

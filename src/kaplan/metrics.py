@@ -312,12 +312,12 @@ class Change:
 
     @property
     def basis(self) -> str:
-        """Which months were compared: `like for like over 9 of 12 months (Jan–Sep 2026 against 2025)`."""
+        """Which months were compared: `like for like over 9 of 12 months, Jan–Sep 2026 against a year earlier`."""
         if self.reason:
             return self.reason
         n = len(self.months)
         span = month_names(self.months)
-        return (f"like for like over {n} of 12 months ({span} against a year earlier)" if n < 12
+        return (f"like for like over {n} of 12 months, {span} against a year earlier" if n < 12
                 else "like for like over all 12 months")
 
 

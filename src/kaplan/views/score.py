@@ -171,6 +171,12 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
     console.print(f"Key account: {'yes' if a.key else 'no'} (threshold {ps.scoring.key_account_threshold:g}); "
                   f"tier: {a.tier_name or '–'}; quadrant: {a.quadrant} (attractiveness {a.attractiveness:.1f}, "
                   f"strength {a.strength:.1f}); ABC: {a.abc or '–'}")
+    months = a.revenue_months
+    if months is not None and months < 12:
+        console.print(f"note: the trailing twelve months hold revenue for {months} of 12 months; "
+                      f"`revenue_annualised` scales it to a year (× 12 ÷ {months}), `revenue_ttm` does not")
+    if a.currency and a.currency != ps.converter.reporting:
+        console.print(f"note: money converted from {a.currency}: {ps.converter.words(a.currency)}")
     for note in a.notes:
         console.print(f"note: {note.message}")
 
