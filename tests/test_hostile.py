@@ -138,4 +138,5 @@ def test_a_file_name_cannot_forge_a_ci_annotation(tmp_path, kaplan):
     r = kaplan("check", str(rel), "--today", TODAY.isoformat(), "--format", "github", cwd=tmp_path)
     lines = r.stdout.splitlines()
     assert len(lines) == 2 and "checked" in lines[1]  # one annotation, then the summary
-    assert lines[0].startswith("::error file=plans/evil%0A%3A%3Aerror file=x%3A%3Aforged")
+    # the line break and ESC are shown as escapes (as everywhere), and `::` is GitHub-escaped
+    assert lines[0].startswith("::error file=plans/evil\\x0a%3A%3Aerror file=x%3A%3Aforged\\x1b[2J.yaml,line=")
