@@ -17,11 +17,8 @@ from pypdf import PdfReader
 from _report_repo import ACCOUNT, copy_plain
 from conftest import EXAMPLES, TODAY
 
-from kaplan.report import snapshot
-from kaplan.report.account import account_pack
+from kaplan.report import account_pack, portfolio_pack, render, snapshot
 from kaplan.report.pdf import layout, pdf, stylesheet
-from kaplan.report.portfolio import portfolio_pack
-from kaplan.report.render import render
 
 DAY = TODAY.isoformat()
 LARGEST = max(EXAMPLES.joinpath("plans").glob("*.yaml"), key=lambda p: p.stat().st_size).stem
