@@ -264,3 +264,13 @@ def test_workbooks_and_decks_show_control_characters_as_escapes(kaplan, hostile_
     text = _office_text(fmt, out.read_bytes())
     assert not RAW.search(text), repr(RAW.search(text))
     assert "\\x1b]0;pwned\\x07\\x1b[2J \\x9b31m \\u202egnp.exe" in text
+
+
+def test_json_gives_back_every_character_it_escapes(kaplan, write, tmp_path):
+    """Tag characters lie past U+FFFF: JSON escapes them as a surrogate pair, or a program gets garbage."""
+    write("plans/acme.yaml", "kaplan: 1\naccount: {id: acme, name: Acme, "
+                             "\"c\u200bo\u202el\U000e0041\U000e007fo\x85r\": red}\nplan: {owner: Jo}\n")
+    r = kaplan("check", "--format", "json", cwd=tmp_path)
+    assert not re.search("[\x7f-\x9f\u200b\u202e\U000e0000-\U000e007f]", r.stdout)
+    messages = [f["message"] for f in json.loads(r.stdout)["findings"]]
+    assert any("c\u200bo\u202el\U000e0041\U000e007fo\x85r" in m for m in messages), messages

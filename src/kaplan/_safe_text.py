@@ -60,4 +60,14 @@ def json_text(doc, *, indent: int | None = 2) -> str:
     import json
 
     text = json.dumps(doc, ensure_ascii=False, indent=indent)
-    return _JSON_RAW.sub(lambda m: "##\\u005b" if m[0] == "##[" else f"\\u{ord(m[0]):04x}", text)
+    return _JSON_RAW.sub(_json_escape, text)
+
+
+def _json_escape(m: re.Match) -> str:
+    if m[0] == "##[":
+        return "##\\u005b"
+    code = ord(m[0])
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # past the Basic Multilingual Plane JSON escapes a surrogate pair (tag characters)
+    return f"\\u{0xd800 + (code >> 10):04x}\\u{0xdc00 + (code & 0x3ff):04x}"
