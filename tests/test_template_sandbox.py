@@ -21,9 +21,9 @@ from markupsafe import Markup
 from _report_repo import ACCOUNT, copy_plain
 from conftest import TODAY
 
-from kaplan.report import account_pack, portfolio_pack, render, snapshot
+from kaplan.report import account_pack, portfolio_pack, snapshot
 from kaplan.report.inert import Lookup, Record
-from kaplan.report.render import TemplateProblem
+from kaplan.report.render import TemplateProblem, render  # the function: `kaplan.report.render` is also a module
 
 DAY = TODAY.isoformat()
 SECRET = "TOP-SECRET-7f3a"
