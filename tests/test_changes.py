@@ -90,8 +90,10 @@ def test_compare_finds_every_kind_of_change():
     assert [(x.after.id, x.days_slipped) for x in c.actions_slipped] == [("a2", 45)]  # a3 moved earlier: not slipped
     assert [x.id for x in c.actions_added] == ["a4"]
     assert c.plan_changed
-    assert c.phrases() == ["Bob Marsh gone", "Cy Orr gone", "1 action slipped", "1 action closed",
-                           "1 measure closer to target", "1 measure further from target", "1 contact added"]
+    # adverse first, every one named; then the rest
+    assert c.phrases() == ["Bob Marsh gone", "Cy Orr gone", "Cost further from target (90 → 95, target 80)",
+                           "Second slipped 45 days", "1 milestone reached", "1 measure closer to target",
+                           "1 action closed", "1 contact added", "1 objective added", "1 action added"]
 
 
 def test_an_unchanged_plan_has_no_changes():
@@ -152,4 +154,99 @@ def test_risk_since_names_what_changed_in_the_plan(kaplan, tmp_path, monkeypatch
     r = kaplan("risk", "--since", "HEAD~1", "--format", "json", "--today", "2026-11-24", cwd=root)
     assert r.exit_code == 0, r.stderr
     change = r.json()["accounts"][0]["change"]
-    assert "plan: Bob Marsh gone, Cy Orr gone, 1 action slipped, 1 action closed" in change
+    assert ("plan: Bob Marsh gone, Cy Orr gone, Cost further from target (90 → 95, target 80), Second slipped 45 "
+            "days, 1 milestone reached, 1 measure closer to target, 1 action closed") in change
+
+
+def test_compare_names_weaker_contacts_new_risks_and_opportunities_adverse_first():
+    before = load("""
+        kaplan: 1
+        account: {id: acme, name: Acme}
+        plan: {owner: Jo}
+        relationships:
+          contacts:
+            - {id: ann, name: Ann Lee, strength: 4, attitude: supporter}
+            - {id: bob, name: Bob Marsh, strength: 2, attitude: neutral}
+            - {id: cy, name: Cy Orr, strength: 3, attitude: supporter}
+        risks:
+          - {id: churn, description: Churn, likelihood: 2, impact: 3}
+          - {id: old, description: Old, likelihood: 4, impact: 4, status: closed}
+    """)
+    after = load("""
+        kaplan: 1
+        account: {id: acme, name: Acme}
+        plan: {owner: Jo}
+        relationships:
+          contacts:
+            - {id: ann, name: Ann Lee, strength: 2, attitude: neutral}
+            - {id: bob, name: Bob Marsh, strength: 4, attitude: neutral}
+            - {id: cy, name: Cy Orr, strength: 4, attitude: opponent}
+        risks:
+          - {id: churn, description: Churn, likelihood: 4, impact: 3}
+          - {id: old, description: Old, likelihood: 4, impact: 4, status: closed}
+          - {id: budget, description: Budget cut, likelihood: 3, impact: 5}
+        opportunities:
+          - {id: apm, name: APM upsell, value: 50000}
+    """)
+    c = compare(before, after)
+    assert [(m.after.name, m.words) for m in c.contacts_weaker] == [
+        ("Ann Lee", "strength 4 → 2, attitude supporter → neutral"),
+        ("Cy Orr", "strength 3 → 4, attitude supporter → opponent")]  # warmer in one way, colder in another
+    assert [(m.after.name, m.words) for m in c.contacts_stronger] == [("Bob Marsh", "strength 2 → 4")]
+    assert [r.id for r in c.risks_added] == ["budget"]
+    assert [(m.before.likelihood * m.before.impact, m.after.likelihood * m.after.impact) for m in c.risks_raised] \
+        == [(6, 12)]  # 2 × 3 → 4 × 3
+    assert [o.id for o in c.opportunities_added] == ["apm"]
+    assert c.phrases() == [
+        "Ann Lee weaker (strength 4 → 2, attitude supporter → neutral)",
+        "Cy Orr weaker (strength 3 → 4, attitude supporter → opponent)",
+        "new risk budget (3 × 5)", "risk churn raised (2 × 3 → 4 × 3)",
+        "Bob Marsh stronger (strength 2 → 4)", "1 opportunity added"]
+
+
+def _repo(tmp_path, monkeypatch):
+    from _report_repo import GIT_ENV
+
+    for k, v in GIT_ENV.items():
+        monkeypatch.setenv(k, v)
+    root = tmp_path / "p"
+    (root / "plans").mkdir(parents=True)
+    git(root, "init", "-q")
+    return root, root / "plans" / "acme.yaml"
+
+
+REVIEWED = BEFORE.replace("last_reviewed: 2026-06-30", "last_reviewed: 2026-09-30").replace("current: 2}", "current: 6}")
+
+
+def test_when_the_last_review_is_today_the_baseline_is_the_previous_review(tmp_path, monkeypatch):
+    root, path = _repo(tmp_path, monkeypatch)
+    path.write_text(dedent(BEFORE))  # reviewed 2026-06-30, Sites at 2
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "review of June", date="2026-06-30")
+    path.write_text(dedent(REVIEWED))  # the review of 2026-09-30 is recorded: Sites at 6
+    git(root, "commit", "-q", "-am", "review of September", date="2026-09-30")
+    portfolio = Portfolio(root=root, config=Config())
+    plan = load(REVIEWED)
+    # looked at on the review day: compared with the plan at the previous review, not with itself
+    on_the_day = since_last_review(portfolio, plan, today=dt.date(2026, 9, 30))
+    assert (on_the_day.latest_review, on_the_day.review_date, on_the_day.commit_date) == (
+        dt.date(2026, 9, 30), dt.date(2026, 6, 30), dt.date(2026, 6, 30))
+    assert [(m.measure.name, m.before, m.after) for m in on_the_day.changes.measures] == [("Sites", 2, 6)]
+    # later, with nothing changed since the review's commit, the review commit is what is looked at
+    later = since_last_review(portfolio, plan, today=dt.date(2026, 11, 24))
+    assert later.latest_review == dt.date(2026, 9, 30) and later.changes.measures[0].before == 2
+    # once the plan moves on after the review, the review itself is the baseline again
+    moved = load(REVIEWED.replace("current: 6}", "current: 7}"))
+    after = since_last_review(portfolio, moved, today=dt.date(2026, 11, 24))
+    assert after.latest_review is None and after.review_date == dt.date(2026, 9, 30)
+    assert [(m.before, m.after) for m in after.changes.measures] == [(6, 7)]
+
+
+def test_a_first_review_being_looked_at_says_there_is_none_before(tmp_path, monkeypatch):
+    root, path = _repo(tmp_path, monkeypatch)
+    path.write_text(dedent(BEFORE))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first review", date="2026-06-30")
+    result = since_last_review(Portfolio(root=root, config=Config()), load(BEFORE), today=dt.date(2026, 6, 30))
+    assert result.changes is None
+    assert result.note == "the last review (2026-06-30) is the one being looked at, and no review was recorded before it"

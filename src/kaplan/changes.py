@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import history
-from .model.plan import Action, Contact, Measure, Milestone, Objective, Plan
+from .model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
+from .model.vocab import Attitude
 from .progress import measure_progress, moved_toward_target
 from .overdue import last_review
 
@@ -81,39 +82,125 @@ class ActionMove:
         return None
 
 
+_ATTITUDE_RANK = {a: i for i, a in enumerate(reversed(list(Attitude)))}
+"""strong_opponent 0 … strong_supporter 4: higher is warmer toward us."""
+
+
+@dataclass(frozen=True)
+class ContactMove:
+    """A contact still mapped on both sides whose strength or attitude toward us changed."""
+
+    before: Contact
+    after: Contact
+
+    @property
+    def weaker(self) -> bool:
+        """Strength fell or attitude cooled (a mixed move counts as weaker: bad news is not netted away)."""
+        return self._delta() < 0
+
+    def _delta(self) -> int:
+        """Sum of the signs of the strength and attitude moves: negative weaker, positive stronger."""
+        moves = []
+        b, a = self.before, self.after
+        if b.strength is not None and a.strength is not None and a.strength != b.strength:
+            moves.append(1 if a.strength > b.strength else -1)
+        if b.attitude is not None and a.attitude is not None and a.attitude != b.attitude:
+            moves.append(1 if _ATTITUDE_RANK[a.attitude] > _ATTITUDE_RANK[b.attitude] else -1)
+        return (min(moves) if any(m < 0 for m in moves) else max(moves)) if moves else 0
+
+    @property
+    def words(self) -> str:
+        """E.g. "strength 4 → 2, attitude supporter → neutral"."""
+        b, a = self.before, self.after
+        parts = []
+        if b.strength != a.strength and b.strength is not None and a.strength is not None:
+            parts.append(f"strength {b.strength} → {a.strength}")
+        if b.attitude != a.attitude and b.attitude is not None and a.attitude is not None:
+            parts.append(f"attitude {b.attitude.value.replace('_', ' ')} → {a.attitude.value.replace('_', ' ')}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class RiskMove:
+    """An open risk rated higher (likelihood × impact) than before."""
+
+    before: Risk
+    after: Risk
+
+
+def _plural(n: int, noun: str, verb: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''} {verb}"
+
+
 @dataclass
 class PlanChanges:
     contacts_added: list[Contact] = field(default_factory=list)
     contacts_gone: list[Contact] = field(default_factory=list)
     """Removed from the map, or marked as having left since."""
+    contacts_weaker: list[ContactMove] = field(default_factory=list)
+    """Still mapped, with a lower strength or a cooler attitude toward us."""
+    contacts_stronger: list[ContactMove] = field(default_factory=list)
     measures: list[MeasureMove] = field(default_factory=list)
     milestones_reached: list[tuple[Objective, Milestone]] = field(default_factory=list)
     objectives_added: list[Objective] = field(default_factory=list)
     actions_closed: list[ActionMove] = field(default_factory=list)
     actions_slipped: list[ActionMove] = field(default_factory=list)
     actions_added: list[Action] = field(default_factory=list)
+    risks_added: list[Risk] = field(default_factory=list)
+    """Open risks that were not in the register."""
+    risks_raised: list[RiskMove] = field(default_factory=list)
+    opportunities_added: list[Opportunity] = field(default_factory=list)
     before: Standing | None = None
     after: Standing | None = None
 
     @property
+    def measures_away(self) -> list[MeasureMove]:
+        return [m for m in self.measures if m.toward_target is False]
+
+    @property
+    def measures_toward(self) -> list[MeasureMove]:
+        return [m for m in self.measures if m.toward_target]
+
+    @property
     def plan_changed(self) -> bool:
-        return any((self.contacts_added, self.contacts_gone, self.measures, self.milestones_reached,
-                    self.objectives_added, self.actions_closed, self.actions_slipped, self.actions_added))
+        return any((self.contacts_added, self.contacts_gone, self.contacts_weaker, self.contacts_stronger,
+                    self.measures, self.milestones_reached, self.objectives_added, self.actions_closed,
+                    self.actions_slipped, self.actions_added, self.risks_added, self.risks_raised,
+                    self.opportunities_added))
+
+    def adverse(self) -> list[str]:
+        """The changes for the worse, as short phrases, worst first: none is ever left out."""
+        out = [f"{c.name} gone" for c in self.contacts_gone]
+        out += [f"{m.after.name} weaker ({m.words})" for m in self.contacts_weaker]
+        out += [f"{m.measure.name} further from target ({_num(m.before)} → {_num(m.after)}, target "
+                f"{_num(m.measure.target)})" for m in self.measures_away]
+        out += [f"{m.after.action} slipped {m.days_slipped} days" for m in self.actions_slipped]
+        out += [f"new risk {r.id} ({r.likelihood} × {r.impact})" for r in self.risks_added]
+        out += [f"risk {m.after.id} raised ({m.before.likelihood} × {m.before.impact} → "
+                f"{m.after.likelihood} × {m.after.impact})" for m in self.risks_raised]
+        return out
+
+    def favourable(self) -> list[str]:
+        """The other changes, as short phrases (counts where there may be many)."""
+        out = [_plural(len(self.milestones_reached), "milestone", "reached")] if self.milestones_reached else []
+        toward = self.measures_toward
+        out += [_plural(len(toward), "measure", "closer to target")] if toward else []
+        out += [_plural(len(self.actions_closed), "action", "closed")] if self.actions_closed else []
+        out += [f"{m.after.name} stronger ({m.words})" for m in self.contacts_stronger]
+        out += [_plural(len(self.contacts_added), "contact", "added")] if self.contacts_added else []
+        out += [_plural(len(self.opportunities_added), "opportunity", "added").replace("opportunitys", "opportunities")] \
+            if self.opportunities_added else []
+        out += [_plural(len(self.objectives_added), "objective", "added")] if self.objectives_added else []
+        out += [_plural(len(self.actions_added), "action", "added")] if self.actions_added else []
+        return out
 
     def phrases(self) -> list[str]:
-        """The plan changes as short phrases, most telling first (for one-line summaries)."""
-        out = [f"{c.name} gone" for c in self.contacts_gone]
-        out += [f"{len(self.actions_slipped)} action{'s' if len(self.actions_slipped) != 1 else ''} slipped"] \
-            if self.actions_slipped else []
-        out += [f"{len(self.actions_closed)} action{'s' if len(self.actions_closed) != 1 else ''} closed"] \
-            if self.actions_closed else []
-        toward = sum(1 for m in self.measures if m.toward_target)
-        away = sum(1 for m in self.measures if m.toward_target is False)
-        out += [f"{toward} measure{'s' if toward != 1 else ''} closer to target"] if toward else []
-        out += [f"{away} measure{'s' if away != 1 else ''} further from target"] if away else []
-        out += [f"{len(self.contacts_added)} contact{'s' if len(self.contacts_added) != 1 else ''} added"] \
-            if self.contacts_added else []
-        return out
+        """Every plan change as a short phrase, the adverse ones first (for one-line summaries)."""
+        return self.adverse() + self.favourable()
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
 
 
 def compare(before: Plan, after: Plan, *, standing_before: Standing | None = None,
@@ -129,6 +216,13 @@ def compare(before: Plan, after: Plan, *, standing_before: Standing | None = Non
         now = new_contacts.get(cid)
         if c.left is None and (now is None or now.left is not None):
             out.contacts_gone.append(now or c)
+        elif c.left is None and now is not None:
+            move = ContactMove(c, now)
+            delta = move._delta()
+            if delta < 0:
+                out.contacts_weaker.append(move)
+            elif delta > 0:
+                out.contacts_stronger.append(move)
 
     old_objectives = {o.id: o for o in before.objectives}
     for o in after.objectives:
@@ -154,6 +248,18 @@ def compare(before: Plan, after: Plan, *, standing_before: Standing | None = Non
             out.actions_closed.append(ActionMove(was, a))
         elif a.status.is_open and was.due and a.due and a.due > was.due:
             out.actions_slipped.append(ActionMove(was, a))
+
+    old_risks = {r.id: r for r in before.risks}
+    for r in after.risks:
+        was = old_risks.get(r.id)
+        if r.status.value != "open":
+            continue
+        if was is None:
+            out.risks_added.append(r)
+        elif r.likelihood * r.impact > was.likelihood * was.impact:
+            out.risks_raised.append(RiskMove(was, r))
+    old_opportunities = {o.id for o in before.opportunities}
+    out.opportunities_added = [o for o in after.opportunities if o.id not in old_opportunities]
     return out
 
 
@@ -176,22 +282,33 @@ class SinceReview:
     """The changes since an account's last review, or why they could not be worked out."""
 
     review_date: _dt.date | None
+    """The review compared with: the last one, or the one before when the last is being looked at."""
     commit_date: _dt.date | None = None
     changes: PlanChanges | None = None
     note: str | None = None
     """Why there is no comparison (no review recorded, no git history, the plan is newer)."""
+    latest_review: _dt.date | None = None
+    """Set when the last review is the day or commit being looked at: its date (then `review_date` is
+    the review before it)."""
+
+
+def _review_dates(plan: Plan) -> set[_dt.date]:
+    dates = {r.date for r in plan.reviews if r.date}
+    if plan.plan.last_reviewed:
+        dates.add(plan.plan.last_reviewed)
+    return dates
 
 
 def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = None, *,
-                      cache: dict | None = None) -> SinceReview:
+                      cache: dict | None = None, today: _dt.date | None = None) -> SinceReview:
     """Compare `plan` with itself as committed on or before its last review date.
 
-    `cache` (any dict, reused across calls) keeps the portfolio read at each commit, so rendering
-    every account's pack reads each revision once.
+    When that review is the one being looked at — held on `today` (or later), or recorded in the very
+    commit whose plan this is (nothing changed since) — the baseline is the plan as it stood at the
+    review before it: the latest earlier date in the reviews log, or the last review the plan recorded
+    the day before. `cache` (any dict, reused across calls) keeps the portfolio read at each commit,
+    so rendering every account's pack reads each revision once.
     """
-    from .health.portfolio import assess_plans
-    from .loader import LoadedPlan
-
     review = last_review(plan)
     if review is None:
         return SinceReview(None, note="no review is recorded, so there is nothing to compare with")
@@ -199,22 +316,56 @@ def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = N
     cache = {} if cache is None else cache
     try:
         history.repo_root(folder)
-        commit = history.commit_on_or_before(folder, review)
-        if commit is None:
+        found = _at(portfolio, review, cache)
+        if found is None:
             return SinceReview(review, note=f"nothing was committed on or before the last review ({review})")
-        if ("plans", commit) not in cache:
-            day = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
-            cache["plans", commit] = (day, history.plans_at(folder, commit))
+        day, old, assessed = found
+        then = old.get(plan.account.id)
+        if (today is not None and review >= today) or then == plan:
+            earlier = {d for d in _review_dates(plan) if d < review}
+            before = _at(portfolio, review - _dt.timedelta(days=1), cache)
+            if before is not None and (was := before[1].get(plan.account.id)) is not None:
+                earlier |= {d for d in _review_dates(was) if d < review}
+            if not earlier:
+                return SinceReview(review, note=f"the last review ({review}) is the one being looked at, and no "
+                                                "review was recorded before it")
+            previous = max(earlier)
+            found = _at(portfolio, previous, cache)
+            if found is None:
+                return SinceReview(previous, note=f"nothing was committed on or before the previous review "
+                                                  f"({previous})", latest_review=review)
+            day, old, assessed = found
+            then = old.get(plan.account.id)
+            if then is None:
+                return SinceReview(previous, day, note=f"the plan was not in git on {day}, the last commit on or "
+                                                       f"before the previous review ({previous})", latest_review=review)
+            standing = Standing.of(*assessed[plan.account.id]) if plan.account.id in assessed else None
+            return SinceReview(previous, day, compare(then, plan, standing_before=standing, standing_after=now),
+                               latest_review=review)
     except history.HistoryUnavailable as exc:
         return SinceReview(review, note=str(exc))
-    day, old = cache["plans", commit]
-    if ("assessed", commit, review) not in cache:  # health as of the review day, tiers as placed then
-        pairs = [(LoadedPlan(Path(f"{pid}.yaml"), f"{pid}.yaml", p), p) for pid, p in old.items()]
-        cache["assessed", commit, review] = assess_plans(pairs, portfolio.config, review) if pairs else {}
-    assessed = cache["assessed", commit, review]
-    then = old.get(plan.account.id)
     if then is None:
         return SinceReview(review, day, note=f"the plan was not in git on {day}, the last commit on or before "
                                              f"the last review ({review})")
     standing = Standing.of(*assessed[plan.account.id]) if plan.account.id in assessed else None
     return SinceReview(review, day, compare(then, plan, standing_before=standing, standing_after=now))
+
+
+def _at(portfolio: Portfolio, day: _dt.date, cache: dict):
+    """(commit day, plans by id, their (score, health) as of `day`) at the last commit on or before
+    `day`, or None when there is none; read once per commit through `cache`."""
+    from .health.portfolio import assess_plans
+    from .loader import LoadedPlan
+
+    folder = portfolio.plans_dir
+    commit = history.commit_on_or_before(folder, day)
+    if commit is None:
+        return None
+    if ("plans", commit) not in cache:
+        when = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
+        cache["plans", commit] = (when, history.plans_at(folder, commit))
+    when, old = cache["plans", commit]
+    if ("assessed", commit, day) not in cache:  # health as of the review day, tiers as placed then
+        pairs = [(LoadedPlan(Path(f"{pid}.yaml"), f"{pid}.yaml", p), p) for pid, p in old.items()]
+        cache["assessed", commit, day] = assess_plans(pairs, portfolio.config, day) if pairs else {}
+    return when, old, cache["assessed", commit, day]

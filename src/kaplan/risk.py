@@ -56,7 +56,7 @@ class RiskRow:
                     + _moved_signals(self.before, self.health))
         phrases = self.plan_changes.phrases() if self.plan_changes else []
         if phrases:
-            words = ("" if words == "no change" else words + "; ") + "plan: " + ", ".join(phrases[:4])
+            words = ("" if words == "no change" else words + "; ") + "plan: " + ", ".join(phrases)  # all: bad news first
         return words
 
     @property

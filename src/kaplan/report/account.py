@@ -226,7 +226,8 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
         next_review, from_cadence = review.due, True
     since = None
     if history:
-        since = since_last_review(snap.portfolio, plan, Standing.of(score, health), cache=snap.history_cache)
+        since = since_last_review(snap.portfolio, plan, Standing.of(score, health), cache=snap.history_cache,
+                                  today=today)
     return AccountPack(
         today=today, plan=plan, path=lp.display, score=score, accounts_total=len(snap.score.accounts),
         health=health, figures=figures, nps=survey,
