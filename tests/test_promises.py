@@ -17,7 +17,8 @@ from kaplan.config import Config
 from kaplan.health.model import assess
 from kaplan.loader import load_plan
 from kaplan.promises import broken_promises
-from kaplan.report import account_pack, render, snapshot
+from kaplan.report import account_pack, snapshot
+from kaplan.report.render import render
 
 BROKEN = """\
 kaplan: 1
