@@ -18,7 +18,7 @@ from kaplan.health.model import assess
 from kaplan.loader import load_plan
 from kaplan.promises import broken_promises
 from kaplan.report import account_pack, snapshot
-from kaplan.report.render import render
+from kaplan.report.rendering import render
 
 BROKEN = """\
 kaplan: 1

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from _report_repo import ACCOUNT, GOLDEN, copy_plain, make_repo
-from conftest import TODAY
+from conftest import EXAMPLES, TODAY
 
 from kaplan import score_portfolio
 from kaplan.risk import risk_report
@@ -215,3 +215,13 @@ def test_a_plan_with_errors_is_refused(kaplan, repo):
     # ...unless leaving it out is what the user asked for
     r = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, "--skip-invalid", cwd=repo)
     assert r.exit_code == 0 and "Left out because their plans have errors" in r.stdout
+
+
+def test_report_render_stays_the_function_after_it_is_used():
+    """`kaplan.report.render` is the library's function, before and after a first render (a module of
+    the same name used to take its place once imported)."""
+    from kaplan import report
+
+    snap = report.snapshot([EXAMPLES / "plans"], today=TODAY)
+    first = report.render(report.portfolio_pack(snap), "md")
+    assert callable(report.render) and report.render(report.portfolio_pack(snap), "md") == first

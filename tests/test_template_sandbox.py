@@ -23,7 +23,7 @@ from conftest import TODAY
 
 from kaplan.report import account_pack, portfolio_pack, snapshot
 from kaplan.report.inert import Lookup, Record
-from kaplan.report.render import TemplateProblem, render  # the function: `kaplan.report.render` is also a module
+from kaplan.report.rendering import TemplateProblem, render
 
 DAY = TODAY.isoformat()
 SECRET = "TOP-SECRET-7f3a"
@@ -108,7 +108,7 @@ def test_no_reachable_value_reads_writes_or_deletes(world, kind):
     The templates are compiled in the sandbox kaplan renders with and given the pack's data as
     `render` gives it; `_try` below runs the same way through template files.
     """
-    from kaplan.report.render import environment, variables
+    from kaplan.report.rendering import environment, variables
 
     root, packs = world
     env = environment(None)
@@ -207,7 +207,7 @@ def test_templates_get_only_plain_read_only_data(world, kind):
         elif isinstance(value, Lookup):
             walk(object.__getattribute__(value, "_values"))
 
-    from kaplan.report.render import variables
+    from kaplan.report.rendering import variables
 
     given = variables(world[1][kind], "md")
     walk(tuple(given.values()))

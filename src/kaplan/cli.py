@@ -578,7 +578,7 @@ def report(
     from .report import InvalidPlan, NoSuchAccount, snapshot
     from .report.build import BINARY, FORMATS, Unsupported, build
     from .report.output import target, write_pack
-    from .report.render import TemplateProblem
+    from .report.rendering import TemplateProblem
     from .report._optional import FormatProblem
 
     if format not in FORMATS:

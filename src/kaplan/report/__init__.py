@@ -25,7 +25,7 @@ from .snapshot import InvalidPlan, NoSuchAccount, Snapshot, snapshot
 
 def render(pack, fmt: str = "html", templates=None) -> str:
     """Render an account or portfolio pack as `html` or `md`, with optional user templates (a folder)."""
-    from .render import render as _render
+    from .rendering import render as _render
 
     return _render(pack, fmt, templates)
 

@@ -55,7 +55,7 @@ def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "int
         if account is None:
             return deck.portfolio_deck(portfolio_pack(snap), deck_template)
         return deck.account_deck(account_pack(snap, account, history=False), deck_template)
-    from .render import render
+    from .rendering import render
 
     if audience == "client":
         pack = client_pack(snap, account)

@@ -93,7 +93,7 @@ def _refuse(url: str, *args, **kwargs):
 
 def stylesheet(templates: Path | None = None) -> str:
     """`partials/pdf.css`, from the user's template folder when it has one."""
-    from .render import environment
+    from .rendering import environment
 
     env = environment(templates)
     source, _, _ = env.loader.get_source(env, "partials/pdf.css")
