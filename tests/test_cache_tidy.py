@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 from conftest import EXAMPLES
@@ -39,7 +38,7 @@ def test_old_parts_and_parts_beyond_the_size_cap_go_and_nothing_else_does(kaplan
     monkeypatch.setenv("KAPLAN_CACHE_DIR", str(cache))
     folder = examples(tmp_path)
     assert kaplan("check", "--today", "2026-11-24", "-q", cwd=folder).exit_code == 0
-    month_ago = time.time() - 40 * 86400
+    month_ago = _fingerprint.file_clock() - 40 * 86400  # by the clock that stamps files
     stale = cache / "last-check-0123456789abcdef.json"      # a portfolio deleted long ago
     stale.write_text("{}")
     os.utime(stale, (month_ago, month_ago))

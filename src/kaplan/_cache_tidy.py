@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 DEFAULT_MAX_MB = 500
@@ -71,7 +70,10 @@ def tidy(folder: Path, *, replaced: Path | None = None, in_use: Path | None = No
     `max_bytes()`; never `in_use` (the details the running command writes)."""
     if replaced is not None and replaced != in_use and replaced.parent == folder:
         _remove(replaced)
-    now = time.time() if now is None else now
+    if now is None:  # file times are the kernel's: judge their age by its clock (see `file_clock`)
+        from ._fingerprint import file_clock
+
+        now = file_clock()
     parts = sorted(_entries(folder))
     kept = []
     for used, size, path in parts:
