@@ -133,8 +133,8 @@ def fuzz(long: bool) -> tuple[bool, list[str]]:
 
 
 def round_trip() -> tuple[bool, list[str]]:
-    from kaplan import _roundtrip as rt
-    from kaplan.scaffold import render_plan
+    from kaplan.writing import roundtrip as rt
+    from kaplan.commands.new import render_plan
 
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted((REPO / "examples" / "plans").glob("*.yaml"))}
     texts["kaplan.yaml"] = (REPO / "examples" / "kaplan.yaml").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ from pathlib import Path
 def kaplan_command() -> list[str]:
     """The installed `kaplan` console script beside this Python, else the CLI through `python -c`."""
     script = shutil.which("kaplan", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-c", "from kaplan.cli import main; main()"]
+    return [script] if script else [sys.executable, "-c", "from kaplan.cli.app import main; main()"]
 
 
 @dataclass

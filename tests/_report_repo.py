@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from kaplan.loader import load_plan
+from kaplan.reading.loader import load_plan
 from kaplan.model import Plan
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "report"

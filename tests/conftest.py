@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kaplan.cli import app
+from kaplan.cli.app import app
 
 TODAY = dt.date(2026, 11, 24)
 REPO = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from kaplan import _yaml
+from kaplan.reading import document as _yaml
 from kaplan.model import Plan
 
 REPO = Path(__file__).resolve().parents[1]

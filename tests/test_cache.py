@@ -13,8 +13,12 @@ import pytest
 
 from conftest import EXAMPLES, TODAY
 
-from kaplan import _fingerprint, _reading, check
-from kaplan.risk import risk_report
+from kaplan import check
+
+from kaplan.reading import fingerprint as _fingerprint
+
+from kaplan.reading import parallel as _reading
+from kaplan.commands.risk import risk_report
 
 
 @pytest.fixture
@@ -106,7 +110,7 @@ def test_a_cache_entry_with_the_wrong_shape_is_not_trusted(portfolio, reads):
 
 def test_an_unchanged_portfolio_is_answered_from_the_last_check(portfolio, reads, monkeypatch):
     """No plan is read, and the reader, models and rules are not even needed."""
-    from kaplan import _summary
+    from kaplan.reading import summary as _summary
 
     fresh = check([portfolio], today=TODAY, jobs=1, cache=False)
     check([portfolio], today=TODAY, jobs=1)
@@ -146,7 +150,7 @@ def test_an_edit_is_seen_even_when_file_times_are_trusted(portfolio, reads, monk
     file's size and modification time still changes its change time, so the plan is read again."""
     import time
 
-    from kaplan import _fingerprint
+    from kaplan.reading import fingerprint as _fingerprint
 
     monkeypatch.setattr(_fingerprint, "RACY_SECONDS", 0.0)
     time.sleep(0.05)  # a clock tick after the copy
@@ -170,7 +174,7 @@ def test_an_edit_is_seen_even_when_file_times_are_trusted(portfolio, reads, monk
 
 
 def test_a_file_changed_just_before_it_was_read_is_hashed_again(tmp_path):
-    from kaplan import _fingerprint
+    from kaplan.reading import fingerprint as _fingerprint
 
     path = tmp_path / "plan.yaml"
     path.write_text("kaplan: 1\n")
@@ -268,9 +272,9 @@ def test_an_unchanged_portfolio_is_checked_without_loading_the_reader_or_the_mod
     import subprocess
     import sys
 
-    code = ("import sys\nfrom kaplan.cli import app\n"
+    code = ("import sys\nfrom kaplan.cli.app import app\n"
             "try:\n    app(['check', '--today', sys.argv[1], '--format', 'json'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'yaml_rs', 'kaplan.model', 'kaplan.rules', 'kaplan.loader')"
+            "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'yaml_rs', 'kaplan.model', 'kaplan.rules', 'kaplan.reading.loader')"
             " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)\n")
     runs = [subprocess.run([sys.executable, "-c", code, TODAY.isoformat()], cwd=portfolio, capture_output=True,
                            text=True, timeout=120, env=os.environ) for _ in range(2)]
@@ -283,7 +287,7 @@ def test_an_upgraded_reading_library_does_not_trust_the_cache(portfolio, reads, 
     """Findings quote what the parser and the validator say: a new version of either reads afresh."""
     import importlib.util
 
-    from kaplan import _fingerprint
+    from kaplan.reading import fingerprint as _fingerprint
 
     check([portfolio], today=TODAY, jobs=1)
     fake = tmp_path / "pydantic_core_init.py"
@@ -312,7 +316,7 @@ def test_file_times_are_judged_by_the_file_system_s_clock_not_the_process_s(tmp_
 
     import time_machine
 
-    from kaplan import _fingerprint
+    from kaplan.reading import fingerprint as _fingerprint
 
     plan = tmp_path / "acme.yaml"
     plan.write_text("kaplan: 1\n")

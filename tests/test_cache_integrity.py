@@ -105,7 +105,7 @@ def test_a_key_file_others_can_read_is_not_used(kaplan, portfolio, tmp_path, mon
     key.write_bytes(b"k" * 32)
     key.chmod(0o644)
     monkeypatch.setenv("KAPLAN_CACHE_KEY", str(key))
-    from kaplan import _fingerprint
+    from kaplan.reading import fingerprint as _fingerprint
 
     monkeypatch.setattr(_fingerprint, "_key", [])
     assert kaplan("check", "--today", DAY).exit_code == 0

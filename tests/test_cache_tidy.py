@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import EXAMPLES
 
-from kaplan import _fingerprint
+from kaplan.reading import fingerprint as _fingerprint
 
 
 def examples(tmp_path) -> Path:

@@ -14,7 +14,7 @@ from kaplan.changes import Standing, compare, health_change, since_last_review
 from kaplan.config import Config, Portfolio
 from kaplan.health.model import Health, Signal
 from kaplan.model import Plan
-from kaplan import _yaml
+from kaplan.reading import document as _yaml
 
 
 BEFORE = """\
@@ -69,7 +69,7 @@ actions:
 
 
 def load(text: str) -> Plan:
-    from kaplan._validation import validate
+    from kaplan.reading.validation import validate
 
     doc = _yaml.parse(dedent(text))
     result, findings = validate(Plan, doc, "inline.yaml")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kaplan._containment import RULE_ID, escapes, linked_folders_outside, refusal
+from kaplan.reading.containment import RULE_ID, escapes, linked_folders_outside, refusal
 
 
 @pytest.fixture

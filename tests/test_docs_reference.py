@@ -19,7 +19,7 @@ import sys
 import typer.main
 
 from conftest import REPO
-from kaplan.cli import app
+from kaplan.cli.app import app
 
 README = REPO / "README.md"
 START = ("<!-- command-reference:start (generated from `kaplan … --help`; regenerate with "
@@ -36,7 +36,7 @@ def help_text(*args: str) -> str:
     env = {k: v for k, v in os.environ.items()
            if k not in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "TERM", "COLUMNS", "LINES", "TYPER_USE_RICH")}
     env.update({"TERMINAL_WIDTH": WIDTH, "COLUMNS": WIDTH, "NO_COLOR": "1", "_TYPER_FORCE_DISABLE_TERMINAL": "1"})
-    code = "import sys\nfrom kaplan.cli import app\napp(sys.argv[1:], prog_name='kaplan')\n"
+    code = "import sys\nfrom kaplan.cli.app import app\napp(sys.argv[1:], prog_name='kaplan')\n"
     out = subprocess.run([sys.executable, "-c", code, *args, "--help"], capture_output=True, text=True,
                          env=env, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import MINIMAL, TODAY
 from kaplan import __version__
-from kaplan._progress_bar import FileProgress
-from kaplan.checker import check
+from kaplan.cli.progress_bar import FileProgress
+from kaplan.commands.check import check
 
 BIN = Path(sys.executable).parent
 KAPLAN = shutil.which("kaplan", path=str(BIN)) or shutil.which("kaplan")
@@ -92,7 +92,7 @@ def test_piped_output_has_no_colour(portfolio):
 
 
 def test_text_reporter_honours_no_color_even_when_told_to_colour(portfolio, monkeypatch):
-    from kaplan.reporters import text
+    from kaplan.views.check import text
 
     result = check([portfolio / "plans"], today=TODAY)
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -137,7 +137,7 @@ def portfolio(tmp_path_factory) -> Path:
     """A portfolio made the way a user makes one: `kaplan init`, then `kaplan new acme`."""
     from typer.testing import CliRunner
 
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     root = tmp_path_factory.mktemp("portfolio")
     runner = CliRunner()
@@ -237,7 +237,7 @@ def test_a_plan_made_without_kaplan_init_resolves_its_schema_offline(server, tmp
     file (no URL to look up, no ENOTFOUND) and the server validates against it."""
     from typer.testing import CliRunner
 
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     cwd = os.getcwd()
     os.chdir(tmp_path)

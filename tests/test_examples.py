@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import EXAMPLES, TODAY
 
 from kaplan import check, score_portfolio
-from kaplan.risk import risk_report
+from kaplan.commands.risk import risk_report
 
 AT_RISK = {
     "kestrel-freight": "Bram Heuvel (coach) left on 2026-09-15",

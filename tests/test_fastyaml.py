@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 
-from kaplan import _fastyaml, _yaml
+from kaplan.reading import fastyaml as _fastyaml
+
+from kaplan.reading import document as _yaml
 
 pytestmark = pytest.mark.skipif(not _fastyaml.available(), reason="yaml-rs has no wheel for this platform")
 

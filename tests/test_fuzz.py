@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 import kaplan
 from fuzz_strategies import (EXAMPLE_PLANS, TODAY, VALID_HEAD, dump, editor_lines, mutated_plans, text_mutations,
                              valid_plans, yamlish)
-from kaplan import _roundtrip as rt
-from kaplan.loader import load_plan
+from kaplan.writing import roundtrip as rt
+from kaplan.reading.loader import load_plan
 
 COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                     HealthCheck.filter_too_much])
@@ -203,7 +203,7 @@ def test_every_example_round_trips_through_the_model(portfolio, path):
 
 
 def test_the_scaffold_round_trips_through_the_model(portfolio):
-    from kaplan.scaffold import render_plan
+    from kaplan.commands.new import render_plan
 
     assert_round_trips(portfolio, render_plan("acme", name="Acme", owner="Jo Owner", today=TODAY), "acme.yaml")
 
@@ -236,7 +236,7 @@ test_the_writer_never_claims_a_lossless_round_trip_it_cannot_make, \
 
 def _writer_edits(text, data):
     """An edit of any one value either is refused or changes that value and nothing else."""
-    from kaplan import _yaml
+    from kaplan.reading import document as _yaml
 
     try:
         before = _yaml.parse(text).data

@@ -181,7 +181,7 @@ def test_a_hubspot_contacts_export_with_a_byte_order_mark_updates_and_adds_conta
         "+       title: Head of Procurement\n", "+       our_owner: Jo Owner\n",
     ]
     assert kaplan("check", "--today", "2026-11-24", cwd=portfolio).exit_code in (0, 1)
-    from kaplan.loader import load_plan
+    from kaplan.reading.loader import load_plan
 
     plan = load_plan(portfolio / "plans" / "acme.yaml").plan
     assert [(c.id, c.crm_id, c.title) for c in plan.relationships.contacts] == [
@@ -317,7 +317,7 @@ def test_a_row_for_an_account_without_a_plan_starts_one_only_with_create(kaplan,
     assert not (portfolio / "plans" / "zeta-labs.yaml").exists()
     run = kaplan("import", "new.csv", "--as", "financials", "--create", "--today", "2026-11-24", cwd=portfolio)
     assert run.exit_code == 0, run.stderr
-    from kaplan.loader import load_plan
+    from kaplan.reading.loader import load_plan
 
     plan = load_plan(portfolio / "plans" / "zeta-labs.yaml").plan
     assert [(p.period, p.revenue) for p in plan.financials.periods] == [("2026-Q3", 5000)]

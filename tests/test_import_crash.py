@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kaplan._batch import JOURNAL, recover
+from kaplan.writing.batch import JOURNAL, recover
 
 PLANS = 40
 
@@ -21,7 +21,7 @@ PLANS = 40
 CHILD = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    import kaplan._batch as batch
+    import kaplan.writing.batch as batch
     step, stop, mark = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     seen = [0]
 
@@ -46,7 +46,7 @@ CHILD = textwrap.dedent("""
                 pause()
             return out
         batch._temp_beside = stage
-    from kaplan.cli import app
+    from kaplan.cli.app import app
     app(["import", "export.csv", "--as", "financials"], prog_name="kaplan")
 """)
 
@@ -74,7 +74,7 @@ def states(tmp_path_factory):
     make_portfolio(old)
     new = tmp_path_factory.mktemp("new")
     make_portfolio(new)
-    done = subprocess.run([sys.executable, "-m", "kaplan.cli", "import", "export.csv", "--as", "financials"],
+    done = subprocess.run([sys.executable, "-m", "kaplan.cli.app", "import", "export.csv", "--as", "financials"],
                           cwd=new, capture_output=True, text=True, env=_env())
     assert done.returncode == 0, done.stderr
     before, after = plans(old), plans(new)
@@ -118,15 +118,15 @@ def test_a_kill_leaves_every_plan_whole_and_the_next_command_completes_the_set(t
     assert plans(tmp_path) == (before if step == "stage" else after)
     assert not [p for p in (tmp_path / "plans").iterdir() if p.suffix == ".tmp"]  # no stray temporary file
     # and the import run again gives the same plans as one that was never interrupted
-    again = subprocess.run([sys.executable, "-m", "kaplan.cli", "import", "export.csv", "--as", "financials"],
+    again = subprocess.run([sys.executable, "-m", "kaplan.cli.app", "import", "export.csv", "--as", "financials"],
                            cwd=tmp_path, capture_output=True, text=True, env=_env())
     assert again.returncode == 0, again.stderr
     assert plans(tmp_path) == after
 
 
 def test_a_plan_changed_by_someone_else_meanwhile_stops_the_whole_set(tmp_path):
-    from kaplan._batch import write_all
-    from kaplan._writer import WriteRefused
+    from kaplan.writing.batch import write_all
+    from kaplan.writing.files import WriteRefused
 
     make_portfolio(tmp_path)
     a, b = tmp_path / "plans" / "a000.yaml", tmp_path / "plans" / "a001.yaml"

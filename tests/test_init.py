@@ -10,11 +10,11 @@ import pytest
 
 from conftest import REPO, TODAY
 from kaplan import __version__
-from kaplan import _yaml
+from kaplan.reading import document as _yaml
 from kaplan.config import Config
-from kaplan.initialise import InitRefused, config_text, init_portfolio
-from kaplan.loader import open_portfolio
-from kaplan.schema import schema_texts
+from kaplan.commands.init import InitRefused, config_text, init_portfolio
+from kaplan.reading.loader import open_portfolio
+from kaplan.commands.schema import schema_texts
 
 LAYOUT = [
     ".github", ".github/workflows", ".github/workflows/kaplan.yml", ".kaplan", ".kaplan/config.schema.json",
@@ -121,7 +121,7 @@ def test_kaplan_yaml_starts_with_the_editor_modeline_and_a_note():
 
 def test_kaplan_yaml_follows_config_changes(monkeypatch):
     # Generated from the model: a different default shows up without touching any template.
-    from kaplan._config_yaml import render_config
+    from kaplan.commands.init_config import render_config
 
     text = render_config(Config(review_grace_days=11, plans="accounts"))
     assert "\nreview_grace_days: 11\n" in text and "\nplans: accounts\n" in text
@@ -269,7 +269,7 @@ def test_library_call_reports_created_and_kept(tmp_path):
 
 
 def test_kaplan_yaml_is_written_last_so_an_interrupted_init_can_run_again(tmp_path, monkeypatch):
-    import kaplan.initialise as init
+    import kaplan.commands.init as init
 
     real = init.write_new
 
@@ -289,7 +289,7 @@ def test_kaplan_yaml_is_written_last_so_an_interrupted_init_can_run_again(tmp_pa
 
 
 def test_a_write_error_is_reported_without_a_traceback(kaplan, tmp_path, monkeypatch):
-    import kaplan.initialise as init
+    import kaplan.commands.init as init
 
     def no_space(path, text):
         raise OSError(28, "No space left on device")
@@ -321,7 +321,7 @@ def test_an_install_requirement_that_cannot_be_written_safely_is_a_usage_error(k
 def test_a_kaplan_installed_from_git_is_installed_from_there_in_ci(monkeypatch):
     from importlib import metadata
 
-    import kaplan.initialise as init
+    import kaplan.commands.init as init
 
     class Dist:
         def read_text(self, name):
@@ -336,7 +336,7 @@ def test_a_kaplan_installed_from_git_is_installed_from_there_in_ci(monkeypatch):
 def test_a_kaplan_installed_from_a_folder_falls_back_to_its_version(monkeypatch):
     from importlib import metadata
 
-    import kaplan.initialise as init
+    import kaplan.commands.init as init
 
     class Dist:
         def read_text(self, name):
@@ -354,6 +354,6 @@ def test_the_distribution_is_named_kaplan_plans_and_the_command_kaplan():
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == kaplan.DISTRIBUTION == "kaplan-plans"
-    assert project["scripts"] == {"kaplan": "kaplan.cli:main"}
+    assert project["scripts"] == {"kaplan": "kaplan.cli.app:main"}
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "pip install kaplan-plans" in readme

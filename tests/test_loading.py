@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, dedent
-from kaplan.loader import load_plan
+from kaplan.reading.loader import load_plan
 
 # ---------------------------------------------------------------- helpers
 

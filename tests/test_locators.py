@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 
-from kaplan import _fastyaml, _linescan, _locator, _yaml
+from kaplan.reading import fastyaml as _fastyaml
+
+from kaplan.reading import linescan as _linescan
+
+from kaplan.reading import locator as _locator
+
+from kaplan.reading import document as _yaml
 
 
 def all_paths(data, prefix=()):

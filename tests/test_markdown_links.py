@@ -76,7 +76,7 @@ def outputs(tmp_path_factory):
     """Every Markdown output kaplan writes, from the report fixture with LINKS in every free-text field."""
     from typer.testing import CliRunner
 
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     folder = copy_plain(tmp_path_factory.mktemp("links") / "portfolio")
     assert poison(folder, LINKS) > 60

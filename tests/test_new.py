@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, dedent
-from kaplan.loader import load_plan
+from kaplan.reading.loader import load_plan
 
 
 def new(kaplan, *args: str, cwd: Path):
@@ -208,7 +208,7 @@ def test_template_guidance_comments_are_kept(kaplan, tmp_path):
 
 def test_template_text_is_copied_line_for_line(kaplan, tmp_path):
     # Every template line without a `{{ }}` placeholder appears unchanged, in order.
-    from kaplan._templates import builtin_dir
+    from kaplan.resources import builtin_dir
 
     template = (builtin_dir() / "plan.yaml.j2").read_text(encoding="utf-8").splitlines()
     new(kaplan, "acme", "--today", TODAY.isoformat(), cwd=tmp_path)

@@ -96,7 +96,7 @@ def test_health_is_banded_as_shown():
 
 
 def test_the_risk_table_and_json_show_the_health_with_its_band(kaplan, tmp_path):
-    from kaplan.risk import RiskReport, RiskRow
+    from kaplan.commands.risk import RiskReport, RiskRow
     from kaplan.views import risk as view
 
     config = Config()

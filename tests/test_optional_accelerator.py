@@ -15,7 +15,7 @@ from conftest import EXAMPLES, REPO, TODAY
 WITHOUT = """
 import sys
 sys.modules["yaml_rs"] = None  # as on a platform where it could not be installed
-from kaplan.cli import main
+from kaplan.cli.app import main
 sys.argv = ["kaplan", *sys.argv[1:]]
 main()
 """

@@ -170,7 +170,7 @@ def hostile_packs(hostile_report):
     from typer.testing import CliRunner
 
     from _report_repo import ACCOUNT
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     folder = hostile_report
     out, cwd = {}, os.getcwd()
@@ -199,7 +199,7 @@ def test_packs_written_to_standard_output_are_inert(hostile_packs, fmt, which):
 
 
 def test_shell_completion_offers_no_name_the_terminal_would_act_on(tmp_path, write, monkeypatch):
-    from kaplan import _completion
+    from kaplan.cli import completion as _completion
 
     write("kaplan.yaml", "kaplan: 1\n")
     write("plans/acme.yaml", "kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\n")

@@ -18,7 +18,7 @@ from kaplan import check
 from kaplan.config import Config
 from kaplan.overdue import review_status
 from kaplan.report import account_pack, portfolio_pack, snapshot
-from kaplan.risk import risk_report
+from kaplan.commands.risk import risk_report
 
 D = dt.date
 CONFIG = Config()  # quarterly 92, monthly 31, semiannual 183 days; no grace

@@ -15,7 +15,7 @@ from conftest import TODAY, dedent
 from kaplan import check
 from kaplan.config import Config
 from kaplan.health.model import assess
-from kaplan.loader import load_plan
+from kaplan.reading.loader import load_plan
 from kaplan.promises import broken_promises
 from kaplan.report import account_pack, snapshot
 from kaplan.report.rendering import render
@@ -162,7 +162,7 @@ def test_a_day_later_the_boundaries_break():
 
 def load_plan_text(text: str):
     from kaplan.model import Plan
-    from kaplan import _yaml
+    from kaplan.reading import document as _yaml
 
     return Plan.model_validate(_yaml.parse(text).data)
 

@@ -15,7 +15,7 @@ from _report_repo import ACCOUNT, GOLDEN, copy_plain, make_repo
 from conftest import EXAMPLES, TODAY
 
 from kaplan import score_portfolio
-from kaplan.risk import risk_report
+from kaplan.commands.risk import risk_report
 
 DAY = TODAY.isoformat()
 

@@ -25,7 +25,7 @@ def packs(tmp_path_factory):
     """Both HTML packs of the fixture portfolio, written by the real command."""
     from typer.testing import CliRunner
 
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     root = tmp_path_factory.mktemp("browser")
     monkeypatch = pytest.MonkeyPatch()

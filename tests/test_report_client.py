@@ -16,7 +16,7 @@ import pytest
 from _report_repo import ACCOUNT, copy_plain
 from conftest import TODAY
 
-from kaplan.loader import load_plan
+from kaplan.reading.loader import load_plan
 
 DAY = TODAY.isoformat()
 FORMATS = ["html", "md", "xlsx", "pptx", "pdf"]

@@ -19,7 +19,7 @@ from _report_repo import ACCOUNT, copy_plain
 from conftest import EXAMPLES, TODAY
 from test_report import Tables
 
-from kaplan.loader import load_plan
+from kaplan.reading.loader import load_plan
 
 DAY = TODAY.isoformat()
 
@@ -129,7 +129,7 @@ def test_tables_match_the_html(account):
 def examples_deck(tmp_path_factory):
     from typer.testing import CliRunner
 
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     out = tmp_path_factory.mktemp("deck")
     cwd = os.getcwd()

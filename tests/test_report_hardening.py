@@ -28,7 +28,7 @@ def packs(tmp_path_factory):
     """The four packs (account/portfolio × md/html) of the fixture portfolio poisoned with MARKDOWN."""
     from typer.testing import CliRunner
 
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     folder = copy_plain(tmp_path_factory.mktemp("poisoned") / "portfolio")
     assert _poison(folder, MARKDOWN) > 60

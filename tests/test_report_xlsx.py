@@ -19,7 +19,7 @@ from _report_repo import ACCOUNT, copy_plain
 from conftest import EXAMPLES, TODAY
 from test_report import Tables
 
-from kaplan.loader import load_plan
+from kaplan.reading.loader import load_plan
 from kaplan.model import Plan
 
 DAY = TODAY.isoformat()
@@ -30,7 +30,7 @@ def examples_book(tmp_path_factory):
     """The portfolio workbook and HTML pack of the 13 example plans, made once for the module."""
     from typer.testing import CliRunner
 
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     out = tmp_path_factory.mktemp("xlsx")
     runner = CliRunner()

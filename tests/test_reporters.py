@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import TODAY
-from kaplan.reporters import _gh_data, _gh_property
+from kaplan.views.check import _gh_data, _gh_property
 
 # A plan with one warning whose message embeds user text (the NPS respondent's name).
 ANGRY = """\

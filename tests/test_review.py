@@ -58,7 +58,7 @@ def test_a_review_is_appended_and_moves_last_reviewed_and_next_review(kaplan, po
         "+     next_review: 2027-02-20\n",
     ]
     assert text.endswith("\n# the end\n") and "# ---- reviews held ----\nreviews:\n" in text
-    from kaplan.loader import load_plan
+    from kaplan.reading.loader import load_plan
 
     plan = load_plan(portfolio / "plans" / "acme.yaml").plan
     assert plan.plan.last_reviewed.isoformat() == "2026-11-20"

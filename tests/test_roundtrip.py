@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, TODAY, dedent
-from kaplan import _roundtrip as rt
-from kaplan._writer import WriteRefused
-from kaplan.loader import load_plan
-from kaplan.scaffold import render_plan
+from kaplan.writing import roundtrip as rt
+from kaplan.writing.files import WriteRefused
+from kaplan.reading.loader import load_plan
+from kaplan.commands.new import render_plan
 
 EXAMPLE_FILES = sorted((EXAMPLES / "plans").glob("*.yaml")) + [EXAMPLES / "kaplan.yaml"]
 

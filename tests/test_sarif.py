@@ -15,7 +15,7 @@ import pytest
 
 from conftest import MINIMAL, REPO, TODAY
 from kaplan import rules
-from kaplan._sarif import FINGERPRINT, fingerprint
+from kaplan.views.sarif import FINGERPRINT, fingerprint
 
 SARIF_SCHEMA = json.loads((REPO / "tests" / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 

@@ -22,9 +22,10 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import EXAMPLES, MINIMAL, REPO, TODAY, dedent
-from kaplan import _yaml, schema
+from kaplan.reading import document as _yaml
+from kaplan.commands import schema
 from kaplan.config import Config
-from kaplan.loader import load_plan
+from kaplan.reading.loader import load_plan
 from kaplan.model import Plan
 
 Validator = jsonschema.Draft202012Validator
@@ -173,7 +174,7 @@ def test_a_scaffolded_plan_validates(kaplan, tmp_path):
 
 
 def test_the_default_config_validates():
-    from kaplan.initialise import config_text
+    from kaplan.commands.init import config_text
 
     assert schema_errors(config_text(), "config") == []
     assert validator("config").is_valid(json.loads(Config().model_dump_json(by_alias=True)))
@@ -377,14 +378,14 @@ def test_kaplan_check_does_not_import_the_schema_machinery(tmp_path):
 
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "acme.yaml").write_text(dedent(BASE), encoding="utf-8")
-    code = ("import sys\nfrom kaplan.cli import app\n"
+    code = ("import sys\nfrom kaplan.cli.app import app\n"
             "try:\n    app(['check', '--today', '2026-11-24'], prog_name='kaplan')\n"
             "except SystemExit as e:\n    assert e.code == 0, e.code\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('jsonschema', 'kaplan.schema', "
-            "'kaplan.initialise', 'kaplan._config_yaml', 'kaplan._progress_bar', 'rich.progress'))))\n")
+            "print(sorted(m for m in sys.modules if m.startswith(('jsonschema', 'kaplan.commands.schema', "
+            "'kaplan.commands.init', 'kaplan.commands.init_config', 'kaplan.cli.progress_bar', 'rich.progress'))))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "['kaplan._progress_bar']"
+    assert out.stdout.strip().splitlines()[-1] == "['kaplan.cli.progress_bar']"
 
 
 def test_the_library_exports_the_schema_and_init_functions():
@@ -392,6 +393,6 @@ def test_the_library_exports_the_schema_and_init_functions():
 
     assert kaplan.plan_schema() == schema.plan_schema()
     assert kaplan.config_schema() == schema.config_schema()
-    from kaplan.initialise import init_portfolio
+    from kaplan.commands.init import init_portfolio
 
     assert kaplan.init_portfolio is init_portfolio

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.loader import LoadedPlan
+from kaplan.reading.loader import LoadedPlan
 from kaplan.model import Plan
 from kaplan.scoring.engine import score_plans
 from kaplan.scoring.settings import Scoring

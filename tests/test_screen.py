@@ -18,7 +18,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from conftest import EXAMPLES, REPO
-from kaplan import _fastyaml, _screen, _yaml
+from kaplan.reading import fastyaml as _fastyaml
+from kaplan.reading import screen as _screen
+from kaplan.reading import document as _yaml
 
 LIMIT = 400
 

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from conftest import EXAMPLES
-from kaplan import _fastyaml, _roundtrip, _textedit
+from kaplan.reading import fastyaml as _fastyaml
+from kaplan.writing import roundtrip as _roundtrip
+from kaplan.writing import textedit as _textedit
 
 FILES = sorted((EXAMPLES / "plans").glob("*.yaml"))
 

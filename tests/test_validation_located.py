@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from kaplan import _fastyaml, _yaml
-from kaplan._validation import validate
-from kaplan.loader import load_plan
+from kaplan.reading import fastyaml as _fastyaml
+from kaplan.reading import document as _yaml
+from kaplan.reading.validation import validate
+from kaplan.reading.loader import load_plan
 from kaplan.model import Plan
 
 PLANS = sorted((EXAMPLES / "plans").glob("*.yaml"))

@@ -11,8 +11,8 @@ import threading
 import pytest
 
 from conftest import TODAY
-from kaplan import _writer
-from kaplan._writer import WriteRefused, write_new, write_replace
+from kaplan.writing import files as _writer
+from kaplan.writing.files import WriteRefused, write_new, write_replace
 
 
 @pytest.fixture(params=["no-fchmod", "no-fchmod-no-links"])

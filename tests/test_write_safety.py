@@ -22,7 +22,7 @@ import pytest
 
 from _proc import kaplan_command
 from conftest import TODAY
-from kaplan._writer import WriteRefused, write_new
+from kaplan.writing.files import WriteRefused, write_new
 
 OLD = "kaplan: 1\n# old version\n" + "# " + "o" * 78 + "\n" * 1
 BIG = 4 * 1024 * 1024
@@ -36,7 +36,7 @@ def big_text(letter: str) -> str:
 WRITER = textwrap.dedent("""\
     import os, sys, time
     from pathlib import Path
-    from kaplan import _writer
+    from kaplan.writing import files as _writer
 
     path, mode = Path(sys.argv[1]), sys.argv[2]
 

@@ -18,16 +18,16 @@ DISTRIBUTION = "kaplan-plans"
 """The name kaplan is installed by (`pip install kaplan-plans`); `kaplan` on the package index is another project."""
 
 _EXPORTS = {
-    "check": "checker", "CheckResult": "checker",
+    "check": "commands.check", "CheckResult": "commands.check",
     "Config": "config", "Portfolio": "config",
     "Finding": "findings", "Issue": "findings", "Severity": "findings",
-    "ConfigError": "loader", "LoadedPlan": "loader", "load_plan": "loader", "open_portfolio": "loader",
+    "ConfigError": "reading.loader", "LoadedPlan": "reading.loader", "load_plan": "reading.loader", "open_portfolio": "reading.loader",
     "Plan": "model",
-    "ScaffoldError": "scaffold", "new_plan": "scaffold",
-    "PortfolioScore": "scoring.portfolio", "score_portfolio": "scoring.portfolio",
-    "RiskReport": "risk", "risk_report": "risk",
-    "InitRefused": "initialise", "InitResult": "initialise", "init_portfolio": "initialise",
-    "plan_schema": "schema", "config_schema": "schema", "write_schemas": "schema",
+    "ScaffoldError": "commands.new", "new_plan": "commands.new",
+    "PortfolioScore": "commands.score", "score_portfolio": "commands.score",
+    "RiskReport": "commands.risk", "risk_report": "commands.risk",
+    "InitRefused": "commands.init", "InitResult": "commands.init", "init_portfolio": "commands.init",
+    "plan_schema": "commands.schema", "config_schema": "commands.schema", "write_schemas": "commands.schema",
 }
 
 __all__ = ["__version__", "DISTRIBUTION", *_EXPORTS]

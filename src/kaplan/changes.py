@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import history
-from .model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
-from .model.vocab import Attitude
-from .progress import measure_progress, moved_toward_target
-from .overdue import last_review
+from kaplan.reading import history
+from kaplan.model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
+from kaplan.model.vocab import Attitude
+from kaplan.progress import measure_progress, moved_toward_target
+from kaplan.overdue import last_review
 
 if TYPE_CHECKING:
-    from .config import Portfolio
-    from .health.model import Health
-    from .scoring.engine import AccountScore
+    from kaplan.config import Portfolio
+    from kaplan.health.model import Health
+    from kaplan.scoring.engine import AccountScore
 
 
 @dataclass(frozen=True)
@@ -354,8 +354,8 @@ def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = N
 def _at(portfolio: Portfolio, day: _dt.date, cache: dict):
     """(commit day, plans by id, their (score, health) as of `day`) at the last commit on or before
     `day`, or None when there is none; read once per commit through `cache`."""
-    from .health.portfolio import assess_plans
-    from .loader import LoadedPlan
+    from kaplan.health.portfolio import assess_plans
+    from kaplan.reading.loader import LoadedPlan
 
     folder = portfolio.plans_dir
     commit = history.commit_on_or_before(folder, day)

@@ -12,14 +12,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from .model.types import Section
-from .model.vocab import Cadence
-from .health.settings import HealthSettings
-from .money import CurrencySettings
-from .scoring.settings import Scoring
-from .importing.profiles import ImportSettings
+from kaplan.model.types import Section
+from kaplan.model.vocab import Cadence
+from kaplan.health.settings import HealthSettings
+from kaplan.money import CurrencySettings
+from kaplan.scoring.settings import Scoring
+from kaplan.import_profiles import ImportSettings
 
-from ._paths import CONFIG_NAME, find_config, plans_dir  # noqa: F401 (re-exported)
+from kaplan.reading.paths import CONFIG_NAME, find_config, plans_dir  # noqa: F401 (re-exported)
 
 RuleLevel = Literal["error", "warning", "off"]
 

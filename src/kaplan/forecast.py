@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model.plan import Opportunity, Plan
-from .model.vocab import Stage
+from kaplan.model.plan import Opportunity, Plan
+from kaplan.model.vocab import Stage
 
 CLOSED = {Stage.won, Stage.lost, Stage.active}
 UNSCHEDULED = "unscheduled"

@@ -27,9 +27,9 @@ import datetime as _dt
 import functools
 from dataclasses import dataclass
 
-from .model import Plan
-from .model.types import period_bounds
-from .model.vocab import BuyingRole, Position
+from kaplan.model import Plan
+from kaplan.model.types import period_bounds
+from kaplan.model.vocab import BuyingRole, Position
 
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -396,8 +396,8 @@ def _financial(plan: Plan, w: Window | None) -> dict[str, float | None]:
 def nps(plan: Plan, today: _dt.date | None = None, settings=None) -> float | None:
     """The NPS of the survey window ending `today` (default: the real date), None when it holds too
     few responses; the window and its settings are `kaplan.nps`'s."""
-    from . import nps as _nps
-    from .config import NpsConfig
+    from kaplan import nps as _nps
+    from kaplan.config import NpsConfig
 
     return _nps.of_plan(plan, today or _dt.date.today(), settings or NpsConfig()).score
 

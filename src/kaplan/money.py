@@ -16,7 +16,7 @@ from typing import Annotated, Iterable
 
 from pydantic import Field
 
-from .model.types import Date, Section
+from kaplan.model.types import Date, Section
 
 Code = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 

@@ -13,7 +13,7 @@ import calendar
 import datetime as _dt
 from dataclasses import dataclass
 
-from .metrics import nps_of
+from kaplan.metrics import nps_of
 
 
 def months_before(day: _dt.date, months: int) -> _dt.date:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from .model.vocab import Cadence
+from kaplan.model.vocab import Cadence
 
 DEFAULT_DAYS = 92
 """Days for a cadence missing from `cadence_days` (a quarter)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model.plan import Measure, Objective
+from kaplan.model.plan import Measure, Objective
 
 
 def measure_progress(m: Measure) -> float | None:

@@ -24,9 +24,9 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from .model.types import period_bounds
-from .overdue import cadence_days, plan_started
-from .progress import measure_progress
+from kaplan.model.types import period_bounds
+from kaplan.overdue import cadence_days, plan_started
+from kaplan.progress import measure_progress
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def plan_period(plan, today: _dt.date, config) -> list[Broken]:
 
 
 def next_review(plan, today: _dt.date, config) -> list[Broken]:
-    from .overdue import last_review
+    from kaplan.overdue import last_review
 
     due = plan.plan.next_review
     if due is None or due >= today:
@@ -140,7 +140,7 @@ def decisions(plan, today: _dt.date, config) -> list[Broken]:
 
 
 def nps_survey(plan, today: _dt.date, config) -> list[Broken]:
-    from .nps import months_before, window
+    from kaplan.nps import months_before, window
 
     months = config.nps.window_months
     if window(plan.voice_of_customer.nps, today, config.nps).responses:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .findings import Finding, Severity
+from kaplan.findings import Finding, Severity
 
 RULE_ID = "unused-suppression"
 PROTECTED = frozenset({"duplicate-account", "filename-mismatch"})

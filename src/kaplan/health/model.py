@@ -45,13 +45,13 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from .. import metrics, promises, rounding
-from ..nps import window as nps_window
-from ..config import Config
-from ..model import Plan
-from ..model.vocab import ActionStatus, BuyingRole, Cadence, RelationshipStage
-from ..overdue import ReviewStatus, status_of
-from .settings import HealthSettings
+from kaplan import metrics, promises, rounding
+from kaplan.nps import window as nps_window
+from kaplan.config import Config
+from kaplan.model import Plan
+from kaplan.model.vocab import ActionStatus, BuyingRole, Cadence, RelationshipStage
+from kaplan.overdue import ReviewStatus, status_of
+from kaplan.health.settings import HealthSettings
 
 KEY_ROLES = {BuyingRole.economic_buyer, BuyingRole.decision_maker, BuyingRole.sponsor, BuyingRole.coach}
 _STAGE_ORDER = {stage: i for i, stage in enumerate(RelationshipStage)}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..config import Config
-from ..loader import LoadedPlan
-from ..model import Plan
-from ..scoring.engine import AccountScore, score_plans
-from .model import Health, assess
+from kaplan.config import Config
+from kaplan.reading.loader import LoadedPlan
+from kaplan.model import Plan
+from kaplan.scoring.engine import AccountScore, score_plans
+from kaplan.health.model import Health, assess
 
 
 def assess_plans(plans: list[tuple[LoadedPlan, Plan]], config: Config, today: _dt.date

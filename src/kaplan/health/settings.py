@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..model.types import Section
+from kaplan.model.types import Section
 
 SIGNALS = (
     "relationship", "key_players", "single_threaded", "key_contact_gone", "nps", "detractor_loops",

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .types import CrmId, Date, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
-from .vocab import (
+from kaplan.model.types import CrmId, Date, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
+from kaplan.model.vocab import (
     ActionStatus, Attitude, BuyingRole, Cadence, Coverage, FindingSource, Health, ImpactKind, Level,
     MeasureKind, Position, RelationshipStage, ReviewKind, RiskStatus, RitualKind, Side, Stage,
 )

@@ -17,15 +17,15 @@ jinja2, the chart code and the libraries of the other formats are imported only 
 running `kaplan check`) stays fast.
 """
 
-from .account import AccountPack, account_pack
-from .build import FORMATS, build
-from .portfolio import PortfolioPack, portfolio_pack
-from .snapshot import InvalidPlan, NoSuchAccount, Snapshot, snapshot
+from kaplan.report.account import AccountPack, account_pack
+from kaplan.report.build import FORMATS, build
+from kaplan.report.portfolio import PortfolioPack, portfolio_pack
+from kaplan.report.snapshot import InvalidPlan, NoSuchAccount, Snapshot, snapshot
 
 
 def render(pack, fmt: str = "html", templates=None) -> str:
     """Render an account or portfolio pack as `html` or `md`, with optional user templates (a folder)."""
-    from .rendering import render as _render
+    from kaplan.report.rendering import render as _render
 
     return _render(pack, fmt, templates)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import re
 
-from .._safe_text import visible
+from kaplan.views.safe_text import visible
 
 # What an Office file (XML 1.0) cannot hold: C0 control characters other than tab, LF and CR
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -11,23 +11,23 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from .. import metrics
-from ..changes import SinceReview, Standing, since_last_review
-from ..forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
-from ..health.model import Health, Signal
-from ..health.settings import SIGNALS
-from ..model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
+from kaplan import metrics
+from kaplan.changes import SinceReview, Standing, since_last_review
+from kaplan.forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
+from kaplan.health.model import Health, Signal
+from kaplan.health.settings import SIGNALS
+from kaplan.model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
                           Plan, Review, Risk)
-from ..model.types import period_bounds
-from ..money import Converter
-from ..nps import NpsQuarter, NpsWindow, by_quarter
-from ..nps import window as nps_window
-from ..progress import ObjectiveProgress, objective_progress
-from ..promises import Broken, broken_promises
-from ..overdue import ReviewStatus
-from ..scoring.allocation import Allocation
-from ..scoring.engine import AccountScore
-from .snapshot import Snapshot
+from kaplan.model.types import period_bounds
+from kaplan.money import Converter
+from kaplan.nps import NpsQuarter, NpsWindow, by_quarter
+from kaplan.nps import window as nps_window
+from kaplan.progress import ObjectiveProgress, objective_progress
+from kaplan.promises import Broken, broken_promises
+from kaplan.overdue import ReviewStatus
+from kaplan.scoring.allocation import Allocation
+from kaplan.scoring.engine import AccountScore
+from kaplan.report.snapshot import Snapshot
 
 
 @dataclass

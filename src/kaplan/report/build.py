@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .account import account_pack
-from .client import AUDIENCES, client_pack
-from .portfolio import portfolio_pack
-from .snapshot import Snapshot
+from kaplan.report.account import account_pack
+from kaplan.report.client import AUDIENCES, client_pack
+from kaplan.report.portfolio import portfolio_pack
+from kaplan.report.snapshot import Snapshot
 
 FORMATS = ("html", "md", "xlsx", "pptx", "pdf")
 BINARY = frozenset({"xlsx", "pptx", "pdf"})
@@ -39,7 +39,7 @@ def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "int
     if audience == "client" and account is None:
         raise Unsupported("--audience client makes one account's pack for that client; name the ACCOUNT")
     if fmt == "xlsx":
-        from . import xlsx
+        from kaplan.report import xlsx
 
         if audience == "client":
             return xlsx.client_workbook(client_pack(snap, account))
@@ -48,21 +48,21 @@ def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "int
             return xlsx.portfolio_workbook(portfolio_pack(snap), accounts)
         return xlsx.account_workbook(account_pack(snap, account, history=False))
     if fmt == "pptx":
-        from . import deck
+        from kaplan.report import deck
 
         if audience == "client":
             return deck.client_deck(client_pack(snap, account), deck_template)
         if account is None:
             return deck.portfolio_deck(portfolio_pack(snap), deck_template)
         return deck.account_deck(account_pack(snap, account, history=False), deck_template)
-    from .rendering import render
+    from kaplan.report.rendering import render
 
     if audience == "client":
         pack = client_pack(snap, account)
     else:
         pack = portfolio_pack(snap) if account is None else account_pack(snap, account)
     if fmt == "pdf":
-        from .pdf import pdf, stylesheet
+        from kaplan.report.pdf import pdf, stylesheet
 
         return pdf(render(pack, "html", templates), stylesheet(templates), paper)
     return render(pack, fmt, templates)

@@ -23,11 +23,11 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, replace
 
-from ..model.plan import Period
-from ..model.vocab import ReviewKind
-from ..progress import ObjectiveProgress
-from .account import ActionRow, DecisionRow, KpiRow, account_pack
-from .snapshot import Snapshot
+from kaplan.model.plan import Period
+from kaplan.model.vocab import ReviewKind
+from kaplan.progress import ObjectiveProgress
+from kaplan.report.account import ActionRow, DecisionRow, KpiRow, account_pack
+from kaplan.report.snapshot import Snapshot
 
 AUDIENCES = ("internal", "client")
 

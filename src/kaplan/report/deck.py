@@ -20,9 +20,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from . import text
-from ._optional import FormatProblem, clean, need
-from .charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
+from kaplan.report import text
+from kaplan.report._optional import FormatProblem, clean, need
+from kaplan.report.charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
 
 ACCENT = SERIES[0]
 ATTITUDE_FILL = {"strong_supporter": RISK_FILL["green"], "supporter": RISK_FILL["green"], "neutral": RISK_FILL["amber"],
@@ -400,7 +400,7 @@ class Deck:
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 
         data = CategoryChartData()
-        from ..views._csv import cell
+        from kaplan.views._csv import cell
 
         # a chart's numbers live in a workbook inside the deck ("Edit Data"), which runs a label
         # starting with `=` as a formula: labels are neutralised there as in every CSV

@@ -32,7 +32,7 @@ from typing import Any, Mapping
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from .._safe_text import visible
+from kaplan.views.safe_text import visible
 
 
 class Record:

@@ -1,6 +1,6 @@
 """Where a rendered pack goes: a file, a folder of files, or standard output.
 
-Every file is written through `kaplan._writer.write_replace` (atomic: the old file survives any
+Every file is written through `kaplan.writing.files.write_replace` (atomic: the old file survives any
 failure). A pack never lands on a plan or on `kaplan.yaml`: a target ending in `.yaml`/`.yml`, or one
 of the portfolio's plan files, is refused, whatever it is called.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .._writer import WriteRefused, write_replace
-from ..loader import PLAN_SUFFIXES
+from kaplan.writing.files import WriteRefused, write_replace
+from kaplan.reading.loader import PLAN_SUFFIXES
 
 
 def target(out: Path, name: str, fmt: str, many: bool) -> Path:

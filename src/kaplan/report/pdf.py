@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._optional import FormatProblem, need
+from kaplan.report._optional import FormatProblem, need
 
 PAPERS = {"a4": (210, 297), "letter": (215.9, 279.4)}
 """Width and height in millimetres."""
@@ -93,7 +93,7 @@ def _refuse(url: str, *args, **kwargs):
 
 def stylesheet(templates: Path | None = None) -> str:
     """`partials/pdf.css`, from the user's template folder when it has one."""
-    from .rendering import environment
+    from kaplan.report.rendering import environment
 
     env = environment(templates)
     source, _, _ = env.loader.get_source(env, "partials/pdf.css")

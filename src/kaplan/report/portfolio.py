@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from ..config import Portfolio
-from ..health.model import Health, Signal
-from ..risk import RiskRow
-from ..scoring.allocation import AllocationResult
-from ..scoring.concentration import ConcentrationResult
-from ..scoring.engine import AccountScore
-from ..scoring.settings import QUADRANTS, Scoring
-from ..money import Converter
-from .snapshot import Snapshot
+from kaplan.config import Portfolio
+from kaplan.health.model import Health, Signal
+from kaplan.commands.risk import RiskRow
+from kaplan.scoring.allocation import AllocationResult
+from kaplan.scoring.concentration import ConcentrationResult
+from kaplan.scoring.engine import AccountScore
+from kaplan.scoring.settings import QUADRANTS, Scoring
+from kaplan.money import Converter
+from kaplan.report.snapshot import Snapshot
 
 
 def _pct(value: float | None) -> str:

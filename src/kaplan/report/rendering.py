@@ -33,9 +33,9 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
-from .._templates import builtin_dir
-from . import charts, text
-from .inert import inert
+from kaplan.resources import builtin_dir
+from kaplan.report import charts, text
+from kaplan.report.inert import inert
 
 FORMATS = ("html", "md")
 

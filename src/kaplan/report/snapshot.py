@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..config import Portfolio
-from ..health.model import Health
-from ..health.portfolio import assess_plans
-from ..overdue import ReviewStatus, status_of
-from ..loader import LoadedPlan, contained, display_path, load_plan, open_portfolio
-from ..scoring.portfolio import PortfolioScore, score_loaded
+from kaplan.config import Portfolio
+from kaplan.health.model import Health
+from kaplan.health.portfolio import assess_plans
+from kaplan.overdue import ReviewStatus, status_of
+from kaplan.reading.loader import LoadedPlan, contained, display_path, load_plan, open_portfolio
+from kaplan.commands.score import PortfolioScore, score_loaded
 
 
 class NoSuchAccount(LookupError):
@@ -70,7 +70,7 @@ def snapshot(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = 
     paths = [Path(p) for p in paths]
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     today = today or _dt.date.today()
-    from ..checker import plan_files
+    from kaplan.commands.check import plan_files
 
     loaded = [_load(p, portfolio, explicit=p in paths) for p in plan_files(portfolio, paths)]
     score = score_loaded(loaded, portfolio.config.scoring, portfolio.config.currency)

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from . import text
-from ._optional import clean, need
+from kaplan.report import text
+from kaplan.report._optional import clean, need
 
 MONEY = "#,##0"
 PCT = '0.0"%"'

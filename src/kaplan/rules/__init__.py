@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..config import Config
-from ..findings import Issue, Severity
-from ..model import Plan
+from kaplan.config import Config
+from kaplan.findings import Issue, Severity
+from kaplan.model import Plan
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def scored_in_portfolio(summaries, ctx: Context) -> list:
     """
     if _cache[0] is summaries and _cache[1] is ctx:
         return _cache[2]
-    from ..scoring.engine import score_inputs
+    from kaplan.scoring.engine import score_inputs
 
     valid = [s for s in summaries if s.valid]
     scored = score_inputs([s.scoring_input() for s in valid], ctx.config.scoring, explain=False,
@@ -144,8 +144,8 @@ def portfolio_rules() -> list[Rule]:
     return [r for r in REGISTRY.values() if r.scope == "portfolio"]
 
 
-from . import alignment, customer, dates, file, portfolio, promises, references, relationships, review, tiers, health  # noqa: E402,F401
-from . import suppression  # noqa: E402,F401
+from kaplan.rules import alignment, customer, dates, file, portfolio, promises, references, relationships, review, tiers, health  # noqa: E402,F401
+from kaplan.rules import suppression  # noqa: E402,F401
 
 
 def listing(config: Config) -> list[dict]:

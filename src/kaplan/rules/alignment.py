@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Issue, Severity
-from ..model import Plan
-from . import Context, rule
+from kaplan.findings import Issue, Severity
+from kaplan.model import Plan
+from kaplan.rules import Context, rule
 
 
 @rule("objective-no-measure", Severity.WARNING)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Iterator
 
-from ..findings import Issue, Severity
-from ..model import Plan
-from ..model.types import period_bounds
-from ..overdue import last_review  # noqa: F401 (its former home; kept for callers)
-from . import Context, rule
+from kaplan.findings import Issue, Severity
+from kaplan.model import Plan
+from kaplan.model.types import period_bounds
+from kaplan.overdue import last_review  # noqa: F401 (its former home; kept for callers)
+from kaplan.rules import Context, rule
 
 
 @rule("date-order", Severity.ERROR)

@@ -1,8 +1,8 @@
 """Problems found while reading a file, before any plan rule can run. Always errors."""
 
-from .._containment import RULE_DOC, RULE_ID
-from ..findings import Severity
-from . import document
+from kaplan.reading.containment import RULE_DOC, RULE_ID
+from kaplan.findings import Severity
+from kaplan.rules import document
 
 E = Severity.ERROR
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Issue, Severity
-from . import Context, rule, scored_in_portfolio
+from kaplan.findings import Issue, Severity
+from kaplan.rules import Context, rule, scored_in_portfolio
 
 
 @rule("stale-high-risk", Severity.ERROR, scope="portfolio")
@@ -16,7 +16,7 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
     such an account that nobody has reviewed on schedule means nobody is acting on the risk. Hold the
     review, update the plan and record `last_reviewed`.
     """
-    from ..health.model import with_review
+    from kaplan.health.model import with_review
 
     for s, score in scored_in_portfolio(plans, ctx):
         status = s.review_status(score.tier.review_cadence if score.tier else None, ctx.today, ctx.config)

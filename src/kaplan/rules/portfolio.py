@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Issue, Severity
-from ..model import Plan
-from . import Context, rule
+from kaplan.findings import Issue, Severity
+from kaplan.model import Plan
+from kaplan.rules import Context, rule
 
 
 @rule("filename-mismatch", Severity.ERROR)
@@ -45,7 +45,7 @@ def currency_no_rate(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
     taken; until then its money is left out of those figures rather than added as if it were the
     reporting currency.
     """
-    from ..money import converter
+    from kaplan.money import converter
 
     valid = [p for p in plans if p.valid]
     conv = converter(ctx.config.currency, [p.currency for p in valid])

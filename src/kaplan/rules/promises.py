@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import promises
-from ..findings import Issue, Severity
-from ..model import Plan
-from . import Context, rule
+from kaplan import promises
+from kaplan.findings import Issue, Severity
+from kaplan.model import Plan
+from kaplan.rules import Context, rule
 
 
 def _issues(kind: str, plan: Plan, ctx: Context) -> Iterator[Issue]:

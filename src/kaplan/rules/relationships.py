@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Issue, Severity
-from ..model import Plan
-from ..model.vocab import BuyingRole
-from . import Context, rule
+from kaplan.findings import Issue, Severity
+from kaplan.model import Plan
+from kaplan.model.vocab import BuyingRole
+from kaplan.rules import Context, rule
 
 
 def active_contacts(plan: Plan):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Issue, Severity
-from . import Context, rule, scored_in_portfolio
+from kaplan.findings import Issue, Severity
+from kaplan.rules import Context, rule, scored_in_portfolio
 
 
 @rule("review-stale", Severity.WARNING, scope="portfolio")

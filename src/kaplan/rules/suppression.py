@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import inspect
 
-from ..findings import Severity
-from ..suppressions import RULE_ID
-from . import REGISTRY, Rule
+from kaplan.findings import Severity
+from kaplan.suppressions import RULE_ID
+from kaplan.rules import REGISTRY, Rule
 
 REGISTRY[RULE_ID] = Rule(RULE_ID, Severity.WARNING, inspect.cleandoc("""
     A `# kaplan: disable…` comment silences nothing, or names a rule that does not exist.

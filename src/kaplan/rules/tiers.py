@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Issue, Severity
-from ..model.vocab import Cadence
-from . import Context, rule, scored_in_portfolio
+from kaplan.findings import Issue, Severity
+from kaplan.model.vocab import Cadence
+from kaplan.rules import Context, rule, scored_in_portfolio
 
 
 def _tiers(summaries, ctx: Context):

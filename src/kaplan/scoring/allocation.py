@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.plan import InvestmentRequest
-from ..money import Converter
-from .settings import Budget
+from kaplan.model.plan import InvestmentRequest
+from kaplan.money import Converter
+from kaplan.scoring.settings import Budget
 
 FUNDED, PARTLY, UNFUNDED, NOT_ALLOCATED = "funded", "partly funded", "unfunded", "not allocated"
 

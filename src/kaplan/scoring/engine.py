@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import metrics, rounding
-from ..findings import Issue
+from kaplan import metrics, rounding
+from kaplan.findings import Issue
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..loader import LoadedPlan
-from ..model import Plan
-from ..money import Converter, CurrencySettings, converter
-from .normalise import normalise
-from .settings import Scoring, Tier
+    from kaplan.reading.loader import LoadedPlan
+from kaplan.model import Plan
+from kaplan.money import Converter, CurrencySettings, converter
+from kaplan.scoring.normalise import normalise
+from kaplan.scoring.settings import Scoring, Tier
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from typing import Iterator, Literal
 
 from pydantic import Field
 
-from ..findings import Issue
-from ..metrics import METRICS
-from ..model.types import Section
-from ..model.vocab import Cadence, RitualKind
+from kaplan.findings import Issue
+from kaplan.metrics import METRICS
+from kaplan.model.types import Section
+from kaplan.model.vocab import Cadence, RitualKind
 
 Source = Literal[tuple(METRICS)]  # type: ignore[valid-type]
 QUADRANTS = ("Strategic", "Star", "Status", "Streamline")

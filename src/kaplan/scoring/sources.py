@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..metrics import METRICS, SOURCE_LOCATION
+from kaplan.metrics import METRICS, SOURCE_LOCATION
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ def console(out: IO[str]):
     """A Console on `out`: full width on a terminal, 120 columns when piped (tables do not wrap)."""
     from rich.console import Console
 
-    from .._safe_text import visible
+    from kaplan.views.safe_text import visible
 
     class _PlainTextConsole(Console):
         def render_str(self, text: str, **kwargs):

@@ -31,7 +31,7 @@ def cell(value) -> str | int | float:
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         return value
-    from .._safe_text import visible
+    from kaplan.views.safe_text import visible
 
     text = _LINE_BREAK.sub(" ", str(value))
     if text.startswith(_FORMULA_START) or text.lstrip(" ").startswith(_FORMULA_START):

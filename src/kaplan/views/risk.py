@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..risk import RiskReport, RiskRow
-from .._safe_text import json_text
-from . import _csv
-from ._console import console as _console
+from kaplan.commands.risk import RiskReport, RiskRow
+from kaplan.views.safe_text import json_text
+from kaplan.views import _csv
+from kaplan.views._console import console as _console
 
 STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
 
@@ -99,7 +99,7 @@ def csv_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
 
 def md(value) -> str:
     """User text for a Markdown cell, through the review packs' one escape (it never becomes markup)."""
-    from ..report.text import md as escape
+    from kaplan.report.text import md as escape
 
     return escape(value)
 

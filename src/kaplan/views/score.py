@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import IO, Callable
 
-from ..metrics import MONEY
-from ..scoring.engine import AccountScore
-from .._safe_text import json_text
-from . import _csv
-from ._console import console as _console
-from ..scoring.portfolio import PortfolioScore
+from kaplan.metrics import MONEY
+from kaplan.scoring.engine import AccountScore
+from kaplan.views.safe_text import json_text
+from kaplan.views import _csv
+from kaplan.views._console import console as _console
+from kaplan.commands.score import PortfolioScore
 
 COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "revenue", "currency", "revenue_months",
            "account_currency", "margin_pct", "abc"]
@@ -108,7 +108,7 @@ def _contribution(x) -> dict:
 
 def md(value) -> str:
     """User text for a Markdown cell, through the review packs' one escape (it never becomes markup)."""
-    from ..report.text import md as escape
+    from kaplan.report.text import md as escape
 
     return escape(value)
 
@@ -254,7 +254,7 @@ def _people(al) -> str:
 
 def sources(out: IO[str], fmt: str = "table") -> None:
     """`kaplan score --list-sources`: every metric a criterion can name, its unit, definition and place in a plan."""
-    from ..scoring.sources import sources as all_sources
+    from kaplan.scoring.sources import sources as all_sources
 
     items = all_sources()
     if fmt == "json":

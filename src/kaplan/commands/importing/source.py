@@ -1,0 +1,241 @@
+"""Reading a CRM export (CSV or XLSX) into rows of cells, each cell knowing its row and column.
+
+What comes out of a CRM is rarely clean CSV: Excel writes Windows-1252 or UTF-8 with a byte-order
+mark, Salesforce ends its report exports with a footer of confidential-information lines, European
+exports use `;`, a spreadsheet gets saved under the wrong name. This module reads what it can and
+turns anything else into a located finding (`SourceProblem`); it knows nothing about plans.
+
+Row numbers are the file's own: the line a CSV record starts on, or the spreadsheet row. Column
+numbers count fields from 1 (the spreadsheet's A = 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaplan.findings import Finding, FindingsError, Severity
+
+MAX_BYTES = 512 * 1024 * 1024
+"""Largest export read (a 50,000-row report is a few MB)."""
+_DELIMITERS = ",;\t|"
+
+
+class SourceProblem(FindingsError):
+    """The file cannot be read as a table; carries the findings."""
+
+
+@dataclass
+class Table:
+    """The header row and the data rows of an export; cells are text (CSV) or typed values (XLSX)."""
+
+    display: str
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]
+    header_row: int = 1
+    notes: list[str] = field(default_factory=list)
+    """What was noticed and handled on the way (the encoding guessed, a footer skipped)."""
+
+    def finding(self, row: int, column: int, rule: str, message: str, hint: str | None = None,
+                severity: Severity = Severity.ERROR) -> Finding:
+        return Finding(self.display, row, column, rule, severity, message, hint)
+
+
+def read_table(path: Path | str, display: str | None = None) -> Table:
+    """Read a `.csv` (or `.txt`/`.tsv`) or `.xlsx` export; raises `SourceProblem` when it cannot."""
+    path = Path(path)
+    display = display or str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            raise _problem(display, "too-large", f"the file is larger than {MAX_BYTES // 1048576} MiB",
+                           "export fewer rows (filter the report by period)")
+        data = path.read_bytes()
+    except OSError as e:
+        raise _problem(display, "unreadable", f"cannot read the file: {e.strerror or e}",
+                       "check the path and its permissions") from None
+    if data.startswith(b"PK\x03\x04"):
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            note = f"{display} is an Excel workbook (xlsx) although it is named {path.suffix or 'without a suffix'}"
+            table = _read_xlsx(data, display)
+            table.notes.append(note)
+            return table
+        return _read_xlsx(data, display)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise _problem(display, "not-a-table", "this is not an Excel workbook (an .xlsx file is a zip archive)",
+                       "export the report again as Excel (.xlsx) or as CSV")
+    return _read_csv(data, display)
+
+
+def _problem(display: str, rule: str, message: str, hint: str, row: int = 1, column: int = 1) -> SourceProblem:
+    return SourceProblem([Finding(display, row, column, rule, Severity.ERROR, message, hint)])
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def decode(data: bytes, display: str) -> tuple[str, str | None]:
+    """The text of a CSV export and a note on how it was decoded (None for plain UTF-8)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _utf8(data[3:], display), None  # Excel's "CSV UTF-8" starts with a byte-order mark
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "read as UTF-16 (Excel's \"Unicode text\")"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:4096] or data.startswith((b"%PDF", b"\xd0\xcf\x11\xe0")):
+        what = ("an old Excel workbook (.xls)" if data.startswith(b"\xd0\xcf\x11\xe0")
+                else "a PDF" if data.startswith(b"%PDF") else "a binary file")
+        raise _problem(display, "not-a-table", f"this is not CSV text: it looks like {what}",
+                       "export the report as CSV or as Excel (.xlsx)")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:  # what Excel writes for "CSV (Comma delimited)" on Windows
+        return data.decode("cp1252"), "read as Windows-1252 (not UTF-8): how Excel on Windows saves CSV"
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise _problem(display, "encoding", "this file is neither UTF-8 nor Windows-1252 text",
+                       "save the export as \"CSV UTF-8\"", row=line) from None
+
+
+def _utf8(data: bytes, display: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise _problem(display, "encoding", "the file starts as UTF-8 but is not UTF-8 further down",
+                       "save the export again as \"CSV UTF-8\"", row=line) from None
+
+
+def _read_csv(data: bytes, display: str) -> Table:
+    text, note = decode(data, display)
+    if not text.strip():
+        raise _problem(display, "empty-file", "the file is empty",
+                       "export the report again; it should start with a row of column headers")
+    dialect = _sniff(text)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            records.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise _problem(display, "not-csv", f"this is not well-formed CSV from this row on: {e}",
+                       "a quote `\"` is probably not closed; export the report again", row=start) from None
+    table = _from_records(records, display)
+    if note:
+        table.notes.append(f"{display}: {note}")
+    return table
+
+
+def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
+    sample = "\n".join(text[:65536].splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
+    except csv.Error:
+        first = sample.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in _DELIMITERS}
+        best = max(counts, key=counts.get)
+
+        class _Guess(csv.excel):
+            delimiter = best if counts[best] else ","
+
+        return _Guess
+
+
+def _from_records(records: list[tuple[int, list[Any]]], display: str) -> Table:
+    """Header = the first non-blank row; a blank row followed only by one-cell rows ends the data (a footer)."""
+    def blank(cells: list[Any]) -> bool:
+        return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+    i = 0
+    while i < len(records) and blank(records[i][1]):
+        i += 1
+    if i == len(records):
+        raise _problem(display, "empty-file", "the file has no rows, only blank lines",
+                       "export the report again; it should start with a row of column headers")
+    header_row, raw = records[i]
+    headers = [("" if h is None else str(h)).strip().lstrip("\ufeff") for h in raw]
+    while headers and not headers[-1]:
+        headers.pop()
+    rows, notes = [], []
+    rest = records[i + 1:]
+    for j, (number, cells) in enumerate(rest):
+        if blank(cells):
+            after = [c for _, c in rest[j + 1:] if not blank(c)]
+            if after and all(sum(1 for x in c if x not in (None, "")) <= 1 for c in after):
+                notes.append(f"{display}: the {len(after)} line(s) after row {number} are a report footer; skipped")
+                break
+            continue
+        rows.append((number, list(cells)))
+    table = Table(display, headers, rows, header_row)
+    table.notes.extend(notes)
+    return table
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def _read_xlsx(data: bytes, display: str) -> Table:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a dependency
+        raise _problem(display, "not-a-table", "reading .xlsx needs openpyxl", "pip install openpyxl") from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
+        raise _problem(display, "not-a-table", f"this is not a readable Excel workbook ({e})",
+                       "open it in Excel and save it again as .xlsx, or export CSV") from None
+    try:
+        sheet = _data_sheet(book)
+        records = _sheet_records(sheet, display)
+    finally:
+        book.close()
+    if not records:
+        raise _problem(display, "empty-file", "the workbook's first sheet is empty",
+                       "export the report again; it should start with a row of column headers")
+    return _from_records(records, display)
+
+
+MAX_ROWS = 500_000
+"""Most rows read from a workbook (an export of 50,000 rows reads in seconds)."""
+BLANK_RUN = 1_000
+"""After this many blank rows in a row, the sheet's data has ended (the rest is formatting)."""
+
+
+def _sheet_records(sheet, display: str) -> list[tuple[int, list]]:
+    """(row number, cells) of a sheet's rows, no wider than its header row: a workbook whose last
+    cell is set far away (a few KB on disk) would otherwise be read as millions of empty cells."""
+    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
+    if not width:
+        return []
+    records, blank = [], 0
+    for n, cells in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
+        if all(v in (None, "") for v in cells):
+            blank += 1
+            if blank >= BLANK_RUN:
+                break
+            continue
+        blank = 0
+        if n > MAX_ROWS:
+            raise _problem(display, "too-large", f"the sheet has more than {MAX_ROWS:,} rows",
+                           "split the export, or export CSV", row=n)
+        records.append((n, list(cells)))
+    return records
+
+
+def _data_sheet(book):
+    """The first visible sheet (Dynamics puts a hidden `hiddenDataSheet` beside the data)."""
+    for sheet in book.worksheets:
+        if getattr(sheet, "sheet_state", "visible") == "visible":
+            return sheet
+    return book.worksheets[0]

@@ -1,0 +1,146 @@
+"""`kaplan init` as a library call: lay out a new portfolio in a folder.
+
+A portfolio is `kaplan.yaml` (every default written out and explained), a `plans/` folder, the JSON
+Schemas the plans' editor modeline points at (`.kaplan/`), a pre-commit config, a CI workflow
+that runs `kaplan check`, and a `.yamllint` under which every file kaplan writes passes yamllint. Nothing that exists is ever overwritten: an existing `kaplan.yaml` means
+the folder already is a portfolio and nothing is done; any other file that exists is kept as it is
+and reported, so `kaplan init` can be run in a repository that already uses pre-commit or CI.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kaplan import DISTRIBUTION, __version__
+from kaplan.resources import builtin_dir
+from kaplan.writing.files import WriteRefused, write_new
+from kaplan.config import CONFIG_NAME
+from kaplan.commands.schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, modeline, schema_texts
+
+PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
+YAMLLINT_CONFIG = ".yamllint"
+WORKFLOW = Path(".github") / "workflows" / "kaplan.yml"
+_REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 @+:/._=<>!~,\-\[\]#?&%]*$")
+
+
+class InitRefused(Exception):
+    """The folder already holds a portfolio (or cannot hold one); nothing was written."""
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[Path] = field(default_factory=list)
+    """Files and folders written, in the order they were written."""
+    kept: list[Path] = field(default_factory=list)
+    """Files that already existed and were left as they were."""
+
+
+def config_text() -> str:
+    """The `kaplan.yaml` a new portfolio starts with."""
+    from kaplan.commands.init_config import render_config
+
+    schema = f"{PORTFOLIO_SCHEMA_DIR}/{SCHEMAS['config'].filename}"
+    return render_config(header=[
+        modeline(schema).removeprefix("# "),
+        "",
+        "kaplan.yaml: this portfolio's settings. Every setting is written out below with its default",
+        "value and what it does; change what you need. A setting you delete falls back to the same",
+        "default. `kaplan check` reports a mistake here at its line with exit code 2.",
+    ])
+
+
+def install_requirement() -> str:
+    """How CI should install the running kaplan: the git URL and commit it was installed from
+    (recorded by pip, PEP 610), else `kaplan-plans==VERSION` from the package index."""
+    import json
+    from importlib import metadata
+
+    try:
+        recorded = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+        info = json.loads(recorded) if recorded else {}
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        info = {}
+    vcs, url = info.get("vcs_info") or {}, str(info.get("url", ""))
+    if vcs.get("vcs") and vcs.get("commit_id") and url.startswith(("https://", "ssh://")):
+        return f"{DISTRIBUTION} @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    return f"{DISTRIBUTION}=={__version__}"
+
+
+def _render(name: str, **values: str) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(builtin_dir() / "init")), undefined=StrictUndefined,
+                      keep_trailing_newline=True, autoescape=False)
+    return env.get_template(name).render(version=__version__, **values)
+
+
+def planned_files(requirement: str | None = None) -> dict[Path, str]:
+    """Relative path → text of every file `kaplan init` writes, `kaplan.yaml` last.
+
+    `requirement` is what the CI workflow installs (default: `install_requirement()`).
+    """
+    requirement = requirement or install_requirement()
+    if not _REQUIREMENT.fullmatch(requirement):
+        # It goes inside a quoted YAML string and a shell command: no quotes, `$`, backslashes.
+        raise ValueError(f"{requirement!r} is not a pip requirement kaplan can write into the workflow; "
+                         "e.g. `kaplan-plans==1.2.0` or `kaplan-plans @ git+https://example.com/kaplan.git@v1.2.0`")
+    files: dict[Path, str] = {Path("plans") / "README.md": _render("plans-readme.md.j2")}
+    for filename, text in schema_texts().items():
+        files[Path(PORTFOLIO_SCHEMA_DIR) / filename] = text
+    files[Path(PRE_COMMIT_CONFIG)] = _render("pre-commit-config.yaml.j2")
+    files[Path(YAMLLINT_CONFIG)] = _render("yamllint.yaml.j2")
+    files[WORKFLOW] = _render("kaplan-workflow.yml.j2", requirement=requirement)
+    # Last, so an interrupted init can simply be run again.
+    files[Path(CONFIG_NAME)] = config_text()
+    return files
+
+
+def init_portfolio(folder: Path | str = ".", *, requirement: str | None = None) -> InitResult:
+    """Create a portfolio in `folder` (created if missing). Raises `InitRefused` if it is one already.
+
+    `requirement` is the pip requirement the CI workflow installs kaplan with; ValueError if it
+    cannot be written there safely.
+    """
+    root = Path(folder)
+    config = root / CONFIG_NAME
+    if root.exists() and not root.is_dir():
+        raise InitRefused(f"{root} is a file, not a folder")
+    if config.exists() or config.is_symlink():
+        raise InitRefused(f"{config} already exists: this folder is a kaplan portfolio already; "
+                          "kaplan init never overwrites it")
+    files = planned_files(requirement)
+    obstacle = _obstacle(root, files)
+    if obstacle:
+        raise InitRefused(obstacle)
+    result = InitResult(root=root)
+    plans = root / "plans"
+    if not plans.is_dir():
+        plans.mkdir(parents=True)
+        result.created.append(plans)
+    for relative, text in files.items():
+        path = root / relative
+        try:
+            write_new(path, text)
+        except WriteRefused:
+            if relative == Path(CONFIG_NAME):  # appeared while we were writing
+                raise InitRefused(f"{config} already exists: this folder is a kaplan portfolio already") from None
+            result.kept.append(path)
+            continue
+        result.created.append(path)
+    return result
+
+
+def _obstacle(root: Path, files: dict[Path, str]) -> str | None:
+    """Why the layout cannot be written (a file where a folder must go, or the reverse), if so."""
+    if (root / "plans").exists() and not (root / "plans").is_dir():
+        return f"{root / 'plans'} is a file where kaplan init needs a folder"
+    for relative in files:
+        for parent in relative.parents:
+            if parent != Path(".") and (root / parent).exists() and not (root / parent).is_dir():
+                return f"{root / parent} is a file where kaplan init needs a folder"
+        if (root / relative).is_dir():
+            return f"{root / relative} is a folder where kaplan init needs a file"
+    return None

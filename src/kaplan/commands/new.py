@@ -1,0 +1,176 @@
+"""`kaplan new` as a library call: write a fresh plan from the template, ready to pass `check`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from kaplan.resources import builtin_dir
+from kaplan.writing.files import WriteRefused, write_new
+from kaplan.config import Portfolio
+from kaplan.model.types import SLUG
+
+PLAN_TEMPLATE = "plan.yaml.j2"
+
+
+class ScaffoldError(Exception):
+    """The plan cannot be created (bad id, or the file exists); the message says why."""
+
+    def __init__(self, message: str, usage: bool = False):
+        super().__init__(message)
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class NewPlan:
+    path: Path
+    account_id: str
+    filled: bool = False
+    """True when the file existed, empty, and the plan was written into it."""
+    schema: Path | None = None
+    """The portfolio's copy of the plan schema, when it was written for this plan (there was none)."""
+
+
+def title_from_slug(slug: str) -> str:
+    return " ".join(part.capitalize() for part in slug.split("-"))
+
+
+def default_owner() -> str:
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                              timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unassigned"
+
+
+def _yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML; YAML 1.1 line breaks escaped too)."""
+    text = json.dumps(str(value), ensure_ascii=False)
+    return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+
+
+def _check_text(label: str, text: str) -> None:
+    """Names go into YAML and comments: refuse line breaks, control characters and invalid Unicode."""
+    import unicodedata
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScaffoldError(f"{label} is not valid text (it holds bytes that are not UTF-8)", usage=True) from None
+    if not text.strip():
+        raise ScaffoldError(f"{label} is empty", usage=True)
+    bad = next((ch for ch in text if ch != "\t" and unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise ScaffoldError(f"{label} holds a line break or control character ({bad!r}); give it on one line",
+                            usage=True)
+
+
+def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, template_dir: Path | None = None,
+                schema: str | None = None, currency: str = "EUR") -> str:
+    """The plan text; `schema` is what its editor modeline points at (default: the schema's URL);
+    `currency` is the plan's (the portfolio's reporting currency, so a new plan needs no rate)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from kaplan.commands.schema import SCHEMAS
+
+    env = Environment(loader=FileSystemLoader(str(template_dir or builtin_dir())), undefined=StrictUndefined,
+                      keep_trailing_newline=True, autoescape=False)
+    env.filters["yaml"] = _yaml_str
+    try:
+        period_end = today.replace(year=today.year + 1) - _dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        period_end = today.replace(year=today.year + 1, day=28)
+    return env.get_template(PLAN_TEMPLATE).render(
+        id=account_id, name=name, owner=owner, today=today.isoformat(), schema=schema or SCHEMAS["plan"].id,
+        period_start=today.isoformat(), period_end=period_end.isoformat(), currency=currency)
+
+
+def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, owner: str | None = None,
+             today: _dt.date | None = None, folder: Path | None = None) -> NewPlan:
+    """Create `<plans>/<account_id>.yaml` from the template. Never overwrites an existing file."""
+    if not SLUG.fullmatch(account_id) or len(account_id) > 80:
+        raise ScaffoldError(f"`{account_id}` is not a valid account id: use lowercase letters, digits and "
+                            "single hyphens, e.g. `acme-corp`", usage=True)
+    for label, text in (("--name", name), ("--owner", owner)):
+        if text is not None:
+            _check_text(label, text)
+    folder = folder or portfolio.plans_dir
+    path = folder / f"{account_id}.yaml"
+    from kaplan.reading.containment import escapes
+    from kaplan.commands.schema import modeline_target
+
+    if escapes(path, portfolio.root) is not None:
+        raise ScaffoldError(f"{_shown(path)} would be written through a symbolic link out of the portfolio; "
+                            "kaplan does not follow it")
+    schema = _local_schema(portfolio.root)
+    text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
+                       today=today or _dt.date.today(), schema=modeline_target(path, portfolio.root),
+                       currency=portfolio.config.currency.reporting or "EUR")
+    kept = _empty_plan_file(path)
+    if kept is not None:  # the file exists but holds no plan: fill it, keeping what comments it has
+        from kaplan.writing.files import write_replace
+
+        write_replace(path, kept + text)
+        return NewPlan(path=path, account_id=account_id, filled=True, schema=schema)
+    try:
+        write_new(path, text)
+    except WriteRefused:
+        raise ScaffoldError(f"{_shown(path)} already exists and holds a plan; kaplan new never overwrites "
+                            "a plan") from None
+    return NewPlan(path=path, account_id=account_id, schema=schema)
+
+
+def _local_schema(root: Path) -> Path | None:
+    """Write the plan schema into the portfolio (`.kaplan/plan.schema.json`) when it has none, so the
+    new plan's editor modeline resolves offline; the path written, or None when one was there (or the
+    folder cannot take it, and the modeline falls back to the schema's URL)."""
+    from kaplan.reading.containment import escapes
+    from kaplan.commands.schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, portfolio_schema, schema_texts
+
+    if portfolio_schema(root) is not None:
+        return None
+    target = root / PORTFOLIO_SCHEMA_DIR / SCHEMAS["plan"].filename
+    if escapes(target, root) is not None:
+        return None
+    try:
+        write_new(target, schema_texts()[SCHEMAS["plan"].filename])
+    except (WriteRefused, OSError):
+        return None
+    return target
+
+
+def _empty_plan_file(path: Path) -> str | None:
+    """For an existing regular file with no YAML content (blank, or only comments), the comment lines to
+    keep at the top of the plan written into it ("" if none); None for anything else."""
+    from kaplan.reading import document as _yaml
+    from kaplan.reading.loader import read_text
+
+    if path.is_symlink() or not path.is_file():
+        return None
+    text, problem = read_text(path, path.name)
+    if problem is not None or text is None:
+        return None
+    try:
+        _yaml.parse(text)
+    except _yaml.YamlProblem as p:
+        if p.rule != "empty-file":
+            return None
+        lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+        return "".join(line + "\n" for line in lines) + ("\n" if lines else "")
+    return None
+
+
+def _shown(path: Path) -> str:
+    from kaplan.reading.loader import display_path
+
+    return display_path(path)

@@ -1,0 +1,165 @@
+"""`kaplan risk` as a library call: every account's health and risk, worst first, and what changed.
+
+With `since`, the plans as they were at that git revision are assessed too, so the report says
+which accounts got worse, which improved, and the new reasons. Both sides are judged as of the same
+day (`today`), so the comparison differs only in what the plans say; `judge_then=True` judges the
+earlier side as of its commit date instead. Either way a plan whose content did not change is never
+said to have changed: its move, if any, is put down to time passing or to its place in the portfolio.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from kaplan.reading import history
+from kaplan.changes import PlanChanges, compare, health_change
+from kaplan.config import Portfolio
+from kaplan.health.model import Health
+from kaplan.health.portfolio import assess_plans
+from kaplan.reading.loader import LoadedPlan, load_plan, open_portfolio
+
+LEVEL_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass
+class RiskRow:
+    account_id: str
+    name: str
+    owner: str
+    tier: str | None
+    path: str
+    health: Health
+    before: Health | None = None
+    plan_changes: PlanChanges | None = None
+    """What the plan itself says differently from the compared revision."""
+    plan_changed: bool | None = None
+    """Whether the plan's content differs from the compared revision (None: not compared)."""
+    unchanged_cause: str = "its place in the portfolio changed"
+    """Why an unchanged plan's health can still move: the words used when it did."""
+
+    @property
+    def change(self) -> str | None:
+        """before → after in words, or None when there is nothing to compare with."""
+        if self.before is None:
+            return None
+        words = health_change(self.before, self.health)
+        if self.plan_changed is False:
+            if words == "no change":
+                return "no change"
+            moved = [f"health {self.before.score:.0f} → {self.health.score:.0f}"]
+            if self.before.level != self.health.level:
+                moved.append(f"{self.before.colour} → {self.health.colour}")
+            return (f"plan unchanged; {', '.join(moved)} because {self.unchanged_cause}"
+                    + _moved_signals(self.before, self.health))
+        phrases = self.plan_changes.phrases() if self.plan_changes else []
+        if phrases:
+            words = ("" if words == "no change" else words + "; ") + "plan: " + ", ".join(phrases)  # all: bad news first
+        return words
+
+    @property
+    def trend(self) -> str | None:
+        if self.before is None:
+            return None
+        delta = self.health.score - self.before.score
+        return "worse" if delta < -0.05 else "better" if delta > 0.05 else "same"
+
+
+@dataclass
+class RiskReport:
+    rows: list[RiskRow]
+    today: _dt.date
+    since: str | None = None
+    history_note: str | None = None
+    """Why no comparison was made, when `since` was asked for but could not be read."""
+    skipped: list[LoadedPlan] = field(default_factory=list)
+    new_accounts: list[str] = field(default_factory=list)
+
+
+def _moved_signals(before: Health, after: Health) -> str:
+    """': review overdue 90 → 100, …' for the signals whose value moved, or '' when none did."""
+    was = {s.name: s.value for s in before.signals}
+    now = {s.name: s.value for s in after.signals}
+    moved = [f"{name.replace('_', ' ')} {was.get(name, 100):.0f} → {now.get(name, 100):.0f}"
+             for name in sorted(set(was) | set(now)) if abs(was.get(name, 100) - now.get(name, 100)) >= 0.5]
+    return ": " + ", ".join(moved) if moved else ""
+
+
+def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[object, object, Health]]:
+    """(summary, its score, its health) for each valid plan summary, tiers placed portfolio-wide."""
+    from kaplan.health.model import with_review
+    from kaplan.scoring.engine import score_inputs
+
+    valid = [s for s in summaries if s.valid]
+    scores = {}
+    for a in score_inputs([s.scoring_input() for s in valid], config.scoring, currency=config.currency):
+        scores.setdefault(a.account_id, a)
+    out = []
+    for s in valid:
+        score = scores[s.account_id]
+        status = s.review_status(score.tier.review_cadence if score.tier else None, today, config)
+        out.append((s, score, with_review(s.account_id, s.signals, status, config)))
+    return out
+
+
+def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = None,
+                today: _dt.date | None = None, since: str | None = None, cache: bool = True,
+                judge_then: bool = False) -> RiskReport:
+    """Assess every plan; sorted worst first (lowest health, then account id).
+
+    With `since`, each account is compared with itself at that revision, both judged as of `today`
+    (or, with `judge_then`, the earlier side as of its commit date).
+    """
+    from kaplan.commands.score import read_summaries
+
+    paths = [Path(p) for p in paths]
+    portfolio = portfolio or open_portfolio(paths[0] if paths else None)
+    today = today or _dt.date.today()
+    summaries = read_summaries(portfolio, paths, today, cache=cache)
+    rows, seen = [], set()
+    for s, score, health in assess_summaries(summaries, portfolio.config, today):
+        if s.account_id in seen:
+            continue
+        seen.add(s.account_id)
+        rows.append(RiskRow(s.account_id, s.name, s.owner, score.tier_name, s.display, health))
+    rows.sort(key=lambda r: (r.health.score, r.account_id))
+    report = RiskReport(rows, today, since, skipped=[s for s in summaries if not s.valid])
+    if since is not None:
+        current = {}
+        for s in summaries:
+            if s.valid and s.account_id not in current:
+                plan = load_plan(Path(s.path), s.display).plan
+                if plan is not None:
+                    current[s.account_id] = plan
+        try:
+            _compare(report, portfolio, since, current, judge_then)
+        except history.HistoryUnavailable as exc:
+            report.history_note = str(exc)
+    return report
+
+
+def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict | None = None,
+             judge_then: bool = False) -> None:
+    folder = portfolio.plans_dir
+    history.repo_root(folder)
+    commit = history.resolve(folder, since)
+    then = report.today
+    if judge_then:
+        then = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
+    old = history.plans_at(folder, commit)
+    from kaplan.reading.loader import LoadedPlan as _LP
+
+    pairs = [(_LP(Path(f"{pid}.yaml"), f"{pid}.yaml", plan), plan) for pid, plan in old.items()]
+    before = assess_plans(pairs, portfolio.config, then) if pairs else {}
+    for row in report.rows:
+        if row.account_id in before:
+            row.before = before[row.account_id][1]
+            if current and row.account_id in current and row.account_id in old:
+                row.plan_changed = old[row.account_id] != current[row.account_id]
+                row.plan_changes = compare(old[row.account_id], current[row.account_id])
+                if then != report.today:
+                    row.unchanged_cause = f"time passed ({then} → {report.today})"
+        else:
+            report.new_accounts.append(row.account_id)

@@ -1,0 +1,166 @@
+"""JSON Schemas (Draft 2020-12) for a plan and for `kaplan.yaml`, generated from the models.
+
+The pydantic models are the one definition of both formats; this module only exports them in the
+form editors and other tools understand, so a YAML language server can validate and complete a plan
+as it is typed. Field docstrings become descriptions; every object forbids unknown keys, as the
+models do.
+
+What a schema cannot say (an action pointing at an objective that does not exist, a review overdue
+for its cadence) stays with `kaplan check`: the schema is the first line of checking, not all of it.
+
+This module is not imported by `kaplan check`; nothing on the checking path needs it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+BASE_URL = "https://kaplan.dev/schema/"
+PORTFOLIO_SCHEMA_DIR = ".kaplan"
+"""Where `kaplan init` puts a portfolio's own copy of the schemas, relative to `kaplan.yaml`."""
+
+
+@dataclass(frozen=True)
+class SchemaFile:
+    """One exported schema: its short name, its file name and how to build it."""
+
+    name: str
+    filename: str
+    id: str
+    title: str
+    build: Callable[[], dict]
+
+
+def _plan_model():
+    from kaplan.model import Plan
+
+    return Plan
+
+
+def _config_model():
+    from kaplan.config import Config
+
+    return Config
+
+
+def _generator():
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class Generator(GenerateJsonSchema):
+        """Shows defaults made by a factory too (`Field(default_factory=list)`), as the editor's hint."""
+
+        def get_default_value(self, schema):
+            factory = schema.get("default_factory")
+            if factory is not None and not schema.get("default_factory_takes_data"):
+                return factory()
+            return super().get_default_value(schema)
+
+    return Generator
+
+
+def _export(model, *, id: str, title: str, description: str) -> dict:
+    body = model.model_json_schema(by_alias=True, mode="validation", schema_generator=_generator())
+    body.pop("title", None)
+    body.pop("description", None)
+    # The keywords a reader looks for first lead the document.
+    return {"$schema": DRAFT, "$id": id, "title": title, "description": description, **body}
+
+
+def plan_schema() -> dict:
+    """The JSON Schema of one plan file."""
+    return _export(_plan_model(), id=SCHEMAS["plan"].id, title=SCHEMAS["plan"].title, description=(
+        "One key account plan, kept as a YAML file in git and checked by `kaplan check`. Only "
+        "`kaplan`, `account.id`, `account.name` and `plan.owner` are required."))
+
+
+def config_schema() -> dict:
+    """The JSON Schema of a portfolio's `kaplan.yaml`."""
+    return _export(_config_model(), id=SCHEMAS["config"].id, title=SCHEMAS["config"].title, description=(
+        "A portfolio's settings: where the plans live, rule severities, health and scoring. Every "
+        "key is optional and falls back to its default."))
+
+
+SCHEMAS: dict[str, SchemaFile] = {
+    "plan": SchemaFile("plan", "plan.schema.json", BASE_URL + "plan-1.json", "kaplan key account plan",
+                       plan_schema),
+    "config": SchemaFile("config", "config.schema.json", BASE_URL + "config-1.json", "kaplan portfolio config (kaplan.yaml)",
+                         config_schema),
+}
+
+
+def render(schema: dict) -> str:
+    """A schema as the text kaplan writes: stable key order, two-space indent, final newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_texts() -> dict[str, str]:
+    """File name → text of every schema kaplan exports."""
+    return {s.filename: render(s.build()) for s in SCHEMAS.values()}
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema into `folder` (created if needed), replacing older copies atomically.
+
+    Returns the files whose content changed (unchanged files are not touched).
+    """
+    from kaplan.writing.files import write_new, write_replace
+
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for filename, text in schema_texts().items():
+        path = folder / filename
+        if path.is_file():
+            if path.read_text(encoding="utf-8") == text:
+                continue
+            write_replace(path, text)
+        else:
+            write_new(path, text)
+        changed.append(path)
+    return changed
+
+
+def stale_schemas(folder: Path) -> list[Path]:
+    """The schema files in `folder` that are missing or differ from what this kaplan generates."""
+    out = []
+    for filename, text in schema_texts().items():
+        path = folder / filename
+        try:
+            current = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != text:
+            out.append(path)
+    return out
+
+
+def portfolio_schema(root: Path, name: str = "plan") -> Path | None:
+    """The portfolio's own copy of a schema (`.kaplan/plan.schema.json`), if it has one."""
+    path = root / PORTFOLIO_SCHEMA_DIR / SCHEMAS[name].filename
+    return path if path.is_file() else None
+
+
+def modeline_target(plan_path: Path, root: Path, name: str = "plan") -> str:
+    """What a file's `# yaml-language-server: $schema=…` line points at.
+
+    The portfolio's own schema file, as a path relative to the file, when it has one: that works
+    offline and always matches the kaplan the portfolio was set up with. Otherwise the schema's
+    `$id` URL.
+    """
+    import os
+
+    local = portfolio_schema(root, name)
+    if local is None:
+        return SCHEMAS[name].id
+    try:
+        relative = os.path.relpath(local.resolve(), plan_path.parent.resolve())
+    except ValueError:  # another drive (Windows): no relative path exists
+        return SCHEMAS[name].id
+    return Path(relative).as_posix()
+
+
+def modeline(target: str) -> str:
+    return f"# yaml-language-server: $schema={target}"

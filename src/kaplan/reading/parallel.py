@@ -1,0 +1,144 @@
+"""Reading many plans into summaries: from the cache when a file is unchanged, else in parallel.
+
+Plans are independent until the portfolio-wide rules run, so a large portfolio is read by one
+worker process per core (forked, so nothing is imported twice); a small one in this process, where
+starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from kaplan.reading.cache import SummaryCache, write_details
+from kaplan.reading.fingerprint import digest, file_clock, read_file, settled
+from kaplan.reading.summary import PlanSummary, summarise
+from kaplan.config import Config
+
+PARALLEL_MIN = 200
+"""Fewest plans to read before worker processes pay for themselves."""
+
+_job: tuple | None = None  # (config, today) in a worker
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
+    global _job
+    _job = (config, today, details_dir)
+
+
+def read_and_summarise(path: Path, display: str, config: Config, today: _dt.date) -> PlanSummary:
+    """Summarise a plan from the bytes read once, with their content hash and stat signature (for the
+    cache); a file that is not a regular file of a readable size is left to the reader to report."""
+    data, st = read_file(str(path))
+    if data is None:
+        return summarise(path, display, config, today)
+    summary = summarise(path, display, config, today, data=data)
+    summary.digest, summary.signature = digest(data), settled(st, file_clock())
+    return summary
+
+
+def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
+    """Summarise a chunk of plans in a worker; write their cache details (one shard) here, not in the parent."""
+    config, today, details_dir = _job
+    out, details = [], {}
+    for p, d in chunk:
+        summary = read_and_summarise(Path(p), d, config, today)
+        if summary.valid:
+            summary._details = summary.details_json()  # plain data pickles faster than objects
+            if details_dir is not None and summary.digest:
+                details[summary.digest] = summary._details
+        out.append(summary)
+    shard = None
+    if details:
+        try:
+            shard = write_details(details_dir, details)
+        except OSError:
+            shard = None
+    if shard is not None:  # the parent reads them from the shard if it ever needs them
+        for summary in out:
+            if summary.digest in details:
+                summary._details = None
+    return out, shard
+
+
+def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date, *,
+                  cache: SummaryCache | None = None, jobs: int | None = None,
+                  progress: Callable[[int, int], None] | None = None, root: Path | None = None,
+                  explicit: set[str] = frozenset()) -> list[PlanSummary]:
+    """A summary for each (path, display name), in order.
+
+    With `root`, a file that leads out of the portfolio through a symbolic link is not read: its
+    summary holds the `outside-portfolio` finding. `explicit` names the paths given on the command
+    line, which are always checked for that (walked files only when they are links).
+    """
+    from kaplan.reading.summary import with_severity
+    from kaplan.reading.loader import contained
+
+    total = len(files)
+    out: list[PlanSummary | None] = [None] * total
+    misses: list[int] = []
+    for i, (path, display) in enumerate(files):
+        if root is not None:
+            refused = contained(path, root, display, explicit=str(path) in explicit)
+            if refused is not None:
+                out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config, str(path)))
+                continue
+        if cache is not None:
+            hit = cache.lookup(path, display, _rereader(path, display, config, today))
+            if hit is not None:
+                out[i] = hit
+                continue
+        misses.append(i)
+    done = total - len(misses)
+    if progress is not None and done:
+        progress(done, total)
+    jobs = jobs or cores()
+    parallel = jobs > 1 and len(misses) >= PARALLEL_MIN
+    shards: dict[int, str | None] = {}
+    if parallel:
+        size = max(16, len(misses) // (jobs * 8))
+        chunks = [misses[k:k + size] for k in range(0, len(misses), size)]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        details_dir = cache.details_dir if cache is not None else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                                 initializer=_init, initargs=(config, today, details_dir)) as pool:
+            work = [[(str(files[i][0]), files[i][1]) for i in chunk] for chunk in chunks]
+            for chunk, (summaries, shard) in zip(chunks, pool.map(_work, work)):
+                for i, s in zip(chunk, summaries):
+                    out[i] = s
+                    shards[i] = shard
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
+    else:
+        for i in misses:
+            out[i] = read_and_summarise(files[i][0], files[i][1], config, today)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    if cache is not None:
+        for i in misses:
+            summary = out[i]
+            cache.put(summary, shard=shards.get(i))
+            if summary._details is None and summary.valid and shards.get(i):
+                summary._details = cache.details_reader(summary.digest, shards[i],
+                                                        _rereader(files[i][0], files[i][1], config, today))
+    return out  # type: ignore[return-value]
+
+
+def _rereader(path: Path, display: str, config: Config, today: _dt.date):
+    def reread():
+        return summarise(path, display, config, today)._detail()
+
+    return reread

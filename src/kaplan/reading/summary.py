@@ -1,0 +1,210 @@
+"""What `kaplan check` keeps of one plan after reading it: findings and the few facts rules need later.
+
+Reading and validating a plan is the expensive part of a check; everything portfolio-wide (tiers,
+duplicate accounts, stale high-risk plans) needs only a handful of facts per plan. A `PlanSummary`
+holds those facts as plain data, so plans can be read in worker processes, kept in the cache and
+sent between processes cheaply, instead of shipping whole plan models around.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kaplan import metrics as _metrics
+from kaplan import rules
+from kaplan.config import Config
+from kaplan.findings import Finding, Severity
+from kaplan.health.model import Signal
+from kaplan.reading.loader import LoadedPlan, load_plan, load_positions
+from kaplan.suppressions import Directive, parse as parse_suppressions
+
+
+_SEVERITY = {s.value: s for s in Severity}
+_METRIC_NAMES = (*_metrics.METRICS, *_metrics.EXTRA)
+
+
+@dataclass
+class PlanSummary:
+    path: str
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    """Findings of the file and of the plan rules, located, with the config's severities."""
+    account_id: str | None = None
+    """None when the file is not a valid plan."""
+    name: str = ""
+    owner: str = ""
+    metrics: dict = field(default_factory=dict)
+    currency: str | None = None
+    """The plan's `financials.currency`."""
+    has_money: bool = False
+    """Whether the plan records any money (periods, contract, opportunities, investment)."""
+    review_cadence: str | None = None
+    executive_sponsor: bool = False
+    rituals: list[str] = field(default_factory=list)
+    last_review: _dt.date | None = None
+    has_last_reviewed: bool = False
+    """Whether `plan.last_reviewed` holds the last review (else it is only in the reviews log)."""
+    started: _dt.date | None = None
+    """When the plan was started (`overdue.plan_started`)."""
+    suppressions: list = field(default_factory=list)
+    """The plan's `# kaplan: disable…` comments (`suppressions.Directive`), applied once the
+    portfolio's findings are known too."""
+    digest: str | None = field(default=None, repr=False)
+    """Content hash of the bytes read (None when the file could not be read as a plan file)."""
+    signature: list | None = field(default=None, repr=False)
+    """The file's stat signature when it was read, if it had settled (see `_fingerprint.settled`)."""
+    _details: object = field(default=None, repr=False)
+    """Signals and investment requests, or a function that reads them (from the cache) when first needed."""
+
+    @property
+    def valid(self) -> bool:
+        return self.account_id is not None
+
+    def _detail(self) -> tuple[list[Signal], list[dict]]:
+        if callable(self._details):
+            self._details = self._details()
+        elif isinstance(self._details, list):  # as sent by a worker process: plain data pickles fast
+            self._details = self.details_from_json(self._details)
+        return self._details or ([], [])
+
+    @property
+    def signals(self) -> list[Signal]:
+        """Health signals except the review one (which depends on the tier)."""
+        return self._detail()[0]
+
+    @property
+    def investment(self) -> list[dict]:
+        """The plan's investment requests, as plain data."""
+        return self._detail()[1]
+
+    def review_status(self, tier_cadence, today: _dt.date, config: Config):
+        """Whether this plan is overdue for review (`overdue.review_status`), its tier's cadence given."""
+        from kaplan.overdue import review_status
+
+        return review_status(self.last_review, self.started, self.review_cadence, tier_cadence, today, config)
+
+    def scoring_input(self):
+        """What scoring needs of this plan (see `scoring.engine.ScoringInput`)."""
+        from kaplan.scoring.engine import ScoringInput
+
+        return ScoringInput(self.account_id, self.name, self.owner, self.display, self.metrics, self.currency)
+
+    def core_json(self) -> list:
+        """What portfolio-wide rules and the output need, kept in the cache's index."""
+        return [self.account_id, self.name, self.owner, [self.metrics.get(k) for k in _METRIC_NAMES],
+                self.currency, self.has_money,
+                self.review_cadence, self.executive_sponsor, self.rituals,
+                self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
+                self.started.isoformat() if self.started else None,
+                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings],
+                [d.to_json() for d in self.suppressions]]
+
+    def details_json(self) -> list:
+        signals, investment = self._detail()
+        return [[[s.name, s.value, s.weight, s.reason, list(s.at)] for s in signals], investment]
+
+    @staticmethod
+    def details_from_json(data: list) -> tuple[list[Signal], list[dict]]:
+        signals, investment = data
+        return [Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals], list(investment)
+
+    @classmethod
+    def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
+        account_id, name, owner, values, currency, has_money, cadence, sponsor, rituals, last, has_last, started, \
+            found, directives = core
+        if len(values) != len(_METRIC_NAMES):
+            raise ValueError("metrics changed")
+        return cls(
+            path=path, display=display,
+            findings=[Finding(display, line, col, rule, _SEVERITY[sev], msg, hint)
+                      for line, col, rule, sev, msg, hint in found] if found else [],
+            account_id=account_id, name=name, owner=owner, metrics=dict(zip(_METRIC_NAMES, values)),
+            currency=currency, has_money=has_money,
+            review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
+            last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
+            started=_dt.date.fromisoformat(started) if started else None,
+            suppressions=[Directive.from_json(d) for d in directives] if directives else [], _details=details)
+
+
+def summarise(path: Path, display: str, config: Config, today: _dt.date, data: bytes | None = None) -> PlanSummary:
+    """Read one plan (from `data` when its bytes are already read), run the plan rules, locate their
+    findings and keep the facts for later."""
+    from kaplan.health.model import base_signals
+    from kaplan.overdue import last_review, plan_started
+
+    lp = load_plan(path, display, data=data)
+    summary = PlanSummary(str(path), lp.display, findings=with_severity(lp.findings, config, str(path)))
+    text = data if data is not None else lp.text.encode("utf-8") if lp.text is not None else None
+    if text is None and lp.document is not None:
+        text = _read_bytes(path)
+    # only a plan that was read can silence anything (and a hostile file is not parsed once more)
+    summary.suppressions = parse_suppressions(text) if text and lp.plan is not None else []
+    plan = lp.plan
+    if plan is None:
+        return summary
+    ctx = rules.Context(today=today, config=config, path=lp.path)
+    issues = []
+    for r in rules.plan_rules():
+        severity = rules.severity_of(r.id, config, str(path))
+        if severity is not None:
+            issues.extend((r.id, severity, issue) for issue in r.check(plan, ctx))
+    summary.findings.extend(locate_issues(lp, issues))
+    summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
+    summary.metrics = _metrics.all_metrics(plan, today, config.nps)
+    summary.currency = plan.financials.currency
+    summary.has_money = has_money(plan)
+    summary.review_cadence = plan.plan.review_cadence.value if plan.plan.review_cadence else None
+    summary.executive_sponsor = bool(plan.plan.executive_sponsor)
+    summary.rituals = sorted({r.kind.value for r in plan.relationships.rituals})
+    summary.last_review = last_review(plan)
+    summary.has_last_reviewed = plan.plan.last_reviewed is not None and plan.plan.last_reviewed == summary.last_review
+    summary.started = plan_started(plan)
+    summary._details = (base_signals(plan, today, config),
+                        [req.model_dump(mode="json") for req in plan.investment])
+    return summary
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
+def has_money(plan) -> bool:
+    """Whether a plan records any amount of money (which then needs a rate into the reporting currency)."""
+    f = plan.financials
+    return bool(f.periods or (f.contract and f.contract.value is not None)
+                or any(o.value is not None for o in plan.opportunities) or any(r.amount for r in plan.investment))
+
+
+def locate_issues(lp: LoadedPlan, issues: list) -> list[Finding]:
+    """Findings for (rule id, severity, issue) triples of one plan, its positions read in one pass."""
+    if not issues:
+        return []
+    lp.locate_all(issue.at for _, _, issue in issues)
+    out = []
+    for rule_id, severity, issue in issues:
+        line, column = lp.locate(issue.at, key=issue.key)
+        out.append(Finding(lp.display, line, column, rule_id, severity, issue.message, issue.hint))
+    return out
+
+
+def locate_in_file(path: Path, display: str, issues: list) -> list[Finding]:
+    """Findings for issues that portfolio-wide rules raised on a plan, located by reading its file
+    again for positions only (no validation: the plan was valid when it was summarised)."""
+    return locate_issues(load_positions(path, display), issues)
+
+
+def with_severity(found: list[Finding], config: Config, path: str | None = None) -> list[Finding]:
+    """The findings (of the file at `path`) with the severities `kaplan.yaml` sets; those of rules
+    switched off are dropped."""
+    out = []
+    for f in found:
+        severity = rules.severity_of(f.rule, config, path)
+        if severity is not None:
+            out.append(f if severity is f.severity else Finding(
+                f.path, f.line, f.column, f.rule, severity, f.message, f.hint))
+    return out

@@ -1,0 +1,198 @@
+"""Turning pydantic's validation errors into findings a KAM can act on.
+
+pydantic says `('account', 'secter'): Extra inputs are not permitted`; a KAM needs
+`plans/acme.yaml:7:3: unknown key `secter` in account — did you mean `sector`?`. This module walks
+each error's location through the YAML document to a line and column and rewrites the message.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kaplan.reading import mistakes as _mistakes
+from kaplan.reading.document import Document
+from kaplan.findings import Finding, Severity
+from kaplan.model.types import PERIOD
+
+
+def dotted(at: tuple) -> str:
+    """`('actions', 2, 'due')` → `actions[3].due` (1-based list items, as people count)."""
+    out = ""
+    for part in at:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def validate(model: type[BaseModel], doc: Document, path: str) -> tuple[Any, list[Finding]]:
+    """Validate `doc.data` as `model`; the instance (or None) and the findings, in file order."""
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, error_findings(model, exc, doc, path)
+
+
+def error_findings(model: type[BaseModel], exc: ValidationError, doc, path: str) -> list[Finding]:
+    """The findings for a validation error, in file order; `doc` is anything with the `locate(at, key)`
+    of `_yaml.Document`."""
+    findings = {}
+    for err in exc.errors(include_url=False):
+        f = _finding(model, doc, path, err)
+        findings.setdefault((f.line, f.column, f.message), f)
+    return sorted(findings.values())
+
+
+def plainly_located(exc: ValidationError, data: Any) -> bool:
+    """Whether every error's place is a chain of text keys and list indexes through `data`, so
+    that a locator which knows only such paths (`_linescan`, `_locator`) places it exactly."""
+    for err in exc.errors(include_url=False):
+        if err["type"] == "invalid_key":
+            return False
+        node = data
+        for part in (p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p))):
+            if isinstance(node, dict) and isinstance(part, str) and all(isinstance(k, str) for k in node):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and not isinstance(part, bool) \
+                    and 0 <= part < len(node):
+                node = node[part]
+            elif node is None or not isinstance(node, (dict, list)):
+                node = None  # past the data (a missing key, or inside a scalar): located by its parent
+            else:
+                return False
+    return True
+
+
+def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Finding:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
+    kind, value = err["type"], err.get("input")
+    where = dotted(loc[:-1]) if loc else "the file"
+    name = loc[-1] if loc else None
+    hint = None
+    rule = "schema"
+    if kind == "extra_forbidden":
+        rule = "unknown-key"
+        line, col = doc.locate(loc, key=True)
+        cut = _mistakes.comma_in_text(doc, name, value, line)
+        if cut:
+            return Finding(path, line, col, rule, Severity.ERROR, f"unknown key in {where}: {cut[0]}", cut[1])
+        message = f"unknown key `{name}` in {where}"
+        allowed = _keys_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else (
+            f"allowed keys here: {', '.join(allowed)}" if allowed else None)
+        return Finding(path, line, col, rule, Severity.ERROR, message, hint)
+    if kind == "invalid_key":
+        # pydantic puts keys that are not str or int into `loc` as text (`'1.5'`, `'None'`,
+        # `'datetime.date(2026, 1, 1)'`); the key itself is the input, and the locator matches it.
+        line, col = doc.locate(loc[:-1] + (value,) if loc else loc, key=True)
+        split = _mistakes.comma_in_number(doc, value, line, col)
+        if split:
+            return Finding(path, line, split[0], "schema", Severity.ERROR, f"{where}: {split[1]}", split[2])
+        shown = "an empty key" if value is None else f"the key `{_text(value)}`"
+        return Finding(path, line, col, "schema", Severity.ERROR,
+                       f"{shown} in {where} is not a name; keys are words such as `name` or `revenue`",
+                       "check the spelling; quote it if it really is text")
+    line, col = doc.locate(loc)
+    written = _mistakes.number_as_text(name, value) if kind.endswith(("_parsing", "_type")) else None
+    if written:
+        return Finding(path, line, col, rule, Severity.ERROR, f"`{dotted(loc)}` {written[0]}", written[1])
+    if kind == "missing":
+        rule = "missing-field"
+        message = f"`{name}` is required in {where}" if isinstance(name, str) else f"missing value in {where}"
+        hint = f"add `{name}:` to {where}"
+    elif loc == ("kaplan",):
+        rule = "format-version"
+        message = f"`kaplan: {_text(value)}` is not a plan format this version reads"
+        hint = "start the file with `kaplan: 1`"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        what = "a plan" if not loc else f"`{dotted(loc)}`"
+        message = f"{what} should be a mapping of `key: value` lines, not {_shape(value)}"
+    elif kind == "list_type":
+        message = f"`{dotted(loc)}` should be a list (lines starting with `- `), not {_shape(value)}"
+    elif kind in ("enum", "literal_error"):
+        expected = err.get("ctx", {}).get("expected", "")
+        message = f"`{_text(value)}` is not a valid {name}; expected one of {expected}"
+        choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
+        close = difflib.get_close_matches(_text(value), choices, n=1, cutoff=0.5)
+        hint = f"did you mean `{close[0]}`?" if close else None
+    elif kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PERIOD.pattern:
+        message = f"`{_text(value)}` is not a period for `{dotted(loc)}`"
+        hint = "write a year (2026), quarter (2026-Q3), half (2026-H1) or month (2026-07), from 1900 to 2199"
+    elif kind == "string_pattern_mismatch" and name in ("id", "reports_to", "objective") or (
+            kind == "string_pattern_mismatch" and isinstance(name, int)):
+        message = f"`{_text(value)}` is not a valid id for `{dotted(loc)}`"
+        hint = "use lowercase letters, digits and single hyphens, e.g. `acme-corp`"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        message = f"`{dotted(loc)}` is {_text(value)}, {err['msg'].lower().replace('input should be', 'it should be')}"
+    elif kind in ("finite_number",):
+        message = f"`{dotted(loc)}` must be a finite number, not {_text(value)}"
+    elif kind == "value_error":
+        message = f"`{dotted(loc)}`: {err['msg'].removeprefix('Value error, ')}"
+    else:
+        message = f"`{dotted(loc)}`: {err['msg'][:1].lower()}{err['msg'][1:]}"
+        if value is not None and kind.endswith(("_type", "_parsing")):
+            message += f" (found {_shape(value)})"
+    return Finding(path, line, col, rule, Severity.ERROR, message, hint)
+
+
+def _is_union_tag(part: str) -> bool:
+    # pydantic inserts the member type name into the loc for some unions, e.g. 'function-after[...]'
+    return "[" in part or part in ("int", "float", "str", "bool", "date", "none")
+
+
+def _text(value: Any) -> str:
+    """`str(value)`, also for a whole number too long to print (Python refuses past 4,300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "an empty value"
+    text = _text(value)
+    return f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
+
+
+def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys the model accepts at `loc` (for "did you mean")."""
+    tp: Any = model
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(part, int):
+            args = typing.get_args(tp)
+            tp = args[0] if args else Any
+            continue
+        if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+            return []
+        field = next((f for n, f in tp.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return []
+        tp = field.annotation
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [f.alias or n for n, f in tp.model_fields.items()]
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = members[0] if len(members) == 1 else tp
+            if len(members) != 1:
+                return tp
+        else:
+            return tp
