@@ -122,9 +122,14 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     d.matrix(s, pack)
     s = d.slide(f"Concentration: the top {text.number(conc.top_accounts_pct, 0)}% of accounts bring "
                 f"{text.pct(conc.top_share_pct)}")
-    d.column_chart(s, [r.score.name for r in pack.pareto], [("Cumulative %", [_round(r.cumulative_pct) for r in pack.pareto]),
-                                                             ("Share %", [_round(r.share_pct) for r in pack.pareto])],
-                   point_colours=[ABC_FILL.get(r.abc, MUTED) for r in pack.pareto])
+    if pack.pareto:
+        d.column_chart(s, [r.score.name for r in pack.pareto],
+                       [("Cumulative %", [_round(r.cumulative_pct) for r in pack.pareto]),
+                        ("Share %", [_round(r.share_pct) for r in pack.pareto])],
+                       point_colours=[ABC_FILL.get(r.abc, MUTED) for r in pack.pareto])
+    else:  # a chart needs at least one category: say why there is none
+        metric = "revenue" if conc.metric == "revenue_ttm" else "gross profit"
+        d.bullets(s, [f"No account has {metric} in the trailing twelve months yet."], colour=MUTED)
     d.tables("Account risk", ["Risk", "Health", "Account", "Tier", "Owner", "Top reasons"],
              [[r.health.colour.upper(), text.number(r.health.score, 0), r.name, text.plain(r.tier), r.owner,
                "; ".join(s.reason for s in r.health.reasons[:2]) or text.DASH] for r in pack.risk],

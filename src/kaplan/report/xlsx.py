@@ -48,7 +48,7 @@ class Column:
 def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
     """The portfolio pack as a workbook: ranking, risk, allocation, concentration, then one
     financials sheet per account pack in `accounts` (in the ranking's order)."""
-    wb = _new_workbook()
+    wb = _new_workbook(f"Key account portfolio review {pack.today.isoformat()}")
     cur = pack.currency
     _sheet(wb, "Ranking", pack.accounts, [
         Column("Rank", lambda p: p.score.rank, WHOLE),
@@ -107,7 +107,7 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
 
 def account_workbook(pack) -> bytes:
     """One account pack as a workbook: its financials, objectives' measures, actions, KPIs and risks."""
-    wb = _new_workbook()
+    wb = _new_workbook(f"{pack.plan.account.name}: account review {pack.today.isoformat()}")
     _financials(wb, pack, "Financials")
     _measures(wb, pack)
     _actions(wb, pack)
@@ -125,7 +125,7 @@ def account_workbook(pack) -> bytes:
 
 def client_workbook(pack) -> bytes:
     """The client's pack (`client.ClientPack`) as a workbook: objectives, joint actions, KPIs, decisions."""
-    wb = _new_workbook()
+    wb = _new_workbook(f"{pack.name}: quarterly report {pack.today.isoformat()}")
     _measures(wb, pack)
     _actions(wb, pack)
     _kpis(wb, pack)
@@ -191,9 +191,12 @@ def _kpis(wb, pack) -> None:
     ])
 
 
-def _new_workbook():
+def _new_workbook(title: str):
+    """An empty workbook whose document title (File › Properties, and the window's title in some
+    spreadsheets) names what it holds: its sheets' headers alone do not say which account it is."""
     wb = need("openpyxl", "xlsx", "xlsx").Workbook()
     wb.remove(wb.active)
+    wb.properties.title = clean(title)
     return wb
 
 
