@@ -29,7 +29,7 @@ def portfolio(request, tmp_path_factory):
     """A portfolio of one plan: the one `kaplan new` writes, or one with only the required keys."""
     from typer.testing import CliRunner
 
-    from kaplan.cli import app
+    from kaplan.cli.app import app
 
     folder = tmp_path_factory.mktemp(request.param)
     runner = CliRunner()
