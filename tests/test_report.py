@@ -88,7 +88,7 @@ def test_same_output_twice(kaplan, repo):
 # ---------------------------------------------------------------- structure and numbers
 
 
-ACCOUNT_SECTIONS = ["summary", "changes", "relationships", "objectives", "opportunities", "actions", "force-field",
+ACCOUNT_SECTIONS = ["summary", "changes", "relationships", "objectives", "opportunities", "whitespace", "actions", "force-field",
                     "financials", "customer", "kpis", "risks", "investment", "decisions"]
 PORTFOLIO_SECTIONS = ["summary", "ranking", "matrix", "concentration", "risk", "investment", "dates"]
 

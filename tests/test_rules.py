@@ -30,6 +30,7 @@ PLAN_AND_PORTFOLIO_RULES = {
     "action-overdue", "review-stale", "renewal-passed", "renewal-near", "nps-no-follow-up",
     "nps-follow-up-overdue", "force-field-negative", "objective-no-measure", "action-no-objective",
     "single-threaded", "key-player-missing", "filename-mismatch", "duplicate-account",
+    "duplicate-whitespace-cell",
 }
 
 TODAY_ARG = ("--today", TODAY.isoformat())
@@ -119,6 +120,28 @@ def test_same_id_in_different_lists_is_not_a_duplicate(plan):
             objective: grow
     """)
     assert fired(path, "duplicate-id") == []
+
+
+def test_a_whitespace_cell_recorded_twice_is_a_warning_at_the_second(plan):
+    path = plan("""
+        whitespace:
+          - {unit: Lyon, offering: MES, status: owned}
+          - {unit: Lyon, offering: APM, status: gap}
+          - {unit: Lyon, offering: MES, status: pipeline}
+    """)
+    f = one(path, "duplicate-whitespace-cell")
+    assert f.severity is WARNING
+    assert at(f) == (10, 5)  # the third entry's flow mapping
+    assert "Lyon × MES" in f.message and "entry 1" in f.message
+
+
+def test_the_same_offering_in_two_units_is_not_a_duplicate(plan):
+    path = plan("""
+        whitespace:
+          - {unit: Lyon, offering: MES, status: owned}
+          - {unit: Cork, offering: MES, status: competitor, competitor: Rival Systems}
+    """)
+    assert fired(path, "duplicate-whitespace-cell") == []
 
 
 # ---------------------------------------------------------------- unresolved-reference

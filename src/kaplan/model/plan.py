@@ -431,7 +431,11 @@ class WhitespaceCell(Section):
     unit: Text
     """A buying unit of the client (division, site, country)."""
     offering: Text
+    """One of our offerings, named the same way in every plan (the portfolio's cross-sell view matches by name)."""
     status: Coverage
+    """`owned` (won), `pipeline` (open), `competitor`, `gap` (not offered yet) or `not_relevant`."""
+    competitor: str | None = None
+    """Who supplies it today, for a `competitor` cell."""
 
 
 # ---------------------------------------------------------------- the plan

@@ -160,9 +160,13 @@ class RiskStatus(StrEnum):
 
 
 class Coverage(StrEnum):
-    """A whitespace cell: does this buying unit use this offering of ours?"""
+    """A whitespace cell: does this buying unit use this offering of ours?
+
+    `owned`: it buys it from us (won); `pipeline`: an opportunity is open; `competitor`: a competitor
+    supplies it; `gap`: nobody has offered it yet; `not_relevant`: the unit has no use for it."""
 
     owned = "owned"
     pipeline = "pipeline"
+    competitor = "competitor"
     gap = "gap"
     not_relevant = "not_relevant"

@@ -27,6 +27,7 @@ from kaplan.promises import Broken, broken_promises
 from kaplan.overdue import ReviewStatus
 from kaplan.scoring.allocation import Allocation
 from kaplan.scoring.engine import AccountScore
+from kaplan.whitespace import Grid, grid
 from kaplan.report.snapshot import Snapshot
 
 
@@ -126,6 +127,8 @@ class AccountPack:
     since: SinceReview | None
     budget_rule: str
     """How the portfolio shares out its budget: `score` or `score_per_money`."""
+    whitespace: Grid
+    """The plan's buying units × our offerings (`kaplan.whitespace`)."""
     window: metrics.Window | None = None
     """The trailing twelve months the figures cover (None without revenue)."""
     growth: metrics.Change | None = None
@@ -206,6 +209,11 @@ class AccountPack:
         return sum(1 for a in self.actions if a.overdue)
 
     @property
+    def driving(self) -> list[Contact]:
+        """Contacts with initiatives or targets of their own, in plan order."""
+        return [c for c in self.plan.relationships.contacts if c.initiatives or c.targets]
+
+    @property
     def contacts_current(self) -> int:
         return sum(1 for c in self.plan.relationships.contacts if c.left is None)
 
@@ -253,7 +261,7 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
                    for r in sorted(plan.reviews, key=lambda r: r.date) for d in r.decisions if d.decided is None],
         broken=broken_promises(plan, today, snap.portfolio.config),
         review=review, last_review=review.last, next_review=next_review, next_review_from_cadence=from_cadence,
-        since=since, budget_rule=snap.score.allocation.rule, window=metrics.ttm(plan), growth=metrics.growth(plan),
+        since=since, budget_rule=snap.score.allocation.rule, whitespace=grid(plan.whitespace), window=metrics.ttm(plan), growth=metrics.growth(plan),
         converter=snap.score.converter,
     )
 

@@ -1,0 +1,87 @@
+"""The account pack shows what the plan holds beyond the figures: the whitespace grid, what each
+contact drives and is measured on, our account team, what was agreed with the client, and each
+opportunity's ROI, objections and usage — in HTML and in Markdown alike.
+
+The fixture (tests/fixtures/report/plans/acme-retail.yaml) records eight whitespace cells over three
+buying units and three offerings; every count below is taken from those lines by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from _report_repo import ACCOUNT, copy_plain
+from conftest import TODAY
+from test_report import Tables
+
+DAY = TODAY.isoformat()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return copy_plain(tmp_path / "portfolio")
+
+
+def report(kaplan, folder, fmt: str, account: str = ACCOUNT) -> str:
+    r = kaplan("report", account, "--format", fmt, "--today", DAY, cwd=folder)
+    assert r.exit_code == 0, r.stderr
+    return r.stdout
+
+
+def test_the_whitespace_grid_in_html(kaplan, folder):
+    page = Tables(report(kaplan, folder, "html"))
+    assert "whitespace" in page.ids
+    # units down in the order the plan first names them, offerings across likewise; Austrian stores ×
+    # Checkout Monitor is not recorded, so it stays empty rather than guessed
+    assert page.tables["whitespace"] == [
+        ["Buying unit", "Energy Analytics", "Cold Chain Insight", "Checkout Monitor"],
+        ["German stores", "won", "open", "competitor (Kassensys)"],
+        ["Austrian stores", "open", "not offered", ""],
+        ["Distribution centres", "not offered", "competitor", "not relevant"],
+    ]
+
+
+def test_the_whitespace_counts_in_markdown(kaplan, folder):
+    text = report(kaplan, folder, "md")
+    assert "| German stores | won | open | competitor (Kassensys) |" in text
+    # 8 cells: owned 1, pipeline 2 (German × Cold Chain, Austrian × Energy), competitor 2, gap 2, not relevant 1;
+    # open white space = gap 2 + competitor 2 = 4; Checkout Monitor's best status is competitor, so no unit buys it
+    assert ("Cells recorded: 8 (won 1 · open 2 · competitor 2 · not offered 2 · not relevant 1). "
+            "**Open white space: 4 cells** not offered yet or held by a competitor; no unit buys Checkout Monitor.") in text
+
+
+def test_a_plan_without_a_grid_says_so(kaplan, folder):
+    assert "No whitespace grid is recorded" in report(kaplan, folder, "md", "cobalt-mining")
+    assert "No whitespace grid is recorded" in report(kaplan, folder, "html", "cobalt-mining")
+
+
+def test_contacts_initiatives_and_targets(kaplan, folder):
+    html = report(kaplan, folder, "html")
+    # on the person's card in the org chart; only the two contacts that record any, and Priya Shah
+    # has no target of her own, so her card says only what she drives
+    goals = re.findall(r'<span class="goals">(.*?)</span>', html)
+    assert goals == ["drives: Spend review of every open project · measured on: Opex down 5% in 2027",
+                     "drives: Store energy programme"]
+    text = report(kaplan, folder, "md")
+    assert "| Marco Reiter (Chief Financial Officer) | Spend review of every open project | Opex down 5% in 2027 |" in text
+    assert "| Priya Shah (Head of Energy) | Store energy programme | – |" in text
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_team_and_what_was_agreed_with_the_client(kaplan, folder, fmt):
+    text = report(kaplan, folder, fmt)
+    assert "Dana Keller (key account manager); Tobias Brandt (solution architect)" in text
+    assert ("format: one-page progress report before each quarterly review · access: Lena Hoff, Priya Shah "
+            "and our account team · updated: quarterly") in text
+
+
+def test_roi_objections_and_usage_in_markdown_as_in_html(kaplan, folder):
+    text = report(kaplan, folder, "md")
+    assert ("- **Refrigeration analytics add-on** · ROI: Saves 4% of refrigeration energy · "
+            "objections: Budget freeze until Q1") in text
+    assert "- **Current licence** · usage: 310 stores live" in text
+    html = report(kaplan, folder, "html")
+    for shown in ["ROI: Saves 4% of refrigeration energy", "Objections: Budget freeze until Q1", "Usage: 310 stores live"]:
+        assert shown in html
