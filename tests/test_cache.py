@@ -245,25 +245,25 @@ def test_parallel_and_serial_reading_agree(portfolio):
     assert findings(parallel) == findings(serial)
 
 
-def test_score_uses_the_cache_of_any_day_and_keeps_it_that_days(portfolio, reads):
-    """Scores do not depend on the day: `kaplan score` (the real date) after `kaplan check --today`
-    reads nothing, and does not evict what the check cached."""
+def test_score_and_risk_read_what_the_check_cached(portfolio, reads):
+    """`kaplan score` and `kaplan risk` read their plans as `kaplan check` does: after a check on the
+    same day they read nothing, and after an edit only the edited plan."""
     from kaplan import score_portfolio
 
-    fresh = score_portfolio([portfolio], cache=False)
+    fresh = score_portfolio([portfolio], cache=False, today=TODAY)
     check([portfolio], today=TODAY, jobs=1)
     reads.clear()
-    scored = score_portfolio([portfolio])
+    scored = score_portfolio([portfolio], today=TODAY)
     assert reads == []
     assert [(a.account_id, a.score, a.tier_name) for a in scored.accounts] == \
         [(a.account_id, a.score, a.tier_name) for a in fresh.accounts]
     (portfolio / "plans" / "tallis-agri.yaml").write_text(
         (portfolio / "plans" / "tallis-agri.yaml").read_text().replace("strength: 3", "strength: 2", 1))
-    score_portfolio([portfolio])
+    score_portfolio([portfolio], today=TODAY)
     assert reads == ["tallis-agri.yaml"]
     reads.clear()
     risk_report([portfolio], today=TODAY)
-    assert reads == []  # the plan read by score was read for the check's day
+    assert reads == []  # the plan read by score is in the cache
 
 
 def test_an_unchanged_portfolio_is_checked_without_loading_the_reader_or_the_models(portfolio):

@@ -10,7 +10,8 @@ import datetime as dt
 from _report_repo import git
 from conftest import dedent
 
-from kaplan.changes import Standing, compare, health_change, since_last_review
+from kaplan.changes import Standing, compare, health_change
+from kaplan.commands.since_review import since_last_review
 from kaplan.config import Config, Portfolio
 from kaplan.health.model import Health, Signal
 from kaplan.model import Plan

@@ -100,8 +100,8 @@ def test_kaplan_yaml_writes_out_every_setting(tmp_path):
 
 def test_kaplan_yaml_explains_every_documented_setting():
     from kaplan.config import Config as C
-    from kaplan.health.settings import HealthSettings
-    from kaplan.scoring.settings import Criterion, Scoring
+    from kaplan.config.health import HealthSettings
+    from kaplan.config.scoring import Criterion, Scoring
 
     text = " ".join(line.strip().removeprefix("#").strip() for line in config_text().splitlines()
                     if line.strip().startswith("#"))

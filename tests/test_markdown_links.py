@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from _report_repo import ACCOUNT, copy_plain, poison
 from conftest import TODAY
 
-from kaplan.report.text import md
+from kaplan.views.text import md
 
 LINKS = "https://evil.example/x?a=1 www.evil.example WWW.EVIL.COM evil.com //evil.com/p ftp://evil.example " \
         "mailto:ceo@evil.example xmpp:bot@evil.example user@example.com http://127.0.0.1:8080/"

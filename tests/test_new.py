@@ -208,7 +208,7 @@ def test_template_guidance_comments_are_kept(kaplan, tmp_path):
 
 def test_template_text_is_copied_line_for_line(kaplan, tmp_path):
     # Every template line without a `{{ }}` placeholder appears unchanged, in order.
-    from kaplan.resources import builtin_dir
+    from kaplan.places import builtin_dir
 
     template = (builtin_dir() / "plan.yaml.j2").read_text(encoding="utf-8").splitlines()
     new(kaplan, "acme", "--today", TODAY.isoformat(), cwd=tmp_path)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kaplan.reading.loader import LoadedPlan
 from kaplan.model import Plan
 from kaplan.scoring.engine import score_plans
-from kaplan.scoring.settings import Scoring
+from kaplan.config.scoring import Scoring
 
 account = st.fixed_dictionaries({
     "revenue": st.one_of(st.none(), st.integers(1, 10_000_000)),

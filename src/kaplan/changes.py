@@ -4,27 +4,20 @@
 added or gone, measures that moved and milestones reached, actions closed, slipped (due date moved
 later) or added — with, when given, the account's standing (score, rank, tier, health) before → after.
 
-`since_last_review()` finds the "before" through git: the portfolio as it was at the last commit on or
-before the plan's last review date, scored and assessed as of that day with today's rules, so the
-comparison differs only in what the plans said. `health_change()` puts a health before → after into
-words; the risk report (`kaplan risk --since`) uses it and `compare` too.
+`health_change()` puts a health before → after into words; the risk report (`kaplan risk --since`)
+uses it and `compare` too. Finding the "before" in git is `kaplan.commands.since_review`'s job.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kaplan.reading import history
 from kaplan.model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
 from kaplan.model.vocab import Attitude
 from kaplan.progress import measure_progress, moved_toward_target
-from kaplan.overdue import last_review
 
 if TYPE_CHECKING:
-    from kaplan.config import Portfolio
     from kaplan.health.model import Health
     from kaplan.scoring.engine import AccountScore
 
@@ -275,97 +268,3 @@ def health_change(before: Health, after: Health) -> str:
     if new:
         parts.append("new: " + "; ".join(new[:3]))
     return ", ".join(parts) if parts else "no change"
-
-
-@dataclass
-class SinceReview:
-    """The changes since an account's last review, or why they could not be worked out."""
-
-    review_date: _dt.date | None
-    """The review compared with: the last one, or the one before when the last is being looked at."""
-    commit_date: _dt.date | None = None
-    changes: PlanChanges | None = None
-    note: str | None = None
-    """Why there is no comparison (no review recorded, no git history, the plan is newer)."""
-    latest_review: _dt.date | None = None
-    """Set when the last review is the day or commit being looked at: its date (then `review_date` is
-    the review before it)."""
-
-
-def _review_dates(plan: Plan) -> set[_dt.date]:
-    dates = {r.date for r in plan.reviews if r.date}
-    if plan.plan.last_reviewed:
-        dates.add(plan.plan.last_reviewed)
-    return dates
-
-
-def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = None, *,
-                      cache: dict | None = None, today: _dt.date | None = None) -> SinceReview:
-    """Compare `plan` with itself as committed on or before its last review date.
-
-    When that review is the one being looked at — held on `today` (or later), or recorded in the very
-    commit whose plan this is (nothing changed since) — the baseline is the plan as it stood at the
-    review before it: the latest earlier date in the reviews log, or the last review the plan recorded
-    the day before. `cache` (any dict, reused across calls) keeps the portfolio read at each commit,
-    so rendering every account's pack reads each revision once.
-    """
-    review = last_review(plan)
-    if review is None:
-        return SinceReview(None, note="no review is recorded, so there is nothing to compare with")
-    folder = portfolio.plans_dir
-    cache = {} if cache is None else cache
-    try:
-        history.repo_root(folder)
-        found = _at(portfolio, review, cache)
-        if found is None:
-            return SinceReview(review, note=f"nothing was committed on or before the last review ({review})")
-        day, old, assessed = found
-        then = old.get(plan.account.id)
-        if (today is not None and review >= today) or then == plan:
-            earlier = {d for d in _review_dates(plan) if d < review}
-            before = _at(portfolio, review - _dt.timedelta(days=1), cache)
-            if before is not None and (was := before[1].get(plan.account.id)) is not None:
-                earlier |= {d for d in _review_dates(was) if d < review}
-            if not earlier:
-                return SinceReview(review, note=f"the last review ({review}) is the one being looked at, and no "
-                                                "review was recorded before it")
-            previous = max(earlier)
-            found = _at(portfolio, previous, cache)
-            if found is None:
-                return SinceReview(previous, note=f"nothing was committed on or before the previous review "
-                                                  f"({previous})", latest_review=review)
-            day, old, assessed = found
-            then = old.get(plan.account.id)
-            if then is None:
-                return SinceReview(previous, day, note=f"the plan was not in git on {day}, the last commit on or "
-                                                       f"before the previous review ({previous})", latest_review=review)
-            standing = Standing.of(*assessed[plan.account.id]) if plan.account.id in assessed else None
-            return SinceReview(previous, day, compare(then, plan, standing_before=standing, standing_after=now),
-                               latest_review=review)
-    except history.HistoryUnavailable as exc:
-        return SinceReview(review, note=str(exc))
-    if then is None:
-        return SinceReview(review, day, note=f"the plan was not in git on {day}, the last commit on or before "
-                                             f"the last review ({review})")
-    standing = Standing.of(*assessed[plan.account.id]) if plan.account.id in assessed else None
-    return SinceReview(review, day, compare(then, plan, standing_before=standing, standing_after=now))
-
-
-def _at(portfolio: Portfolio, day: _dt.date, cache: dict):
-    """(commit day, plans by id, their (score, health) as of `day`) at the last commit on or before
-    `day`, or None when there is none; read once per commit through `cache`."""
-    from kaplan.health.portfolio import assess_plans
-    from kaplan.reading.loader import LoadedPlan
-
-    folder = portfolio.plans_dir
-    commit = history.commit_on_or_before(folder, day)
-    if commit is None:
-        return None
-    if ("plans", commit) not in cache:
-        when = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
-        cache["plans", commit] = (when, history.plans_at(folder, commit))
-    when, old = cache["plans", commit]
-    if ("assessed", commit, day) not in cache:  # health as of the review day, tiers as placed then
-        pairs = [(LoadedPlan(Path(f"{pid}.yaml"), f"{pid}.yaml", p), p) for pid, p in old.items()]
-        cache["assessed", commit, day] = assess_plans(pairs, portfolio.config, day) if pairs else {}
-    return when, old, cache["assessed", commit, day]

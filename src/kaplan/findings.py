@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import attrgetter
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from kaplan.reading.summary import PlanSummary
 
 
 class Severity(str, Enum):
@@ -67,3 +72,48 @@ class FindingsError(Exception):
     def __init__(self, findings: list[Finding]):
         super().__init__("; ".join(f"{f.location()}: {f.message}" for f in findings))
         self.findings = findings
+
+
+class CheckResult:
+    """What a check found: `files` checked, their `findings` (sorted by file, line, column, rule)."""
+
+    def __init__(self, files: int, findings: list[Finding], plans: list | Callable[[], list] | None = None,
+                 portfolio_findings: list[Finding] | None = None):
+        self.files = files
+        self.findings = findings
+        self.portfolio_findings = portfolio_findings or []
+        """The findings of the portfolio-wide rules (also in `findings`)."""
+        self._plans = plans if plans is not None else []
+
+    @classmethod
+    def of(cls, files: int, plan_findings: list[Finding], portfolio_findings: list[Finding],
+           plans: list | Callable[[], list]) -> CheckResult:
+        findings = plan_findings + portfolio_findings
+        findings.sort(key=_ORDER)  # stable: a plan's own findings before the portfolio's at one place
+        return cls(files, findings, plans, portfolio_findings)
+
+    @property
+    def plans(self) -> list[PlanSummary]:
+        """What was read of each checked file (display name, account id, ...); when the answer came
+        from the last check's record, they are read (from the cache) on first use."""
+        if callable(self._plans):
+            self._plans = self._plans()
+        return self._plans
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 when clean, 1 when there are errors (or any finding under `strict`)."""
+        return 1 if self.errors or (strict and self.findings) else 0
+
+    def __repr__(self) -> str:
+        return f"CheckResult(files={self.files}, errors={self.errors}, warnings={self.warnings})"
+
+
+_ORDER = attrgetter("path", "line", "column", "rule")

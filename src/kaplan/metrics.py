@@ -397,22 +397,9 @@ def nps(plan: Plan, today: _dt.date | None = None, settings=None) -> float | Non
     """The NPS of the survey window ending `today` (default: the real date), None when it holds too
     few responses; the window and its settings are `kaplan.nps`'s."""
     from kaplan import nps as _nps
-    from kaplan.config import NpsConfig
+    from kaplan.nps import NpsConfig
 
     return _nps.of_plan(plan, today or _dt.date.today(), settings or NpsConfig()).score
-
-
-def nps_of(responses) -> float | None:
-    """Net Promoter Score of these responses (promoters 9-10, detractors 0-6), None without any."""
-    if not responses:
-        return None
-    promoters = detractors = 0
-    for r in responses:
-        if r.score >= 9:
-            promoters += 1
-        elif r.score <= 6:
-            detractors += 1
-    return (promoters - detractors) / len(responses) * 100
 
 
 def strong_contacts(plan: Plan, threshold: int = 4) -> int:

@@ -1,6 +1,6 @@
 """NPS per survey window: the one NPS every view shows, with its count of responses and quarterly trend.
 
-NPS = % promoters (9-10) − % detractors (0-6) (`metrics.nps_of`, the only formula) over the responses
+NPS = % promoters (9-10) − % detractors (0-6) (`nps_of`, the only formula) over the responses
 of one survey window: those dated after the same day `nps.window_months` (default 12) months before
 today, up to today. Fewer than `nps.min_responses` (default 5) responses in the window are "too few":
 no score is shown or used, only the count. Beside it, the NPS of each calendar quarter with a
@@ -13,7 +13,31 @@ import calendar
 import datetime as _dt
 from dataclasses import dataclass
 
-from kaplan.metrics import nps_of
+from pydantic import Field
+
+from kaplan.model.types import Section
+
+
+class NpsConfig(Section):
+    follow_up_days: int = Field(default=2, ge=0, le=365)
+    """A detractor's follow-up should be due within this many days of the response."""
+    window_months: int = Field(default=12, ge=1, le=120)
+    """NPS is computed over the responses of the last this many months; none in them means NPS is stale."""
+    min_responses: int = Field(default=5, ge=1, le=1000)
+    """Fewer responses than this in the window are shown as too few, not as a score."""
+
+
+def nps_of(responses) -> float | None:
+    """Net Promoter Score of these responses (promoters 9-10, detractors 0-6), None without any."""
+    if not responses:
+        return None
+    promoters = detractors = 0
+    for r in responses:
+        if r.score >= 9:
+            promoters += 1
+        elif r.score <= 6:
+            detractors += 1
+    return (promoters - detractors) / len(responses) * 100
 
 
 def months_before(day: _dt.date, months: int) -> _dt.date:

@@ -453,6 +453,7 @@ def score(
     list_sources: bool = typer.Option(False, "--list-sources",
                                       help="List every metric a criterion can use (definition, unit) and exit."),
     skip_invalid: bool = SkipInvalidOption,
+    today: Optional[str] = TodayOption,
 ) -> None:
     """Rank the portfolio: score, key accounts, tiers, matrix quadrants, ABC and budget allocation."""
     from kaplan.reading.loader import ConfigError
@@ -470,7 +471,7 @@ def score(
     from kaplan.commands.check import NoPlans
 
     try:
-        result = score_portfolio(paths or [], weights=_weights(weight))
+        result = score_portfolio(paths or [], weights=_weights(weight), today=_today(today))
     except ConfigError as exc:
         raise _config_error(exc) from None
     except (ValueError, NoPlans) as exc:
@@ -606,7 +607,7 @@ def report(
     # others left out are only named; the portfolio pack and --all are missing whatever was skipped.
     code = _left_out(snap.skipped, skip_invalid or account is not None, "left out of the packs")
     # realpath, not Path.resolve: a link loop among the plans resolves to itself instead of raising
-    protected = {Path(os.path.realpath(lp.path)) for lp in snap.loaded}
+    protected = {Path(os.path.realpath(p)) for p in snap.paths}
     if snap.portfolio.config_path:
         protected.add(Path(os.path.realpath(snap.portfolio.config_path)))
     names = ["portfolio"] if portfolio else snap.account_ids if all_accounts else [account]
@@ -698,7 +699,7 @@ def import_(
 
 
 def _import_kinds() -> tuple[str, ...]:
-    from kaplan.import_profiles import KINDS
+    from kaplan.config.imports import KINDS
 
     return KINDS
 

@@ -10,87 +10,15 @@ imported; this module imports the reader, the models and the rules only when it 
 from __future__ import annotations
 
 import datetime as _dt
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from kaplan.findings import Finding, Severity
+from kaplan.findings import CheckResult, Finding, Severity  # noqa: F401 (CheckResult re-exported)
+from kaplan.reading.portfolio import NoPlans, plan_files  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from kaplan.reading.summary import PlanSummary
     from kaplan.config import Portfolio
-
-
-class NoPlans(Exception):
-    """There are no plans to read: the plans folder does not exist, or (for `score`, `risk` and
-    `report`, which have nothing to answer without plans) it or the named folders hold none.
-    A usage error: wrong folder, or no plans yet."""
-
-    def __init__(self, portfolio: Portfolio, paths: list | None = None):
-        if paths:
-            super().__init__(f"no plan files in {', '.join(str(p) for p in paths)}; name plan files or "
-                             "folders that hold them")
-            return
-        where = f"{portfolio.config_path.name} says `plans: {portfolio.config.plans}`" if portfolio.config_path \
-            else "no kaplan.yaml found, so plans are looked for in `plans/`"
-        what = "are no plans in" if portfolio.plans_dir.is_dir() else "is no plans folder at"
-        super().__init__(f"there {what} {portfolio.plans_dir} ({where}); "
-                         "run `kaplan new ACCOUNT` to start one, or name the files to check")
-
-
-def plan_files(portfolio: Portfolio, paths: list) -> list[Path]:
-    """The plan files `score`, `risk` and `report` read; NoPlans when there are none."""
-    from kaplan.reading.paths import discover
-
-    files = discover(portfolio, paths) if paths or portfolio.plans_dir.is_dir() else []
-    if not files:
-        raise NoPlans(portfolio, paths)
-    return files
-
-
-class CheckResult:
-    """What a check found: `files` checked, their `findings` (sorted by file, line, column, rule)."""
-
-    def __init__(self, files: int, findings: list[Finding], plans: list | Callable[[], list] | None = None,
-                 portfolio_findings: list[Finding] | None = None):
-        self.files = files
-        self.findings = findings
-        self.portfolio_findings = portfolio_findings or []
-        """The findings of the portfolio-wide rules (also in `findings`)."""
-        self._plans = plans if plans is not None else []
-
-    @classmethod
-    def of(cls, files: int, plan_findings: list[Finding], portfolio_findings: list[Finding],
-           plans: list | Callable[[], list]) -> CheckResult:
-        findings = plan_findings + portfolio_findings
-        findings.sort(key=_ORDER)  # stable: a plan's own findings before the portfolio's at one place
-        return cls(files, findings, plans, portfolio_findings)
-
-    @property
-    def plans(self) -> list[PlanSummary]:
-        """What was read of each checked file (display name, account id, ...); when the answer came
-        from the last check's record, they are read (from the cache) on first use."""
-        if callable(self._plans):
-            self._plans = self._plans()
-        return self._plans
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
-
-    def exit_code(self, strict: bool = False) -> int:
-        """0 when clean, 1 when there are errors (or any finding under `strict`)."""
-        return 1 if self.errors or (strict and self.findings) else 0
-
-    def __repr__(self) -> str:
-        return f"CheckResult(files={self.files}, errors={self.errors}, warnings={self.warnings})"
-
-
-_ORDER = attrgetter("path", "line", "column", "rule")
 
 
 def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
@@ -119,34 +47,21 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
             return answer
         identity = _quick.config_identity(start or (paths[0] if paths else None))  # before it is read
 
-    from kaplan.reading.cache import SummaryCache
-    from kaplan.reading.paths import display_path, portfolio_files
-    from kaplan.reading.parallel import summarise_all
     from kaplan.reading.loader import open_portfolio
+    from kaplan.reading.portfolio import read
 
     if portfolio is None:
         portfolio = open_portfolio(start or (paths[0] if paths else None))
-    if not paths and not portfolio.plans_dir.is_dir():
-        raise NoPlans(portfolio)
-    targets, everyone = portfolio_files(portfolio, paths)
-    files = [(p.absolute(), display_path(p)) for p in everyone]
-    store = SummaryCache(portfolio.root, portfolio.config, today, folder) if cache else None
-    summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress,
-                              root=portfolio.root, explicit={str(p.absolute()) for p in paths})
-    by_path = {s.path: s for s in summaries}
-    chosen = [by_path[str(p.absolute())] for p in targets]
+    reading = read(portfolio, paths, today, whole_portfolio=True, cache=cache, jobs=jobs, progress=progress)
+    chosen, summaries = reading.targets, reading.everyone
     # With a cache, the portfolio-wide findings of every plan are located, so the record below can
     # answer the next check of any file; without one, only those of the files checked.
-    located = _portfolio_findings(summaries, chosen if store is None else summaries, portfolio, today)
-    own, located = _suppressed(chosen if store is None else summaries, located, portfolio.config)
+    located = _portfolio_findings(summaries, summaries if cache else chosen, portfolio, today)
+    own, located = _suppressed(summaries if cache else chosen, located, portfolio.config)
     wanted = {id(s) for s in chosen}
-    if store is not None:
-        if not paths:
-            store.keep_only({s.path for s in summaries})
-        store.save()
-        if identity is not None and identity[0] == portfolio.root:
-            _quick.remember(folder, portfolio.root, identity[1], identity[2], portfolio.config.plans, today,
-                            summaries, located, own)
+    if cache and identity is not None and identity[0] == portfolio.root:
+        _quick.remember(folder, portfolio.root, identity[1], identity[2], portfolio.config.plans, today,
+                        summaries, located, own)
     return CheckResult.of(len(chosen), [f for s in chosen for f in own[id(s)]],
                           [f for s, f in located if id(s) in wanted], plans=chosen)
 
@@ -237,14 +152,3 @@ def _portfolio_findings(everyone: list[PlanSummary], targets: list[PlanSummary],
     located = {key: iter(locate_in_file(Path(plans[key].path), plans[key].display, issues))
                for key, issues in by_plan.items()}
     return [(s, next(located[id(s)])) for s, _ in raised]
-
-
-def lazy_plans(paths: list[Path], today: _dt.date, start: Path | None):
-    """A function that reads the summaries of the checked files (through the cache) when called."""
-    def read() -> list:
-        from kaplan.reading.loader import open_portfolio
-        from kaplan.commands.score import read_summaries
-
-        return read_summaries(open_portfolio(start or (paths[0] if paths else None)), paths, today)
-
-    return read

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaplan import DISTRIBUTION, __version__
-from kaplan.resources import builtin_dir
+from kaplan.places import builtin_dir
 from kaplan.writing.files import WriteRefused, write_new
 from kaplan.config import CONFIG_NAME
 from kaplan.commands.schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, modeline, schema_texts

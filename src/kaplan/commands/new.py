@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kaplan.resources import builtin_dir
+from kaplan.places import builtin_dir
 from kaplan.writing.files import WriteRefused, write_new
 from kaplan.config import Portfolio
 from kaplan.model.types import SLUG

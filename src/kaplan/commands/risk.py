@@ -18,8 +18,8 @@ from kaplan.reading import history
 from kaplan.changes import PlanChanges, compare, health_change
 from kaplan.config import Portfolio
 from kaplan.health.model import Health
-from kaplan.health.portfolio import assess_plans
-from kaplan.reading.loader import LoadedPlan, load_plan, open_portfolio
+from kaplan.health.portfolio import assess_plans, assess_summaries
+from kaplan.reading.loader import LoadedPlan, open_portfolio
 
 LEVEL_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -87,23 +87,6 @@ def _moved_signals(before: Health, after: Health) -> str:
     return ": " + ", ".join(moved) if moved else ""
 
 
-def assess_summaries(summaries: list, config, today: _dt.date) -> list[tuple[object, object, Health]]:
-    """(summary, its score, its health) for each valid plan summary, tiers placed portfolio-wide."""
-    from kaplan.health.model import with_review
-    from kaplan.scoring.engine import score_inputs
-
-    valid = [s for s in summaries if s.valid]
-    scores = {}
-    for a in score_inputs([s.scoring_input() for s in valid], config.scoring, currency=config.currency):
-        scores.setdefault(a.account_id, a)
-    out = []
-    for s in valid:
-        score = scores[s.account_id]
-        status = s.review_status(score.tier.review_cadence if score.tier else None, today, config)
-        out.append((s, score, with_review(s.account_id, s.signals, status, config)))
-    return out
-
-
 def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = None,
                 today: _dt.date | None = None, since: str | None = None, cache: bool = True,
                 judge_then: bool = False) -> RiskReport:
@@ -112,12 +95,13 @@ def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None
     With `since`, each account is compared with itself at that revision, both judged as of `today`
     (or, with `judge_then`, the earlier side as of its commit date).
     """
-    from kaplan.commands.score import read_summaries
+    from kaplan.reading.portfolio import read
 
     paths = [Path(p) for p in paths]
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     today = today or _dt.date.today()
-    summaries = read_summaries(portfolio, paths, today, cache=cache)
+    reading = read(portfolio, paths, today, cache=cache)
+    summaries = reading.targets
     rows, seen = [], set()
     for s, score, health in assess_summaries(summaries, portfolio.config, today):
         if s.account_id in seen:
@@ -130,7 +114,7 @@ def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None
         current = {}
         for s in summaries:
             if s.valid and s.account_id not in current:
-                plan = load_plan(Path(s.path), s.display).plan
+                plan = reading.loaded(s).plan
                 if plan is not None:
                     current[s.account_id] = plan
         try:

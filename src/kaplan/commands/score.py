@@ -1,6 +1,6 @@
 """`kaplan score` as a library call: rank the portfolio and say which accounts deserve investment.
 
-`score_portfolio()` reads the plans (through the same cached, parallel reader as `kaplan check`),
+`score_portfolio()` reads the plans (through `kaplan.reading.portfolio.read`, as every command does),
 scores and ranks them (engine), classes them ABC (concentration) and shares out the investment
 budget (allocation). `score_loaded()` does the same for plans already loaded. The CLI only presents
 the result.
@@ -15,12 +15,12 @@ from typing import Iterable
 
 from kaplan.config import Portfolio
 from kaplan.findings import Finding, Severity
-from kaplan.reading.loader import LoadedPlan, display_path, load_plan, open_portfolio
+from kaplan.reading.loader import LoadedPlan, load_plan, open_portfolio
 from kaplan.model.plan import InvestmentRequest
 from kaplan.scoring.allocation import AllocationResult, allocate
 from kaplan.scoring.concentration import ConcentrationResult, concentration
 from kaplan.scoring.engine import AccountScore, score_inputs, score_plans
-from kaplan.scoring.settings import Scoring
+from kaplan.config.scoring import Scoring
 from kaplan.money import Converter, CurrencySettings, converter
 
 
@@ -112,37 +112,19 @@ def score_summaries(summaries: list, scoring: Scoring, currency: CurrencySetting
                    converter(currency, [s.currency for s in valid]))
 
 
-def read_summaries(portfolio: Portfolio, paths: list[Path], today: _dt.date | None = None,
-                   cache: bool = True) -> list:
-    """Summaries of the given plans (default: the portfolio's), through the cache and worker processes.
-
-    Without `today` (scoring does not depend on the day) the cache is used whatever day it holds.
-    """
-    from kaplan.reading.cache import SummaryCache
-    from kaplan.reading.fingerprint import caching
-    from kaplan.reading.parallel import summarise_all
-
-    from kaplan.commands.check import plan_files
-
-    files = [(p.absolute(), display_path(p)) for p in plan_files(portfolio, paths)]
-    store = SummaryCache(portfolio.root, portfolio.config, today) if cache and caching() else None
-    day = store.today if store is not None else today or _dt.date.today()
-    summaries = summarise_all(files, portfolio.config, day, cache=store, root=portfolio.root,
-                              explicit={str(p.absolute()) for p in paths})
-    if store is not None:
-        store.save()
-    return summaries
-
-
 def score_portfolio(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = None,
-                    weights: dict[str, float] | None = None, cache: bool = True) -> PortfolioScore:
-    """Score the portfolio's plans (or the given files and folders) with its `kaplan.yaml` scoring."""
+                    weights: dict[str, float] | None = None, cache: bool = True,
+                    today: _dt.date | None = None) -> PortfolioScore:
+    """Score the portfolio's plans (or the given files and folders) with its `kaplan.yaml` scoring, on
+    `today` (default: the real date; NPS is the survey window's ending that day)."""
+    from kaplan.reading.portfolio import read
+
     paths = [Path(p) for p in paths]
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     scoring = portfolio.config.scoring
     if weights:
         scoring = with_weights(scoring, weights)
-    return score_summaries(read_summaries(portfolio, paths, cache=cache), scoring, portfolio.config.currency)
+    return score_summaries(read(portfolio, paths, today, cache=cache).targets, scoring, portfolio.config.currency)
 
 
 __all__ = ["score_portfolio", "score_loaded", "score_summaries", "PortfolioScore", "with_weights"]

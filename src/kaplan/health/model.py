@@ -51,7 +51,7 @@ from kaplan.config import Config
 from kaplan.model import Plan
 from kaplan.model.vocab import ActionStatus, BuyingRole, Cadence, RelationshipStage
 from kaplan.overdue import ReviewStatus, status_of
-from kaplan.health.settings import HealthSettings
+from kaplan.config.health import HealthSettings
 
 KEY_ROLES = {BuyingRole.economic_buyer, BuyingRole.decision_maker, BuyingRole.sponsor, BuyingRole.coach}
 _STAGE_ORDER = {stage: i for i, stage in enumerate(RelationshipStage)}

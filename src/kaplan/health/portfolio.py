@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING
 
 from kaplan.config import Config
-from kaplan.reading.loader import LoadedPlan
 from kaplan.model import Plan
 from kaplan.scoring.engine import AccountScore, score_plans
 from kaplan.health.model import Health, assess
+
+if TYPE_CHECKING:
+    from kaplan.reading.loader import LoadedPlan
 
 
 def assess_plans(plans: list[tuple[LoadedPlan, Plan]], config: Config, today: _dt.date
@@ -20,4 +23,22 @@ def assess_plans(plans: list[tuple[LoadedPlan, Plan]], config: Config, today: _d
         a = scored[plan.account.id]
         cadence = a.tier.review_cadence if a.tier else None
         out.setdefault(plan.account.id, (a, assess(plan, today, config, cadence)))
+    return out
+
+
+def assess_summaries(summaries: list, config: Config, today: _dt.date) -> list[tuple[object, AccountScore, Health]]:
+    """(summary, its score, its health) for each valid plan summary (`kaplan.reading.summary`), scored
+    together to place each in its tier; the health is `assess`'s, from the signals the summary kept."""
+    from kaplan.health.model import with_review
+    from kaplan.scoring.engine import score_inputs
+
+    valid = [s for s in summaries if s.valid]
+    scores: dict[str, AccountScore] = {}
+    for a in score_inputs([s.scoring_input() for s in valid], config.scoring, currency=config.currency):
+        scores.setdefault(a.account_id, a)
+    out = []
+    for s in valid:
+        score = scores[s.account_id]
+        status = s.review_status(score.tier.review_cadence if score.tier else None, today, config)
+        out.append((s, score, with_review(s.account_id, s.signals, status, config)))
     return out

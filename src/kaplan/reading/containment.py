@@ -25,11 +25,7 @@ from pathlib import Path
 from kaplan.findings import Finding, Severity
 
 RULE_ID = "outside-portfolio"
-RULE_DOC = """A plan path is a symbolic link (or passes through one) that leads outside the portfolio.
-
-kaplan does not read or write through it: a link committed into a shared plan repository must not
-make `kaplan check` read, or a writing command overwrite, a file elsewhere on the machine. Copy the
-plan into the portfolio instead, or point the link at a file inside it."""
+"""The rule of a path that leads out of the portfolio (documented in `kaplan.rules.file`)."""
 
 
 def escapes(path: Path | str, root: Path | str) -> Path | None:

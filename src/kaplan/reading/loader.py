@@ -21,7 +21,7 @@ from kaplan.reading.validation import error_findings, plainly_located, validate
 from kaplan.reading.paths import PLAN_SUFFIXES, contained, discover, display_path, locate_portfolio  # noqa: F401 (re-exported)
 from kaplan.config import Config, Portfolio
 from kaplan.findings import Finding, FindingsError, Severity
-from kaplan.health.settings import SIGNALS as HEALTH_SIGNALS
+from kaplan.config.health import SIGNALS as HEALTH_SIGNALS
 from kaplan.model import Plan
 
 class ConfigError(FindingsError):
@@ -214,7 +214,7 @@ def config_problems(config: Config):
 
     from kaplan import rules
     from kaplan.findings import Issue
-    from kaplan.scoring.settings import problems
+    from kaplan.config.scoring import problems
 
     for rule_id in config.rules:
         if rule_id not in rules.REGISTRY:
@@ -230,6 +230,6 @@ def config_problems(config: Config):
         yield Issue(("health", "amber_max"), "`amber_max` must not be below `red_max`",
                     "amber covers the health scores between red_max and amber_max")
     yield from problems(config.scoring)
-    from kaplan.import_profiles import problems as import_problems
+    from kaplan.config.imports import problems as import_problems
 
     yield from import_problems(config.import_)

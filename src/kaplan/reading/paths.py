@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+
 from typing import Iterable
 
-CONFIG_NAME = "kaplan.yaml"
+from kaplan.places import CONFIG_NAME, plans_dir  # noqa: F401 (re-exported)
+
 PLAN_SUFFIXES = (".yaml", ".yml")
 MAX_BYTES = 5 * 1024 * 1024
 """Largest plan file read (a rich plan is ~10-50 KB)."""
@@ -46,12 +48,6 @@ def locate_portfolio(start: Path | None = None) -> tuple[Path, Path | None]:
         return (start if start.is_dir() else start.parent).resolve(), None
     path = path.resolve()
     return path.parent, path
-
-
-def plans_dir(root: Path, plans: str) -> Path:
-    """The plans folder: lexical, not resolved, so a `plans` folder that is a link out of the
-    portfolio stays visible as one and discovery can refuse it (see `_containment`)."""
-    return Path(os.path.normpath(root / plans))
 
 
 _cwd: list[str] = ["", ""]

@@ -59,8 +59,8 @@ def _header(today: _dt.date, config_path: str | None, config_digest: str) -> dic
 
 def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: Path):
     """The result of checking `paths` (see `checker.check`) from the last record, or None."""
-    from kaplan.commands.check import CheckResult, lazy_plans
-    from kaplan.findings import Finding, Severity
+    from kaplan.findings import CheckResult, Finding, Severity
+    from kaplan.reading.portfolio import lazy_summaries
 
     paths = [Path(p) for p in paths]
     identity = config_identity(start or (paths[0] if paths else None))
@@ -108,7 +108,7 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
         return None
     if refreshed:
         _write(where, record)
-    return CheckResult.of(len(targets), found, portfolio_findings, plans=lazy_plans(paths, today, start))
+    return CheckResult.of(len(targets), found, portfolio_findings, plans=lazy_summaries(paths, today, start))
 
 
 def remember(folder: Path, root: Path, config_path: str | None, config_digest: str, plans: str,

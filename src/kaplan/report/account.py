@@ -12,10 +12,11 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from kaplan import metrics
-from kaplan.changes import SinceReview, Standing, since_last_review
+from kaplan.changes import Standing
+from kaplan.commands.since_review import SinceReview, since_last_review
 from kaplan.forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
 from kaplan.health.model import Health, Signal
-from kaplan.health.settings import SIGNALS
+from kaplan.config.health import SIGNALS
 from kaplan.model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
                           Plan, Review, Risk)
 from kaplan.model.types import period_bounds

@@ -18,7 +18,7 @@ import math
 from html import escape
 from typing import Sequence
 
-from kaplan.report.text import compact
+from kaplan.views.text import compact
 
 RISK_FILL = {"green": "#2e7d32", "amber": "#e69500", "red": "#c62828", None: "#8a8a8a"}
 INK, GRID, MUTED = "#1b1f24", "#d9dde3", "#5f6b7a"

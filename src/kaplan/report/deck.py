@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from kaplan.report import text
+from kaplan.views import text
 from kaplan.report._optional import FormatProblem, clean, need
 from kaplan.report.charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
 

@@ -17,7 +17,7 @@ from kaplan.commands.risk import RiskRow
 from kaplan.scoring.allocation import AllocationResult
 from kaplan.scoring.concentration import ConcentrationResult
 from kaplan.scoring.engine import AccountScore
-from kaplan.scoring.settings import QUADRANTS, Scoring
+from kaplan.config.scoring import QUADRANTS, Scoring
 from kaplan.money import Converter
 from kaplan.report.snapshot import Snapshot
 
@@ -181,9 +181,7 @@ class PortfolioPack:
 
 def portfolio_pack(snap: Snapshot) -> PortfolioPack:
     """The portfolio pack on the snapshot's day."""
-    plans = {lp.plan.account.id: lp for lp in snap.loaded if lp.plan is not None}
-    placed = [Placed(a, snap.health[a.account_id], plans[a.account_id].plan.financials.currency)
-              for a in snap.score.accounts]
+    placed = [Placed(a, snap.health[a.account_id], a.currency) for a in snap.score.accounts]
     conv = snap.score.converter
     by_id = {p.account_id: p for p in placed}
     risk = sorted((RiskRow(p.account_id, p.score.name, p.score.owner, p.score.tier_name, p.score.path, p.health)
@@ -199,7 +197,6 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
                                 conc.cumulative_pct.get(account_id), conc.classes[account_id]))
     stale, renewals, unreviewed = [], [], []
     for p in placed:
-        plan = plans[p.account_id].plan
         review = snap.review_status(p.account_id)
         if review.overdue:
             signal = next(s for s in p.health.signals if s.name == "review_overdue")
@@ -208,7 +205,7 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
             unreviewed.append(p)
         for s in p.health.signals:
             if s.name == "renewal" and s.value < 100:
-                contract = plan.financials.contract
+                contract = snap.loaded_plan(p.account_id).plan.financials.contract
                 when = contract.renewal_date
                 renewals.append(DateRow(p, when, (when - snap.today).days, s,
                                         conv.convert(contract.annual_value, p.currency)))

@@ -33,8 +33,9 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
-from kaplan.resources import builtin_dir
-from kaplan.report import charts, text
+from kaplan.places import builtin_dir
+from kaplan.report import charts
+from kaplan.views import text
 from kaplan.report.inert import inert
 
 FORMATS = ("html", "md")

@@ -1,7 +1,8 @@
-"""The portfolio on one day, read once: every plan loaded, scored, placed and assessed.
+"""The portfolio on one day, read once: every plan read, scored, placed and assessed.
 
 Both packs are built from a snapshot, so rendering all account packs reads, scores and assesses
-the portfolio once, and every pack agrees with every other (and with `kaplan score` / `kaplan risk`).
+the portfolio once, and every pack agrees with every other (and with `kaplan score` / `kaplan risk`,
+which read the plans the same way: `kaplan.reading.portfolio.read`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Iterable
 
 from kaplan.config import Portfolio
 from kaplan.health.model import Health
-from kaplan.health.portfolio import assess_plans
-from kaplan.overdue import ReviewStatus, status_of
-from kaplan.reading.loader import LoadedPlan, contained, display_path, load_plan, open_portfolio
-from kaplan.commands.score import PortfolioScore, score_loaded
+from kaplan.health.portfolio import assess_summaries
+from kaplan.overdue import ReviewStatus
+from kaplan.reading.loader import LoadedPlan, open_portfolio
+from kaplan.reading.portfolio import Reading, read
+from kaplan.commands.score import PortfolioScore, score_summaries
 
 
 class NoSuchAccount(LookupError):
@@ -31,14 +33,14 @@ class InvalidPlan(NoSuchAccount):
 class Snapshot:
     portfolio: Portfolio
     today: _dt.date
-    loaded: list[LoadedPlan]
+    reading: Reading
     score: PortfolioScore
     health: dict[str, Health]
     history_cache: dict = field(default_factory=dict, repr=False)
     """Plans read from git per revision, shared by every pack rendered from this snapshot."""
 
     @property
-    def skipped(self) -> list[LoadedPlan]:
+    def skipped(self) -> list:
         """Plans with errors, left out of every pack (`kaplan check` says why)."""
         return self.score.skipped
 
@@ -47,17 +49,33 @@ class Snapshot:
         """Every scored account, best-ranked first."""
         return [a.account_id for a in self.score.accounts]
 
+    @property
+    def paths(self) -> list[str]:
+        """The plan files read."""
+        return [s.path for s in self.reading.targets]
+
     def review_status(self, account_id: str) -> ReviewStatus:
         """Whether the account's plan is overdue for review, held to its tier's cadence too."""
         a = self.score.account(account_id)
-        return status_of(self.loaded_plan(account_id).plan, a.tier.review_cadence if a.tier else None, self.today,
-                         self.portfolio.config)
+        return self.summary(account_id).review_status(a.tier.review_cadence if a.tier else None, self.today,
+                                                      self.portfolio.config)
+
+    def summary(self, account_id: str):
+        """What was read of the account's (valid) plan: its `PlanSummary`."""
+        for s in self.reading.valid:
+            if s.account_id == account_id:
+                return s
+        raise NoSuchAccount(f"no plan for account {account_id!r}")
 
     def loaded_plan(self, account_id: str) -> LoadedPlan:
-        for lp in self.loaded:
-            if lp.plan is not None and lp.plan.account.id == account_id:
-                return lp
-        invalid = [lp for lp in self.loaded if lp.plan is None and lp.path.stem == account_id]
+        """The account's whole plan (read from its file on first use)."""
+        for s in self.reading.valid:
+            if s.account_id == account_id:
+                lp = self.reading.loaded(s)
+                if lp.plan is not None:
+                    return lp
+                raise InvalidPlan(f"the plan {s.display} changed while it was read; run the command again")
+        invalid = [s for s in self.reading.invalid if Path(s.path).stem == account_id]
         if invalid:
             raise InvalidPlan(f"the plan {invalid[0].display} has errors; run `kaplan check` and fix them first")
         known = ", ".join(sorted(self.account_ids)) or "none"
@@ -65,22 +83,15 @@ class Snapshot:
 
 
 def snapshot(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None = None,
-             today: _dt.date | None = None) -> Snapshot:
+             today: _dt.date | None = None, cache: bool = True) -> Snapshot:
     """Read, score and assess the portfolio's plans (or the given files and folders) on `today`."""
     paths = [Path(p) for p in paths]
     portfolio = portfolio or open_portfolio(paths[0] if paths else None)
     today = today or _dt.date.today()
-    from kaplan.commands.check import plan_files
-
-    loaded = [_load(p, portfolio, explicit=p in paths) for p in plan_files(portfolio, paths)]
-    score = score_loaded(loaded, portfolio.config.scoring, portfolio.config.currency)
-    valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
-    health = {pid: h for pid, (_, h) in assess_plans(valid, portfolio.config, today).items()}
-    return Snapshot(portfolio, today, loaded, score, health)
-
-
-def _load(path: Path, portfolio: Portfolio, explicit: bool) -> LoadedPlan:
-    """The plan, unless it is a link out of the portfolio: that is never read (see `_containment`)."""
-    display = display_path(path)
-    refused = contained(path.absolute(), portfolio.root, display, explicit=explicit)
-    return LoadedPlan(path, display, findings=[refused]) if refused else load_plan(path, display)
+    reading = read(portfolio, paths, today, cache=cache)
+    config = portfolio.config
+    score = score_summaries(reading.targets, config.scoring, config.currency)
+    health = {}
+    for s, _, h in assess_summaries(reading.targets, config, today):
+        health.setdefault(s.account_id, h)
+    return Snapshot(portfolio, today, reading, score, health)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from kaplan.report import text
+from kaplan.views import text
 from kaplan.report._optional import clean, need
 
 MONEY = "#,##0"

@@ -1,6 +1,5 @@
 """Problems found while reading a file, before any plan rule can run. Always errors."""
 
-from kaplan.reading.containment import RULE_DOC, RULE_ID
 from kaplan.findings import Severity
 from kaplan.rules import document
 
@@ -38,4 +37,8 @@ key fields of any list entry you add (an action's `id` and `action`, a contact's
 document("format-version", E, """`kaplan:` at the top of the file is missing or not `1`.""")
 document("schema", E, """A value has the wrong type or is out of range (a rating above 5, a probability
 above 100, text where a number belongs, a value outside a fixed list).""")
-document(RULE_ID, E, RULE_DOC)
+document("outside-portfolio", E, """A plan path is a symbolic link (or passes through one) that leads outside the portfolio.
+
+kaplan does not read or write through it: a link committed into a shared plan repository must not
+make `kaplan check` read, or a writing command overwrite, a file elsewhere on the machine. Copy the
+plan into the portfolio instead, or point the link at a file inside it.""")

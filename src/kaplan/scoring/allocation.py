@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from kaplan.model.plan import InvestmentRequest
 from kaplan.money import Converter
-from kaplan.scoring.settings import Budget
+from kaplan.config.scoring import Budget
 
 FUNDED, PARTLY, UNFUNDED, NOT_ALLOCATED = "funded", "partly funded", "unfunded", "not allocated"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from kaplan.scoring.settings import Concentration
+from kaplan.config.scoring import Concentration
 
 
 @dataclass(frozen=True)

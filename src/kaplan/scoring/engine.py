@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 from kaplan.model import Plan
 from kaplan.money import Converter, CurrencySettings, converter
 from kaplan.scoring.normalise import normalise
-from kaplan.scoring.settings import Scoring, Tier
+from kaplan.config.scoring import Scoring, Tier
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import math
 
-from kaplan.scoring.settings import Criterion
+from kaplan.config.scoring import Criterion
 
 
 def normalise(criterion: Criterion, values: list[float | None]) -> list[float | None]:

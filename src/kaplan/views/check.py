@@ -11,7 +11,7 @@ import os
 from typing import IO, Callable
 
 from kaplan.views.safe_text import json_text, visible
-from kaplan.commands.check import CheckResult
+from kaplan.findings import CheckResult
 from kaplan.findings import Finding, Severity
 
 

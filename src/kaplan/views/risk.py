@@ -99,7 +99,7 @@ def csv_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
 
 def md(value) -> str:
     """User text for a Markdown cell, through the review packs' one escape (it never becomes markup)."""
-    from kaplan.report.text import md as escape
+    from kaplan.views.text import md as escape
 
     return escape(value)
 

@@ -17,7 +17,7 @@ from typing import IO
 from urllib.parse import quote
 
 from kaplan.views.safe_text import json_text
-from kaplan.commands.check import CheckResult
+from kaplan.findings import CheckResult
 from kaplan.findings import Finding, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

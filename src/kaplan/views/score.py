@@ -108,7 +108,7 @@ def _contribution(x) -> dict:
 
 def md(value) -> str:
     """User text for a Markdown cell, through the review packs' one escape (it never becomes markup)."""
-    from kaplan.report.text import md as escape
+    from kaplan.views.text import md as escape
 
     return escape(value)
 

@@ -22,9 +22,7 @@ Reading plans for checking is not done here (see `_yaml.py`); creating a new fil
 from __future__ import annotations
 
 import copy
-import datetime as _dt
 import io
-import json
 import math
 import os
 from collections import Counter
@@ -46,14 +44,11 @@ from kaplan.writing import textedit as _textedit
 from kaplan.reading import document as _yaml
 from kaplan.reading.containment import escapes
 from kaplan.writing.files import WriteRefused, write_replace
+from kaplan.writing.scalars import EditRefused, plain_ok as _plain_ok, scalar_text as _scalar_text  # noqa: F401
 
 BOM = "\ufeff"
 WIDTHS = (4096,)
 """Line widths tried besides the file's longest line; 4096 means "never fold a long value"."""
-
-
-class EditRefused(Exception):
-    """The edit cannot be made without changing more of the file than asked; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -480,41 +475,6 @@ def _child(node: Node | None, part: str | int) -> Node | None:
     if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         return node.value[part]
     return None
-
-
-def _scalar_text(value: Any, style: str | None) -> str:
-    """`value` written as a YAML scalar, in the old value's quoting style when it can be."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    if not isinstance(value, str):
-        raise EditRefused(f"kaplan cannot write a {type(value).__name__} into a plan")
-    if style == "'" and "'" not in value and value.isprintable():
-        return f"'{value}'"
-    if style is None and _plain_ok(value):
-        return value
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
-
-
-def _plain_ok(value: str) -> bool:
-    if not value or not value.isprintable() or value != value.strip() or " #" in value:
-        return False
-    try:
-        return _yaml.parse(f"k: {value}\n").data == {"k": value}
-    except _yaml.YamlProblem:
-        return False
 
 
 def _layout_note(text: str) -> str:

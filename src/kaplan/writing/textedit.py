@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from kaplan.reading import linescan as _linescan
+from kaplan.writing import scalars
 
 _FLOW_UNSAFE = set(",[]{}#&*!|>'\"%@`")
 
@@ -148,21 +149,17 @@ def _scalar_span(text: str, starts: list[int], mark) -> tuple[int, int, str | No
 @functools.lru_cache(maxsize=4096)
 def _plain_ok(value: str) -> bool:
     """Whether `value` reads back as this text unquoted (an import writes the same labels many times)."""
-    from kaplan.writing.roundtrip import _plain_ok as plain
-
-    return plain(value)
+    return scalars.plain_ok(value)
 
 
 def _render(value: Any, style: str | None, flow: bool) -> str:
-    from kaplan.writing.roundtrip import _scalar_text
-
     if isinstance(value, str):
         if style == "'" and "'" not in value and value.isprintable():
             return f"'{value}'"
         if style is None and _plain_ok(value) and not (flow and _FLOW_UNSAFE & set(value)):
             return value
         return json.dumps(value, ensure_ascii=False)
-    return _scalar_text(value, style)
+    return scalars.scalar_text(value, style)
 
 
 def _append_spot(text: str, starts: list[int], mark, values: list) -> tuple[int, int, str] | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kaplan.findings import Finding, Severity
 from kaplan.commands.importing import ledger as _ledger
-from kaplan.import_profiles import BUILTIN_NAMES, KINDS, ImportProfile, candidates, find, missing, resolve
+from kaplan.config.imports import BUILTIN_NAMES, KINDS, ImportProfile, candidates, find, missing, resolve
 
 __all__ = ["import_file", "ImportResult", "PlanChange", "KINDS", "BUILTIN_NAMES", "ImportProfile"]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from kaplan.findings import Finding
 from kaplan.commands.importing import cells
-from kaplan.import_profiles import ACCOUNT_FIELDS, COMMON_STAGES, ImportProfile, normal
+from kaplan.config.imports import ACCOUNT_FIELDS, COMMON_STAGES, ImportProfile, normal
 from kaplan.commands.importing.source import Table
 
 _NUMBERS = {"revenue", "gross_profit", "cost_to_serve", "discounts", "target_revenue", "value"}

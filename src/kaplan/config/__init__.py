@@ -14,23 +14,15 @@ from pydantic import Field
 
 from kaplan.model.types import Section
 from kaplan.model.vocab import Cadence
-from kaplan.health.settings import HealthSettings
+from kaplan.config.health import HealthSettings
 from kaplan.money import CurrencySettings
-from kaplan.scoring.settings import Scoring
-from kaplan.import_profiles import ImportSettings
+from kaplan.nps import NpsConfig  # noqa: F401 (its section of kaplan.yaml)
+from kaplan.config.scoring import Scoring
+from kaplan.config.imports import ImportSettings
 
-from kaplan.reading.paths import CONFIG_NAME, find_config, plans_dir  # noqa: F401 (re-exported)
+from kaplan.places import CONFIG_NAME, plans_dir  # noqa: F401 (re-exported)
 
 RuleLevel = Literal["error", "warning", "off"]
-
-
-class NpsConfig(Section):
-    follow_up_days: int = Field(default=2, ge=0, le=365)
-    """A detractor's follow-up should be due within this many days of the response."""
-    window_months: int = Field(default=12, ge=1, le=120)
-    """NPS is computed over the responses of the last this many months; none in them means NPS is stale."""
-    min_responses: int = Field(default=5, ge=1, le=1000)
-    """Fewer responses than this in the window are shown as too few, not as a score."""
 
 
 class RiskConfig(Section):

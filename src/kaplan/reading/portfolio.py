@@ -1,0 +1,122 @@
+"""The one reading of a portfolio that every command starts from.
+
+`read()` finds the plan files (a folder, named files, or the whole portfolio), takes each unchanged
+one from the cache and reads the rest (in worker processes when there are many), and returns one
+`PlanSummary` per file: its findings and the facts `check`, `score`, `risk` and `report` work from.
+A command that needs a whole plan model (a pack, a comparison with git) loads it from the summary's
+file with `Reading.loaded()`, so every command reads the same files the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from kaplan.config import Portfolio
+    from kaplan.reading.loader import LoadedPlan
+    from kaplan.reading.summary import PlanSummary
+
+
+class NoPlans(Exception):
+    """There are no plans to read: the plans folder does not exist, or (for `score`, `risk` and
+    `report`, which have nothing to answer without plans) it or the named folders hold none.
+    A usage error: wrong folder, or no plans yet."""
+
+    def __init__(self, portfolio: Portfolio, paths: list | None = None):
+        if paths:
+            super().__init__(f"no plan files in {', '.join(str(p) for p in paths)}; name plan files or "
+                             "folders that hold them")
+            return
+        where = f"{portfolio.config_path.name} says `plans: {portfolio.config.plans}`" if portfolio.config_path \
+            else "no kaplan.yaml found, so plans are looked for in `plans/`"
+        what = "are no plans in" if portfolio.plans_dir.is_dir() else "is no plans folder at"
+        super().__init__(f"there {what} {portfolio.plans_dir} ({where}); "
+                         "run `kaplan new ACCOUNT` to start one, or name the files to check")
+
+
+def plan_files(portfolio: Portfolio, paths: list) -> list[Path]:
+    """The plan files `score`, `risk` and `report` read; NoPlans when there are none."""
+    from kaplan.reading.paths import discover
+
+    files = discover(portfolio, paths) if paths or portfolio.plans_dir.is_dir() else []
+    if not files:
+        raise NoPlans(portfolio, paths)
+    return files
+
+
+@dataclass
+class Reading:
+    """What was read: a summary per file asked for (`targets`) and per file of the portfolio
+    (`everyone`, the same list unless only some files of it were named)."""
+
+    portfolio: Portfolio
+    today: _dt.date
+    targets: list[PlanSummary]
+    everyone: list[PlanSummary]
+    _loaded: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def valid(self) -> list[PlanSummary]:
+        return [s for s in self.targets if s.valid]
+
+    @property
+    def invalid(self) -> list[PlanSummary]:
+        """Plans with errors (`kaplan check` says which), left out of scores, risk and packs."""
+        return [s for s in self.targets if not s.valid]
+
+    def loaded(self, summary: PlanSummary) -> LoadedPlan:
+        """The whole plan behind a valid summary, read from its file (once)."""
+        from kaplan.reading.loader import load_plan
+
+        if summary.path not in self._loaded:
+            self._loaded[summary.path] = load_plan(Path(summary.path), summary.display)
+        return self._loaded[summary.path]
+
+
+def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = None, *,
+         whole_portfolio: bool = False, cache: bool = True, jobs: int | None = None,
+         progress: Callable[[int, int], None] | None = None) -> Reading:
+    """Read the given plan files and folders (default: the portfolio's plans folder) on `today`.
+
+    With `whole_portfolio` (what `kaplan check` needs for its portfolio-wide rules), every plan of
+    the portfolio is read too, and a missing plans folder is not an error here; otherwise NoPlans
+    is raised when there is nothing to read. A file that leads out of the portfolio through a link
+    is never read: its summary holds the `outside-portfolio` finding.
+    """
+    from kaplan.reading.cache import SummaryCache
+    from kaplan.reading.fingerprint import caching
+    from kaplan.reading.parallel import summarise_all
+    from kaplan.reading.paths import display_path, portfolio_files
+
+    paths = [Path(p) for p in paths]
+    today = today or _dt.date.today()
+    if whole_portfolio:
+        if not paths and not portfolio.plans_dir.is_dir():
+            raise NoPlans(portfolio)
+        targets, everyone = portfolio_files(portfolio, paths)
+    else:
+        targets = everyone = plan_files(portfolio, paths)
+    files = [(p.absolute(), display_path(p)) for p in everyone]
+    store = SummaryCache(portfolio.root, portfolio.config, today) if cache and caching() else None
+    summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress,
+                              root=portfolio.root, explicit={str(p.absolute()) for p in paths})
+    if store is not None:
+        if whole_portfolio and not paths:
+            store.keep_only({s.path for s in summaries})
+        store.save()
+    by_path = {s.path: s for s in summaries}
+    chosen = [by_path[str(p.absolute())] for p in targets]
+    return Reading(portfolio, today, chosen, summaries)
+
+
+def lazy_summaries(paths: list[Path], today: _dt.date, start: Path | None):
+    """A function that reads the summaries of these files (through the cache) when called."""
+    def read_them() -> list:
+        from kaplan.reading.loader import open_portfolio
+
+        return read(open_portfolio(start or (paths[0] if paths else None)), paths, today).targets
+
+    return read_them
