@@ -15,10 +15,10 @@ import pytest
 from pypdf import PdfReader
 
 from _report_repo import ACCOUNT, copy_plain
-from conftest import EXAMPLES, TODAY
+from conftest import EXAMPLES, MINIMAL, TODAY
 
 from kaplan.report import account_pack, portfolio_pack, render, snapshot
-from kaplan.report.pdf import layout, pdf, stylesheet
+from kaplan.report.pdf import layout, pdf, pdfs, stylesheet
 
 DAY = TODAY.isoformat()
 LARGEST = max(EXAMPLES.joinpath("plans").glob("*.yaml"), key=lambda p: p.stat().st_size).stem
@@ -83,3 +83,31 @@ def test_a_pack_fetches_nothing(tmp_path):
     """A URL in the HTML (a user's template could add one) is refused, not fetched; the PDF is still made."""
     html = '<html><head></head><body><p>x</p><img src="http://127.0.0.1:9/track.png"><img src="file:///etc/passwd"></body></html>'
     assert pages_text(pdf(html, "", "a4"))[0].strip().startswith("x")
+
+
+def test_every_account_pack_printed_on_all_cores_is_the_pack_printed_alone(kaplan, tmp_path):
+    """`--all --format pdf` prints the packs in worker processes; each file must be the account's
+    own pack, byte for byte the one `kaplan report ACCOUNT --format pdf` prints."""
+    plans = tmp_path / "portfolio" / "plans"
+    plans.mkdir(parents=True)
+    for account, name in [("alder", "Alder Works"), ("birch", "Birch Mills"), ("cedar", "Cedar Labs")]:
+        (plans / f"{account}.yaml").write_text(MINIMAL.format(id=account, name=name), encoding="utf-8")
+    r = kaplan("report", "--all", "-f", "pdf", "--today", DAY, "-o", tmp_path / "packs", cwd=tmp_path / "portfolio")
+    assert r.exit_code == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "packs").iterdir()) == ["alder.pdf", "birch.pdf", "cedar.pdf"]
+    for account, name in [("alder", "Alder Works"), ("birch", "Birch Mills"), ("cedar", "Cedar Labs")]:
+        alone = kaplan("report", account, "-f", "pdf", "--today", DAY, "-o", tmp_path / f"{account}.pdf")
+        assert alone.exit_code == 0, alone.stderr
+        printed = (tmp_path / "packs" / f"{account}.pdf").read_bytes()
+        assert printed == (tmp_path / f"{account}.pdf").read_bytes()
+        assert name in pages_text(printed)[0]
+
+
+def test_packs_printed_by_two_workers_come_back_in_order(examples):
+    # whatever the machine's cores, two worker processes: the portfolio pack between two copies of
+    # the account pack comes back second, and each is the PDF printed in this process
+    css = stylesheet()
+    order = [examples["account"], examples["portfolio"], examples["account"]]
+    printed = list(pdfs(order, css, "a4", workers=2))
+    assert printed == [pdf(html, css, "a4") for html in order]
+    assert "Key account portfolio review" in pages_text(printed[1])[0]

@@ -577,7 +577,7 @@ def report(
     from kaplan.writing.files import WriteRefused
     from kaplan.reading.loader import ConfigError
     from kaplan.report import InvalidPlan, NoSuchAccount, snapshot
-    from kaplan.report.build import BINARY, FORMATS, Unsupported, build
+    from kaplan.report.build import BINARY, FORMATS, Unsupported, build_each
     from kaplan.report.output import target, write_pack
     from kaplan.report.rendering import TemplateProblem
     from kaplan.report._optional import FormatProblem
@@ -610,11 +610,10 @@ def report(
     protected = {Path(os.path.realpath(p)) for p in snap.paths}
     if snap.portfolio.config_path:
         protected.add(Path(os.path.realpath(snap.portfolio.config_path)))
-    names = ["portfolio"] if portfolio else snap.account_ids if all_accounts else [account]
+    names = [None] if portfolio else snap.account_ids if all_accounts else [account]
     try:
-        for name in names:
-            made = build(snap, None if portfolio else name, format, audience=audience, templates=templates,
-                         deck_template=deck_template, paper=paper)
+        for name, made in build_each(snap, names, format, audience=audience, templates=templates,
+                                     deck_template=deck_template, paper=paper):
             if out is None:
                 if isinstance(made, bytes):
                     sys.stdout.flush()
@@ -622,7 +621,7 @@ def report(
                 else:
                     sys.stdout.write(made)
                 continue
-            path = target(out, name, format, many=all_accounts)
+            path = target(out, name or "portfolio", format, many=all_accounts)
             write_pack(path, made, protected)
             _say(f"wrote {path}")
     except InvalidPlan as exc:

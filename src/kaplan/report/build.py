@@ -11,6 +11,7 @@ nor draws them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from kaplan.report.account import account_pack
 from kaplan.report.client import AUDIENCES, client_pack
@@ -31,13 +32,8 @@ def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "int
     """The pack of `account` (None: the portfolio) on the snapshot's day, as `fmt`, for `audience`.
 
     `templates` is a folder of jinja2 templates (html, md); `deck_template` a .pptx whose slide
-    master the deck uses (pptx); `paper` a4 or letter (pdf)."""
-    if fmt not in FORMATS:
-        raise Unsupported(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
-    if audience not in AUDIENCES:
-        raise Unsupported(f"unknown audience {audience!r}; choose {' or '.join(AUDIENCES)}")
-    if audience == "client" and account is None:
-        raise Unsupported("--audience client makes one account's pack for that client; name the ACCOUNT")
+    master the deck uses (pptx); `paper` a4 or letter (pdf). `account` None is the portfolio's pack."""
+    _supported(fmt, audience, account)
     if fmt == "xlsx":
         from kaplan.report import xlsx
 
@@ -55,14 +51,47 @@ def build(snap: Snapshot, account: str | None, fmt: str, *, audience: str = "int
         if account is None:
             return deck.portfolio_deck(portfolio_pack(snap), deck_template)
         return deck.account_deck(account_pack(snap, account, history=False), deck_template)
+    if fmt == "pdf":
+        from kaplan.report.pdf import pdf, stylesheet
+
+        return pdf(_text(snap, account, "html", audience, templates), stylesheet(templates), paper)
+    return _text(snap, account, fmt, audience, templates)
+
+
+def build_each(snap: Snapshot, accounts: list[str], fmt: str, *, audience: str = "internal",
+               templates: Path | None = None, deck_template: Path | None = None,
+               paper: str = "a4") -> Iterator[tuple[str, str | bytes]]:
+    """(account, pack) for each of `accounts`, in order, as `build` makes them one at a time; PDFs are
+    printed on every core (`pdf.pdfs`), the HTML they print being made here first."""
+    if fmt != "pdf" or len(accounts) < 2:
+        for account in accounts:
+            yield account, build(snap, account, fmt, audience=audience, templates=templates,
+                                 deck_template=deck_template, paper=paper)
+        return
+    for account in accounts:
+        _supported(fmt, audience, account)
+    from kaplan.report.pdf import pdfs, stylesheet
+
+    htmls = (_text(snap, account, "html", audience, templates) for account in accounts)
+    yield from zip(accounts, pdfs(htmls, stylesheet(templates), paper))
+
+
+def _supported(fmt: str, audience: str, account: str | None) -> None:
+    """Unsupported unless `fmt` and `audience` exist and go with the pack asked for."""
+    if fmt not in FORMATS:
+        raise Unsupported(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+    if audience not in AUDIENCES:
+        raise Unsupported(f"unknown audience {audience!r}; choose {' or '.join(AUDIENCES)}")
+    if audience == "client" and account is None:
+        raise Unsupported("--audience client makes one account's pack for that client; name the ACCOUNT")
+
+
+def _text(snap: Snapshot, account: str | None, fmt: str, audience: str, templates: Path | None) -> str:
+    """The pack rendered through its templates (html, md)."""
     from kaplan.report.rendering import render
 
     if audience == "client":
         pack = client_pack(snap, account)
     else:
         pack = portfolio_pack(snap) if account is None else account_pack(snap, account)
-    if fmt == "pdf":
-        from kaplan.report.pdf import pdf, stylesheet
-
-        return pdf(render(pack, "html", templates), stylesheet(templates), paper)
     return render(pack, fmt, templates)

@@ -14,7 +14,10 @@ URL), and it implements CSS paged media (`@page`, page counters, break rules) th
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from kaplan.report._optional import FormatProblem, need
 
@@ -26,6 +29,45 @@ def pdf(html: str, css: str, paper: str = "a4") -> bytes:
     """`html` (a rendered pack) printed with `css` on `paper` (a4 or letter), as PDF bytes."""
     doc = layout(html, css, paper)
     return doc.write_pdf(zoom=doc.zoom)
+
+
+def pdfs(htmls: Iterable[str], css: str, paper: str = "a4", workers: int | None = None) -> Iterator[bytes]:
+    """Each of `htmls` printed as `pdf` does, in order, by one process per core (`workers`).
+
+    Laying a pack out takes WeasyPrint a second or more of one core, and nothing in it is shared
+    between packs that would make a second pack cheaper in the same process (a shared font
+    configuration and pre-parsed stylesheets were measured: no gain), so `--all` prints on every
+    core. The workers are started fresh (spawn), not forked: a fork would carry the parent's copy
+    of the whole portfolio into each of them. At most two packs per worker wait in the queue, so
+    memory stays flat however many packs there are."""
+    workers = workers or cores()
+    if workers <= 1:
+        for html in htmls:
+            yield pdf(html, css, paper)
+        return
+    need("weasyprint", "pdf", "pdf")  # the missing library is told here, not by each worker
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        waiting: deque = deque()
+        for html in htmls:
+            waiting.append(pool.submit(pdf, html, css, paper))
+            if len(waiting) >= 2 * workers:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
+        return os.cpu_count() or 1
 
 
 NEAR_BLANK = 0.25
