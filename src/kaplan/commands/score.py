@@ -2,8 +2,8 @@
 
 `score_portfolio()` reads the plans (through `kaplan.reading.portfolio.read`, as every command does),
 scores and ranks them (engine), classes them ABC (concentration) and shares out the investment
-budget (allocation). `score_loaded()` does the same for plans already loaded. The CLI only presents
-the result.
+budget (allocation). `score_summaries()` does the same for plans already read. The CLI only
+presents the result.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from kaplan.reading.loader import LoadedPlan, load_plan, open_portfolio
 from kaplan.model.plan import InvestmentRequest
 from kaplan.scoring.allocation import AllocationResult, allocate
 from kaplan.scoring.concentration import ConcentrationResult, concentration
-from kaplan.scoring.engine import AccountScore, score_inputs, score_plans
+from kaplan.scoring.engine import AccountScore, score_inputs
 from kaplan.config.scoring import Scoring
 from kaplan.money import Converter, CurrencySettings, converter
 
@@ -88,18 +88,6 @@ def _finish(accounts: list[AccountScore], requests: list[tuple[str, InvestmentRe
     return PortfolioScore(accounts, conc, allocate(money, scoring.budget, conv), scoring, skipped, conv, where)
 
 
-def score_loaded(loaded: list[LoadedPlan], scoring: Scoring, currency: CurrencySettings | None = None) -> PortfolioScore:
-    """Score plans that are already loaded (money converted by kaplan.yaml's `currency:`)."""
-    valid = [(lp, lp.plan) for lp in loaded if lp.plan is not None]
-    accounts = score_plans(valid, scoring, currency)
-    requests = [(p.account.id, req) for _, p in valid for req in p.investment]
-    where = {}
-    for lp, p in valid:
-        where.setdefault(p.account.id, lp)
-    return _finish(accounts, requests, scoring, [lp for lp in loaded if lp.plan is None], where,
-                   converter(currency, [p.financials.currency for _, p in valid]))
-
-
 def score_summaries(summaries: list, scoring: Scoring, currency: CurrencySettings | None = None) -> PortfolioScore:
     """Score plan summaries (see `kaplan.reading.summary`), as `kaplan check` reads them."""
     valid = [s for s in summaries if s.valid]
@@ -127,4 +115,4 @@ def score_portfolio(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | 
     return score_summaries(read(portfolio, paths, today, cache=cache).targets, scoring, portfolio.config.currency)
 
 
-__all__ = ["score_portfolio", "score_loaded", "score_summaries", "PortfolioScore", "with_weights"]
+__all__ = ["score_portfolio", "score_summaries", "PortfolioScore", "with_weights"]

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def assess_plans(plans: list[tuple[LoadedPlan, Plan]], config: Config, today: _dt.date
                  ) -> dict[str, tuple[AccountScore, Health]]:
     """account id → (its score, its health), scoring the plans together to place each in its tier."""
-    scored = {a.account_id: a for a in score_plans(plans, config.scoring, config.currency)}
+    scored = {a.account_id: a for a in score_plans(plans, config.scoring, config.currency, today=today,
+                                                    nps=config.nps)}
     out = {}
     for _, plan in plans:
         a = scored[plan.account.id]

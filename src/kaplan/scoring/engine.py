@@ -10,6 +10,7 @@ each criterion's raw value, normalised value, weight and contribution; contribut
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 
 from kaplan import metrics, rounding
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from kaplan.reading.loader import LoadedPlan
 from kaplan.model import Plan
 from kaplan.money import Converter, CurrencySettings, converter
+from kaplan.nps import NpsConfig
 from kaplan.scoring.normalise import normalise
 from kaplan.config.scoring import Scoring, Tier
 
@@ -107,10 +109,12 @@ class ScoringInput:
 
 
 def score_plans(plans: list[tuple[LoadedPlan, Plan]], scoring: Scoring,
-                currency: CurrencySettings | None = None) -> list[AccountScore]:
-    """Score, rank, flag, place and tier every plan. `plans` are (loaded file, valid plan) pairs."""
+                currency: CurrencySettings | None = None, *, today: _dt.date | None = None,
+                nps: NpsConfig | None = None) -> list[AccountScore]:
+    """Score, rank, flag, place and tier every plan. `plans` are (loaded file, valid plan) pairs; NPS
+    is the survey window's ending `today` (default: the real date), with `nps` settings."""
     return score_inputs([ScoringInput(p.account.id, p.account.name, p.plan.owner, lp.display,
-                                      metrics.all_metrics(p), p.financials.currency) for lp, p in plans],
+                                      metrics.all_metrics(p, today, nps), p.financials.currency) for lp, p in plans],
                         scoring, currency=currency)
 
 
