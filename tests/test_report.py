@@ -225,3 +225,14 @@ def test_report_render_stays_the_function_after_it_is_used():
     snap = report.snapshot([EXAMPLES / "plans"], today=TODAY)
     first = report.render(report.portfolio_pack(snap), "md")
     assert callable(report.render) and report.render(report.portfolio_pack(snap), "md") == first
+
+
+def test_out_dash_is_standard_output(kaplan, repo):
+    """`-o -` means standard output, as for most tools: the pack is printed, no file named `-` appears."""
+    to_stdout = kaplan("report", ACCOUNT, "-f", "md", "--today", TODAY, cwd=repo)
+    dashed = kaplan("report", ACCOUNT, "-f", "md", "--today", TODAY, "-o", "-", cwd=repo)
+    assert dashed.exit_code == 0
+    assert dashed.stdout == to_stdout.stdout and dashed.stdout.startswith("#")
+    assert not (repo / "-").exists()
+    many = kaplan("report", "--all", "--today", TODAY, "-o", "-", cwd=repo)
+    assert many.exit_code == 2 and "--out FOLDER" in many.stderr

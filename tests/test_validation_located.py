@@ -108,3 +108,20 @@ def test_a_non_text_key_is_left_to_the_reference_reader(tmp_path):
     loaded = load_plan(path, "plan.yaml")
     assert loaded.document is not None  # read again with positions
     assert [f.to_dict() for f in loaded.findings] == reference(path.read_text(), "plan.yaml")
+
+
+@pytest.mark.parametrize("key", ["a[b", "p[0]", "x.y", "date", "none", "int"])
+def test_an_unknown_key_is_named_as_written_whatever_it_looks_like(kaplan, tmp_path, key):
+    """Keys that look like pydantic's union member names (`date`, `x[0]`) are still the user's keys:
+    named, and pointed at, in the plan and in kaplan.yaml."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "kaplan.yaml").write_text(f'kaplan: 1\n"{key}": 1\n')
+    bad_config = kaplan("check", cwd=tmp_path)
+    assert bad_config.exit_code == 2
+    assert f"kaplan.yaml:2:1: error [unknown-key] unknown key `{key}` in the file" in bad_config.stderr
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans" / "acme.yaml").write_text(
+        f'kaplan: 1\naccount: {{id: acme, name: Acme}}\nplan:\n  owner: kam\n  "{key}": 1\n')
+    bad_plan = kaplan("check", "--today", "2026-11-24", cwd=tmp_path)
+    assert bad_plan.exit_code == 1
+    assert f"plans/acme.yaml:5:3: error [unknown-key] unknown key `{key}` in plan" in bad_plan.stdout

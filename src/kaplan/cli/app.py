@@ -561,7 +561,7 @@ def report(
                                help="html (one self-contained file), md, xlsx (a workbook), pptx (a deck) or "
                                     "pdf; xlsx, pptx and pdf need --out or a pipe."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
-                                       help="File to write, or a folder (default: standard output)."),
+                                       help="File to write, or a folder (default, or `-`: standard output)."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DIR",
                                              help="Your templates; each file overrides the built-in one."),
     deck_template: Optional[Path] = typer.Option(None, "--template", metavar="DECK.pptx",
@@ -586,6 +586,8 @@ def report(
         raise _fail(f"unknown format {format!r}; choose {', '.join(FORMATS)}")
     if (account is not None) + portfolio + all_accounts != 1:
         raise _fail("name one ACCOUNT, or give --portfolio or --all")
+    if out is not None and str(out) == "-":  # the usual name for standard output
+        out = None
     if all_accounts and out is None:
         raise _fail("--all writes one file per account: give --out FOLDER")
     if audience not in ("internal", "client"):

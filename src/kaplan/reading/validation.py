@@ -8,6 +8,7 @@ each error's location through the YAML document to a line and column and rewrite
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -53,7 +54,7 @@ def plainly_located(exc: ValidationError, data: Any) -> bool:
         if err["type"] == "invalid_key":
             return False
         node = data
-        for part in (p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p))):
+        for part in _place(err):
             if isinstance(node, dict) and isinstance(part, str) and all(isinstance(k, str) for k in node):
                 node = node.get(part)
             elif isinstance(node, list) and isinstance(part, int) and not isinstance(part, bool) \
@@ -67,7 +68,7 @@ def plainly_located(exc: ValidationError, data: Any) -> bool:
 
 
 def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Finding:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
+    loc = _place(err)
     kind, value = err["type"], err.get("input")
     where = dotted(loc[:-1]) if loc else "the file"
     name = loc[-1] if loc else None
@@ -139,9 +140,20 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
     return Finding(path, line, col, rule, Severity.ERROR, message, hint)
 
 
+_UNION_TAG = re.compile(r"[a-z][\w-]*\[.*\]")
+
+
+def _place(err: dict) -> tuple:
+    """The error's place in the plan: its `loc` without the member names pydantic inserts for some
+    unions ('function-after[...]', 'int', 'date'…). The key an `extra_forbidden` error is about is
+    the user's own, whatever it looks like (`a[b`, `date`), so it is always kept."""
+    loc = err["loc"]
+    last = len(loc) - 1 if err["type"] == "extra_forbidden" else len(loc)
+    return tuple(p for i, p in enumerate(loc) if i >= last or not (isinstance(p, str) and _is_union_tag(p)))
+
+
 def _is_union_tag(part: str) -> bool:
-    # pydantic inserts the member type name into the loc for some unions, e.g. 'function-after[...]'
-    return "[" in part or part in ("int", "float", "str", "bool", "date", "none")
+    return bool(_UNION_TAG.fullmatch(part)) or part in ("int", "float", "str", "bool", "date", "none")
 
 
 def _text(value: Any) -> str:
