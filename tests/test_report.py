@@ -90,7 +90,7 @@ def test_same_output_twice(kaplan, repo):
 
 ACCOUNT_SECTIONS = ["summary", "changes", "relationships", "objectives", "opportunities", "whitespace", "actions", "force-field",
                     "financials", "customer", "kpis", "risks", "investment", "decisions"]
-PORTFOLIO_SECTIONS = ["summary", "ranking", "matrix", "concentration", "risk", "investment", "dates"]
+PORTFOLIO_SECTIONS = ["summary", "ranking", "matrix", "concentration", "risk", "investment", "cross-sell", "dates"]
 
 
 def test_account_pack_sections_and_numbers(kaplan, repo):

@@ -85,3 +85,50 @@ def test_roi_objections_and_usage_in_markdown_as_in_html(kaplan, folder):
     html = report(kaplan, folder, "html")
     for shown in ["ROI: Saves 4% of refrigeration energy", "Objections: Budget freeze until Q1", "Usage: 310 stores live"]:
         assert shown in html
+
+
+# ---------------------------------------------------------------- the portfolio's cross-sell view
+
+
+def test_the_portfolio_cross_sell_view(kaplan, folder):
+    r = kaplan("report", "--portfolio", "--format", "html", "--today", DAY, cwd=folder)
+    assert r.exit_code == 0, r.stderr
+    page = Tables(r.stdout)
+    assert "cross-sell" in page.ids
+    # Acme: open white space = 2 not offered + 2 competitor = 4 of its 8 cells; Borealis: Warehouses ×
+    # Energy Analytics and × Cold Chain Insight not offered, Fleet × Cold Chain Insight held by NordTrack
+    # = 3 of 5. Most open white space first. An account's offering takes its best unit's status, so Acme
+    # has Energy Analytics (won in German stores) and Cold Chain Insight open (no unit won); it lacks only
+    # Checkout Monitor (competitor in German stores, not relevant elsewhere).
+    assert page.tables["cross-sell"] == [
+        ["Account", "Open white space", "Won", "Open, not won yet", "Lacks (competitor or not offered)"],
+        ["Acme Retail Group", "4 of 8 cells", "Energy Analytics", "Cold Chain Insight", "Checkout Monitor"],
+        ["Borealis Logistics", "3 of 5 cells", "Energy Analytics", "Route Planner", "Cold Chain Insight"],
+    ]
+    # by offering, counting accounts: Energy Analytics won in both; Cold Chain Insight open at Acme and
+    # white space at Borealis (competitor beats not offered, so Borealis counts once)
+    assert page.tables["offerings"][1:] == [
+        ["Checkout Monitor", "0", "0", "1"],
+        ["Cold Chain Insight", "0", "1", "1"],
+        ["Energy Analytics", "2", "0", "0"],
+        ["Route Planner", "0", "1", "0"],
+    ]
+    assert "No whitespace grid in 1 plan: Cobalt Mining." in r.stdout
+    # the second run reads the plans' summaries, whitespace cells included, from the cache: same view
+    again = kaplan("report", "--portfolio", "--format", "html", "--today", DAY, cwd=folder)
+    assert again.stdout == r.stdout
+    md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=folder).stdout
+    assert "| Acme Retail Group | 4 of 8 cells | Energy Analytics | Cold Chain Insight | Checkout Monitor |" in md
+    assert "| Cold Chain Insight | 0 | 1 | 1 |" in md
+
+
+def test_a_portfolio_without_grids_says_so(kaplan, tmp_path):
+    folder = tmp_path / "p"
+    (folder / "plans").mkdir(parents=True)
+    (folder / "kaplan.yaml").write_text("kaplan: 1\nplans: plans\n", encoding="utf-8")
+    (folder / "plans" / "solo.yaml").write_text(
+        "kaplan: 1\naccount: {id: solo, name: Solo}\nplan: {owner: Jo Owner}\n", encoding="utf-8")
+    for fmt in ("html", "md"):
+        r = kaplan("report", "--portfolio", "--format", fmt, "--today", DAY, cwd=folder)
+        assert r.exit_code == 0, r.stderr
+        assert "No plan records a whitespace grid." in r.stdout

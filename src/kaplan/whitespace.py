@@ -19,6 +19,7 @@ then open, competitor, not offered, not relevant): the portfolio's cross-sell vi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from kaplan.model.plan import WhitespaceCell
 from kaplan.model.vocab import Coverage
@@ -120,6 +121,28 @@ def grid(recorded: list[WhitespaceCell]) -> Grid:
             best[offering] = c.status
     rows = tuple(Row(u, tuple(_cell(at.get((u, o))) for o in offerings)) for u in units)
     return Grid(tuple(offerings), rows, counts, {o: best[o] for o in offerings})
+
+
+@dataclass(frozen=True)
+class Reach:
+    """One offering across the portfolio: in how many accounts it is won, open, or open white space."""
+
+    offering: str
+    won: int
+    open: int
+    white_space: int
+    """Accounts where no unit buys it or is being sold it, and some unit could (competitor or not offered)."""
+
+
+def reach(grids: Iterable[Grid]) -> list[Reach]:
+    """Every offering named in any of `grids`, by name (case ignored), counted by each account's best status."""
+    counts: dict[str, dict[Coverage, int]] = {}
+    for g in grids:
+        for offering, status in g.by_offering.items():
+            by = counts.setdefault(offering, {})
+            by[status] = by.get(status, 0) + 1
+    return [Reach(o, c.get(Coverage.owned, 0), c.get(Coverage.pipeline, 0), sum(c.get(s, 0) for s in WHITE_SPACE))
+            for o, c in sorted(counts.items(), key=lambda kv: (kv[0].casefold(), kv[0]))]
 
 
 def _cell(c: WhitespaceCell | None) -> Cell:

@@ -17,6 +17,8 @@ from kaplan import rules
 from kaplan.config import Config
 from kaplan.findings import Finding, Severity
 from kaplan.health.model import Signal
+from kaplan.model.plan import WhitespaceCell
+from kaplan.model.vocab import Coverage
 from kaplan.reading.loader import LoadedPlan, load_plan, load_positions
 from kaplan.suppressions import Directive, parse as parse_suppressions
 
@@ -56,18 +58,19 @@ class PlanSummary:
     signature: list | None = field(default=None, repr=False)
     """The file's stat signature when it was read, if it had settled (see `_fingerprint.settled`)."""
     _details: object = field(default=None, repr=False)
-    """Signals and investment requests, or a function that reads them (from the cache) when first needed."""
+    """Signals, investment requests and whitespace cells, or a function that reads them (from the cache)
+    when first needed."""
 
     @property
     def valid(self) -> bool:
         return self.account_id is not None
 
-    def _detail(self) -> tuple[list[Signal], list[dict]]:
+    def _detail(self) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
         if callable(self._details):
             self._details = self._details()
         elif isinstance(self._details, list):  # as sent by a worker process: plain data pickles fast
             self._details = self.details_from_json(self._details)
-        return self._details or ([], [])
+        return self._details or ([], [], [])
 
     @property
     def signals(self) -> list[Signal]:
@@ -78,6 +81,11 @@ class PlanSummary:
     def investment(self) -> list[dict]:
         """The plan's investment requests, as plain data."""
         return self._detail()[1]
+
+    @property
+    def whitespace(self) -> list[WhitespaceCell]:
+        """The plan's whitespace cells (the portfolio pack's cross-sell view reads them)."""
+        return self._detail()[2]
 
     def review_status(self, tier_cadence, today: _dt.date, config: Config):
         """Whether this plan is overdue for review (`overdue.review_status`), its tier's cadence given."""
@@ -102,13 +110,16 @@ class PlanSummary:
                 [d.to_json() for d in self.suppressions]]
 
     def details_json(self) -> list:
-        signals, investment = self._detail()
-        return [[[s.name, s.value, s.weight, s.reason, list(s.at)] for s in signals], investment]
+        signals, investment, cells = self._detail()
+        return [[[s.name, s.value, s.weight, s.reason, list(s.at)] for s in signals], investment,
+                [[c.unit, c.offering, c.status.value, c.competitor] for c in cells]]
 
     @staticmethod
-    def details_from_json(data: list) -> tuple[list[Signal], list[dict]]:
-        signals, investment = data
-        return [Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals], list(investment)
+    def details_from_json(data: list) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
+        signals, investment, cells = data
+        return ([Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals], list(investment),
+                [WhitespaceCell.model_construct(unit=u, offering=o, status=Coverage(st), competitor=c)
+                 for u, o, st, c in cells])
 
     @classmethod
     def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
@@ -162,7 +173,7 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary.has_last_reviewed = plan.plan.last_reviewed is not None and plan.plan.last_reviewed == summary.last_review
     summary.started = plan_started(plan)
     summary._details = (base_signals(plan, today, config),
-                        [req.model_dump(mode="json") for req in plan.investment])
+                        [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace))
     return summary
 
 

@@ -9,7 +9,7 @@ the one-page executive summary shows.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kaplan.config import Portfolio
 from kaplan.health.model import Health, Signal
@@ -19,6 +19,7 @@ from kaplan.scoring.concentration import ConcentrationResult
 from kaplan.scoring.engine import AccountScore
 from kaplan.config.scoring import QUADRANTS, Scoring
 from kaplan.money import Converter
+from kaplan.whitespace import Grid, Reach, grid, reach
 from kaplan.report.snapshot import Snapshot
 
 
@@ -71,6 +72,14 @@ class DateRow:
     term to spread a total over)."""
 
 
+@dataclass(frozen=True)
+class CrossSell:
+    """An account's whitespace as the portfolio sees it: which offerings it has and lacks."""
+
+    placed: Placed
+    grid: Grid
+
+
 @dataclass
 class PortfolioPack:
     kind = "portfolio"
@@ -94,6 +103,12 @@ class PortfolioPack:
 
     converter: Converter | None = None
     """The reporting currency and its rates (every money figure of the pack is converted by it)."""
+    cross_sell: list[CrossSell] = field(default_factory=list)
+    """Accounts with a whitespace grid, the most open white space first (then by rank)."""
+    offerings: list[Reach] = field(default_factory=list)
+    """Every offering the grids name, with the number of accounts it is won, open or white space in."""
+    no_whitespace: list[Placed] = field(default_factory=list)
+    """Accounts whose plan records no whitespace grid, by rank."""
 
     @property
     def currency(self) -> str:
@@ -211,6 +226,12 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
                                         conv.convert(contract.annual_value, p.currency)))
     stale.sort(key=lambda r: (-(r.days or 0), r.placed.account_id))
     renewals.sort(key=lambda r: (r.date, r.placed.account_id))
+    summaries: dict = {}
+    for s in snap.reading.valid:  # the first plan of an account id, as `snap.summary` finds it
+        summaries.setdefault(s.account_id, s)
+    grids = [CrossSell(p, grid(summaries[p.account_id].whitespace)) for p in placed]  # placed: by rank
+    cross_sell = sorted((c for c in grids if c.grid.rows), key=lambda c: -c.grid.white_space)  # stable: rank
     return PortfolioPack(snap.today, snap.portfolio, snap.score.scoring, placed, risk, conc, pareto,
                          snap.score.allocation, stale, renewals, unreviewed, [lp.display for lp in snap.skipped],
-                         conv)
+                         conv, cross_sell, reach(c.grid for c in cross_sell),
+                         [c.placed for c in grids if not c.grid.rows])
