@@ -275,3 +275,17 @@ def test_explain_says_when_volume_is_annualised_and_converted(kaplan, tmp_path):
     assert "480,000.00 EUR" in out
     assert "revenue for 3 of 12 months" in out and "× 12 ÷ 3" in out
     assert "money converted from GBP: 1 GBP = 1.2 EUR, rate of 2026-09-30" in out
+
+
+def test_the_budget_table_shows_the_people_granted(kaplan, tmp_path):
+    both = PEOPLE + "      - {id: more, description: Three more, people_fte: 3}\n"
+    portfolio(tmp_path, "kaplan: 1\nscoring: {budget: {available: 100000, people: 4}}\n",
+              acme=plan_text("acme", "EUR", "{period: 2026-Q3, revenue: 100}", both))
+    md = kaplan("score", "--budget", "--format", "markdown", cwd=tmp_path).stdout
+    rows = {line.split(" | ")[2]: line.split(" | ") for line in md.splitlines() if line.startswith("| ") and "`acme`" in line}
+    header = next(line for line in md.splitlines() if line.startswith("| #")).split(" | ")
+    fte = header.index("FTE granted")
+    # 4 FTE available: "Two engineers" gets its 2, "Three more" the 4 − 2 = 2 left of its 3
+    assert rows["Two engineers"][fte] == "2" and rows["Three more"][fte] == "2" and rows["Money"][fte] == "–"
+    table = kaplan("score", "--budget", cwd=tmp_path, env={"COLUMNS": "200"}).stdout
+    assert "FTE granted" in table
