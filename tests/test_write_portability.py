@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 
 import pytest
 
+from _races import race_to_create
 from conftest import TODAY
 from kaplan.writing import files as _writer
 from kaplan.writing.files import WriteRefused, write_new, write_replace
@@ -56,25 +56,7 @@ def test_replacing_keeps_the_file_mode(windows_like, tmp_path):
 
 def test_racing_creators_still_create_a_file_exactly_once(windows_like, tmp_path):
     for round_ in range(10):
-        path = tmp_path / f"plan-{round_}.yaml"
-        barrier = threading.Barrier(6)
-        wins, refusals = [], []
-
-        def create(i: int) -> None:
-            barrier.wait()
-            try:
-                write_new(path, f"writer {i}\n")
-                wins.append(i)
-            except WriteRefused:
-                refusals.append(i)
-
-        threads = [threading.Thread(target=create, args=(i,)) for i in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert len(wins) == 1 and len(refusals) == 5
-        assert path.read_text() == f"writer {wins[0]}\n"
+        race_to_create(tmp_path / f"plan-{round_}.yaml", 6, lambda i: f"writer {i}\n")
 
 
 def test_init_new_and_check_work_end_to_end(windows_like, kaplan, tmp_path):

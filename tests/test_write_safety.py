@@ -14,15 +14,14 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from _proc import kaplan_command
+from _races import race_to_create
 from conftest import TODAY
-from kaplan.writing.files import WriteRefused, write_new
 
 OLD = "kaplan: 1\n# old version\n" + "# " + "o" * 78 + "\n" * 1
 BIG = 4 * 1024 * 1024
@@ -124,25 +123,8 @@ def test_a_writer_killed_at_random_moments_always_leaves_one_complete_version(tm
 
 def test_racing_threads_create_a_file_exactly_once(tmp_path):
     for round_ in range(30):
-        path = tmp_path / f"plan-{round_}.yaml"
-        barrier = threading.Barrier(8)
-        wins, refusals = [], []
-
-        def create(i: int) -> None:
-            barrier.wait()
-            try:
-                write_new(path, f"kaplan: 1\n# writer {i}\n" + "# padding\n" * 1000)
-                wins.append(i)
-            except WriteRefused:
-                refusals.append(i)
-
-        threads = [threading.Thread(target=create, args=(i,)) for i in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert len(wins) == 1 and len(refusals) == 7
-        assert path.read_text() == f"kaplan: 1\n# writer {wins[0]}\n" + "# padding\n" * 1000
+        race_to_create(tmp_path / f"plan-{round_}.yaml", 8,
+                       lambda i: f"kaplan: 1\n# writer {i}\n" + "# padding\n" * 1000)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"plan-{i}.yaml" for i in range(30))
 
 
