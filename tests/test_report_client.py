@@ -26,7 +26,9 @@ SHOWN = ["Cut store energy cost by 20%",          # the objective's title
          "Stores on live monitoring",             # a measure
          "Plan the national roll-out with Priya Shah",  # a joint action (serves the objective)
          "Platform uptime",                       # a service KPI
-         "Fund the national roll-out plan"]       # an open decision
+         "Fund the national roll-out plan",       # an open decision
+         "Tobias Brandt",                         # our account team
+         "one-page progress report"]              # what was agreed with the client about the plan
 
 
 @pytest.fixture
@@ -60,6 +62,14 @@ def marked(tmp_path):
     doc["investment"][0]["description"] = "MARKER-investment"
     for n in doc["voice_of_customer"]["nps"]:
         n["comment"] = "MARKER-nps-comment"
+    for i, c in enumerate(doc["whitespace"]):                          # where we could sell, who competes
+        c["unit"], c["offering"] = f"MARKER-unit-{i}", f"MARKER-offering-{i}"
+        if c["status"] == "competitor":
+            c["competitor"] = f"MARKER-competitor-{i}"
+    for c in doc["relationships"]["contacts"]:                         # what we know of the people
+        c["initiatives"], c["targets"] = [f"MARKER-initiative-{c['id']}"], [f"MARKER-target-{c['id']}"]
+    for o in doc["opportunities"]:                                     # how they use it, in the KAM's words
+        o["usage"] = f"MARKER-usage-{o['id']}"
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
     return folder
 
@@ -139,7 +149,8 @@ def test_the_internal_pack_does_show_what_the_client_pack_leaves_out(kaplan, mar
     text = out.read_text(encoding="utf-8")
     for marker in ["MARKER-risk-cfo-freeze", "MARKER-force-for", "MARKER-internal-action", "MARKER-internal-kpi",
                    "MARKER-objective-description", "MARKER-opportunity-refrigeration", "171,717", "opponent",
-                   "anti sponsor"]:
+                   "anti sponsor", "MARKER-unit-0", "MARKER-offering-0", "MARKER-competitor-2", "MARKER-initiative-ceo",
+                   "MARKER-target-ceo", "MARKER-usage-licence"]:
         assert marker in text, marker
 
 

@@ -69,12 +69,20 @@ def test_contacts_initiatives_and_targets(kaplan, folder):
     assert "| Priya Shah (Head of Energy) | Store energy programme | – |" in text
 
 
-@pytest.mark.parametrize("fmt", ["html", "md"])
-def test_team_and_what_was_agreed_with_the_client(kaplan, folder, fmt):
-    text = report(kaplan, folder, fmt)
-    assert "Dana Keller (key account manager); Tobias Brandt (solution architect)" in text
-    assert ("format: one-page progress report before each quarterly review · access: Lena Hoff, Priya Shah "
-            "and our account team · updated: quarterly") in text
+def test_team_and_what_was_agreed_with_the_client(kaplan, folder):
+    rows = [("Account team", "Dana Keller (key account manager); Tobias Brandt (solution architect)"),
+            ("Agreed format", "one-page progress report before each quarterly review"),
+            ("Agreed access", "Lena Hoff, Priya Shah and our account team"),
+            ("Agreed updates", "quarterly")]
+    html, md = report(kaplan, folder, "html"), report(kaplan, folder, "md")
+    for label, words in rows:
+        assert f"<dt>{label}</dt><dd>{words}</dd>" in html
+        assert f"| {label} | {words} |" in md
+    # the client's version shows them too: the team and the agreement are the client's to see
+    client = kaplan("report", ACCOUNT, "--audience", "client", "--format", "md", "--today", DAY, cwd=folder).stdout
+    assert "## Working together" in client
+    for label, words in rows:
+        assert f"| {label} | {words} |" in client
 
 
 def test_roi_objections_and_usage_in_markdown_as_in_html(kaplan, folder):

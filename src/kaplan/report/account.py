@@ -18,7 +18,7 @@ from kaplan.forecast import QuarterForecast, forecast_by_quarter, is_open, weigh
 from kaplan.health.model import Health, Signal
 from kaplan.config.health import SIGNALS
 from kaplan.model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
-                          Plan, Review, Risk)
+                          Plan, PlanMeta, Review, Risk)
 from kaplan.model.types import period_bounds
 from kaplan.money import Converter
 from kaplan.nps import NpsQuarter, NpsWindow, by_quarter
@@ -210,6 +210,11 @@ class AccountPack:
         return sum(1 for a in self.actions if a.overdue)
 
     @property
+    def working_together(self) -> list[tuple[str, str]]:
+        """Our account team and what was agreed with the client about the plan (`working_together`)."""
+        return working_together(self.plan.plan)
+
+    @property
     def driving(self) -> list[Contact]:
         """Contacts with initiatives or targets of their own, in plan order."""
         return [c for c in self.plan.relationships.contacts if c.initiatives or c.targets]
@@ -293,6 +298,19 @@ def org_chart(contacts: list[Contact]) -> list[ContactNode]:
             roots.append(nodes[c.id])
             attach(nodes[c.id], frozenset({c.id}))
     return roots
+
+
+def working_together(meta: PlanMeta) -> list[tuple[str, str]]:
+    """(label, words) for the account team and for each thing agreed with the client about the plan,
+    in the words every pack shows them (the client's pack too: both are the client's to see)."""
+    out = []
+    if meta.team:
+        out.append(("Account team", "; ".join(t.name + (f" ({t.role})" if t.role else "") for t in meta.team)))
+    agreed = meta.agreed_with_client
+    if agreed is not None:
+        out += [(label, value) for label, value in (("Agreed format", agreed.format), ("Agreed access", agreed.access),
+                                                    ("Agreed updates", agreed.update_frequency)) if value]
+    return out
 
 
 def _period(p: FinancialPeriod) -> PeriodRow:

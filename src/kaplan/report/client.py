@@ -16,6 +16,12 @@ Actions are the joint ones: those that serve one of the client's objectives and 
 `internal: true`. An action without an objective is ours alone (preparing a pitch, reaching a new
 contact) and is not shown. A KPI marked `internal: true` (our margin on the service, say) is not
 shown either.
+
+Also for the client: our account team (names and roles) and what was agreed with the client about
+the plan (its format, who has access, how often it is updated). Not for the client, and so not
+here: the whitespace grid (where we could sell more and which competitor holds what), how the
+client uses what it buys as the KAM wrote it (`usage`), and each contact's own initiatives and
+targets (what we know of the people).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from dataclasses import dataclass, replace
 from kaplan.model.plan import Period
 from kaplan.model.vocab import ReviewKind
 from kaplan.progress import ObjectiveProgress
-from kaplan.report.account import ActionRow, DecisionRow, KpiRow, account_pack
+from kaplan.report.account import ActionRow, DecisionRow, KpiRow, account_pack, working_together
 from kaplan.report.snapshot import Snapshot
 
 AUDIENCES = ("internal", "client")
@@ -56,6 +62,8 @@ class ClientPack:
     """Open decisions; each row's `review` is a `Raised` (kind and date only)."""
     last_review: _dt.date | None
     next_review: _dt.date | None
+    working_together: list[tuple[str, str]]
+    """Our account team and what was agreed with the client about the plan (`account.working_together`)."""
 
     @property
     def overdue_actions(self) -> int:
@@ -82,5 +90,5 @@ def client_pack(snap: Snapshot, account_id: str) -> ClientPack:
         actions=[r for r in full.actions if r.objective is not None and not r.action.internal],
         kpis=[k for k in full.kpis if not k.kpi.internal],
         decisions=[DecisionRow(Raised(d.review.date, d.review.kind), d.decision) for d in full.decisions],
-        last_review=full.last_review, next_review=full.next_review,
+        last_review=full.last_review, next_review=full.next_review, working_together=working_together(meta),
     )

@@ -162,7 +162,14 @@ def client_deck(pack, template: Path | None = None) -> bytes:
                text.number(k.kpi.actual, 1), text.plain(k.kpi.unit), k.status.upper()] for k in pack.kpis],
              widths=[5, 1.5, 1.5, 1.5, 2])
     _decisions(d, pack)
+    _working_together(d, pack)
     return d.save()
+
+
+def _working_together(d, pack) -> None:
+    if pack.working_together:
+        d.tables("Working together", ["", ""], [[label, words] for label, words in pack.working_together],
+                 widths=[2.5, 9.5])
 
 
 def _objectives(d, pack) -> None:

@@ -136,7 +136,14 @@ def client_workbook(pack) -> bytes:
         Column("Raised at", lambda r: text.label(r.review.kind)),
         Column("Raised on", lambda r: r.review.date, DATE),
     ])
+    _working_together(wb, pack)
     return _save(wb)
+
+
+def _working_together(wb, pack) -> None:
+    if pack.working_together:
+        _sheet(wb, "Working together", pack.working_together, [
+            Column("What", lambda r: r[0], width=18), Column("Detail", lambda r: r[1], width=70)])
 
 
 def _actions(wb, pack) -> None:
