@@ -284,8 +284,10 @@ def test_the_budget_table_shows_the_people_granted(kaplan, tmp_path):
     md = kaplan("score", "--budget", "--format", "markdown", cwd=tmp_path).stdout
     rows = {line.split(" | ")[2]: line.split(" | ") for line in md.splitlines() if line.startswith("| ") and "`acme`" in line}
     header = next(line for line in md.splitlines() if line.startswith("| #")).split(" | ")
-    fte = header.index("FTE granted")
-    # 4 FTE available: "Two engineers" gets its 2, "Three more" the 4 − 2 = 2 left of its 3
-    assert rows["Two engineers"][fte] == "2" and rows["Three more"][fte] == "2" and rows["Money"][fte] == "–"
+    granted = header.index("Granted")
+    # 4 FTE available: "Two engineers" gets its 2, "Three more" the 4 − 2 = 2 left of its 3; the
+    # money request, 100,000 of the 100,000 available, asks for no people
+    assert rows["Two engineers"][granted] == "0 + 2 FTE" and rows["Three more"][granted] == "0 + 2 FTE"
+    assert rows["Money"][granted] == "100,000"
     table = kaplan("score", "--budget", cwd=tmp_path, env={"COLUMNS": "200"}).stdout
-    assert "FTE granted" in table
+    assert "0 + 2 FTE" in table

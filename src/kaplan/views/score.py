@@ -212,13 +212,12 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
         _csv.write(out, list(rows[0]) if rows else ["priority"], rows)
         return
     if fmt == "markdown":
-        out.write(f"| # | Account | Request | Score | Amount ({cur}) | People (FTE) | Granted | FTE granted | "
-                  "Running total | Status |\n")
-        out.write("|--:|---|---|--:|--:|--:|--:|--:|--:|---|\n")
+        out.write(f"| # | Account | Request | Score | Amount ({cur}) | People (FTE) | Granted | Running total | Status |\n")
+        out.write("|--:|---|---|--:|--:|--:|--:|--:|---|\n")
         for r in rows:
             out.write(f"| {r['priority']} | `{r['account']}` | {md(r['description'])} | {r['score']:.1f} | "
-                      f"{money(r['amount'])} | {_fte(r['people_fte'])} | {money(r['granted'])} | "
-                      f"{_fte(r['people_granted'])} | {money(r['running_total'])} | {r['status']} |\n")
+                      f"{money(r['amount'])} | {_fte(r['people_fte'])} | {_granted(r)} | "
+                      f"{money(r['running_total'])} | {r['status']} |\n")
         out.write(f"\nBudget {money(al.available)} {cur}; requested {money(al.requested)}; granted "
                   f"{money(al.granted)}.{_people(al)}\n")
         return
@@ -227,16 +226,21 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
     console = _console(out)
     rule = "highest score first" if al.rule == "score" else "most score per unit of money first"
     t = Table(title=f"Investment allocation ({rule})", title_justify="left")
-    for col in ("#", "Account", "Request", "Score", f"Amount ({cur})", "People (FTE)", "Granted", "FTE granted",
-                "Running total", "Status"):
+    for col in ("#", "Account", "Request", "Score", f"Amount ({cur})", "People (FTE)", "Granted", "Running total",
+                "Status"):
         t.add_column(col, justify="left" if col in ("Account", "Request", "Status") else "right")
     for r in rows:
         t.add_row(str(r["priority"]), r["account"], r["description"], f"{r['score']:.1f}", money(r["amount"]),
-                  _fte(r["people_fte"]), money(r["granted"]), _fte(r["people_granted"]), money(r["running_total"]),
-                  r["status"])
+                  _fte(r["people_fte"]), _granted(r), money(r["running_total"]), r["status"])
     console.print(t)
     console.print(f"Budget {money(al.available)} {cur}; requested {money(al.requested)}; granted {money(al.granted)}; "
                   f"left {money(al.available - al.granted)}.{_people(al)}")
+
+
+def _granted(row: dict) -> str:
+    """What a request was granted: its money, and the people (FTE) when it asked for any."""
+    money_part = money(row["granted"])
+    return money_part if row["people_granted"] is None else f"{money_part} + {row['people_granted']:g} FTE"
 
 
 def _fte(value: float | None) -> str:
