@@ -17,7 +17,7 @@ from kaplan.reading.loader import open_portfolio
 from kaplan.commands.schema import schema_texts
 
 LAYOUT = [
-    ".github", ".github/workflows", ".github/workflows/kaplan.yml", ".kaplan", ".kaplan/config.schema.json",
+    ".github", ".github/workflows", ".github/workflows/kaplan-risk.yml", ".github/workflows/kaplan.yml", ".kaplan", ".kaplan/config.schema.json",
     ".kaplan/plan.schema.json", ".pre-commit-config.yaml", ".yamllint", "kaplan.yaml", "plans", "plans/README.md",
 ]
 
@@ -34,7 +34,8 @@ def test_init_lays_out_a_portfolio_and_says_what_it_made(kaplan, tmp_path):
     assert r.stdout.splitlines() == [
         "created plans/", "created plans/README.md", "created .kaplan/plan.schema.json",
         "created .kaplan/config.schema.json", "created .pre-commit-config.yaml", "created .yamllint",
-        "created .github/workflows/kaplan.yml", "created kaplan.yaml", "next: kaplan new ACCOUNT",
+        "created .github/workflows/kaplan.yml", "created .github/workflows/kaplan-risk.yml", "created kaplan.yaml",
+        "next: kaplan new ACCOUNT",
     ]
 
 

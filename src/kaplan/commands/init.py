@@ -2,7 +2,8 @@
 
 A portfolio is `kaplan.yaml` (every default written out and explained), a `plans/` folder, the JSON
 Schemas the plans' editor modeline points at (`.kaplan/`), a pre-commit config, a CI workflow
-that runs `kaplan check`, and a `.yamllint` under which every file kaplan writes passes yamllint. Nothing that exists is ever overwritten: an existing `kaplan.yaml` means
+that runs `kaplan check`, a scheduled one that publishes the risk report every Monday (the Monday
+Morning Report), and a `.yamllint` under which every file kaplan writes passes yamllint. Nothing that exists is ever overwritten: an existing `kaplan.yaml` means
 the folder already is a portfolio and nothing is done; any other file that exists is kept as it is
 and reported, so `kaplan init` can be run in a repository that already uses pre-commit or CI.
 """
@@ -22,6 +23,7 @@ from kaplan.commands.schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, modeline, sche
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 YAMLLINT_CONFIG = ".yamllint"
 WORKFLOW = Path(".github") / "workflows" / "kaplan.yml"
+RISK_WORKFLOW = Path(".github") / "workflows" / "kaplan-risk.yml"
 _REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 @+:/._=<>!~,\-\[\]#?&%]*$")
 
 
@@ -93,6 +95,7 @@ def planned_files(requirement: str | None = None) -> dict[Path, str]:
     files[Path(PRE_COMMIT_CONFIG)] = _render("pre-commit-config.yaml.j2")
     files[Path(YAMLLINT_CONFIG)] = _render("yamllint.yaml.j2")
     files[WORKFLOW] = _render("kaplan-workflow.yml.j2", requirement=requirement)
+    files[RISK_WORKFLOW] = _render("kaplan-risk-workflow.yml.j2", requirement=requirement)
     # Last, so an interrupted init can simply be run again.
     files[Path(CONFIG_NAME)] = config_text()
     return files

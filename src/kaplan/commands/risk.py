@@ -76,6 +76,10 @@ class RiskReport:
     """Why no comparison was made, when `since` was asked for but could not be read."""
     skipped: list[LoadedPlan] = field(default_factory=list)
     new_accounts: list[str] = field(default_factory=list)
+    since_commit: str | None = None
+    """The commit `since` named, once read."""
+    since_date: _dt.date | None = None
+    """That commit's date."""
 
 
 def _moved_signals(before: Health, after: Health) -> str:
@@ -129,9 +133,9 @@ def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict
     folder = portfolio.plans_dir
     history.repo_root(folder)
     commit = history.resolve(folder, since)
-    then = report.today
-    if judge_then:
-        then = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
+    report.since_commit = commit
+    report.since_date = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
+    then = report.since_date if judge_then else report.today
     old = history.plans_at(folder, commit)
     from kaplan.reading.loader import LoadedPlan as _LP
 

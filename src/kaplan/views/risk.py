@@ -104,18 +104,68 @@ def md(value) -> str:
     return escape(value)
 
 
+ICON = {"red": "🔴 RED", "amber": "🟠 AMBER", "green": "🟢 GREEN"}
+
+
 def markdown(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
-    icon = {"red": "🔴 RED", "amber": "🟠 AMBER", "green": "🟢 GREEN"}
-    change = report.since is not None and report.history_note is None
+    """The report for a git host or a CI job's summary page: the counts first, then what changed
+    (with `since`), then the red and amber accounts worst first, the green ones folded away."""
+    counts = {c: sum(1 for r in rows if r.health.colour == c) for c in ("red", "amber", "green")}
     out.write(f"## Account risk on {report.today}\n\n")
-    out.write("| Risk | Health | Account | Tier | Owner | Top reasons |" + (" Change |" if change else "") + "\n")
-    out.write("|---|--:|---|---|---|---|" + ("---|" if change else "") + "\n")
+    out.write(f"**{_many(len(rows), 'account')}: 🔴 {counts['red']} red (high risk) · 🟠 {counts['amber']} amber "
+              f"(medium) · 🟢 {counts['green']} green (low)**\n\n")
+    if report.skipped:
+        out.write(f"{_many(len(report.skipped), 'plan')} with errors left out: `kaplan check` says what to fix.\n\n")
+    change = report.since is not None and report.history_note is None
+    if change:
+        _changes(report, rows, out)
+    attention = [r for r in rows if r.health.colour != "green"]
+    calm = [r for r in rows if r.health.colour == "green"]
+    if attention:
+        out.write("### Needs attention, worst first\n\n")
+        _risk_table(attention, out)
+    else:
+        out.write("No account is at medium or high risk.\n\n")
+    if calm:
+        out.write(f"<details><summary>{_many(len(calm), 'green account')} (low risk)</summary>\n\n")
+        _risk_table(calm, out)
+        out.write("</details>\n")
+
+
+def _risk_table(rows: list[RiskRow], out: IO[str]) -> None:
+    """Each account's risk and its top reasons (what changed is said once, in its own section)."""
+    out.write("| Risk | Health | Account | Tier | Owner | Top reasons |\n|---|--:|---|---|---|---|\n")
     for r in rows:
-        cells = [icon[r.health.colour], f"{r.health.score:.0f}", f"{md(r.name)} (`{r.account_id}`)",
+        cells = [ICON[r.health.colour], f"{r.health.score:.0f}", f"{md(r.name)} (`{r.account_id}`)",
                  md(r.tier), md(r.owner), md("; ".join(_reasons(r)) or None)]
-        if change:
-            cells.append(md(r.change))
         out.write("| " + " | ".join(cells) + " |\n")
+    out.write("\n")
+
+
+def _changes(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
+    """What moved since the compared revision: worse first (the largest fall first), new accounts,
+    then better; an account whose health did not move is only counted."""
+    new = set(report.new_accounts)
+    worse = sorted((r for r in rows if r.trend == "worse"), key=lambda r: (r.health.score - r.before.score, r.account_id))
+    better = sorted((r for r in rows if r.trend == "better"), key=lambda r: (r.before.score - r.health.score, r.account_id))
+    added = [r for r in rows if r.account_id in new]
+    same = len(rows) - len(worse) - len(better) - len(added)
+    when = (f"{report.since_date} (`{report.since_commit[:7]}`)" if report.since_date and report.since_commit
+            else md(report.since))
+    out.write(f"### What changed since {when}\n\n")
+    out.write(f"**{len(worse)} worse**, {len(better)} better, {len(added)} new, {same} unchanged.\n\n")
+    if not (worse or better or added):
+        return
+    out.write("| Risk | Health | Account | Change |\n|---|--:|---|---|\n")
+    for r in worse + added + better:
+        health = f"{r.health.score:.0f}" if r.before is None else f"{r.before.score:.0f} → {r.health.score:.0f}"
+        words = "new account" if r.account_id in new else r.change
+        out.write(f"| {ICON[r.health.colour]} | {health} | {md(r.name)} (`{r.account_id}`) | {md(words)} |\n")
+    out.write("\n")
+
+
+def _many(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 FORMATS = {"table": table, "json": json_out, "csv": csv_out, "markdown": markdown}
