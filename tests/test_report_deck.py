@@ -62,8 +62,11 @@ def test_quarterly_review_deck_slides(account):
     assert (health["risk"], health["colour"]) == ("medium", "amber")
     assert titles(prs) == [
         "Acme Retail Group", "Summary", f"Health {health['health']:.0f} (medium risk): the reasons", "Relationship map",
-        "Objectives and progress", "Action plan", "Force field: net +2", "Revenue and margin (EUR)",
-        "Too few responses for an NPS (4 of 5 needed in the last 12 months) · 1 open detractor loop", "Risks", "Decisions needed · next review 2026-12-16"]
+        "Objectives and progress", "Action plan",
+        "Whitespace: open white space 4 of 8 cells (not offered or held by a competitor)", "Force field: net +2",
+        "Revenue and margin (EUR)",
+        "Too few responses for an NPS (4 of 5 needed in the last 12 months) · 1 open detractor loop", "Risks",
+        "Decisions needed · next review 2026-12-16", "Working together"]
     # force field: for 4 + 3, against 3 + 2 → net +2; NPS: 4 responses in the survey window, fewer than
     # the 5 an NPS needs, so no score is shown; the 6 (follow-up not closed) is the one open loop
     assert prs.slide_width == Inches(13.333) and prs.slide_height == Inches(7.5)
@@ -116,6 +119,17 @@ def test_force_field_chart(account):
     assert list(chart.plots[0].series[0].values) == [4, 3, -3, -2]
 
 
+def test_whitespace_and_working_together_slides(account):
+    prs, page, _, _ = account
+    # the grid cell by cell as the HTML pack shows it (an unrecorded pair stays empty)
+    assert table_rows(slide(prs, "Whitespace")) == page.tables["whitespace"]
+    assert table_rows(slide(prs, "Working together"))[1:] == [
+        ["Account team", "Dana Keller (key account manager); Tobias Brandt (solution architect)"],
+        ["Agreed format", "one-page progress report before each quarterly review"],
+        ["Agreed access", "Lena Hoff, Priya Shah and our account team"],
+        ["Agreed updates", "quarterly"]]
+
+
 def test_tables_match_the_html(account):
     prs, html, _, _ = account
     rows = table_rows(slide(prs, "Risks"))
@@ -148,7 +162,7 @@ def test_portfolio_deck(examples_deck):
     prs, html = examples_deck
     assert [t.split(" (")[0].split(":")[0] for t in titles(prs)] == [
         "Key account portfolio review", "Summary", "Ranking", "Portfolio matrix", "Concentration",
-        "Account risk", "Account risk", "Investment allocation"]
+        "Account risk", "Account risk", "Investment allocation", "Cross-sell"]
     # the ranking's 13 one-line rows fit one slide, in the HTML's order and with its figures
     ranking = table_rows(slide(prs, "Ranking"))[1:]
     assert len(ranking) == 13
@@ -162,6 +176,8 @@ def test_portfolio_deck(examples_deck):
     points = sum(len(s.values) for s in matrix.plots[0].series)
     assert points == 13
     assert matrix.category_axis.axis_title.text_frame.text == "our relative strength"
+    # the cross-sell slide is the HTML's cross-sell table, row for row
+    assert table_rows(slide(prs, "Cross-sell")) == html["cross-sell"]
 
 
 def test_template_supplies_the_master(kaplan, tmp_path):

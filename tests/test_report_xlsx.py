@@ -58,14 +58,31 @@ def rows(ws) -> list[dict]:
 def test_portfolio_workbook_sheets(examples_book):
     wb, _ = examples_book
     ids = sorted(p.stem for p in (EXAMPLES / "plans").glob("*.yaml"))
-    assert wb.sheetnames[:4] == ["Ranking", "Risk", "Allocation", "Concentration"]
-    assert sorted(wb.sheetnames[4:]) == ids  # one financials sheet per account, named by its id
-    assert [r["Account id"] for r in rows(wb["Ranking"])] == wb.sheetnames[4:]  # in ranking order
+    assert wb.sheetnames[:6] == ["Ranking", "Risk", "Allocation", "Concentration", "Cross-sell", "Offerings"]
+    assert sorted(wb.sheetnames[6:]) == ids  # one financials sheet per account, named by its id
+    assert [r["Account id"] for r in rows(wb["Ranking"])] == wb.sheetnames[6:]  # in ranking order
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title  # the header row stays in view
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title
         for col in range(1, ws.max_column + 1):
             assert ws.column_dimensions[ws.cell(1, col).column_letter].width >= 8
+
+
+def test_cross_sell_sheets(examples_book):
+    wb, html = examples_book
+    cross = rows(wb["Cross-sell"])
+    # Halvorsen: 12 cells; Suzhou × APM and Aftermarket × Field service not offered, Suzhou × QMS held by
+    # Hexaport = 3. Corvane: 10 cells; Gas grid × APM and Corporate IT × GIS migration not offered,
+    # Electricity grid × SCADA held by Veyrant = 3; the tie goes to the better-ranked account
+    assert [(r["Account id"], r["Open white space (cells)"], r["Cells recorded"]) for r in cross[:2]] == [
+        ("halvorsen-drives", 3, 12), ("corvane-energy", 3, 10)]
+    assert cross[0]["Won"] == "MES, APM, QMS" and cross[0]["Lacks (competitor or not offered)"] == "Field service"
+    # the same rows as the HTML's table, counts as numbers
+    assert [[r["Account"], f"{r['Open white space (cells)']} of {r['Cells recorded']} cells", r["Won"] or "–",
+             r["Open, not won yet"] or "–", r["Lacks (competitor or not offered)"] or "–"] for r in cross] == \
+        html["cross-sell"][1:]
+    assert [[r["Offering"], str(r["Won in (accounts)"]), str(r["Open in (accounts)"]),
+             str(r["White space in (accounts)"])] for r in rows(wb["Offerings"])] == html["offerings"][1:]
 
 
 def test_figures_are_numbers_equal_to_the_html(examples_book):
@@ -103,7 +120,14 @@ def test_account_financials_sheet_equals_the_account_pack(kaplan, tmp_path):
     assert kaplan("report", ACCOUNT, "-f", "xlsx", "--today", DAY, "-o", tmp_path / "a.xlsx", cwd=folder).exit_code == 0
     assert kaplan("report", ACCOUNT, "-f", "html", "--today", DAY, "-o", tmp_path / "a.html").exit_code == 0
     wb = load_workbook(tmp_path / "a.xlsx")
-    assert wb.sheetnames == ["Financials", "Objectives", "Actions", "Service KPIs", "Risks"]
+    assert wb.sheetnames == ["Financials", "Objectives", "Actions", "Service KPIs", "Risks", "Whitespace",
+                             "Working together"]
+    # the grid cell by cell as the HTML pack shows it: an unrecorded pair is an empty cell
+    grid = [[c.value for c in row] for row in wb["Whitespace"].iter_rows()]
+    assert grid == [["Buying unit", "Energy Analytics", "Cold Chain Insight", "Checkout Monitor"],
+                    ["German stores", "won", "open", "competitor (Kassensys)"],
+                    ["Austrian stores", "open", "not offered", None],
+                    ["Distribution centres", "not offered", "competitor", "not relevant"]]
     periods = Tables((tmp_path / "a.html").read_text(encoding="utf-8")).tables["periods"]
     fin = rows(wb["Financials"])
     assert len(fin) == len(periods) - 1 > 0

@@ -84,6 +84,11 @@ class Grid:
         return sum(self.counts[WORDS[s]] for s in WHITE_SPACE)
 
     @property
+    def white_space_words(self) -> str:
+        """`4 of 8 cells`: the open white space out of the cells recorded."""
+        return f"{self.white_space} of {self.cells} cell{'' if self.cells == 1 else 's'}"
+
+    @property
     def won(self) -> tuple[str, ...]:
         """Offerings at least one unit buys from us."""
         return self._offerings(Coverage.owned)

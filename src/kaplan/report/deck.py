@@ -60,6 +60,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
     d.org(pack.org)
     _objectives(d, pack)
     _actions(d, pack.actions)
+    _whitespace(d, pack.whitespace)
     ff = p.force_field
     if ff and (ff.for_ or ff.against):
         s = d.slide(f"Force field: net {sum(f.strength for f in ff.for_) - sum(f.strength for f in ff.against):+d}")
@@ -89,6 +90,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
              [[r.description, str(r.likelihood * r.impact), text.plain(r.mitigation), text.plain(r.owner),
                text.label(r.status)] for r in pack.risks], widths=[4, 1, 4, 2, 1.5])
     _decisions(d, pack)
+    _working_together(d, pack)
     return d.save()
 
 
@@ -140,6 +142,12 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
              [[str(i), names.get(r.account_id, r.account_id), r.request.description, text.fixed(r.score, 1),
                text.money(r.amount), text.money(r.granted), r.status] for i, r in enumerate(al.rows, 1)]
              or [["", "No plan requests investment", "", "", "", "", ""]], widths=[0.5, 3, 5, 1.2, 1.6, 1.6, 1.6])
+    if pack.cross_sell:
+        d.tables("Cross-sell: the most open white space first",
+                 ["Account", "Open white space", "Won", "Open, not won yet", "Lacks (competitor or not offered)"],
+                 [[c.placed.score.name, c.grid.white_space_words, ", ".join(c.grid.won) or text.DASH,
+                   ", ".join(c.grid.open) or text.DASH, ", ".join(c.grid.lacking) or text.DASH] for c in pack.cross_sell],
+                 widths=[3, 1.8, 3, 3, 3])
     return d.save()
 
 
@@ -164,6 +172,14 @@ def client_deck(pack, template: Path | None = None) -> bytes:
     _decisions(d, pack)
     _working_together(d, pack)
     return d.save()
+
+
+def _whitespace(d, g) -> None:
+    """The whitespace grid (`kaplan.whitespace.Grid`): buying units down, offerings across."""
+    if g.rows:
+        d.tables(f"Whitespace: open white space {g.white_space_words} (not offered or held by a competitor)",
+                 ["Buying unit", *g.offerings], [[r.unit, *(c.words for c in r.cells)] for r in g.rows],
+                 widths=[2.5] + [2] * len(g.offerings))
 
 
 def _working_together(d, pack) -> None:

@@ -99,6 +99,22 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
         Column("Share %", lambda r: r.share_pct, PCT),
         Column("Cumulative %", lambda r: r.cumulative_pct, PCT),
     ])
+    _sheet(wb, "Cross-sell", pack.cross_sell, [
+        Column("Account", lambda c: c.placed.score.name, width=28),
+        Column("Account id", lambda c: c.placed.account_id),
+        Column("Open white space (cells)", lambda c: c.grid.white_space, WHOLE),
+        Column("Cells recorded", lambda c: c.grid.cells, WHOLE),
+        Column("Won", lambda c: ", ".join(c.grid.won) or None, width=40),
+        Column("Open, not won yet", lambda c: ", ".join(c.grid.open) or None, width=40),
+        Column("Lacks (competitor or not offered)", lambda c: ", ".join(c.grid.lacking) or None, width=40),
+    ], caption="From each plan's whitespace grid; the most open white space (cells not offered yet or held by "
+               "a competitor) first")
+    _sheet(wb, "Offerings", pack.offerings, [
+        Column("Offering", lambda r: r.offering, width=28),
+        Column("Won in (accounts)", lambda r: r.won, WHOLE),
+        Column("Open in (accounts)", lambda r: r.open, WHOLE),
+        Column("White space in (accounts)", lambda r: r.white_space, WHOLE),
+    ])
     used = {ws.title.lower() for ws in wb.worksheets}
     for account in accounts:
         _financials(wb, account, _sheet_name(account.plan.account.id, used))
@@ -120,6 +136,12 @@ def account_workbook(pack) -> bytes:
         Column("Owner", lambda r: r.owner),
         Column("Status", lambda r: text.label(r.status)),
     ])
+    g = pack.whitespace
+    if g.rows:
+        _sheet(wb, "Whitespace", g.rows, [Column("Buying unit", lambda r: r.unit, width=24)]
+               + [Column(o, lambda r, i=i: r.cells[i].words or None, width=24) for i, o in enumerate(g.offerings)],
+               caption=f"Open white space: {g.white_space_words} (not offered yet or held by a competitor)")
+    _working_together(wb, pack)
     return _save(wb)
 
 
