@@ -140,3 +140,19 @@ def test_a_portfolio_without_grids_says_so(kaplan, tmp_path):
         r = kaplan("report", "--portfolio", "--format", fmt, "--today", DAY, cwd=folder)
         assert r.exit_code == 0, r.stderr
         assert "No plan records a whitespace grid." in r.stdout
+
+
+def test_a_pair_recorded_twice_shows_its_last_entry_and_check_says_so(kaplan, tmp_path):
+    folder = tmp_path / "p"
+    (folder / "plans").mkdir(parents=True)
+    (folder / "kaplan.yaml").write_text("kaplan: 1\nplans: plans\n", encoding="utf-8")
+    (folder / "plans" / "solo.yaml").write_text(
+        "kaplan: 1\naccount: {id: solo, name: Solo}\nplan: {owner: Jo Owner}\n"
+        "whitespace:\n"
+        "  - {unit: Lyon, offering: MES, status: gap}\n"
+        "  - {unit: Lyon, offering: MES, status: owned}\n", encoding="utf-8")
+    md = kaplan("report", "solo", "--format", "md", "--today", DAY, cwd=folder).stdout
+    assert "| Lyon | won |" in md
+    assert "Cells recorded: 1 (won 1 · open 0 · competitor 0 · not offered 0 · not relevant 0)" in md
+    r = kaplan("check", "--today", DAY, cwd=folder)
+    assert "plans/solo.yaml:6:5: warning [duplicate-whitespace-cell] Lyon × MES is already recorded at entry 1" in r.stdout
