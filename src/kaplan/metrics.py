@@ -28,6 +28,7 @@ import functools
 from dataclasses import dataclass
 
 from kaplan.model import Plan
+from kaplan.model.plan import FinancialPeriod
 from kaplan.model.types import period_bounds
 from kaplan.model.vocab import BuyingRole, Position
 
@@ -277,7 +278,7 @@ def ttm(plan: Plan) -> Window | None:
         margin_pct=_ratio(m_profit, m_revenue), margin_profit=m_profit, margin_revenue=m_revenue,
         cost_to_serve_pct=_ratio(c_cost, c_revenue),
         months=(book.revenue_mask & w).bit_count(), margin_months=(book.margin_mask & w).bit_count(),
-        cost_months=(book.cost_mask & w).bit_count(), share_of_wallet_pct=_ratio(s_revenue, s_spend))
+        cost_months=(book.cost_mask & w).bit_count(), share_of_wallet_pct=wallet_share(s_revenue, s_spend))
 
 
 # ---------------------------------------------------------------- like for like
@@ -476,6 +477,18 @@ def share_of_wallet_pct(plan: Plan) -> float | None:
     """Our TTM revenue ÷ the client's TTM spend in our category (over the periods with both), else
     the latest stated share."""
     return _share_of_wallet(plan, ttm(plan))
+
+
+def wallet_share(revenue: float | None, category_spend: float | None) -> float | None:
+    """Share of wallet in percent: our revenue ÷ the client's spend in our category, both over the
+    same periods (the trailing twelve months' sums, or one period's own figures)."""
+    return _ratio(revenue, category_spend)
+
+
+def period_share_of_wallet_pct(period: FinancialPeriod) -> float | None:
+    """One period's share of wallet: its revenue ÷ its category spend, else the share it states."""
+    share = wallet_share(period.revenue, period.client_category_spend)
+    return period.share_of_wallet_pct if share is None else share
 
 
 def _share_of_wallet(plan: Plan, w: Window | None) -> float | None:

@@ -66,6 +66,8 @@ class PeriodRow:
     gross_profit: float | None
     margin_pct: float | None
     cost_to_serve_pct: float | None
+    share_of_wallet_pct: float | None = None
+    """Revenue ÷ the client's category spend, else the share the period states (`metrics`)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ class DecisionRow:
     decision: Decision
     overdue_days: int | None = None
     """Days past its due date, for a decision not yet taken; else None."""
+
+    @property
+    def overdue_words(self) -> str:
+        """`(overdue, 23 days)` for a decision past its due date, else empty: the mark every pack shows."""
+        return "" if self.overdue_days is None else f"(overdue, {self.overdue_days} days)"
 
 
 @dataclass
@@ -319,7 +326,7 @@ def _period(p: FinancialPeriod) -> PeriodRow:
         profit = p.revenue * p.margin_pct / 100
     margin = profit / p.revenue * 100 if profit is not None and p.revenue else p.margin_pct
     cts = p.cost_to_serve / p.revenue * 100 if p.cost_to_serve is not None and p.revenue else None
-    return PeriodRow(p, profit, margin, cts)
+    return PeriodRow(p, profit, margin, cts, metrics.period_share_of_wallet_pct(p))
 
 
 def _kpi_status(k: Kpi) -> str:

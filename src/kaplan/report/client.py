@@ -89,6 +89,6 @@ def client_pack(snap: Snapshot, account_id: str) -> ClientPack:
                     for o in full.objectives],
         actions=[r for r in full.actions if r.objective is not None and not r.action.internal],
         kpis=[k for k in full.kpis if not k.kpi.internal],
-        decisions=[DecisionRow(Raised(d.review.date, d.review.kind), d.decision) for d in full.decisions],
+        decisions=[replace(d, review=Raised(d.review.date, d.review.kind)) for d in full.decisions],
         last_review=full.last_review, next_review=full.next_review, working_together=working_together(meta),
     )

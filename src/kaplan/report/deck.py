@@ -140,7 +140,8 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     d.tables(f"Investment allocation: {text.money(al.granted)} of {text.money(al.available)} granted",
              ["#", "Account", "Request", "Score", "Amount", "Granted", "Status"],
              [[str(i), names.get(r.account_id, r.account_id), r.request.description, text.fixed(r.score, 1),
-               text.money(r.amount), text.money(r.granted), r.status] for i, r in enumerate(al.rows, 1)]
+               text.money(r.converted), text.granted(r.granted, r.people_granted), r.status]
+              for i, r in enumerate(al.rows, 1)]
              or [["", "No plan requests investment", "", "", "", "", ""]], widths=[0.5, 3, 5, 1.2, 1.6, 1.6, 1.6])
     if pack.cross_sell:
         d.tables("Cross-sell: the most open white space first",
@@ -208,7 +209,8 @@ def _actions(d, actions, title: str = "Action plan") -> None:
 def _decisions(d, pack) -> None:
     d.tables(f"Decisions needed · next review {text.date(pack.next_review)}",
              ["Decision", "Decision makers", "Due", "Raised"],
-             [[r.decision.decision, ", ".join(r.decision.decision_makers) or text.DASH, text.date(r.decision.due),
+             [[r.decision.decision, ", ".join(r.decision.decision_makers) or text.DASH,
+               " ".join(filter(None, (text.date(r.decision.due), r.overdue_words))),
                f"{text.label(r.review.kind)} {text.date(r.review.date)}"] for r in pack.decisions]
              or [["No open decisions.", "", "", ""]], widths=[5, 3, 1.5, 2.5])
 

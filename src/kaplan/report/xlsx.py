@@ -32,6 +32,7 @@ SCORE = "0.0"
 WHOLE = "0"
 DATE = "yyyy-mm-dd"
 NUMBER = "General"
+FTE = "0.0#"
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 
@@ -84,9 +85,10 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
         Column("Account id", lambda r: r.account_id),
         Column("Request", lambda r: r.request.description, width=50),
         Column("Score", lambda r: r.score, SCORE),
-        Column(f"Amount ({cur})", lambda r: r.amount, MONEY),
-        Column("People (FTE)", lambda r: r.request.people_fte, "0.0#"),
+        Column(f"Amount ({cur})", lambda r: r.converted, MONEY),
+        Column("People (FTE)", lambda r: r.request.people_fte, FTE),
         Column(f"Granted ({cur})", lambda r: r.granted, MONEY),
+        Column("People granted (FTE)", lambda r: r.people_granted, FTE),
         Column(f"Running total ({cur})", lambda r: r.running_total, MONEY),
         Column("Status", lambda r: r.status),
     ])
@@ -155,6 +157,7 @@ def client_workbook(pack) -> bytes:
         Column("Decision", lambda r: r.decision.decision, width=50),
         Column("Decision makers", lambda r: ", ".join(r.decision.decision_makers) or None, width=30),
         Column("Due", lambda r: r.decision.due, DATE),
+        Column("Days overdue", lambda r: r.overdue_days, WHOLE),
         Column("Raised at", lambda r: text.label(r.review.kind)),
         Column("Raised on", lambda r: r.review.date, DATE),
     ])
@@ -191,7 +194,7 @@ def _financials(wb, pack, title: str) -> None:
         Column(f"Cost to serve ({cur})", lambda r: r.period.cost_to_serve, MONEY),
         Column("Cost to serve %", lambda r: r.cost_to_serve_pct, PCT),
         Column(f"Discounts ({cur})", lambda r: r.period.discounts, MONEY),
-        Column("Share of wallet %", lambda r: r.period.share_of_wallet_pct, PCT),
+        Column("Share of wallet %", lambda r: r.share_of_wallet_pct, PCT),
     ], caption=f"{pack.name}: {pack.ttm_words}")
 
 

@@ -10,7 +10,7 @@ from typing import IO, Callable
 from kaplan.metrics import MONEY
 from kaplan.scoring.engine import AccountScore
 from kaplan.views.safe_text import json_text
-from kaplan.views import _csv
+from kaplan.views import _csv, text
 from kaplan.views._console import console as _console
 from kaplan.commands.score import PortfolioScore
 
@@ -239,8 +239,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
 
 def _granted(row: dict) -> str:
     """What a request was granted: its money, and the people (FTE) when it asked for any."""
-    money_part = money(row["granted"])
-    return money_part if row["people_granted"] is None else f"{money_part} + {row['people_granted']:g} FTE"
+    return text.granted(row["granted"], row["people_granted"])
 
 
 def _fte(value: float | None) -> str:

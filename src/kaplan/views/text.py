@@ -75,6 +75,13 @@ def money(value: float | None) -> str:
     return DASH if value is None else f"{value:,.0f}"
 
 
+def granted(money_granted: float | None, people_granted: float | None = None) -> str:
+    """What an investment request was granted: its money, and the people (FTE) when it was allocated
+    any (`0 + 2 FTE`), in one figure wherever the allocation is shown."""
+    shown = money(money_granted)
+    return shown if people_granted is None else f"{shown} + {people_granted:g} FTE"
+
+
 def compact(value: float | None) -> str:
     """1,250,000 → 1.25M; 48,000 → 48k (chart axes)."""
     if value is None:
@@ -114,5 +121,5 @@ def date(value: _dt.date | None) -> str:
     return DASH if value is None else value.isoformat()
 
 
-FILTERS = {"md": md, "mermaid": mermaid, "label": label, "money": money, "compact": compact, "number": number, "fixed": fixed,
+FILTERS = {"md": md, "mermaid": mermaid, "label": label, "money": money, "granted": granted, "compact": compact, "number": number, "fixed": fixed,
            "pct": pct, "signed": signed, "dots": dots, "date": date, "plain": plain}
