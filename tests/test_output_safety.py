@@ -85,6 +85,21 @@ def test_views_show_plan_text_as_written_and_inert(kaplan, hostile, args, termin
         assert all(part in shown for part in SHOWN.split() if len(part) < 25), shown
 
 
+@pytest.mark.parametrize("args", [
+    pytest.param(("score", "--format", "markdown"), id="score"),
+    pytest.param(("score", "--explain", "acme", "--format", "markdown"), id="score-explain"),
+    pytest.param(("score", "--budget", "--format", "markdown"), id="score-budget"),
+    pytest.param(("risk", "--format", "markdown", "--today", TODAY.isoformat()), id="risk"),
+])
+def test_markdown_views_are_inert_in_a_terminal_and_a_job_summary(kaplan, hostile, args):
+    """Markdown is read on terminals and published as CI job summaries (the Monday risk report): plan
+    text shows its controls as escapes there too."""
+    r = kaplan(*args, cwd=hostile)
+    assert r.exit_code in (0, 1), r.stdout + r.stderr
+    assert_inert_for_a_terminal(r.stdout + r.stderr)
+    assert "\\\\x1b" in r.stdout  # the escape is shown, its backslash escaped for Markdown
+
+
 # ---------------------------------------------------------------- machine outputs
 
 

@@ -291,3 +291,50 @@ def test_the_budget_table_shows_the_people_granted(kaplan, tmp_path):
     assert rows["Money"][granted] == "100,000"
     table = kaplan("score", "--budget", cwd=tmp_path, env={"COLUMNS": "200"}).stdout
     assert "0 + 2 FTE" in table
+
+
+def test_equal_scores_are_funded_in_the_ranking_s_order(kaplan, tmp_path):
+    """Alpha and beta score the same (relationship strength 3 each, the only criterion); the ranking
+    puts beta first on its higher revenue (200 > 100), so the budget funds beta's 80,000 in full and
+    alpha gets the 100,000 − 80,000 = 20,000 left, not the other way round by account id."""
+    config = dedent("""
+        kaplan: 1
+        scoring:
+          criteria: {relationship: {source: relationship_strength, weight: 1, normalise: {method: range, min: 1, max: 5}}}
+          matrix: {attractiveness: {relationship: 1}, strength: {relationship: 1}}
+          budget: {available: 100000}
+    """)
+    invest = "investment:\n  - {{id: ask, description: Ask, amount: {amount}}}\n"
+    portfolio(tmp_path, config,
+              alpha=plan_text("alpha", "EUR", "{period: 2026-Q3, revenue: 100}", invest.format(amount=50000)),
+              beta=plan_text("beta", "EUR", "{period: 2026-Q3, revenue: 200}", invest.format(amount=80000)))
+    ranked = kaplan("score", "--format", "json", "--today", DAY, cwd=tmp_path).json()["accounts"]
+    assert [(a["account"], a["score"]) for a in ranked] == [("beta", 50.0), ("alpha", 50.0)]
+    b = kaplan("score", "--budget", "--format", "json", "--today", DAY, cwd=tmp_path).json()
+    assert [(r["account"], r["granted"], r["status"]) for r in b["requests"]] == [
+        ("beta", 80_000, "funded"), ("alpha", 100_000 - 80_000, "partly funded")]
+    assert b["requests"][1]["running_total"] == 100_000 and b["granted"] == 100_000
+
+
+def test_a_plan_with_an_error_is_left_out_of_the_figures(kaplan, tmp_path):
+    """Overlapping periods (`2025` and its `2025-Q4`) would count October-December twice: `check`
+    calls it an error, and score, risk and the packs leave the plan out (exit 1) instead of ranking it."""
+    portfolio(tmp_path, "kaplan: 1\n",
+              good=plan_text("good", "EUR", "{period: 2026-Q3, revenue: 300}"),
+              twice=plan_text("twice", "EUR", "{period: 2025, revenue: 1000000}, {period: 2025-Q4, revenue: 300000}"))
+    assert "period-overlap" in kaplan("check", "--today", DAY, cwd=tmp_path).stdout
+    scored = kaplan("score", "--format", "json", "--today", DAY, cwd=tmp_path)
+    assert scored.exit_code == 1 and "twice" in scored.stderr
+    assert [a["account"] for a in scored.json()["accounts"]] == ["good"]
+    risk = kaplan("risk", "--format", "json", "--today", DAY, cwd=tmp_path)
+    assert risk.exit_code == 1 and [r["account"] for r in risk.json()["accounts"]] == ["good"]
+    pack = kaplan("report", "twice", "--format", "md", "--today", DAY, cwd=tmp_path)
+    assert pack.exit_code == 1 and "has errors" in pack.stderr
+
+
+def test_a_figure_is_shown_rounded_half_away_from_zero_everywhere(kaplan, tmp_path):
+    """Gross profit 8,805 on revenue 10,000 is a margin of exactly 88.05 %: shown 88.1 %, as a score
+    of 88.05 is shown 88.1 (`kaplan.rounding`), in the ranking and in the pack alike."""
+    portfolio(tmp_path, "kaplan: 1\n", z=plan_text("z", "EUR", "{period: 2026-Q3, revenue: 10000, gross_profit: 8805}"))
+    assert "88.1%" in kaplan("score", "--format", "markdown", "--today", DAY, cwd=tmp_path).stdout
+    assert "88.1%" in kaplan("report", "z", "--format", "md", "--today", DAY, cwd=tmp_path).stdout

@@ -219,3 +219,26 @@ def test_the_risk_threshold_comes_from_kaplan_yaml():
     assert broken_promises(plan, TODAY, Config()) == []  # 12 is not above the default 12
     [b] = broken_promises(plan, TODAY, Config.model_validate({"risks": {"max_exposure": 11}}))
     assert b.what == "open risk `r` is rated 3 × 4 = 12 (above 11)"
+
+
+def test_kept_promises_count_among_those_made():
+    """Three milestones (one done, one overdue, one not yet due) and three decisions (one taken, one
+    overdue, one not yet due): one of three broken each, so each signal is 100 × (1 − 1/3) = 66.67."""
+    from kaplan.model import Plan
+
+    plan = Plan.model_validate({
+        "kaplan": 1, "account": {"id": "acme", "name": "Acme"}, "plan": {"owner": "Jo"},
+        "objectives": [{"id": "grow", "title": "Grow", "milestones": [
+            {"description": "done", "quarter": "2026-Q1", "done": True},
+            {"description": "late", "quarter": "2026-Q2"},
+            {"description": "later", "quarter": "2027-Q1"}]}],
+        "reviews": [{"date": "2026-06-01", "kind": "quarterly_review", "decisions": [
+            {"decision": "taken", "due": "2026-07-01", "decided": "2026-06-20"},
+            {"decision": "late", "due": "2026-08-01"},
+            {"decision": "later", "due": "2027-01-01"}]}],
+    })
+    signals = {s.name: s for s in assess(plan, dt.date(2026, 11, 24), Config()).signals}
+    assert round(signals["milestones"].value, 2) == round(100 * (1 - 1 / 3), 2)
+    assert signals["milestones"].reason.startswith("1 of 3 milestones overdue")
+    assert round(signals["decisions"].value, 2) == round(100 * (1 - 1 / 3), 2)
+    assert signals["decisions"].reason.startswith("1 of 3 decisions overdue")

@@ -113,11 +113,11 @@ def risk_report(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | None
         seen.add(s.account_id)
         rows.append(RiskRow(s.account_id, s.name, s.owner, score.tier_name, s.display, health))
     rows.sort(key=lambda r: (r.health.score, r.account_id))
-    report = RiskReport(rows, today, since, skipped=[s for s in summaries if not s.valid])
+    report = RiskReport(rows, today, since, skipped=[s for s in summaries if not s.usable])
     if since is not None:
         current = {}
         for s in summaries:
-            if s.valid and s.account_id not in current:
+            if s.usable and s.account_id not in current:
                 plan = reading.loaded(s).plan
                 if plan is not None:
                     current[s.account_id] = plan

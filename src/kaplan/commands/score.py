@@ -83,20 +83,20 @@ def _finish(accounts: list[AccountScore], requests: list[tuple[str, InvestmentRe
     for a in accounts:
         a.abc = conc.classes.get(a.account_id)
     by_id = {a.account_id: a for a in accounts}
-    money = [(account, by_id[account].score, req, by_id[account].currency) for account, req in requests
-             if account in by_id]
+    money = [(account, by_id[account].score, req, by_id[account].currency, by_id[account].rank)
+             for account, req in requests if account in by_id]
     return PortfolioScore(accounts, conc, allocate(money, scoring.budget, conv), scoring, skipped, conv, where)
 
 
 def score_summaries(summaries: list, scoring: Scoring, currency: CurrencySettings | None = None) -> PortfolioScore:
     """Score plan summaries (see `kaplan.reading.summary`), as `kaplan check` reads them."""
-    valid = [s for s in summaries if s.valid]
+    valid = [s for s in summaries if s.usable]
     accounts = score_inputs([s.scoring_input() for s in valid], scoring, currency=currency)
     requests = [(s.account_id, InvestmentRequest.model_validate(req)) for s in valid for req in s.investment]
     where = {}
     for s in valid:
         where.setdefault(s.account_id, (s.path, s.display))
-    return _finish(accounts, requests, scoring, [s for s in summaries if not s.valid], where,
+    return _finish(accounts, requests, scoring, [s for s in summaries if not s.usable], where,
                    converter(currency, [s.currency for s in valid]))
 
 

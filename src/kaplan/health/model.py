@@ -359,15 +359,14 @@ def _promises(plan: Plan, today: _dt.date, config: Config, add) -> None:
     signal("plan_period", promises.plan_period(plan, today, config), 1, "")
     signal("next_review", promises.next_review(plan, today, config), 1, "")
     signal("milestones", promises.milestones(plan, today, config),
-           sum(1 for o in plan.objectives for m in o.milestones if not m.done), "open milestones overdue")
+           sum(len(o.milestones) for o in plan.objectives), "milestones overdue")
     signal("measures", promises.measures(plan, today, config),
            sum(1 for o in plan.objectives for m in o.measures if m.due is not None and m.target is not None),
            "measures with a due date overdue and off target")
     signal("rituals", promises.rituals(plan, today, config),
            sum(1 for r in plan.relationships.rituals if r.cadence is not None), "rituals not held within their cadence")
     signal("decisions", promises.decisions(plan, today, config),
-           sum(1 for r in plan.reviews for d in r.decisions if d.due is not None and d.decided is None),
-           "open decisions overdue")
+           sum(1 for r in plan.reviews for d in r.decisions if d.due is not None), "decisions overdue")
     signal("nps_survey", promises.nps_survey(plan, today, config), 1, "")
     high = promises.risks(plan, today, config)
     if high:  # one risk this grave is enough, however many milder ones the register holds

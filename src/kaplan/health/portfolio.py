@@ -33,7 +33,7 @@ def assess_summaries(summaries: list, config: Config, today: _dt.date) -> list[t
     from kaplan.health.model import with_review
     from kaplan.scoring.engine import score_inputs
 
-    valid = [s for s in summaries if s.valid]
+    valid = [s for s in summaries if s.usable]
     scores: dict[str, AccountScore] = {}
     for a in score_inputs([s.scoring_input() for s in valid], config.scoring, currency=config.currency):
         scores.setdefault(a.account_id, a)

@@ -60,12 +60,13 @@ class Reading:
 
     @property
     def valid(self) -> list[PlanSummary]:
-        return [s for s in self.targets if s.valid]
+        """The plans scores, risk and packs count (`PlanSummary.usable`)."""
+        return [s for s in self.targets if s.usable]
 
     @property
     def invalid(self) -> list[PlanSummary]:
         """Plans with errors (`kaplan check` says which), left out of scores, risk and packs."""
-        return [s for s in self.targets if not s.valid]
+        return [s for s in self.targets if not s.usable]
 
     def loaded(self, summary: PlanSummary) -> LoadedPlan:
         """The whole plan behind a valid summary, read from its file (once)."""

@@ -68,6 +68,22 @@ class PlanSummary:
     def valid(self) -> bool:
         return self.account_id is not None
 
+    @property
+    def usable(self) -> bool:
+        """Whether `score`, `risk` and the packs count this plan: it is valid and `kaplan check` finds no
+        error in it (an error such as overlapping periods or a currency without a rate would make its
+        figures wrong), once its own `# kaplan: disable` comments are applied."""
+        if not self.valid:
+            return False
+        if not any(f.severity is Severity.ERROR for f in self.findings):
+            return True
+        from kaplan.suppressions import PROTECTED, apply
+
+        unsilenceable = {r.id for r in rules.REGISTRY.values() if r.scope == "file"} | PROTECTED
+        kept = apply(self.findings, self.suppressions, self.display, known=set(rules.REGISTRY),
+                     unsilenceable=unsilenceable, severity=None)
+        return not any(f.severity is Severity.ERROR for f in kept)
+
     def _detail(self) -> tuple:
         if callable(self._details):
             self._details = self._details()

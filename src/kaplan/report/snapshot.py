@@ -75,7 +75,7 @@ class Snapshot:
                 if lp.plan is not None:
                     return lp
                 raise InvalidPlan(f"the plan {s.display} changed while it was read; run the command again")
-        invalid = [s for s in self.reading.invalid if Path(s.path).stem == account_id]
+        invalid = [s for s in self.reading.invalid if account_id in (s.account_id, Path(s.path).stem)]
         if invalid:
             raise InvalidPlan(f"the plan {invalid[0].display} has errors; run `kaplan check` and fix them first")
         known = ", ".join(sorted(self.account_ids)) or "none"

@@ -74,8 +74,11 @@ def _status(granted: float, asked: float) -> str:
 
 
 def allocate(requests: list[tuple], budget: Budget, conv: Converter | None = None) -> AllocationResult:
-    """`requests` are (account id, account score, request[, currency]) in plan order."""
+    """`requests` are (account id, account score, request[, currency[, rank]]) in plan order. Requests
+    of equal priority go in the ranking's order (its `rank`: score, then revenue, then account id),
+    then in plan order."""
     conv = conv or Converter("EUR")
+    ranks = [r[4] if len(r) > 4 and r[4] is not None else float("inf") for r in requests]
     rows_in = [(r[0], r[1], r[2], r[3] if len(r) > 3 else None) for r in requests]
     amounts = [conv.convert(req.amount, cur) if req.amount > 0 else 0.0 for _, _, req, cur in rows_in]
 
@@ -85,7 +88,7 @@ def allocate(requests: list[tuple], budget: Budget, conv: Converter | None = Non
         return score / amount if amount else float("inf")
 
     ordered = sorted(range(len(rows_in)),
-                     key=lambda i: (-priority(rows_in[i][1], amounts[i]), rows_in[i][0], i))
+                     key=lambda i: (-priority(rows_in[i][1], amounts[i]), ranks[i], rows_in[i][0], i))
     money_left, total, rows = budget.available, 0.0, []
     people_left, people_total = budget.people, 0.0
     for i in ordered:

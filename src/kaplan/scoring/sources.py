@@ -46,8 +46,9 @@ _SOURCES = {
     "share_of_wallet_pct": ("percent", "Our revenue ÷ the client's spend in our category × 100, over the trailing "
                                        "twelve months' periods that have both; else the latest period's stated "
                                        "share_of_wallet_pct."),
-    "nps": ("score -100..+100", "Net Promoter Score: % promoters (9-10) − % detractors (0-6) of the plan's "
-                                "NPS responses."),
+    "nps": ("score -100..+100", "Net Promoter Score: % promoters (9-10) − % detractors (0-6) of the responses "
+                                "in the survey window ending today (nps.window_months, default 12); none below "
+                                "nps.min_responses (default 5)."),
     "relationship_strength": (_RATING, "The plan's overall relationship strength, else the mean strength "
                                        "of current contacts."),
     "position": ("level 1-5", "Our position with the client: 1 commodity supplier … 5 contributes to "

@@ -13,6 +13,7 @@ from kaplan.views.safe_text import json_text
 from kaplan.views import _csv, text
 from kaplan.views._console import console as _console
 from kaplan.commands.score import PortfolioScore
+from kaplan.views.text import fixed, money, pct  # the one way a figure is shown
 
 COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "revenue", "currency", "revenue_months",
            "account_currency", "margin_pct", "abc"]
@@ -20,12 +21,6 @@ COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "reven
 `account_currency` is the currency the account's plan is written in."""
 
 
-def money(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.0f}"
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}%"
 
 
 def _revenue(a: AccountScore) -> str:
@@ -169,8 +164,8 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
               _exact(sum(x.contribution for x in a.contributions)), style="bold")
     console.print(t)
     console.print(f"Key account: {'yes' if a.key else 'no'} (threshold {ps.scoring.key_account_threshold:g}); "
-                  f"tier: {a.tier_name or '–'}; quadrant: {a.quadrant} (attractiveness {a.attractiveness:.1f}, "
-                  f"strength {a.strength:.1f}); ABC: {a.abc or '–'}")
+                  f"tier: {a.tier_name or '–'}; quadrant: {a.quadrant} (attractiveness {fixed(a.attractiveness)}, "
+                  f"strength {fixed(a.strength)}); ABC: {a.abc or '–'}")
     months = a.revenue_months
     if months is not None and months < 12:
         console.print(f"note: the trailing twelve months hold revenue for {months} of 12 months; "

@@ -14,6 +14,9 @@ import datetime as _dt
 import re
 from enum import Enum
 
+from kaplan.rounding import rounded
+from kaplan.views.safe_text import visible
+
 DASH = "–"
 
 _MD = str.maketrans({"\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "<": "&lt;",
@@ -30,8 +33,10 @@ _NO_AUTOLINK = {"/": "\\/", ".": "\\.", "@": "\u2060@"}
 
 
 def md(value) -> str:
-    """`value` as inline Markdown text that renders exactly as written and never as markup or a link."""
-    text = _SPACE.sub(" ", plain(value)).strip().translate(_MD)
+    """`value` as inline Markdown text that renders exactly as written and never as markup or a link,
+    nor as a terminal or CI-log control (`views.safe_text.visible`): Markdown is read in terminals and
+    in CI job summaries too."""
+    text = visible(_SPACE.sub(" ", plain(value)).strip()).translate(_MD)
     text = _AUTOLINK.sub(lambda m: _NO_AUTOLINK[m[0]], text)
     m = _LIST_ITEM.match(text)  # would start a list, a heading or an underline at the start of a line
     if m:
@@ -71,8 +76,13 @@ def label(value) -> str:
     return str(value.value if isinstance(value, Enum) else value).replace("_", " ")
 
 
+def _shown(value: float, digits: int) -> float:
+    """The figure to `digits` decimals as `kaplan.rounding` rounds every figure shown (88.05 → 88.1)."""
+    return rounded(value, digits) if isinstance(value, float) else value
+
+
 def money(value: float | None) -> str:
-    return DASH if value is None else f"{value:,.0f}"
+    return DASH if value is None else f"{_shown(value, 0):,.0f}"
 
 
 def granted(money_granted: float | None, people_granted: float | None = None) -> str:
@@ -95,21 +105,21 @@ def compact(value: float | None) -> str:
 def number(value: float | None, digits: int = 1) -> str:
     if value is None:
         return DASH
-    text = f"{value:,.{digits}f}"
+    text = f"{_shown(value, digits):,.{digits}f}"
     return text[:-(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
 
 
 def fixed(value: float | None, digits: int = 1) -> str:
     """Always `digits` decimals (scores), where `number` drops a trailing .0 (measures, counts)."""
-    return DASH if value is None else f"{value:,.{digits}f}"
+    return DASH if value is None else f"{_shown(value, digits):,.{digits}f}"
 
 
 def pct(value: float | None, digits: int = 1) -> str:
-    return DASH if value is None else f"{value:.{digits}f}%"
+    return DASH if value is None else f"{_shown(value, digits):.{digits}f}%"
 
 
 def signed(value: float | None, digits: int = 0) -> str:
-    return DASH if value is None else f"{value:+.{digits}f}"
+    return DASH if value is None else f"{_shown(value, digits):+.{digits}f}"
 
 
 def dots(value: int | None, out_of: int = 5) -> str:
