@@ -30,7 +30,7 @@ PLAN_AND_PORTFOLIO_RULES = {
     "action-overdue", "review-stale", "renewal-passed", "renewal-near", "nps-no-follow-up",
     "nps-follow-up-overdue", "force-field-negative", "objective-no-measure", "action-no-objective",
     "single-threaded", "key-player-missing", "filename-mismatch", "duplicate-account",
-    "duplicate-whitespace-cell",
+    "duplicate-whitespace-cell", "whitespace-competitor-unused",
 }
 
 TODAY_ARG = ("--today", TODAY.isoformat())
@@ -142,6 +142,18 @@ def test_the_same_offering_in_two_units_is_not_a_duplicate(plan):
           - {unit: Cork, offering: MES, status: competitor, competitor: Rival Systems}
     """)
     assert fired(path, "duplicate-whitespace-cell") == []
+
+
+def test_a_competitor_named_on_a_cell_that_is_not_a_competitor_cell_is_a_warning(plan):
+    path = plan("""
+        whitespace:
+          - {unit: Lyon, offering: MES, status: competitor, competitor: Rival Systems}
+          - {unit: Cork, offering: MES, status: gap, competitor: Rival Systems}
+    """)
+    f = one(path, "whitespace-competitor-unused")
+    assert f.severity is WARNING
+    assert at(f) == (9, 58)  # the second cell's `competitor:` value
+    assert "Cork × MES names competitor Rival Systems but its status is gap" in f.message
 
 
 # ---------------------------------------------------------------- unresolved-reference

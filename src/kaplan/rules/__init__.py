@@ -148,6 +148,7 @@ def portfolio_rules() -> list[Rule]:
 
 
 from kaplan.rules import alignment, customer, dates, file, portfolio, promises, references, relationships, review, tiers, health  # noqa: E402,F401
+from kaplan.rules import whitespace  # noqa: E402,F401
 from kaplan.rules import suppression  # noqa: E402,F401
 
 

@@ -82,18 +82,3 @@ def reporting_loop(plan: Plan, ctx: Context) -> Iterator[Issue]:
                         "reporting loop: " + " → ".join([*chain, c.id]),
                         "one person in the loop should report to someone outside it, or to no one")
 
-
-@rule("duplicate-whitespace-cell", Severity.WARNING)
-def duplicate_whitespace_cell(plan: Plan, ctx: Context) -> Iterator[Issue]:
-    """The whitespace grid records the same buying unit and offering twice.
-
-    A grid has one cell per unit and offering; the packs show the last entry, so the earlier one
-    would be hidden.
-    """
-    seen: dict[tuple[str, str], int] = {}
-    for i, c in enumerate(plan.whitespace):
-        key = (c.unit, c.offering)
-        if key in seen:
-            yield Issue(("whitespace", i), f"{c.unit} × {c.offering} is already recorded at entry {seen[key] + 1}",
-                        "keep one entry per buying unit and offering")
-        seen[key] = i
