@@ -111,3 +111,59 @@ def test_a_template_cannot_loop_forever_over_a_huge_range(kaplan, tmp_path):
     (mine / "account.html.j2").write_text("{% for i in range(10**12) %}{% endfor %}")
     r = kaplan("report", ACCOUNT, "--templates", str(mine), "--today", DAY, cwd=folder)
     assert r.exit_code == 2 and "Range too big" in r.stderr
+
+
+def test_a_huge_whitespace_grid_is_drawn_bounded_and_counted_whole(kaplan, tmp_path):
+    """3,000 cells, each a unit and an offering of its own, would be a 3,000 × 3,000 drawing: the pack
+    draws the first 40 of each, counts all 3,000 cells, and the cross-sell view takes every offering
+    once, however it is spelt."""
+    from kaplan.whitespace import DRAWN
+
+    n = 3000
+    cells = "".join(f"  - {{unit: u{i}, offering: o{i}, status: gap}}\n" for i in range(n))
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "big.yaml").write_text(
+        "kaplan: 1\naccount: {id: big, name: Big}\nplan: {owner: Jo}\nwhitespace:\n" + cells)
+    (tmp_path / "plans" / "small.yaml").write_text(
+        "kaplan: 1\naccount: {id: small, name: Small}\nplan: {owner: Jo}\nwhitespace:\n"
+        "  - {unit: HQ, offering: Field Service, status: owned}\n"
+        "  - {unit: Plant, offering: field  service, status: gap}\n")
+    md = kaplan("report", "big", "--format", "md", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert md.exit_code == 0
+    assert len(md.stdout) < 200_000
+    assert f"{n - DRAWN} more units and {n - DRAWN} more offerings are counted below but not drawn" in md.stdout
+    assert f"Cells recorded: {n} (" in md.stdout and f"Open white space: {n} cells**" in md.stdout
+    portfolio = kaplan("report", "--portfolio", "--format", "md", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert portfolio.exit_code == 0
+    reach = [line for line in portfolio.stdout.splitlines() if line.lower().startswith("| field")]
+    assert len(reach) == 1, reach  # "Field Service" and "field  service": one offering, won in Small
+
+
+def test_a_reporting_chain_of_any_length_renders_in_every_format(kaplan, tmp_path):
+    """People each reporting to the one before (400 broke the HTML pack, 1,500 every format): the org
+    chart draws ORG_DEPTH levels and lists everyone deeper under the last of them."""
+    from kaplan.report.account import ORG_DEPTH, org_chart
+    from kaplan.model.plan import Contact
+
+    n = 400
+    people = "".join(f"    - {{id: p{i}, name: P{i}" + (f", reports_to: p{i - 1}" if i else "") + "}\n"
+                     for i in range(n))
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "chain.yaml").write_text(
+        "kaplan: 1\naccount: {id: chain, name: Chain}\nplan: {owner: Jo}\nrelationships:\n  contacts:\n" + people)
+    for args in (("-f", "md"), ("-f", "html"), ("-f", "md", "--audience", "client")):
+        r = kaplan("report", "chain", *args, "--today", TODAY.isoformat(), cwd=tmp_path)
+        assert r.exit_code == 0 and "Traceback" not in r.stdout + r.stderr, args
+        assert f"P{n - 1}" in r.stdout or "client" in args  # the client's pack shows no contacts
+    n = 1500
+    forest = org_chart([Contact(id=f"p{i}", name=f"P{i}", reports_to=f"p{i - 1}" if i else None) for i in range(n)])
+    depth, node = 1, forest[0]
+    while node.children:
+        depth, node = depth + 1, node.children[0]
+    assert depth == ORG_DEPTH and len(node.children) == 0
+    last_level = forest[0]
+    for _ in range(ORG_DEPTH - 2):
+        last_level = last_level.children[0]
+    assert len(last_level.children) == n - (ORG_DEPTH - 1)  # everyone below the drawn levels, flat

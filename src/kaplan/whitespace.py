@@ -10,6 +10,8 @@ It is the one definition of the words a cell shows and of "open white space", us
 - `gap` shows as **not offered**: the unit could use it and nobody has offered it yet.
 - `not_relevant`: the unit has no use for it.
 - A pair the plan does not record is left empty, never guessed.
+- At most `DRAWN` units and `DRAWN` offerings (the first the plan names) are drawn; the rest are
+  counted (`more_units`, `more_offerings`) and every count and status still takes them in.
 
 Open white space is the cells where the unit could buy and nothing is being sold yet: `gap` and
 `competitor`. For one account, an offering's status is the best any of its units reaches (won,
@@ -18,6 +20,7 @@ then open, competitor, not offered, not relevant): the portfolio's cross-sell vi
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -33,6 +36,10 @@ ORDER = (Coverage.owned, Coverage.pipeline, Coverage.competitor, Coverage.gap, C
 
 WHITE_SPACE = frozenset({Coverage.gap, Coverage.competitor})
 """Open white space: the unit could buy, and no deal of ours is open or won there."""
+
+DRAWN = 40
+"""Most buying units, and most offerings, a grid draws: a real grid is a few dozen of each, and a
+drawing grows with units × offerings, so a plan of thousands of each must not make a pack huge."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,10 @@ class Grid:
     """Recorded cells by the words of their status (`won`, `open`, …), every status present, zeros included."""
     by_offering: dict[str, Coverage]
     """Each offering's best status over the units (see the module docstring)."""
+    more_units: int = 0
+    """Units the plan names beyond the `DRAWN` first, counted but not drawn."""
+    more_offerings: int = 0
+    """Offerings the plan names beyond the `DRAWN` first, counted but not drawn."""
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -124,8 +135,10 @@ def grid(recorded: list[WhitespaceCell]) -> Grid:
         counts[WORDS[c.status]] += 1
         if offering not in best or rank[c.status] < rank[best[offering]]:
             best[offering] = c.status
-    rows = tuple(Row(u, tuple(_cell(at.get((u, o))) for o in offerings)) for u in units)
-    return Grid(tuple(offerings), rows, counts, {o: best[o] for o in offerings})
+    drawn_units, drawn_offerings = list(units)[:DRAWN], list(offerings)[:DRAWN]
+    rows = tuple(Row(u, tuple(_cell(at.get((u, o))) for o in drawn_offerings)) for u in drawn_units)
+    return Grid(tuple(drawn_offerings), rows, counts, {o: best[o] for o in offerings},
+                len(units) - len(drawn_units), len(offerings) - len(drawn_offerings))
 
 
 @dataclass(frozen=True)
@@ -139,15 +152,30 @@ class Reach:
     """Accounts where no unit buys it or is being sold it, and some unit could (competitor or not offered)."""
 
 
+def same_offering(name: str) -> str:
+    """The key two spellings of one offering share: case, width forms and spacing ignored
+    ("Field Service", "field  service" and "Field\u00a0Service" are one offering)."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def reach(grids: Iterable[Grid]) -> list[Reach]:
-    """Every offering named in any of `grids`, by name (case ignored), counted by each account's best status."""
-    counts: dict[str, dict[Coverage, int]] = {}
+    """Every offering named in any of `grids` (its spellings taken as one, see `same_offering`; shown
+    as first written), counted by each account's best status for it."""
+    names: dict[str, str] = {}
+    counts: dict[str, dict[Coverage, Coverage]] = {}
     for g in grids:
+        best: dict[str, Coverage] = {}  # one status per account and offering, whatever its spellings
+        rank = {s: i for i, s in enumerate(ORDER)}
         for offering, status in g.by_offering.items():
-            by = counts.setdefault(offering, {})
+            key = same_offering(offering)
+            names.setdefault(key, offering)
+            if key not in best or rank[status] < rank[best[key]]:
+                best[key] = status
+        for key, status in best.items():
+            by = counts.setdefault(key, {})
             by[status] = by.get(status, 0) + 1
-    return [Reach(o, c.get(Coverage.owned, 0), c.get(Coverage.pipeline, 0), sum(c.get(s, 0) for s in WHITE_SPACE))
-            for o, c in sorted(counts.items(), key=lambda kv: (kv[0].casefold(), kv[0]))]
+    return [Reach(names[k], c.get(Coverage.owned, 0), c.get(Coverage.pipeline, 0), sum(c.get(s, 0) for s in WHITE_SPACE))
+            for k, c in sorted(counts.items(), key=lambda kv: (kv[0], names[kv[0]]))]
 
 
 def _cell(c: WhitespaceCell | None) -> Cell:

@@ -283,27 +283,42 @@ FIGURES = ("revenue_ttm", "gross_profit_ttm", "margin_pct", "revenue_growth_pct"
            "share_of_wallet_pct", "nps", "relationship_strength")
 
 
+ORG_DEPTH = 8
+"""Levels of reporting lines the org chart draws; people deeper down are listed, flat, under the
+person on the last level (a real account maps three or four levels)."""
+
+
 def org_chart(contacts: list[Contact]) -> list[ContactNode]:
-    """The reporting lines as a forest, in plan order; a loop in `reports_to` is cut where it closes."""
+    """The reporting lines as a forest, in plan order; a loop in `reports_to` is cut where it closes.
+    Built without recursion, in time linear in the contacts, however long a chain a plan writes."""
     nodes = {c.id: ContactNode(c) for c in contacts}
+    reports: dict[str, list[Contact]] = {}
+    for c in contacts:
+        if c.reports_to is not None and c.reports_to != c.id and c.reports_to in nodes:
+            reports.setdefault(c.reports_to, []).append(c)
     roots, placed = [], set()
 
-    def attach(node: ContactNode, seen: frozenset) -> None:
-        placed.add(node.contact.id)
-        for c in contacts:
-            if c.reports_to == node.contact.id and c.id not in seen and c.id not in placed:
-                child = nodes[c.id]
-                node.children.append(child)
-                attach(child, seen | {c.id})
+    def grow(root: ContactNode) -> None:
+        placed.add(root.contact.id)
+        stack = [(root, 1, root)]  # (node, its level, the node its reports hang from)
+        while stack:
+            node, level, parent = stack.pop()
+            hang = node if level < ORG_DEPTH else parent
+            below = [c for c in reports.get(node.contact.id, ()) if c.id not in placed]
+            for c in below:
+                placed.add(c.id)
+                hang.children.append(nodes[c.id])
+            for c in reversed(below):  # depth first, in plan order
+                stack.append((nodes[c.id], min(level + 1, ORG_DEPTH), hang))
 
     for c in contacts:
         if c.reports_to is None or c.reports_to not in nodes or c.reports_to == c.id:
             roots.append(nodes[c.id])
-            attach(nodes[c.id], frozenset({c.id}))
+            grow(nodes[c.id])
     for c in contacts:  # people inside a reporting loop: start a tree at the first of them
         if c.id not in placed:
             roots.append(nodes[c.id])
-            attach(nodes[c.id], frozenset({c.id}))
+            grow(nodes[c.id])
     return roots
 
 

@@ -426,10 +426,11 @@ class Deck:
         return self._chart(s, "LINE_MARKERS", categories, series, half)
 
     def _chart(self, s, kind, categories, series, half, point_colours=None):
-        from pptx.chart.data import CategoryChartData
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 
-        data = CategoryChartData()
+        from kaplan.report.chart_data import CategoryData
+
+        data = CategoryData()
         from kaplan.views._csv import cell
 
         # a chart's numbers live in a workbook inside the deck ("Edit Data"), which runs a label
@@ -462,10 +463,11 @@ class Deck:
 
     def matrix(self, s, pack):
         """Strength (x) against attractiveness (y), one bubble per account sized by revenue, one series per risk colour."""
-        from pptx.chart.data import BubbleChartData
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 
-        data = BubbleChartData()
+        from kaplan.report.chart_data import BubbleData
+
+        data = BubbleData()
         groups = [(c, [p for p in pack.accounts if p.health.colour == c]) for c in ("green", "amber", "red")]
         groups = [(c, ps) for c, ps in groups if ps]
         for colour, placed in groups:
