@@ -15,6 +15,7 @@ nothing to draw. All text in a chart passes through `_t()` (XML escaping).
 from __future__ import annotations
 
 import math
+import unicodedata
 from html import escape
 from typing import Sequence
 
@@ -37,6 +38,48 @@ def _n(x: float) -> str:
 
 def _cut(text: str, length: int) -> str:
     return text if len(text) <= length else text[:length - 1].rstrip() + "…"
+
+
+_NARROW, _WIDE = set("fijlrtI!|.,:;'`()[] "), set("mwMWOQGCDHNU@%&")
+
+
+def _em(c: str) -> float:
+    if c in _NARROW:
+        return 0.34
+    if c in _WIDE or unicodedata.east_asian_width(c) in ("W", "F"):
+        return 1.0
+    return 0.74 if c.isupper() or not c.isascii() else 0.6
+
+
+def text_width(text: str, size: float) -> float:
+    """How wide `text` is at font size `size`, at most: Helvetica's widths rounded up by class of
+    letter, and a tenth more for the sans-serif a system puts in Helvetica's place (DejaVu Sans is
+    wider). Labels are wrapped and charts sized by it, so that no label runs past a chart's edge."""
+    return sum(_em(c) for c in text) * size * 1.1
+
+
+def wrap(text: str, room: float, size: float) -> list[str]:
+    """`text` in lines no wider than `room` at `size` (`text_width`), broken between words; a word wider
+    than the room on its own is broken inside. Nothing is left out."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while text_width(word, size) > room:  # a word that cannot fit: as much of it as fits, then the rest
+            cut = max(1, max(k for k in range(1, len(word) + 1) if text_width(word[:k], size) <= room or k == 1))
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:cut])
+            word = word[cut:]
+        candidate = f"{line} {word}" if line else word
+        if line and text_width(candidate, size) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def _svg(width: int, height: int, title: str, body: list[str], css_class: str) -> str:
@@ -68,27 +111,38 @@ def _axis(values: Sequence[float]) -> tuple[float, float, float]:
 
 
 def force_field(forces_for: Sequence[tuple[str, int]], against: Sequence[tuple[str, int]]) -> str:
-    """Diverging bars: forces for the plan grow right (green), forces against grow left (red); 1-5 each."""
+    """Diverging bars: forces for the plan grow right (green), forces against grow left (red); 1-5 each.
+
+    Each label sits on the other side of the middle from its bar, wrapped to the half it has: a
+    long force takes more lines (and its row more height), never a cut."""
     if not forces_for and not against:
         return ""
-    width, row, top, unit = 640, 26, 34, 54
+    width, top, unit, size, leading, bar = 640, 34, 54, 12, 15, 18
     mid = width / 2
+    room = mid - 8 - 4  # from the middle's gap to the chart's edge, less a margin
     rows = [(f, s, True) for f, s in forces_for] + [(f, s, False) for f, s in against]
-    height = top + row * len(rows) + 40
+    wrapped = [wrap(force, room, size) for force, _, _ in rows]
+    heights = [max(bar + 8, len(lines) * leading + 8) for lines in wrapped]
+    height = top + sum(heights) + 40
     body = [f'<text x="{_n(mid - 8)}" y="20" text-anchor="end" font-weight="bold" fill="#2e7d32">For →</text>',
             f'<text x="{_n(mid + 8)}" y="20" font-weight="bold" fill="#c62828">← Against</text>']
-    for i, (force, strength, helps) in enumerate(rows):
-        y = top + i * row
+    y = top
+    for (force, strength, helps), lines, row in zip(rows, wrapped, heights):
+        centre = y + (row - 8) / 2
         length = unit * strength
         x = mid if helps else mid - length
-        body.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(length)}" height="{row - 8}" '
+        body.append(f'<rect x="{_n(x)}" y="{_n(centre - bar / 2)}" width="{_n(length)}" height="{bar}" '
                     f'fill="{"#2e7d32" if helps else "#c62828"}" opacity="0.85"><title>{_t(force)}: {strength}</title></rect>')
         inside = x + length - 6 if helps else x + 6
-        body.append(f'<text x="{_n(inside)}" y="{_n(y + row / 2)}" text-anchor="{"end" if helps else "start"}" '
+        body.append(f'<text x="{_n(inside)}" y="{_n(centre + 4)}" text-anchor="{"end" if helps else "start"}" '
                     f'fill="#fff" font-weight="bold">{strength}</text>')
         label_x, anchor = (mid - 8, "end") if helps else (mid + 8, "start")
-        body.append(f'<text x="{_n(label_x)}" y="{_n(y + row / 2)}" text-anchor="{anchor}">{_t(_cut(force, 44))}</text>')
-    body.append(f'<line x1="{_n(mid)}" y1="{top - 4}" x2="{_n(mid)}" y2="{top + row * len(rows) - 4}" '
+        first = centre + 4 - (len(lines) - 1) * leading / 2
+        spans = "".join(f'<tspan x="{_n(label_x)}" y="{_n(first + k * leading)}">{_t(line)}</tspan>'
+                        for k, line in enumerate(lines))
+        body.append(f'<text text-anchor="{anchor}">{spans}</text>')
+        y += row
+    body.append(f'<line x1="{_n(mid)}" y1="{top - 4}" x2="{_n(mid)}" y2="{y - 4}" '
                 f'stroke="{INK}" stroke-width="1.5"/>')
     net = sum(s for _, s in forces_for) - sum(s for _, s in against)
     verdict = "the plan has a good chance" if net > 0 else "the plan will likely fail as it stands"
@@ -195,9 +249,19 @@ def pareto(rows: Sequence[tuple[str, float, float, str]], a_pct: float, b_pct: f
     """Bars: each account's share of the metric (largest first, coloured by ABC class); line: the cumulative share."""
     if not rows:
         return ""
-    width, height, left, right, top, bottom = 640, 300, 48, 16, 30, 96
-    plot_w, plot_h = width - left - right, height - top - bottom
-    slot = plot_w / len(rows)
+    width, left, right, top, plot_h = 640, 48, 16, 30, 174
+    named = len(rows) <= 40  # past 40 bars a name under each cannot be read; each bar's tooltip names it
+    # Names run down and to the left from under their bar (at 40°), whole: the chart grows below to
+    # hold the longest, and its left margin grows when the first names would run past the edge.
+    turn = math.radians(40)
+    long = [text_width(r[0], 10) for r in rows] if named else []
+    bottom = 40 + (max(long) * math.sin(turn) if long else 0)
+    for _ in range(3):  # the margin narrows the slots, which moves the names: settle it
+        slot = (width - left - right) / len(rows)
+        left = max([48.0] + [w * math.cos(turn) + 8 - slot * (i + 0.5) for i, w in enumerate(long)])
+    left = math.ceil(left)
+    slot = (width - left - right) / len(rows)
+    height = math.ceil(top + plot_h + bottom)
 
     def y(v: float) -> float:
         return top + plot_h * (1 - v / 100)
@@ -218,9 +282,9 @@ def pareto(rows: Sequence[tuple[str, float, float, str]], a_pct: float, b_pct: f
                     f'fill="{ABC_FILL.get(abc, GRID)}"><title>{_t(name)} ({abc}): {share:.1f}%, cumulative '
                     f'{cumulative:.1f}%</title></rect>')
         points.append(f"{_n(cx)},{_n(y(cumulative))}")
-        if len(rows) <= 40:
-            body.append(f'<text x="{_n(cx)}" y="{height - bottom + 12}" text-anchor="end" font-size="10" '
-                        f'transform="rotate(-40 {_n(cx)} {height - bottom + 12})">{_t(_cut(name, 18))}</text>')
+        if named:
+            body.append(f'<text x="{_n(cx)}" y="{top + plot_h + 12}" text-anchor="end" font-size="10" '
+                        f'transform="rotate(-40 {_n(cx)} {top + plot_h + 12})">{_t(name)}</text>')
     body.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{RISK_FILL["red"]}" stroke-width="2"/>')
     for p in points:
         cx, cy = p.split(",")
@@ -332,17 +396,30 @@ def account_charts(pack) -> dict[str, str]:
     return {
         "force_field": force_field([(f.force, f.strength) for f in ff.for_], [(f.force, f.strength) for f in ff.against])
         if ff else "",
-        "money": lines(labels, [("revenue", [r.period.revenue for r in pack.periods]),
-                                ("gross profit", [r.gross_profit for r in pack.periods]),
-                                ("cost to serve", [r.period.cost_to_serve for r in pack.periods])],
-                       "Revenue, gross profit and cost to serve by period", unit=pack.currency,
-                       dashed=("cost to serve",)),
+        "money": money(pack),
         "ratios": lines(labels, [("margin %", [r.margin_pct for r in pack.periods]),
                                  ("cost to serve %", [r.cost_to_serve_pct for r in pack.periods])],
                         "Margin and cost to serve as a share of revenue", percent=True, dashed=("cost to serve %",),
                         colours=(SERIES[3], SERIES[2])),
         "nps": nps([(q.quarter, q.nps, q.responses) for q in pack.nps_quarters if q.enough]),
     }
+
+
+def money(pack) -> str:
+    """Revenue, gross profit and cost to serve by period; the plan's target revenue, where it sets
+    one, as a dashed line in the revenue's colour, so a period under its target shows as a gap."""
+    periods = pack.periods
+    series = [("revenue", [r.period.revenue for r in periods])]
+    colours = [SERIES[0]]
+    targets = [r.period.target_revenue for r in periods]
+    if any(t is not None for t in targets):
+        series.append(("target revenue", targets))
+        colours.append(SERIES[0])
+    series += [("gross profit", [r.gross_profit for r in periods]), ("cost to serve", [r.period.cost_to_serve for r in periods])]
+    colours += [SERIES[1], SERIES[2]]
+    title = "Revenue" + (" against its target" if len(colours) == 4 else "") + ", gross profit and cost to serve by period"
+    return lines([r.period.period for r in periods], series, title, unit=pack.currency,
+                 dashed=("target revenue", "cost to serve"), colours=colours)
 
 
 def portfolio_charts(pack) -> dict[str, str]:

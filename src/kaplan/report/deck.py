@@ -136,7 +136,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
              [[r.health.colour.upper(), text.number(r.health.score, 0), r.name, text.plain(r.tier), r.owner,
                "; ".join(s.reason for s in r.health.reasons[:2]) or text.DASH] for r in pack.risk],
              widths=[1.1, 1, 3, 1.4, 2, 6], colour_first=[r.health.colour for r in pack.risk])
-    names = {p.account_id: p.score.name for p in pack.accounts}
+    names = pack.names
     d.tables(f"Investment allocation: {text.money(al.granted)} of {text.money(al.available)} granted",
              ["#", "Account", "Request", "Score", "Amount", "Granted", "Status"],
              [[str(i), names.get(r.account_id, r.account_id), r.request.description, text.fixed(r.score, 1),

@@ -171,6 +171,11 @@ class PortfolioPack:
                     "over the periods with both figures")
         return ""
 
+    @property
+    def names(self) -> dict[str, str]:
+        """Each account's name by its id: tables of requests and rows keyed by id show the name."""
+        return {p.account_id: p.score.name for p in self.accounts}
+
     def count(self, colour: str) -> int:
         return sum(1 for p in self.accounts if p.health.colour == colour)
 

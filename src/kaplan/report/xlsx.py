@@ -78,7 +78,7 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
         Column("Owner", lambda r: r.owner),
         Column("Reasons", lambda r: "; ".join(s.reason for s in r.health.reasons) or None, width=80),
     ])
-    names = {p.account_id: p.score.name for p in pack.accounts}
+    names = pack.names
     _sheet(wb, "Allocation", pack.allocation.rows, [
         Column("Order", None, WHOLE),
         Column("Account", lambda r: names.get(r.account_id, r.account_id), width=28),
