@@ -70,6 +70,14 @@ def marked(tmp_path):
         c["initiatives"], c["targets"] = [f"MARKER-initiative-{c['id']}"], [f"MARKER-target-{c['id']}"]
     for o in doc["opportunities"]:                                     # how they use it, in the KAM's words
         o["usage"] = f"MARKER-usage-{o['id']}"
+    joint = next(a for a in doc["actions"] if a.get("objective") and not a.get("internal"))
+    joint["impact"] = {"kind": "efficiency", "size": 987654, "note": "MARKER-impact-note"}  # what it is worth to us
+    for r in doc["reviews"]:
+        for d in r.get("decisions", []):
+            d["owner"], d["outcome"] = "MARKER-decision-owner", "MARKER-decision-outcome"
+        r.setdefault("decisions", []).append({"decision": "MARKER-internal-decision", "due": "2026-12-20",
+                                              "internal": True})
+    doc["plan"]["team"].append({"name": "MARKER-internal-team", "role": "pricing", "internal": True})
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
     return folder
 
@@ -161,6 +169,34 @@ def test_a_user_template_cannot_reach_internal_data(kaplan, marked, tmp_path):
     (folder / "client.html.j2").write_text("{{ pack.plan.risks }}", encoding="utf-8")
     r = kaplan("report", ACCOUNT, "--audience", "client", "--templates", folder, "--today", DAY, cwd=marked)
     assert r.exit_code == 2 and "plan" in r.stderr and "MARKER" not in r.stdout + r.stderr
+
+
+def test_nothing_internal_is_reachable_from_the_client_pack_s_data(marked, monkeypatch):
+    """Whatever a template asks for, it can only reach what the client pack holds: walk all of it."""
+    from kaplan.report import snapshot
+    from kaplan.report.client import client_pack
+    from kaplan.report.inert import inert
+
+    monkeypatch.chdir(marked)
+    import datetime as dt
+
+    pack = inert(client_pack(snapshot(today=dt.date.fromisoformat(DAY)), ACCOUNT))
+    seen, stack, reached = set(), [pack], []
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, str):
+            reached.append(value)
+        elif hasattr(value, "_values"):
+            stack.extend(value._values.values())
+        elif isinstance(value, (tuple, list)):
+            stack.extend(value)
+        elif hasattr(value, "items"):
+            stack.extend(k for k in value)
+            stack.extend(value.values())
+    assert reached and not [s for s in reached if "MARKER" in s or "987654" in s]
 
 
 def test_client_audience_usage(kaplan, marked):

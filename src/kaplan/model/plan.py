@@ -99,6 +99,8 @@ class Period(Section):
 class TeamMember(Section):
     name: Text
     role: str | None = None
+    internal: bool = False
+    """Not named in the client's pack (`--audience client`): a specialist the client does not deal with."""
 
 
 class ClientAgreement(Section):
@@ -338,6 +340,8 @@ class Decision(Section):
     """When the decision was taken; empty while it is open."""
     outcome: str | None = None
     """What was decided."""
+    internal: bool = False
+    """Ours alone (an escalation inside our company, say): left out of the client's pack."""
 
 
 class Review(Section):

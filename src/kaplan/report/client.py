@@ -14,11 +14,13 @@ a user's — can only show what is here; so can the workbook, the deck and the P
 
 Actions are the joint ones: those that serve one of the client's objectives and are not marked
 `internal: true`. An action without an objective is ours alone (preparing a pitch, reaching a new
-contact) and is not shown. A KPI marked `internal: true` (our margin on the service, say) is not
-shown either.
+contact) and is not shown. A KPI, a decision or an account team member marked `internal: true` is
+not shown either. An action keeps what it is, its owner, due date, status and expected result, and its
+objective's title (never that objective's description, nor the value we put on its impact); a decision keeps what is to be decided, by whom on the
+client's side and by when (never our owner of it or a recorded outcome).
 
-Also for the client: our account team (names and roles) and what was agreed with the client about
-the plan (its format, who has access, how often it is updated). Not for the client, and so not
+Also for the client: our account team (names and roles, but those marked internal) and what was
+agreed with the client about the plan (its format, who has access, how often it is updated). Not for the client, and so not
 here: the whitespace grid (where we could sell more and which competitor holds what), how the
 client uses what it buys as the KAM wrote it (`usage`), and each contact's own initiatives and
 targets (what we know of the people).
@@ -83,12 +85,17 @@ def client_pack(snap: Snapshot, account_id: str) -> ClientPack:
     """The client's version of `account_id`'s pack on the snapshot's day."""
     full = account_pack(snap, account_id, history=False)
     meta = full.plan.plan
+    shown = {o.objective.id: o.objective.model_copy(update={"description": None}) for o in full.objectives}
     return ClientPack(
         today=full.today, name=full.name, owner=meta.owner, period=meta.period,
-        objectives=[replace(o, objective=o.objective.model_copy(update={"description": None}))
-                    for o in full.objectives],
-        actions=[r for r in full.actions if r.objective is not None and not r.action.internal],
+        objectives=[replace(o, objective=shown[o.objective.id]) for o in full.objectives],
+        actions=[replace(r, action=r.action.model_copy(update={"impact": None}),
+                         objective=shown.get(r.objective.id, r.objective.model_copy(update={"description": None})))
+                 for r in full.actions if r.objective is not None and not r.action.internal],
         kpis=[k for k in full.kpis if not k.kpi.internal],
-        decisions=[replace(d, review=Raised(d.review.date, d.review.kind)) for d in full.decisions],
-        last_review=full.last_review, next_review=full.next_review, working_together=working_together(meta),
+        decisions=[replace(d, review=Raised(d.review.date, d.review.kind),
+                           decision=d.decision.model_copy(update={"owner": None, "outcome": None}))
+                   for d in full.decisions if not d.decision.internal],
+        last_review=full.last_review, next_review=full.next_review,
+        working_together=working_together(meta.model_copy(update={"team": [t for t in meta.team if not t.internal]})),
     )
