@@ -289,3 +289,18 @@ def test_json_gives_back_every_character_it_escapes(kaplan, write, tmp_path):
     assert not re.search("[\x7f-\x9f\u200b\u202e\U000e0000-\U000e007f]", r.stdout)
     messages = [f["message"] for f in json.loads(r.stdout)["findings"]]
     assert any("c\u200bo\u202el\U000e0041\U000e007fo\x85r" in m for m in messages), messages
+
+
+def test_every_character_that_shows_nothing_is_shown_as_an_escape(kaplan, write, tmp_path):
+    """The soft hyphen, fillers, deprecated format controls and variation selectors show nothing and
+    can carry hidden data; an emoji keeps the selector for its colour form (U+FE0F)."""
+    hidden = "\u00ad\u034f\u115f\u3164\uffa0\u180e\u206a\ufff9\ufe00\U000e0100"
+    write("plans/acme.yaml", "kaplan: 1\naccount: {id: acme, name: Acme, \"k" + hidden + "\": red}\nplan: {owner: Jo}\n")
+    for args in (("check", "--format", "github"), ("check",), ("check", "--format", "json")):
+        out = kaplan(*args, cwd=tmp_path).stdout
+        assert not re.search(f"[{hidden}]", out), (args, out)
+    shown = kaplan("check", cwd=tmp_path).stdout
+    assert "k\\xad\\u034f\\u115f\\u3164\\uffa0\\u180e\\u206a\\ufff9\\ufe00\\U000e0100" in shown
+    from kaplan.views.safe_text import visible
+
+    assert visible("love \u2764\ufe0f") == "love \u2764\ufe0f"

@@ -20,7 +20,13 @@ _BIDI_AND_BREAKS = ("\u2028\u2029\u202a-\u202e\u2066-\u2069"
                     # direction marks (LRM, RLM, ALM), word joiner and invisible operators, the
                     # zero-width no-break space, and tag characters (ZWJ and ZWNJ stay: scripts and
                     # emoji need them)
-                    "\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\U000e0000-\U000e007f")
+                    "\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\U000e0000-\U000e007f"
+                    # more that show nothing: the soft hyphen, the grapheme joiner, Hangul and
+                    # Mongolian fillers, deprecated format controls, interlinear annotation marks,
+                    # and variation selectors, which can carry hidden data (but the one that asks
+                    # for an emoji's colour form, U+FE0F)
+                    "\u00ad\u034f\u115f\u1160\u3164\uffa0\u180e\u206a-\u206f\ufff9-\ufffb"
+                    "\ufe00-\ufe0e\U000e0100-\U000e01ef")
 _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
 _UNSAFE_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
 _OLD_COMMAND = re.compile(r"##\[")
