@@ -97,3 +97,28 @@ def test_the_floor_holds_in_the_per_path_overrides_too(kaplan, write, tmp_path):
     assert r.exit_code == 1
     assert [(f["path"], f["rule"]) for f in r.json()["findings"]] == [("plans/broken.yaml", "syntax")]
     assert "kaplan.yaml lowers syntax;" in r.stderr
+
+
+def test_under_the_floor_plans_outside_the_portfolio_are_refused(kaplan, write, tmp_path, monkeypatch):
+    """A pull request that points `plans:` elsewhere would make CI list the keys of files outside the
+    repository in its annotations; with the flag that is a usage error, and nothing is read."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("token: abc\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "kaplan.yaml").write_text(f"kaplan: 1\nplans: {outside}\n")
+    monkeypatch.chdir(repo)
+    r = kaplan("check", "--rules-floor", "--today", DAY)
+    assert r.exit_code == 2 and "outside the portfolio" in r.stderr and "token" not in r.stdout + r.stderr
+    (repo / "kaplan.yaml").write_text("kaplan: 1\nplans: ../elsewhere\n")
+    assert kaplan("check", "--rules-floor", "--today", DAY).exit_code == 2
+
+
+def test_an_empty_kaplan_yaml_is_the_defaults(kaplan, write, tmp_path, monkeypatch):
+    write("kaplan.yaml", "# settings come later\n")
+    write("plans/acme.yaml", "kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\n")
+    monkeypatch.chdir(tmp_path)
+    r = kaplan("check", "--today", DAY)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "empty-file" not in r.stdout + r.stderr

@@ -271,6 +271,10 @@ def _floored(portfolio):
     from kaplan.reading.loader import display_path
 
     config, lowered = rules.floor(portfolio.config)
+    plans = Path(os.path.realpath(portfolio.plans_dir))
+    if plans != portfolio.root.resolve() and portfolio.root.resolve() not in plans.parents:
+        raise _fail(f"--rules-floor: kaplan.yaml points `plans:` at {portfolio.config.plans}, outside the "
+                    f"portfolio ({portfolio.root}); a pull request must not make CI read files elsewhere")
     if lowered:
         where = display_path(portfolio.config_path) if portfolio.config_path else "kaplan.yaml"
         typer.echo(f"kaplan: --rules-floor: {where} lowers {', '.join(lowered)}; "

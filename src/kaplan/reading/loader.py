@@ -197,6 +197,8 @@ def open_portfolio(start: Path | None = None, config_path: Path | None = None) -
         return Portfolio(root=root, config=Config())
     display = display_path(path.resolve())
     doc, problem = read_document(path, display)
+    if problem is not None and problem.rule == "empty-file":  # every key is optional: an empty file is the defaults
+        return Portfolio(root=path.resolve().parent, config=Config(), config_path=path.resolve())
     if problem:
         raise ConfigError([problem])
     config, findings = validate(Config, doc, display)
