@@ -205,6 +205,38 @@ def test_compare_names_weaker_contacts_new_risks_and_opportunities_adverse_first
         "Bob Marsh stronger (strength 2 → 4)", "1 opportunity added"]
 
 
+def test_compare_names_whitespace_cells_won_opened_and_lost():
+    before = load("""
+        kaplan: 1
+        account: {id: acme, name: Acme}
+        plan: {owner: Jo}
+        whitespace:
+          - {unit: Lyon, offering: MES, status: pipeline}
+          - {unit: Lyon, offering: QMS, status: pipeline}
+          - {unit: Cork, offering: MES, status: gap}
+          - {unit: Cork, offering: QMS, status: gap}
+          - {unit: Cork, offering: APM, status: owned}
+    """)
+    after = load("""
+        kaplan: 1
+        account: {id: acme, name: Acme}
+        plan: {owner: Jo}
+        whitespace:
+          - {unit: Lyon, offering: MES, status: owned}
+          - {unit: Lyon, offering: QMS, status: competitor, competitor: Rival}
+          - {unit: Cork, offering: MES, status: not_relevant}
+          - {unit: Cork, offering: QMS, status: gap}
+          - {unit: Cork, offering: APM, status: owned}
+          - {unit: Porto, offering: MES, status: gap}
+    """)
+    c = compare(before, after)
+    # Lyon × QMS went to a competitor: adverse, first; Lyon × MES won and Cork × MES ruled out follow.
+    # Unchanged cells and Porto (not in the grid before) are no change.
+    assert c.plan_changed
+    assert c.phrases() == ["Lyon × QMS: open → competitor", "Lyon × MES: open → won",
+                           "Cork × MES: not offered → not relevant"]
+
+
 def _repo(tmp_path, monkeypatch):
     from _report_repo import GIT_ENV
 

@@ -52,6 +52,21 @@ def test_the_whitespace_counts_in_markdown(kaplan, folder):
             "**Open white space: 4 cells** not offered yet or held by a competitor; no unit buys Checkout Monitor.") in text
 
 
+def test_what_changed_names_the_whitespace_cells_that_moved(kaplan, tmp_path, monkeypatch):
+    from _report_repo import make_repo
+
+    repo = make_repo(tmp_path / "git", monkeypatch)
+    # tests/fixtures/report/before/acme-retail.yaml: Distribution centres × Cold Chain Insight was open
+    # (now a competitor's), German stores × Cold Chain Insight not offered (now open), Austrian stores ×
+    # Cold Chain Insight not relevant (now not offered); cells new since then are not changes
+    text = report(kaplan, repo, "md")
+    changed = text[text.index("### What changed"):text.index("## Relationship map")]
+    assert "- **Whitespace:** Distribution centres × Cold Chain Insight: open → competitor" in changed
+    assert "- Whitespace: German stores × Cold Chain Insight: not offered → open" in changed
+    assert "- Whitespace: Austrian stores × Cold Chain Insight: not relevant → not offered" in changed
+    assert changed.count("Whitespace") == 3
+
+
 def test_a_plan_without_a_grid_says_so(kaplan, folder):
     assert "No whitespace grid is recorded" in report(kaplan, folder, "md", "cobalt-mining")
     assert "No whitespace grid is recorded" in report(kaplan, folder, "html", "cobalt-mining")

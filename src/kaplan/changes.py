@@ -2,7 +2,7 @@
 
 `compare(before, after)` is pure: two plans in, the changes a KAM is asked about out — contacts
 added or gone, measures that moved and milestones reached, actions closed, slipped (due date moved
-later) or added — with, when given, the account's standing (score, rank, tier, health) before → after.
+later) or added, whitespace cells won, opened or lost — with, when given, the account's standing (score, rank, tier, health) before → after.
 
 `health_change()` puts a health before → after into words; the risk report (`kaplan risk --since`)
 uses it and `compare` too. Finding the "before" in git is `kaplan.commands.since_review`'s job.
@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kaplan.model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
-from kaplan.model.vocab import Attitude
+from kaplan.model.vocab import Attitude, Coverage
 from kaplan.progress import measure_progress, moved_toward_target
+from kaplan.whitespace import WORDS
 
 if TYPE_CHECKING:
     from kaplan.health.model import Health
@@ -121,6 +122,30 @@ class RiskMove:
     after: Risk
 
 
+_CELL_VALUE = {Coverage.owned: 3, Coverage.pipeline: 2, Coverage.gap: 1, Coverage.not_relevant: 1,
+               Coverage.competitor: 0}
+"""For a cell that changed: ours beats a deal in progress, which beats nobody's, which beats a competitor's."""
+
+
+@dataclass(frozen=True)
+class CellMove:
+    """A whitespace cell (buying unit × offering) recorded in both plans, with another status now."""
+
+    unit: str
+    offering: str
+    before: Coverage
+    after: Coverage
+
+    @property
+    def worse(self) -> bool:
+        return _CELL_VALUE[self.after] < _CELL_VALUE[self.before]
+
+    @property
+    def words(self) -> str:
+        """`German stores × Cold Chain Insight: not offered → open`, in the grid's words."""
+        return f"{self.unit} × {self.offering}: {WORDS[self.before]} → {WORDS[self.after]}"
+
+
 def _plural(n: int, noun: str, verb: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''} {verb}"
 
@@ -143,6 +168,8 @@ class PlanChanges:
     """Open risks that were not in the register."""
     risks_raised: list[RiskMove] = field(default_factory=list)
     opportunities_added: list[Opportunity] = field(default_factory=list)
+    whitespace: list[CellMove] = field(default_factory=list)
+    """Cells in both plans whose status changed (a grid started or extended is not a change of one)."""
     before: Standing | None = None
     after: Standing | None = None
 
@@ -155,11 +182,20 @@ class PlanChanges:
         return [m for m in self.measures if m.toward_target]
 
     @property
+    def whitespace_worse(self) -> list[CellMove]:
+        return [m for m in self.whitespace if m.worse]
+
+    @property
+    def whitespace_other(self) -> list[CellMove]:
+        """Cells won, opened, or moved between not offered and not relevant."""
+        return [m for m in self.whitespace if not m.worse]
+
+    @property
     def plan_changed(self) -> bool:
         return any((self.contacts_added, self.contacts_gone, self.contacts_weaker, self.contacts_stronger,
                     self.measures, self.milestones_reached, self.objectives_added, self.actions_closed,
                     self.actions_slipped, self.actions_added, self.risks_added, self.risks_raised,
-                    self.opportunities_added))
+                    self.opportunities_added, self.whitespace))
 
     def adverse(self) -> list[str]:
         """The changes for the worse, as short phrases, worst first: none is ever left out."""
@@ -171,6 +207,7 @@ class PlanChanges:
         out += [f"new risk {r.id} ({r.likelihood} × {r.impact})" for r in self.risks_added]
         out += [f"risk {m.after.id} raised ({m.before.likelihood} × {m.before.impact} → "
                 f"{m.after.likelihood} × {m.after.impact})" for m in self.risks_raised]
+        out += [m.words for m in self.whitespace_worse]
         return out
 
     def favourable(self) -> list[str]:
@@ -185,6 +222,7 @@ class PlanChanges:
             if self.opportunities_added else []
         out += [_plural(len(self.objectives_added), "objective", "added")] if self.objectives_added else []
         out += [_plural(len(self.actions_added), "action", "added")] if self.actions_added else []
+        out += [m.words for m in self.whitespace_other]
         return out
 
     def phrases(self) -> list[str]:
@@ -253,6 +291,11 @@ def compare(before: Plan, after: Plan, *, standing_before: Standing | None = Non
             out.risks_raised.append(RiskMove(was, r))
     old_opportunities = {o.id for o in before.opportunities}
     out.opportunities_added = [o for o in after.opportunities if o.id not in old_opportunities]
+    old_cells = {(c.unit, c.offering): c.status for c in before.whitespace}  # a pair twice: its last entry
+    new_cells = {(c.unit, c.offering): c.status for c in after.whitespace}
+    out.whitespace = [CellMove(unit, offering, old_cells[unit, offering], status)
+                      for (unit, offering), status in new_cells.items()
+                      if (unit, offering) in old_cells and old_cells[unit, offering] is not status]
     return out
 
 
