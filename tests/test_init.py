@@ -17,7 +17,7 @@ from kaplan.reading.loader import open_portfolio
 from kaplan.commands.schema import schema_texts
 
 LAYOUT = [
-    ".github", ".github/workflows", ".github/workflows/kaplan-risk.yml", ".github/workflows/kaplan.yml", ".kaplan", ".kaplan/config.schema.json",
+    ".github", ".github/workflows", ".github/workflows/kaplan-risk.yml", ".github/workflows/kaplan.yml", ".gitignore", ".kaplan", ".kaplan/config.schema.json",
     ".kaplan/plan.schema.json", ".pre-commit-config.yaml", ".yamllint", "kaplan.yaml", "plans", "plans/README.md",
 ]
 
@@ -34,8 +34,8 @@ def test_init_lays_out_a_portfolio_and_says_what_it_made(kaplan, tmp_path):
     assert r.stdout.splitlines() == [
         "created plans/", "created plans/README.md", "created .kaplan/plan.schema.json",
         "created .kaplan/config.schema.json", "created .pre-commit-config.yaml", "created .yamllint",
-        "created .github/workflows/kaplan.yml", "created .github/workflows/kaplan-risk.yml", "created kaplan.yaml",
-        "next: kaplan new ACCOUNT",
+        "created .github/workflows/kaplan.yml", "created .github/workflows/kaplan-risk.yml", "created .gitignore",
+        "created kaplan.yaml", "next: kaplan new ACCOUNT",
     ]
 
 
@@ -215,6 +215,50 @@ def test_existing_pre_commit_and_workflow_are_kept_and_reported(kaplan, write, t
     assert "kept    .pre-commit-config.yaml (it exists; add kaplan to it by hand, see the README)" in r.stdout
     assert "kept    .github/workflows/kaplan.yml" in r.stdout
     assert (tmp_path / "kaplan.yaml").is_file()
+
+
+def _ignored(root: Path, *names: str) -> list[str]:
+    import subprocess
+
+    done = subprocess.run(["git", "check-ignore", "--no-index", "--", *names], cwd=root, capture_output=True,
+                          text=True)
+    return done.stdout.splitlines()
+
+
+LEFT_BY_A_CRASH = [".kaplan/journal.json", ".kaplan/journal.pending.json", ".kaplan/journal.lock",
+                   "plans/.acme.yaml.0123456789abcdef.tmp", ".kaplan/.journal.json.0123456789abcdef.tmp"]
+KEPT = ["plans/acme.yaml", ".kaplan/imported.json", "kaplan.yaml", ".github/workflows/kaplan.yml"]
+
+
+def test_init_ignores_what_an_interrupted_write_leaves_and_nothing_kaplan_needs(kaplan, tmp_path):
+    """A committed journal is refused by the next write: git should never offer to commit one."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    assert kaplan("init", cwd=tmp_path).exit_code == 0
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert _ignored(tmp_path, *LEFT_BY_A_CRASH, *KEPT) == LEFT_BY_A_CRASH
+
+
+def test_an_existing_gitignore_gets_the_missing_lines_at_its_end(kaplan, write, tmp_path):
+    import shutil
+    import subprocess
+
+    write(".gitignore", "# ours\n*.pyc\n.*.tmp")  # one of the two already there, no final newline
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert "updated .gitignore" in r.stdout
+    assert (tmp_path / ".gitignore").read_text() == (
+        "# ours\n*.pyc\n.*.tmp\n# kaplan: what an interrupted write leaves behind; never commit it\n"
+        ".kaplan/journal*\n")
+    (tmp_path / "kaplan.yaml").unlink()
+    r = kaplan("init", cwd=tmp_path)  # again: nothing more to add, nothing said about it
+    assert "gitignore" not in r.stdout and (tmp_path / ".gitignore").read_text().count("journal") == 1
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+        assert _ignored(tmp_path, *LEFT_BY_A_CRASH, *KEPT) == LEFT_BY_A_CRASH
 
 
 def test_existing_plans_are_kept(kaplan, tmp_path):

@@ -150,3 +150,46 @@ def test_two_kaplan_new_of_the_same_account_started_together_exactly_one_succeed
         assert "already exists" in loser and "Traceback" not in loser
         assert (folder / "plans" / "acme.yaml").read_text() in complete
         assert [p.name for p in (folder / "plans").iterdir()] == ["acme.yaml"]
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def test_report_out_through_a_committed_link_does_not_copy_the_link_targets_setuid_mode(kaplan, tmp_path):
+    """`pack.html -> /some/setuid-binary` committed in the repository: the pack replaces the link as an
+    ordinary file with the usual permissions, never 4755."""
+    import stat
+
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\nplans: plans\n")
+    (tmp_path / "plans" / "acme.yaml").write_text(
+        "kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo Owner\n")
+    tool = tmp_path / "tool"
+    tool.write_text("#!/bin/sh\n")
+    os.chmod(tool, 0o4755)
+    (tmp_path / "pack.html").symlink_to(tool)
+    old = os.umask(0o022)
+    try:
+        r = kaplan("report", "acme", "-o", "pack.html", "--today", TODAY.isoformat(), cwd=tmp_path)
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0, r.stderr
+    pack = tmp_path / "pack.html"
+    assert not pack.is_symlink() and "Acme" in pack.read_text()
+    assert stat.S_IMODE(os.lstat(pack).st_mode) == 0o666 & ~0o022  # what open() gives a new file
+    assert stat.S_IMODE(os.stat(tool).st_mode) == 0o4755 and tool.read_text() == "#!/bin/sh\n"
+
+
+def test_a_rewritten_plan_keeps_its_permissions_but_never_a_setuid_bit(tmp_path):
+    import stat
+
+    from kaplan.writing.files import write_replace
+
+    plan = tmp_path / "acme.yaml"
+    plan.write_text(OLD)
+    os.chmod(plan, 0o640)
+    write_replace(plan, OLD + "# more\n")
+    assert stat.S_IMODE(os.stat(plan).st_mode) == 0o640
+    os.chmod(plan, 0o4750)
+    write_replace(plan, OLD)
+    assert stat.S_IMODE(os.stat(plan).st_mode) == 0o750

@@ -383,6 +383,8 @@ def init(
         typer.echo(f"created {display_path(path)}{'/' if path.is_dir() else ''}")
     for path in done.kept:
         typer.echo(f"kept    {display_path(path)} (it exists; add kaplan to it by hand, see the README)")
+    for path in done.updated:
+        typer.echo(f"updated {display_path(path)} (added what an interrupted write leaves: never commit it)")
     where = "" if Path(folder).resolve() == Path.cwd().resolve() else f"cd {display_path(Path(folder))} && "
     typer.echo(f"next: {where}kaplan new ACCOUNT")
 
@@ -682,6 +684,8 @@ def import_(
         raise _fail(str(exc)) from None
     except (WriteRefused, OSError) as exc:
         raise _fail(f"nothing was written: {exc}", 1) from None
+    for note in result.recovered:
+        _say(f"kaplan: {note}")
     for note in [] if quiet else result.notes:
         _say(f"kaplan: {note}")
     for f in [*result.findings, *result.conflicts]:
@@ -727,6 +731,7 @@ def review(
     today: Optional[str] = TodayOption,
 ) -> None:
     """Record a review held: append it to the plan's reviews and move last_reviewed (and next_review)."""
+    from kaplan.writing.files import WriteRefused
     from kaplan.reading.loader import ConfigError
     from kaplan.commands.review import ReviewEntry, ReviewProblem, edit_entry, parse_decision, record_review
 
@@ -750,6 +755,10 @@ def review(
         raise _fail(str(exc), 2 if exc.usage else 1) from None
     except ConfigError as exc:
         raise _config_error(exc) from None
+    except (WriteRefused, OSError) as exc:
+        raise _fail(f"nothing was written: {exc}", 1) from None
+    for note in result.recovered:
+        _say(f"kaplan: {note}")
     if dry_run:
         from kaplan.views.safe_text import visible
 

@@ -3,7 +3,10 @@
 A portfolio is `kaplan.yaml` (every default written out and explained), a `plans/` folder, the JSON
 Schemas the plans' editor modeline points at (`.kaplan/`), a pre-commit config, a CI workflow
 that runs `kaplan check`, a scheduled one that publishes the risk report every Monday (the Monday
-Morning Report), and a `.yamllint` under which every file kaplan writes passes yamllint. Nothing that exists is ever overwritten: an existing `kaplan.yaml` means
+Morning Report), a `.yamllint` under which every file kaplan writes passes yamllint, and a
+`.gitignore` that keeps what an interrupted write leaves (the journal, temporary files) out of
+commits; an existing `.gitignore` gets the lines it lacks added at its end. Nothing else that exists
+is ever overwritten: an existing `kaplan.yaml` means
 the folder already is a portfolio and nothing is done; any other file that exists is kept as it is
 and reported, so `kaplan init` can be run in a repository that already uses pre-commit or CI.
 """
@@ -24,6 +27,10 @@ PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 YAMLLINT_CONFIG = ".yamllint"
 WORKFLOW = Path(".github") / "workflows" / "kaplan.yml"
 RISK_WORKFLOW = Path(".github") / "workflows" / "kaplan-risk.yml"
+GITIGNORE = Path(".gitignore")
+IGNORED = (".kaplan/journal*", ".*.tmp")
+"""What an interrupted write leaves (`writing.batch`'s journal and lock, the writer's `.NAME.XXXX.tmp`
+files): never to be committed, where a journal would be refused."""
 _REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 @+:/._=<>!~,\-\[\]#?&%]*$")
 
 
@@ -38,6 +45,8 @@ class InitResult:
     """Files and folders written, in the order they were written."""
     kept: list[Path] = field(default_factory=list)
     """Files that already existed and were left as they were."""
+    updated: list[Path] = field(default_factory=list)
+    """Files that existed and got lines added at their end (`.gitignore`)."""
 
 
 def config_text() -> str:
@@ -96,6 +105,7 @@ def planned_files(requirement: str | None = None) -> dict[Path, str]:
     files[Path(YAMLLINT_CONFIG)] = _render("yamllint.yaml.j2")
     files[WORKFLOW] = _render("kaplan-workflow.yml.j2", requirement=requirement)
     files[RISK_WORKFLOW] = _render("kaplan-risk-workflow.yml.j2", requirement=requirement)
+    files[GITIGNORE] = _ignore_lines()
     # Last, so an interrupted init can simply be run again.
     files[Path(CONFIG_NAME)] = config_text()
     return files
@@ -130,10 +140,36 @@ def init_portfolio(folder: Path | str = ".", *, requirement: str | None = None) 
         except WriteRefused:
             if relative == Path(CONFIG_NAME):  # appeared while we were writing
                 raise InitRefused(f"{config} already exists: this folder is a kaplan portfolio already") from None
+            if relative == GITIGNORE:
+                if _add_ignores(path):
+                    result.updated.append(path)
+                continue
             result.kept.append(path)
             continue
         result.created.append(path)
     return result
+
+
+def _ignore_lines(missing: tuple[str, ...] = IGNORED) -> str:
+    return "# kaplan: what an interrupted write leaves behind; never commit it\n" + "".join(f"{m}\n" for m in missing)
+
+
+def _add_ignores(path: Path) -> bool:
+    """Add the lines of `IGNORED` that the existing `.gitignore` lacks, at its end; whether any were."""
+    from kaplan.writing.files import write_replace
+
+    if path.is_symlink() or not path.is_file():
+        return False
+    data = path.read_bytes()
+    text = data.decode("utf-8", "replace")
+    have = {line.strip() for line in text.splitlines()}
+    missing = tuple(m for m in IGNORED if m not in have)
+    if not missing:
+        return False
+    newline = "\r\n" if b"\r\n" in data else "\n"
+    added = _ignore_lines(missing).replace("\n", newline)
+    write_replace(path, data + ((newline if data and not data.endswith(b"\n") else "") + added).encode("utf-8"))
+    return True
 
 
 def _obstacle(root: Path, files: dict[Path, str]) -> str | None:

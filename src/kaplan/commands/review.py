@@ -90,6 +90,8 @@ class ReviewResult:
     display: str
     before: str
     after: str
+    recovered: list[str] = field(default_factory=list)
+    """What finishing an interrupted earlier write did (for the user to read), if there was one."""
 
     def diff(self) -> str:
         import difflib
@@ -113,8 +115,7 @@ def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None
     data = entry.as_yaml_data() if isinstance(entry, ReviewEntry) else dict(entry)
     _validate(data)
     portfolio = open_portfolio(start)
-    if not dry_run:
-        recover(portfolio.root)
+    recovered = recover(portfolio.root, portfolio.plans_dir) if not dry_run else None
     lp = _find(portfolio, account)
     text = lp.text if lp.text is not None else _roundtrip._yaml.decode(lp.path.read_bytes())
     plan = lp.plan
@@ -131,7 +132,9 @@ def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None
         raise ReviewProblem(f"{lp.display}: {e}") from None
     result = ReviewResult(lp.path, display_path(lp.path), text, new)
     if not dry_run:
-        write_all({lp.path: new}, portfolio.root, before={lp.path: text})
+        write_all({lp.path: new}, portfolio.root, before={lp.path: text}, plans=portfolio.plans_dir,
+                  recovered=recovered)
+        result.recovered = recovered.notes(display_path)
     return result
 
 

@@ -8,6 +8,7 @@ with the same reader as today's files, so before/after comparisons use identical
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import subprocess
 from pathlib import Path
 
@@ -46,6 +47,23 @@ def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise HistoryUnavailable(message[-1] if message else f"git {' '.join(args)} failed")
     return done.stdout
+
+
+def tracked(root: Path, paths: list[Path]) -> list[Path]:
+    """Those of `paths` that git tracks in the repository holding the portfolio at `root` (none when
+    there is no repository or no git)."""
+    if not paths:
+        return []
+    try:
+        out = _git(root, "ls-files", "-z", "--full-name", "--", *(str(p) for p in paths))
+    except HistoryUnavailable:
+        return []
+    names = {n for n in out.decode("utf-8", "replace").split("\0") if n}
+    if not names:
+        return []
+    top = os.path.realpath(repo_root(root))
+    return [p for p in paths
+            if os.path.relpath(os.path.join(os.path.realpath(p.parent), p.name), top).replace(os.sep, "/") in names]
 
 
 def repo_root(folder: Path) -> Path:

@@ -15,35 +15,86 @@ every file whole (old or new), and the next `recover()` — which every command 
 runs first — finishes what a journal names, so the set ends all new. A kill before the journal
 leaves only stray temporary files, which `recover()` removes (`.kaplan/journal.pending.json` names
 whose they may be).
+
+A journal is only ever made on this machine by an interrupted write; one that arrived any other way
+(committed, unpacked) must not be able to move or delete a file. So a journal may name only the plan
+files of the portfolio's plans folder and `.kaplan/imported.json`, each with temporary files of
+exactly the name the writer makes (`files.temp_name`), none of them tracked by git, and no link
+leading out; one that names anything else, or that git tracks, is refused whole (`JournalRefused`,
+nothing touched) and the command says why and what to do. What a recovery did is returned so the
+command can say so.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import json
 import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from kaplan.places import CONFIG_NAME
 from kaplan.reading.containment import escapes
-from kaplan.writing.files import WriteRefused, _default_mode, _sync_dir, _temp_beside
+from kaplan.reading.paths import PLAN_SUFFIXES
+from kaplan.writing.files import WriteRefused, _sync_dir, _temp_beside, mode_for, temp_name
 
 _SYNC_ALL = hasattr(os, "sync")
+FOLDER = ".kaplan"
 JOURNAL = ".kaplan/journal.json"
 PENDING = ".kaplan/journal.pending.json"
+LEDGER = ".kaplan/imported.json"
+
+
+class JournalRefused(WriteRefused):
+    """A journal names something an interrupted kaplan write never names, or git tracks it: nothing
+    was moved or deleted, and nothing is written until a person has looked at it."""
+
+
+@dataclass
+class Recovery:
+    """What `recover()` did: the files an interrupted set had committed and that are now written, and
+    the temporary files a set interrupted before its commit point left and that are now removed."""
+
+    completed: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.completed or self.removed)
+
+    def notes(self, show=str) -> list[str]:
+        """What to tell the user, one line each (`show` names a file)."""
+        out = []
+        if self.completed:
+            out.append(f"an earlier write was interrupted after its change was committed ({JOURNAL}); "
+                       f"kaplan finished it: {', '.join(show(p) for p in self.completed)} now hold the new "
+                       "version")
+        if self.removed:
+            out.append(f"an earlier write was interrupted before its change was committed; nothing had changed, "
+                       f"and kaplan removed its temporary file(s): {', '.join(show(p) for p in self.removed)}")
+        return out
+
+
+def _kaplan_folder(root: Path) -> Path:
+    folder = root / FOLDER
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise JournalRefused(f"{FOLDER} in {root} is not a folder (a symbolic link or a file); kaplan keeps its "
+                             f"journal only in a real folder: remove {FOLDER} and run the command again")
+    return folder
 
 
 @contextlib.contextmanager
 def _exclusive(root: Path):
     """One writing set at a time per portfolio: a second `kaplan import` waits for the first (POSIX)."""
-    folder = root / ".kaplan"
+    folder = _kaplan_folder(root)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no advisory locks; sets are still atomic one by one
         yield
         return
-    with open(folder / "journal.lock", "a") as fh:
+    fd = os.open(folder / "journal.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "r+b") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -52,19 +103,29 @@ def _exclusive(root: Path):
 
 
 def write_all(texts: dict[Path, str], root: Path, *, create: bool = False,
-              before: dict[Path, str] | None = None) -> list[Path]:
+              before: dict[Path, str] | None = None, plans: Path | None = None,
+              recovered: Recovery | None = None) -> list[Path]:
     """Replace (or, with `create`, also create) every file in `texts` as one change; the files written.
 
-    `before` is what each file held when the new text was made from it ("" for a file to create):
-    a file that changed since (another command wrote it) stops the set. Raises `WriteRefused` (that,
-    a link out of the portfolio, a file to create that exists) or `OSError` before anything is changed.
+    Every file must be a plan of the plans folder `plans` (default: the one `kaplan.yaml` at `root`
+    names) or `.kaplan/imported.json`. `before` is what each file held when the new text was made from
+    it ("" for a file to create): a file that changed since (another command wrote it) stops the set.
+    An interrupted set found first is finished (or cleared) and added to `recovered`. Raises
+    `WriteRefused` (that, a link out of the portfolio, a file to create that exists, a file kaplan may
+    not write as part of a set) or `OSError` before anything is changed.
     """
-    with _exclusive(Path(root)):
-        return _write_all(texts, Path(root), create=create, before=before or {})
+    root = Path(root)
+    allowed = _Allowed(root, _plans_of(root, plans))
+    with _exclusive(root):
+        done = _recover(root, allowed)
+        if recovered is not None:
+            recovered.completed += done.completed
+            recovered.removed += done.removed
+        return _write_all(texts, root, allowed, create=create, before=before or {})
 
 
-def _write_all(texts: dict[Path, str], root: Path, *, create: bool, before: dict[Path, str]) -> list[Path]:
-    _recover(root)
+def _write_all(texts: dict[Path, str], root: Path, allowed: "_Allowed", *, create: bool,
+               before: dict[Path, str]) -> list[Path]:
     for path, old in before.items():
         try:
             now = Path(path).read_bytes().decode("utf-8", "replace")
@@ -73,77 +134,206 @@ def _write_all(texts: dict[Path, str], root: Path, *, create: bool, before: dict
         if now.removeprefix("\ufeff") != old.removeprefix("\ufeff") and not (old == "" and not Path(path).exists()):
             raise WriteRefused(f"{path} changed while kaplan was working on it; nothing was written, run the "
                                "command again")
-    targets: list[tuple[Path, bytes]] = []
+    targets: list[tuple[str, Path, bytes]] = []
     for path, text in texts.items():
         path = Path(path)
         outside = escapes(path, root)
         if outside is not None:
             raise WriteRefused(f"{path} is a symbolic link to {outside}, outside the portfolio; kaplan does not "
                                "write through it")
+        name = allowed.name(path)
+        problem = allowed.target(name)
+        if problem:
+            raise WriteRefused(f"{path}: {problem}; nothing was written")
         real = Path(os.path.realpath(path))
         if not real.exists() and not create:
             raise WriteRefused(f"{path} no longer exists; nothing was written")
-        targets.append((real, text.encode("utf-8")))
+        targets.append((name, real, text.encode("utf-8")))
     if not targets:
         return []
     journal, pending = root / JOURNAL, root / PENDING
-    journal.parent.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[str, str, Path]] = []
     try:
         # names the targets whose temporary files a set that never got committed may have left
-        _write_json(pending, {"targets": [os.path.relpath(real, root) for real, _ in targets]})
-        for real, data in targets:
-            try:
-                mode = real.stat().st_mode & 0o7777
-            except FileNotFoundError:
-                mode = _default_mode()
+        _write_json(pending, {"targets": [name for name, _, _ in targets]})
+        for name, real, data in targets:
             real.parent.mkdir(parents=True, exist_ok=True)
-            staged.append((_temp_beside(real, data, mode, sync=not _SYNC_ALL), real))
+            staged.append((_temp_beside(real, data, mode_for(real), sync=not _SYNC_ALL), name, real))
         if _SYNC_ALL:
             os.sync()  # one flush of every staged file: a thousand plans need not wait for a thousand fsyncs
-        _write_json(journal, {"moves": _moves(staged, root)})  # the commit point
+        _write_json(journal, {"moves": [[os.path.relpath(tmp, root), name] for tmp, name, _ in staged]})  # commit
     except BaseException:
-        for tmp, _ in staged:
+        for tmp, _, _ in staged:
             _unlink(Path(tmp))
         _unlink(journal)
         _unlink(pending)
         raise
     _unlink(pending)
-    _finish(root, journal)
-    return [real for _, real in staged]
+    _finish(journal, [(Path(tmp), real) for tmp, _, real in staged])
+    return [real for _, _, real in staged]
 
 
-def recover(root: Path) -> list[Path]:
+def recover(root: Path, plans: Path | None = None) -> Recovery:
     """Finish a set of writes a crash interrupted after its commit point, or clear one interrupted before.
 
-    Returns the files completed (empty when there was nothing to do).
+    `plans` is the portfolio's plans folder (default: the one `kaplan.yaml` at `root` names). Returns
+    what was done (false when there was nothing to do); raises `JournalRefused` for a journal an
+    interrupted kaplan write could not have left, touching nothing.
     """
     root = Path(root)
-    if not (root / JOURNAL).exists() and not (root / PENDING).exists():
-        return []
+    if not os.path.lexists(root / JOURNAL) and not os.path.lexists(root / PENDING):
+        return Recovery()
+    allowed = _Allowed(root, _plans_of(root, plans))
     with _exclusive(root):
-        return _recover(root)
+        return _recover(root, allowed)
 
 
-def _recover(root: Path) -> list[Path]:
+def _plans_of(root: Path, plans: Path | None) -> Path:
+    if plans is not None:
+        return Path(os.path.normpath(os.path.abspath(plans)))
+    from kaplan.reading.loader import open_portfolio
+
+    return Path(os.path.normpath(os.path.abspath(open_portfolio(root).plans_dir)))
+
+
+def _recover(root: Path, allowed: "_Allowed") -> Recovery:
     journal, pending = root / JOURNAL, root / PENDING
-    done: list[Path] = []
-    if journal.exists():
-        for tmp, target in _read_moves(journal, root):
-            if tmp.exists():
-                done.append(target)
-        _finish(root, journal)
-    if pending.exists():
-        for target in _read_targets(pending, root):
-            for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
-                _unlink(tmp)
-        _unlink(pending)
+    done = Recovery()
+    if not os.path.lexists(journal) and not os.path.lexists(pending):
+        return done
+    moves = _read_moves(journal, allowed) if os.path.lexists(journal) else []
+    leftovers = _read_leftovers(pending, allowed) if os.path.lexists(pending) else []
+    _untracked(root, [p for p in (journal, pending) if os.path.lexists(p)]
+               + [tmp for tmp, _ in moves] + leftovers)
+    if os.path.lexists(journal):
+        done.completed = [target for tmp, target in moves if tmp.exists()]
+        _finish(journal, moves)
+    for tmp in leftovers:
+        _unlink(tmp)
+    done.removed = leftovers
+    _unlink(pending)
     return done
 
 
-def _finish(root: Path, journal: Path) -> None:
+class _Allowed:
+    """What a set of writes may touch: the plan files of the plans folder, and the import ledger."""
+
+    def __init__(self, root: Path, plans: Path):
+        self.root, self.plans = Path(os.path.realpath(root)), plans
+        self.folders = (plans, Path(os.path.realpath(plans)))
+
+    def name(self, path: Path) -> str:
+        """`path` as a journal names it: relative to the root, its folder resolved, its name as given."""
+        path = Path(os.path.abspath(path))
+        folder = os.path.realpath(path.parent)
+        return os.path.relpath(os.path.join(folder, path.name), self.root)
+
+    def target(self, name: str) -> str | None:
+        """Why `name` (relative to the root, as a journal holds it) may not be written; None if it may."""
+        if not isinstance(name, str) or not name or os.path.isabs(name) or "\0" in name:
+            return f"{name!r} is not a path inside the portfolio"
+        path = Path(os.path.normpath(self.root / name))
+        if name == LEDGER and path == self.root / LEDGER:
+            return None
+        parts = next((path.relative_to(f).parts for f in self.folders if path.is_relative_to(f)), None)
+        if parts is None:
+            return f"{name} is not in the plans folder"
+        if not parts or any(p.startswith(".") for p in parts) or any(p.startswith("_") for p in parts[:-1]):
+            return f"{name} is not a plan file of the plans folder"
+        if not parts[-1].endswith(PLAN_SUFFIXES) or parts[-1] == CONFIG_NAME:
+            return f"{name} is not a plan file of the plans folder"
+        return None
+
+    def move(self, pair) -> tuple[Path, Path] | str:
+        """(temporary file, file it replaces) of one journal entry, or why it is refused."""
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+            return f"{pair!r} is not a move kaplan writes"
+        tmp_name, name = pair
+        problem = self.target(name)
+        if problem:
+            return problem
+        if escapes(self.root / name, self.root) is not None:
+            return f"{name} is a symbolic link leading out of the portfolio"
+        real = Path(os.path.realpath(self.root / name))
+        tmp = Path(os.path.normpath(self.root / tmp_name))
+        if tmp.parent != real.parent or not temp_name(real.name).fullmatch(tmp.name):
+            return f"{tmp_name} is not a temporary file kaplan makes for {name}"
+        try:
+            st = os.lstat(tmp)
+        except FileNotFoundError:
+            return tmp, real  # already moved before the interruption
+        if not stat.S_ISREG(st.st_mode):
+            return f"{tmp_name} is not a regular file"
+        return tmp, real
+
+
+def _refuse(journal: Path, why: str) -> JournalRefused:
+    return JournalRefused(
+        f"{journal} was not left by an interrupted kaplan write: {why}. kaplan moved and deleted nothing. "
+        f"If you did not expect it, find out who added it; then delete {journal} (and any file it names) "
+        "and run the command again")
+
+
+def _load(path: Path) -> dict:
+    if path.is_symlink() or not path.is_file():
+        raise _refuse(path, "it is not a regular file")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise _refuse(path, f"it cannot be read ({e})") from None
+    if not isinstance(doc, dict):
+        raise _refuse(path, "it is not a journal")
+    return doc
+
+
+def _read_moves(journal: Path, allowed: _Allowed) -> list[tuple[Path, Path]]:
+    moves = _load(journal).get("moves")
+    if not isinstance(moves, list):
+        raise _refuse(journal, "it lists no moves")
+    out = []
+    for pair in moves:
+        move = allowed.move(pair)
+        if isinstance(move, str):
+            raise _refuse(journal, move)
+        out.append(move)
+    return out
+
+
+def _read_leftovers(pending: Path, allowed: _Allowed) -> list[Path]:
+    """The temporary files of the targets `pending` names (regular files only)."""
+    targets = _load(pending).get("targets")
+    if not isinstance(targets, list):
+        raise _refuse(pending, "it lists no targets")
+    out = []
+    for name in targets:
+        problem = allowed.target(name) or (
+            f"{name} is a symbolic link leading out of the portfolio"
+            if escapes(allowed.root / name, allowed.root) is not None else None)
+        if problem:
+            raise _refuse(pending, problem)
+        real = Path(os.path.realpath(allowed.root / name))
+        pattern = temp_name(real.name)
+        try:
+            entries = list(os.scandir(real.parent))
+        except OSError:
+            continue
+        out += [Path(e.path) for e in entries if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False)]
+    return out
+
+
+def _untracked(root: Path, paths: list[Path]) -> None:
+    """Refuse when git tracks any of `paths`: a journal or a temporary file is never committed."""
+    from kaplan.reading.history import tracked
+
+    for path in tracked(root, paths):
+        raise _refuse(root / JOURNAL if os.path.lexists(root / JOURNAL) else root / PENDING,
+                      f"git tracks {os.path.relpath(path, root)} (a journal and its temporary files are never "
+                      f"committed; `git rm --cached` it)")
+
+
+def _finish(journal: Path, moves: list[tuple[Path, Path]]) -> None:
     folders = set()
-    for tmp, target in _read_moves(journal, root):
+    for tmp, target in moves:
         if tmp.exists():
             os.replace(tmp, target)
             folders.add(target.parent)
@@ -153,35 +343,8 @@ def _finish(root: Path, journal: Path) -> None:
     _sync_dir(journal.parent)
 
 
-def _moves(staged: list[tuple[str, Path]], root: Path) -> list[list[str]]:
-    return [[os.path.relpath(tmp, root), os.path.relpath(real, root)] for tmp, real in staged]
-
-
-def _read_moves(journal: Path, root: Path) -> list[tuple[Path, Path]]:
-    try:
-        moves = json.loads(journal.read_text(encoding="utf-8")).get("moves", [])
-    except (OSError, ValueError, AttributeError):
-        return []
-    out = []
-    for pair in moves:
-        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
-            tmp, target = root / pair[0], root / pair[1]
-            # only kaplan's own temporary files, beside their targets, are ever moved
-            if tmp.parent == target.parent and tmp.name.startswith(f".{target.name}.") and tmp.name.endswith(".tmp"):
-                out.append((tmp, target))
-    return out
-
-
-def _read_targets(pending: Path, root: Path) -> list[Path]:
-    try:
-        targets = json.loads(pending.read_text(encoding="utf-8")).get("targets", [])
-    except (OSError, ValueError, AttributeError):
-        return []
-    return [root / t for t in targets if isinstance(t, str)]
-
-
 def _write_json(path: Path, doc: dict) -> None:
-    tmp = _temp_beside(path, json.dumps(doc).encode("utf-8"), 0o644)
+    tmp = _temp_beside(path, json.dumps(doc).encode("utf-8"), 0o600)
     os.replace(tmp, path)
     _sync_dir(path.parent)
 

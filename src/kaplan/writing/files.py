@@ -7,7 +7,8 @@ so a crash or a kill leaves either the old file or the new one, never half of on
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+import secrets
 from pathlib import Path
 
 
@@ -15,11 +16,25 @@ class WriteRefused(Exception):
     """The write was refused (the file exists, or the target is outside where it may go)."""
 
 
+def temp_name(name: str) -> re.Pattern:
+    """The names of the temporary files kaplan writes beside a file called `name`, and only those:
+    `.NAME.` then 16 lower-case hex digits then `.tmp` (what a crash may leave; `batch` moves or
+    deletes nothing else)."""
+    return re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{16}}\.tmp")
+
+
 def _temp_beside(path: Path, data: bytes, mode: int, sync: bool = True) -> str:
     """A temporary file beside `path` holding `data`, flushed to disk unless the caller syncs a whole set."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o600)
+            break
+        except FileExistsError:  # pragma: no cover - 64 random bits taken: draw again
+            continue
     try:
-        # mkstemp makes the file private (0600); the plan gets the mode it had, or the usual one.
+        # created private (0600); the plan gets the mode it had, or the usual one.
         # os.fchmod is missing on Windows before Python 3.13; os.chmod by name works everywhere.
         if hasattr(os, "fchmod"):
             os.fchmod(fd, mode)
@@ -74,17 +89,26 @@ def _claim(tmp: str, path: Path) -> None:
 
 def write_replace(path: Path, text: str | bytes) -> None:
     """Replace `path` with `text` (or bytes) atomically (the old content survives any failure)."""
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = _default_mode()
-    tmp = _temp_beside(path, text.encode("utf-8") if isinstance(text, str) else text, mode)
+    tmp = _temp_beside(path, text.encode("utf-8") if isinstance(text, str) else text, mode_for(path))
     try:
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
     _sync_dir(path.parent)
+
+
+def mode_for(path: Path) -> int:
+    """The permissions the new version of `path` gets: those of the regular file it replaces (read,
+    write and execute bits only: a rewrite never carries set-user-id, set-group-id or sticky bits), else
+    the usual ones. Judged on the name itself (lstat): a symbolic link's target lends it nothing."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return _default_mode()
+    return st.st_mode & 0o777 if stat.S_ISREG(st.st_mode) else _default_mode()
 
 
 def _default_mode() -> int:

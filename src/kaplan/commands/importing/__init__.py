@@ -53,6 +53,8 @@ class ImportResult:
     """Values a person edited that differ from the CRM, located in the plans (warnings)."""
     changes: list[PlanChange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    """What finishing an interrupted earlier write did (for the user to read, even with --quiet)."""
     rows: int = 0
     written: bool = False
 
@@ -93,8 +95,9 @@ def import_file(source: Path | str, kind: str, *, start: Path | None = None, pro
         known = sorted({*configured, *BUILTIN_NAMES})
         raise ValueError(f"no {kind} profile named {profile!r}; profiles: {', '.join(known)}")
     result = ImportResult(source_display or display_path(Path(source)), kind)
-    if not dry_run:
-        recover(portfolio.root)
+    recovered = recover(portfolio.root, portfolio.plans_dir) if not dry_run else None
+    if recovered:
+        result.recovered = recovered.notes(display_path)
     from kaplan.commands.importing.source import SourceProblem, read_table
 
     try:
@@ -117,10 +120,12 @@ def import_file(source: Path | str, kind: str, *, start: Path | None = None, pro
     apply(portfolio, kind, table, records, result, prefer=prefer, create=create, today=today)
     if result.findings or dry_run or not result.changes:
         return result
-    from kaplan.writing.batch import write_all
+    from kaplan.writing.batch import Recovery, write_all
 
+    more = Recovery()
     write_all({c.path: c.after for c in result.changes}, portfolio.root, create=True,
-              before={c.path: c.before for c in result.changes})
+              before={c.path: c.before for c in result.changes}, plans=portfolio.plans_dir, recovered=more)
+    result.recovered += more.notes(display_path)
     result.written = True
     return result
 
