@@ -64,10 +64,33 @@ def test_every_cache_file_is_the_user_s_only(kaplan, portfolio):
     assert mode(key) == 0o600 and cache_folder() not in key.parents
 
 
-def test_a_cache_folder_others_could_read_is_made_private(kaplan, portfolio):
-    cache_folder().chmod(0o755)
-    kaplan("check", "--today", DAY)
-    assert mode(cache_folder()) == 0o700
+def test_kaplan_s_own_cache_folder_others_could_read_is_made_private(kaplan, portfolio, tmp_path, monkeypatch):
+    monkeypatch.delenv("KAPLAN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    own = tmp_path / "xdg" / "kaplan"
+    own.mkdir(parents=True)
+    own.chmod(0o755)  # made by an older kaplan, or by hand
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert mode(own) == 0o700
+
+
+@pytest.mark.parametrize("where", ["project", "cwd"])
+def test_a_cache_dir_the_user_names_is_never_chmodded_when_it_exists(kaplan, portfolio, tmp_path, monkeypatch,
+                                                                     where):
+    """`KAPLAN_CACHE_DIR=.` (or any project folder) must not become 0700: others lose access to it."""
+    folder = portfolio if where == "cwd" else tmp_path / "shared"
+    folder.mkdir(exist_ok=True)
+    folder.chmod(0o755)
+    monkeypatch.setenv("KAPLAN_CACHE_DIR", "." if where == "cwd" else str(folder))
+    monkeypatch.setenv("KAPLAN_CACHE_KEY", "cache-key" if where == "cwd" else str(folder / "cache-key"))
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert mode(folder) == 0o755
+    written = [p for p in folder.iterdir() if p.is_file() and p.suffix == ".json" or p.name == "cache-key"]
+    assert written and all(mode(p) == 0o600 for p in written)  # kaplan's own files in it stay private
+    new = tmp_path / "new-cache"
+    monkeypatch.setenv("KAPLAN_CACHE_DIR", str(new))
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert mode(new) == 0o700  # one kaplan creates is private
 
 
 def forge(new_plan: bytes, tag=None) -> None:

@@ -160,12 +160,29 @@ def caching() -> bool:
 
 
 def private_folder(folder: Path) -> None:
-    """Create `folder` (and its parents) for this user only (0700); an existing one of theirs that
-    others may read is made private too. The cache holds what plans say (contact names among it)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `folder` (and its parents) for this user only (0700). The cache holds what plans say
+    (contact names among it). An existing folder of kaplan's own (`~/.cache/kaplan`, a `details-`
+    folder in it, `~/.config/kaplan`) that others may read is made private too; a folder the user
+    named (`$KAPLAN_CACHE_DIR`, the folder of `$KAPLAN_CACHE_KEY`) is never changed when it exists: it
+    may be any folder (`.`, a project), and kaplan's files in it are private (0600) anyway."""
+    missing = [f for f in (folder, *folder.parents) if not os.path.lexists(f)]
+    for f in reversed(missing):  # every folder kaplan creates here is private, not only the last
+        try:
+            f.mkdir(mode=0o700)
+        except FileExistsError:  # made meanwhile by another run
+            pass
+    if missing:
+        return
     st = folder.stat()
-    if st.st_mode & 0o077 and st.st_uid == _uid():
+    if stat.S_ISDIR(st.st_mode) and st.st_mode & 0o077 and st.st_uid == _uid() and not _named_by_user(folder):
         os.chmod(folder, 0o700)
+
+
+def _named_by_user(folder: Path) -> bool:
+    key = os.environ.get("KAPLAN_CACHE_KEY")
+    named = [os.environ.get("KAPLAN_CACHE_DIR"), os.path.dirname(os.path.abspath(key)) if key else None]
+    here = os.path.realpath(folder)
+    return any(n and os.path.realpath(n) == here for n in named)
 
 
 def _uid() -> int | None:
