@@ -338,3 +338,16 @@ def test_a_figure_is_shown_rounded_half_away_from_zero_everywhere(kaplan, tmp_pa
     portfolio(tmp_path, "kaplan: 1\n", z=plan_text("z", "EUR", "{period: 2026-Q3, revenue: 10000, gross_profit: 8805}"))
     assert "88.1%" in kaplan("score", "--format", "markdown", "--today", DAY, cwd=tmp_path).stdout
     assert "88.1%" in kaplan("report", "z", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+
+
+def test_an_account_with_no_figure_on_an_axis_is_unplaced_not_put_at_zero(kaplan, tmp_path):
+    """With the default matrix, attractiveness reads volume, growth potential, strategic importance
+    and profitability: a plan with none of them has no attractiveness, so no quadrant (and no tier
+    that asks for one), rather than the bottom of the matrix."""
+    portfolio(tmp_path, "kaplan: 1\n", bare=plan_text("bare"),
+              known=plan_text("known", "EUR", "{period: 2026-Q3, revenue: 1000, gross_profit: 300}"))
+    accounts = {a["account"]: a for a in kaplan("score", "--format", "json", "--today", DAY, cwd=tmp_path).json()["accounts"]}
+    assert accounts["bare"]["attractiveness"] is None and accounts["bare"]["quadrant"] == "Unplaced"
+    assert accounts["known"]["attractiveness"] is not None and accounts["known"]["quadrant"] != "Unplaced"
+    explain = kaplan("score", "--explain", "bare", "--today", DAY, cwd=tmp_path, env={"COLUMNS": "200"}).stdout
+    assert "quadrant: Unplaced (attractiveness –" in explain

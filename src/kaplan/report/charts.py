@@ -302,7 +302,9 @@ def pareto(rows: Sequence[tuple[str, float, float, str]], a_pct: float, b_pct: f
 
 def matrix(points: Sequence[tuple[str, float, float, float | None, str | None]], split: float) -> str:
     """Portfolio matrix: x = our relative strength, y = client attractiveness (0-100, split at `split`);
-    bubble area ∝ revenue, colour = risk. `points` are (label, strength, attractiveness, revenue, colour)."""
+    bubble area ∝ revenue, colour = risk. `points` are (label, strength, attractiveness, revenue, colour);
+    an account with no figure on an axis is not drawn (the pack lists it as unplaced)."""
+    points = [p for p in points if p[1] is not None and p[2] is not None]
     if not points:
         return ""
     width, height, left, right, top, bottom = 640, 500, 56, 24, 24, 64

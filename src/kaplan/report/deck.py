@@ -468,7 +468,8 @@ class Deck:
         from kaplan.report.chart_data import BubbleData
 
         data = BubbleData()
-        groups = [(c, [p for p in pack.accounts if p.health.colour == c]) for c in ("green", "amber", "red")]
+        drawn = [p for p in pack.accounts if p.score.strength is not None and p.score.attractiveness is not None]
+        groups = [(c, [p for p in drawn if p.health.colour == c]) for c in ("green", "amber", "red")]
         groups = [(c, ps) for c, ps in groups if ps]
         for colour, placed in groups:
             series = data.add_series(f"{colour} ({len(placed)})")

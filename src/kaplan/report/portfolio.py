@@ -16,7 +16,7 @@ from kaplan.health.model import Health, Signal
 from kaplan.commands.risk import RiskRow
 from kaplan.scoring.allocation import AllocationResult
 from kaplan.scoring.concentration import ConcentrationResult
-from kaplan.scoring.engine import AccountScore
+from kaplan.scoring.engine import UNPLACED, AccountScore
 from kaplan.config.scoring import QUADRANTS, Scoring
 from kaplan.money import Converter
 from kaplan.whitespace import Grid, Reach, grid, reach
@@ -185,7 +185,9 @@ class PortfolioPack:
 
     @property
     def quadrants(self) -> dict[str, list[Placed]]:
-        return {q: [p for p in self.accounts if p.score.quadrant == q] for q in QUADRANTS}
+        placed = {q: [p for p in self.accounts if p.score.quadrant == q] for q in QUADRANTS}
+        unplaced = [p for p in self.accounts if p.score.quadrant == UNPLACED]
+        return {**placed, UNPLACED: unplaced} if unplaced else placed
 
     @property
     def tiers(self) -> dict[str, list[Placed]]:

@@ -48,8 +48,9 @@ class AccountScore:
     path: str
     score: float
     contributions: list[Contribution]
-    attractiveness: float
-    strength: float
+    attractiveness: float | None
+    """None when no criterion of the axis has a figure for the account."""
+    strength: float | None
     quadrant: str
     revenue: float | None
     """TTM revenue in the reporting currency (None without revenue or without a rate)."""
@@ -79,20 +80,28 @@ class AccountScore:
         return self.tier.name if self.tier else None
 
 
-def quadrant(attractiveness: float, strength: float, split: float) -> str:
-    """Strategic (attractive, strong), Star (attractive, weak), Status (less attractive, strong), Streamline."""
+UNPLACED = "Unplaced"
+"""The quadrant of an account with no figure for one of the matrix's axes: it is not placed at 0."""
+
+
+def quadrant(attractiveness: float | None, strength: float | None, split: float) -> str:
+    """Strategic (attractive, strong), Star (attractive, weak), Status (less attractive, strong),
+    Streamline; `UNPLACED` when an axis has no figure at all."""
+    if attractiveness is None or strength is None:
+        return UNPLACED
     if attractiveness >= split:
         return "Strategic" if strength >= split else "Star"
     return "Status" if strength >= split else "Streamline"
 
 
-def _weighted_row(axis: list[tuple[int | None, float]], row: tuple, worst: bool) -> float:
+def _weighted_row(axis: list[tuple[int | None, float]], row: tuple, worst: bool) -> float | None:
     """Σ(weight × value) / Σ weight over the axis's criteria that have a value in this row (with
-    `missing: worst`, a missing value counts as 0)."""
+    `missing: worst`, a missing value counts as 0); None when none has (a missing figure is
+    missing, never zero)."""
     values = [(w, None if k is None else row[k]) for k, w in axis]
     used = [(w, 0.0 if v is None else v) for w, v in values] if worst else [(w, v) for w, v in values if v is not None]
     total = sum(w for w, _ in used)
-    return sum(w * v for w, v in used) / total if total else 0.0
+    return sum(w * v for w, v in used) / total if total else None
 
 
 @dataclass(frozen=True)

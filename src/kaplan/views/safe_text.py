@@ -39,17 +39,19 @@ def _escape(m: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def visible(text: str, *, lines: bool = False) -> str:
+def visible(text: str, *, lines: bool = False, starts_line: bool = True) -> str:
     """`text` with control characters, bidi overrides and CI-log commands shown as escapes (`\\x1b`).
 
     One line by default: a line feed shows as `\\x0a`. With `lines=True` (a cell or a paragraph of
-    several lines) line feeds and tabs stay, and no line of it can start a workflow command.
+    several lines) line feeds and tabs stay, and no line of it can start a workflow command. With
+    `starts_line=False` (one line that is always printed after other text, as a Markdown cell is) a
+    leading `::` stays as written: only a line's start makes it a command.
     """
     if not _ANYTHING.search(text):  # nearly every value: nothing to do
         return text
     text = (_UNSAFE_BUT_LINES if lines else _UNSAFE).sub(_escape, text)
     text = _OLD_COMMAND.sub(lambda m: "#\\x23[", text)
-    return _LINE_COMMAND.sub(lambda m: m[1] + "\\x3a", text)
+    return _LINE_COMMAND.sub(lambda m: m[1] + "\\x3a", text) if starts_line or lines else text
 
 
 # json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves these raw.

@@ -70,7 +70,7 @@ def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
     doc = {
         "currency": ps.converter.reporting,
         "rates": _rates(ps),
-        "accounts": [{**_row(a, ps.converter.reporting), "attractiveness": round(a.attractiveness, 2), "strength": round(a.strength, 2),
+        "accounts": [{**_row(a, ps.converter.reporting), "attractiveness": _axis(a.attractiveness), "strength": _axis(a.strength),
                       "contributions": [_contribution(x) for x in a.contributions]} for a in accounts],
         "concentration": {"metric": c.metric, "total": c.total, "top_accounts": c.top_accounts,
                           "top_accounts_pct": c.top_accounts_pct, "top_share_pct": round(c.top_share_pct, 2)},
@@ -130,8 +130,8 @@ FORMATS: dict[str, Callable[[PortfolioScore, list[AccountScore], IO[str]], None]
 def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table") -> None:
     """Each criterion's raw value, normalised value, weight and contribution; they sum to the score."""
     if fmt == "json":
-        doc = {**_row(a, ps.converter.reporting), "of": len(ps.accounts), "attractiveness": round(a.attractiveness, 2),
-               "strength": round(a.strength, 2), "key_account_threshold": ps.scoring.key_account_threshold,
+        doc = {**_row(a, ps.converter.reporting), "of": len(ps.accounts), "attractiveness": _axis(a.attractiveness),
+               "strength": _axis(a.strength), "key_account_threshold": ps.scoring.key_account_threshold,
                "contributions": [_contribution(x) for x in a.contributions],
                "notes": [n.message for n in a.notes]}
         out.write(json_text(doc) + "\n")
@@ -174,6 +174,10 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
         console.print(f"note: money converted from {a.currency}: {ps.converter.words(a.currency)}")
     for note in a.notes:
         console.print(f"note: {note.message}")
+
+
+def _axis(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def _score_words(a: AccountScore) -> str:

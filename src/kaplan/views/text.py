@@ -35,8 +35,8 @@ _NO_AUTOLINK = {"/": "\\/", ".": "\\.", "@": "\u2060@"}
 def md(value) -> str:
     """`value` as inline Markdown text that renders exactly as written and never as markup or a link,
     nor as a terminal or CI-log control (`views.safe_text.visible`): Markdown is read in terminals and
-    in CI job summaries too."""
-    text = visible(_SPACE.sub(" ", plain(value)).strip()).translate(_MD)
+    in CI job summaries too. It is inline: kaplan never prints it at the start of a line."""
+    text = visible(_SPACE.sub(" ", plain(value)).strip(), starts_line=False).translate(_MD)
     text = _AUTOLINK.sub(lambda m: _NO_AUTOLINK[m[0]], text)
     m = _LIST_ITEM.match(text)  # would start a list, a heading or an underline at the start of a line
     if m:
