@@ -17,11 +17,13 @@ Figures are formatted by `text` exactly as the HTML prints them; plan text goes 
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 from pathlib import Path
 
 from kaplan.views import text
 from kaplan.report._optional import FormatProblem, clean, need
+from kaplan.report.settled import settle
 from kaplan.report.charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
 
 ACCENT = SERIES[0]
@@ -91,7 +93,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
                text.label(r.status)] for r in pack.risks], widths=[4, 1, 4, 2, 1.5])
     _decisions(d, pack)
     _working_together(d, pack)
-    return d.save()
+    return d.save(pack.today)
 
 
 def portfolio_deck(pack, template: Path | None = None) -> bytes:
@@ -149,7 +151,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
                  [[c.placed.score.name, c.grid.white_space_words, ", ".join(c.grid.won) or text.DASH,
                    ", ".join(c.grid.open) or text.DASH, ", ".join(c.grid.lacking) or text.DASH] for c in pack.cross_sell],
                  widths=[3, 1.8, 3, 3, 3])
-    return d.save()
+    return d.save(pack.today)
 
 
 def client_deck(pack, template: Path | None = None) -> bytes:
@@ -172,7 +174,7 @@ def client_deck(pack, template: Path | None = None) -> bytes:
              widths=[5, 1.5, 1.5, 1.5, 2])
     _decisions(d, pack)
     _working_together(d, pack)
-    return d.save()
+    return d.save(pack.today)
 
 
 def _whitespace(d, g) -> None:
@@ -535,10 +537,11 @@ class Deck:
             run.font.size, run.font.bold = Pt(size), bold
             run.font.color.rgb = _rgb(colour)
 
-    def save(self) -> bytes:
+    def save(self, day: _dt.date) -> bytes:
+        """The deck's bytes, dated `day` (the pack's) throughout: the same inputs, the same file."""
         buf = io.BytesIO()
         self.prs.save(buf)
-        return buf.getvalue()
+        return settle(buf.getvalue(), day)
 
 
 def _open_template(Presentation, template: Path):

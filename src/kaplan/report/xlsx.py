@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable
 
 from kaplan.views import text
 from kaplan.report._optional import clean, need
+from kaplan.report.settled import settle
 
 MONEY = "#,##0"
 PCT = '0.0"%"'
@@ -120,7 +121,7 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
     used = {ws.title.lower() for ws in wb.worksheets}
     for account in accounts:
         _financials(wb, account, _sheet_name(account.plan.account.id, used))
-    return _save(wb)
+    return _save(wb, pack.today)
 
 
 def account_workbook(pack) -> bytes:
@@ -144,7 +145,7 @@ def account_workbook(pack) -> bytes:
                + [Column(o, lambda r, i=i: r.cells[i].words or None, width=24) for i, o in enumerate(g.offerings)],
                caption=f"Open white space: {g.white_space_words} (not offered yet or held by a competitor)")
     _working_together(wb, pack)
-    return _save(wb)
+    return _save(wb, pack.today)
 
 
 def client_workbook(pack) -> bytes:
@@ -162,7 +163,7 @@ def client_workbook(pack) -> bytes:
         Column("Raised on", lambda r: r.review.date, DATE),
     ])
     _working_together(wb, pack)
-    return _save(wb)
+    return _save(wb, pack.today)
 
 
 def _working_together(wb, pack) -> None:
@@ -320,7 +321,8 @@ def _sheet_name(account_id: str, used: set[str]) -> str:
     return name
 
 
-def _save(wb) -> bytes:
+def _save(wb, day: _dt.date) -> bytes:
+    """The workbook's bytes, dated `day` (the pack's) throughout: the same inputs, the same file."""
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return settle(buf.getvalue(), day)
