@@ -355,6 +355,28 @@ def test_install_option_sets_the_workflow_requirement(kaplan, tmp_path):
     assert '- run: python -m pip install "kaplan @ git+https://git.example.com/kaplan.git@v0.1.0"\n' in workflow
 
 
+@pytest.mark.parametrize("requirement", [
+    "kaplan-plans @ git+https://git.example.com/kaplan.git@v1#egg=kaplan-plans",  # `#` inside a word: plain
+    "kaplan-plans==1.0 #pinned",  # ` #` starts a YAML comment in a plain scalar: the rest was cut off
+    "kaplan-plans @ https://example.com/a: b/kaplan.whl",  # `: ` made the workflow invalid YAML
+    "kaplan-plans[pdf] @ https://example.com/x: #1",
+])
+def test_an_install_requirement_is_written_so_yaml_reads_back_the_whole_command(kaplan, tmp_path, requirement):
+    """The workflows must pass `yamllint --strict` and run exactly `pip install "REQUIREMENT"`."""
+    import subprocess
+    import sys
+
+    r = kaplan("init", "-q", "--install", requirement, cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    lint = subprocess.run([sys.executable, "-m", "yamllint", "--strict", "-f", "parsable", ".github"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    for name in ("kaplan.yml", "kaplan-risk.yml"):
+        doc = _yaml.parse((tmp_path / ".github" / "workflows" / name).read_text(encoding="utf-8")).data
+        runs = [step.get("run") for job in doc["jobs"].values() for step in job["steps"]]
+        assert f'python -m pip install "{requirement}"' in runs
+
+
 @pytest.mark.parametrize("requirement", ['kaplan"; rm -rf ~', "kaplan\n- run: evil", "$(evil)", "kaplan\\", "kaplan==1.0\n"])
 def test_an_install_requirement_that_cannot_be_written_safely_is_a_usage_error(kaplan, tmp_path, requirement):
     r = kaplan("init", "portfolio", "--install", requirement, cwd=tmp_path)

@@ -103,12 +103,21 @@ def planned_files(requirement: str | None = None) -> dict[Path, str]:
         files[Path(PORTFOLIO_SCHEMA_DIR) / filename] = text
     files[Path(PRE_COMMIT_CONFIG)] = _render("pre-commit-config.yaml.j2")
     files[Path(YAMLLINT_CONFIG)] = _render("yamllint.yaml.j2")
-    files[WORKFLOW] = _render("kaplan-workflow.yml.j2", requirement=requirement)
-    files[RISK_WORKFLOW] = _render("kaplan-risk-workflow.yml.j2", requirement=requirement)
+    install = _yaml_text(f'python -m pip install "{requirement}"')
+    files[WORKFLOW] = _render("kaplan-workflow.yml.j2", install=install)
+    files[RISK_WORKFLOW] = _render("kaplan-risk-workflow.yml.j2", install=install)
     files[GITIGNORE] = _ignore_lines()
     # Last, so an interrupted init can simply be run again.
     files[Path(CONFIG_NAME)] = config_text()
     return files
+
+
+def _yaml_text(command: str) -> str:
+    """`command` as a workflow's `run:` value: as written when YAML reads it back unchanged, else
+    single-quoted (a requirement holding ` #` or `: ` would otherwise be cut short or break the file)."""
+    from kaplan.writing.scalars import plain_ok
+
+    return command if plain_ok(command) else "'" + command.replace("'", "''") + "'"
 
 
 def init_portfolio(folder: Path | str = ".", *, requirement: str | None = None) -> InitResult:
