@@ -194,4 +194,4 @@ def test_in_a_browser_the_content_uses_the_window_and_no_chart_label_runs_out(pa
     for m in (wide, narrow):
         out = [(i["chart"], i["text"][:40], round(i["out"], 1)) for i in m["inside"] if i["out"] > 0.5]
         assert out == [], out
-        assert len(m["inside"]) > 20
+        assert len(m["inside"]) > 10  # the labels were measured at all
