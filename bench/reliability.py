@@ -2,13 +2,17 @@
 
     python bench/reliability.py          # the hostile corpus, fuzzing at every-run size, writes (~2 min)
     python bench/reliability.py --long   # the same with the long fuzzing run (~30 min)
+    python bench/reliability.py --imports  # only the import bombs (5.)
 
 1. hostile inputs: every case of tests/hostile/ run through the real `kaplan check` in its own
    process, with its time on the clock, its CPU time and peak resident memory (os.wait4); cases still waiting for a fix
    (corpus.pending()), if any, are reported as they stand;
 2. fuzzing: the properties of tests/test_fuzz.py, with the number of examples run and failed;
 3. round trip: load + dump of every example plan, examples/kaplan.yaml and the template output;
-4. writes: a writer SIGKILLed before its rename and at random moments, and `kaplan new` races.
+4. writes: a writer SIGKILLed before its rename and at random moments, and `kaplan new` races;
+5. import bombs: the worst exports `kaplan import` is given (a zip bomb of shared strings, a CSV
+   that makes `csv.Sniffer` work in the square of its length, 64 MiB of one-letter fields, a
+   workbook that unpacks to 300 MB), each with its CPU time, peak memory and exit code.
 
 Needs the test dependencies (`pip install '.[test]'`). Exit code 1 when any figure is not clean.
 """
@@ -214,15 +218,101 @@ def _races(rounds: int) -> int:
     return good
 
 
+IMPORT_PLAN = "kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo Owner\n"
+
+
+def _import_bombs(folder: Path) -> dict[str, Path]:
+    """The exports: each a file `kaplan import` must refuse (or read) within its bounds."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    made = {}
+    book = openpyxl.Workbook()
+    book.active.append(["account", "period", "revenue"])
+    book.active.append(["acme", "2026-Q2", 100])
+    plain = io.BytesIO()
+    book.save(plain)
+
+    def workbook(name: str, part: str, data: bytes) -> Path:
+        src = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+            for info in src.infolist():
+                body = src.read(info.filename)
+                if info.filename == "[Content_Types].xml" and part == "xl/sharedStrings.xml":
+                    # declared, so openpyxl reads the table as it would Excel's
+                    body = body.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
+                                        b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings'
+                                        b'+xml"/></Types>')
+                if info.filename != part:
+                    z.writestr(info.filename, body)
+            z.writestr(part, data)
+        (folder / name).write_bytes(out.getvalue())
+        return folder / name
+
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    made["xlsx: 10,000,000 shared strings"] = workbook("strings.xlsx", "xl/sharedStrings.xml",
+                                                       sst + b"<si><t>a</t></si>" * 10_000_000 + b"</sst>")
+    made["xlsx: a part of 300 MB of zeros"] = workbook("zeros.xlsx", "xl/media/image1.png", bytes(300_000_000))
+    made["xlsx: 499,999 shared strings (read: under every limit)"] = workbook(
+        "strings-under.xlsx", "xl/sharedStrings.xml",
+        sst + b"".join(b"<si><t>%06x</t></si>" % (i * 7919 % 16777216) for i in range(499_999)) + b"</sst>")
+    head = b"".join(b'<c t="inlineStr"><is><t>column %d</t></is></c>' % i for i in range(40))
+    body = b"".join(b"<row>" + b"".join(b"<c><v>%d</v></c>" % ((n * 40 + j) * 7919 % 10**9) for j in range(40))
+                    + b"</row>" for n in range(49_999))
+    made["xlsx: a sheet of 50,000 rows of 40 numbers (read: under every limit)"] = workbook(
+        "cells.xlsx", "xl/worksheets/sheet1.xml",
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>' + head
+        + b"</row>" + body + b"</sheetData></worksheet>")
+    made["csv: 64 KB of ',"] = folder / "sniff.csv"
+    made["csv: 64 KB of ',"].write_text("',"  * 32_768, encoding="utf-8")
+    line = "a," * 31 + "a\n"
+    made["csv: 32 MiB of one-letter fields"] = folder / "fields.csv"
+    made["csv: 32 MiB of one-letter fields"].write_text(line * ((32 * 1048576 - 1) // len(line)), encoding="utf-8")
+    cell = "abcdefghijklmnopqrstuvwxyz012345"
+    line = ",".join([cell] * 19) + "\n"
+    made["csv: 32 MiB of 990,000 32-letter fields (read: under every limit)"] = folder / "under.csv"
+    made["csv: 32 MiB of 990,000 32-letter fields (read: under every limit)"].write_text(
+        line * (990_000 // 19), encoding="utf-8")
+    short = "ab," * 39 + "ab\n"
+    made["csv: 1,999,960 two-letter fields (read: under every limit)"] = folder / "short.csv"
+    made["csv: 1,999,960 two-letter fields (read: under every limit)"].write_text(
+        short * (1_999_960 // 40), encoding="utf-8")
+    return made
+
+
+def import_bombs(timeout: float) -> tuple[bool, list[str]]:
+    rows, clean = [], True
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "plans").mkdir()
+        (folder / "kaplan.yaml").write_text("kaplan: 1\nplans: plans\n")
+        (folder / "plans" / "acme.yaml").write_text(IMPORT_PLAN)
+        for label, path in _import_bombs(folder).items():
+            m = measured(["import", path.name, "--as", "financials", "--dry-run"], folder, timeout=timeout,
+                         env={"KAPLAN_CACHE_DIR": str(folder / "cache")})
+            tb = "Traceback" in m.stdout + m.stderr
+            clean &= m.exit_code == 1 and not m.timed_out and not tb
+            said = next((line for line in m.stderr.splitlines() if "error [" in line), "")
+            rows.append(f"import {label} ({path.stat().st_size / 1024:,.0f} KB): exit {m.exit_code}, "
+                        f"{m.cpu_seconds:.2f} s CPU, {m.peak_rss_mb:.0f} MB peak{' TIMED OUT' if m.timed_out else ''}"
+                        f"{' TRACEBACK' if tb else ''}; {said.split('] ', 1)[-1][:120]}")
+    return clean, rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--long", action="store_true", help="run the long fuzzing run")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds on the clock before a hostile case is stopped")
+    parser.add_argument("--imports", action="store_true", help="measure only the import bombs")
     args = parser.parse_args()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     started = time.monotonic()
     clean = True
-    for part in (lambda: hostile(args.timeout), lambda: fuzz(args.long), round_trip, writes):
+    parts = [lambda: hostile(args.timeout), lambda: fuzz(args.long), round_trip, writes]
+    for part in ([] if args.imports else parts) + [lambda: import_bombs(args.timeout)]:
         ok, rows = part()
         clean &= ok
         for row in rows:

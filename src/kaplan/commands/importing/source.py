@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +22,27 @@ from typing import Any
 
 from kaplan.findings import Finding, FindingsError, Severity
 
-MAX_BYTES = 512 * 1024 * 1024
-"""Largest export read (a 50,000-row report is a few MB)."""
+MAX_BYTES = 32 * 1024 * 1024
+"""Largest export read (a 50,000-row report is a few MB; reading a CSV costs up to 7 times its size)."""
+MAX_CELLS = 2_000_000
+"""Most cells read from an export (50,000 rows of 40 columns), counted while reading: a file of
+short fields would otherwise cost some 15 times its size in memory."""
+MAX_ROWS = 500_000
+"""Most rows read from an export (a row costs memory even when it holds one cell)."""
+MAX_UNPACKED = 256 * 1024 * 1024
+"""Most bytes a workbook's parts may hold unpacked, summed (what their zip entries declare; a zip
+entry yields no more than it declares)."""
+MAX_RATIO = 100
+"""Most a workbook part may be compressed (unpacked ÷ packed) once it is over 1 MiB: spreadsheet
+XML compresses 5–20 times; a zip bomb, thousands."""
+MAX_SHARED_STRINGS = 500_000
+"""Most entries in a workbook's shared-strings table, counted before openpyxl builds it (it keeps
+every entry, and a 400 KB file can declare ten million)."""
+SNIFF_CHARS = 4096
+"""How much of a CSV the delimiter is guessed from: `csv.Sniffer` costs the square of what it reads
+(64 KB of `',` took 20 s of CPU time; 4 KB takes under 0.1 s) and 4 KB is 40 lines of an export."""
 _DELIMITERS = ",;\t|"
+_ENTRY = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
 
 
 class SourceProblem(FindingsError):
@@ -79,13 +98,14 @@ def _problem(display: str, rule: str, message: str, hint: str, row: int = 1, col
 # ---------------------------------------------------------------- CSV
 
 
-def decode(data: bytes, display: str) -> tuple[str, str | None]:
-    """The text of a CSV export and a note on how it was decoded (None for plain UTF-8)."""
+def decode(data: bytes, display: str) -> tuple[str, str | None, str, int]:
+    """The text of a CSV export, a note on how it was decoded (None for plain UTF-8), and the codec
+    and the bytes to skip that read it again as a stream."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return _utf8(data[3:], display), None  # Excel's "CSV UTF-8" starts with a byte-order mark
+        return _utf8(data[3:], display), None, "utf-8", 3  # Excel's "CSV UTF-8" starts with a byte-order mark
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "read as UTF-16 (Excel's \"Unicode text\")"
+            return data.decode("utf-16"), "read as UTF-16 (Excel's \"Unicode text\")", "utf-16", 0
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:4096] or data.startswith((b"%PDF", b"\xd0\xcf\x11\xe0")):
@@ -94,15 +114,31 @@ def decode(data: bytes, display: str) -> tuple[str, str | None]:
         raise _problem(display, "not-a-table", f"this is not CSV text: it looks like {what}",
                        "export the report as CSV or as Excel (.xlsx)")
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8"), None, "utf-8", 0
     except UnicodeDecodeError:
         pass
     try:  # what Excel writes for "CSV (Comma delimited)" on Windows
-        return data.decode("cp1252"), "read as Windows-1252 (not UTF-8): how Excel on Windows saves CSV"
+        return (data.decode("cp1252"), "read as Windows-1252 (not UTF-8): how Excel on Windows saves CSV",
+                "cp1252", 0)
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise _problem(display, "encoding", "this file is neither UTF-8 nor Windows-1252 text",
                        "save the export as \"CSV UTF-8\"", row=line) from None
+
+
+class _Count:
+    """Rows and cells read so far, refused past `MAX_ROWS` and `MAX_CELLS` at the row that goes over."""
+
+    def __init__(self, display: str):
+        self.display, self.rows, self.cells = display, 0, 0
+
+    def row(self, number: int, cells: int) -> None:
+        self.rows += 1
+        self.cells += cells
+        if self.rows > MAX_ROWS or self.cells > MAX_CELLS:
+            what = f"more than {MAX_ROWS:,} rows" if self.rows > MAX_ROWS else f"more than {MAX_CELLS:,} cells"
+            raise _problem(self.display, "too-large", f"the export has {what}",
+                           "export fewer rows (filter the report by period) or fewer columns", row=number)
 
 
 def _utf8(data: bytes, display: str) -> str:
@@ -115,16 +151,19 @@ def _utf8(data: bytes, display: str) -> str:
 
 
 def _read_csv(data: bytes, display: str) -> Table:
-    text, note = decode(data, display)
+    text, note, encoding, skip = decode(data, display)
     if not text.strip():
         raise _problem(display, "empty-file", "the file is empty",
                        "export the report again; it should start with a row of column headers")
-    dialect = _sniff(text)
-    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    dialect = _sniff(text[:SNIFF_CHARS])
+    del text  # read again as a stream below: a full copy would cost four bytes per character
+    lines = io.TextIOWrapper(io.BytesIO(data[skip:] if skip else data), encoding=encoding, newline="")
+    reader = csv.reader(lines, dialect, strict=True)
     records: list[tuple[int, list[str]]] = []
-    start = 1
+    start, count = 1, _Count(display)
     try:
         for cells in reader:
+            count.row(start, len(cells))
             records.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as e:
@@ -137,7 +176,7 @@ def _read_csv(data: bytes, display: str) -> Table:
 
 
 def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
-    sample = "\n".join(text[:65536].splitlines()[:50])
+    sample = "\n".join(text[:SNIFF_CHARS].splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
     except csv.Error:
@@ -189,6 +228,7 @@ def _read_xlsx(data: bytes, display: str) -> Table:
         import openpyxl
     except ImportError:  # pragma: no cover - a dependency
         raise _problem(display, "not-a-table", "reading .xlsx needs openpyxl", "pip install openpyxl") from None
+    _bound_workbook(data, display)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
@@ -205,8 +245,6 @@ def _read_xlsx(data: bytes, display: str) -> Table:
     return _from_records(records, display)
 
 
-MAX_ROWS = 500_000
-"""Most rows read from a workbook (an export of 50,000 rows reads in seconds)."""
 BLANK_RUN = 1_000
 """After this many blank rows in a row, the sheet's data has ended (the rest is formatting)."""
 
@@ -218,7 +256,7 @@ def _sheet_records(sheet, display: str) -> list[tuple[int, list]]:
     width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
     if not width:
         return []
-    records, blank = [], 0
+    records, blank, count = [], 0, _Count(display)
     for n, cells in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
         if all(v in (None, "") for v in cells):
             blank += 1
@@ -226,11 +264,56 @@ def _sheet_records(sheet, display: str) -> list[tuple[int, list]]:
                 break
             continue
         blank = 0
-        if n > MAX_ROWS:
-            raise _problem(display, "too-large", f"the sheet has more than {MAX_ROWS:,} rows",
-                           "split the export, or export CSV", row=n)
+        count.row(n, len(cells))
         records.append((n, list(cells)))
     return records
+
+
+def _bound_workbook(data: bytes, display: str) -> None:
+    """Refuse a workbook that would cost more to open than its size says, before openpyxl reads it:
+    parts that unpack to more than `MAX_UNPACKED` together, a part compressed more than `MAX_RATIO`
+    times, or a shared-strings table of more than `MAX_SHARED_STRINGS` entries."""
+    hint = "open it in Excel and save it again as .xlsx, or export CSV"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        raise _problem(display, "not-a-table", f"this is not a readable Excel workbook ({e})", hint) from None
+    with archive:
+        parts = archive.infolist()
+        total = sum(p.file_size for p in parts)
+        if total > MAX_UNPACKED:
+            raise _problem(display, "too-large", f"the workbook unpacks to more than {MAX_UNPACKED // 1048576} MiB "
+                           f"({total // 1048576:,} MiB)", "export fewer rows, or export CSV")
+        for p in parts:
+            if p.file_size > 1048576 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
+                raise _problem(display, "too-large", f"the workbook's part {p.filename} is compressed "
+                               f"{p.file_size // max(p.compress_size, 1):,} times, more than {MAX_RATIO} (a "
+                               "workbook's parts are 5 to 20 times; a zip bomb's, thousands)", hint)
+        strings = next((p for p in parts if p.filename.lower().endswith("sharedstrings.xml")), None)
+        if strings is not None and _entries(archive, strings) > MAX_SHARED_STRINGS:
+            raise _problem(display, "too-large", f"the workbook's shared-strings table holds more than "
+                           f"{MAX_SHARED_STRINGS:,} entries", "export fewer rows, or export CSV")
+
+
+def _entries(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """How many `<si>` entries (`<si>`, `<si/>`, `<x:si …>`) a shared-strings part holds, counted on
+    the stream a megabyte at a time; stops counting past the limit."""
+    count, carry = 0, b""
+    try:
+        with archive.open(part) as fh:
+            while count <= MAX_SHARED_STRINGS:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    break
+                block = carry + chunk
+                # a tag holds one `<`, at its start: one begun before the block's last `<` is whole
+                last = block.rfind(b"<")
+                done, carry = (block, b"") if last < 0 or len(block) - last > 40 else (block[:last], block[last:])
+                count += len(_ENTRY.findall(done))
+            count += len(_ENTRY.findall(carry))
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        return 0  # openpyxl then says what is wrong with the part
+    return count
 
 
 def _data_sheet(book):
