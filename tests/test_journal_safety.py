@@ -157,3 +157,15 @@ def test_a_set_may_write_only_plans_and_the_import_ledger(portfolio):
     assert (portfolio / "kaplan.yaml").read_text() == CONFIG
     written = write_all({portfolio / ".kaplan" / "imported.json": "{}\n"}, portfolio, create=True)
     assert [p.name for p in written] == ["imported.json"]
+
+
+def test_a_recovery_is_said_even_when_the_command_then_fails(kaplan, portfolio):
+    from kaplan.writing.files import _temp_beside
+
+    new = PLAN.replace("Acme", "Acme Group")
+    tmp = _temp_beside(portfolio / "plans" / "a.yaml", new.encode(), 0o644)
+    journal(portfolio, {"moves": [[os.path.relpath(tmp, portfolio), "plans/a.yaml"]]})
+    run = kaplan("review", "nobody", "--date", "2026-11-20", cwd=portfolio)
+    assert run.exit_code == 2 and "no plan for account `nobody`" in run.stderr
+    assert "kaplan finished it: plans/a.yaml" in run.stderr
+    assert "Acme Group" in (portfolio / "plans" / "a.yaml").read_text()

@@ -683,6 +683,7 @@ def import_(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     except (WriteRefused, OSError) as exc:
+        _said_recovery(exc)
         raise _fail(f"nothing was written: {exc}", 1) from None
     for note in result.recovered:
         _say(f"kaplan: {note}")
@@ -748,6 +749,7 @@ def review(
     except ReviewProblem as exc:
         from kaplan.views.check import format_line
 
+        _said_recovery(exc)
         for f in exc.findings:
             typer.echo(format_line(f), err=True)
             if f.hint:
@@ -756,6 +758,7 @@ def review(
     except ConfigError as exc:
         raise _config_error(exc) from None
     except (WriteRefused, OSError) as exc:
+        _said_recovery(exc)
         raise _fail(f"nothing was written: {exc}", 1) from None
     for note in result.recovered:
         _say(f"kaplan: {note}")
@@ -765,6 +768,12 @@ def review(
         sys.stdout.write(visible(result.diff(), lines=True))
     else:
         _say(f"recorded the {kind.replace('_', ' ')} of {held.isoformat()} in {result.display}")
+
+
+def _said_recovery(exc: BaseException) -> None:
+    """Say what finishing an interrupted earlier write did, when the command then failed."""
+    for note in getattr(exc, "__notes__", []):
+        _say(f"kaplan: {note}")
 
 
 def _review_kinds() -> list[str]:

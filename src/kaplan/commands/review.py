@@ -109,32 +109,34 @@ def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None
     that is not a valid review; `loader.ConfigError` for an invalid `kaplan.yaml`.
     """
     from kaplan.writing import roundtrip as _roundtrip
-    from kaplan.writing.batch import recover, write_all
+    from kaplan.writing.batch import Recovery, recover, told, write_all
     from kaplan.reading.loader import display_path, open_portfolio
 
     data = entry.as_yaml_data() if isinstance(entry, ReviewEntry) else dict(entry)
     _validate(data)
     portfolio = open_portfolio(start)
-    recovered = recover(portfolio.root, portfolio.plans_dir) if not dry_run else None
-    lp = _find(portfolio, account)
-    text = lp.text if lp.text is not None else _roundtrip._yaml.decode(lp.path.read_bytes())
-    plan = lp.plan
-    edits: list[tuple[tuple, Any]] = [(("reviews", len(plan.reviews)) if _has(text, "reviews") else ("reviews",),
-                                       data if _has(text, "reviews") else [data])]
-    day = data["date"]
-    if plan.plan.last_reviewed is None or plan.plan.last_reviewed < day:
-        edits.append((("plan", "last_reviewed"), day))
-    if data.get("next_review") is not None:
-        edits.append((("plan", "next_review"), data["next_review"]))
-    try:
-        new = _roundtrip.edit_text_many(text, edits)
-    except _roundtrip.EditRefused as e:
-        raise ReviewProblem(f"{lp.display}: {e}") from None
-    result = ReviewResult(lp.path, display_path(lp.path), text, new)
-    if not dry_run:
-        write_all({lp.path: new}, portfolio.root, before={lp.path: text}, plans=portfolio.plans_dir,
-                  recovered=recovered)
-        result.recovered = recovered.notes(display_path)
+    recovered = recover(portfolio.root, portfolio.plans_dir) if not dry_run else Recovery()
+    with told(recovered, display_path):
+        lp = _find(portfolio, account)
+        text = lp.text if lp.text is not None else _roundtrip._yaml.decode(lp.path.read_bytes())
+        plan = lp.plan
+        listed = _has(text, "reviews")
+        edits: list[tuple[tuple, Any]] = [(("reviews", len(plan.reviews)) if listed else ("reviews",),
+                                           data if listed else [data])]
+        day = data["date"]
+        if plan.plan.last_reviewed is None or plan.plan.last_reviewed < day:
+            edits.append((("plan", "last_reviewed"), day))
+        if data.get("next_review") is not None:
+            edits.append((("plan", "next_review"), data["next_review"]))
+        try:
+            new = _roundtrip.edit_text_many(text, edits)
+        except _roundtrip.EditRefused as e:
+            raise ReviewProblem(f"{lp.display}: {e}") from None
+        result = ReviewResult(lp.path, display_path(lp.path), text, new)
+        if not dry_run:
+            write_all({lp.path: new}, portfolio.root, before={lp.path: text}, plans=portfolio.plans_dir,
+                      recovered=recovered)
+    result.recovered = recovered.notes(display_path)
     return result
 
 

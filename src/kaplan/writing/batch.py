@@ -75,6 +75,18 @@ class Recovery:
         return out
 
 
+@contextlib.contextmanager
+def told(recovery: Recovery, show=str):
+    """Add what `recovery` did to the notes of an exception the block raises (`exc.__notes__`): a
+    command that fails after finishing an interrupted set must still say that it did."""
+    try:
+        yield
+    except Exception as exc:
+        for note in recovery.notes(show):
+            exc.add_note(note)
+        raise
+
+
 def _kaplan_folder(root: Path) -> Path:
     folder = root / FOLDER
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):

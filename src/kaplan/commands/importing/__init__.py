@@ -97,7 +97,7 @@ def import_file(source: Path | str, kind: str, *, start: Path | None = None, pro
     result = ImportResult(source_display or display_path(Path(source)), kind)
     recovered = recover(portfolio.root, portfolio.plans_dir) if not dry_run else None
     if recovered:
-        result.recovered = recovered.notes(display_path)
+        result.recovered = recovered.notes(display_path)  # said even when the export has problems
     from kaplan.commands.importing.source import SourceProblem, read_table
 
     try:
@@ -120,12 +120,12 @@ def import_file(source: Path | str, kind: str, *, start: Path | None = None, pro
     apply(portfolio, kind, table, records, result, prefer=prefer, create=create, today=today)
     if result.findings or dry_run or not result.changes:
         return result
-    from kaplan.writing.batch import Recovery, write_all
+    from kaplan.writing.batch import told, write_all
 
-    more = Recovery()
-    write_all({c.path: c.after for c in result.changes}, portfolio.root, create=True,
-              before={c.path: c.before for c in result.changes}, plans=portfolio.plans_dir, recovered=more)
-    result.recovered += more.notes(display_path)
+    with told(recovered, display_path):  # a refused write still says what the recovery did
+        write_all({c.path: c.after for c in result.changes}, portfolio.root, create=True,
+                  before={c.path: c.before for c in result.changes}, plans=portfolio.plans_dir, recovered=recovered)
+    result.recovered = recovered.notes(display_path)
     result.written = True
     return result
 
