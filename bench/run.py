@@ -18,7 +18,6 @@ Needs the `bench` extra: pip install '.[bench]'.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import json
 import os
 import platform
@@ -92,24 +91,6 @@ def timed(label: str, cmd: list[str], cwd: Path, env: dict, repeat: int, before=
     return row
 
 
-def new_day(kaplan: str, folder: Path, env: dict, repeat: int) -> dict:
-    """`kaplan check` on each of the next days in turn: every run is the first check of its day, on
-    plans unchanged since the check of the day before. Then back to the bench's day, as it was."""
-    day = _dt.date.fromisoformat(TODAY)
-    times, peaks, codes = [], [], set()
-    for i in range(1, repeat + 1):
-        seconds, peak, code = run([kaplan, "check", "--today", (day + _dt.timedelta(days=i)).isoformat(), "--quiet"],
-                                  folder, env)
-        times.append(seconds)
-        peaks.append(peak)
-        codes.add(code)
-    run([kaplan, "check", "--today", TODAY, "--quiet"], folder, env)
-    row = {"step": "kaplan check (first of a new day)", "median_s": statistics.median(times), "min_s": min(times),
-           "peak_mb": max(peaks), "exit_codes": sorted(codes), "runs": repeat}
-    print(f"  {row['step']:<34} {row['median_s']:8.3f} s   peak {row['peak_mb']:5d} MB", flush=True)
-    return row
-
-
 def in_process(label: str, fn, repeat: int) -> dict:
     times = []
     for _ in range(repeat):
@@ -149,7 +130,6 @@ def bench_portfolio(folder: Path, n: int, repeat: int, reports: bool, env: dict)
     check = [kaplan, "check", "--today", TODAY, "--quiet"]
     rows.append(timed("kaplan check (cold)", check, folder, env, repeat, before=clear))
     rows.append(timed("kaplan check (warm)", check, folder, env, repeat))
-    rows.append(new_day(kaplan, folder, env, repeat))
     rows.append(timed("kaplan check one-plan.yaml", [*check, str(files[0].relative_to(folder))], folder, env, repeat))
     edited = files[len(files) // 2]
     original = edited.read_bytes()
@@ -162,7 +142,7 @@ def bench_portfolio(folder: Path, n: int, repeat: int, reports: bool, env: dict)
                       folder, env, repeat, before=edit))
     edited.write_bytes(original)
     rows.append(timed("kaplan --version", [kaplan, "--version"], folder, env, repeat))
-    rows.append(timed("kaplan score", [kaplan, "score", "--today", TODAY, "--format", "json"], folder, env, repeat))
+    rows.append(timed("kaplan score", [kaplan, "score", "--format", "json"], folder, env, repeat))
     rows.append(timed("kaplan risk", [kaplan, "risk", "--today", TODAY, "--format", "json"], folder, env, repeat))
     if reports:
         out = Path(tempfile.mkdtemp(prefix="kaplan-bench-out-"))

@@ -131,32 +131,14 @@ def _adder(found: list[Signal], hs: HealthSettings):
 
 def base_signals(plan: Plan, today: _dt.date, config: Config) -> list[Signal]:
     """Every signal except the review one, which depends on the tier (known only portfolio-wide)."""
-    return dated_signals(plan, today, config, day_free_signals(plan, config))
-
-
-def day_free_signals(plan: Plan, config: Config) -> list[list[Signal]]:
-    """The signals of the steps that do not read the day, one list per such step, in step order."""
-    out = []
-    for step, dated in _STEPS:
-        if not dated:
-            found: list[Signal] = []
-            step(plan, None, config, _adder(found, config.health))
-            out.append(found)
-    return out
-
-
-def dated_signals(plan, today: _dt.date, config: Config, day_free: list[list[Signal]]) -> list[Signal]:
-    """All base signals, in one fixed order: the day-free steps' from `day_free` (as
-    `day_free_signals` made them, perhaps on another day), the others worked out for `today`. `plan`
-    needs to hold only what the dated steps read (`kaplan.reading.dated` keeps that much)."""
     found: list[Signal] = []
     add = _adder(found, config.health)
-    kept = iter(day_free)
-    for step, dated in _STEPS:
-        if dated:
-            step(plan, today, config, add)
-        else:
-            found.extend(next(kept))
+    _relationship(plan, add)
+    _people(plan, today, config, add)
+    _customer(plan, today, config, add)
+    _delivery(plan, today, config, add)
+    _money(plan, today, config.health, add)
+    _promises(plan, today, config, add)
     return found
 
 
@@ -184,7 +166,7 @@ def combine(account_id: str, signals: list[Signal], config: Config) -> Health:
     return Health(account_id, score, level_for(score, hs), list(signals), hs.amber_max, exact)
 
 
-def _relationship(plan: Plan, today, config: Config, add) -> None:
+def _relationship(plan: Plan, add) -> None:
     strength = metrics.relationship_strength(plan)  # the score's definition: the rating, else the contacts' mean
     stage = plan.account.relationship_stage
     parts, words = [], []
@@ -198,7 +180,7 @@ def _relationship(plan: Plan, today, config: Config, add) -> None:
         add("relationship", sum(parts) / len(parts), ", ".join(words), ("relationships",))
 
 
-def _key_players(plan: Plan, today, config: Config, add) -> None:
+def _people(plan: Plan, today: _dt.date, config: Config, add) -> None:
     contacts = plan.relationships.contacts
     if not contacts:
         return
@@ -211,12 +193,6 @@ def _key_players(plan: Plan, today, config: Config, add) -> None:
     add("single_threaded", 100 if strong >= 2 else 40 if strong == 1 else 0,
         f"single-threaded: {strong} strong relationship{'s' if strong != 1 else ''}" if strong < 2
         else f"{strong} strong relationships", ("relationships", "contacts"))
-
-
-def _contact_gone(plan: Plan, today: _dt.date, config: Config, add) -> None:
-    contacts = plan.relationships.contacts
-    if not contacts:
-        return
     # Among key contacts: the first who left within `gone_days`, else the one silent longest (the
     # first of equals) beyond `silent_days`.
     gone_days, silent_days = config.health.gone_days, config.health.silent_days
@@ -278,7 +254,7 @@ def _customer(plan: Plan, today: _dt.date, config: Config, add) -> None:
         add("detractor_loops", 100, "every detractor loop closed")
 
 
-def _actions(plan: Plan, today: _dt.date, config: Config, add) -> None:
+def _delivery(plan: Plan, today: _dt.date, config: Config, add) -> None:
     open_actions, overdue, first_overdue = 0, 0, None
     for i, a in enumerate(plan.actions):
         if a.status in _OPEN:
@@ -291,9 +267,6 @@ def _actions(plan: Plan, today: _dt.date, config: Config, add) -> None:
         add("overdue_actions", 100 * (1 - overdue / open_actions),
             f"{overdue} of {open_actions} open actions overdue" if overdue else "no overdue actions",
             ("actions", first_overdue, "due") if overdue else ("actions",))
-
-
-def _forces_and_kpis(plan: Plan, today, config: Config, add) -> None:
     ff = plan.force_field
     if ff is not None and (ff.for_ or ff.against):
         net = ff.net  # a property summing both lists: read once
@@ -307,8 +280,7 @@ def _forces_and_kpis(plan: Plan, today, config: Config, add) -> None:
             if below else "all KPIs on target", ("service", "kpis"))
 
 
-def _renewal(plan: Plan, today: _dt.date, config: Config, add) -> None:
-    hs = config.health
+def _money(plan: Plan, today: _dt.date, hs: HealthSettings, add) -> None:
     c = plan.financials.contract
     if c and c.renewal_date:
         days = (c.renewal_date - today).days
@@ -320,10 +292,6 @@ def _renewal(plan: Plan, today: _dt.date, config: Config, add) -> None:
                 ("financials", "contract", "renewal_date"))
         else:
             add("renewal", 100, f"contract renews {c.renewal_date}")
-
-
-def _trends(plan: Plan, today, config: Config, add) -> None:
-    hs = config.health
     g = metrics.growth(plan)
     if g is None or not g.comparable:
         return  # no revenue, or nothing like for like to compare: no trend to judge (the pack says why)
@@ -373,8 +341,3 @@ def _promises(plan: Plan, today: _dt.date, config: Config, add) -> None:
         limit = config.risks.max_exposure
         add("risks", 0, high[0].what if len(high) == 1 else f"{len(high)} open risks above {limit}: {high[0].what}",
             high[0].at)
-
-
-_STEPS = ((_relationship, False), (_key_players, False), (_contact_gone, True), (_customer, True),
-          (_actions, True), (_forces_and_kpis, False), (_renewal, True), (_trends, False), (_promises, True))
-"""The signal steps in the order their signals are listed, and whether each reads the day."""

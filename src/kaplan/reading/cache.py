@@ -1,7 +1,7 @@
 """The check cache: what was read of each plan, kept between runs and keyed by the file's bytes.
 
-An entry is used only when kaplan (its version and code) and the config match what made it, and the
-file is byte for byte the one that was read: its content hash is compared on every run. The
+An entry is used only when kaplan (its version and code), the config and "today" match what made it,
+and the file is byte for byte the one that was read: its content hash is compared on every run. The
 hash is recomputed unless the file's stat signature is the one recorded with it (see `_fingerprint` for why
 that is safe: the change time cannot be set back, and files changed just before a read are always
 hashed again). So an edited plan is always read again and nothing stale is trusted.
@@ -11,11 +11,9 @@ folder (`_fingerprint.cache_dir`), readable by that user only, and each behind a
 a key that only this user can read (`_fingerprint.seal`), so an entry that kaplan did not write for
 this user is ignored, however it got there:
 - an index per portfolio: each file's content hash, stat signature and summary core (findings and the
-  facts portfolio rules need) for the day it was last checked;
-- details (health signals, investment requests, and what a new day needs: the plan's dated facts and
-  the places of its dated findings) in shards named by their plans' content hashes, read only when
-  a command needs them.
-An entry made on another day is brought to today from its details (`newday.redate`), not read again.
+  facts portfolio rules need);
+- details (health signals, investment requests) in shards named by their plans' content hashes, read
+  only when a command needs them.
 The last check's whole answer is kept apart (`_quick`). Everything is written atomically and is safe
 to delete; a part that cannot be read is ignored.
 """
@@ -34,7 +32,7 @@ from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, 
 from kaplan.reading.summary import PlanSummary
 from kaplan.config import Config
 
-FORMAT = 7
+FORMAT = 6
 
 
 def write_details(folder: Path, details: dict[str, list]) -> str:
@@ -59,34 +57,40 @@ def write_details(folder: Path, details: dict[str, list]) -> str:
 
 
 class SummaryCache:
-    """Summaries of one portfolio's plans for one config, brought to `today` when made on another day."""
+    """Summaries of one portfolio's plans for one config and one day."""
 
-    def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None):
+    def __init__(self, root: Path, config: Config, today: _dt.date | None, folder: Path | None = None):
+        """`today` None: for a command whose results do not depend on the day (`kaplan score`), use
+        the index whatever day it was made for; plans read again are then read for that same day
+        (`self.today`), so the index stays one day's."""
         folder = folder or cache_dir()
         cache_key()  # read (or made) here, before any worker process is forked: they share it
         self.path = folder / f"check-{digest(str(root.resolve()).encode())}.json"
         self._folder = folder
-        self.config = config
-        self.today = today
-        self.header = {"format": FORMAT, "build": build_id(), "config": digest(config.model_dump_json().encode())}
-        self.details_dir = self._folder / f"details-{digest(json.dumps(self.header, sort_keys=True).encode())}"
+        self._config = digest(config.model_dump_json().encode())
+        self._set_day(today or _dt.date.today())
         self.entries: dict[str, list] = {}
         self.changed = False
         self._new_details: dict[str, tuple[str, list]] = {}
         self._shards: dict[str, dict] = {}
         self._replaced: Path | None = None
-        """The details of the index this one replaces (another config or build), dropped on save."""
-        self._tidied: str | None = None
-        """The day the cache folder was last tidied (once a day, see `save`)."""
-        self._load()
+        """The details of the index this one replaces (another day, config or build), dropped on save."""
+        self._load(any_day=today is None)
 
-    def _load(self) -> None:
+    def _set_day(self, today: _dt.date) -> None:
+        self.today = today
+        self.header = {"format": FORMAT, "build": build_id(), "today": today.isoformat(), "config": self._config}
+        self.details_dir = self._folder / f"details-{digest(json.dumps(self.header, sort_keys=True).encode())}"
+
+    def _load(self, any_day: bool) -> None:
         try:
             doc = read_json(self.path)
             header = doc.get("header") if isinstance(doc, dict) else None
+            if any_day and isinstance(header, dict) and header != self.header \
+                    and {**header, "today": self.header["today"]} == self.header:
+                self._set_day(_dt.date.fromisoformat(header["today"]))
             if header == self.header and isinstance(doc.get("entries"), dict):
                 self.entries = doc["entries"]
-                self._tidied = doc.get("tidied")
             elif isinstance(header, dict):
                 self._replaced = self._folder / f"details-{digest(json.dumps(header, sort_keys=True).encode())}"
         except (OSError, ValueError, TypeError):
@@ -111,50 +115,25 @@ class SummaryCache:
         if not same:
             return None
         try:
-            summary = PlanSummary.from_json(key, display, entry[1])
-            another_day = summary.valid and summary.day != self.today
-            # brought to today below from the details as kept; else their signals are for the summary's day
-            summary._details = self.details_reader(entry[0], entry[2], reread, None if another_day else summary.day)
+            summary = PlanSummary.from_json(key, display, entry[1], self.details_reader(entry[0], entry[2], reread))
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         summary.digest, summary.signature = entry[0], sig
         if sig != entry[3]:
             entry[3] = sig
             self.changed = True
-        if another_day:
-            from kaplan.reading.newday import redate
-
-            placed = redate(summary, self.today, self.config)
-            if placed is None:
-                return None
-            if placed:  # keep the new places (and today's signals) with the plan
-                self.put(summary)
-            else:
-                entry[1] = summary.core_json()
-                self.changed = True
         return summary
 
-    def details_reader(self, file_digest: str, shard, reread, day: _dt.date | None = None):
-        """A function that reads a plan's details from its shard, or from `reread()` if it is gone; the
-        signals of details kept on another day than `day` are worked out for `day` from its facts."""
+    def details_reader(self, file_digest: str, shard, reread):
+        """A function that reads a plan's details from its shard, or from `reread()` if it is gone."""
         def read():
             try:
                 if shard not in self._shards:
                     loaded = read_json(self.details_dir / f"{shard}.json")
                     self._shards[shard] = loaded if isinstance(loaded, dict) else {}
-                details = PlanSummary.details_from_json(self._shards[shard][file_digest])
+                return PlanSummary.details_from_json(self._shards[shard][file_digest])
             except (OSError, ValueError, TypeError, KeyError):
                 return reread() if reread is not None else None
-            if day is None or details[6] == day.isoformat() or details[4] is None:
-                return details
-            from kaplan.health.model import dated_signals
-            from kaplan.reading.dated import view
-
-            try:
-                signals = dated_signals(view(details[4]), day, self.config, details[3])
-            except (AttributeError, KeyError, TypeError, ValueError):
-                return reread() if reread is not None else None
-            return (signals, *details[1:6], day.isoformat())
 
         return read
 
@@ -184,17 +163,13 @@ class SummaryCache:
                     if key in self.entries:
                         self.entries[key][2] = shard
                 self._new_details.clear()
-            tidying = self._tidied != self.today.isoformat()
-            if self.changed or tidying:
-                write_json(self.path, {"header": self.header, "entries": self.entries,
-                                       "tidied": self.today.isoformat()})
+            if self.changed:
+                write_json(self.path, {"header": self.header, "entries": self.entries})
                 self.changed = False
-            if tidying or self._replaced is not None:  # once a day, and for a new config or build
-                from kaplan.reading.cache_tidy import drop_unused_shards, tidy
+                if self._replaced is not None:  # a new day, config or build: keep the folder bounded
+                    from kaplan.reading.cache_tidy import tidy
 
-                drop_unused_shards(self.details_dir, {entry[2] for entry in self.entries.values()
-                                                      if isinstance(entry, list) and len(entry) == 4})
-                tidy(self._folder, replaced=self._replaced, in_use=self.details_dir)
-                self._replaced, self._tidied = None, self.today.isoformat()
+                    tidy(self._folder, replaced=self._replaced, in_use=self.details_dir)
+                    self._replaced = None
         except OSError:
             pass

@@ -64,21 +64,6 @@ def _remove(path: Path) -> None:
             pass
 
 
-def drop_unused_shards(details: Path, in_use: set) -> None:
-    """Remove the shards of a details folder that no entry of its index names any more (plans since
-    edited or deleted)."""
-    try:
-        names = os.listdir(details)
-    except OSError:
-        return
-    for name in names:
-        if name.endswith(".json") and name[:-5] not in in_use:
-            try:
-                os.unlink(details / name)
-            except OSError:
-                pass
-
-
 def tidy(folder: Path, *, replaced: Path | None = None, in_use: Path | None = None,
          now: float | None = None) -> None:
     """Drop the `replaced` details, parts unused for `MAX_AGE_DAYS`, then the oldest parts beyond

@@ -57,12 +57,9 @@ class PlanSummary:
     """Content hash of the bytes read (None when the file could not be read as a plan file)."""
     signature: list | None = field(default=None, repr=False)
     """The file's stat signature when it was read, if it had settled (see `_fingerprint.settled`)."""
-    day: _dt.date | None = None
-    """The day the findings, the NPS and the signals are for (None for a plan that is not valid)."""
     _details: object = field(default=None, repr=False)
-    """Signals, investment requests and whitespace cells, then what a new day needs (the day-free
-    signals, the plan's dated facts, the places of its dated findings, the day), or a function that
-    reads them (from the cache) when first needed."""
+    """Signals, investment requests and whitespace cells, or a function that reads them (from the cache)
+    when first needed."""
 
     @property
     def valid(self) -> bool:
@@ -84,12 +81,12 @@ class PlanSummary:
                      unsilenceable=unsilenceable, severity=None)
         return not any(f.severity is Severity.ERROR for f in kept)
 
-    def _detail(self) -> tuple:
+    def _detail(self) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
         if callable(self._details):
             self._details = self._details()
         elif isinstance(self._details, list):  # as sent by a worker process: plain data pickles fast
             self._details = self.details_from_json(self._details)
-        return self._details or ([], [], [], [], None, [], None)
+        return self._details or ([], [], [])
 
     @property
     def signals(self) -> list[Signal]:
@@ -126,24 +123,24 @@ class PlanSummary:
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
                 self.started.isoformat() if self.started else None,
                 [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings],
-                [d.to_json() for d in self.suppressions], self.day.isoformat() if self.day else None]
+                [d.to_json() for d in self.suppressions]]
 
     def details_json(self) -> list:
-        signals, investment, cells, day_free, facts, places, day = self._detail()
-        return [_signals_json(signals), investment, [[c.unit, c.offering, c.status.value, c.competitor] for c in cells],
-                [_signals_json(step) for step in day_free], facts, places, day]
+        signals, investment, cells = self._detail()
+        return [[[s.name, s.value, s.weight, s.reason, list(s.at)] for s in signals], investment,
+                [[c.unit, c.offering, c.status.value, c.competitor] for c in cells]]
 
     @staticmethod
-    def details_from_json(data: list) -> tuple:
-        signals, investment, cells, day_free, facts, places, day = data
-        return (_signals_from(signals), list(investment),
+    def details_from_json(data: list) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
+        signals, investment, cells = data
+        return ([Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals], list(investment),
                 [WhitespaceCell.model_construct(unit=u, offering=o, status=Coverage(st), competitor=c)
-                 for u, o, st, c in cells], [_signals_from(step) for step in day_free], facts, places, day)
+                 for u, o, st, c in cells])
 
     @classmethod
     def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
         account_id, name, owner, values, currency, has_money, cadence, sponsor, rituals, last, has_last, started, \
-            found, directives, day = core
+            found, directives = core
         if len(values) != len(_METRIC_NAMES):
             raise ValueError("metrics changed")
         return cls(
@@ -155,24 +152,14 @@ class PlanSummary:
             review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
             last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
             started=_dt.date.fromisoformat(started) if started else None,
-            suppressions=[Directive.from_json(d) for d in directives] if directives else [],
-            day=_dt.date.fromisoformat(day) if day else None, _details=details)
-
-
-def _signals_json(signals: list[Signal]) -> list:
-    return [[s.name, s.value, s.weight, s.reason, list(s.at)] for s in signals]
-
-
-def _signals_from(data: list) -> list[Signal]:
-    return [Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in data]
+            suppressions=[Directive.from_json(d) for d in directives] if directives else [], _details=details)
 
 
 def summarise(path: Path, display: str, config: Config, today: _dt.date, data: bytes | None = None) -> PlanSummary:
     """Read one plan (from `data` when its bytes are already read), run the plan rules, locate their
     findings and keep the facts for later."""
-    from kaplan.health.model import dated_signals, day_free_signals
+    from kaplan.health.model import base_signals
     from kaplan.overdue import last_review, plan_started
-    from kaplan.reading.dated import facts
 
     lp = load_plan(path, display, data=data)
     summary = PlanSummary(str(path), lp.display, findings=with_severity(lp.findings, config, str(path)))
@@ -190,9 +177,7 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
         severity = rules.severity_of(r.id, config, str(path))
         if severity is not None:
             issues.extend((r.id, severity, issue) for issue in r.check(plan, ctx))
-    located = locate_issues(lp, issues)
-    summary.findings.extend(located)
-    summary.day = today
+    summary.findings.extend(locate_issues(lp, issues))
     summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
     summary.metrics = _metrics.all_metrics(plan, today, config.nps)
     summary.currency = plan.financials.currency
@@ -203,12 +188,8 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary.last_review = last_review(plan)
     summary.has_last_reviewed = plan.plan.last_reviewed is not None and plan.plan.last_reviewed == summary.last_review
     summary.started = plan_started(plan)
-    day_free = day_free_signals(plan, config)
-    places = [[list(issue.at), issue.key, f.line, f.column]
-              for (rule_id, _, issue), f in zip(issues, located) if rules.REGISTRY[rule_id].dated]
-    summary._details = (dated_signals(plan, today, config, day_free),
-                        [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace),
-                        day_free, facts(plan), places, today.isoformat())
+    summary._details = (base_signals(plan, today, config),
+                        [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace))
     return summary
 
 

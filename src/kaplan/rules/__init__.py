@@ -37,9 +37,6 @@ class Rule:
     doc: str
     scope: str  # "file" (found while reading), "plan" or "portfolio"
     check: Callable | None = None
-    dated: bool = False
-    """Whether the rule reads `ctx.today`: its findings are worked out again each day, from what the
-    cache keeps of the plan (`kaplan.reading.dated`); every other plan rule's are kept with the file."""
 
     @property
     def summary(self) -> str:
@@ -51,13 +48,13 @@ REGISTRY: dict[str, Rule] = {}
 PlanRule = Callable[[Plan, Context], Iterator[Issue]]
 
 
-def rule(rule_id: str, severity: Severity = Severity.WARNING, scope: str = "plan", dated: bool = False):
-    """Register the decorated function as rule `rule_id` (`dated`: it reads `ctx.today`)."""
+def rule(rule_id: str, severity: Severity = Severity.WARNING, scope: str = "plan"):
+    """Register the decorated function as rule `rule_id`."""
 
     def register(func):
         if rule_id in REGISTRY:
             raise ValueError(f"rule {rule_id} registered twice")
-        REGISTRY[rule_id] = Rule(rule_id, severity, inspect.cleandoc(func.__doc__ or ""), scope, func, dated)
+        REGISTRY[rule_id] = Rule(rule_id, severity, inspect.cleandoc(func.__doc__ or ""), scope, func)
         return func
 
     return register

@@ -24,7 +24,7 @@ def nps_no_follow_up(plan: Plan, ctx: Context) -> Iterator[Issue]:
                         f"add `follow_up:` with `owner:` and `due:` (within {days} days of the response)")
 
 
-@rule("nps-follow-up-overdue", Severity.WARNING, dated=True)
+@rule("nps-follow-up-overdue", Severity.WARNING)
 def nps_follow_up_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """A detractor's follow-up is still open after its due date."""
     for i, r in enumerate(plan.voice_of_customer.nps):

@@ -28,7 +28,7 @@ def date_order(plan: Plan, ctx: Context) -> Iterator[Issue]:
                     f"the contract renews ({c.renewal_date}) before it starts ({c.start})")
 
 
-@rule("future-date", Severity.ERROR, dated=True)
+@rule("future-date", Severity.ERROR)
 def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """Something is recorded as having happened after today.
 
@@ -62,7 +62,7 @@ def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
             yield late(("relationships", "rituals", i, "last_held"), d, f"`{r.name}` last held")
 
 
-@rule("action-overdue", Severity.WARNING, dated=True)
+@rule("action-overdue", Severity.WARNING)
 def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """An open action (planned, in progress or blocked) is past its due date.
 
@@ -76,7 +76,7 @@ def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
                         f"still {a.status.value.replace('_', ' ')}", "mark it done, or agree a new due date")
 
 
-@rule("renewal-passed", Severity.WARNING, dated=True)
+@rule("renewal-passed", Severity.WARNING)
 def renewal_passed(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """The contract's renewal date has passed: it was renewed (update the date) or it lapsed."""
     c = plan.financials.contract
@@ -86,7 +86,7 @@ def renewal_passed(plan: Plan, ctx: Context) -> Iterator[Issue]:
                     "record the new renewal date, or the contract's end")
 
 
-@rule("renewal-near", Severity.WARNING, dated=True)
+@rule("renewal-near", Severity.WARNING)
 def renewal_near(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """The contract renews within `renewal_warning_days` (default 90) of today, or its notice period."""
     c = plan.financials.contract

@@ -20,7 +20,7 @@ def _issues(kind: str, plan: Plan, ctx: Context) -> Iterator[Issue]:
         yield Issue(b.at, b.what, b.hint, key=b.at[-1] in ("voice_of_customer", "nps"))
 
 
-@rule("plan-period-ended", Severity.WARNING, dated=True)
+@rule("plan-period-ended", Severity.WARNING)
 def plan_period_ended(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """The plan period (`plan.period.end`) is over: the plan is out of date as a whole.
 
@@ -29,7 +29,7 @@ def plan_period_ended(plan: Plan, ctx: Context) -> Iterator[Issue]:
     return _issues("plan_period", plan, ctx)
 
 
-@rule("next-review-passed", Severity.WARNING, dated=True)
+@rule("next-review-passed", Severity.WARNING)
 def next_review_passed(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """The date set for the next review (`plan.next_review`) has passed.
 
@@ -38,7 +38,7 @@ def next_review_passed(plan: Plan, ctx: Context) -> Iterator[Issue]:
     return _issues("next_review", plan, ctx)
 
 
-@rule("milestone-overdue", Severity.WARNING, dated=True)
+@rule("milestone-overdue", Severity.WARNING)
 def milestone_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """A milestone's period (its `quarter`, e.g. 2026-Q2) has ended and it is not `done`.
 
@@ -47,7 +47,7 @@ def milestone_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     return _issues("milestone", plan, ctx)
 
 
-@rule("measure-overdue", Severity.WARNING, dated=True)
+@rule("measure-overdue", Severity.WARNING)
 def measure_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """A measure's `due` date has passed and its `current` value has not reached its `target`.
 
@@ -58,7 +58,7 @@ def measure_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     return _issues("measure", plan, ctx)
 
 
-@rule("ritual-lapsed", Severity.WARNING, dated=True)
+@rule("ritual-lapsed", Severity.WARNING)
 def ritual_lapsed(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """A relationship ritual with a `cadence` has not been held within it.
 
@@ -68,7 +68,7 @@ def ritual_lapsed(plan: Plan, ctx: Context) -> Iterator[Issue]:
     return _issues("ritual", plan, ctx)
 
 
-@rule("decision-overdue", Severity.WARNING, dated=True)
+@rule("decision-overdue", Severity.WARNING)
 def decision_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """A decision in the reviews log was needed by its `due` date and is not recorded as taken.
 
@@ -77,7 +77,7 @@ def decision_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     return _issues("decision", plan, ctx)
 
 
-@rule("nps-stale", Severity.WARNING, dated=True)
+@rule("nps-stale", Severity.WARNING)
 def nps_stale(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """NPS was not measured within the survey window (`nps.window_months`, default 12 months).
 
@@ -88,7 +88,7 @@ def nps_stale(plan: Plan, ctx: Context) -> Iterator[Issue]:
     return _issues("nps_survey", plan, ctx)
 
 
-@rule("risk-high", Severity.WARNING, dated=True)
+@rule("risk-high", Severity.WARNING)
 def risk_high(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """An open risk is rated above `risks.max_exposure` (likelihood × impact; default 12).
 
