@@ -13,7 +13,7 @@ import sys
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
-from run import table  # noqa: E402
+from run import table, targets  # noqa: E402
 
 RESULTS = json.loads((REPO / "bench" / "results.json").read_text(encoding="utf-8"))
 
@@ -30,19 +30,12 @@ def test_the_readme_table_is_the_recorded_run():
     assert f"`{RESULTS['meta']['command']}`" in text.replace("pip install '.[bench]' && ", "")
 
 
-def test_the_targets_the_readme_claims_are_met_in_the_recorded_run():
-    big = max(r["plans"] for r in RESULTS["rows"])
-    cold = _row(big, "kaplan check (cold)")["median_s"]
-    assert cold <= 0.25 * _row(big, "reference: PyYAML CSafeLoader load")["median_s"]
-    assert cold < _row(big, "reference: check-jsonschema")["median_s"]
-    assert _row(big, "kaplan check (warm)")["median_s"] <= 0.5
-    assert _row(big, "kaplan check one-plan.yaml")["median_s"] <= 0.2
-    assert _row(big, "kaplan --version")["median_s"] <= 0.2
-    assert _row(big, "kaplan score")["median_s"] <= 1.2 * cold
-    assert _row(big, "kaplan risk")["median_s"] <= 1.2 * cold
-    assert _row(1000, "kaplan report --portfolio")["median_s"] <= 3
-    assert _row(1000, "kaplan report --all (every account)")["median_s"] <= 20
-    assert max(r["peak_mb"] or 0 for r in RESULTS["rows"] if r["plans"] == big) <= 600
+def test_the_readme_says_which_targets_the_recorded_run_meets():
+    """Each target is stated with what the recorded run measured and whether it is met: the README
+    never claims a target the run missed."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = text.split("<!-- bench-targets:start -->\n", 1)[1].split("\n<!-- bench-targets:end -->", 1)[0]
+    assert shown == targets(RESULTS["rows"])
     assert all(r["exit_codes"] in ([0], [1]) for r in RESULTS["rows"])
 
 
