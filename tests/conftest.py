@@ -58,9 +58,12 @@ def kaplan(monkeypatch):
     def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
         if cwd is not None:
             monkeypatch.chdir(cwd)
+        args = [str(a) for a in args]
+        if args[:1] in (["score"], ["risk"], ["report"]) and not any(
+                a == "--today" or a.startswith("--today=") for a in args):
+            args += ["--today", TODAY.isoformat()]  # what they say depends on the day: never the machine's
         runner = CliRunner()
-        result = runner.invoke(app, [str(a) for a in args], env={"NO_COLOR": "1", **(env or {})},
-                               catch_exceptions=False)
+        result = runner.invoke(app, args, env={"NO_COLOR": "1", **(env or {})}, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run

@@ -35,7 +35,7 @@ def test_check_through_the_cli_exits_zero(kaplan):
 
 
 def test_ranking_puts_profitable_strategic_accounts_first():
-    ranked = score_portfolio([EXAMPLES]).accounts
+    ranked = score_portfolio([EXAMPLES], today=TODAY).accounts
     top3 = [a.account_id for a in ranked[:3]]
     assert top3 == ["halvorsen-drives", "verdant-pharma", "corvane-energy"]
     # the biggest account by revenue is not first: its margin is lower (profit, not just volume)

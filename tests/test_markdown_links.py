@@ -87,8 +87,7 @@ def outputs(tmp_path_factory):
     try:
         os.chdir(folder)
         for name, args in runs.items():
-            r = CliRunner().invoke(app, [*args, "--today", TODAY.isoformat()] if args[0] != "score" else args,
-                                   catch_exceptions=False)
+            r = CliRunner().invoke(app, [*args, "--today", TODAY.isoformat()], catch_exceptions=False)
             assert r.exit_code == 0, r.output
             out[name] = r.stdout
     finally:

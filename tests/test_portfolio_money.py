@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import dedent
+from conftest import TODAY, dedent
 
 from kaplan import score_portfolio
 from kaplan.model import Plan
@@ -207,7 +207,7 @@ def test_log_volume_is_not_anchored_at_a_zero_revenue_account(tmp_path):
               small=plan_text("small", "EUR", "{period: 2026-Q3, revenue: 9999}"),
               mid=plan_text("mid", "EUR", "{period: 2026-Q3, revenue: 99999}"),
               none=plan_text("none", "EUR", "{period: 2026-Q3, revenue: 0}"))
-    scores = {a.account_id: a.score for a in score_portfolio([tmp_path / "plans"]).accounts}
+    scores = {a.account_id: a.score for a in score_portfolio([tmp_path / "plans"], today=TODAY).accounts}
     # bounds log10(1 + 9,999) = 4 and log10(1 + 999,999) = 6: mid (5 − 4)/(6 − 4) = 50, not 83
     assert scores["mid"] == pytest.approx(50.0)
     assert (scores["big"], scores["small"], scores["none"]) == (100.0, 0.0, 0.0)
@@ -219,7 +219,7 @@ def test_volume_annualises_a_short_ttm_by_default(tmp_path):
               new=plan_text("new", "EUR", "{period: 2026-Q3, revenue: 100000}"),
               old=plan_text("old", "EUR", "{period: 2025-Q4, revenue: 100000}, {period: 2026-Q1, revenue: 100000}, "
                                           "{period: 2026-Q2, revenue: 100000}, {period: 2026-Q3, revenue: 100000}"))
-    result = score_portfolio([tmp_path / "plans"])
+    result = score_portfolio([tmp_path / "plans"], today=TODAY)
     volume = {a.account_id: next(c for c in a.contributions if c.criterion == "volume") for a in result.accounts}
     assert volume["new"].source == "revenue_annualised"
     assert volume["new"].raw == 100_000 * 12 / 3 == volume["old"].raw

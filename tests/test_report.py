@@ -98,7 +98,7 @@ def test_account_pack_sections_and_numbers(kaplan, repo):
     r = kaplan("report", ACCOUNT, "--today", DAY, cwd=repo)
     page = Tables(r.stdout)
     assert page.ids == ACCOUNT_SECTIONS
-    ps = score_portfolio([repo / "plans"])
+    ps = score_portfolio([repo / "plans"], today=TODAY)
     a = ps.account(ACCOUNT)
     row = next(x for x in risk_report([repo / "plans"], today=TODAY).rows if x.account_id == ACCOUNT)
     assert f'<div class="v">{a.score:.1f}</div><div class="s">rank {a.rank} of 3 · key account</div>' in r.stdout
@@ -131,7 +131,7 @@ def test_what_changed_since_the_last_review(kaplan, repo):
     assert "**Action slipped 44 days:** Plan the national roll-out with Priya Shah (due 2026-11-01 → 2026-12-15)" in changes
     assert "Action added: Introduce Sam Ortiz to the new CFO" in changes
     before, now = [line for line in changes.splitlines() if line.startswith(("| At the last review", "| Now"))]
-    a = score_portfolio([repo / "plans"]).account(ACCOUNT)
+    a = score_portfolio([repo / "plans"], today=TODAY).account(ACCOUNT)
     assert now.startswith(f"| Now | {a.score:.1f} | {a.rank} | {a.tier_name} |")
 
 
@@ -148,7 +148,7 @@ def test_portfolio_pack_matches_score_and_risk(kaplan, repo):
     r = kaplan("report", "--portfolio", "--today", DAY, cwd=repo)
     page = Tables(r.stdout)
     assert page.ids == PORTFOLIO_SECTIONS
-    ps = score_portfolio([repo / "plans"])
+    ps = score_portfolio([repo / "plans"], today=TODAY)
     ranking = page.tables["ranking"][1:]
     assert [(row[0], row[1], row[3], row[5], row[6], row[7]) for row in ranking] == [
         (str(a.rank), a.name, f"{a.score:.1f}", a.tier_name, a.quadrant, a.abc) for a in ps.accounts]

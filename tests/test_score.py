@@ -18,7 +18,7 @@ import shutil
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, TODAY
 
 from kaplan import score_portfolio
 
@@ -51,7 +51,7 @@ EXPECTED_ABC = {"alpha": "A", "bravo": "A", "charlie": "A", "delta": "B"}
 
 @pytest.fixture
 def scored():
-    return score_portfolio([FIXTURE])
+    return score_portfolio([FIXTURE], today=TODAY)
 
 
 def test_scores_match_hand_computation(scored):
@@ -113,7 +113,7 @@ def test_allocation_by_score_per_money(tmp_path):
     shutil.copytree(FIXTURE, folder)
     cfg = folder / "kaplan.yaml"
     cfg.write_text(cfg.read_text().replace("rule: score}", "rule: score_per_money}"))
-    result = score_portfolio([folder])
+    result = score_portfolio([folder], today=TODAY)
     # score per unit: bravo 50.667/30k = 1.69e-3, alpha 87/100k = 8.7e-4, delta 58.75/80k = 7.3e-4
     rows = [(r.account_id, r.granted, r.running_total, r.status) for r in result.allocation.rows]
     assert rows == [("bravo", 30000, 30000, "funded"), ("alpha", 100000, 130000, "funded"),
@@ -176,7 +176,7 @@ def test_ties_rank_by_revenue_then_id(write):
             relationship: {source: relationship_strength, weight: 1, normalise: {method: range, min: 1, max: 5}}
           matrix: {attractiveness: {relationship: 1}, strength: {relationship: 1}}
         """)
-    result = score_portfolio([write("t/plans/.keep", "").parent.parent])
+    result = score_portfolio([write("t/plans/.keep", "").parent.parent], today=TODAY)
     assert [a.account_id for a in result.accounts] == ["c-three", "a-two", "b-one"]
     assert len({a.score for a in result.accounts}) == 1
 

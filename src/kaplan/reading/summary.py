@@ -24,6 +24,9 @@ from kaplan.suppressions import Directive, parse as parse_suppressions
 
 
 _SEVERITY = {s.value: s for s in Severity}
+FIGURES_WRONG = frozenset({"period-overlap", "date-order"})
+"""Errors that make a plan's figures wrong (revenue counted twice, a period or contract that ends
+before it starts): a plan with one is left out of scores, risk and packs until it is fixed."""
 _METRIC_NAMES = (*_metrics.METRICS, *_metrics.EXTRA)
 
 
@@ -67,19 +70,19 @@ class PlanSummary:
 
     @property
     def usable(self) -> bool:
-        """Whether `score`, `risk` and the packs count this plan: it is valid and `kaplan check` finds no
-        error in it (an error such as overlapping periods or a currency without a rate would make its
-        figures wrong), once its own `# kaplan: disable` comments are applied."""
+        """Whether `score`, `risk` and the packs count this plan: it is valid, and `kaplan check` finds
+        no error in it that makes its figures wrong (`FIGURES_WRONG`: overlapping periods would count
+        revenue twice), once its own `# kaplan: disable` comments are applied."""
         if not self.valid:
             return False
-        if not any(f.severity is Severity.ERROR for f in self.findings):
+        if not any(f.severity is Severity.ERROR and f.rule in FIGURES_WRONG for f in self.findings):
             return True
         from kaplan.suppressions import PROTECTED, apply
 
         unsilenceable = {r.id for r in rules.REGISTRY.values() if r.scope == "file"} | PROTECTED
         kept = apply(self.findings, self.suppressions, self.display, known=set(rules.REGISTRY),
                      unsilenceable=unsilenceable, severity=None)
-        return not any(f.severity is Severity.ERROR for f in kept)
+        return not any(f.severity is Severity.ERROR and f.rule in FIGURES_WRONG for f in kept)
 
     def _detail(self) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
         if callable(self._details):
