@@ -61,7 +61,9 @@ def test_no_text_made_of_link_parts_becomes_a_link(text):
     for render in (github, linkify):
         page = render("x " + md(text))
         assert "<a" not in page, (render.__name__, text, md(text), page)
-        assert shown(page) == " ".join(("x " + text).split()), (render.__name__, text, md(text))
+        # as written, but `##[`, which a CI log runs as a command wherever it stands (shown `#\x23[`)
+        written = " ".join(("x " + text).split()).replace("##[", "#\\x23[")
+        assert shown(page) == written, (render.__name__, text, md(text))
 
 
 @settings(max_examples=200, deadline=None)
