@@ -181,3 +181,11 @@ date_texts = st.lists(st.sampled_from([
 def test_the_one_pass_filter_finds_every_date_problem(text):
     if _fastyaml._has_date_problem(text):
         assert _fastyaml._SUSPECT_DASH.search(text), text
+
+
+@pytest.mark.parametrize("value", ["-_", "._", "+_", "-._"])
+def test_signs_and_underscores_without_a_digit_are_text_to_both_readers(value):
+    """YAML's number patterns let `-_` or `._` through; with no digit they are text, as the fast
+    reader reads them, not a number that cannot be read."""
+    same_or_declined(f"a: {value}\n")
+    assert _yaml.parse(f"a: {value}\n").data == {"a": value}
