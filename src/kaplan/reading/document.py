@@ -306,7 +306,7 @@ def _scalar(node: ScalarNode) -> Any:
                               hint="write true or false")
         return value.lower() == "true"
     if tag == _INT:
-        if not any(ch.isdigit() for ch in value):  # `-_`: the resolver's pattern, but no number at all
+        if value and set(value) <= set("+-_."):  # `-_`: the resolver's pattern, but no number at all
             return value
         v = value.replace("_", "")
         sign = -1 if v.startswith("-") else 1
@@ -323,7 +323,7 @@ def _scalar(node: ScalarNode) -> Any:
             return -math.inf if v.startswith("-") else math.inf
         if v == ".nan":
             return math.nan
-        if not any(ch.isdigit() for ch in v):  # `._`: text, as the fast reader reads it
+        if value and set(value) <= set("+-_."):  # `._`: text, as the fast reader reads it
             return value
         try:
             return float(v)
