@@ -107,10 +107,10 @@ def _suppressed(summaries: list[PlanSummary], located: list[tuple[PlanSummary, F
     if not any(s.suppressions for s in summaries):
         return own, located
     from kaplan import rules
-    from kaplan.suppressions import PROTECTED, RULE_ID, apply
+    from kaplan.suppressions import RULE_ID, apply
 
     known = set(rules.REGISTRY)
-    unsilenceable = {r.id for r in rules.REGISTRY.values() if r.scope == "file"} | PROTECTED
+    unsilenceable = rules.unsilenceable()
     theirs: dict[int, list[Finding]] = {}
     for s, f in located:
         theirs.setdefault(id(s), []).append(f)

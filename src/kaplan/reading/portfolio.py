@@ -10,6 +10,7 @@ file with `Reading.loaded()`, so every command reads the same files the same way
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -58,12 +59,12 @@ class Reading:
     everyone: list[PlanSummary]
     _loaded: dict = field(default_factory=dict, repr=False)
 
-    @property
+    @functools.cached_property
     def valid(self) -> list[PlanSummary]:
         """The plans scores, risk and packs count (`PlanSummary.usable`)."""
         return [s for s in self.targets if s.usable]
 
-    @property
+    @functools.cached_property
     def invalid(self) -> list[PlanSummary]:
         """Plans with errors (`kaplan check` says which), left out of scores, risk and packs."""
         return [s for s in self.targets if not s.usable]

@@ -77,11 +77,10 @@ class PlanSummary:
             return False
         if not any(f.severity is Severity.ERROR and f.rule in FIGURES_WRONG for f in self.findings):
             return True
-        from kaplan.suppressions import PROTECTED, apply
+        from kaplan.suppressions import apply
 
-        unsilenceable = {r.id for r in rules.REGISTRY.values() if r.scope == "file"} | PROTECTED
         kept = apply(self.findings, self.suppressions, self.display, known=set(rules.REGISTRY),
-                     unsilenceable=unsilenceable, severity=None)
+                     unsilenceable=rules.unsilenceable(), severity=None)
         return not any(f.severity is Severity.ERROR and f.rule in FIGURES_WRONG for f in kept)
 
     def _detail(self) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:

@@ -136,6 +136,14 @@ def scored_in_portfolio(summaries, ctx: Context) -> list:
     return result
 
 
+def unsilenceable() -> set[str]:
+    """Rules no `# kaplan: disable` comment can silence: the file-level ones, and those `suppressions`
+    protects (a duplicate account, a file named for another account)."""
+    from kaplan.suppressions import PROTECTED
+
+    return {r.id for r in REGISTRY.values() if r.scope == "file"} | PROTECTED
+
+
 def plan_rules() -> list[Rule]:
     return [r for r in REGISTRY.values() if r.scope == "plan"]
 
