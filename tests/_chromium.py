@@ -74,9 +74,10 @@ class Browser:
                 return reply.get("result", {})
             self.events.append(reply)
 
-    def wait_for(self, method: str) -> dict:
+    def wait_for(self, method: str, since: int = 0) -> dict:
+        """The first `method` event from `self.events[since:]` on, waiting for it if none has come."""
         deadline = time.monotonic() + self.timeout
-        for event in self.events:
+        for event in self.events[since:]:
             if event.get("method") == method:
                 return event
         while True:
@@ -86,9 +87,18 @@ class Browser:
                 return event
 
     def navigate(self, url: str) -> None:
+        # a second navigation must wait for its own load, not find the first page's load event
+        since = len(self.events)
         self.call("Page.navigate", session=True, url=url)
-        self.wait_for("Page.loadEventFired")
+        self.wait_for("Page.loadEventFired", since)
         self.call("Runtime.evaluate", session=True, expression="document.readyState")  # let late events arrive
+
+    def evaluate(self, expression: str):
+        """The value of a JavaScript expression in the page; a script error fails loudly."""
+        reply = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)
+        if "exceptionDetails" in reply:
+            raise RuntimeError(f"the page's script failed: {reply['exceptionDetails']}")
+        return reply["result"].get("value")
 
     def screenshot(self) -> bytes:
         return base64.b64decode(self.call("Page.captureScreenshot", session=True, format="png",

@@ -64,7 +64,7 @@ def test_opens_offline_without_errors_and_prints(packs, tmp_path, pack, pages):
         thrown = browser.named("Runtime.exceptionThrown")
         logged = [e["params"]["entry"] for e in browser.named("Log.entryAdded")
                   if e["params"]["entry"]["level"] in ("error", "warning")]
-        text = browser.call("Runtime.evaluate", session=True, expression="document.body.innerText")["result"]["value"]
+        text = browser.evaluate("document.body.innerText")
     finally:
         browser.close()
     assert requests == [url], requests  # the page itself and nothing else

@@ -180,7 +180,7 @@ def test_in_a_browser_the_content_uses_the_window_and_no_chart_label_runs_out(pa
             browser.call("Emulation.setDeviceMetricsOverride", session=True, width=window, height=900,
                          deviceScaleFactor=1, mobile=False)
             browser.navigate(packs[pack, "html"].as_uri())
-            result = browser.call("Runtime.evaluate", session=True, expression=MEASURE)["result"]["value"]
+            result = browser.evaluate(MEASURE)
             measured[window] = json.loads(result)
     finally:
         browser.close()
