@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -111,3 +113,36 @@ def test_packs_printed_by_two_workers_come_back_in_order(examples):
     printed = list(pdfs(order, css, "a4", workers=2))
     assert printed == [pdf(html, css, "a4") for html in order]
     assert "Key account portfolio review" in pages_text(printed[1])[0]
+
+
+def test_packs_printed_by_workers_replaced_every_pack_come_back_in_order(monkeypatch):
+    # one pack per worker: five packs printed by three pools of two fresh workers (2 + 2 + 1), each
+    # PDF still the one printed in this process, in the order given
+    import kaplan.report.pdf as printing
+
+    monkeypatch.setattr(printing, "PACKS_PER_WORKER", 1)
+    htmls = [f"<html><head></head><body><p>pack {n}</p></body></html>" for n in range(1, 6)]
+    printed = list(pdfs(htmls, "", "a4", workers=2))
+    assert [pages_text(data)[0].strip() for data in printed] == [f"pack {n}" for n in range(1, 6)]
+    assert printed == [pdf(html, "", "a4") for html in htmls]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is left out on Linux only")
+def test_weasyprint_is_imported_without_searching_for_libraries_and_the_search_is_put_back():
+    # a fresh interpreter (WeasyPrint not yet imported): while it is imported no library is searched
+    # for (each lookup would run ldconfig and gcc), and ctypes' own search is in place again after
+    script = (
+        "import ctypes.util, sys\n"
+        "calls = []\n"
+        "search = ctypes.util.find_library\n"
+        "ctypes.util.find_library = lambda name: calls.append(name) or search(name)\n"
+        "spy = ctypes.util.find_library\n"
+        "from kaplan.report.pdf import _weasyprint\n"
+        "weasyprint = _weasyprint()\n"
+        "assert 'weasyprint' in sys.modules and hasattr(weasyprint, 'HTML')\n"
+        "assert ctypes.util.find_library is spy, 'the search was not put back'\n"
+        "print(len(calls))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "0"
