@@ -216,11 +216,14 @@ def test_missing_details_are_read_again_from_the_plan(portfolio):
         [(r.account_id, round(r.health.score, 6)) for r in fresh.rows]
 
 
-def test_another_day_or_config_does_not_use_the_cache(portfolio, reads):
+def test_another_day_reads_few_plans_again_and_another_config_reads_them_all(portfolio, reads):
+    """On a new day only the plans whose dated findings change are read (see test_new_day.py)."""
     check([portfolio], today=TODAY, jobs=1)
     reads.clear()
-    check([portfolio], today=TODAY.replace(day=25), jobs=1)
-    assert len(reads) == 13
+    later = TODAY.replace(day=25)
+    brought = check([portfolio], today=later, jobs=1)
+    assert len(reads) < 13
+    assert findings(brought) == findings(check([portfolio], today=later, jobs=1, cache=False))
     reads.clear()
     config = portfolio / "kaplan.yaml"
     config.write_text(config.read_text().replace("renewal_warning_days: 90", "renewal_warning_days: 30"))

@@ -23,13 +23,14 @@ def parts(cache: Path) -> list[str]:
     return sorted(p.name.split("-")[0] if not p.name.startswith("last-") else "last-check" for p in cache.iterdir())
 
 
-def test_each_new_day_replaces_the_last_day_s_details(kaplan, tmp_path, monkeypatch):
+def test_days_go_by_with_one_index_and_one_set_of_details(kaplan, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("KAPLAN_CACHE_DIR", str(cache))
     folder = examples(tmp_path)
     for day in ("2026-11-24", "2026-11-25", "2026-11-26", "2026-12-01"):
         assert kaplan("check", "--today", day, "-q", cwd=folder).exit_code == 0
-        assert parts(cache) == ["check", "details", "last-check"], day  # one index, one set of details
+        # one index, one set of details (kept across days), and the day the folder was last tidied
+        assert parts(cache) == ["check", "details", "last-check", "tidied"], day
 
 
 def test_old_parts_and_parts_beyond_the_size_cap_go_and_nothing_else_does(kaplan, tmp_path, monkeypatch):
@@ -50,7 +51,7 @@ def test_old_parts_and_parts_beyond_the_size_cap_go_and_nothing_else_does(kaplan
     monkeypatch.setenv("KAPLAN_CACHE_MAX_MB", "2")
     assert kaplan("check", "--today", "2026-11-25", "-q", cwd=folder).exit_code == 0
     assert not stale.exists() and not big.exists() and mine.read_text() == "keep me"
-    assert parts(cache) == ["check", "details", "last-check", "notes.txt"]
+    assert parts(cache) == ["check", "details", "last-check", "notes.txt", "tidied"]
 
 
 def test_no_cache_keeps_nothing_and_cache_info_and_clear(kaplan, tmp_path, monkeypatch):

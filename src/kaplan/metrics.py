@@ -27,6 +27,7 @@ import datetime as _dt
 import functools
 from dataclasses import dataclass
 
+from kaplan.clock import Clock
 from kaplan.model import Plan
 from kaplan.model.plan import FinancialPeriod
 from kaplan.model.types import period_bounds
@@ -369,7 +370,7 @@ def growth_pct(plan: Plan) -> float | None:
 # ---------------------------------------------------------------- one plan's metrics
 
 
-def all_metrics(plan: Plan, today: _dt.date | None = None, nps_settings=None) -> dict[str, float | None]:
+def all_metrics(plan: Plan, today: _dt.date | Clock | None = None, nps_settings=None) -> dict[str, float | None]:
     """Every metric of `METRICS` for one plan, plus the facts in `EXTRA`, the window computed once
     (NPS over the survey window ending `today`)."""
     w = ttm(plan)
@@ -394,7 +395,7 @@ def _financial(plan: Plan, w: Window | None) -> dict[str, float | None]:
     }
 
 
-def nps(plan: Plan, today: _dt.date | None = None, settings=None) -> float | None:
+def nps(plan: Plan, today: _dt.date | Clock | None = None, settings=None) -> float | None:
     """The NPS of the survey window ending `today` (default: the real date), None when it holds too
     few responses; the window and its settings are `kaplan.nps`'s."""
     from kaplan import nps as _nps

@@ -9,12 +9,12 @@ response (the trend), each with its own count.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import Field
 
+from kaplan.clock import Clock, months_before
 from kaplan.model.types import Section
 
 
@@ -40,12 +40,6 @@ def nps_of(responses) -> float | None:
     return (promoters - detractors) / len(responses) * 100
 
 
-def months_before(day: _dt.date, months: int) -> _dt.date:
-    """The same day `months` calendar months earlier (negative: later), clamped to the month's last day."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def quarter_of(day: _dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
@@ -68,10 +62,9 @@ class NpsQuarter:
 class NpsWindow:
     """The responses of one survey window and their NPS."""
 
-    after: _dt.date
-    """The window holds responses dated after this day…"""
-    until: _dt.date
-    """…up to and including this one (today)."""
+    _clock: Clock = field(repr=False, compare=False)
+    back: int
+    """0 for the window ending today, 1 for the one before it, and so on."""
     months: int
     min_responses: int
     responses: int
@@ -80,6 +73,19 @@ class NpsWindow:
     detractors: int
     value: float | None
     """NPS of the window's responses, whatever their number (None without any); see `score`."""
+
+    @property
+    def until(self) -> _dt.date:
+        """The window holds responses up to and including this day…"""
+        day = self._clock.today
+        for _ in range(self.back):
+            day = months_before(day, self.months)
+        return day
+
+    @property
+    def after(self) -> _dt.date:
+        """…and dated after this one."""
+        return months_before(self.until, self.months)
 
     @property
     def first(self) -> _dt.date:
@@ -118,14 +124,16 @@ def by_quarter(responses, min_responses: int = 1) -> list[NpsQuarter]:
             for q, rs in sorted(quarters.items())]
 
 
-def window(responses, today: _dt.date, settings) -> NpsWindow:
-    """The survey window ending `today` (`settings`: the `nps:` part of `kaplan.yaml`)."""
-    after = months_before(today, settings.window_months)
-    inside = [r for r in responses if after < r.date <= today]
-    return NpsWindow(after, today, settings.window_months, settings.min_responses, len(inside),
+def window(responses, today: _dt.date | Clock, settings, back: int = 0) -> NpsWindow:
+    """The survey window ending `today` (`settings`: the `nps:` part of `kaplan.yaml`); with `back`
+    1, the window before it (ending where this one starts), and so on."""
+    clock = Clock.of(today)
+    months = settings.window_months
+    inside = [r for r in responses if clock.within_months(r.date, months, back)]
+    return NpsWindow(clock, back, months, settings.min_responses, len(inside),
                      sum(1 for r in inside if r.score >= 9), sum(1 for r in inside if 7 <= r.score <= 8),
                      sum(1 for r in inside if r.score <= 6), nps_of(inside))
 
 
-def of_plan(plan, today: _dt.date, settings) -> NpsWindow:
+def of_plan(plan, today: _dt.date | Clock, settings) -> NpsWindow:
     return window(plan.voice_of_customer.nps, today, settings)

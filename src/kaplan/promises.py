@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from kaplan.clock import Clock, months_before
 from kaplan.model.types import period_bounds
 from kaplan.overdue import cadence_days, plan_started
 from kaplan.progress import measure_progress
@@ -47,41 +48,39 @@ class Broken:
         return (today - self.due).days if self.due is not None else None
 
 
-def _ago(today: _dt.date, day: _dt.date) -> str:
-    days = (today - day).days
-    return f"{days} day{'s' if days != 1 else ''} ago"
-
-
-def plan_period(plan, today: _dt.date, config) -> list[Broken]:
+def plan_period(plan, today: _dt.date | Clock, config) -> list[Broken]:
+    clock = Clock.of(today)
     p = plan.plan.period
-    if p is None or p.end >= today:
+    if p is None or not clock.passed(p.end):
         return []
     return [Broken("plan_period", ("plan", "period", "end"), p.end,
-                   f"the plan period ended on {p.end} ({_ago(today, p.end)})",
+                   f"the plan period ended on {p.end} ({clock.ago(p.end)})",
                    "roll the plan forward: set a new `period` and review its objectives")]
 
 
-def next_review(plan, today: _dt.date, config) -> list[Broken]:
+def next_review(plan, today: _dt.date | Clock, config) -> list[Broken]:
     from kaplan.overdue import last_review
 
+    clock = Clock.of(today)
     due = plan.plan.next_review
-    if due is None or due >= today:
+    if due is None or not clock.passed(due):
         return []
     last = last_review(plan)
     held = f"; a review was held on {last}, and no next one is set" if last is not None and last >= due else ""
     return [Broken("next_review", ("plan", "next_review"), due,
-                   f"the next review was set for {due} ({_ago(today, due)}){held}",
+                   f"the next review was set for {due} ({clock.ago(due)}){held}",
                    "hold the review, then set `next_review` to the next date")]
 
 
-def milestones(plan, today: _dt.date, config) -> list[Broken]:
+def milestones(plan, today: _dt.date | Clock, config) -> list[Broken]:
+    clock = Clock.of(today)
     out = []
     for i, o in enumerate(plan.objectives):
         for j, m in enumerate(o.milestones):
             if m.done:
                 continue
             end = period_bounds(m.quarter)[1]
-            if end < today:
+            if clock.passed(end):
                 out.append(Broken("milestone", ("objectives", i, "milestones", j, "quarter"), end,
                                   f"milestone `{m.description}` of `{o.id}` was due in {m.quarter} (by {end}) and "
                                   "is not done", "mark it `done: true`, or agree a new quarter with the client"))
@@ -94,11 +93,12 @@ def measure_met(m) -> bool:
     return progress is not None and progress >= 100
 
 
-def measures(plan, today: _dt.date, config) -> list[Broken]:
+def measures(plan, today: _dt.date | Clock, config) -> list[Broken]:
+    clock = Clock.of(today)
     out = []
     for i, o in enumerate(plan.objectives):
         for j, m in enumerate(o.measures):
-            if m.due is None or m.due >= today or m.target is None or measure_met(m):
+            if m.due is None or m.target is None or measure_met(m) or not clock.passed(m.due):
                 continue
             unit = f" {m.unit}" if m.unit else ""
             now = f"is {m.current:g}{unit}" if m.current is not None else "has no current value"
@@ -108,7 +108,8 @@ def measures(plan, today: _dt.date, config) -> list[Broken]:
     return out
 
 
-def rituals(plan, today: _dt.date, config) -> list[Broken]:
+def rituals(plan, today: _dt.date | Clock, config) -> list[Broken]:
+    clock = Clock.of(today)
     out = []
     started = plan_started(plan)
     for i, r in enumerate(plan.relationships.rituals):
@@ -116,10 +117,10 @@ def rituals(plan, today: _dt.date, config) -> list[Broken]:
             continue
         since = r.last_held if r.last_held is not None else started
         days = cadence_days(r.cadence, config)
-        if since is None or (today - since).days <= days:
+        if since is None or not clock.passed_by(since, days):
             continue
         due = since + _dt.timedelta(days=days)
-        held = f"last held {r.last_held} ({_ago(today, r.last_held)})" if r.last_held is not None \
+        held = f"last held {r.last_held} ({clock.ago(r.last_held)})" if r.last_held is not None \
             else f"not held since the plan started on {started}"
         out.append(Broken("ritual", ("relationships", "rituals", i, "last_held" if r.last_held else "cadence"), due,
                           f"`{r.name}` ({r.cadence.value}: every {days} days) was {held}",
@@ -127,28 +128,30 @@ def rituals(plan, today: _dt.date, config) -> list[Broken]:
     return out
 
 
-def decisions(plan, today: _dt.date, config) -> list[Broken]:
+def decisions(plan, today: _dt.date | Clock, config) -> list[Broken]:
+    clock = Clock.of(today)
     out = []
     for i, r in enumerate(plan.reviews):
         for j, d in enumerate(r.decisions):
-            if d.due is not None and d.due < today and d.decided is None:
+            if d.due is not None and d.decided is None and clock.passed(d.due):
                 who = f" ({', '.join(d.decision_makers)})" if d.decision_makers else ""
                 out.append(Broken("decision", ("reviews", i, "decisions", j, "due"), d.due,
-                                  f"decision `{d.decision}`{who} was due {d.due} ({_ago(today, d.due)}) and is not "
+                                  f"decision `{d.decision}`{who} was due {d.due} ({clock.ago(d.due)}) and is not "
                                   "recorded as taken", "record the date it was taken under `decided:`, or a new `due`"))
     return out
 
 
-def nps_survey(plan, today: _dt.date, config) -> list[Broken]:
-    from kaplan.nps import months_before, window
+def nps_survey(plan, today: _dt.date | Clock, config) -> list[Broken]:
+    from kaplan.nps import window
 
+    clock = Clock.of(today)
     months = config.nps.window_months
-    if window(plan.voice_of_customer.nps, today, config.nps).responses:
+    if window(plan.voice_of_customer.nps, clock, config.nps).responses:
         return []
-    latest = max((r.date for r in plan.voice_of_customer.nps if r.date <= today), default=None)
+    latest = max((r.date for r in plan.voice_of_customer.nps if clock.reached(r.date)), default=None)
     if latest is None:  # never measured: broken once the plan is older than a window, as reviews are
         started = plan_started(plan)
-        if started is None or started > months_before(today, months):
+        if started is None or not clock.months_passed(started, months):
             return []
         return [Broken("nps_survey", ("voice_of_customer",), months_before(started, -months),
                        f"NPS has never been measured since the plan started on {started}",
@@ -158,7 +161,7 @@ def nps_survey(plan, today: _dt.date, config) -> list[Broken]:
                    f"survey the client at least every {months} months")]
 
 
-def risks(plan, today: _dt.date, config) -> list[Broken]:
+def risks(plan, today: _dt.date | Clock, config) -> list[Broken]:
     limit = config.risks.max_exposure
     out = []
     for i, r in enumerate(plan.risks):
@@ -176,6 +179,7 @@ FINDERS = {
 KINDS = tuple(FINDERS)
 
 
-def broken_promises(plan, today: _dt.date, config) -> list[Broken]:
+def broken_promises(plan, today: _dt.date | Clock, config) -> list[Broken]:
     """Every promise of the plan past its date and unmet, kind by kind in the order of `KINDS`."""
-    return [b for find in FINDERS.values() for b in find(plan, today, config)]
+    clock = Clock.of(today)
+    return [b for find in FINDERS.values() for b in find(plan, clock, config)]

@@ -145,10 +145,18 @@ def _portfolio_findings(everyone: list[PlanSummary], targets: list[PlanSummary],
             severity = rules.severity_of(r.id, config, s.path) if id(s) in wanted else None
             if severity is not None:
                 raised.append((s, (r.id, severity, issue)))
+    # most point where the plan's reading already located (`PlanSummary.place`); the rest are
+    # located by reading their files again, each once
     by_plan: dict[int, list] = {}
-    for s, triple in raised:
-        by_plan.setdefault(id(s), []).append(triple)
+    for s, (rule_id, severity, issue) in raised:
+        if s.place(issue.at, issue.key) is None:
+            by_plan.setdefault(id(s), []).append((rule_id, severity, issue))
     plans = {id(s): s for s, _ in raised}
     located = {key: iter(locate_in_file(Path(plans[key].path), plans[key].display, issues))
                for key, issues in by_plan.items()}
-    return [(s, next(located[id(s)])) for s, _ in raised]
+    out = []
+    for s, (rule_id, severity, issue) in raised:
+        at = s.place(issue.at, issue.key)
+        out.append((s, next(located[id(s)]) if at is None else
+                    Finding(s.display, at[0], at[1], rule_id, severity, issue.message, issue.hint)))
+    return out

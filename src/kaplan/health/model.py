@@ -46,6 +46,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from kaplan import metrics, promises, rounding
+from kaplan.clock import Clock, DatedNumber
 from kaplan.nps import window as nps_window
 from kaplan.config import Config
 from kaplan.model import Plan
@@ -121,24 +122,26 @@ def _adder(found: list[Signal], hs: HealthSettings):
     weights = hs.weights
 
     def add(name: str, value: float, reason: str, at: tuple = ()) -> None:
-        value = max(0.0, min(100.0, value))  # clamped to 0-100
-        if value % 1:  # round() is slow, and leaves a whole number (most values: 0 or 100) as it is
-            value = round(value, 6)
+        if type(value) is not DatedNumber:  # one is within 0-100 and rounded, whatever its day
+            value = max(0.0, min(100.0, value))  # clamped to 0-100
+            if value % 1:  # round() is slow, and leaves a whole number (most values: 0 or 100) as it is
+                value = round(value, 6)
         found.append(Signal(name, value, weights.get(name, 0), reason, at))
 
     return add
 
 
-def base_signals(plan: Plan, today: _dt.date, config: Config) -> list[Signal]:
+def base_signals(plan: Plan, today: _dt.date | Clock, config: Config) -> list[Signal]:
     """Every signal except the review one, which depends on the tier (known only portfolio-wide)."""
+    clock = Clock.of(today)
     found: list[Signal] = []
     add = _adder(found, config.health)
     _relationship(plan, add)
-    _people(plan, today, config, add)
-    _customer(plan, today, config, add)
-    _delivery(plan, today, config, add)
-    _money(plan, today, config.health, add)
-    _promises(plan, today, config, add)
+    _people(plan, clock, config, add)
+    _customer(plan, clock, config, add)
+    _delivery(plan, clock, config, add)
+    _money(plan, clock, config.health, add)
+    _promises(plan, clock, config, add)
     return found
 
 
@@ -180,7 +183,7 @@ def _relationship(plan: Plan, add) -> None:
         add("relationship", sum(parts) / len(parts), ", ".join(words), ("relationships",))
 
 
-def _people(plan: Plan, today: _dt.date, config: Config, add) -> None:
+def _people(plan: Plan, clock: Clock, config: Config, add) -> None:
     contacts = plan.relationships.contacts
     if not contacts:
         return
@@ -196,37 +199,38 @@ def _people(plan: Plan, today: _dt.date, config: Config, add) -> None:
     # Among key contacts: the first who left within `gone_days`, else the one silent longest (the
     # first of equals) beyond `silent_days`.
     gone_days, silent_days = config.health.gone_days, config.health.silent_days
-    any_key, gone, silent, silent_for = False, None, None, 0
+    any_key, gone, silent = False, None, None
     for i, c in enumerate(contacts):
         if not (c.buying_role in KEY_ROLES or (c.influence or 0) >= 4):
             continue
         any_key = True
         if c.left is not None:
-            if gone is None and (today - c.left).days <= gone_days:
+            if gone is None and not clock.passed_by(c.left, gone_days):
                 gone = i
-        elif c.last_contact is not None:
-            days = (today - c.last_contact).days
-            if days > silent_days and (silent is None or days > silent_for):
-                silent, silent_for = i, days
+        elif c.last_contact is not None and clock.passed_by(c.last_contact, silent_days):
+            # silent longest: the earliest last contact (the first of equals)
+            if silent is None or c.last_contact < contacts[silent].last_contact:
+                silent = i
     if gone is not None:
         c = contacts[gone]
         role = c.buying_role.value.replace("_", " ") if c.buying_role else "key contact"
         add("key_contact_gone", 0, f"{c.name} ({role}) left on {c.left}",
             ("relationships", "contacts", gone, "left"))
     elif silent is not None:
-        add("key_contact_gone", 50, f"no contact with {contacts[silent].name} for {silent_for} days",
+        add("key_contact_gone", 50, f"no contact with {contacts[silent].name} for "
+            f"{clock.days_since_words(contacts[silent].last_contact)} days",
             ("relationships", "contacts", silent, "last_contact"))
     elif any_key:
         add("key_contact_gone", 100, "key contacts in touch")
 
 
-def _customer(plan: Plan, today: _dt.date, config: Config, add) -> None:
+def _customer(plan: Plan, clock: Clock, config: Config, add) -> None:
     responses = plan.voice_of_customer.nps
     if not responses:
         return
-    now = nps_window(responses, today, config.nps)
+    now = nps_window(responses, clock, config.nps)
     if now.enough:  # too few responses give no score, so no signal (`nps_survey` says when it is stale)
-        before = nps_window(responses, now.after, config.nps)
+        before = nps_window(responses, clock, config.nps, back=1)
         trend = ""
         if before.enough and before.score != now.score:
             trend = f", {'down' if now.score < before.score else 'up'} from {before.score:+.0f}"
@@ -240,7 +244,7 @@ def _customer(plan: Plan, today: _dt.date, config: Config, add) -> None:
             f = r.follow_up
             if f is None or f.closed is None:
                 open_loops += 1
-                if bad is None and (f is None or f.due < today):
+                if bad is None and (f is None or clock.passed(f.due)):
                     bad = i
     if bad is not None:
         r = responses[bad]
@@ -254,12 +258,12 @@ def _customer(plan: Plan, today: _dt.date, config: Config, add) -> None:
         add("detractor_loops", 100, "every detractor loop closed")
 
 
-def _delivery(plan: Plan, today: _dt.date, config: Config, add) -> None:
+def _delivery(plan: Plan, clock: Clock, config: Config, add) -> None:
     open_actions, overdue, first_overdue = 0, 0, None
     for i, a in enumerate(plan.actions):
         if a.status in _OPEN:
             open_actions += 1
-            if a.due and a.due < today:
+            if a.due and clock.passed(a.due):
                 overdue += 1
                 if first_overdue is None:
                     first_overdue = i
@@ -280,15 +284,15 @@ def _delivery(plan: Plan, today: _dt.date, config: Config, add) -> None:
             if below else "all KPIs on target", ("service", "kpis"))
 
 
-def _money(plan: Plan, today: _dt.date, hs: HealthSettings, add) -> None:
+def _money(plan: Plan, clock: Clock, hs: HealthSettings, add) -> None:
     c = plan.financials.contract
     if c and c.renewal_date:
-        days = (c.renewal_date - today).days
-        if days < 0:
+        if clock.passed(c.renewal_date):
             add("renewal", 0, f"contract renewal date {c.renewal_date} has passed",
                 ("financials", "contract", "renewal_date"))
-        elif days <= hs.renewal_horizon_days:
-            add("renewal", 100 * days / hs.renewal_horizon_days, f"contract renews in {days} days ({c.renewal_date})",
+        elif clock.reached_within(c.renewal_date, hs.renewal_horizon_days):
+            add("renewal", clock.percent_left(c.renewal_date, hs.renewal_horizon_days),  # falls day by day
+                f"contract renews in {clock.days_until_words(c.renewal_date)} days ({c.renewal_date})",
                 ("financials", "contract", "renewal_date"))
         else:
             add("renewal", 100, f"contract renews {c.renewal_date}")
@@ -311,7 +315,7 @@ def _money(plan: Plan, today: _dt.date, hs: HealthSettings, add) -> None:
         if discount else "revenue and margin move together", ("financials", "periods"))
 
 
-def _promises(plan: Plan, today: _dt.date, config: Config, add) -> None:
+def _promises(plan: Plan, clock: Clock, config: Config, add) -> None:
     """One signal per kind of promise broken (`kaplan.promises`). A kept promise is what a plan is for,
     not a strength: a kind with none broken adds no signal, so it neither lifts nor dilutes health."""
     def signal(name: str, broken: list, made: int, noun: str) -> None:
@@ -324,19 +328,19 @@ def _promises(plan: Plan, today: _dt.date, config: Config, add) -> None:
             add(name, 100 * (1 - len(broken) / max(made, len(broken))),
                 f"{len(broken)} of {max(made, len(broken))} {noun}: {first.what}", first.at)
 
-    signal("plan_period", promises.plan_period(plan, today, config), 1, "")
-    signal("next_review", promises.next_review(plan, today, config), 1, "")
-    signal("milestones", promises.milestones(plan, today, config),
+    signal("plan_period", promises.plan_period(plan, clock, config), 1, "")
+    signal("next_review", promises.next_review(plan, clock, config), 1, "")
+    signal("milestones", promises.milestones(plan, clock, config),
            sum(len(o.milestones) for o in plan.objectives), "milestones overdue")
-    signal("measures", promises.measures(plan, today, config),
+    signal("measures", promises.measures(plan, clock, config),
            sum(1 for o in plan.objectives for m in o.measures if m.due is not None and m.target is not None),
            "measures with a due date overdue and off target")
-    signal("rituals", promises.rituals(plan, today, config),
+    signal("rituals", promises.rituals(plan, clock, config),
            sum(1 for r in plan.relationships.rituals if r.cadence is not None), "rituals not held within their cadence")
-    signal("decisions", promises.decisions(plan, today, config),
+    signal("decisions", promises.decisions(plan, clock, config),
            sum(1 for r in plan.reviews for d in r.decisions if d.due is not None), "decisions overdue")
-    signal("nps_survey", promises.nps_survey(plan, today, config), 1, "")
-    high = promises.risks(plan, today, config)
+    signal("nps_survey", promises.nps_survey(plan, clock, config), 1, "")
+    high = promises.risks(plan, clock, config)
     if high:  # one risk this grave is enough, however many milder ones the register holds
         limit = config.risks.max_exposure
         add("risks", 0, high[0].what if len(high) == 1 else f"{len(high)} open risks above {limit}: {high[0].what}",

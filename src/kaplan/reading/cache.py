@@ -1,7 +1,8 @@
 """The check cache: what was read of each plan, kept between runs and keyed by the file's bytes.
 
-An entry is used only when kaplan (its version and code), the config and "today" match what made it,
-and the file is byte for byte the one that was read: its content hash is compared on every run. The
+An entry is used only when kaplan (its version and code) and the config match what made it, "today"
+is one of the days its dated findings hold for (`kaplan.clock`: a new day re-reads only the plans
+whose findings or figures change that day), and the file is byte for byte the one that was read: its content hash is compared on every run. The
 hash is recomputed unless the file's stat signature is the one recorded with it (see `_fingerprint` for why
 that is safe: the change time cannot be set back, and files changed just before a read are always
 hashed again). So an edited plan is always read again and nothing stale is trusted.
@@ -10,8 +11,9 @@ Two parts, both JSON (never unpickled, so a planted cache file cannot run code),
 folder (`_fingerprint.cache_dir`), readable by that user only, and each behind an HMAC tag made with
 a key that only this user can read (`_fingerprint.seal`), so an entry that kaplan did not write for
 this user is ignored, however it got there:
-- an index per portfolio: each file's content hash, stat signature and summary core (findings and the
-  facts portfolio rules need);
+- an index per portfolio: each file's content hash, stat signature, summary core (findings and the
+  facts portfolio rules need; a count of days in a message is kept as its parts and worded for the
+  day it is read on) and the days it holds for;
 - details (health signals, investment requests) in shards named by their plans' content hashes, read
   only when a command needs them.
 The last check's whole answer is kept apart (`_quick`). Everything is written atomically and is safe
@@ -32,7 +34,7 @@ from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, 
 from kaplan.reading.summary import PlanSummary
 from kaplan.config import Config
 
-FORMAT = 6
+FORMAT = 7
 
 
 def write_details(folder: Path, details: dict[str, list]) -> str:
@@ -57,38 +59,29 @@ def write_details(folder: Path, details: dict[str, list]) -> str:
 
 
 class SummaryCache:
-    """Summaries of one portfolio's plans for one config and one day."""
+    """Summaries of one portfolio's plans for one config, each with the days it holds for, read on `today`."""
 
-    def __init__(self, root: Path, config: Config, today: _dt.date | None, folder: Path | None = None):
-        """`today` None: for a command whose results do not depend on the day (`kaplan score`), use
-        the index whatever day it was made for; plans read again are then read for that same day
-        (`self.today`), so the index stays one day's."""
+    def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None):
         folder = folder or cache_dir()
         cache_key()  # read (or made) here, before any worker process is forked: they share it
         self.path = folder / f"check-{digest(str(root.resolve()).encode())}.json"
         self._folder = folder
-        self._config = digest(config.model_dump_json().encode())
-        self._set_day(today or _dt.date.today())
+        self.today = today
+        self._ordinal = today.toordinal()
+        self.header = {"format": FORMAT, "build": build_id(), "config": digest(config.model_dump_json().encode())}
+        self.details_dir = self._folder / f"details-{digest(json.dumps(self.header, sort_keys=True).encode())}"
         self.entries: dict[str, list] = {}
         self.changed = False
         self._new_details: dict[str, tuple[str, list]] = {}
         self._shards: dict[str, dict] = {}
         self._replaced: Path | None = None
-        """The details of the index this one replaces (another day, config or build), dropped on save."""
-        self._load(any_day=today is None)
+        """The details of the index this one replaces (another config or build), dropped on save."""
+        self._load()
 
-    def _set_day(self, today: _dt.date) -> None:
-        self.today = today
-        self.header = {"format": FORMAT, "build": build_id(), "today": today.isoformat(), "config": self._config}
-        self.details_dir = self._folder / f"details-{digest(json.dumps(self.header, sort_keys=True).encode())}"
-
-    def _load(self, any_day: bool) -> None:
+    def _load(self) -> None:
         try:
             doc = read_json(self.path)
             header = doc.get("header") if isinstance(doc, dict) else None
-            if any_day and isinstance(header, dict) and header != self.header \
-                    and {**header, "today": self.header["today"]} == self.header:
-                self._set_day(_dt.date.fromisoformat(header["today"]))
             if header == self.header and isinstance(doc.get("entries"), dict):
                 self.entries = doc["entries"]
             elif isinstance(header, dict):
@@ -103,7 +96,13 @@ class SummaryCache:
         """
         key = str(path)
         entry = self.entries.get(key)
-        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)):
+        if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)):
+            return None
+        spans = entry[4]
+        try:
+            if not spans[0] <= self._ordinal < spans[1] or len(spans) != 4:
+                return None  # its dated findings or figures are not the same today: read it again
+        except (TypeError, IndexError, KeyError):
             return None
         try:
             st = os.stat(path)
@@ -115,23 +114,30 @@ class SummaryCache:
         if not same:
             return None
         try:
-            summary = PlanSummary.from_json(key, display, entry[1], self.details_reader(entry[0], entry[2], reread))
+            summary = PlanSummary.from_json(key, display, entry[1],
+                                            self.details_reader(entry[0], entry[2], reread, spans[2:]), self.today)
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         summary.digest, summary.signature = entry[0], sig
+        summary.span, summary.details_span = tuple(spans[:2]), tuple(spans[2:])
+        if not spans[2] <= self._ordinal < spans[3]:
+            summary.weighed = None  # the signals change today: they are worked out again when wanted
         if sig != entry[3]:
             entry[3] = sig
             self.changed = True
         return summary
 
-    def details_reader(self, file_digest: str, shard, reread):
-        """A function that reads a plan's details from its shard, or from `reread()` if it is gone."""
+    def details_reader(self, file_digest: str, shard, reread, span=None):
+        """A function that reads a plan's details from its shard, or from `reread()` if it is gone or
+        they do not hold today (`span`, as `PlanSummary.details_span`)."""
         def read():
             try:
+                if span is not None and not (span[0] <= self._ordinal < span[1]):
+                    raise KeyError("the signals change on this day")
                 if shard not in self._shards:
                     loaded = read_json(self.details_dir / f"{shard}.json")
                     self._shards[shard] = loaded if isinstance(loaded, dict) else {}
-                return PlanSummary.details_from_json(self._shards[shard][file_digest])
+                return PlanSummary.details_from_json(self._shards[shard][file_digest], self.today)
             except (OSError, ValueError, TypeError, KeyError):
                 return reread() if reread is not None else None
 
@@ -142,10 +148,26 @@ class SummaryCache:
         written by `save`. A summary without a content hash (an unreadable file) is not kept."""
         if summary.digest is None:
             return
-        self.entries[summary.path] = [summary.digest, summary.core_json(), shard, summary.signature]
+        span = summary.span or (self._ordinal, self._ordinal + 1)
+        details = summary.details_span or (self._ordinal, self._ordinal + 1)
+        self.entries[summary.path] = [summary.digest, summary.core_json(), shard, summary.signature, [*span, *details]]
         if shard is None:
             self._new_details[summary.digest] = (summary.path, summary.details_json())
         self.changed = True
+
+    def _drop_unused_shards(self) -> None:
+        named = {entry[2] for entry in self.entries.values() if isinstance(entry, list) and len(entry) == 5}
+        named.add(None)
+        try:
+            shards = list(os.scandir(self.details_dir))
+        except OSError:
+            return
+        for shard in shards:
+            if shard.name.endswith(".json") and shard.name[:-5] not in named:
+                try:
+                    os.unlink(shard.path)
+                except OSError:
+                    pass
 
     def keep_only(self, paths: set[str]) -> None:
         """Forget entries of files that are no longer in the portfolio."""
@@ -155,8 +177,11 @@ class SummaryCache:
         self.changed = self.changed or bool(stale)
 
     def save(self) -> None:
-        """Write what changed, atomically; a read-only or full disk only means no cache next time."""
+        """Write what changed, atomically; a read-only or full disk only means no cache next time.
+        Plans read again leave shards that no entry names any more: those go."""
         try:
+            if self.changed:
+                self._drop_unused_shards()
             if self._new_details:
                 shard = write_details(self.details_dir, {d: det for d, (_, det) in self._new_details.items()})
                 for _, (key, _) in self._new_details.items():
@@ -166,10 +191,9 @@ class SummaryCache:
             if self.changed:
                 write_json(self.path, {"header": self.header, "entries": self.entries})
                 self.changed = False
-                if self._replaced is not None:  # a new day, config or build: keep the folder bounded
-                    from kaplan.reading.cache_tidy import tidy
+            from kaplan.reading.cache_tidy import tidy_once_a_day
 
-                    tidy(self._folder, replaced=self._replaced, in_use=self.details_dir)
-                    self._replaced = None
+            tidy_once_a_day(self._folder, self.today, replaced=self._replaced, in_use=self.details_dir)
+            self._replaced = None
         except OSError:
             pass

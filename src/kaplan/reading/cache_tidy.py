@@ -1,13 +1,15 @@
 """Keeping the cache folder bounded, and what `kaplan cache info` / `kaplan cache clear` do.
 
-Every new day, `kaplan.yaml` or kaplan build starts a new set of plan details (they depend on all
-three), so without tidying the folder only grows. Three rules keep it bounded, all safe because
+Every new `kaplan.yaml` or kaplan build starts a new set of plan details (they depend on both), so
+without tidying the folder only grows. Three rules keep it bounded, all safe because
 every part of the cache is only ever a shortcut (a missing part means the plans are read again):
 
-- when a portfolio's index moves to a new day, config or build, the details it used before go;
-- anything not used for `MAX_AGE_DAYS` goes (a portfolio deleted or moved away);
-- when a new set of details is started, the whole folder is kept under `max_bytes()` (default
-  `DEFAULT_MAX_MB`, or `$KAPLAN_CACHE_MAX_MB`), oldest first.
+- when a portfolio's index moves to a new config or build, the details it used before go (and within
+  a set, `SummaryCache.save` drops the shards no entry names any more);
+- once a day (the first run of each day, by its `--today`), anything not used for `MAX_AGE_DAYS` goes
+  (a portfolio deleted or moved away);
+- at those same times, the whole folder is kept under `max_bytes()` (default `DEFAULT_MAX_MB`, or
+  `$KAPLAN_CACHE_MAX_MB`), oldest first.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from pathlib import Path
 
 DEFAULT_MAX_MB = 500
 MAX_AGE_DAYS = 30
-_PREFIXES = ("check-", "last-check-", "details-")
+_PREFIXES = ("check-", "last-check-", "details-", "tidied-on")
+_TIDIED = "tidied-on"
+"""Holds the day the folder was last tidied."""
 
 
 def max_bytes() -> int:
@@ -62,6 +66,23 @@ def _remove(path: Path) -> None:
             path.unlink()
         except OSError:
             pass
+
+
+def tidy_once_a_day(folder: Path, today, *, replaced: Path | None = None, in_use: Path | None = None) -> None:
+    """`tidy` on the first run of each day (by `today`, the day the command runs for), and whenever
+    an index was `replaced`; otherwise nothing (so a run costs no folder walk)."""
+    mark = folder / _TIDIED
+    try:
+        done = mark.read_text(encoding="ascii").strip() == today.isoformat()
+    except (OSError, UnicodeDecodeError):
+        done = False
+    if done and replaced is None:
+        return
+    tidy(folder, replaced=replaced, in_use=in_use)
+    try:
+        mark.write_text(today.isoformat(), encoding="ascii")
+    except OSError:
+        pass
 
 
 def tidy(folder: Path, *, replaced: Path | None = None, in_use: Path | None = None,

@@ -8,6 +8,7 @@ starting workers would cost more than it saves.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -55,9 +56,10 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
     for p, d in chunk:
         summary = read_and_summarise(Path(p), d, config, today)
         if summary.valid:
-            summary._details = summary.details_json()  # plain data pickles faster than objects
+            data = summary.details_json()  # plain data pickles faster than objects
+            summary._details = functools.partial(PlanSummary.details_from_json, data, today)
             if details_dir is not None and summary.digest:
-                details[summary.digest] = summary._details
+                details[summary.digest] = data
         out.append(summary)
     shard = None
     if details:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kaplan import metrics as _metrics
 from kaplan import rules
+from kaplan.clock import ALWAYS, Clock, DatedNumber, DatedText
 from kaplan.config import Config
 from kaplan.findings import Finding, Severity
 from kaplan.health.model import Signal
@@ -56,10 +57,22 @@ class PlanSummary:
     suppressions: list = field(default_factory=list)
     """The plan's `# kaplan: disable…` comments (`suppressions.Directive`), applied once the
     portfolio's findings are known too."""
+    span: tuple[int, int] | None = field(default=None, repr=False)
+    """The days (ordinals, first ≤ day < last) on which the findings and facts read hold as they are
+    (`kaplan.clock`); None when not known (a file that was not read as a plan holds on every day)."""
+    details_span: tuple[int, int] | None = field(default=None, repr=False)
+    places: list | None = field(default=None, repr=False)
+    """(line, column) of each of `rules.PORTFOLIO_PLACES` in the file, for a valid plan."""
+    weighed: list | None = field(default=None, repr=False)
+    """(name, value, weight, reason) of each health signal with a weight, the reason only where the
+    signal is low enough to be one of the health's reasons (else ""): enough for the account's health
+    and its reasons (`health.model.combine`) without reading the details."""
+    """The same for the details (the health signals)."""
     digest: str | None = field(default=None, repr=False)
     """Content hash of the bytes read (None when the file could not be read as a plan file)."""
     signature: list | None = field(default=None, repr=False)
     """The file's stat signature when it was read, if it had settled (see `_fingerprint.settled`)."""
+    _status: tuple | None = field(default=None, repr=False, compare=False)
     _details: object = field(default=None, repr=False)
     """Signals, investment requests and whitespace cells, or a function that reads them (from the cache)
     when first needed."""
@@ -95,6 +108,25 @@ class PlanSummary:
         """Health signals except the review one (which depends on the tier)."""
         return self._detail()[0]
 
+    def weighed_signals(self) -> list[Signal]:
+        """The health signals as far as the account's health and its reasons need them (`weighed`):
+        kept with the summary, so the details are read only when the whole of them is wanted."""
+        if self.weighed is None:
+            return self.signals
+        if isinstance(self.weighed, tuple):  # as the cache keeps them, worked out when first wanted
+            kept, today = self.weighed
+            self.weighed = [(n, _figure(v, today), w, _text(r, today)) for n, v, w, r in kept]
+        return [Signal(n, v, w, r) for n, v, w, r in self.weighed]
+
+    def place(self, at: tuple, key: bool) -> tuple[int, int] | None:
+        """(line, column) of one of `rules.PORTFOLIO_PLACES`, or None when not kept."""
+        if self.places is None:
+            return None
+        try:
+            return tuple(self.places[rules.PORTFOLIO_PLACES.index((tuple(at), key))])
+        except ValueError:
+            return None
+
     @property
     def investment(self) -> list[dict]:
         """The plan's investment requests, as plain data."""
@@ -106,10 +138,16 @@ class PlanSummary:
         return self._detail()[2]
 
     def review_status(self, tier_cadence, today: _dt.date, config: Config):
-        """Whether this plan is overdue for review (`overdue.review_status`), its tier's cadence given."""
+        """Whether this plan is overdue for review (`overdue.review_status`), its tier's cadence given.
+        Several portfolio rules ask it of the same plan in one check: it is worked out once."""
+        key = (tier_cadence, today, id(config))
+        if self._status is not None and self._status[0] == key:
+            return self._status[1]
         from kaplan.overdue import review_status
 
-        return review_status(self.last_review, self.started, self.review_cadence, tier_cadence, today, config)
+        status = review_status(self.last_review, self.started, self.review_cadence, tier_cadence, today, config)
+        self._status = (key, status)
+        return status
 
     def scoring_input(self):
         """What scoring needs of this plan (see `scoring.engine.ScoringInput`)."""
@@ -124,37 +162,49 @@ class PlanSummary:
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
                 self.started.isoformat() if self.started else None,
-                [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in self.findings],
-                [d.to_json() for d in self.suppressions]]
+                [[f.line, f.column, f.rule, f.severity.value, _text_json(f.message), f.hint] for f in self.findings],
+                [d.to_json() for d in self.suppressions], self.places,
+                self._weighed_json()]
+
+    def _weighed_json(self) -> list | None:
+        if self.weighed is None:
+            return None
+        if isinstance(self.weighed, tuple):
+            return self.weighed[0]
+        return [[n, _figure_json(v), w, _text_json(r)] for n, v, w, r in self.weighed]
 
     def details_json(self) -> list:
         signals, investment, cells = self._detail()
-        return [[[s.name, s.value, s.weight, s.reason, list(s.at)] for s in signals], investment,
+        return [[[s.name, _figure_json(s.value), s.weight, _text_json(s.reason), list(s.at)] for s in signals], investment,
                 [[c.unit, c.offering, c.status.value, c.competitor] for c in cells]]
 
     @staticmethod
-    def details_from_json(data: list) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
+    def details_from_json(data: list, today: _dt.date | None = None) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
+        """The details `details_json` wrote, their counts of days worded for `today`."""
         signals, investment, cells = data
-        return ([Signal(n, v, w, r, tuple(at)) for n, v, w, r, at in signals], list(investment),
+        return ([Signal(n, _figure(v, today), w, _text(r, today), tuple(at)) for n, v, w, r, at in signals],
+                list(investment),
                 [WhitespaceCell.model_construct(unit=u, offering=o, status=Coverage(st), competitor=c)
                  for u, o, st, c in cells])
 
     @classmethod
-    def from_json(cls, path: str, display: str, core: list, details=None) -> PlanSummary:
+    def from_json(cls, path: str, display: str, core: list, details=None, today: _dt.date | None = None) -> PlanSummary:
+        """The summary `core_json` wrote, its counts of days worded for `today`."""
         account_id, name, owner, values, currency, has_money, cadence, sponsor, rituals, last, has_last, started, \
-            found, directives = core
+            found, directives, places, weighed = core
         if len(values) != len(_METRIC_NAMES):
             raise ValueError("metrics changed")
         return cls(
             path=path, display=display,
-            findings=[Finding(display, line, col, rule, _SEVERITY[sev], msg, hint)
+            findings=[Finding(display, line, col, rule, _SEVERITY[sev], _text(msg, today), hint)
                       for line, col, rule, sev, msg, hint in found] if found else [],
             account_id=account_id, name=name, owner=owner, metrics=dict(zip(_METRIC_NAMES, values)),
             currency=currency, has_money=has_money,
             review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
             last_review=_dt.date.fromisoformat(last) if last else None, has_last_reviewed=has_last,
             started=_dt.date.fromisoformat(started) if started else None,
-            suppressions=[Directive.from_json(d) for d in directives] if directives else [], _details=details)
+            suppressions=[Directive.from_json(d) for d in directives] if directives else [], _details=details,
+            places=places, weighed=(weighed, today) if weighed is not None else None)
 
 
 def summarise(path: Path, display: str, config: Config, today: _dt.date, data: bytes | None = None) -> PlanSummary:
@@ -171,17 +221,20 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     # only a plan that was read can silence anything (and a hostile file is not parsed once more)
     summary.suppressions = parse_suppressions(text) if text and lp.plan is not None else []
     plan = lp.plan
-    if plan is None:
+    if plan is None:  # what the reader found does not depend on the day
+        summary.span = summary.details_span = ALWAYS
         return summary
-    ctx = rules.Context(today=today, config=config, path=lp.path)
+    clock = Clock(today, marked=True)  # what the plan rules and metrics ask of the day
+    ctx = rules.Context(today=clock, config=config, path=lp.path)
     issues = []
     for r in rules.plan_rules():
         severity = rules.severity_of(r.id, config, str(path))
         if severity is not None:
             issues.extend((r.id, severity, issue) for issue in r.check(plan, ctx))
-    summary.findings.extend(locate_issues(lp, issues))
+    summary.findings.extend(dated(f, clock) for f in locate_issues(lp, issues, rules.PORTFOLIO_PLACES))
+    summary.places = [list(lp.locate(at, key=key)) for at, key in rules.PORTFOLIO_PLACES]
     summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
-    summary.metrics = _metrics.all_metrics(plan, today, config.nps)
+    summary.metrics = _metrics.all_metrics(plan, clock, config.nps)
     summary.currency = plan.financials.currency
     summary.has_money = has_money(plan)
     summary.review_cadence = plan.plan.review_cadence.value if plan.plan.review_cadence else None
@@ -190,9 +243,41 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary.last_review = last_review(plan)
     summary.has_last_reviewed = plan.plan.last_reviewed is not None and plan.plan.last_reviewed == summary.last_review
     summary.started = plan_started(plan)
-    summary._details = (base_signals(plan, today, config),
-                        [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace))
+    summary.span = clock.span
+    signals_clock = Clock(today, marked=True)
+    signals = [s if (reason := signals_clock.dated(s.reason)) is s.reason else
+               Signal(s.name, s.value, s.weight, reason, s.at) for s in base_signals(plan, signals_clock, config)]
+    summary.details_span = signals_clock.span
+    low = config.health.amber_max  # below it, a signal is one of the reasons (`Health.reasons`)
+    summary.weighed = [(s.name, s.value, s.weight, s.reason if s.value < low else "") for s in signals if s.weight > 0]
+    summary._details = (signals, [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace))
     return summary
+
+
+def dated(f: Finding, clock: Clock) -> Finding:
+    """`f` with its message worded as the day's (`Clock.dated`), if the clock wrote a count of days in it."""
+    message = clock.dated(f.message)
+    return f if message is f.message else Finding(f.path, f.line, f.column, f.rule, f.severity, message, f.hint)
+
+
+def _text_json(text: str):
+    """A text as the cache keeps it: its parts when it holds a count of days (`DatedText`)."""
+    return text.parts if isinstance(text, DatedText) else text
+
+
+def _text(data, today: _dt.date | None) -> str:
+    """A text the cache kept, worded for `today`."""
+    return data if isinstance(data, str) else DatedText(data, today)
+
+
+def _figure_json(value: float):
+    """A figure as the cache keeps it: its parts when it changes day by day (`DatedNumber`)."""
+    return value.parts if isinstance(value, DatedNumber) else value
+
+
+def _figure(data, today: _dt.date | None) -> float:
+    """A figure the cache kept, worked out for `today`."""
+    return DatedNumber(data, today) if isinstance(data, list) else data
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -209,11 +294,12 @@ def has_money(plan) -> bool:
                 or any(o.value is not None for o in plan.opportunities) or any(r.amount for r in plan.investment))
 
 
-def locate_issues(lp: LoadedPlan, issues: list) -> list[Finding]:
-    """Findings for (rule id, severity, issue) triples of one plan, its positions read in one pass."""
-    if not issues:
+def locate_issues(lp: LoadedPlan, issues: list, places: tuple = ()) -> list[Finding]:
+    """Findings for (rule id, severity, issue) triples of one plan, its positions (and those of
+    `places`, (path, key) pairs, for later) read in one pass."""
+    if not issues and not places:
         return []
-    lp.locate_all(issue.at for _, _, issue in issues)
+    lp.locate_all([*(issue.at for _, _, issue in issues), *(at for at, _ in places)])
     out = []
     for rule_id, severity, issue in issues:
         line, column = lp.locate(issue.at, key=issue.key)

@@ -14,20 +14,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from kaplan.clock import Clock
 from kaplan.config import Config
 from kaplan.findings import Issue, Severity
 from kaplan.model import Plan
 
 
-@dataclass(frozen=True)
 class Context:
-    """What a rule may know besides the plan: the date, the config and the file it came from."""
+    """What a rule may know besides the plan: the date, the config and the file it came from.
 
-    today: _dt.date
-    config: Config
-    path: Path | None = None
-    portfolio: object | None = None
-    """The `Portfolio` being checked."""
+    A plan rule asks `clock` whether its dates have passed (see `kaplan.clock`), so the check cache
+    knows for which days its findings hold; reading `today` itself makes them hold for this day only.
+    """
+
+    __slots__ = ("clock", "config", "path", "portfolio")
+
+    def __init__(self, today: _dt.date | Clock, config: Config, path: Path | None = None,
+                 portfolio: object | None = None):
+        self.clock = Clock.of(today)
+        self.config = config
+        self.path = path
+        self.portfolio = portfolio
+        """The `Portfolio` being checked."""
+
+    @property
+    def today(self) -> _dt.date:
+        return self.clock.today
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,13 @@ def unsilenceable() -> set[str]:
     from kaplan.suppressions import PROTECTED
 
     return {r.id for r in REGISTRY.values() if r.scope == "file"} | PROTECTED
+
+
+PORTFOLIO_PLACES: tuple[tuple[tuple, bool], ...] = (
+    (("plan",), False), (("plan",), True), (("plan", "last_reviewed"), False), (("plan", "review_cadence"), False),
+    (("relationships",), False), (("account", "id"), False), (("financials", "currency"), False))
+"""Where portfolio-wide rules point in a plan (path, and whether at its key): located when the plan is
+read, so their findings need no second read of the file. A place not listed is still found, by one."""
 
 
 def plan_rules() -> list[Rule]:

@@ -29,7 +29,7 @@ def nps_follow_up_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """A detractor's follow-up is still open after its due date."""
     for i, r in enumerate(plan.voice_of_customer.nps):
         f = r.follow_up
-        if f and f.closed is None and f.due < ctx.today:
+        if f and f.closed is None and ctx.clock.passed(f.due):
             yield Issue(("voice_of_customer", "nps", i, "follow_up", "due"),
                         f"the follow-up with {r.respondent} (owner {f.owner}) was due {f.due} and is still open",
                         "close the loop and record the date under `closed:`")

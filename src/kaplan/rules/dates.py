@@ -35,30 +35,30 @@ def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
     Checked: `plan.last_reviewed`, `plan.created`, review dates, NPS response dates, contacts' `last_contact`,
     rituals' `last_held` and `client_since`. Usually a typo in the year.
     """
-    today = ctx.today
+    clock = ctx.clock
 
     def late(at: tuple, value: _dt.date, what: str) -> Issue:
-        return Issue(at, f"{what} is {value}, which is after today ({today})",
+        return Issue(at, f"{what} is {value}, which is after today ({clock.today_words()})",
                      "a past event cannot be in the future; check the year")
 
     # Nearly every date is in the past, so each is tested before its place and message are built.
-    if (d := plan.plan.last_reviewed) and d > today:
+    if (d := plan.plan.last_reviewed) and not clock.reached(d):
         yield late(("plan", "last_reviewed"), d, "the last review")
-    if (d := plan.plan.created) and d > today:
+    if (d := plan.plan.created) and not clock.reached(d):
         yield late(("plan", "created"), d, "the plan's `created` date")
-    if (d := plan.account.client_since) and d > today:
+    if (d := plan.account.client_since) and not clock.reached(d):
         yield late(("account", "client_since"), d, "`client_since`")
     for i, r in enumerate(plan.reviews):
-        if (d := r.date) and d > today:
+        if (d := r.date) and not clock.reached(d):
             yield late(("reviews", i, "date"), d, "this review's date")
     for i, n in enumerate(plan.voice_of_customer.nps):
-        if (d := n.date) and d > today:
+        if (d := n.date) and not clock.reached(d):
             yield late(("voice_of_customer", "nps", i, "date"), d, "this NPS response's date")
     for i, c in enumerate(plan.relationships.contacts):
-        if (d := c.last_contact) and d > today:
+        if (d := c.last_contact) and not clock.reached(d):
             yield late(("relationships", "contacts", i, "last_contact"), d, f"the last contact with {c.name}")
     for i, r in enumerate(plan.relationships.rituals):
-        if (d := r.last_held) and d > today:
+        if (d := r.last_held) and not clock.reached(d):
             yield late(("relationships", "rituals", i, "last_held"), d, f"`{r.name}` last held")
 
 
@@ -68,11 +68,10 @@ def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
 
     Close it (`status: done` or `cancelled`) or agree a new due date with its owner.
     """
-    today = ctx.today
+    clock = ctx.clock
     for i, a in enumerate(plan.actions):
-        if a.due and a.due < today and a.status.is_open:  # the cheap test first
-            days = (today - a.due).days
-            yield Issue(("actions", i, "due"), f"action `{a.id}` was due {a.due} ({days} day{'s' if days != 1 else ''} ago) and is "
+        if a.due and a.status.is_open and clock.passed(a.due):
+            yield Issue(("actions", i, "due"), f"action `{a.id}` was due {a.due} ({clock.ago(a.due)}) and is "
                         f"still {a.status.value.replace('_', ' ')}", "mark it done, or agree a new due date")
 
 
@@ -80,7 +79,7 @@ def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
 def renewal_passed(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """The contract's renewal date has passed: it was renewed (update the date) or it lapsed."""
     c = plan.financials.contract
-    if c and c.renewal_date and c.renewal_date < ctx.today:
+    if c and c.renewal_date and ctx.clock.passed(c.renewal_date):
         yield Issue(("financials", "contract", "renewal_date"),
                     f"the contract renewal date {c.renewal_date} has passed",
                     "record the new renewal date, or the contract's end")
@@ -90,13 +89,13 @@ def renewal_passed(plan: Plan, ctx: Context) -> Iterator[Issue]:
 def renewal_near(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """The contract renews within `renewal_warning_days` (default 90) of today, or its notice period."""
     c = plan.financials.contract
-    if not (c and c.renewal_date) or c.renewal_date < ctx.today:
+    clock = ctx.clock
+    if not (c and c.renewal_date) or clock.passed(c.renewal_date):
         return
     horizon = max(ctx.config.renewal_warning_days, c.notice_days or 0)
-    days = (c.renewal_date - ctx.today).days
-    if days <= horizon:
+    if clock.reached_within(c.renewal_date, horizon):
         yield Issue(("financials", "contract", "renewal_date"),
-                    f"the contract renews on {c.renewal_date}, in {days} days",
+                    f"the contract renews on {c.renewal_date}, in {clock.days_until_words(c.renewal_date)} days",
                     "make sure the renewal is in the action plan with an owner")
 
 

@@ -15,7 +15,7 @@ from kaplan.rules import Context, rule
 
 
 def _issues(kind: str, plan: Plan, ctx: Context) -> Iterator[Issue]:
-    for b in promises.FINDERS[kind](plan, ctx.today, ctx.config):
+    for b in promises.FINDERS[kind](plan, ctx.clock, ctx.config):
         # a section (the NPS list, or where it belongs) is pointed at by its key, a date by its value
         yield Issue(b.at, b.what, b.hint, key=b.at[-1] in ("voice_of_customer", "nps"))
 

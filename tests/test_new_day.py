@@ -1,0 +1,160 @@
+"""A new day is not a cold start: the first check of a day reads again only the plans whose dated
+findings or figures change that day (`kaplan.clock`), and finds exactly what a check without a
+cache finds, word for word."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+from kaplan import check, rules, score_portfolio
+from kaplan.clock import Clock, DatedText, first_day_months_after, months_before
+from kaplan.commands.risk import risk_report
+from kaplan.findings import Issue
+from kaplan.reading import parallel as _reading
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from generate import generate  # noqa: E402
+
+# Days in order, some a day apart and some years, across a leap day, and some going back in time.
+DAYS = [dt.date(2024, 1, 15), dt.date(2024, 1, 16), dt.date(2024, 2, 29), dt.date(2024, 3, 1),
+        dt.date(2024, 7, 1), dt.date(2025, 1, 1), dt.date(2025, 6, 30), dt.date(2025, 10, 14),
+        dt.date(2025, 10, 15), dt.date(2025, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 6, 30),
+        dt.date(2026, 7, 1), dt.date(2026, 11, 24), dt.date(2026, 11, 25), dt.date(2026, 11, 26),
+        dt.date(2025, 3, 3), dt.date(2027, 2, 1), dt.date(2028, 2, 29), dt.date(2030, 1, 1),
+        dt.date(2026, 11, 23)]
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    seen: list[str] = []
+    real = _reading.summarise
+
+    def counting(path, display, config, today, **kw):
+        seen.append(path.name)
+        return real(path, display, config, today, **kw)
+
+    monkeypatch.setattr(_reading, "summarise", counting)
+    return seen
+
+
+def _findings(result) -> list:
+    return [f.to_dict() for f in result.findings]
+
+
+def _standing(folder: Path, day: dt.date, cache: bool) -> tuple:
+    """What score and risk say on `day`: ranks, scores, NPS, health, levels and every signal in words."""
+    scored = score_portfolio([folder / "plans"], today=day, cache=cache)
+    risk = risk_report([folder / "plans"], today=day, cache=cache)
+    return ([(a.account_id, a.rank, a.score, a.tier_name, [(c.criterion, c.raw) for c in a.contributions])
+             for a in scored.accounts],
+            [(r.account_id, r.health.score, r.health.level, [(s.name, s.value, s.reason, s.at) for s in r.health.signals])
+             for r in risk.rows])
+
+
+@pytest.fixture(params=["examples", "generated"])
+def portfolio(request, tmp_path) -> Path:
+    folder = tmp_path / "portfolio"
+    if request.param == "examples":
+        shutil.copytree(EXAMPLES, folder)
+    else:  # sixty plans modelled on the examples, a quarter of them with a mistake
+        generate(folder, 60, seed=7, findings_pct=25)
+    return folder
+
+
+def test_each_new_day_finds_what_a_cold_check_finds(portfolio, reads):
+    plans = len(list((portfolio / "plans").glob("*.yaml")))
+    check([portfolio / "plans"], today=DAYS[0], jobs=1)
+    for before, day in zip(DAYS, DAYS[1:]):
+        reads.clear()
+        brought = check([portfolio / "plans"], today=day, jobs=1)
+        read_again = len(reads)
+        assert _findings(brought) == _findings(check([portfolio / "plans"], today=day, cache=False)), day
+        if day - before == dt.timedelta(days=1):  # the day after the last check: most plans hold
+            assert read_again < plans / 2, (day, read_again)
+
+
+def test_a_run_of_days_reads_few_plans_again(portfolio, reads):
+    """Day after day, a plan is read again only on a day its findings or figures change."""
+    plans = len(list((portfolio / "plans").glob("*.yaml")))
+    start = dt.date(2026, 6, 1)
+    check([portfolio / "plans"], today=start, jobs=1)
+    reads.clear()
+    for k in range(1, 31):
+        check([portfolio / "plans"], today=start + dt.timedelta(days=k), jobs=1)
+    # thirty cold checks would read every plan thirty times
+    assert len(reads) < 30 * plans / 4, len(reads)
+
+
+def test_score_and_risk_on_a_new_day_agree_with_a_cold_read(portfolio):
+    check([portfolio / "plans"], today=DAYS[0], jobs=1)
+    for day in DAYS[1::3]:
+        assert _standing(portfolio, day, cache=True) == _standing(portfolio, day, cache=False), day
+
+
+def test_a_rule_that_reads_today_itself_is_still_right_every_day(portfolio, reads, monkeypatch):
+    """A plan rule written against `ctx.today` (not the clock) makes its plans hold for one day only:
+    slower, never stale."""
+    def says_the_day(plan, ctx):
+        yield Issue(("account",), f"checked on {ctx.today}")
+
+    monkeypatch.setitem(rules.REGISTRY, "says-the-day", rules.Rule("says-the-day", rules.Severity.WARNING,
+                                                                   "Says the day.", "plan", says_the_day))
+    plans = sorted(p.name for p in (portfolio / "plans").glob("*.yaml"))
+    check([portfolio / "plans"], today=DAYS[0], jobs=1)
+    for day in DAYS[1:6]:
+        reads.clear()
+        brought = check([portfolio / "plans"], today=day, jobs=1)
+        assert f"checked on {day}" in [f.message for f in brought.findings]
+        assert _findings(brought) == _findings(check([portfolio / "plans"], today=day, cache=False)), day
+        valid = [p for p in plans if any(f.message == f"checked on {day}" and f.path.endswith(p)
+                                         for f in brought.findings)]
+        assert sorted(set(reads)) == sorted(set(reads) | set(valid))  # every plan the rule ran on was read
+
+
+def _days(start: dt.date, n: int):
+    return [start + dt.timedelta(days=k) for k in range(n)]
+
+
+@pytest.mark.parametrize("months", [1, 6, 12])
+@pytest.mark.parametrize("back", [0, 1])
+def test_the_survey_window_and_its_span_match_the_calendar(months, back):
+    """`within_months` says what `months_before` says, and holds on every day of the span it gives."""
+    rng = random.Random(months * 10 + back)
+    for _ in range(60):
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 1200))
+        for today in _days(day - dt.timedelta(days=40), 40 * months + 80)[::7]:
+            clock = Clock(today)
+            answer = clock.within_months(day, months, back)
+            end = today
+            for _ in range(back):
+                end = months_before(end, months)
+            assert answer == (months_before(end, months) < day <= end), (day, today)
+            since, until = clock.span
+            for other in {since, until - 1, (since + until) // 2}:
+                if dt.date.min.toordinal() < other < dt.date(9000, 1, 1).toordinal():
+                    assert Clock(dt.date.fromordinal(other)).within_months(day, months, back) == answer
+
+
+def test_first_day_months_after_is_the_first_such_day():
+    for day in _days(dt.date(2023, 12, 1), 800):
+        for months in (1, 2, 12):
+            first = first_day_months_after(day, months)
+            assert months_before(first, months) >= day > months_before(first - dt.timedelta(days=1), months)
+
+
+def test_counts_of_days_are_worded_for_the_day_they_are_read_on():
+    clock = Clock(dt.date(2026, 12, 4), marked=True)
+    due = dt.date(2026, 12, 3)
+    text = clock.dated(f"was due {due} ({clock.ago(due)}), renews in {clock.days_until_words(dt.date(2027, 1, 3))} days")
+    assert isinstance(text, DatedText) and text == "was due 2026-12-03 (1 day ago), renews in 30 days"
+    assert DatedText(text.parts, dt.date(2026, 12, 10)) == "was due 2026-12-03 (7 days ago), renews in 24 days"
+    assert clock.span == Clock(dt.date(2026, 12, 4)).span  # words alone hold on every day
+    # a plan's own text that looks like a count of days stays as written
+    assert clock.dated("\x1eago:2020-01-01\x1f") == "\x1eago:2020-01-01\x1f"
