@@ -208,6 +208,8 @@ def targets(rows: list[dict]) -> str:
     cold, pyyaml, cjs = s("kaplan check (cold)"), s("reference: PyYAML CSafeLoader load"), s("reference: check-jsonschema")
     peak = max(r["peak_mb"] or 0 for r in rows if r["plans"] == big)
     score, risk = s("kaplan score"), s("kaplan risk")
+    new_day = by[big, "kaplan check (first of a new day)"]["median_s"] if (big, "kaplan check (first of a new day)") in by \
+        else None
     found = [
         (f"cold check of {big:,} ≤ 0.25 × PyYAML load, and faster than check-jsonschema",
          cold <= 0.25 * pyyaml and cold < cjs,
@@ -222,8 +224,8 @@ def targets(rows: list[dict]) -> str:
          s("kaplan report --portfolio", small) <= 3 and s("kaplan report --all (every account)", small) <= 20,
          f"{s('kaplan report --portfolio', small):.1f} s, {s('kaplan report --all (every account)', small):.1f} s"),
         (f"first check of a new day on {big:,} unchanged plans ≤ 0.15 × cold check",
-         s("kaplan check (first of a new day)") <= 0.15 * cold,
-         f"{s('kaplan check (first of a new day)') / cold:.2f} × ({s('kaplan check (first of a new day)'):.2f} s)"),
+         new_day is not None and new_day <= 0.15 * cold,
+         f"{new_day / cold:.2f} × ({new_day:.2f} s)" if new_day is not None else "not measured in this run"),
         (f"peak memory for {big:,} ≤ 600 MB", peak <= 600, f"{peak} MB (all processes)"),
     ]
     lines = ["| target | result |", "|---|---|"]

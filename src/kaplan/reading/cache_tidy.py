@@ -71,16 +71,18 @@ def _remove(path: Path) -> None:
 def tidy_once_a_day(folder: Path, today, *, replaced: Path | None = None, in_use: Path | None = None) -> None:
     """`tidy` on the first run of each day (by `today`, the day the command runs for), and whenever
     an index was `replaced`; otherwise nothing (so a run costs no folder walk)."""
+    from kaplan.reading.fingerprint import read_json, write_json
+
     mark = folder / _TIDIED
     try:
-        done = mark.read_text(encoding="ascii").strip() == today.isoformat()
-    except (OSError, UnicodeDecodeError):
+        done = read_json(mark) == {"day": today.isoformat()}
+    except (OSError, ValueError, TypeError):
         done = False
     if done and replaced is None:
         return
     tidy(folder, replaced=replaced, in_use=in_use)
     try:
-        mark.write_text(today.isoformat(), encoding="ascii")
+        write_json(mark, {"day": today.isoformat()})
     except OSError:
         pass
 
