@@ -22,6 +22,7 @@ import io
 from pathlib import Path
 
 from kaplan.views import text
+from kaplan.report import capped
 from kaplan.report._optional import FormatProblem, clean, need
 from kaplan.report.settled import settle
 from kaplan.report.charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
@@ -89,8 +90,8 @@ def account_deck(pack, template: Path | None = None) -> bytes:
                   text.date(o.response.follow_up.due) if o.response.follow_up else "none"] for o in pack.open_loops]
                 or [["No open detractor loop", "", ""]], half="right")
     d.tables("Risks", ["Risk", "L×I", "Mitigation", "Owner", "Status"],
-             [[r.description, str(r.likelihood * r.impact), text.plain(r.mitigation), text.plain(r.owner),
-               text.label(r.status)] for r in pack.risks], widths=[4, 1, 4, 2, 1.5])
+             _rows(pack.risks, lambda r: [r.description, str(r.likelihood * r.impact), text.plain(r.mitigation),
+                                          text.plain(r.owner), text.label(r.status)]), widths=[4, 1, 4, 2, 1.5])
     _decisions(d, pack)
     _working_together(d, pack)
     return d.save(pack.today)
@@ -169,8 +170,8 @@ def client_deck(pack, template: Path | None = None) -> bytes:
     _objectives(d, pack)
     _actions(d, pack.actions, "Joint actions")
     d.tables("Service report card", ["KPI", "Target", "Actual", "Unit", "Status"],
-             [[k.kpi.name, f"{'≥' if k.kpi.higher_is_better else '≤'} {text.number(k.kpi.target, 1)}",
-               text.number(k.kpi.actual, 1), text.plain(k.kpi.unit), k.status.upper()] for k in pack.kpis],
+             _rows(pack.kpis, lambda k: [k.kpi.name, f"{'≥' if k.kpi.higher_is_better else '≤'} {text.number(k.kpi.target, 1)}",
+                                         text.number(k.kpi.actual, 1), text.plain(k.kpi.unit), k.status.upper()]),
              widths=[5, 1.5, 1.5, 1.5, 2])
     _decisions(d, pack)
     _working_together(d, pack)
@@ -194,7 +195,9 @@ def _working_together(d, pack) -> None:
 def _objectives(d, pack) -> None:
     rows = [[o.objective.title, m.name, text.number(m.baseline, 1), text.number(m.current, 1),
              text.number(m.target, 1), text.plain(m.unit), text.pct(prog, 0)]
-            for o in pack.objectives for m, prog in (o.measures or [(None, None)]) if m is not None]
+            for o in capped.shown(pack.objectives) for m, prog in (o.measures or [(None, None)]) if m is not None]
+    if capped.more(pack.objectives):  # as the HTML pack: the objectives past ROWS_SHOWN are counted, not drawn
+        rows.append([capped.more(pack.objectives), "", "", "", "", "", ""])
     d.tables("Objectives and progress", ["Objective", "Measure", "Baseline", "Current", "Target", "Unit", "Progress"],
              rows or [["No client objectives are recorded yet.", "", "", "", "", "", ""]],
              widths=[4, 4, 1.2, 1.2, 1.2, 1.2, 1.3])
@@ -202,19 +205,30 @@ def _objectives(d, pack) -> None:
 
 def _actions(d, actions, title: str = "Action plan") -> None:
     d.tables(title, ["Action", "Serves", "Owner", "Due", "Status"],
-             [[r.action.action, r.objective.title if r.objective else text.DASH, text.plain(r.action.owner),
-               text.date(r.action.due) + (f" · OVERDUE {r.overdue_days} d" if r.overdue else ""),
-               text.label(r.action.status)] for r in actions] or [["No actions are recorded.", "", "", "", ""]],
-             widths=[5, 3.5, 2, 2, 1.5], colour_first=[("red" if r.overdue else None) for r in actions])
+             _rows(actions, lambda r: [r.action.action, r.objective.title if r.objective else text.DASH,
+                                       text.plain(r.action.owner),
+                                       text.date(r.action.due) + (f" · OVERDUE {r.overdue_days} d" if r.overdue else ""),
+                                       text.label(r.action.status)])
+             or [["No actions are recorded.", "", "", "", ""]],
+             widths=[5, 3.5, 2, 2, 1.5], colour_first=[("red" if r.overdue else None) for r in capped.shown(actions)])
 
 
 def _decisions(d, pack) -> None:
     d.tables(f"Decisions needed · next review {text.date(pack.next_review)}",
              ["Decision", "Decision makers", "Due", "Raised"],
-             [[r.decision.decision, ", ".join(r.decision.decision_makers) or text.DASH,
-               " ".join(filter(None, (text.date(r.decision.due), r.overdue_words))),
-               f"{text.label(r.review.kind)} {text.date(r.review.date)}"] for r in pack.decisions]
+             _rows(pack.decisions, lambda r: [r.decision.decision, ", ".join(r.decision.decision_makers) or text.DASH,
+                                              " ".join(filter(None, (text.date(r.decision.due), r.overdue_words))),
+                                              f"{text.label(r.review.kind)} {text.date(r.review.date)}"])
              or [["No open decisions.", "", "", ""]], widths=[5, 3, 1.5, 2.5])
+
+
+def _rows(items, row) -> list[list[str]]:
+    """A table's rows for a plan's list: `row(item)` for the items `capped.shown` draws, then a row saying
+    how many more there are (`capped.more`), as the HTML pack's table does."""
+    rows = [row(item) for item in capped.shown(items)]
+    if capped.more(items):
+        rows.append([capped.more(items)] + [""] * (len(rows[0]) - 1))
+    return rows
 
 
 def _lines(row: list[str], widths) -> int:
@@ -322,7 +336,8 @@ class Deck:
             self._cell(table.cell(0, j), head, Pt(12), bold=True, fill=ACCENT, colour="#ffffff")
         for i, row in enumerate(rows, start=1):
             for j, value in enumerate(row):
-                colour = RISK_FILL.get(colour_first[i - 1]) if colour_first and j == 0 and colour_first[i - 1] else None
+                first = colour_first[i - 1] if colour_first and i <= len(colour_first) else None  # none: the "more" row
+                colour = RISK_FILL.get(first) if j == 0 and first else None
                 self._cell(table.cell(i, j), value, Pt(11), colour=colour)
         return table
 

@@ -34,7 +34,7 @@ from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
 from kaplan.places import builtin_dir
-from kaplan.report import charts
+from kaplan.report import capped, charts
 from kaplan.views import text
 from kaplan.report.inert import inert
 
@@ -155,6 +155,8 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
     env.filters.update(text.FILTERS)
     env.filters["md"] = _escaping(text.md)
     env.filters["mermaid"] = _escaping(text.mermaid)
+    env.filters["shown"] = capped.shown
+    env.filters["more"] = capped.more
     return env
 
 

@@ -1,0 +1,62 @@
+"""A plan with a very long list: the packs draw its first rows and say how many more there are.
+
+A plan of 120 actions and 120 risks (a real one could list 20,000): the HTML pack, the PDF printed
+from it and the deck each draw the first 50 of each (`kaplan.report.capped.ROWS_SHOWN`), then one row
+"… and 70 more" (120 - 50 = 70); every count still takes all 120 in. Markdown keeps every row.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pptx import Presentation
+from pypdf import PdfReader
+
+from conftest import TODAY
+
+DAY = TODAY.isoformat()
+N = 120
+
+
+def long_plan(folder):
+    plans = folder / "plans"
+    plans.mkdir(parents=True)
+    actions = "".join(f"  - id: a{i}\n    action: Action number {i}\n    owner: Jo Owner\n"
+                      f"    due: 2027-01-{1 + i % 28:02d}\n    status: planned\n" for i in range(1, N + 1))
+    risks = "".join(f"  - id: r{i}\n    description: Risk number {i}\n    likelihood: 2\n    impact: 3\n"
+                    for i in range(1, N + 1))
+    (plans / "longco.yaml").write_text(
+        "kaplan: 1\naccount:\n  id: longco\n  name: Long Co\nplan:\n  owner: Jo Owner\n"
+        f"actions:\n{actions}risks:\n{risks}", encoding="utf-8")
+    return folder
+
+
+def test_the_html_pack_draws_fifty_actions_and_risks_then_says_how_many_more(kaplan, tmp_path):
+    folder = long_plan(tmp_path / "portfolio")
+    r = kaplan("report", "longco", "--today", DAY, "-o", tmp_path / "p.html", cwd=folder)
+    assert r.exit_code == 0, r.stderr
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    # the actions in the plan's order; the risks in the pack's (all have L × I = 2 × 3: by their id)
+    assert re.findall(r">Action number (\d+)<", html) == [str(i) for i in range(1, 51)]
+    assert len(set(re.findall(r">Risk number (\d+)<", html))) == 50
+    assert html.count("… and 70 more") == 2  # the actions' table and the risks'
+    assert f"of {N} actions overdue" in html  # the count still takes every action in
+    md = kaplan("report", "longco", "-f", "md", "--today", DAY, cwd=folder).stdout
+    assert "Action number 120" in md and "Risk number 120" in md and "more" not in md.replace("Furthermore", "")
+
+
+def test_the_pdf_and_the_deck_draw_the_same_rows(kaplan, tmp_path):
+    folder = long_plan(tmp_path / "portfolio")
+    for fmt in ("pdf", "pptx"):
+        r = kaplan("report", "longco", "-f", fmt, "--today", DAY, "-o", tmp_path / f"p.{fmt}", cwd=folder)
+        assert r.exit_code == 0, r.stderr
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO((tmp_path / "p.pdf").read_bytes())).pages)
+    assert len(set(re.findall(r"Action number (\d+)", text))) == 50
+    assert len(set(re.findall(r"Risk number (\d+)", text))) == 50
+    assert text.count("… and 70 more") == 2
+    cells = [cell.text for s in Presentation(tmp_path / "p.pptx").slides for sh in s.shapes if sh.has_table
+             for row in sh.table.rows for cell in row.cells]
+    assert {c for c in cells if c.startswith("Action number")} == {f"Action number {i}" for i in range(1, 51)}
+    assert len({c for c in cells if c.startswith("Risk number")}) == 50
+    assert cells.count("… and 70 more") == 2
