@@ -64,9 +64,8 @@ class PlanSummary:
     places: list | None = field(default=None, repr=False)
     """(line, column) of each of `rules.PORTFOLIO_PLACES` in the file, for a valid plan."""
     weighed: list | None = field(default=None, repr=False)
-    """(name, value, weight, reason) of each health signal with a weight, the reason only where the
-    signal is low enough to be one of the health's reasons (else ""): enough for the account's health
-    and its reasons (`health.model.combine`) without reading the details."""
+    """(value, weight) of each health signal with a weight: enough for the account's health and its
+    level (`health.model.combine`) without reading the details."""
     """The same for the details (the health signals)."""
     digest: str | None = field(default=None, repr=False)
     """Content hash of the bytes read (None when the file could not be read as a plan file)."""
@@ -109,14 +108,14 @@ class PlanSummary:
         return self._detail()[0]
 
     def weighed_signals(self) -> list[Signal]:
-        """The health signals as far as the account's health and its reasons need them (`weighed`):
-        kept with the summary, so the details are read only when the whole of them is wanted."""
+        """The health signals as far as the account's health and its level need them (`weighed`; no
+        names or reasons): kept with the summary, so the details are read only when words are wanted."""
         if self.weighed is None:
             return self.signals
         if isinstance(self.weighed, tuple):  # as the cache keeps them, worked out when first wanted
             kept, today = self.weighed
-            self.weighed = [(n, _figure(v, today), w, _text(r, today)) for n, v, w, r in kept]
-        return [Signal(n, v, w, r) for n, v, w, r in self.weighed]
+            self.weighed = [(_figure(v, today), w) for v, w in kept]
+        return [Signal("", v, w, "") for v, w in self.weighed]
 
     def place(self, at: tuple, key: bool) -> tuple[int, int] | None:
         """(line, column) of one of `rules.PORTFOLIO_PLACES`, or None when not kept."""
@@ -171,7 +170,7 @@ class PlanSummary:
             return None
         if isinstance(self.weighed, tuple):
             return self.weighed[0]
-        return [[n, _figure_json(v), w, _text_json(r)] for n, v, w, r in self.weighed]
+        return [[_figure_json(v), w] for v, w in self.weighed]
 
     def details_json(self) -> list:
         signals, investment, cells = self._detail()
@@ -248,8 +247,7 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     signals = [s if (reason := signals_clock.dated(s.reason)) is s.reason else
                Signal(s.name, s.value, s.weight, reason, s.at) for s in base_signals(plan, signals_clock, config)]
     summary.details_span = signals_clock.span
-    low = config.health.amber_max  # below it, a signal is one of the reasons (`Health.reasons`)
-    summary.weighed = [(s.name, s.value, s.weight, s.reason if s.value < low else "") for s in signals if s.weight > 0]
+    summary.weighed = [(s.value, s.weight) for s in signals if s.weight > 0]
     summary._details = (signals, [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace))
     return summary
 

@@ -22,7 +22,9 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
         status = s.review_status(score.tier.review_cadence if score.tier else None, ctx.today, ctx.config)
         if not status.overdue:
             continue  # only plans overdue for review need their health
-        health = with_review(s.account_id, s.weighed_signals(), status, ctx.config)
+        if with_review(s.account_id, s.weighed_signals(), status, ctx.config).level != "high":
+            continue  # told from the signals' values, without reading their words
+        health = with_review(s.account_id, s.signals, status, ctx.config)
         if health.level == "high":
             top = "; ".join([sig.reason for sig in health.reasons if sig.name != "review_overdue"][:2])
             yield s, Issue(("plan", "last_reviewed") if s.has_last_reviewed else ("plan",),
