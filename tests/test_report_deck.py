@@ -206,3 +206,47 @@ def test_template_that_is_not_a_deck_is_a_usage_error(kaplan, tmp_path):
     for template in (tmp_path / "not.pptx", tmp_path / "missing.pptx"):
         r = kaplan("report", ACCOUNT, "-f", "pptx", "--template", template, "-o", tmp_path / "a.pptx", cwd=folder)
         assert r.exit_code == 2 and "--template" in r.stderr and "Traceback" not in r.stderr
+
+
+def _documented_template(path) -> None:
+    """A company deck whose document properties say things of its own: author, title, company…"""
+    import datetime as dt
+
+    company = Presentation()
+    props = company.core_properties
+    props.author, props.title, props.subject = "Template Author", "Secret template title", "Project Tiger"
+    props.keywords, props.comments, props.category = "tiger, acquisition", "internal only", "M&A"
+    props.last_modified_by, props.revision = "Template Editor", 42
+    props.last_printed = dt.datetime(2020, 5, 6, 7, 8, 9)
+    for part in company.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = part.blob.replace(b"<Company></Company>", b"<Company>Tiger Holdings</Company>")
+    company.save(path)
+
+
+@pytest.mark.parametrize("audience, author", [("internal", "Dana Keller"), ("client", "")])
+def test_a_deck_carries_the_pack_s_properties_and_none_of_the_template_s(kaplan, tmp_path, audience, author):
+    """The deck's title is the pack's; its author the plan's owner in an internal deck (Dana Keller in
+    the fixture plan) and nobody in the client's; its dates the report's day; nothing of python-pptx's
+    ("Steve Canny") or of the template's (author, title, subject, keywords, company, thumbnail)."""
+    import zipfile
+
+    _documented_template(tmp_path / "company.pptx")
+    folder = copy_plain(tmp_path / "portfolio")
+    for template in ([], ["--template", tmp_path / "company.pptx"]):
+        out = tmp_path / f"{audience}{len(template)}.pptx"
+        r = kaplan("report", ACCOUNT, "-f", "pptx", "--audience", audience, *template, "--today", DAY,
+                   "-o", out, cwd=folder)
+        assert r.exit_code == 0, r.stderr
+        props = Presentation(out).core_properties
+        pack = "account review pack" if audience == "internal" else "progress report"
+        assert props.title == f"Acme Retail Group · {pack} · {DAY}"
+        assert (props.author, props.last_modified_by) == (author, author)
+        assert props.created.date() == props.modified.date() == TODAY
+        assert (props.subject, props.keywords, props.comments, props.category) == ("", "", "", "")
+        assert props.revision == 1 and props.last_printed is None
+        with zipfile.ZipFile(out) as deck:
+            meta = b" ".join(deck.read(n) for n in deck.namelist() if n.startswith("docProps/"))
+            assert not any(n.startswith("docProps/thumbnail") for n in deck.namelist())
+        for leaked in (b"Steve Canny", b"python-pptx", b"Template", b"Tiger", b"Secret", b"internal only"):
+            assert leaked not in meta, leaked

@@ -25,6 +25,7 @@ from kaplan.views import text
 from kaplan.report import capped
 from kaplan.report._optional import FormatProblem, clean, need
 from kaplan.report.settled import settle
+from kaplan.report.titles import title
 from kaplan.report.charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
 
 ACCENT = SERIES[0]
@@ -94,7 +95,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
                                           text.plain(r.owner), text.label(r.status)]), widths=[4, 1, 4, 2, 1.5])
     _decisions(d, pack)
     _working_together(d, pack)
-    return d.save(pack.today)
+    return d.save(pack, author=p.plan.owner or "")
 
 
 def portfolio_deck(pack, template: Path | None = None) -> bytes:
@@ -152,7 +153,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
                  [[c.placed.score.name, c.grid.white_space_words, ", ".join(c.grid.won) or text.DASH,
                    ", ".join(c.grid.open) or text.DASH, ", ".join(c.grid.lacking) or text.DASH] for c in pack.cross_sell],
                  widths=[3, 1.8, 3, 3, 3])
-    return d.save(pack.today)
+    return d.save(pack)
 
 
 def client_deck(pack, template: Path | None = None) -> bytes:
@@ -175,7 +176,7 @@ def client_deck(pack, template: Path | None = None) -> bytes:
              widths=[5, 1.5, 1.5, 1.5, 2])
     _decisions(d, pack)
     _working_together(d, pack)
-    return d.save(pack.today)
+    return d.save(pack)
 
 
 def _whitespace(d, g) -> None:
@@ -552,11 +553,44 @@ class Deck:
             run.font.size, run.font.bold = Pt(size), bold
             run.font.color.rgb = _rgb(colour)
 
-    def save(self, day: _dt.date) -> bytes:
-        """The deck's bytes, dated `day` (the pack's) throughout: the same inputs, the same file."""
+    def save(self, pack, author: str = "") -> bytes:
+        """The deck's bytes, dated the pack's day throughout (the same inputs, the same file), with the
+        pack's own document properties (`_properties`)."""
+        _properties(self.prs, title(pack), author, pack.today)
         buf = io.BytesIO()
         self.prs.save(buf)
-        return settle(buf.getvalue(), day)
+        return settle(buf.getvalue(), pack.today)
+
+
+_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>')
+"""The deck's extended properties (`docProps/app.xml`): none (every one of them is optional)."""
+_DROPPED = ("/metadata/thumbnail", "/custom-properties")
+"""Package parts a deck does not keep: the picture of a template's first slide, a template's own properties."""
+
+
+def _properties(prs, name: str, author: str, day: _dt.date) -> None:
+    """Make the deck's document properties the pack's and nothing else: its title, its `author` (an
+    internal account deck's plan owner; nobody for the portfolio's or a client's) and its day.
+
+    Without this a deck carried python-pptx's own (author "Steve Canny", "generated using
+    python-pptx") and, with `--template`, the template's: its author, title, subject, keywords, its
+    company and manager, its custom properties and the thumbnail of its first slide, into every deck
+    made from it, a client's included."""
+    core = prs.core_properties
+    for element in list(core._element):
+        core._element.remove(element)
+    midnight = _dt.datetime(day.year, day.month, day.day)
+    core.title, core.author, core.last_modified_by = clean(name), clean(author), clean(author)
+    core.revision, core.created, core.modified = 1, midnight, midnight
+    package = prs.part.package
+    for part in package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = _APP
+    for rid, rel in list(package._rels.items()):
+        if rel.reltype.endswith(_DROPPED):
+            package.drop_rel(rid)
 
 
 def _open_template(Presentation, template: Path):

@@ -37,6 +37,7 @@ from kaplan.places import builtin_dir
 from kaplan.report import capped, charts
 from kaplan.views import text
 from kaplan.report.inert import inert
+from kaplan.report.titles import title
 
 FORMATS = ("html", "md")
 
@@ -161,10 +162,11 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
 
 
 def variables(pack, fmt: str) -> dict:
-    """Everything a template is given: `pack`, `charts` (SVGs by name), `today` and `fmt`, as plain data."""
+    """Everything a template is given: `pack`, `charts` (SVGs by name), `today`, `fmt` and the pack's
+    `title` (`titles.title`), as plain data."""
     built = _CHARTS[pack.kind](pack)
     return {"pack": inert(pack), "charts": inert({k: Markup(v) for k, v in built.items()}), "today": pack.today,
-            "fmt": fmt}
+            "fmt": fmt, "title": inert(title(pack))}
 
 
 def render(pack, fmt: str = "html", templates: Path | None = None) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from kaplan.views import text
+from kaplan.report.titles import title
 from kaplan.report._optional import clean, need
 from kaplan.report.settled import settle
 
@@ -50,7 +51,7 @@ class Column:
 def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
     """The portfolio pack as a workbook: ranking, risk, allocation, concentration, then one
     financials sheet per account pack in `accounts` (in the ranking's order)."""
-    wb = _new_workbook(f"Key account portfolio review {pack.today.isoformat()}")
+    wb = _new_workbook(title(pack))
     cur = pack.currency
     _sheet(wb, "Ranking", pack.accounts, [
         Column("Rank", lambda p: p.score.rank, WHOLE),
@@ -126,7 +127,7 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
 
 def account_workbook(pack) -> bytes:
     """One account pack as a workbook: its financials, objectives' measures, actions, KPIs and risks."""
-    wb = _new_workbook(f"{pack.plan.account.name}: account review {pack.today.isoformat()}")
+    wb = _new_workbook(title(pack))
     _financials(wb, pack, "Financials")
     _measures(wb, pack)
     _actions(wb, pack)
@@ -150,7 +151,7 @@ def account_workbook(pack) -> bytes:
 
 def client_workbook(pack) -> bytes:
     """The client's pack (`client.ClientPack`) as a workbook: objectives, joint actions, KPIs, decisions."""
-    wb = _new_workbook(f"{pack.name}: quarterly report {pack.today.isoformat()}")
+    wb = _new_workbook(title(pack))
     _measures(wb, pack)
     _actions(wb, pack)
     _kpis(wb, pack)
@@ -224,12 +225,12 @@ def _kpis(wb, pack) -> None:
     ])
 
 
-def _new_workbook(title: str):
+def _new_workbook(name: str):
     """An empty workbook whose document title (File › Properties, and the window's title in some
     spreadsheets) names what it holds: its sheets' headers alone do not say which account it is."""
     wb = need("openpyxl", "xlsx", "xlsx").Workbook()
     wb.remove(wb.active)
-    wb.properties.title = clean(title)
+    wb.properties.title = clean(name)
     return wb
 
 
