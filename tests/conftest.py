@@ -84,6 +84,23 @@ def dedent(text: str) -> str:
 
 
 @pytest.fixture
+def reads(monkeypatch):
+    """The plans read from disk (summarised, by file name) while the test runs; a plan taken from the
+    check cache is not among them."""
+    from kaplan.reading import parallel
+
+    seen: list[str] = []
+    real = parallel.summarise
+
+    def counting(path, display, config, today, **kw):
+        seen.append(path.name)
+        return real(path, display, config, today, **kw)
+
+    monkeypatch.setattr(parallel, "summarise", counting)
+    return seen
+
+
+@pytest.fixture
 def write(tmp_path):
     """Write `text` (dedented) to `tmp_path/relpath` and return the path."""
 

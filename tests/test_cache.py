@@ -28,20 +28,6 @@ def portfolio(tmp_path):
     return folder
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """The plans read (summarised) from disk, by file name, during the test."""
-    seen: list[str] = []
-    real = _reading.summarise
-
-    def counting(path, display, config, today, **kw):
-        seen.append(path.name)
-        return real(path, display, config, today, **kw)
-
-    monkeypatch.setattr(_reading, "summarise", counting)
-    return seen
-
-
 def findings(result):
     return [f.to_dict() for f in result.findings]
 

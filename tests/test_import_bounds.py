@@ -69,7 +69,7 @@ def test_a_workbook_part_compressed_thousands_of_times_is_refused_before_it_is_r
 
 def test_a_workbook_that_unpacks_past_the_limit_is_refused(kaplan, portfolio, monkeypatch):
     monkeypatch.setattr(source, "MAX_UNPACKED", 20_000)  # the real one is 256 MiB; the sum is the same check
-    path = workbook(portfolio / "big.xlsx", [["account", "period", "revenue"]]
+    workbook(portfolio / "big.xlsx", [["account", "period", "revenue"]]
                     + [["acme", f"2026-Q{1 + i % 4}", i] for i in range(2000)])
     run = kaplan("import", "big.xlsx", "--as", "financials", cwd=portfolio)
     refused(run, "big.xlsx:1:1", "the workbook unpacks to more than")

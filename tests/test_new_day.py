@@ -17,7 +17,6 @@ from kaplan import check, rules, score_portfolio
 from kaplan.clock import Clock, DatedText, first_day_months_after, months_before
 from kaplan.commands.risk import risk_report
 from kaplan.findings import Issue
-from kaplan.reading import parallel as _reading
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from generate import generate  # noqa: E402
@@ -29,19 +28,6 @@ DAYS = [dt.date(2024, 1, 15), dt.date(2024, 1, 16), dt.date(2024, 2, 29), dt.dat
         dt.date(2026, 7, 1), dt.date(2026, 11, 24), dt.date(2026, 11, 25), dt.date(2026, 11, 26),
         dt.date(2025, 3, 3), dt.date(2027, 2, 1), dt.date(2028, 2, 29), dt.date(2030, 1, 1),
         dt.date(2026, 11, 23)]
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    seen: list[str] = []
-    real = _reading.summarise
-
-    def counting(path, display, config, today, **kw):
-        seen.append(path.name)
-        return real(path, display, config, today, **kw)
-
-    monkeypatch.setattr(_reading, "summarise", counting)
-    return seen
 
 
 def _findings(result) -> list:

@@ -104,7 +104,7 @@ CADENCES = [None, "weekly", "biweekly", "monthly", "quarterly", "semiannual", "a
 
 
 def _generated_plan(rng: random.Random, i: int) -> str:
-    lines = [f"kaplan: 1", "account:", f"  id: gen-{i}", f"  name: Generated {i}",
+    lines = ["kaplan: 1", "account:", f"  id: gen-{i}", f"  name: Generated {i}",
              "  assessment:", f"    strategic_importance: {rng.randint(1, 5)}", f"    fit: {rng.randint(1, 5)}",
              f"    growth_potential: {rng.randint(1, 5)}", f"    client_attitude: {rng.randint(1, 5)}",
              f"  relationship_stage: {rng.choice(['exploratory', 'basic', 'cooperative', 'integrated'])}",

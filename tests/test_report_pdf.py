@@ -8,7 +8,6 @@ shows the HTML pack's figures.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import subprocess
 import sys

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import TODAY, dedent
+from conftest import TODAY
 
 GOOD = """\
 kaplan: 1

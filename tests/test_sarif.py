@@ -8,7 +8,6 @@ lines added above a finding, another day passing — so a dashboard keeps one al
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest

@@ -46,7 +46,7 @@ def scoring_with(method: str, missing: str = "exclude") -> Scoring:
     s = Scoring(missing=missing)
     criteria = {}
     for name, c in s.criteria.items():
-        lo, hi = c.normalise.min, c.normalise.max
+        lo = c.normalise.min
         norm = c.normalise.model_copy(update={"method": method}) if method != "range" or lo is not None else c.normalise
         criteria[name] = c.model_copy(update={"normalise": norm})
     return s.model_copy(update={"criteria": criteria})

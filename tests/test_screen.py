@@ -9,7 +9,6 @@ on a generated portfolio; the rest are the cases a user meets, with the expected
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

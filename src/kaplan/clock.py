@@ -55,22 +55,31 @@ def first_day_months_after(day: _dt.date, months: int) -> _dt.date:
     return t
 
 
+def _with_parts(cls: type, value, parts: list):
+    """A `cls` (a `str` or `float` subclass) of `value` that keeps the `parts` it was worked out from."""
+    made = cls.__mro__[1].__new__(cls, value)
+    made.parts = parts
+    return made
+
+
 class DatedText(str):
     """A text with a count of days in it, worded for one day; `parts` words it for any day."""
 
     def __new__(cls, parts: list, today: _dt.date):
-        text = super().__new__(cls, render(parts, today))
-        text.parts = parts
-        return text
+        return _with_parts(cls, render(parts, today), parts)
 
     def __reduce__(self):
-        return _dated_text, (self.parts, str(self))
+        return _with_parts, (DatedText, str(self), self.parts)
 
 
-def _dated_text(parts: list, text: str) -> DatedText:
-    made = str.__new__(DatedText, text)
-    made.parts = parts
-    return made
+class DatedNumber(float):
+    """A figure that changes every day, worked out for one day; `parts` work it out for any."""
+
+    def __new__(cls, parts: list, today: _dt.date):
+        return _with_parts(cls, figure(parts, today), parts)
+
+    def __reduce__(self):
+        return _with_parts, (DatedNumber, float(self), self.parts)
 
 
 def _plural(n: int) -> str:
@@ -83,24 +92,6 @@ _WORDING = {
     "until": lambda today, day: str((day - today).days),
     "today": lambda today, day: today.isoformat(),
 }
-
-
-class DatedNumber(float):
-    """A figure that changes every day, worked out for one day; `parts` work it out for any."""
-
-    def __new__(cls, parts: list, today: _dt.date):
-        number = super().__new__(cls, figure(parts, today))
-        number.parts = parts
-        return number
-
-    def __reduce__(self):
-        return _dated_number, (self.parts, float(self))
-
-
-def _dated_number(parts: list, value: float) -> DatedNumber:
-    made = float.__new__(DatedNumber, value)
-    made.parts = parts
-    return made
 
 
 def _percent_left(today: _dt.date, day: _dt.date, whole: int) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from kaplan.model.types import CrmId, Date, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
 from kaplan.model.vocab import (

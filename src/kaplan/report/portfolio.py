@@ -209,7 +209,6 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
     risk = sorted((RiskRow(p.account_id, p.score.name, p.score.owner, p.score.tier_name, p.score.path, p.health)
                    for p in placed), key=lambda r: (r.health.score, r.account_id))
     conc = snap.score.concentration
-    metric = "revenue" if conc.metric == "revenue_ttm" else "gross_profit"
     pareto = []
     for account_id in conc.order:  # by the metric, highest first, as the classes were given
         a = by_id[account_id].score

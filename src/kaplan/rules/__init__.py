@@ -171,7 +171,8 @@ def portfolio_rules() -> list[Rule]:
     return [r for r in REGISTRY.values() if r.scope == "portfolio"]
 
 
-from kaplan.rules import alignment, customer, dates, file, portfolio, promises, references, relationships, review, tiers, health  # noqa: E402,F401
+from kaplan.rules import alignment, customer, dates, file, promises, references, relationships, review, tiers, health  # noqa: E402,F401
+from kaplan.rules import portfolio as _portfolio_rules  # noqa: E402,F401
 from kaplan.rules import whitespace  # noqa: E402,F401
 from kaplan.rules import suppression  # noqa: E402,F401
 

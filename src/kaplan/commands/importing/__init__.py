@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaplan.findings import Finding, Severity
+from kaplan.findings import Finding
 from kaplan.commands.importing import ledger as _ledger
 from kaplan.config.imports import BUILTIN_NAMES, KINDS, ImportProfile, candidates, find, missing, resolve
 
