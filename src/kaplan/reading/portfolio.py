@@ -69,6 +69,14 @@ class Reading:
         """Plans with errors (`kaplan check` says which), left out of scores, risk and packs."""
         return [s for s in self.targets if not s.usable]
 
+    @functools.cached_property
+    def by_account(self) -> dict[str, PlanSummary]:
+        """The valid plan of each account (the first read, where two plans claim one account)."""
+        found: dict[str, PlanSummary] = {}
+        for s in self.valid:
+            found.setdefault(s.account_id, s)
+        return found
+
     def loaded(self, summary: PlanSummary) -> LoadedPlan:
         """The whole plan behind a valid summary, read from its file (once)."""
         from kaplan.reading.loader import load_plan

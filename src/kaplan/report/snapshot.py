@@ -62,19 +62,19 @@ class Snapshot:
 
     def summary(self, account_id: str):
         """What was read of the account's (valid) plan: its `PlanSummary`."""
-        for s in self.reading.valid:
-            if s.account_id == account_id:
-                return s
-        raise NoSuchAccount(f"no plan for account {account_id!r}")
+        s = self.reading.by_account.get(account_id)
+        if s is None:
+            raise NoSuchAccount(f"no plan for account {account_id!r}")
+        return s
 
     def loaded_plan(self, account_id: str) -> LoadedPlan:
         """The account's whole plan (read from its file on first use)."""
-        for s in self.reading.valid:
-            if s.account_id == account_id:
-                lp = self.reading.loaded(s)
-                if lp.plan is not None:
-                    return lp
-                raise InvalidPlan(f"the plan {s.display} changed while it was read; run the command again")
+        s = self.reading.by_account.get(account_id)
+        if s is not None:
+            lp = self.reading.loaded(s)
+            if lp.plan is not None:
+                return lp
+            raise InvalidPlan(f"the plan {s.display} changed while it was read; run the command again")
         invalid = [s for s in self.reading.invalid if account_id in (s.account_id, Path(s.path).stem)]
         if invalid:
             raise InvalidPlan(f"the plan {invalid[0].display} has errors; run `kaplan check` and fix them first")
