@@ -344,3 +344,34 @@ def test_the_readme_import_benchmark_is_the_recorded_run():
     assert first["step"] == "kaplan import (50000 rows, 1000 plans)" and first["exit_codes"] == [0]
     assert f"Recorded: {first['cpu_s']} s of CPU and a peak of {first['peak_mb']} MB" in text
     assert first["peak_mb"] < 500 and first["cpu_s"] < 30
+
+
+def test_a_plan_started_by_import_names_the_same_local_schema_as_kaplan_new(kaplan, portfolio):
+    # a portfolio without its own copy of the schema: `import --create` writes it, as `kaplan new`
+    # does, and the new plan's modeline names it by the path from plans/ (../.kaplan/plan.schema.json),
+    # never the schema's URL
+    import shutil
+
+    shutil.rmtree(portfolio / ".kaplan", ignore_errors=True)
+    (portfolio / "new.csv").write_text("account,period,revenue\nzeta-labs,2026-Q3,5000\n", encoding="utf-8")
+    run = kaplan("import", "new.csv", "--as", "financials", "--create", "--today", "2026-11-24", cwd=portfolio)
+    assert run.exit_code == 0, run.stderr
+    imported = (portfolio / "plans" / "zeta-labs.yaml").read_text(encoding="utf-8")
+    assert imported.splitlines()[0] == "# yaml-language-server: $schema=../.kaplan/plan.schema.json"
+    assert (portfolio / ".kaplan" / "plan.schema.json").is_file()
+    assert kaplan("new", "omega-works", cwd=portfolio).exit_code == 0
+    made = (portfolio / "plans" / "omega-works.yaml").read_text(encoding="utf-8")
+    assert made.splitlines()[0] == imported.splitlines()[0]
+    assert "https://" not in imported.splitlines()[0]
+
+
+def test_a_dry_run_import_writes_no_schema_but_shows_the_modeline_it_would(kaplan, portfolio):
+    import shutil
+
+    shutil.rmtree(portfolio / ".kaplan", ignore_errors=True)
+    (portfolio / "new.csv").write_text("account,period,revenue\nzeta-labs,2026-Q3,5000\n", encoding="utf-8")
+    run = kaplan("import", "new.csv", "--as", "financials", "--create", "--dry-run", "--today", "2026-11-24",
+                 cwd=portfolio)
+    assert run.exit_code == 0, run.stderr
+    assert "+# yaml-language-server: $schema=../.kaplan/plan.schema.json" in run.stdout
+    assert not (portfolio / ".kaplan").exists() and not (portfolio / "plans" / "zeta-labs.yaml").exists()

@@ -107,14 +107,13 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
     folder = folder or portfolio.plans_dir
     path = folder / f"{account_id}.yaml"
     from kaplan.reading.containment import escapes
-    from kaplan.commands.schema import modeline_target
 
     if escapes(path, portfolio.root) is not None:
         raise ScaffoldError(f"{_shown(path)} would be written through a symbolic link out of the portfolio; "
                             "kaplan does not follow it")
-    schema = _local_schema(portfolio.root)
+    schema = write_local_schema(portfolio.root)
     text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
-                       today=today or _dt.date.today(), schema=modeline_target(path, portfolio.root),
+                       today=today or _dt.date.today(), schema=new_plan_schema(path, portfolio.root),
                        currency=portfolio.config.currency.reporting or "EUR")
     kept = _empty_plan_file(path)
     if kept is not None:  # the file exists but holds no plan: fill it, keeping what comments it has
@@ -130,17 +129,44 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
     return NewPlan(path=path, account_id=account_id, schema=schema)
 
 
-def _local_schema(root: Path) -> Path | None:
-    """Write the plan schema into the portfolio (`.kaplan/plan.schema.json`) when it has none, so the
-    new plan's editor modeline resolves offline; the path written, or None when one was there (or the
-    folder cannot take it, and the modeline falls back to the schema's URL)."""
+def new_plan_schema(path: Path, root: Path) -> str:
+    """What the editor modeline of a new plan at `path` points at (`kaplan new`, `kaplan import --create`):
+    the portfolio's own copy of the plan schema (`.kaplan/plan.schema.json`), which `write_local_schema`
+    writes when the portfolio has none, so the modeline resolves offline and matches this kaplan; the
+    schema's URL only when that copy cannot be there (it would be written through a link out of the
+    portfolio, or the folder refused it)."""
+    from kaplan.commands.schema import SCHEMAS, local_target, portfolio_schema
+
+    if portfolio_schema(root) is not None or _schema_place(root) is not None:
+        return local_target(path, root)
+    return SCHEMAS["plan"].id
+
+
+def _schema_place(root: Path) -> Path | None:
+    """Where `write_local_schema` writes the plan schema, or None when it may not (a link out of the
+    portfolio) or cannot (a file or folder in the way that is not writable)."""
+    import os
+
     from kaplan.reading.containment import escapes
-    from kaplan.commands.schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, portfolio_schema, schema_texts
+    from kaplan.commands.schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS
+
+    target = root / PORTFOLIO_SCHEMA_DIR / SCHEMAS["plan"].filename
+    if escapes(target, root) is not None:
+        return None
+    folder = next((f for f in (target.parent, root) if f.exists()), None)
+    return target if folder is not None and folder.is_dir() and os.access(folder, os.W_OK) else None
+
+
+def write_local_schema(root: Path) -> Path | None:
+    """Write the plan schema into the portfolio (`.kaplan/plan.schema.json`) when it has none, so a
+    new plan's editor modeline (`new_plan_schema`) resolves offline; the path written, or None when one
+    was there (or the folder cannot take it, and the modeline falls back to the schema's URL)."""
+    from kaplan.commands.schema import SCHEMAS, portfolio_schema, schema_texts
 
     if portfolio_schema(root) is not None:
         return None
-    target = root / PORTFOLIO_SCHEMA_DIR / SCHEMAS["plan"].filename
-    if escapes(target, root) is not None:
+    target = _schema_place(root)
+    if target is None:
         return None
     try:
         write_new(target, schema_texts()[SCHEMAS["plan"].filename])

@@ -143,18 +143,14 @@ def portfolio_schema(root: Path, name: str = "plan") -> Path | None:
     return path if path.is_file() else None
 
 
-def modeline_target(plan_path: Path, root: Path, name: str = "plan") -> str:
-    """What a file's `# yaml-language-server: $schema=…` line points at.
-
-    The portfolio's own schema file, as a path relative to the file, when it has one: that works
-    offline and always matches the kaplan the portfolio was set up with. Otherwise the schema's
-    `$id` URL.
-    """
+def local_target(plan_path: Path, root: Path, name: str = "plan") -> str:
+    """What a file's `# yaml-language-server: $schema=…` line points at for the portfolio's own copy of
+    a schema (`.kaplan/plan.schema.json`, written yet or not): a path relative to `plan_path`'s folder,
+    which works offline and matches the kaplan that wrote it; the schema's `$id` URL when there is no
+    relative path."""
     import os
 
-    local = portfolio_schema(root, name)
-    if local is None:
-        return SCHEMAS[name].id
+    local = root / PORTFOLIO_SCHEMA_DIR / SCHEMAS[name].filename
     try:
         relative = os.path.relpath(local.resolve(), plan_path.parent.resolve())
     except ValueError:  # another drive (Windows): no relative path exists

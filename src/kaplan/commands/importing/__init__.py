@@ -122,6 +122,12 @@ def import_file(source: Path | str, kind: str, *, start: Path | None = None, pro
         return result
     from kaplan.writing.batch import told, write_all
 
+    if any(c.created for c in result.changes):  # what the new plans' modeline names, as `kaplan new` writes it
+        from kaplan.commands.new import write_local_schema
+
+        schema = write_local_schema(portfolio.root)
+        if schema is not None:
+            result.notes.append(f"created {display_path(schema)} (the schema the new plans' editor modeline names)")
     with told(recovered, display_path):  # a refused write still says what the recovery did
         write_all({c.path: c.after for c in result.changes}, portfolio.root, create=True,
                   before={c.path: c.before for c in result.changes}, plans=portfolio.plans_dir, recovered=recovered)

@@ -207,14 +207,13 @@ def _new_id(record: Record) -> str:
 
 
 def _scaffold(portfolio, account_id: str, record: Record, today: _dt.date) -> tuple[str, Path]:
-    from kaplan.commands.new import default_owner, render_plan, title_from_slug
-    from kaplan.commands.schema import modeline_target
+    from kaplan.commands.new import default_owner, new_plan_schema, render_plan, title_from_slug
 
     how, value = record.account
     name = value if how == "account_name" else title_from_slug(account_id)
     path = portfolio.plans_dir / f"{account_id}.yaml"
     text = render_plan(account_id, name=name, owner=default_owner(), today=today,
-                       schema=modeline_target(path, portfolio.root))
+                       schema=new_plan_schema(path, portfolio.root))
     if how == "crm_account":
         text = _roundtrip.edit_text(text, ("account", "crm_id"), value)
     return text, path
