@@ -145,3 +145,20 @@ def test_weasyprint_is_imported_without_searching_for_libraries_and_the_search_i
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "0"
+
+
+def test_printing_leaves_the_cycle_collector_as_it_found_it():
+    # printing holds Python's cycle collector off while a pack is laid out; a caller's program finds
+    # it as it left it afterwards: running, or (turned off by the caller) still off
+    import gc
+
+    html = "<html><head></head><body><p>pack</p></body></html>"
+    assert gc.isenabled()
+    assert pages_text(pdf(html, "", "a4"))[0].strip() == "pack"
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        pdf(html, "", "a4")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
