@@ -134,3 +134,81 @@ def test_a_key_file_others_can_read_is_not_used(kaplan, portfolio, tmp_path, mon
     assert kaplan("check", "--today", DAY).exit_code == 0
     assert not list(cache_folder().glob("*.json"))  # nothing written that anyone could have sealed
     assert kaplan("check", "--today", DAY).exit_code == 0
+
+
+def _details_folder() -> Path:
+    (found,) = [p for p in cache_folder().iterdir() if p.name.startswith("details-")]
+    return found
+
+
+def test_a_details_folder_replaced_by_a_link_never_sends_writes_or_deletions_through_it(kaplan, portfolio, tmp_path):
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert kaplan("risk", "--today", DAY).exit_code == 0
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "settings.json").write_text("{}")
+    details = _details_folder()
+    for f in details.iterdir():
+        f.unlink()
+    details.rmdir()
+    details.symlink_to(victim, target_is_directory=True)
+    (portfolio / "plans" / "acme.yaml").write_text(CLEAN + "# edited\n")  # read again: a new shard, old ones dropped
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert kaplan("risk", "--today", DAY).exit_code == 0
+    assert sorted(p.name for p in victim.iterdir()) == ["settings.json"]
+
+
+def test_a_fifo_or_a_link_in_place_of_a_cache_file_is_not_read(kaplan, portfolio):
+    import subprocess
+    import sys
+
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    (cache_folder() / "tidied-on").unlink()
+    os.mkfifo(cache_folder() / "tidied-on")  # reading it would wait for a writer forever
+    (index,) = [p for p in cache_folder().iterdir() if p.name.startswith("check-")]
+    index.unlink()
+    index.symlink_to("/dev/zero")  # reading it would never end
+    run = subprocess.run([sys.executable, "-m", "kaplan.cli.app", "check", "--today", "2026-11-25"],  # a new day
+                         capture_output=True, text=True, timeout=120, cwd=portfolio)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+
+
+def test_sealed_entries_of_the_wrong_shape_are_read_again_not_a_crash(kaplan, portfolio, monkeypatch):
+    """Only kaplan can write an entry (it is sealed), but a wrong one must cost a read, not a traceback."""
+    from kaplan.reading.fingerprint import read_json, write_json
+
+    (portfolio / "plans" / "acme.yaml").write_text(CLEAN.replace("plan:\n", "plan:\n  last_reviewed: 2025-01-01\n"))
+    cold = kaplan("--no-cache", "risk", "--today", DAY, "--format", "json").json()
+    cold_check = kaplan("--no-cache", "check", "--today", DAY).stdout
+    assert "stale-high-risk" in cold_check  # told from the kept signals' values
+    monkeypatch.setenv("KAPLAN_NO_CACHE", "")  # the option set it for the rest of this (test) process
+    assert kaplan("check", "--today", DAY).stdout == cold_check
+    (index,) = [p for p in cache_folder().iterdir() if p.name.startswith("check-")]
+    doc = read_json(index)
+    for spans, places, weighed in [([1, 10**7, None, None], None, None), ([1, 10**7, 1, 10**7], [[1]] * 7, "xy"),
+                                   ([1, 10**7, 1, 10**7], None, [[["percent_left", "2026-12-01", 0], 1]]),
+                                   ([1, 10**7, 1, 10**7], None, [[["percent_left", "nope", 10], 1]])]:
+        for entry in doc["entries"].values():
+            entry[4] = spans
+            entry[1][-2:] = [places, weighed]
+        write_json(index, doc)
+        assert kaplan("check", "--today", DAY).stdout == cold_check
+        assert kaplan("risk", "--today", DAY, "--format", "json").json() == cold
+
+
+def test_tidying_touches_only_kaplan_s_own_names(kaplan, portfolio, tmp_path, monkeypatch):
+    """A cache folder the user named may be any folder, holding their own files."""
+    from kaplan.reading import fingerprint as _fingerprint
+
+    own = tmp_path / "mine"
+    own.mkdir()
+    monkeypatch.setenv("KAPLAN_CACHE_DIR", str(own))
+    month_ago = _fingerprint.file_clock() - 40 * 86400
+    keep = [own / "check-list.md", own / "tidied-on-notes.txt", own / "details-for-client"]
+    keep[0].write_text("mine")
+    keep[1].write_text("mine")
+    keep[2].mkdir()
+    for p in keep:
+        os.utime(p, (month_ago, month_ago))
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert all(p.exists() for p in keep)

@@ -40,10 +40,10 @@ def test_old_parts_and_parts_beyond_the_size_cap_go_and_nothing_else_does(kaplan
     folder = examples(tmp_path)
     assert kaplan("check", "--today", "2026-11-24", "-q", cwd=folder).exit_code == 0
     month_ago = _fingerprint.file_clock() - 40 * 86400  # by the clock that stamps files
-    stale = cache / "last-check-0123456789abcdef.json"      # a portfolio deleted long ago
+    stale = cache / f"last-check-{'0123456789abcdef' * 2}.json"  # a portfolio deleted long ago
     stale.write_text("{}")
     os.utime(stale, (month_ago, month_ago))
-    big = cache / "details-ffffffffffffffff"                 # another portfolio's details, recent but big
+    big = cache / f"details-{'f' * 32}"  # another portfolio's details, recent but big
     big.mkdir()
     (big / "x.json").write_bytes(b"0" * 3 * 2**20)
     mine = cache / "notes.txt"                               # not kaplan's: never touched

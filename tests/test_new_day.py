@@ -17,6 +17,7 @@ from kaplan import check, rules, score_portfolio
 from kaplan.clock import Clock, DatedText, first_day_months_after, months_before
 from kaplan.commands.risk import risk_report
 from kaplan.findings import Issue
+from kaplan.reading import parallel as _parallel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from generate import generate  # noqa: E402
@@ -137,10 +138,57 @@ def test_first_day_months_after_is_the_first_such_day():
 
 def test_counts_of_days_are_worded_for_the_day_they_are_read_on():
     clock = Clock(dt.date(2026, 12, 4), marked=True)
-    due = dt.date(2026, 12, 3)
-    text = clock.dated(f"was due {due} ({clock.ago(due)}), renews in {clock.days_until_words(dt.date(2027, 1, 3))} days")
+    due, renews = dt.date(2026, 12, 3), dt.date(2027, 1, 3)
+    text = clock.dated(f"was due {due} ({clock.ago(due)}), renews {clock.ahead(renews)}")
     assert isinstance(text, DatedText) and text == "was due 2026-12-03 (1 day ago), renews in 30 days"
     assert DatedText(text.parts, dt.date(2026, 12, 10)) == "was due 2026-12-03 (7 days ago), renews in 24 days"
+    assert DatedText(text.parts, dt.date(2027, 1, 2)) == "was due 2026-12-03 (30 days ago), renews in 1 day"
+    assert DatedText(text.parts, dt.date(2026, 12, 3)) == "was due 2026-12-03 (today), renews in 31 days"
+    assert DatedText(text.parts, dt.date(2027, 1, 3)) == "was due 2026-12-03 (31 days ago), renews today"
     assert clock.span == Clock(dt.date(2026, 12, 4)).span  # words alone hold on every day
     # a plan's own text that looks like a count of days stays as written
     assert clock.dated("\x1eago:2020-01-01\x1f") == "\x1eago:2020-01-01\x1f"
+
+
+def _risk(folder: Path, day: dt.date, cache: bool) -> list:
+    return _standing(folder, day, cache)[1]
+
+
+def test_plans_read_again_in_parallel_on_a_far_day_get_that_day_s_signals(tmp_path, monkeypatch):
+    """Read in worker processes on two far-apart days, the same plans fall into the same batches:
+    what each batch's shard holds differs, so the second day must not find the first day's signals."""
+    generate(tmp_path / "p", 40, seed=5, findings_pct=0)
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1)
+    check([tmp_path / "p" / "plans"], today=dt.date(2026, 11, 24), jobs=2)
+    later = dt.date(2031, 6, 1)
+    brought = check([tmp_path / "p" / "plans"], today=later, jobs=2)
+    assert _findings(brought) == _findings(check([tmp_path / "p" / "plans"], today=later, cache=False))
+    assert _risk(tmp_path / "p", later, cache=True) == _risk(tmp_path / "p", later, cache=False)
+
+
+def test_two_portfolios_on_one_config_keep_their_own_signals(tmp_path):
+    """Two copies of a repository (a worktree, a second clone) share the cache folder and config."""
+    for name in ("one", "two"):
+        (tmp_path / name / "plans").mkdir(parents=True)
+        shutil.copy(EXAMPLES / "kaplan.yaml", tmp_path / name)
+        shutil.copy(EXAMPLES / "plans" / "kestrel-freight.yaml", tmp_path / name / "plans")
+    first, second = dt.date(2026, 11, 24), dt.date(2031, 6, 1)
+    check([tmp_path / "one" / "plans"], today=first, jobs=1)
+    check([tmp_path / "two" / "plans"], today=second, jobs=1)
+    assert _risk(tmp_path / "one", first, cache=True) == _risk(tmp_path / "one", first, cache=False)
+    assert _risk(tmp_path / "two", second, cache=True) == _risk(tmp_path / "two", second, cache=False)
+
+
+def test_identical_plans_under_different_rule_settings_get_their_own_day_s_signals(tmp_path):
+    folder = tmp_path / "p"
+    (folder / "plans").mkdir(parents=True)
+    (folder / "kaplan.yaml").write_text("kaplan: 1\noverrides:\n  - files: [plans/acme2.yaml]\n"
+                                        "    rules: {action-overdue: 'off'}\n")
+    text = ("kaplan: 1\naccount: {id: ACME, name: Acme}\nplan: {owner: Jo}\nactions:\n"
+            "  - {id: a1, action: Call, owner: Jo, due: 2026-06-01, status: planned}\n")
+    (folder / "plans" / "acme.yaml").write_text(text.replace("ACME", "acme"))
+    (folder / "plans" / "acme2.yaml").write_text(text.replace("ACME", "acme"))
+    check([folder / "plans"], today=dt.date(2026, 5, 1), jobs=1)
+    later = dt.date(2026, 7, 1)
+    check([folder / "plans"], today=later, jobs=1)
+    assert _risk(folder, later, cache=True) == _risk(folder, later, cache=False)

@@ -167,3 +167,12 @@ def test_a_reporting_chain_of_any_length_renders_in_every_format(kaplan, tmp_pat
     for _ in range(ORG_DEPTH - 2):
         last_level = last_level.children[0]
     assert len(last_level.children) == n - (ORG_DEPTH - 1)  # everyone below the drawn levels, flat
+
+
+@pytest.mark.parametrize("day", ["0001-01-15", "0001-12-31", "9999-12-31"])
+def test_a_pack_on_the_calendar_s_first_or_last_days_is_made(kaplan, tmp_path, day):
+    """The survey window reaches back before the calendar's first day: it starts there."""
+    copy_plain(tmp_path)
+    run = kaplan("report", ACCOUNT, "--today", day, "--format", "md", "--out", str(tmp_path / "pack.md"), cwd=tmp_path)
+    assert run.exit_code == 0, run.stdout
+    assert (tmp_path / "pack.md").read_text(encoding="utf-8").strip()

@@ -625,7 +625,11 @@ def test_renewal_date_yesterday_has_passed_warning_at_renewal_date(plan):
 def test_renewal_today_has_not_passed_but_is_near(plan):
     path = renewing(plan, "2026-11-24")
     assert fired(path, "renewal-passed") == []
-    assert "in 0 days" in one(path, "renewal-near").message
+    assert one(path, "renewal-near").message == "the contract renews on 2026-11-24, today"
+
+
+def test_renewal_tomorrow_is_in_one_day(plan):
+    assert one(renewing(plan, "2026-11-25"), "renewal-near").message == "the contract renews on 2026-11-25, in 1 day"
 
 
 def test_renewal_exactly_90_days_away_is_near_warning_at_renewal_date(plan):

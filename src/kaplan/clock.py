@@ -82,14 +82,25 @@ class DatedNumber(float):
         return _with_parts, (DatedNumber, float(self), self.parts)
 
 
-def _plural(n: int) -> str:
+def days(n: int) -> str:
+    """A count of days in words: "1 day", "12 days"."""
     return f"{n} day{'s' if n != 1 else ''}"
 
 
+def days_ago(n: int) -> str:
+    """"today", "1 day ago", "64 days ago"."""
+    return "today" if n == 0 else f"{days(n)} ago"
+
+
+def days_ahead(n: int) -> str:
+    """"today", "in 1 day", "in 12 days"."""
+    return "today" if n == 0 else f"in {days(n)}"
+
+
 _WORDING = {
-    "ago": lambda today, day: f"{_plural((today - day).days)} ago",
-    "since": lambda today, day: str((today - day).days),
-    "until": lambda today, day: str((day - today).days),
+    "ago": lambda today, day: days_ago((today - day).days),
+    "in": lambda today, day: days_ahead((day - today).days),
+    "for": lambda today, day: days((today - day).days),
     "today": lambda today, day: today.isoformat(),
 }
 
@@ -221,16 +232,16 @@ class Clock:
         return f"{_MARK}{kind}:{day.isoformat()}\x1f"
 
     def ago(self, day: _dt.date) -> str:
-        """E.g. "64 days ago"."""
+        """E.g. "64 days ago" (`days_ago`)."""
         return self._words("ago", day)
 
-    def days_since_words(self, day: _dt.date) -> str:
-        """The days from `day` to today, e.g. "64"."""
-        return self._words("since", day)
+    def ahead(self, day: _dt.date) -> str:
+        """E.g. "in 12 days" (`days_ahead`)."""
+        return self._words("in", day)
 
-    def days_until_words(self, day: _dt.date) -> str:
-        """The days from today to `day`, e.g. "12"."""
-        return self._words("until", day)
+    def days_since(self, day: _dt.date) -> str:
+        """The days from `day` to today in words, e.g. "64 days"."""
+        return self._words("for", day)
 
     def today_words(self) -> str:
         """Today's date, e.g. "2026-12-04"."""

@@ -40,6 +40,24 @@ def nps_of(responses) -> float | None:
     return (promoters - detractors) / len(responses) * 100
 
 
+def _earlier(day: _dt.date, months: int) -> _dt.date:
+    """`months_before`, or the calendar's first day when that is before it."""
+    try:
+        return months_before(day, months)
+    except ValueError:
+        return _dt.date.min
+
+
+def last_months(n: int) -> str:
+    """"the last month", "the last 12 months"."""
+    return "the last month" if n == 1 else f"the last {n} months"
+
+
+def every_months(n: int) -> str:
+    """"every month", "every 12 months"."""
+    return "every month" if n == 1 else f"every {n} months"
+
+
 def quarter_of(day: _dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
@@ -79,13 +97,13 @@ class NpsWindow:
         """The window holds responses up to and including this day…"""
         day = self._clock.today
         for _ in range(self.back):
-            day = months_before(day, self.months)
+            day = _earlier(day, self.months)
         return day
 
     @property
     def after(self) -> _dt.date:
-        """…and dated after this one."""
-        return months_before(self.until, self.months)
+        """…and dated after this one (the calendar's first day at the earliest)."""
+        return _earlier(self.until, self.months)
 
     @property
     def first(self) -> _dt.date:
@@ -104,7 +122,7 @@ class NpsWindow:
     @property
     def words(self) -> str:
         """E.g. "NPS +25 (8 responses in the last 12 months)" or "too few responses for an NPS (3 of 5 …)"."""
-        span = f"in the last {self.months} months"
+        span = f"in {last_months(self.months)}"
         if not self.responses:
             return f"no NPS responses {span}"
         plural = "s" if self.responses != 1 else ""

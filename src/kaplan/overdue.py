@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from kaplan.clock import days, days_ago
 from kaplan.model.vocab import Cadence
 
 DEFAULT_DAYS = 92
@@ -105,12 +106,12 @@ class ReviewStatus:
     @property
     def words(self) -> str:
         """The status in a KAM's words, e.g. "last reviewed 2026-07-01, 146 days ago (quarterly: every 92 days)"."""
-        rule = f"{self.cadence.value}: every {self.days} days"
+        rule = f"{self.cadence.value}: every {days(self.days)}"
         if self.last is None:
             if self.started is None:
                 return f"not yet reviewed ({rule})"
-            return f"not yet reviewed; the plan started {self.started}, {self.age} days ago ({rule})"
-        return f"last reviewed {self.last}, {self.age} days ago ({rule})"
+            return f"not yet reviewed; the plan started {self.started}, {days_ago(self.age)} ({rule})"
+        return f"last reviewed {self.last}, {days_ago(self.age)} ({rule})"
 
 
 def review_status(last: _dt.date | None, started: _dt.date | None, plan_cadence: Cadence | str | None,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from kaplan.clock import Clock, months_before
+from kaplan.clock import Clock, first_day_months_after
 from kaplan.model.types import period_bounds
 from kaplan.overdue import cadence_days, plan_started
 from kaplan.progress import measure_progress
@@ -142,7 +142,7 @@ def decisions(plan, today: _dt.date | Clock, config) -> list[Broken]:
 
 
 def nps_survey(plan, today: _dt.date | Clock, config) -> list[Broken]:
-    from kaplan.nps import window
+    from kaplan.nps import every_months, last_months, window
 
     clock = Clock.of(today)
     months = config.nps.window_months
@@ -153,12 +153,20 @@ def nps_survey(plan, today: _dt.date | Clock, config) -> list[Broken]:
         started = plan_started(plan)
         if started is None or not clock.months_passed(started, months):
             return []
-        return [Broken("nps_survey", ("voice_of_customer",), months_before(started, -months),
+        return [Broken("nps_survey", ("voice_of_customer",), _last_day_on_time(started, months),
                        f"NPS has never been measured since the plan started on {started}",
-                       f"survey the client at least every {months} months")]
-    return [Broken("nps_survey", ("voice_of_customer", "nps"), months_before(latest, -months),
-                   f"NPS was last measured on {latest}, not within the last {months} months",
-                   f"survey the client at least every {months} months")]
+                       f"survey the client at least {every_months(months)}")]
+    return [Broken("nps_survey", ("voice_of_customer", "nps"), _last_day_on_time(latest, months),
+                   f"NPS was last measured on {latest}, not within {last_months(months)}",
+                   f"survey the client at least {every_months(months)}")]
+
+
+def _last_day_on_time(day: _dt.date, months: int) -> _dt.date | None:
+    """The last day a survey is on time after `day`: the day before the window no longer reaches it."""
+    try:
+        return first_day_months_after(day, months) - _dt.timedelta(days=1)
+    except (OverflowError, ValueError):
+        return None
 
 
 def risks(plan, today: _dt.date | Clock, config) -> list[Broken]:

@@ -35,9 +35,9 @@ Broken promises (`kaplan.promises`): a signal only for a kind with a promise bro
 what a plan is for, and do not lift health):
 - plan_period, next_review, nps_survey, risks: 0 (risks: any open risk rated above
   `risks.max_exposure`).
-- milestones, measures, rituals, decisions: 100 × (1 − broken ÷ made), where made counts the open
-  milestones, the measures with a due date and a target, the rituals with a cadence, the open
-  decisions with a due date (one promise made and broken: 0).
+- milestones, measures, rituals, decisions: 100 × (1 − broken ÷ made), where made counts every
+  milestone (done or not), the measures with a due date and a target, the rituals with a cadence,
+  and every decision with a due date, taken or not (one promise made and broken: 0).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from kaplan import metrics, promises, rounding
-from kaplan.clock import Clock, DatedNumber
+from kaplan.clock import Clock, DatedNumber, days_ago
 from kaplan.nps import window as nps_window
 from kaplan.config import Config
 from kaplan.model import Plan
@@ -153,7 +153,7 @@ def review_signal(status: ReviewStatus, config: Config) -> Signal | None:
         return None
     found: list[Signal] = []
     value = 100 * (2 - age / status.allowed) if status.overdue else 100
-    reason = status.words if status.overdue or not status.reviewed else f"reviewed {age} days ago"
+    reason = status.words if status.overdue or not status.reviewed else f"reviewed {days_ago(age)}"
     _adder(found, config.health)("review_overdue", value, reason,
                                  ("plan", "last_reviewed") if status.reviewed else ("plan",))
     return found[0]
@@ -218,7 +218,7 @@ def _people(plan: Plan, clock: Clock, config: Config, add) -> None:
             ("relationships", "contacts", gone, "left"))
     elif silent is not None:
         add("key_contact_gone", 50, f"no contact with {contacts[silent].name} for "
-            f"{clock.days_since_words(contacts[silent].last_contact)} days",
+            f"{clock.days_since(contacts[silent].last_contact)}",
             ("relationships", "contacts", silent, "last_contact"))
     elif any_key:
         add("key_contact_gone", 100, "key contacts in touch")
@@ -234,8 +234,7 @@ def _customer(plan: Plan, clock: Clock, config: Config, add) -> None:
         trend = ""
         if before.enough and before.score != now.score:
             trend = f", {'down' if now.score < before.score else 'up'} from {before.score:+.0f}"
-        add("nps", (now.score + 100) / 2, f"NPS {now.score:+.0f} ({now.responses} responses in the last "
-            f"{now.months} months){trend}", ("voice_of_customer", "nps"))
+        add("nps", (now.score + 100) / 2, f"{now.words}{trend}", ("voice_of_customer", "nps"))
     detractors = open_loops = 0
     bad = None  # the first detractor with no follow-up or an overdue open one
     for i, r in enumerate(responses):
@@ -292,7 +291,7 @@ def _money(plan: Plan, clock: Clock, hs: HealthSettings, add) -> None:
                 ("financials", "contract", "renewal_date"))
         elif clock.reached_within(c.renewal_date, hs.renewal_horizon_days):
             add("renewal", clock.percent_left(c.renewal_date, hs.renewal_horizon_days),  # falls day by day
-                f"contract renews in {clock.days_until_words(c.renewal_date)} days ({c.renewal_date})",
+                f"contract renews {clock.ahead(c.renewal_date)} ({c.renewal_date})",
                 ("financials", "contract", "renewal_date"))
         else:
             add("renewal", 100, f"contract renews {c.renewal_date}")

@@ -29,32 +29,39 @@ import stat
 from pathlib import Path
 
 from kaplan.reading.paths import MAX_BYTES
-from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, private_folder, read_json, seal, unchanged,
+from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, open_folder, read_json, seal, unchanged,
                            write_json)
 from kaplan.reading.summary import PlanSummary
 from kaplan.config import Config
 
-FORMAT = 7
+FORMAT = 8
 
 
-def write_details(folder: Path, details: dict[str, list]) -> str:
-    """Write the details of several plans (content hash → details) as one shard; return its name.
+def write_details(folder: Path, details: dict[str, list]) -> str | None:
+    """Write the details of several plans (content hash → details) as one shard; return its name, or
+    None when the folder cannot be used (see `open_folder`).
 
-    The name is derived from the content hashes it holds, so no temporary file is needed: an existing
-    shard is kept, and one cut short by a crash fails to parse, which makes the reader read the plans
-    again. One shard per batch (not one file per plan) keeps a cold run from creating thousands of files.
+    The name is the hash of what the shard holds (the details as worked out on some day: the same
+    plans can have other signals on another day), so no temporary file is needed: an existing shard
+    of that name holds the same; one cut short by a crash fails to parse, which makes the reader read
+    the plans again. One shard per batch (not one file per plan) keeps a cold run from creating
+    thousands of files.
     """
-    name = digest(",".join(sorted(details)).encode())
-    data = seal(json.dumps(details, separators=(",", ":")).encode())
+    data = json.dumps(details, separators=(",", ":")).encode()
+    name = digest(data)
+    sealed = seal(data)
+    fd = open_folder(folder)
+    if fd is None:
+        return None
     try:
-        fd = os.open(folder / f"{name}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        out = os.open(f"{name}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600,
+                      dir_fd=fd)
     except FileExistsError:
         return name
-    except FileNotFoundError:
-        private_folder(folder)
-        return write_details(folder, details)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    finally:
+        os.close(fd)
+    with os.fdopen(out, "wb") as fh:
+        fh.write(sealed)
     return name
 
 
@@ -64,12 +71,14 @@ class SummaryCache:
     def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None):
         folder = folder or cache_dir()
         cache_key()  # read (or made) here, before any worker process is forked: they share it
-        self.path = folder / f"check-{digest(str(root.resolve()).encode())}.json"
+        self._root = str(root.resolve())
+        self.path = folder / f"check-{digest(self._root.encode())}.json"
         self._folder = folder
         self.today = today
         self._ordinal = today.toordinal()
         self.header = {"format": FORMAT, "build": build_id(), "config": digest(config.model_dump_json().encode())}
-        self.details_dir = self._folder / f"details-{digest(json.dumps(self.header, sort_keys=True).encode())}"
+        # one set of details per portfolio: another one's index would not know which of its shards are in use
+        self.details_dir = self._folder / f"details-{digest(json.dumps({**self.header, 'root': self._root}, sort_keys=True).encode())}"
         self.entries: dict[str, list] = {}
         self.changed = False
         self._new_details: dict[str, tuple[str, list]] = {}
@@ -85,7 +94,7 @@ class SummaryCache:
             if header == self.header and isinstance(doc.get("entries"), dict):
                 self.entries = doc["entries"]
             elif isinstance(header, dict):
-                self._replaced = self._folder / f"details-{digest(json.dumps(header, sort_keys=True).encode())}"
+                self._replaced = self._folder / f"details-{digest(json.dumps({**header, 'root': self._root}, sort_keys=True).encode())}"
         except (OSError, ValueError, TypeError):
             self.entries = {}
 
@@ -99,11 +108,11 @@ class SummaryCache:
         if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)):
             return None
         spans = entry[4]
-        try:
-            if not spans[0] <= self._ordinal < spans[1] or len(spans) != 4:
-                return None  # its dated findings or figures are not the same today: read it again
-        except (TypeError, IndexError, KeyError):
+        if type(spans) is not list or len(spans) != 4 or not (
+                type(spans[0]) is type(spans[1]) is type(spans[2]) is type(spans[3]) is int):
             return None
+        if not spans[0] <= self._ordinal < spans[1]:
+            return None  # its dated findings or figures are not the same today: read it again
         try:
             st = os.stat(path)
         except OSError:
@@ -135,7 +144,13 @@ class SummaryCache:
                 if span is not None and not (span[0] <= self._ordinal < span[1]):
                     raise KeyError("the signals change on this day")
                 if shard not in self._shards:
-                    loaded = read_json(self.details_dir / f"{shard}.json")
+                    fd = open_folder(self.details_dir)
+                    if fd is None:
+                        raise OSError("no details folder")
+                    try:
+                        loaded = read_json(Path(f"{shard}.json"), dir_fd=fd)
+                    finally:
+                        os.close(fd)
                     self._shards[shard] = loaded if isinstance(loaded, dict) else {}
                 return PlanSummary.details_from_json(self._shards[shard][file_digest], self.today)
             except (OSError, ValueError, TypeError, KeyError):
@@ -157,17 +172,18 @@ class SummaryCache:
 
     def _drop_unused_shards(self) -> None:
         named = {entry[2] for entry in self.entries.values() if isinstance(entry, list) and len(entry) == 5}
-        named.add(None)
-        try:
-            shards = list(os.scandir(self.details_dir))
-        except OSError:
+        fd = open_folder(self.details_dir) if os.path.lexists(self.details_dir) else None
+        if fd is None:
             return
-        for shard in shards:
-            if shard.name.endswith(".json") and shard.name[:-5] not in named:
-                try:
-                    os.unlink(shard.path)
-                except OSError:
-                    pass
+        try:
+            for name in os.listdir(fd):
+                if name.endswith(".json") and name[:-5] not in named:
+                    try:
+                        os.unlink(name, dir_fd=fd)
+                    except OSError:
+                        pass
+        finally:
+            os.close(fd)
 
     def keep_only(self, paths: set[str]) -> None:
         """Forget entries of files that are no longer in the portfolio."""

@@ -15,12 +15,15 @@ every part of the cache is only ever a shortcut (a missing part means the plans 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 DEFAULT_MAX_MB = 500
 MAX_AGE_DAYS = 30
-_PREFIXES = ("check-", "last-check-", "details-", "tidied-on")
+_OURS = re.compile(r"(?:(?:last-)?check-[0-9a-f]{32}\.json|details-[0-9a-f]{32}|tidied-on)")
+"""The names kaplan gives its parts of the cache; nothing else in the folder is ever touched (it may
+be a folder the user named, holding their own files)."""
 _TIDIED = "tidied-on"
 """Holds the day the folder was last tidied."""
 
@@ -41,7 +44,7 @@ def _entries(folder: Path) -> list[tuple[float, int, Path]]:
     except OSError:
         return out
     for entry in items:
-        if not entry.name.startswith(_PREFIXES):
+        if not _OURS.fullmatch(entry.name):
             continue
         try:
             if entry.is_dir(follow_symlinks=False):

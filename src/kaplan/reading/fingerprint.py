@@ -274,9 +274,52 @@ def unseal(raw: bytes) -> bytes:
     return data
 
 
-def read_json(path: Path):
-    """A JSON document `write_json` wrote; ValueError when it is not authentic, OSError when unreadable."""
-    return json.loads(unseal(path.read_bytes()))
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
+CACHE_FILE_MAX = 1 << 30
+"""The largest cache file read (1 GiB): anything bigger was not written by kaplan."""
+
+
+def read_json(path: Path, dir_fd: int | None = None):
+    """A JSON document `write_json` wrote; ValueError when it is not authentic, OSError when unreadable.
+
+    Only a regular file is read, never through a link (kaplan writes none), and never more than
+    `CACHE_FILE_MAX`: a FIFO, device or link planted in the cache folder is an unreadable part, not a
+    hang or an endless read."""
+    fd = os.open(path, os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0),
+                 **({"dir_fd": dir_fd} if dir_fd is not None else {}))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size > CACHE_FILE_MAX:
+            raise OSError(f"{path} is not a cache file")
+        raw = fh.read(st.st_size + 1)
+    if len(raw) > st.st_size:
+        raise OSError(f"{path} grew while it was read")
+    return json.loads(unseal(raw))
+
+
+def open_folder(folder: Path) -> int | None:
+    """A descriptor of `folder` for reading and writing the files in it by name (`dir_fd`), made
+    private when missing; None unless it is a real folder of this user's (never one reached through a
+    link) on a system that can work through descriptors. A details folder that is anything else (a
+    link planted to point kaplan's writes and deletions elsewhere) is not used."""
+    if os.open not in os.supports_dir_fd or os.unlink not in os.supports_dir_fd:
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NO_LINK
+    try:
+        fd = os.open(folder, flags)
+    except FileNotFoundError:
+        try:
+            private_folder(folder)
+            fd = os.open(folder, flags)
+        except OSError:
+            return None
+    except OSError:
+        return None
+    st = os.fstat(fd)
+    if not stat.S_ISDIR(st.st_mode) or (_uid() is not None and st.st_uid != _uid()) or st.st_mode & 0o077:
+        os.close(fd)
+        return None
+    return fd
 
 
 def write_json(path: Path, doc) -> None:

@@ -114,7 +114,11 @@ class PlanSummary:
             return self.signals
         if isinstance(self.weighed, tuple):  # as the cache keeps them, worked out when first wanted
             kept, today = self.weighed
-            self.weighed = [(_figure(v, today), w) for v, w in kept]
+            try:
+                self.weighed = [(float(_figure(v, today)), float(w)) for v, w in kept]
+            except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
+                self.weighed = None  # not what kaplan writes: the details tell
+                return self.signals
         return [Signal("", v, w, "") for v, w in self.weighed]
 
     def place(self, at: tuple, key: bool) -> tuple[int, int] | None:
@@ -122,9 +126,10 @@ class PlanSummary:
         if self.places is None:
             return None
         try:
-            return tuple(self.places[rules.PORTFOLIO_PLACES.index((tuple(at), key))])
-        except ValueError:
+            line, column = self.places[rules.PORTFOLIO_PLACES.index((tuple(at), key))]
+        except (ValueError, TypeError, IndexError):
             return None
+        return (line, column) if type(line) is int and type(column) is int else None
 
     @property
     def investment(self) -> list[dict]:

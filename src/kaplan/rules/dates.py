@@ -32,8 +32,10 @@ def date_order(plan: Plan, ctx: Context) -> Iterator[Issue]:
 def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """Something is recorded as having happened after today.
 
-    Checked: `plan.last_reviewed`, `plan.created`, review dates, NPS response dates, contacts' `last_contact`,
-    rituals' `last_held` and `client_since`. Usually a typo in the year.
+    Checked: `plan.last_reviewed`, `plan.created`, review dates, decisions' `decided`, NPS response
+    dates and their follow-ups' `closed`, contacts' `last_contact` and `left`, rituals' `last_held` and
+    `client_since`. Usually a typo in the year; a contact who is leaving has not left yet (record
+    `left` on the day).
     """
     clock = ctx.clock
 
@@ -51,12 +53,20 @@ def future_date(plan: Plan, ctx: Context) -> Iterator[Issue]:
     for i, r in enumerate(plan.reviews):
         if (d := r.date) and not clock.reached(d):
             yield late(("reviews", i, "date"), d, "this review's date")
+        for j, decision in enumerate(r.decisions):
+            if (d := decision.decided) and not clock.reached(d):
+                yield late(("reviews", i, "decisions", j, "decided"), d, f"the day `{decision.decision}` was decided")
     for i, n in enumerate(plan.voice_of_customer.nps):
         if (d := n.date) and not clock.reached(d):
             yield late(("voice_of_customer", "nps", i, "date"), d, "this NPS response's date")
+        if n.follow_up and (d := n.follow_up.closed) and not clock.reached(d):
+            yield late(("voice_of_customer", "nps", i, "follow_up", "closed"), d,
+                       f"the day the follow-up with {n.respondent} was closed")
     for i, c in enumerate(plan.relationships.contacts):
         if (d := c.last_contact) and not clock.reached(d):
             yield late(("relationships", "contacts", i, "last_contact"), d, f"the last contact with {c.name}")
+        if (d := c.left) and not clock.reached(d):
+            yield late(("relationships", "contacts", i, "left"), d, f"the day {c.name} left")
     for i, r in enumerate(plan.relationships.rituals):
         if (d := r.last_held) and not clock.reached(d):
             yield late(("relationships", "rituals", i, "last_held"), d, f"`{r.name}` last held")
@@ -95,7 +105,7 @@ def renewal_near(plan: Plan, ctx: Context) -> Iterator[Issue]:
     horizon = max(ctx.config.renewal_warning_days, c.notice_days or 0)
     if clock.reached_within(c.renewal_date, horizon):
         yield Issue(("financials", "contract", "renewal_date"),
-                    f"the contract renews on {c.renewal_date}, in {clock.days_until_words(c.renewal_date)} days",
+                    f"the contract renews on {c.renewal_date}, {clock.ahead(c.renewal_date)}",
                     "make sure the renewal is in the action plan with an owner")
 
 

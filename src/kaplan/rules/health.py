@@ -28,6 +28,7 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
         if health.level == "high":
             top = "; ".join([sig.reason for sig in health.reasons if sig.name != "review_overdue"][:2])
             yield s, Issue(("plan", "last_reviewed") if s.has_last_reviewed else ("plan",),
-                           f"high-risk account (health {health.score:.0f}: {top}) whose plan is overdue for review "
+                           f"high-risk account (health {health.score:.0f}{': ' + top if top else ''}) whose plan "
+                           "is overdue for review "
                            f"({status.words})", "review the plan with the account team now",
                            key=not s.has_last_reviewed)

@@ -81,8 +81,8 @@ def decision_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
 def nps_stale(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """NPS was not measured within the survey window (`nps.window_months`, default 12 months).
 
-    A plan that never measured it is flagged once it is older than the window (its age counts from
-    `plan.created`, else the period's start). Survey the client's contacts at least once a window so
+    A plan that never measured it is flagged once it is a whole window old: once its start
+    (`plan.created`, else the period's start) is on or before the same day `window_months` months ago. Survey the client's contacts at least once a window so
     the NPS shown is current.
     """
     return _issues("nps_survey", plan, ctx)
