@@ -95,3 +95,20 @@ def test_leaving_deciding_and_closing_after_today_are_future_dates(tmp_path):
                      f"the day `Renew` was decided is {tomorrow}, which is after today ({TODAY})",
                      f"the day the follow-up with Bo was closed is {tomorrow}, which is after today ({TODAY})"]
     assert [f for f in check([folder / "plans"], today=tomorrow, cache=False).findings if f.rule == "future-date"] == []
+
+
+def test_naming_one_weight_or_one_cadence_keeps_the_others_defaults(tmp_path):
+    """`health: {weights: {nps_survey: 0}}` switches one signal off, not every other one."""
+    from kaplan.config import Config
+    from kaplan.config.health import default_weights
+
+    config = Config.model_validate({"health": {"weights": {"nps_survey": 0}}, "cadence_days": {"monthly": 30}})
+    assert config.health.weights == {**default_weights(), "nps_survey": 0}
+    assert config.cadence_days[config.default_cadence] == 92 and config.cadence_days["monthly"] == 30
+    assert config.cadence_days["weekly"] == 7
+    folder = _portfolio(tmp_path, f"""
+        financials:
+          contract:
+            renewal_date: {TODAY + dt.timedelta(days=90)}
+    """, "kaplan: 1\nhealth:\n  weights:\n    nps_survey: 0\n")
+    assert _signals(folder)["renewal"].weight == 2  # its default

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from kaplan.model.types import Section
 from kaplan.model.vocab import Cadence
@@ -46,6 +46,10 @@ class Override(Section):
         return any(where.match(pattern) for pattern in self.files)
 
 
+_CADENCE_DAYS = {Cadence.weekly: 7, Cadence.biweekly: 14, Cadence.monthly: 31, Cadence.quarterly: 92,
+                 Cadence.semiannual: 183, Cadence.annual: 366}
+
+
 class Config(Section):
     """`kaplan.yaml`: every key is optional and falls back to the default shown."""
 
@@ -60,11 +64,13 @@ class Config(Section):
     rules: {single-threaded: off}}]`; a later entry wins over an earlier one."""
     default_cadence: Cadence = Cadence.quarterly
     """Review cadence assumed for a plan that does not state one."""
-    cadence_days: dict[Cadence, int] = Field(default_factory=lambda: {
-        Cadence.weekly: 7, Cadence.biweekly: 14, Cadence.monthly: 31, Cadence.quarterly: 92,
-        Cadence.semiannual: 183, Cadence.annual: 366,
-    })
-    """Days between reviews each cadence allows."""
+    cadence_days: dict[Cadence, int] = Field(default_factory=lambda: dict(_CADENCE_DAYS))
+    """Days between reviews each cadence allows; a cadence not named keeps its default."""
+
+    @field_validator("cadence_days")
+    @classmethod
+    def _over_the_default_days(cls, given: dict[Cadence, int]) -> dict[Cadence, int]:
+        return {**_CADENCE_DAYS, **given}
     review_grace_days: int = Field(default=0, ge=0, le=365)
     """Extra days allowed beyond the cadence before a review counts as overdue (default none)."""
     renewal_warning_days: int = Field(default=90, ge=0, le=3650)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from kaplan.model.types import Section
 
@@ -27,7 +27,12 @@ class HealthSettings(Section):
     """How account health is computed. Each signal gives 0-100 (100 healthy); health is their weighted mean."""
 
     weights: dict[str, float] = Field(default_factory=default_weights)
-    """Weight of each signal; 0 switches a signal off."""
+    """Weight of each signal; a signal not named keeps its default weight, and 0 switches one off."""
+
+    @field_validator("weights")
+    @classmethod
+    def _over_the_defaults(cls, given: dict[str, float]) -> dict[str, float]:
+        return {**default_weights(), **given}
     silent_days: int = Field(default=90, ge=1, le=3650)
     """A key contact not contacted for longer than this is silent."""
     gone_days: int = Field(default=365, ge=1, le=3650)
