@@ -112,3 +112,17 @@ def test_naming_one_weight_or_one_cadence_keeps_the_others_defaults(tmp_path):
             renewal_date: {TODAY + dt.timedelta(days=90)}
     """, "kaplan: 1\nhealth:\n  weights:\n    nps_survey: 0\n")
     assert _signals(folder)["renewal"].weight == 2  # its default
+
+
+def test_a_score_without_nps_says_the_window_holds_too_few_responses(tmp_path):
+    from kaplan import score_portfolio
+
+    folder = _portfolio(tmp_path, f"""
+        voice_of_customer:
+          nps:
+            - {{date: {TODAY}, respondent: Ann, score: 9}}
+    """, "kaplan: 1\nscoring:\n  criteria:\n    satisfaction: {source: nps, weight: 1}\n"
+       "  matrix: {attractiveness: {satisfaction: 1}, strength: {satisfaction: 1}}\n")
+    (account,) = score_portfolio([folder / "plans"], today=TODAY, cache=False).accounts
+    (note,) = [n for n in account.notes if "`nps`" in n.message]
+    assert "too few responses for an NPS" in note.hint

@@ -213,7 +213,14 @@ def _missing_note(criterion: str, source: str, worst: bool) -> Issue:
     return Issue(metrics.SOURCE_LOCATION.get(source, ()),
                  f"no value for criterion `{criterion}` (source `{source}`): "
                  + ("scored as the worst value" if worst else "left out and its weight shared among the other criteria"),
-                 "record the data the source needs", key=True)
+                 _MISSING_HINTS.get(source, "record the data the source needs"), key=True)
+
+
+_MISSING_HINTS = {
+    "nps": "the survey window holds too few responses for an NPS (fewer than `nps.min_responses`, default 5): "
+           "survey more of the client's contacts",
+}
+"""Why a source can have no value when the plan records some of its data."""
 
 
 def assign_tier(account: AccountScore, tiers: list[Tier]) -> Tier | None:
