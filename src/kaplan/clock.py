@@ -167,20 +167,36 @@ class Clock:
         return self.since <= day.toordinal() < self.until
 
     def _from(self, o: int) -> bool:
-        """Whether today is day number `o` or later."""
+        """Whether today is day number `o` or later (the answers below inline it: they are asked often)."""
         if o <= self._ordinal:
-            self.since = max(self.since, o)
+            if o > self.since:
+                self.since = o
             return True
-        self.until = min(self.until, o)
+        if o < self.until:
+            self.until = o
         return False
 
     def reached(self, day: _dt.date) -> bool:
         """Whether `day` is today or before it."""
-        return self._from(day.toordinal())
+        o = day.toordinal()
+        if o <= self._ordinal:
+            if o > self.since:
+                self.since = o
+            return True
+        if o < self.until:
+            self.until = o
+        return False
 
     def passed(self, day: _dt.date) -> bool:
         """Whether `day` is before today."""
-        return self._from(day.toordinal() + 1)
+        o = day.toordinal() + 1
+        if o <= self._ordinal:
+            if o > self.since:
+                self.since = o
+            return True
+        if o < self.until:
+            self.until = o
+        return False
 
     def passed_by(self, day: _dt.date, days: int) -> bool:
         """Whether more than `days` days have gone by since `day` (today − day > days)."""
@@ -201,6 +217,12 @@ class Clock:
         """Whether `day` is in the `months` months that end today: after the same day `months`
         months ago (`months_before`), and not after today. With `back` 1, in the `months` months
         before those (ending on that same day months ago), and so on."""
+        if back == 0:  # most responses left the window long ago: no need to find the day they left
+            gone = day.toordinal() + 31 * months + 4  # on or after that day (months of 31 days, and a clamp)
+            if gone <= self._ordinal:
+                if gone > self.since:
+                    self.since = gone
+                return False
         try:
             for _ in range(back):  # the window `back` windows ago takes in `day` from this day on
                 day = first_day_months_after(day, months)

@@ -62,7 +62,8 @@ class PlanSummary:
     (`kaplan.clock`); None when not known (a file that was not read as a plan holds on every day)."""
     details_span: tuple[int, int] | None = field(default=None, repr=False)
     places: list | None = field(default=None, repr=False)
-    """(line, column) of each of `rules.PORTFOLIO_PLACES` in the file, for a valid plan."""
+    """(line, column) of each of `rules.PORTFOLIO_PLACES` in the file, for a valid plan with findings
+    of its own (whose file is scanned for places anyway); None when not kept."""
     weighed: list | None = field(default=None, repr=False)
     """(value, weight) of each health signal with a weight: enough for the account's health and its
     level (`health.model.combine`) without reading the details."""
@@ -235,8 +236,9 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
         severity = rules.severity_of(r.id, config, str(path))
         if severity is not None:
             issues.extend((r.id, severity, issue) for issue in r.check(plan, ctx))
-    summary.findings.extend(dated(f, clock) for f in locate_issues(lp, issues, rules.PORTFOLIO_PLACES))
-    summary.places = [list(lp.locate(at, key=key)) for at, key in rules.PORTFOLIO_PLACES]
+    if issues:  # the file is scanned for their places anyway: the portfolio rules' places cost little more
+        summary.findings.extend(dated(f, clock) for f in locate_issues(lp, issues, rules.PORTFOLIO_PLACES))
+        summary.places = [list(lp.locate(at, key=key)) for at, key in rules.PORTFOLIO_PLACES]
     summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
     summary.metrics = _metrics.all_metrics(plan, clock, config.nps)
     summary.currency = plan.financials.currency
