@@ -14,7 +14,8 @@ this user is ignored, however it got there:
 - an index per portfolio: each file's content hash, stat signature, summary core (findings and the
   facts portfolio rules need; a count of days in a message is kept as its parts and worded for the
   day it is read on) and the days it holds for;
-- details (health signals, investment requests) in shards named by their plans' content hashes, read
+- details (health signals, investment requests) in shards named by the hash of what they hold, in a
+  folder of the portfolio's own, read
   only when a command needs them.
 The last check's whole answer is kept apart (`_quick`). Everything is written atomically and is safe
 to delete; a part that cannot be read is ignored.
