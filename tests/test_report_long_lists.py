@@ -60,3 +60,25 @@ def test_the_pdf_and_the_deck_draw_the_same_rows(kaplan, tmp_path):
     assert {c for c in cells if c.startswith("Action number")} == {f"Action number {i}" for i in range(1, 51)}
     assert len({c for c in cells if c.startswith("Risk number")}) == 50
     assert cells.count("… and 70 more") == 2
+
+
+def test_the_relationship_map_draws_fifty_people_then_says_how_many_more(kaplan, tmp_path):
+    # 120 contacts, each reporting to the first: the map (HTML, PDF, deck) draws the first 50 people
+    # in its order (the head, then 49 of the people under them) and says "… and 70 more" (120 - 50)
+    plans = tmp_path / "portfolio" / "plans"
+    plans.mkdir(parents=True)
+    contacts = "".join(f"    - {{id: c{i}, name: Person {i}, buying_role: user, attitude: neutral, strength: 3"
+                       f"{', reports_to: c1' if i > 1 else ''}}}\n" for i in range(1, N + 1))
+    (plans / "orgco.yaml").write_text("kaplan: 1\naccount:\n  id: orgco\n  name: Org Co\nplan:\n  owner: Jo Owner\n"
+                                      f"relationships:\n  contacts:\n{contacts}", encoding="utf-8")
+    for fmt in ("html", "pptx"):
+        r = kaplan("report", "orgco", "-f", fmt, "--today", DAY, "-o", tmp_path / f"p.{fmt}", cwd=tmp_path / "portfolio")
+        assert r.exit_code == 0, r.stderr
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    chart = html.split('<ul class="org">', 1)[1].split("</ul></div>", 1)[0]
+    assert re.findall(r'<span class="who">Person (\d+)</span>', chart) == [str(i) for i in range(1, 51)]
+    assert '<p class="note">… and 70 more</p>' in html
+    boxes = [sh.text_frame.text.split("\n", 1)[0] for s in Presentation(tmp_path / "p.pptx").slides
+             if s.shapes.title.text == "Relationship map" for sh in s.shapes if sh.has_text_frame]
+    assert {b for b in boxes if b.startswith("Person ")} == {f"Person {i}" for i in range(1, 51)}
+    assert "… and 70 more" in boxes

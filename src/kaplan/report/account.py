@@ -29,6 +29,7 @@ from kaplan.overdue import ReviewStatus
 from kaplan.scoring.allocation import Allocation
 from kaplan.scoring.engine import AccountScore
 from kaplan.whitespace import Grid, grid
+from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
 
 
@@ -111,6 +112,9 @@ class AccountPack:
     nps: NpsWindow
     """The survey window behind the NPS figure: its responses, and whether they are enough."""
     org: list[ContactNode]
+    """The relationship map as drawn: its first `capped.ROWS_SHOWN` people."""
+    org_more: str
+    """What the map says of the people it does not draw (`capped.tree`), or ""."""
     objectives: list[ObjectiveProgress]
     opportunities: list[OpportunityRow]
     forecast: list[QuarterForecast]
@@ -249,10 +253,10 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
     if history:
         since = since_last_review(snap.portfolio, plan, Standing.of(score, health), cache=snap.history_cache,
                                   today=today)
+    org, org_more = capped.tree(org_chart(plan.relationships.contacts))
     return AccountPack(
         today=today, plan=plan, path=lp.display, score=score, accounts_total=len(snap.score.accounts),
-        health=health, figures=figures, nps=survey,
-        org=org_chart(plan.relationships.contacts),
+        health=health, figures=figures, nps=survey, org=org, org_more=org_more,
         objectives=[objective_progress(o) for o in plan.objectives],
         opportunities=[OpportunityRow(o, objectives.get(o.objective or ""), is_open(o), weighted_value(o))
                        for o in plan.opportunities],

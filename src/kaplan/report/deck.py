@@ -61,7 +61,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
     s = d.slide(f"Health {text.number(h.score, 0)} ({h.level} risk): the reasons")
     d.bullets(s, [sig.reason for sig in h.reasons[:8]] or ["No signal is in the amber or red band."],
               colour=RISK_FILL[h.colour])
-    d.org(pack.org)
+    d.org(pack.org, pack.org_more)
     _objectives(d, pack)
     _actions(d, pack.actions)
     _whitespace(d, pack.whitespace)
@@ -380,8 +380,9 @@ class Deck:
             run.font.size = Pt(18)
             run.font.color.rgb = _rgb(colour if i == 0 else INK)
 
-    def org(self, forest) -> None:
-        """The relationship map: one row of boxes per level of the reporting lines, coloured by attitude."""
+    def org(self, forest, more: str = "") -> None:
+        """The relationship map: one row of boxes per level of the reporting lines, coloured by attitude;
+        `more` (what is said of the people not drawn) under it."""
         from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
         from pptx.util import Pt
 
@@ -431,6 +432,8 @@ class Deck:
                     line = s.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, up.left + up.width // 2, up.top + up.height,
                                                   box.left + box.width // 2, box.top)
                     line.line.color.rgb = _rgb("#aab4c0")
+        if more:
+            self._text(s, more, x0, int(self.h * 0.93), w, int(self.h * 0.05), size=12, colour=MUTED)
 
     # -- charts (native, editable) -----------------------------------------------------------------
 
