@@ -82,3 +82,23 @@ def test_the_relationship_map_draws_fifty_people_then_says_how_many_more(kaplan,
              if s.shapes.title.text == "Relationship map" for sh in s.shapes if sh.has_text_frame]
     assert {b for b in boxes if b.startswith("Person ")} == {f"Person {i}" for i in range(1, 51)}
     assert "… and 70 more" in boxes
+
+
+def test_what_changed_since_the_last_review_lists_fifty_of_a_kind_then_how_many_more(kaplan, tmp_path, monkeypatch):
+    # the fixture's history, then 120 actions added after the last review (2026-09-30), before the one
+    # the fixture adds (cfo-intro): the HTML pack's "since the last review" lists the first 50 "Action
+    # added" and says "… and 71 more" (120 + 1 - 50)
+    from _report_repo import ACCOUNT, git, make_repo
+
+    root = make_repo(tmp_path / "repo", monkeypatch)
+    plan = root / "plans" / f"{ACCOUNT}.yaml"
+    added = "".join(f"  - {{id: new{i}, action: Added action {i}, owner: Dana Keller, due: 2027-01-15, status: planned}}\n"
+                    for i in range(1, N + 1))
+    plan.write_text(plan.read_text(encoding="utf-8").replace("actions:\n", "actions:\n" + added, 1), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "many actions", date="2026-10-21")
+    r = kaplan("report", ACCOUNT, "--today", DAY, "-o", tmp_path / "p.html", cwd=root)
+    assert r.exit_code == 0, r.stderr
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    changes = html.split('<ul class="tight changes">', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r"<li>Action added: Added action (\d+) ", changes) == [str(i) for i in range(1, 51)]
+    assert '<li class="muted">… and 71 more</li>' in changes
