@@ -212,3 +212,47 @@ def test_tidying_touches_only_kaplan_s_own_names(kaplan, portfolio, tmp_path, mo
         os.utime(p, (month_ago, month_ago))
     assert kaplan("check", "--today", DAY).exit_code == 0
     assert all(p.exists() for p in keep)
+
+
+@pytest.mark.parametrize("limit", ["inf", "nan", "1e400", "-inf"])
+def test_a_size_limit_that_is_no_number_is_the_default(kaplan, portfolio, monkeypatch, limit):
+    monkeypatch.setenv("KAPLAN_CACHE_MAX_MB", limit)
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    assert kaplan("cache", "info", "--format", "json").exit_code == 0
+
+
+def test_a_fifo_in_place_of_the_key_is_no_key_not_a_hang(portfolio, tmp_path):
+    import subprocess
+    import sys
+
+    key = tmp_path / "fifo-key"
+    os.mkfifo(key, 0o600)
+    run = subprocess.run([sys.executable, "-m", "kaplan.cli.app", "check", "--today", DAY],
+                         capture_output=True, text=True, timeout=120, cwd=portfolio,
+                         env={**os.environ, "KAPLAN_CACHE_KEY": str(key)})
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+
+
+def test_a_shard_copied_under_another_shard_s_name_is_not_believed(kaplan, portfolio, monkeypatch):
+    """A shard is named by the hash of what it holds; the seal covers what it holds, not its name."""
+    (portfolio / "plans" / "acme.yaml").write_text(CLEAN + "actions:\n  - {id: call, action: Call, owner: Jo, "
+                                                   "due: 2026-12-15, status: planned}\n")
+    assert kaplan("risk", "--today", DAY).exit_code in (0, 1)
+    first = {p.name: p.read_bytes() for p in _details_folder().iterdir()}
+    later = "2027-03-01"
+    assert kaplan("risk", "--today", later).exit_code in (0, 1)
+    (new,) = [p for p in _details_folder().iterdir() if p.name not in first]
+    new.write_bytes(next(iter(first.values())))
+    cached = kaplan("risk", "--today", later, "--format", "json").json()
+    assert cached == kaplan("--no-cache", "risk", "--today", later, "--format", "json").json()
+
+
+def test_plans_with_the_same_bytes_both_keep_their_details(portfolio, reads):
+    from kaplan.commands.risk import risk_report
+
+    (portfolio / "plans" / "copy.yaml").write_text(CLEAN)
+    for _ in range(2):
+        risk_report([portfolio / "plans"], today=TODAY)
+    reads.clear()
+    risk_report([portfolio / "plans"], today=TODAY)
+    assert reads == []

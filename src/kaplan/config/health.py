@@ -32,7 +32,7 @@ class HealthSettings(Section):
     @field_validator("weights")
     @classmethod
     def _over_the_defaults(cls, given: dict[str, float]) -> dict[str, float]:
-        return {**default_weights(), **given}
+        return {name: float(weight) for name, weight in {**default_weights(), **given}.items()}
     silent_days: int = Field(default=90, ge=1, le=3650)
     """A key contact not contacted for longer than this is silent."""
     gone_days: int = Field(default=365, ge=1, le=3650)

@@ -30,8 +30,8 @@ import stat
 from pathlib import Path
 
 from kaplan.reading.paths import MAX_BYTES
-from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, open_folder, read_json, seal, unchanged,
-                           write_json)
+from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, open_folder, read_json, read_sealed,
+                                       seal, unchanged, write_json)
 from kaplan.reading.summary import PlanSummary
 from kaplan.config import Config
 
@@ -82,7 +82,10 @@ class SummaryCache:
         self.details_dir = self._folder / f"details-{digest(json.dumps({**self.header, 'root': self._root}, sort_keys=True).encode())}"
         self.entries: dict[str, list] = {}
         self.changed = False
-        self._new_details: dict[str, tuple[str, list]] = {}
+        self._new_details: dict[str, list] = {}
+        """Details read this run and not yet in a shard, by content hash."""
+        self._waiting: dict[str, str] = {}
+        """The path of each entry whose details are in `_new_details`, and its content hash."""
         self._shards: dict[str, dict] = {}
         self._replaced: Path | None = None
         """The details of the index this one replaces (another config or build), dropped on save."""
@@ -149,9 +152,11 @@ class SummaryCache:
                     if fd is None:
                         raise OSError("no details folder")
                     try:
-                        loaded = read_json(Path(f"{shard}.json"), dir_fd=fd)
+                        data = read_sealed(Path(f"{shard}.json"), dir_fd=fd)
                     finally:
                         os.close(fd)
+                    # a shard is named by what it holds: one under another's name (copied there) is not used
+                    loaded = json.loads(data) if digest(data) == shard else {}
                     self._shards[shard] = loaded if isinstance(loaded, dict) else {}
                 return PlanSummary.details_from_json(self._shards[shard][file_digest], self.today)
             except (OSError, ValueError, TypeError, KeyError):
@@ -168,7 +173,8 @@ class SummaryCache:
         details = summary.details_span or (self._ordinal, self._ordinal + 1)
         self.entries[summary.path] = [summary.digest, summary.core_json(), shard, summary.signature, [*span, *details]]
         if shard is None:
-            self._new_details[summary.digest] = (summary.path, summary.details_json())
+            self._new_details[summary.digest] = summary.details_json()
+            self._waiting[summary.path] = summary.digest
         self.changed = True
 
     def _drop_unused_shards(self) -> None:
@@ -200,11 +206,12 @@ class SummaryCache:
             if self.changed:
                 self._drop_unused_shards()
             if self._new_details:
-                shard = write_details(self.details_dir, {d: det for d, (_, det) in self._new_details.items()})
-                for _, (key, _) in self._new_details.items():
+                shard = write_details(self.details_dir, self._new_details)
+                for key in self._waiting:  # every file of those bytes (two files can hold the same)
                     if key in self.entries:
                         self.entries[key][2] = shard
                 self._new_details.clear()
+                self._waiting.clear()
             if self.changed:
                 write_json(self.path, {"header": self.header, "entries": self.entries})
                 self.changed = False

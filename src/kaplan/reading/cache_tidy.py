@@ -14,6 +14,7 @@ every part of the cache is only ever a shortcut (a missing part means the plans 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -29,9 +30,12 @@ _TIDIED = "tidied-on"
 
 
 def max_bytes() -> int:
+    """The folder's size limit: `$KAPLAN_CACHE_MAX_MB` when it is a finite number, else the default."""
     try:
         mb = float(os.environ.get("KAPLAN_CACHE_MAX_MB", DEFAULT_MAX_MB))
     except ValueError:
+        mb = DEFAULT_MAX_MB
+    if not math.isfinite(mb):
         mb = DEFAULT_MAX_MB
     return int(max(mb, 0) * 1024 * 1024)
 

@@ -219,7 +219,7 @@ def cache_key() -> bytes | None:
 
 def _read_key(path: Path, create: bool) -> bytes | None:
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return _make_key(path) if create else None
     except OSError:
@@ -280,7 +280,12 @@ CACHE_FILE_MAX = 1 << 30
 
 
 def read_json(path: Path, dir_fd: int | None = None):
-    """A JSON document `write_json` wrote; ValueError when it is not authentic, OSError when unreadable.
+    """A JSON document `write_json` wrote (see `read_sealed`)."""
+    return json.loads(read_sealed(path, dir_fd))
+
+
+def read_sealed(path: Path, dir_fd: int | None = None) -> bytes:
+    """The data of a file `seal` wrapped; ValueError when it is not authentic, OSError when unreadable.
 
     Only a regular file is read, never through a link (kaplan writes none), and never more than
     `CACHE_FILE_MAX`: a FIFO, device or link planted in the cache folder is an unreadable part, not a
@@ -294,7 +299,7 @@ def read_json(path: Path, dir_fd: int | None = None):
         raw = fh.read(st.st_size + 1)
     if len(raw) > st.st_size:
         raise OSError(f"{path} grew while it was read")
-    return json.loads(unseal(raw))
+    return unseal(raw)
 
 
 def open_folder(folder: Path) -> int | None:
