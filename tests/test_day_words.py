@@ -126,3 +126,17 @@ def test_a_score_without_nps_says_the_window_holds_too_few_responses(tmp_path):
     (account,) = score_portfolio([folder / "plans"], today=TODAY, cache=False).accounts
     (note,) = [n for n in account.notes if "`nps`" in n.message]
     assert "too few responses for an NPS" in note.hint
+
+
+def test_the_nps_trend_is_worded_from_the_numbers_shown(tmp_path):
+    """−42.86 and −43.48 both show as −43: no "up from −43"."""
+    now = [9] * 6 + [0] * 18 + [7] * 4          # 28 in the window: (6 − 18) / 28 = −42.86
+    before = [9] * 5 + [0] * 15 + [7] * 3       # 23 in the window before: (5 − 15) / 23 = −43.48
+    rows = [f"    - {{date: {TODAY - dt.timedelta(days=10 + i)}, respondent: R{i}, score: {s}}}\n"
+            for i, s in enumerate(now)]
+    rows += [f"    - {{date: {TODAY - dt.timedelta(days=400 + i)}, respondent: S{i}, score: {s}}}\n"
+             for i, s in enumerate(before)]
+    for i in range(len(rows)):  # every detractor followed up, so no other signal speaks of them
+        rows[i] = rows[i].replace("}\n", f", follow_up: {{owner: Jo, due: {TODAY}, closed: {TODAY}}}}}\n")
+    folder = _portfolio(tmp_path, "voice_of_customer:\n  nps:\n" + "".join(r[2:] for r in rows))
+    assert _signals(folder)["nps"].reason == "NPS -43 (28 responses in the last 12 months)"

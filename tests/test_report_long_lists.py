@@ -102,3 +102,20 @@ def test_what_changed_since_the_last_review_lists_fifty_of_a_kind_then_how_many_
     changes = html.split('<ul class="tight changes">', 1)[1].split("</ul>", 1)[0]
     assert re.findall(r"<li>Action added: Added action (\d+) ", changes) == [str(i) for i in range(1, 51)]
     assert '<li class="muted">… and 71 more</li>' in changes
+
+
+def test_open_detractor_loops_are_drawn_fifty_then_how_many_more(kaplan, tmp_path):
+    plans = tmp_path / "portfolio" / "plans"
+    plans.mkdir(parents=True)
+    responses = "".join(f"    - {{date: 2026-{1 + i % 10:02d}-15, respondent: Critic {i}, score: 2}}\n" for i in range(1, 81))
+    (plans / "longco.yaml").write_text("kaplan: 1\naccount:\n  id: longco\n  name: Long Co\nplan:\n  owner: Jo Owner\n"
+                                       f"voice_of_customer:\n  nps:\n{responses}", encoding="utf-8")
+    for fmt in ("html", "pptx"):
+        r = kaplan("report", "longco", "-f", fmt, "--today", DAY, "-o", tmp_path / f"p.{fmt}", cwd=tmp_path / "portfolio")
+        assert r.exit_code == 0, r.stderr
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"<li[^>]*>Critic \d+ \(score 2", html)) == 50 and "… and 30 more" in html
+    assert "80 open loops" in html  # the count takes every loop in
+    cells = [cell.text for s in Presentation(tmp_path / "p.pptx").slides for sh in s.shapes if sh.has_table
+             for row in sh.table.rows for cell in row.cells]
+    assert len({c for c in cells if c.startswith("Critic ")}) == 50 and "… and 30 more" in cells

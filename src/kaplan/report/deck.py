@@ -87,8 +87,8 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         if shown:
             d.column_chart(s, [q.quarter for q in shown], [("NPS", [q.nps for q in shown])], half="left")
         d.table(s, ["Open loop", "Score", "Follow-up due"],
-                [[text.plain(o.response.respondent), str(o.response.score),
-                  text.date(o.response.follow_up.due) if o.response.follow_up else "none"] for o in pack.open_loops]
+                _rows(pack.open_loops, lambda o: [text.plain(o.response.respondent), str(o.response.score),
+                                                  text.date(o.response.follow_up.due) if o.response.follow_up else "none"])
                 or [["No open detractor loop", "", ""]], half="right")
     d.tables("Risks", ["Risk", "L×I", "Mitigation", "Owner", "Status"],
              _rows(pack.risks, lambda r: [r.description, str(r.likelihood * r.impact), text.plain(r.mitigation),
