@@ -119,3 +119,26 @@ def test_open_detractor_loops_are_drawn_fifty_then_how_many_more(kaplan, tmp_pat
     cells = [cell.text for s in Presentation(tmp_path / "p.pptx").slides for sh in s.shapes if sh.has_table
              for row in sh.table.rows for cell in row.cells]
     assert len({c for c in cells if c.startswith("Critic ")}) == 50 and "… and 30 more" in cells
+
+
+def test_the_force_field_draws_fifty_forces_a_side_and_its_net_counts_every_force(kaplan, tmp_path):
+    plans = tmp_path / "portfolio" / "plans"
+    plans.mkdir(parents=True)
+    side = lambda word, n: "".join(f"    - {{force: {word} force {i}, strength: 2}}\n" for i in range(1, n + 1))  # noqa: E731
+    (plans / "longco.yaml").write_text("kaplan: 1\naccount:\n  id: longco\n  name: Long Co\nplan:\n  owner: Jo Owner\n"
+                                       f"force_field:\n  for:\n{side('Pushing', 90)}  against:\n{side('Holding', 60)}",
+                                       encoding="utf-8")
+    for fmt in ("html", "pptx"):
+        r = kaplan("report", "longco", "-f", fmt, "--today", DAY, "-o", tmp_path / f"p.{fmt}", cwd=tmp_path / "portfolio")
+        assert r.exit_code == 0, r.stderr
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert len(set(re.findall(r"<td>Pushing force (\d+)</td>", html))) == 50 and "… and 40 more" in html
+    assert len(set(re.findall(r"<td>Holding force (\d+)</td>", html))) == 50 and "… and 10 more" in html
+    assert "Net +60" in html  # 90 × 2 − 60 × 2: every force counted
+    chart = html.split('class="chart force', 1)[1].split("</svg>", 1)[0]
+    assert len(set(re.findall(r"Pushing force (\d+)", chart))) == 50
+    assert len(set(re.findall(r"Holding force (\d+)", chart))) == 50
+    assert "Net +60 (for 180 − against 120)" in chart
+    categories = [c for s in Presentation(tmp_path / "p.pptx").slides for sh in s.shapes if sh.has_chart
+                  for c in sh.chart.plots[0].categories if "force" in str(c)]
+    assert len(categories) == 100

@@ -50,6 +50,9 @@ class Document:
     memo: dict | None = None
     text: str | None = None
     """The parsed text, to keep positions inside the file (see `_clamp`)."""
+    shape: tuple[int, int] | None = None
+    """The text's count of lines and the length of its last (`_shape`), worked out on first use: a
+    plan with thousands of findings must not split its text into lines once for each."""
 
     def locate(self, at: Iterable[str | int], key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at `at`, or of its key when `key` is true.
@@ -73,7 +76,11 @@ class Document:
 
     def _inside(self, line: int, column: int) -> tuple[int, int]:
         # an empty document's node sits at the end of input, possibly on a line that does not exist
-        return _clamp(self.text, line, column) if self.text is not None and line > 1 else (line, column)
+        if self.text is None or line <= 1:
+            return (line, column)
+        if self.shape is None:
+            self.shape = _shape(self.text)
+        return _clamped(self.shape, line, column)
 
 
 def _child(node: Node, part: str | int, memo: dict | None = None) -> tuple[Node | None, Node] | None:
@@ -228,13 +235,23 @@ def _restore_yaml11_breaks(value: Any) -> Any:
 
 def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
     """A position inside the file: libyaml puts errors at the end of input on a line that may not exist."""
+    return _clamped(_shape(text), line, column)
+
+
+def _shape(text: str) -> tuple[int, int]:
+    """(lines in the text, the length of the last), a last empty line not counted."""
     lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()
-    if not lines:
+    return (len(lines), len(lines[-1]) if lines else 0)
+
+
+def _clamped(shape: tuple[int, int], line: int, column: int) -> tuple[int, int]:
+    count, last = shape
+    if not count:
         return (1, 1)
-    if line > len(lines):
-        return (len(lines), len(lines[-1]) + 1)
+    if line > count:
+        return (count, last + 1)
     return (line, column)
 
 

@@ -19,6 +19,7 @@ import unicodedata
 from html import escape
 from typing import Sequence
 
+from kaplan.report import capped
 from kaplan.views.text import compact
 
 RISK_FILL = {"green": "#2e7d32", "amber": "#e69500", "red": "#c62828", None: "#8a8a8a"}
@@ -110,8 +111,10 @@ def _axis(values: Sequence[float]) -> tuple[float, float, float]:
 # ---------------------------------------------------------------- force field
 
 
-def force_field(forces_for: Sequence[tuple[str, int]], against: Sequence[tuple[str, int]]) -> str:
+def force_field(forces_for: Sequence[tuple[str, int]], against: Sequence[tuple[str, int]],
+                totals: tuple[int, int] | None = None) -> str:
     """Diverging bars: forces for the plan grow right (green), forces against grow left (red); 1-5 each.
+    `totals` (for, against) are the sums of every force when only some are drawn.
 
     Each label sits on the other side of the middle from its bar, wrapped to the half it has: a
     long force takes more lines (and its row more height), never a cut."""
@@ -144,10 +147,11 @@ def force_field(forces_for: Sequence[tuple[str, int]], against: Sequence[tuple[s
         y += row
     body.append(f'<line x1="{_n(mid)}" y1="{top - 4}" x2="{_n(mid)}" y2="{y - 4}" '
                 f'stroke="{INK}" stroke-width="1.5"/>')
-    net = sum(s for _, s in forces_for) - sum(s for _, s in against)
+    total_for, total_against = totals or (sum(s for _, s in forces_for), sum(s for _, s in against))
+    net = total_for - total_against
     verdict = "the plan has a good chance" if net > 0 else "the plan will likely fail as it stands"
     body.append(f'<text x="{_n(mid)}" y="{height - 12}" text-anchor="middle" font-weight="bold">'
-                f'Net {net:+d} (for {sum(s for _, s in forces_for)} − against {sum(s for _, s in against)}): '
+                f'Net {net:+d} (for {total_for} − against {total_against}): '
                 f'{_t(verdict)}</text>')
     return _svg(width, height, f"Force-field analysis, net {net:+d}", body, "force-field")
 
@@ -396,7 +400,10 @@ def account_charts(pack) -> dict[str, str]:
     ff = pack.plan.force_field
     labels = [row.period.period for row in pack.periods]
     return {
-        "force_field": force_field([(f.force, f.strength) for f in ff.for_], [(f.force, f.strength) for f in ff.against])
+        # the forces the tables beside it draw (`capped`): each side's first ROWS_SHOWN
+        "force_field": force_field([(f.force, f.strength) for f in capped.shown(ff.for_)],
+                                   [(f.force, f.strength) for f in capped.shown(ff.against)],
+                                   (sum(f.strength for f in ff.for_), sum(f.strength for f in ff.against)))
         if ff else "",
         "money": money(pack),
         "ratios": lines(labels, [("margin %", [r.margin_pct for r in pack.periods]),

@@ -68,7 +68,8 @@ def account_deck(pack, template: Path | None = None) -> bytes:
     ff = p.force_field
     if ff and (ff.for_ or ff.against):
         s = d.slide(f"Force field: net {sum(f.strength for f in ff.for_) - sum(f.strength for f in ff.against):+d}")
-        forces = [(f.force, f.strength) for f in ff.for_] + [(f.force, -f.strength) for f in ff.against]
+        forces = [(f.force, f.strength) for f in capped.shown(ff.for_)] + \
+            [(f.force, -f.strength) for f in capped.shown(ff.against)]  # as the HTML pack's chart draws them
         d.bar_chart(s, [clean(n) for n, _ in forces], [("strength (for +, against −)", [v for _, v in forces])],
                     colours=[RISK_FILL["green"] if v > 0 else RISK_FILL["red"] for _, v in forces])
     if pack.periods:
