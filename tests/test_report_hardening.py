@@ -179,3 +179,22 @@ def test_a_pack_on_the_calendar_s_first_or_last_days_is_made(kaplan, tmp_path, d
     run = kaplan("report", ACCOUNT, "--today", day, "--format", "md", "--out", str(tmp_path / "pack.md"), cwd=tmp_path)
     assert run.exit_code == 0, run.stdout
     assert (tmp_path / "pack.md").read_text(encoding="utf-8").strip()
+
+
+def test_the_deck_s_whitespace_grid_says_what_it_leaves_out(kaplan, tmp_path):
+    from pptx import Presentation
+
+    from kaplan.whitespace import DRAWN
+
+    n = 60
+    cells = "".join(f"  - {{unit: u{i}, offering: o{i}, status: gap}}\n" for i in range(n))
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "big.yaml").write_text(
+        "kaplan: 1\naccount: {id: big, name: Big}\nplan: {owner: Jo}\nwhitespace:\n" + cells)
+    run = kaplan("report", "big", "-f", "pptx", "--today", TODAY.isoformat(), "-o", tmp_path / "d.pptx", cwd=tmp_path)
+    assert run.exit_code == 0, run.stdout
+    cells_text = [c.text for s in Presentation(tmp_path / "d.pptx").slides for sh in s.shapes if sh.has_table
+                  for row in sh.table.rows for c in row.cells]
+    assert f"Drawn: the first {DRAWN} buying units and {DRAWN} offerings; {n - DRAWN} more units and " \
+           f"{n - DRAWN} more offerings are counted but not drawn." in cells_text

@@ -95,6 +95,15 @@ class Grid:
         return sum(self.counts[WORDS[s]] for s in WHITE_SPACE)
 
     @property
+    def drawn_words(self) -> str:
+        """What a drawing of the grid leaves out, in words ("" when it draws every unit and offering)."""
+        if not (self.more_units or self.more_offerings):
+            return ""
+        return (f"Drawn: the first {len(self.rows)} buying units and {len(self.offerings)} offerings; "
+                f"{self.more_units} more unit{'s' if self.more_units != 1 else ''} and {self.more_offerings} more "
+                f"offering{'s' if self.more_offerings != 1 else ''} are counted but not drawn.")
+
+    @property
     def white_space_words(self) -> str:
         """`4 of 8 cells`: the open white space out of the cells recorded."""
         return f"{self.white_space} of {self.cells} cell{'' if self.cells == 1 else 's'}"

@@ -183,9 +183,11 @@ def client_deck(pack, template: Path | None = None) -> bytes:
 def _whitespace(d, g) -> None:
     """The whitespace grid (`kaplan.whitespace.Grid`): buying units down, offerings across."""
     if g.rows:
+        rows = [[r.unit, *(c.words for c in r.cells)] for r in g.rows]
+        if g.drawn_words:  # as the HTML pack says it: the grid is drawn 40 × 40 at most
+            rows.append([g.drawn_words, *[""] * len(g.offerings)])
         d.tables(f"Whitespace: open white space {g.white_space_words} (not offered or held by a competitor)",
-                 ["Buying unit", *g.offerings], [[r.unit, *(c.words for c in r.cells)] for r in g.rows],
-                 widths=[2.5] + [2] * len(g.offerings))
+                 ["Buying unit", *g.offerings], rows, widths=[2.5] + [2] * len(g.offerings))
 
 
 def _working_together(d, pack) -> None:
