@@ -163,9 +163,6 @@ class Clock:
     def span(self) -> tuple[int, int]:
         return self.since, self.until
 
-    def holds_on(self, day: _dt.date) -> bool:
-        return self.since <= day.toordinal() < self.until
-
     def _from(self, o: int) -> bool:
         """Whether today is day number `o` or later (the answers below inline it: they are asked often)."""
         if o <= self._ordinal:
@@ -235,10 +232,6 @@ class Clock:
         except (OverflowError, ValueError):  # it never leaves the window
             return True
         return not self.reached(leaves)
-
-    def days_until(self, day: _dt.date) -> int:
-        """Days from today to `day`, as a number (it changes every day)."""
-        return (day - self.today).days
 
     def percent_left(self, day: _dt.date, whole: int) -> float:
         """100 × the days from today to `day` ÷ `whole` (rounded to 6 places): a figure that falls
