@@ -63,7 +63,7 @@ CASES = [
      "NPS -100 (5 responses in the last 12 months), down from +100", 0,
      {"voice_of_customer": {"nps": [{"date": f"2026-06-0{d}", "respondent": "a", "score": 10} for d in range(1, 6)]}}),
     ("detractor_loops", {"voice_of_customer": {"nps": [{"date": "2026-11-01", "respondent": "cfo", "score": 4}]}},
-     "detractor cfo (score 4): no follow-up", 0,
+     "1 detractor not followed up: cfo (score 4, no follow-up)", 0,
      {"voice_of_customer": {"nps": [{"date": "2026-11-01", "respondent": "cfo", "score": 4,
                                      "follow_up": {"owner": "Jo", "due": "2026-11-03", "closed": "2026-11-02"}}]}}),
     ("detractor_loops", {"voice_of_customer": {"nps": [{"date": "2026-11-01", "respondent": "cfo", "score": 4,
@@ -177,3 +177,53 @@ def test_bands_and_weights_come_from_kaplan_yaml():
     assert assess(p, TODAY, Config.model_validate({"health": {"red_max": 40, "amber_max": 45}})).level == "low"
     off = Config.model_validate({"health": {"weights": {"relationship": 0}}})
     assert assess(p, TODAY, off).score == 100
+
+
+def _loops_portfolio(tmp_path, responses: list[str]):
+    """A one-plan portfolio whose only signals are about NPS follow-ups (`kaplan risk` reads it)."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "acme.yaml").write_text(
+        "kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\nvoice_of_customer:\n  nps:\n"
+        + "".join(f"    - {r}\n" for r in responses))
+    return tmp_path
+
+
+def _loops_reason(kaplan, folder) -> tuple[str, int]:
+    r = kaplan("risk", "--today", TODAY.isoformat(), "--format", "json", cwd=folder)
+    assert r.exit_code == 0, r.stderr
+    (account,) = r.json()["accounts"]
+    (reason,) = [x for x in account["reasons"] if "detractor" in x]
+    return reason, account["health"]
+
+
+# Followed up (closed, or open and not yet due on 2026-11-24): never named, never counted.
+CLOSED = "{date: 2026-10-01, respondent: done, score: 3, follow_up: {owner: Jo, due: 2026-10-03, closed: 2026-10-02}}"
+ON_TIME = "{date: 2026-11-23, respondent: soon, score: 5, follow_up: {owner: Jo, due: 2026-11-25}}"
+PROMOTER = "{date: 2026-11-01, respondent: fan, score: 10}"
+
+
+def test_the_detractor_loop_reason_names_the_one_detractor_not_followed_up(kaplan, tmp_path):
+    folder = _loops_portfolio(tmp_path, [CLOSED, ON_TIME, PROMOTER,
+                                         "{date: 2026-11-01, respondent: cfo, score: 4}"])
+    reason, health = _loops_reason(kaplan, folder)
+    assert reason == "1 detractor not followed up: cfo (score 4, no follow-up)"
+    # the signal itself is unchanged: 0, the only weighted signal besides the NPS survey promise
+    assert health == 0
+
+
+def test_the_detractor_loop_reason_counts_and_names_two(kaplan, tmp_path):
+    folder = _loops_portfolio(tmp_path, [
+        "{date: 2026-11-01, respondent: cfo, score: 4}", CLOSED, ON_TIME,
+        "{date: 2026-11-10, respondent: Ann Lee, score: 6, follow_up: {owner: Jo, due: 2026-11-12}}"])
+    reason, _ = _loops_reason(kaplan, folder)
+    assert reason == ("2 detractors not followed up: cfo (score 4, no follow-up); "
+                      "Ann Lee (score 6, follow-up overdue since 2026-11-12)")
+
+
+def test_the_detractor_loop_reason_names_three_then_says_how_many_more(kaplan, tmp_path):
+    late = [f"{{date: 2026-11-0{d}, respondent: r{d}, score: {d - 1}}}" for d in range(1, 8)]  # r1 … r7, 0 … 6
+    folder = _loops_portfolio(tmp_path, [ON_TIME, *late, CLOSED])
+    reason, _ = _loops_reason(kaplan, folder)
+    # seven not followed up: the first three in the plan's order named, 7 − 3 = 4 more
+    assert reason == ("7 detractors not followed up: r1 (score 0, no follow-up); r2 (score 1, no follow-up); "
+                      "r3 (score 2, no follow-up) and 4 more")

@@ -56,7 +56,7 @@ def test_worst_first_with_colour_label_reasons_tier_and_owner(kaplan, tmp_path):
     bad, good = rows
     assert bad["colour"] == "red" and bad["risk"] == "high" and bad["owner"] == "Max" and bad["tier"]
     assert any("Cy Lee (coach) left on 2026-10-01" in reason for reason in bad["reasons"])
-    assert any("detractor cfo (score 2): no follow-up" in reason for reason in bad["reasons"])
+    assert any("1 detractor not followed up: cfo (score 2, no follow-up)" in reason for reason in bad["reasons"])
     assert good["colour"] == "green" and good["reasons"] == []
     table = kaplan("risk", "--today", TODAY.isoformat(), cwd=tmp_path).stdout
     assert "RED" in table and "GREEN" in table  # readable without colour

@@ -15,8 +15,8 @@ Signals (each 100 when healthy):
 - nps: the NPS of the survey window (`kaplan.nps`: the last `nps.window_months`, at least
   `nps.min_responses` responses, else no signal), −100…+100 → 0-100; the trend against the window
   before is given in the reason.
-- detractor_loops: any detractor without a follow-up, or with an overdue open one → 0; open but on
-  time → 60; all closed → 100.
+- detractor_loops: any detractor without a follow-up, or with an overdue open one → 0 (the reason counts
+  them and names the first `NAMED`); open but on time → 60; all closed → 100.
 - overdue_actions: 100 × (1 − overdue open actions ÷ open actions).
 - review_overdue: the plan's review status (`kaplan.overdue`: the stricter of its own and its tier's
   cadence): 100 while not overdue, then 100 × (2 − age ÷ days allowed), 0 at twice them or more. A
@@ -237,25 +237,37 @@ def _customer(plan: Plan, clock: Clock, config: Config, add) -> None:
             trend = f", {'down' if now.score < before.score else 'up'} from {shown}"
         add("nps", (now.score + 100) / 2, f"{now.words}{trend}", ("voice_of_customer", "nps"))
     detractors = open_loops = 0
-    bad = None  # the first detractor with no follow-up or an overdue open one
+    late: list[int] = []  # detractors with no follow-up or an overdue open one, in plan order
     for i, r in enumerate(responses):
         if r.score <= 6:
             detractors += 1
             f = r.follow_up
             if f is None or f.closed is None:
                 open_loops += 1
-                if bad is None and (f is None or clock.passed(f.due)):
-                    bad = i
-    if bad is not None:
-        r = responses[bad]
-        what = "no follow-up" if r.follow_up is None else f"follow-up overdue since {r.follow_up.due}"
-        add("detractor_loops", 0, f"detractor {r.respondent} (score {r.score}): {what}",
-            ("voice_of_customer", "nps", bad))
+                if f is None or clock.passed(f.due):
+                    late.append(i)
+    if late:
+        add("detractor_loops", 0, _not_followed_up([responses[i] for i in late]),
+            ("voice_of_customer", "nps", late[0]))
     elif open_loops:
         add("detractor_loops", 60, f"{open_loops} detractor follow-up(s) open, on time",
             ("voice_of_customer", "nps"))
     elif detractors:
         add("detractor_loops", 100, "every detractor loop closed")
+
+
+NAMED = 3
+"""Detractors a reason names before it says how many more there are."""
+
+
+def _not_followed_up(late) -> str:
+    """"2 detractors not followed up: cfo (score 4, no follow-up); Ann (score 6, follow-up overdue
+    since 2026-11-12)", the first `NAMED` of them named and the rest counted ("… and 4 more")."""
+    named = "; ".join(f"{r.respondent} (score {r.score}, "
+                      + ("no follow-up)" if r.follow_up is None else f"follow-up overdue since {r.follow_up.due})")
+                      for r in late[:NAMED])
+    more = f" and {len(late) - NAMED} more" if len(late) > NAMED else ""
+    return f"{len(late)} detractor{'s' if len(late) != 1 else ''} not followed up: {named}{more}"
 
 
 def _delivery(plan: Plan, clock: Clock, config: Config, add) -> None:
