@@ -192,3 +192,26 @@ def test_identical_plans_under_different_rule_settings_get_their_own_day_s_signa
     later = dt.date(2026, 7, 1)
     check([folder / "plans"], today=later, jobs=1)
     assert _risk(folder, later, cache=True) == _risk(folder, later, cache=False)
+
+
+def test_a_high_risk_plan_names_the_reasons_of_the_day_as_a_cold_check_does(tmp_path):
+    """The stale-high-risk finding names the account's first two health reasons. One of them (the
+    renewal, weighted 3 here) loses more points every day: as the renewal nears it overtakes the
+    others, and a check from the cache names what a cold check names, day by day."""
+    folder = tmp_path / "portfolio"
+    shutil.copytree(EXAMPLES, folder)
+    plan = folder / "plans" / "aldergrove-health.yaml"
+    plan.write_text(plan.read_text().replace("renewal_date: 2026-06-30", "renewal_date: 2027-03-01"))
+    config = folder / "kaplan.yaml"
+    config.write_text(config.read_text() + "\nhealth:\n  weights:\n    renewal: 3\n")
+
+    def named(result) -> list[str]:
+        return [f.message for f in result.findings if f.rule == "stale-high-risk" and "aldergrove" in f.path]
+
+    said = set()
+    check([folder / "plans"], today=dt.date(2026, 11, 20), jobs=1)
+    for day in _days(dt.date(2026, 11, 21), 60):
+        cached = named(check([folder / "plans"], today=day, jobs=1))
+        assert cached == named(check([folder / "plans"], today=day, cache=False)), day
+        said.add(any("contract renews" in m for m in cached))
+    assert said == {True, False}  # the renewal was named on some days and not on others

@@ -18,6 +18,7 @@ from kaplan.clock import ALWAYS, Clock, DatedNumber, DatedText
 from kaplan.config import Config
 from kaplan.findings import Finding, Severity
 from kaplan.health.model import Signal
+from kaplan.rules.health import WORDED_REASONS
 from kaplan.model.plan import WhitespaceCell
 from kaplan.model.vocab import Coverage
 from kaplan.reading.loader import LoadedPlan, load_plan, load_positions
@@ -64,10 +65,12 @@ class PlanSummary:
     places: list | None = field(default=None, repr=False)
     """(line, column) of each of `rules.PORTFOLIO_PLACES` in the file, for a valid plan with findings
     of its own (whose file is scanned for places anyway); None when not kept."""
+    """The same for the details (the health signals)."""
     weighed: list | None = field(default=None, repr=False)
     """(value, weight) of each health signal with a weight: enough for the account's health and its
-    level (`health.model.combine`) without reading the details."""
-    """The same for the details (the health signals)."""
+    level (`health.model.combine`) without reading the details. For an account whose health may fall
+    to the high-risk band (`_may_be_high`), each signal that may be one of the reasons a finding
+    names (`_may_lead`) also keeps its name and reason: (value, weight, name, reason)."""
     digest: str | None = field(default=None, repr=False)
     """Content hash of the bytes read (None when the file could not be read as a plan file)."""
     signature: list | None = field(default=None, repr=False)
@@ -109,18 +112,19 @@ class PlanSummary:
         return self._detail()[0]
 
     def weighed_signals(self) -> list[Signal]:
-        """The health signals as far as the account's health and its level need them (`weighed`; no
-        names or reasons): kept with the summary, so the details are read only when words are wanted."""
+        """The health signals as far as the account's health, its level and its reasons need them
+        (`weighed`: a signal kept without words is no reason): kept with the summary, so the details
+        are read only when other words are wanted."""
         if self.weighed is None:
             return self.signals
         if isinstance(self.weighed, tuple):  # as the cache keeps them, worked out when first wanted
             kept, today = self.weighed
             try:
-                self.weighed = [(float(_figure(v, today)), float(w)) for v, w in kept]
+                self.weighed = [_weighed_from_json(k, today) for k in kept]
             except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
                 self.weighed = None  # not what kaplan writes: the details tell
                 return self.signals
-        return [Signal("", v, w, "") for v, w in self.weighed]
+        return [Signal(k[2], k[0], k[1], k[3]) if len(k) == 4 else Signal("", k[0], k[1], "") for k in self.weighed]
 
     def place(self, at: tuple, key: bool) -> tuple[int, int] | None:
         """(line, column) of one of `rules.PORTFOLIO_PLACES`, or None when not kept."""
@@ -176,7 +180,8 @@ class PlanSummary:
             return None
         if isinstance(self.weighed, tuple):
             return self.weighed[0]
-        return [[_figure_json(v), w] for v, w in self.weighed]
+        return [[_figure_json(k[0]), k[1]] if len(k) == 2 else [_figure_json(k[0]), k[1], k[2], _text_json(k[3])]
+                for k in self.weighed]
 
     def details_json(self) -> list:
         signals, investment, cells = self._detail()
@@ -254,9 +259,51 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     signals = [s if (reason := signals_clock.dated(s.reason)) is s.reason else
                Signal(s.name, s.value, s.weight, reason, s.at) for s in base_signals(plan, signals_clock, config)]
     summary.details_span = signals_clock.span
-    summary.weighed = [(s.value, s.weight) for s in signals if s.weight > 0]
+    summary.weighed = _weighed(signals, config)
     summary._details = (signals, [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace))
     return summary
+
+
+def _weighed(signals: list[Signal], config: Config) -> list[tuple]:
+    """`PlanSummary.weighed` of these signals: for an account whose health may be high, with the
+    words of the reasons a high-risk finding names (`WORDED_REASONS`) on any day they hold for."""
+    used = [s for s in signals if s.weight > 0]
+    if not _may_be_high(used, config):
+        return [(s.value, s.weight) for s in used]
+    worded = {id(s) for s in _may_lead(used, config)}
+    return [(s.value, s.weight, s.name, s.reason) if id(s) in worded else (s.value, s.weight) for s in used]
+
+
+def _may_lead(signals: list[Signal], config: Config) -> list[Signal]:
+    """The signals that may be among an account's first `WORDED_REASONS` reasons (`Health.reasons`) on
+    a day these signals hold for: those first among the reasons whose value is fixed (and any that
+    lose as many points as the last of them), and every one that falls day by day."""
+    amber = config.health.amber_max
+    fixed = sorted((s for s in signals if type(s.value) is not DatedNumber and s.value < amber),
+                   key=lambda s: (-s.lost, s.name))
+    last = fixed[WORDED_REASONS - 1].lost if len(fixed) >= WORDED_REASONS else None
+    return fixed[:WORDED_REASONS] + [s for s in fixed[WORDED_REASONS:] if s.lost == last] + \
+        [s for s in signals if type(s.value) is DatedNumber]
+
+
+def _weighed_from_json(kept: list, today: _dt.date | None) -> tuple:
+    """One entry of `PlanSummary.weighed` as `_weighed_json` wrote it, worked out for `today`."""
+    if len(kept) not in (2, 4):
+        raise ValueError("not a signal")
+    value = _figure(kept[0], today)
+    value = value if type(value) is DatedNumber else float(value)
+    return (value, float(kept[1])) if len(kept) == 2 else (value, float(kept[1]), str(kept[2]), _text(kept[3], today))
+
+
+def _may_be_high(signals: list[Signal], config: Config) -> bool:
+    """Whether the account's health can fall to the high-risk band on some day these signals hold for:
+    with the review signal (which depends on the tier and the day) absent or at its worst (0), and
+    each signal that falls day by day (a `DatedNumber`, within 0-100 while it holds) at 0."""
+    from kaplan.health.model import combine
+
+    low = [Signal(s.name, 0.0 if type(s.value) is DatedNumber else s.value, s.weight, "") for s in signals]
+    review = Signal("review_overdue", 0.0, config.health.weights.get("review_overdue", 0), "")
+    return any(combine("", case, config).level == "high" for case in (low, [*low, review]))
 
 
 def dated(f: Finding, clock: Clock) -> Finding:

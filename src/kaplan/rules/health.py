@@ -7,6 +7,9 @@ from typing import Iterator
 from kaplan.findings import Issue, Severity
 from kaplan.rules import Context, rule, scored_in_portfolio
 
+WORDED_REASONS = 2
+"""How many of the account's health reasons a finding names."""
+
 
 @rule("stale-high-risk", Severity.ERROR, scope="portfolio")
 def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
@@ -22,11 +25,15 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
         status = s.review_status(score.tier.review_cadence if score.tier else None, ctx.today, ctx.config)
         if not status.overdue:
             continue  # only plans overdue for review need their health
-        if with_review(s.account_id, s.weighed_signals(), status, ctx.config).level != "high":
-            continue  # told from the signals' values, without reading their words
-        health = with_review(s.account_id, s.signals, status, ctx.config)
+        health = with_review(s.account_id, s.weighed_signals(), status, ctx.config)
+        if health.level != "high":
+            continue
+        reasons = [sig for sig in health.reasons if sig.name != "review_overdue"][:WORDED_REASONS]
+        if not all(sig.name for sig in reasons):  # their words were not kept with the summary
+            health = with_review(s.account_id, s.signals, status, ctx.config)
+            reasons = [sig for sig in health.reasons if sig.name != "review_overdue"][:WORDED_REASONS]
         if health.level == "high":
-            top = "; ".join([sig.reason for sig in health.reasons if sig.name != "review_overdue"][:2])
+            top = "; ".join(sig.reason for sig in reasons)
             yield s, Issue(("plan", "last_reviewed") if s.has_last_reviewed else ("plan",),
                            f"high-risk account (health {health.score:.0f}{': ' + top if top else ''}) whose plan "
                            "is overdue for review "
