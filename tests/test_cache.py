@@ -16,6 +16,7 @@ from conftest import EXAMPLES, TODAY
 from kaplan import check
 
 from kaplan.reading import fingerprint as _fingerprint
+from kaplan.reading import quick as _quick
 
 from kaplan.reading import parallel as _reading
 from kaplan.commands.risk import risk_report
@@ -86,9 +87,9 @@ def test_a_cache_entry_with_the_wrong_shape_is_not_trusted(portfolio, reads):
         entry[1] = ["x"]  # a core that cannot be read back
     _fingerprint.write_json(Path(index), doc)
     (record,) = _cache_files("last-check-")
-    doc = _fingerprint.read_json(Path(record))
+    doc = _quick.read_record(Path(record))
     doc["files"] = [[1, 2]] * len(doc["files"])  # entries that cannot be unpacked
-    _fingerprint.write_json(Path(record), doc)
+    _quick.write_record(Path(record), doc)
     reads.clear()
     assert findings(check([portfolio], today=TODAY, jobs=1)) == findings(first)
     assert len(reads) == 13
@@ -145,7 +146,7 @@ def test_an_edit_is_seen_even_when_file_times_are_trusted(portfolio, reads, monk
     (record,) = _cache_files("last-check-")
     from pathlib import Path
 
-    assert all(entry[3] is not None for entry in _fingerprint.read_json(Path(record))["files"])
+    assert all(entry[3] is not None for entry in _quick.read_record(Path(record))["files"])
     reads.clear()
     time.sleep(0.05)
     plan = portfolio / "plans" / "tallis-agri.yaml"

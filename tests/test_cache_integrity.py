@@ -99,12 +99,14 @@ def forge(new_plan: bytes, tag=None) -> None:
     digest = hashlib.sha256(new_plan).hexdigest()[:32]
     for path in cache_folder().glob("*.json"):
         raw = path.read_bytes()
-        doc = json.loads(raw[raw.index(b"{"):])  # whatever kaplan put before the JSON, dropped
-        for entry in doc.get("entries", {}).values():
-            entry[0], entry[3] = digest, None
-        for entry in doc.get("files", []):
-            entry[2], entry[3] = digest, None
-        body = json.dumps(doc).encode()
+        # whatever kaplan put before the JSON dropped; a record is its header's line and its body's
+        docs = [json.loads(line) for line in raw[raw.index(b"{"):].split(b"\n")]
+        for doc in docs:
+            for entry in doc.get("entries", {}).values():
+                entry[0], entry[3] = digest, None
+            for entry in doc.get("files", []):
+                entry[2], entry[3] = digest, None
+        body = b"\n".join(json.dumps(doc).encode() for doc in docs)
         path.write_bytes(body if tag is None else tag(body) + b"\n" + body)
 
 

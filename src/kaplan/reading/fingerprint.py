@@ -328,9 +328,14 @@ def open_folder(folder: Path) -> int | None:
 
 
 def write_json(path: Path, doc) -> None:
-    """Write a JSON document, sealed, for this user only (0600), atomically (a temporary file renamed
-    over the old one)."""
-    data = seal(json.dumps(doc, separators=(",", ":")).encode())  # dumps uses the C encoder; dump does not
+    """Write a JSON document, sealed, for this user only (0600), atomically (see `write_sealed`)."""
+    write_sealed(path, json.dumps(doc, separators=(",", ":")).encode())  # dumps uses the C encoder; dump does not
+
+
+def write_sealed(path: Path, data: bytes) -> None:
+    """Write `data`, sealed, for this user only (0600), atomically (a temporary file renamed over the
+    old one)."""
+    data = seal(data)
     private_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=".kaplan-", suffix=".tmp", dir=path.parent)
     try:

@@ -17,15 +17,16 @@ removed, renamed or edited, a link out of the portfolio) means no answer here, a
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import stat
 from pathlib import Path
 from typing import Sequence
 
-from kaplan.reading.fingerprint import build_id, digest, read_json, unchanged, write_json
+from kaplan.reading.fingerprint import build_id, digest, read_sealed, unchanged, write_sealed
 from kaplan.reading.paths import absolute, contained, display_path, locate_portfolio, plans_dir, portfolio_files
 
-FORMAT = 1
+FORMAT = 2
 
 
 def record_path(folder: Path, root: Path) -> Path:
@@ -69,8 +70,8 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
     root, config_path, config_digest = identity
     where = record_path(folder, root)
     try:
-        record = read_json(where)
-        if record["header"] != _header(today, config_path, config_digest):
+        record = read_record(where, _header(today, config_path, config_digest))
+        if record is None:
             return None
         portfolio = _Portfolio(root, record["plans"])
         if not paths and not portfolio.plans_dir.is_dir():
@@ -133,8 +134,30 @@ def remember(folder: Path, root: Path, config_path: str | None, config_digest: s
     _write(record_path(folder, root), record)
 
 
-def _write(path: Path, doc) -> None:
+def read_record(path: Path, header: dict | None = None) -> dict | None:
+    """The record at `path` (None when `header` is given and is not the record's). The header is the
+    record's first line, so a record of another day or config is told without parsing the rest.
+    OSError or ValueError when there is no authentic record."""
+    first, _, rest = read_sealed(path).partition(b"\n")
+    found = json.loads(first)
+    if header is not None and found != header:
+        return None
+    record = json.loads(rest)
+    if not isinstance(record, dict):
+        raise ValueError("not a record")
+    record["header"] = found
+    return record
+
+
+def write_record(path: Path, record: dict) -> None:
+    """Write `record`, its header first on a line of its own (see `read_record`)."""
+    body = {k: v for k, v in record.items() if k != "header"}
+    write_sealed(path, json.dumps(record["header"], separators=(",", ":")).encode() + b"\n"
+                 + json.dumps(body, separators=(",", ":")).encode())
+
+
+def _write(path: Path, record: dict) -> None:
     try:
-        write_json(path, doc)
+        write_record(path, record)
     except OSError:  # a read-only or full disk only means no record next time
         pass
