@@ -23,7 +23,7 @@ def long_plan(folder):
     plans = folder / "plans"
     plans.mkdir(parents=True)
     actions = "".join(f"  - id: a{i}\n    action: Action number {i}\n    owner: Jo Owner\n"
-                      f"    due: 2027-01-{1 + i % 28:02d}\n    status: planned\n" for i in range(1, N + 1))
+                      f"    due: 2027-01-15\n    status: planned\n" for i in range(1, N + 1))
     risks = "".join(f"  - id: r{i}\n    description: Risk number {i}\n    likelihood: 2\n    impact: 3\n"
                     for i in range(1, N + 1))
     (plans / "longco.yaml").write_text(
@@ -37,7 +37,8 @@ def test_the_html_pack_draws_fifty_actions_and_risks_then_says_how_many_more(kap
     r = kaplan("report", "longco", "--today", DAY, "-o", tmp_path / "p.html", cwd=folder)
     assert r.exit_code == 0, r.stderr
     html = (tmp_path / "p.html").read_text(encoding="utf-8")
-    # the actions in the plan's order; the risks in the pack's (all have L × I = 2 × 3: by their id)
+    # the actions in the plan's order (all open, due the same day: none matters more, `capped.ORDERS`);
+    # the risks in the pack's (all have L × I = 2 × 3: by their id)
     assert re.findall(r">Action number (\d+)<", html) == [str(i) for i in range(1, 51)]
     assert len(set(re.findall(r">Risk number (\d+)<", html))) == 50
     assert html.count("… and 70 more") == 2  # the actions' table and the risks'
@@ -59,7 +60,7 @@ def test_the_pdf_and_the_deck_draw_the_same_rows(kaplan, tmp_path):
              for row in sh.table.rows for cell in row.cells]
     assert {c for c in cells if c.startswith("Action number")} == {f"Action number {i}" for i in range(1, 51)}
     assert len({c for c in cells if c.startswith("Risk number")}) == 50
-    assert cells.count("… and 70 more") == 2
+    assert sum(c.startswith("… and 70 more") for c in cells) == 2  # the actions' row also says their order
 
 
 def test_the_relationship_map_draws_fifty_people_then_says_how_many_more(kaplan, tmp_path):
@@ -118,7 +119,7 @@ def test_open_detractor_loops_are_drawn_fifty_then_how_many_more(kaplan, tmp_pat
     assert "80 open loops" in html  # the count takes every loop in
     cells = [cell.text for s in Presentation(tmp_path / "p.pptx").slides for sh in s.shapes if sh.has_table
              for row in sh.table.rows for cell in row.cells]
-    assert len({c for c in cells if c.startswith("Critic ")}) == 50 and "… and 30 more" in cells
+    assert len({c for c in cells if c.startswith("Critic ")}) == 50 and any(c.startswith("… and 30 more") for c in cells)
 
 
 def test_the_force_field_draws_fifty_forces_a_side_and_its_net_counts_every_force(kaplan, tmp_path):

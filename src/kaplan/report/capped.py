@@ -1,19 +1,35 @@
-"""How much of a plan's long list a pack draws: the first `ROWS_SHOWN` rows, then one row saying how
-many more there are.
+"""How much of a plan's long list a pack draws: the `ROWS_SHOWN` rows that matter most, then one row
+saying how many more there are.
 
 A plan may list thousands of actions, risks or contacts. Drawn in full, one account's pack became a
 PDF of hundreds of pages and a deck of hundreds of slides, and the time to make them grew faster
 than the list (WeasyPrint lays every row of a table out, the deck shares rows among slides). The
 HTML pack (and so the PDF, which prints it) and the deck draw the same rows of the same tables,
-through this module. The Markdown pack and the account workbook's sheets (actions, KPIs, risks)
-keep every row: they are text and cells,
-cheap to make and where a whole list is read. Every count and figure still takes every row in.
+through this module. The Markdown pack and the account workbook's sheets (actions, KPIs, risks,
+financials) keep every row, in the plan's order: they are text and cells, cheap to make and where a
+whole list is read. Every count and figure still takes every row in.
+
+Which rows are kept when a list is longer than `ROWS_SHOWN` is its `Order` (`ORDERS`, by name): the
+plan's own order keeps the first rows; a list where some rows matter more keeps those and draws
+them in that order, and its "… and N more" row says so:
+
+- actions: the overdue first, the most overdue first; then the open ones by due date (those without
+  one last); then the done and cancelled ones;
+- decisions not yet taken: the overdue first, the most overdue first; then the newest raised;
+- NPS responses: the newest first; open detractor loops: the overdue first, then the newest;
+- KPIs: the missed first, then those not measured, then the met;
+- financial periods: the most recent, drawn oldest first (a chart reads left to right in time);
+- risks come in the pack's order, the highest open risk first, in every format (`account.py`).
+
+A list no longer than `ROWS_SHOWN` is drawn whole, in the plan's order.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence, TypeVar
+import heapq
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -21,14 +37,68 @@ ROWS_SHOWN = 50
 """Rows of a plan's list a pack table draws; about a page of the PDF."""
 
 
-def shown(rows: Sequence[T]) -> Sequence[T]:
-    """The rows a table draws: the first `ROWS_SHOWN`."""
-    return rows[:ROWS_SHOWN]
+@dataclass(frozen=True)
+class Order:
+    """Which rows of a list longer than `ROWS_SHOWN` a pack draws, and how its "more" row says so."""
+
+    key: Callable[[Any], Any] | None = None
+    """What matters most sorts first; None keeps the list's own order."""
+    words: str = ""
+    """Said after "… and N more" ("" for the list's own order)."""
+    latest: bool = False
+    """Keep the last rows of the list (the most recent periods), in the list's order."""
 
 
-def more(rows: Sequence) -> str:
-    """What the table's last row says of the rows `shown` leaves out ("… and 19,950 more"), or ""."""
-    return _more(len(rows) - ROWS_SHOWN)
+def _action(r) -> tuple:
+    if r.overdue_days is not None:
+        return 0, -r.overdue_days
+    due = r.action.due
+    return (1, due is None, due.toordinal() if due else 0) if r.action.status.is_open else (2,)
+
+
+def _decision(r) -> tuple:
+    return (0, -r.overdue_days) if r.overdue_days is not None else (1, -r.review.date.toordinal())
+
+
+_KPI = {"missed": 0, "not measured": 1}
+
+ORDERS = {
+    "plan": Order(),
+    "actions": Order(_action, "shown: the most overdue first, then the open by due date, then the rest"),
+    "decisions": Order(_decision, "shown: the most overdue first, then the newest raised"),
+    "responses": Order(lambda r: -r.date.toordinal(), "shown: the newest first"),
+    "loops": Order(lambda r: (not r.overdue, -r.response.date.toordinal()), "shown: the overdue first, then the newest"),
+    "kpis": Order(lambda r: _KPI.get(r.status, 2), "shown: the missed first, then the not measured, then the met"),
+    "periods": Order(words="earlier periods", latest=True),
+}
+"""How each list a pack draws is cut, by the name a template or the deck gives it."""
+
+
+def shown(rows: Sequence[T], order: str = "plan") -> Sequence[T]:
+    """The rows a table draws: all of them when they are `ROWS_SHOWN` or fewer; else the
+    `ROWS_SHOWN` that matter most by `ORDERS[order]`, in that order."""
+    cut = ORDERS[order]
+    if len(rows) <= ROWS_SHOWN:
+        return rows
+    if cut.latest:
+        return rows[-ROWS_SHOWN:]
+    if cut.key is None:
+        return rows[:ROWS_SHOWN]
+    return heapq.nsmallest(ROWS_SHOWN, rows, key=cut.key)  # stable: rows that tie keep the list's order
+
+
+def more(rows: Sequence, order: str = "plan") -> str:
+    """What the table's last row says of the rows `shown` leaves out ("… and 19,950 more", with the
+    order the rows are shown in when it is not the list's own), or ""."""
+    left_out = len(rows) - ROWS_SHOWN
+    words = ORDERS[order].words
+    return _more(left_out) + (f" ({words})" if words and left_out > 0 else "")
+
+
+def joined(items: Sequence[str], sep: str = "; ") -> str:
+    """A list drawn in one cell ("A; B; C"): its first `ROWS_SHOWN` items, then "… and N more"."""
+    words = sep.join(shown(items))
+    return f"{words}{sep}{more(items)}" if more(items) else words
 
 
 def _more(left_out: int) -> str:

@@ -88,11 +88,11 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         if shown:
             d.column_chart(s, [q.quarter for q in shown], [("NPS", [q.nps for q in shown])], half="left")
         d.table(s, ["Open loop", "Score", "Follow-up due"],
-                _rows(pack.open_loops, lambda o: [text.plain(o.response.respondent), str(o.response.score),
+                _rows(pack.open_loops, "loops", lambda o: [text.plain(o.response.respondent), str(o.response.score),
                                                   text.date(o.response.follow_up.due) if o.response.follow_up else "none"])
                 or [["No open detractor loop", "", ""]], half="right")
     d.tables("Risks", ["Risk", "L×I", "Mitigation", "Owner", "Status"],
-             _rows(pack.risks, lambda r: [r.description, str(r.likelihood * r.impact), text.plain(r.mitigation),
+             _rows(pack.risks, "plan", lambda r: [r.description, str(r.likelihood * r.impact), text.plain(r.mitigation),
                                           text.plain(r.owner), text.label(r.status)]), widths=[4, 1, 4, 2, 1.5])
     _decisions(d, pack)
     _working_together(d, pack)
@@ -172,7 +172,7 @@ def client_deck(pack, template: Path | None = None) -> bytes:
     _objectives(d, pack)
     _actions(d, pack.actions, "Joint actions")
     d.tables("Service report card", ["KPI", "Target", "Actual", "Unit", "Status"],
-             _rows(pack.kpis, lambda k: [k.kpi.name, f"{'≥' if k.kpi.higher_is_better else '≤'} {text.number(k.kpi.target, 1)}",
+             _rows(pack.kpis, "kpis", lambda k: [k.kpi.name, f"{'≥' if k.kpi.higher_is_better else '≤'} {text.number(k.kpi.target, 1)}",
                                          text.number(k.kpi.actual, 1), text.plain(k.kpi.unit), k.status.upper()]),
              widths=[5, 1.5, 1.5, 1.5, 2])
     _decisions(d, pack)
@@ -209,29 +209,31 @@ def _objectives(d, pack) -> None:
 
 def _actions(d, actions, title: str = "Action plan") -> None:
     d.tables(title, ["Action", "Serves", "Owner", "Due", "Status"],
-             _rows(actions, lambda r: [r.action.action, r.objective.title if r.objective else text.DASH,
+             _rows(actions, "actions", lambda r: [r.action.action, r.objective.title if r.objective else text.DASH,
                                        text.plain(r.action.owner),
                                        text.date(r.action.due) + (f" · OVERDUE {r.overdue_days} d" if r.overdue else ""),
                                        text.label(r.action.status)])
              or [["No actions are recorded.", "", "", "", ""]],
-             widths=[5, 3.5, 2, 2, 1.5], colour_first=[("red" if r.overdue else None) for r in capped.shown(actions)])
+             widths=[5, 3.5, 2, 2, 1.5], colour_first=[("red" if r.overdue else None) for r in capped.shown(actions, "actions")])
 
 
 def _decisions(d, pack) -> None:
     d.tables(f"Decisions needed · next review {text.date(pack.next_review)}",
              ["Decision", "Decision makers", "Due", "Raised"],
-             _rows(pack.decisions, lambda r: [r.decision.decision, ", ".join(r.decision.decision_makers) or text.DASH,
+             _rows(pack.decisions, "decisions", lambda r: [r.decision.decision,
+                                                           capped.joined(r.decision.decision_makers, ", ") or text.DASH,
                                               " ".join(filter(None, (text.date(r.decision.due), r.overdue_words))),
                                               f"{text.label(r.review.kind)} {text.date(r.review.date)}"])
              or [["No open decisions.", "", "", ""]], widths=[5, 3, 1.5, 2.5])
 
 
-def _rows(items, row) -> list[list[str]]:
-    """A table's rows for a plan's list: `row(item)` for the items `capped.shown` draws, then a row saying
-    how many more there are (`capped.more`), as the HTML pack's table does."""
-    rows = [row(item) for item in capped.shown(items)]
-    if capped.more(items):
-        rows.append([capped.more(items)] + [""] * (len(rows[0]) - 1))
+def _rows(items, order: str, row) -> list[list[str]]:
+    """A table's rows for a plan's list: `row(item)` for the items `capped.shown` draws (by
+    `capped.ORDERS[order]`), then a row saying how many more there are (`capped.more`), as the HTML
+    pack's table does."""
+    rows = [row(item) for item in capped.shown(items, order)]
+    if capped.more(items, order):
+        rows.append([capped.more(items, order)] + [""] * (len(rows[0]) - 1))
     return rows
 
 

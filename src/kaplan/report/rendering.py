@@ -158,6 +158,7 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
     env.filters["mermaid"] = _escaping(text.mermaid)
     env.filters["shown"] = capped.shown
     env.filters["more"] = capped.more
+    env.filters["joined"] = capped.joined
     return env
 
 

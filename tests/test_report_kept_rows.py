@@ -1,0 +1,131 @@
+"""When a list is longer than the packs draw, the rows kept are the ones that matter.
+
+The HTML pack, the PDF printed from it and the deck draw 50 rows of a plan's list
+(`kaplan.report.capped.ROWS_SHOWN`) and say how many more there are. Kept in the plan's order, the
+overdue actions, the newest NPS responses and the missed KPIs could all sit behind "… and N more"
+while the counts above the table were right. Each test writes a plan whose important rows come
+late, renders it through `kaplan report` as HTML, PDF and a deck, and checks which 50 rows are
+drawn, in which order, and what the last row says. The Markdown pack keeps every row in plan order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pptx import Presentation
+
+from conftest import TODAY
+from test_report_pdf import pages_text
+
+DAY = TODAY.isoformat()  # 2026-11-24
+
+
+def write(folder, body: str):
+    plans = folder / "plans"
+    plans.mkdir(parents=True)
+    (plans / "longco.yaml").write_text("kaplan: 1\naccount:\n  id: longco\n  name: Long Co\nplan:\n  owner: Jo Owner\n"
+                                       + body, encoding="utf-8")
+    return folder
+
+
+def rendered(kaplan, folder, out, *extra):
+    """The pack as HTML, the PDF's text, and the deck (its table cells, its slides)."""
+    for fmt in ("html", "pdf", "pptx"):
+        r = kaplan("report", "longco", "-f", fmt, *extra, "--today", DAY, "-o", out / f"p.{fmt}", cwd=folder)
+        assert r.exit_code == 0, r.stderr
+    html = (out / "p.html").read_text(encoding="utf-8")
+    pdf = " ".join(pages_text((out / "p.pdf").read_bytes()))
+    deck = Presentation(out / "p.pptx")
+    cells = [cell.text for s in deck.slides for sh in s.shapes if sh.has_table for row in sh.table.rows
+             for cell in row.cells]
+    return html, pdf, cells, len(deck.slides)
+
+
+def test_overdue_actions_are_drawn_first_then_the_open_by_due_date(kaplan, tmp_path):
+    # 120 actions: a1-a60 open and due in 2027, the later in the plan the sooner (a60 soonest);
+    # a61-a76 open and past due (a61 on 2026-10-01, the most overdue: 54 days); a77-a120 done.
+    # Drawn: the 16 overdue, most overdue first (61 … 76), then the 50 - 16 = 34 open ones due
+    # soonest (60 … 27); "… and 70 more" (120 - 50).
+    due = lambda i: (dt.date(2027, 1, 1) + dt.timedelta(days=60 - i)).isoformat()  # noqa: E731
+    rows = [f"  - {{id: a{i}, action: Action number {i}, owner: Jo, due: {due(i)}, status: planned}}\n" for i in range(1, 61)]
+    rows += [f"  - {{id: a{i}, action: Action number {i}, owner: Jo, due: 2026-10-{i - 60:02d}, status: planned}}\n"
+             for i in range(61, 77)]
+    rows += [f"  - {{id: a{i}, action: Action number {i}, owner: Jo, due: 2026-09-01, status: done}}\n" for i in range(77, 121)]
+    folder = write(tmp_path / "portfolio", "actions:\n" + "".join(rows))
+    html, pdf, cells, slides = rendered(kaplan, folder, tmp_path)
+    expected = [str(i) for i in range(61, 77)] + [str(i) for i in range(60, 26, -1)]
+    assert len(expected) == 50
+    assert re.findall(r">Action number (\d+)<", html) == expected
+    assert "16 of 120 actions overdue" in html  # the count takes every action in
+    assert "… and 70 more (shown: the most overdue first, then the open by due date, then the rest)" in html
+    assert set(re.findall(r"Action number (\d+)", pdf)) == set(expected) and "… and 70 more" in pdf
+    drawn = [c.removeprefix("Action number ") for c in cells if c.startswith("Action number ")]
+    assert drawn == expected
+    assert [c for c in cells if c.startswith("… and")] == [
+        "… and 70 more (shown: the most overdue first, then the open by due date, then the rest)"]
+    assert slides <= 15  # title, summary, health, map, objectives, risks, decisions … and the 51 rows of actions
+    md = kaplan("report", "longco", "-f", "md", "--today", DAY, cwd=folder).stdout
+    assert re.findall(r"\| Action number (\d+) \|", md) == [str(i) for i in range(1, 121)]  # every row, plan order
+
+
+def test_overdue_decisions_then_the_newest_raised_are_drawn(kaplan, tmp_path):
+    # 60 reviews, review i held on 2026-01-01 + i days, each raising "Decision number i", none taken;
+    # decisions 1-5 were due 2026-06-01 … 06-05 (overdue: 176 … 172 days), the rest have no due date.
+    # Drawn: the 5 overdue, most overdue first, then the newest raised: 60 down to 16 (45 more).
+    reviews = "".join(
+        f"  - date: {(dt.date(2026, 1, 1) + dt.timedelta(days=i)).isoformat()}\n    kind: monthly_call\n"
+        f"    decisions:\n      - {{decision: Decision number {i}, decision_makers: [Ann]"
+        + (f", due: 2026-06-{i:02d}" if i <= 5 else "") + "}\n" for i in range(1, 61))
+    folder = write(tmp_path / "portfolio", "reviews:\n" + reviews)
+    html, pdf, cells, _ = rendered(kaplan, folder, tmp_path)
+    expected = [str(i) for i in range(1, 6)] + [str(i) for i in range(60, 15, -1)]
+    assert len(expected) == 50
+    table = html.split('<table class="decisions">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<td>Decision number (\d+)</td>", table) == expected
+    assert "(overdue, 176 days)" in table  # 2026-06-01 to 2026-11-24
+    assert "… and 10 more (shown: the most overdue first, then the newest raised)" in table
+    assert set(re.findall(r"Decision number (\d+)", pdf)) == set(expected) and "… and 10 more" in pdf
+    assert [c.removeprefix("Decision number ") for c in cells if c.startswith("Decision number ")] == expected
+    assert "… and 10 more (shown: the most overdue first, then the newest raised)" in cells
+
+
+def test_the_newest_nps_responses_and_the_overdue_loops_are_drawn_first(kaplan, tmp_path):
+    # 80 detractors, Critic i answering on 2026-06-01 + i days; every fourth (4, 8 … 80) has no
+    # follow-up, so its loop is overdue; the others have one due 2026-12-15, still open.
+    # Responses drawn: the newest first, 80 down to 31. Loops drawn: the 20 overdue, newest first
+    # (80, 76 … 4), then the 30 newest of the rest (79, 78, 77, 75 … down to 41).
+    def response(i):
+        follow = "" if i % 4 == 0 else ", follow_up: {owner: Jo, due: 2026-12-15}"
+        return (f"    - {{date: {(dt.date(2026, 6, 1) + dt.timedelta(days=i)).isoformat()}, respondent: Critic {i}, "
+                f"score: 3{follow}}}\n")
+    folder = write(tmp_path / "portfolio", "voice_of_customer:\n  nps:\n" + "".join(response(i) for i in range(1, 81)))
+    html, pdf, cells, _ = rendered(kaplan, folder, tmp_path)
+    table = html.split('<table class="nps">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<td>Critic (\d+)</td>", table) == [str(i) for i in range(80, 30, -1)]
+    assert "… and 30 more (shown: the newest first)" in table
+    overdue = list(range(80, 0, -4))
+    rest = [i for i in range(80, 0, -1) if i % 4][:30]
+    assert rest[-1] == 41 and len(overdue) == 20
+    loops = html.split("<h3>Open detractor loops</h3>", 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r">Critic (\d+) \(score 3", loops) == [str(i) for i in overdue + rest]
+    assert "… and 30 more (shown: the overdue first, then the newest)" in loops
+    assert "80 open loops" in html  # the count takes every loop in
+    assert {str(i) for i in overdue} <= set(re.findall(r"Critic (\d+)", pdf)) and "… and 30 more" in pdf
+    drawn = [c.removeprefix("Critic ") for c in cells if c.startswith("Critic ")]
+    assert drawn == [str(i) for i in overdue + rest]
+    assert "… and 30 more (shown: the overdue first, then the newest)" in cells
+
+
+def test_missed_kpis_are_drawn_first(kaplan, tmp_path):
+    # 60 KPIs with target 90: KPI 1-55 met (actual 95), KPI 56-60 missed (actual 80). Drawn: the 5
+    # missed, then 45 met in the plan's order (1 … 45); "… and 10 more". The client's deck shows them.
+    kpis = "".join(f"    - {{name: KPI number {i}, target: 90, actual: {95 if i <= 55 else 80}}}\n" for i in range(1, 61))
+    folder = write(tmp_path / "portfolio", "service:\n  kpis:\n" + kpis)
+    html, pdf, _, _ = rendered(kaplan, folder, tmp_path)
+    expected = [str(i) for i in range(56, 61)] + [str(i) for i in range(1, 46)]
+    assert re.findall(r"<td>KPI number (\d+)</td>", html) == expected
+    assert "… and 10 more (shown: the missed first, then the not measured, then the met)" in html
+    assert set(re.findall(r"KPI number (\d+)", pdf)) == set(expected) and "… and 10 more" in pdf
+    _, _, cells, _ = rendered(kaplan, folder, tmp_path, "--audience", "client")
+    assert [c.removeprefix("KPI number ") for c in cells if c.startswith("KPI number ")] == expected
