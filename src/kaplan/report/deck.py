@@ -9,7 +9,9 @@
 Everything stays editable: text is text in text frames and tables, and the charts are native chart
 objects holding their numbers (PowerPoint's "Edit data" opens them), not pictures. Colours are the
 pack's (`charts.py` keeps the palette). `--template deck.pptx` starts from a company's deck: its
-slide master, layouts, theme and size are used and its own slides are dropped.
+slide master, layouts, theme and size are used and nothing else of it (`deck_template`): not its
+slides, notes, comments, tags, custom XML or the prompt texts of its placeholders. A placeholder a
+slide leaves empty is taken off it.
 
 Figures are formatted by `text` exactly as the HTML prints them; plan text goes into XML as text
 (python-pptx escapes it) with characters a deck cannot hold replaced.
@@ -24,6 +26,7 @@ from pathlib import Path
 from kaplan.views import text
 from kaplan.report import capped
 from kaplan.report._optional import FormatProblem, clean, need
+from kaplan.report.deck_template import empty_placeholders, keep_the_look
 from kaplan.report.settled import settle
 from kaplan.report.titles import title
 from kaplan.report.charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
@@ -275,9 +278,7 @@ class Deck:
             self.prs.slide_width, self.prs.slide_height = Inches(13.333), Inches(7.5)
         else:
             self.prs = _open_template(Presentation, template)
-            for sld in list(self.prs.slides._sldIdLst):  # the template's own slides: only its master is wanted
-                self.prs.part.drop_rel(sld.rId)
-                self.prs.slides._sldIdLst.remove(sld)
+        keep_the_look(self.prs)  # its master, layouts and theme; none of its slides, notes, comments, tags…
         layouts = list(self.prs.slide_layouts)
         self.title_layout = layouts[0]
         self.content_layout = min(layouts, key=lambda lay: (not _has_title(lay), len(lay.placeholders)))
@@ -564,6 +565,8 @@ class Deck:
     def save(self, pack, author: str = "") -> bytes:
         """The deck's bytes, dated the pack's day throughout (the same inputs, the same file), with the
         pack's own document properties (`_properties`)."""
+        for s in self.prs.slides:
+            empty_placeholders(s)
         _properties(self.prs, title(pack), author, pack.today)
         buf = io.BytesIO()
         self.prs.save(buf)
@@ -574,8 +577,6 @@ _APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
         b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>')
 """The deck's extended properties (`docProps/app.xml`): none (every one of them is optional)."""
-_DROPPED = ("/metadata/thumbnail", "/custom-properties")
-"""Package parts a deck does not keep: the picture of a template's first slide, a template's own properties."""
 
 
 def _properties(prs, name: str, author: str, day: _dt.date) -> None:
@@ -584,8 +585,8 @@ def _properties(prs, name: str, author: str, day: _dt.date) -> None:
 
     Without this a deck carried python-pptx's own (author "Steve Canny", "generated using
     python-pptx") and, with `--template`, the template's: its author, title, subject, keywords, its
-    company and manager, its custom properties and the thumbnail of its first slide, into every deck
-    made from it, a client's included."""
+    company and manager, into every deck made from it, a client's included (its custom properties
+    and the thumbnail of its first slide are parts `deck_template.keep_the_look` does not keep)."""
     core = prs.core_properties
     for element in list(core._element):
         core._element.remove(element)
@@ -596,9 +597,6 @@ def _properties(prs, name: str, author: str, day: _dt.date) -> None:
     for part in package.iter_parts():
         if str(part.partname) == "/docProps/app.xml":
             part._blob = _APP
-    for rid, rel in list(package._rels.items()):
-        if rel.reltype.endswith(_DROPPED):
-            package.drop_rel(rid)
 
 
 def _open_template(Presentation, template: Path):
