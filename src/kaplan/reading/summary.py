@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaplan import metrics as _metrics
-from kaplan import rules
+from kaplan import rounding, rules
 from kaplan.clock import ALWAYS, Clock, DatedNumber, DatedText
 from kaplan.config import Config
 from kaplan.findings import Finding, Severity
-from kaplan.health.model import Signal
+from kaplan.health.model import Signal, level_for
 from kaplan.rules.health import WORDED_REASONS
 from kaplan.model.plan import WhitespaceCell
 from kaplan.model.vocab import Coverage
@@ -296,14 +296,14 @@ def _weighed_from_json(kept: list, today: _dt.date | None) -> tuple:
 
 
 def _may_be_high(signals: list[Signal], config: Config) -> bool:
-    """Whether the account's health can fall to the high-risk band on some day these signals hold for:
-    with the review signal (which depends on the tier and the day) absent or at its worst (0), and
-    each signal that falls day by day (a `DatedNumber`, within 0-100 while it holds) at 0."""
-    from kaplan.health.model import combine
-
-    low = [Signal(s.name, 0.0 if type(s.value) is DatedNumber else s.value, s.weight, "") for s in signals]
-    review = Signal("review_overdue", 0.0, config.health.weights.get("review_overdue", 0), "")
-    return any(combine("", case, config).level == "high" for case in (low, [*low, review]))
+    """Whether the account's health (`health.model.combine`: the weighted mean, rounded, in its band)
+    can fall to the high-risk band on some day these signals hold for: with each signal that falls
+    day by day (a `DatedNumber`, within 0-100 while it holds) at 0, and the review signal (which
+    depends on the tier and the day) at its worst, 0, which lowers the mean most."""
+    hs = config.health
+    total = sum(s.weight for s in signals) + max(hs.weights.get("review_overdue", 0), 0)
+    lowest = sum(s.weight * s.value for s in signals if type(s.value) is not DatedNumber)
+    return bool(total) and level_for(rounding.health(lowest / total), hs) == "high"
 
 
 def dated(f: Finding, clock: Clock) -> Finding:
