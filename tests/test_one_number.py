@@ -54,6 +54,16 @@ def test_rounding_is_half_away_from_zero_on_the_decimal_digits():
     assert rounding.health(75.39) == 75 and rounding.health(75.5) == 76 and rounding.health(50.49) == 50
 
 
+def test_a_signed_figure_is_rounded_the_same_way_and_never_shows_minus_zero():
+    """An NPS of (3 promoters − 4 detractors) ÷ 8 × 100 = −12.5 shows as −13 in every view (Python's own
+    format would say −12); −1 ÷ 250 × 100 = −0.4 shows as +0."""
+    from kaplan import rounding
+    from kaplan.views import text
+
+    assert rounding.signed((3 - 4) / 8 * 100) == text.signed((3 - 4) / 8 * 100) == "-13"
+    assert rounding.signed(12.5) == "+13" and rounding.signed(-1 / 250 * 100) == "+0" == text.signed(-0.4)
+
+
 def test_every_view_shows_the_same_score_as_the_budget(kaplan, tmp_path):
     portfolio(tmp_path, acme=88149.6)  # margin 88,149.6 / 100,000 × 100 = 88.1496 → shown 88.1
     table = kaplan("score", cwd=tmp_path).stdout

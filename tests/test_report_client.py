@@ -60,14 +60,17 @@ def marked(tmp_path):
     doc["service"]["kpis"].append({"name": "MARKER-internal-kpi", "target": 30, "actual": 12, "internal": True})
     doc["service"]["spend_assessment"] = "MARKER-spend-assessment"
     doc["investment"][0]["description"] = "MARKER-investment"
-    for n in doc["voice_of_customer"]["nps"]:
-        n["comment"] = "MARKER-nps-comment"
+    for i, n in enumerate(doc["voice_of_customer"]["nps"]):                # who said what, and our follow-up
+        n["comment"], n["respondent"] = "MARKER-nps-comment", f"MARKER-respondent-{i}"
+        if "follow_up" in n:
+            n["follow_up"].update(owner=f"MARKER-follow-up-owner-{i}", note=f"MARKER-follow-up-note-{i}")
     for i, c in enumerate(doc["whitespace"]):                          # where we could sell, who competes
         c["unit"], c["offering"] = f"MARKER-unit-{i}", f"MARKER-offering-{i}"
         if c["status"] == "competitor":
             c["competitor"] = f"MARKER-competitor-{i}"
     for c in doc["relationships"]["contacts"]:                         # what we know of the people
         c["initiatives"], c["targets"] = [f"MARKER-initiative-{c['id']}"], [f"MARKER-target-{c['id']}"]
+        c["title"], c["our_owner"] = f"MARKER-title-{c['id']}", f"MARKER-relationship-owner-{c['id']}"
     for o in doc["opportunities"]:                                     # how they use it, in the KAM's words
         o["usage"] = f"MARKER-usage-{o['id']}"
     joint = next(a for a in doc["actions"] if a.get("objective") and not a.get("internal"))
@@ -91,7 +94,10 @@ def forbidden(kaplan, folder) -> list[str]:
             f"{scored['score']:.1f}", f"{scored['margin_pct']:.1f}", scored["tier"], scored["quadrant"],
             "opponent", "anti sponsor", "anti-sponsor", "economic buyer", "supporter", "health", "Health",
             f"score {health['health']:.0f}", "tier", "Tier", "margin", "Margin", "cost to serve", "Cost to serve",
-            "force field", "Force field", "force-field", "risk", "Risk"]
+            "force field", "Force field", "force-field", "risk", "Risk",
+            # the account workbook's contacts and NPS sheets: none of their columns or values
+            "Buying role", "buying role", "Attitude", "attitude", "Decision authority", "Influence", "Reports to",
+            "NPS", "promoter", "detractor", "Follow-up", "survey window"]
 
 
 def text_of(path, fmt: str) -> str:
@@ -150,11 +156,29 @@ def test_the_client_pack_holds_nothing_internal(kaplan, marked, tmp_path, fmt):
         assert shown in text.replace("\\", ""), shown  # md escapes some characters
 
 
+def test_the_client_workbook_has_no_contacts_or_nps_sheet(kaplan, marked, tmp_path):
+    """The account workbook's Contacts, NPS and NPS by quarter sheets are not in the client's."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "client.xlsx"
+    assert kaplan("report", ACCOUNT, "--audience", "client", "-f", "xlsx", "--today", DAY, "-o", out,
+                  cwd=marked).exit_code == 0
+    assert load_workbook(out).sheetnames == ["Objectives", "Actions", "Service KPIs", "Decisions", "Working together"]
+
+
 def test_the_internal_pack_does_show_what_the_client_pack_leaves_out(kaplan, marked, tmp_path):
     """The markers are real: the same plan's internal pack shows them (so the test above can fail)."""
     out = tmp_path / "internal.html"
     assert kaplan("report", ACCOUNT, "-f", "html", "--today", DAY, "-o", out, cwd=marked).exit_code == 0
     text = out.read_text(encoding="utf-8")
+    book = tmp_path / "internal.xlsx"  # the account workbook's contacts and NPS sheets show them too
+    assert kaplan("report", ACCOUNT, "-f", "xlsx", "--today", DAY, "-o", book, cwd=marked).exit_code == 0
+    cells = text_of(book, "xlsx")
+    for marker in ["strong opponent", "anti sponsor", "economic buyer", "MARKER-title-ceo",
+                   "MARKER-relationship-owner-ceo", "MARKER-initiative-ceo", "MARKER-target-new-cfo",
+                   "MARKER-respondent-0", "MARKER-nps-comment", "MARKER-follow-up-owner-3", "MARKER-follow-up-note-2",
+                   "detractor", "promoter", "NPS"]:
+        assert marker in cells, marker
     for marker in ["MARKER-risk-cfo-freeze", "MARKER-force-for", "MARKER-internal-action", "MARKER-internal-kpi",
                    "MARKER-objective-description", "MARKER-opportunity-refrigeration", "171,717", "opponent",
                    "anti sponsor", "MARKER-unit-0", "MARKER-offering-0", "MARKER-competitor-2", "MARKER-initiative-ceo",

@@ -120,8 +120,8 @@ def test_account_financials_sheet_equals_the_account_pack(kaplan, tmp_path):
     assert kaplan("report", ACCOUNT, "-f", "xlsx", "--today", DAY, "-o", tmp_path / "a.xlsx", cwd=folder).exit_code == 0
     assert kaplan("report", ACCOUNT, "-f", "html", "--today", DAY, "-o", tmp_path / "a.html").exit_code == 0
     wb = load_workbook(tmp_path / "a.xlsx")
-    assert wb.sheetnames == ["Financials", "Objectives", "Actions", "Service KPIs", "Risks", "Whitespace",
-                             "Working together"]
+    assert wb.sheetnames == ["Financials", "Contacts", "Objectives", "Actions", "NPS", "NPS by quarter",
+                             "Service KPIs", "Risks", "Whitespace", "Working together"]
     # the grid cell by cell as the HTML pack shows it: an unrecorded pair is an empty cell
     grid = [[c.value for c in row] for row in wb["Whitespace"].iter_rows()]
     assert grid == [["Buying unit", "Energy Analytics", "Cold Chain Insight", "Checkout Monitor"],
@@ -215,3 +215,155 @@ def test_writes_a_dated_cell_as_a_date(tmp_path):
     put(ws["A2"], "2026-11-24")
     put(ws["A3"], "=A1")
     assert ws["A1"].is_date and ws["A2"].data_type == "s" and ws["A3"].data_type == "s"
+
+
+PEOPLE = """\
+kaplan: 1
+account: {id: hoff, name: Hoff Retail}
+plan: {owner: Dana Keller}
+relationships:
+  strength: 3
+  contacts:
+    - {id: ceo, name: Lena Hoff, title: Chief Executive, buying_role: economic_buyer, decision_authority: high,
+       influence: 5, attitude: supporter, strength: 4, our_owner: Sam Ortiz, last_contact: 2026-11-02,
+       initiatives: [Store energy programme, Opex review], targets: [EBIT 8%]}
+    - {id: cfo, name: Marco Reiter, title: "=CFO()", buying_role: decision_maker, attitude: neutral, strength: 2,
+       reports_to: ceo, our_owner: Dana Keller, last_contact: 2026-11-10}
+    - {id: it, name: Jonas Berg, title: IT Operations Lead, buying_role: technical, attitude: opponent, strength: 2,
+       reports_to: cfo, last_contact: 2026-09-01, left: 2026-10-01}
+    - {id: coo, name: Ute Wahl}
+voice_of_customer:
+  nps:
+    - {date: 2026-11-23, respondent: "+Bob", score: 2}
+    - {date: 2025-06-10, respondent: ceo, score: 10}
+    - {date: 2026-02-10, respondent: ceo, score: 9}
+    - {date: 2026-03-12, respondent: Priya Shah, score: 7, comment: Fine so far.}
+    - {date: 2026-05-20, respondent: Ute Wahl, score: 10}
+    - {date: 2026-06-02, respondent: cfo, score: 9}
+    - {date: 2026-09-15, respondent: it, score: 5, comment: Too many alerts.,
+       follow_up: {owner: Dana Keller, due: 2026-09-17, closed: 2026-09-20, note: Thresholds tuned}}
+    - {date: 2026-10-20, respondent: cfo, score: 6, follow_up: {owner: Dana Keller, due: 2026-10-22}}
+    - {date: 2026-11-20, respondent: Ann Lee, score: 3, follow_up: {owner: Sam Ortiz, due: 2026-11-26}}
+"""
+
+
+@pytest.fixture(scope="module")
+def people_book(tmp_path_factory):
+    """The account workbook of PEOPLE on 2026-11-24, through the real CLI (2 responses make an NPS)."""
+    from typer.testing import CliRunner
+
+    from kaplan.cli.app import app
+
+    folder = tmp_path_factory.mktemp("people")
+    (folder / "plans").mkdir()
+    (folder / "kaplan.yaml").write_text("kaplan: 1\nnps: {min_responses: 2}\n", encoding="utf-8")
+    (folder / "plans" / "hoff.yaml").write_text(PEOPLE, encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        r = CliRunner().invoke(app, ["report", "hoff", "-f", "xlsx", "--today", DAY, "-o", str(folder / "a.xlsx")],
+                               catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+    assert r.exit_code == 0, r.output
+    return load_workbook(folder / "a.xlsx")
+
+
+def cells(ws) -> list[list]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def framed(ws, columns: str, last_row: int) -> None:
+    """The header row frozen, a filter over the whole table, every column readable."""
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:{columns}{last_row}"
+    assert all(ws.cell(1, j).font.bold for j in range(1, ws.max_column + 1))
+    for j in range(1, ws.max_column + 1):
+        assert ws.column_dimensions[ws.cell(1, j).column_letter].width >= 8
+
+
+def test_account_workbook_has_contacts_and_nps_sheets(people_book):
+    assert people_book.sheetnames == ["Financials", "Contacts", "Objectives", "Actions", "NPS", "NPS by quarter",
+                                      "Service KPIs", "Risks"]
+
+
+def test_contacts_sheet_cell_by_cell(people_book):
+    ws = people_book["Contacts"]
+    d = dt.datetime
+    assert cells(ws) == [
+        ["Contact", "Title", "Buying role", "Decision authority", "Influence (1-5)", "Attitude", "Strength (1-5)",
+         "Reports to", "Our owner", "Last contact", "Left", "Drives", "Measured on"],
+        ["Lena Hoff", "Chief Executive", "economic buyer", "high", 5, "supporter", 4, None, "Sam Ortiz",
+         d(2026, 11, 2), None, "Store energy programme; Opex review", "EBIT 8%"],
+        ["Marco Reiter", "=CFO()", "decision maker", None, None, "neutral", 2, "Lena Hoff", "Dana Keller",
+         d(2026, 11, 10), None, None, None],
+        ["Jonas Berg", "IT Operations Lead", "technical", None, None, "opponent", 2, "Marco Reiter", None,
+         d(2026, 9, 1), d(2026, 10, 1), None, None],
+        ["Ute Wahl", None, None, None, None, None, None, None, None, None, None, None, None],
+    ]
+    framed(ws, "M", 5)
+    assert ws["B3"].data_type == "s" and ws["B3"].quotePrefix  # "=CFO()" is text, never a formula
+    assert ws["E2"].data_type == "n" and ws["G2"].number_format == "0"
+    assert ws["J2"].is_date and ws["K4"].is_date and ws["J2"].number_format == "yyyy-mm-dd"
+    assert "relationship strength 3/5" in ws["A1"].comment.text
+
+
+def test_nps_sheet_cell_by_cell(people_book):
+    ws = people_book["NPS"]
+    d = dt.datetime
+    # The survey window on 2026-11-24: responses dated 2025-11-25 … 2026-11-24, so all but 2025-06-10.
+    # Follow-ups: closed; open and due 2026-10-22 (passed: overdue); open and due 2026-11-26 (on time);
+    # the detractor "+Bob" has none. A promoter or passive without one has nothing to follow up.
+    assert cells(ws) == [
+        ["Date", "Respondent", "Contact", "Score", "Category", "In survey window", "Comment", "Follow-up",
+         "Follow-up owner", "Follow-up due", "Follow-up closed", "Follow-up note"],
+        [d(2025, 6, 10), "ceo", "Lena Hoff", 10, "promoter", "no", None, None, None, None, None, None],
+        [d(2026, 2, 10), "ceo", "Lena Hoff", 9, "promoter", "yes", None, None, None, None, None, None],
+        [d(2026, 3, 12), "Priya Shah", None, 7, "passive", "yes", "Fine so far.", None, None, None, None, None],
+        [d(2026, 5, 20), "Ute Wahl", None, 10, "promoter", "yes", None, None, None, None, None, None],
+        [d(2026, 6, 2), "cfo", "Marco Reiter", 9, "promoter", "yes", None, None, None, None, None, None],
+        [d(2026, 9, 15), "it", "Jonas Berg", 5, "detractor", "yes", "Too many alerts.", "closed", "Dana Keller",
+         d(2026, 9, 17), d(2026, 9, 20), "Thresholds tuned"],
+        [d(2026, 10, 20), "cfo", "Marco Reiter", 6, "detractor", "yes", None, "open, overdue", "Dana Keller",
+         d(2026, 10, 22), None, None],
+        [d(2026, 11, 20), "Ann Lee", None, 3, "detractor", "yes", None, "open", "Sam Ortiz", d(2026, 11, 26), None,
+         None],
+        [d(2026, 11, 23), "+Bob", None, 2, "detractor", "yes", None, "none", None, None, None, None],
+    ]
+    framed(ws, "L", 10)
+    assert ws["B10"].data_type == "s" and ws["B10"].quotePrefix  # "+Bob" stays text
+    assert ws["A2"].is_date and ws["J7"].is_date and ws["D2"].data_type == "n"
+    # in the window: 8 responses, promoters 9, 10, 9 = 3, detractors 5, 6, 3, 2 = 4: (3 − 4) ÷ 8 × 100 = −12.5
+    assert ws["A1"].comment.text.startswith("NPS -13 (8 responses in the last 12 months)")
+
+
+def test_nps_by_quarter_sheet_cell_by_cell(people_book):
+    ws = people_book["NPS by quarter"]
+    d = dt.datetime
+    assert cells(ws) == [
+        ["Span", "From", "To", "Responses", "Promoters", "Passives", "Detractors", "NPS", "Enough responses"],
+        # the window: (3 − 4) ÷ 8 × 100 = −12.5, shown as the pack shows it: −13 (half away from zero)
+        ["Survey window (the last 12 months)", d(2025, 11, 25), d(2026, 11, 24), 8, 3, 1, 4, -13, "yes"],
+        # 2025-Q2: one response, fewer than the 2 an NPS needs: no score
+        ["2025-Q2", d(2025, 4, 1), d(2025, 6, 30), 1, 1, 0, 0, None, "no"],
+        ["2026-Q1", d(2026, 1, 1), d(2026, 3, 31), 2, 1, 1, 0, 50, "yes"],    # (1 − 0) ÷ 2 × 100
+        ["2026-Q2", d(2026, 4, 1), d(2026, 6, 30), 2, 2, 0, 0, 100, "yes"],   # (2 − 0) ÷ 2 × 100
+        ["2026-Q3", d(2026, 7, 1), d(2026, 9, 30), 1, 0, 0, 1, None, "no"],
+        ["2026-Q4", d(2026, 10, 1), d(2026, 12, 31), 3, 0, 0, 3, -100, "yes"],  # (0 − 3) ÷ 3 × 100
+    ]
+    framed(ws, "I", 7)
+    assert ws["H2"].data_type == "n" and ws["H2"].number_format == "+0;-0;+0"  # signed, as the pack shows NPS
+    assert ws["B2"].is_date and ws["C7"].is_date
+
+
+def test_the_workbook_s_nps_is_the_html_pack_s(people_book, tmp_path, kaplan):
+    """The same figure in both: the HTML headline card and survey window say −13 over 8 responses."""
+    folder = tmp_path / "p"
+    (folder / "plans").mkdir(parents=True)
+    (folder / "kaplan.yaml").write_text("kaplan: 1\nnps: {min_responses: 2}\n", encoding="utf-8")
+    (folder / "plans" / "hoff.yaml").write_text(PEOPLE, encoding="utf-8")
+    assert kaplan("report", "hoff", "-f", "html", "--today", DAY, "-o", tmp_path / "a.html", cwd=folder).exit_code == 0
+    html = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "NPS -13 (8 responses in the last 12 months)" in html
+    window = cells(people_book["NPS by quarter"])[1]
+    assert f"NPS {window[7]:+d} ({window[3]} responses in the last 12 months)" in html

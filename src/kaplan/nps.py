@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import Field
 
 from kaplan.clock import Clock, months_before
+from kaplan.rounding import signed
 from kaplan.model.types import Section
 
 
@@ -114,6 +115,10 @@ class NpsWindow:
     def enough(self) -> bool:
         return self.responses >= self.min_responses
 
+    def holds(self, day: _dt.date) -> bool:
+        """Whether a response dated `day` is one of this window's (as `window` counts them)."""
+        return self._clock.within_months(day, self.months, self.back)
+
     @property
     def score(self) -> float | None:
         """The NPS shown and used: None when the window holds too few responses."""
@@ -128,7 +133,7 @@ class NpsWindow:
         plural = "s" if self.responses != 1 else ""
         if not self.enough:
             return f"too few responses for an NPS ({self.responses} of {self.min_responses} needed {span})"
-        return f"NPS {self.value:+.0f} ({self.responses} response{plural} {span})"
+        return f"NPS {signed(self.value)} ({self.responses} response{plural} {span})"
 
 
 def by_quarter(responses, min_responses: int = 1) -> list[NpsQuarter]:
@@ -147,7 +152,7 @@ def window(responses, today: _dt.date | Clock, settings, back: int = 0) -> NpsWi
     1, the window before it (ending where this one starts), and so on."""
     clock = Clock.of(today)
     months = settings.window_months
-    inside = [r for r in responses if clock.within_months(r.date, months, back)]
+    inside = [r for r in responses if clock.within_months(r.date, months, back)]  # `NpsWindow.holds`
     return NpsWindow(clock, back, months, settings.min_responses, len(inside),
                      sum(1 for r in inside if r.score >= 9), sum(1 for r in inside if 7 <= r.score <= 8),
                      sum(1 for r in inside if r.score <= 6), nps_of(inside))

@@ -29,6 +29,12 @@ def rounded(value: float, places: int) -> float:
     return float(Decimal(repr(round(value, 9))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def signed(value: float, places: int = 0) -> str:
+    """`value` as shown with its sign, rounded once as `rounded` does (an NPS of −12.5 shows as `-13`,
+    never `-12`), and never `-0`."""
+    return f"{rounded(value, places) + 0.0:+.{places}f}"
+
+
 def score(value: float) -> float:
     """A portfolio score as shown (one decimal)."""
     return rounded(value, SCORE_PLACES)

@@ -232,8 +232,8 @@ def _customer(plan: Plan, clock: Clock, config: Config, add) -> None:
     if now.enough:  # too few responses give no score, so no signal (`nps_survey` says when it is stale)
         before = nps_window(responses, clock, config.nps, back=1)
         trend = ""
-        shown = f"{before.score:+.0f}" if before.enough else None  # as the NPS shown is worded (`NpsWindow.words`)
-        if shown is not None and shown != f"{now.score:+.0f}":  # equal as shown: no trend to speak of
+        shown = rounding.signed(before.score) if before.enough else None  # as `NpsWindow.words` words the NPS
+        if shown is not None and shown != rounding.signed(now.score):  # equal as shown: no trend to speak of
             trend = f", {'down' if now.score < before.score else 'up'} from {shown}"
         add("nps", (now.score + 100) / 2, f"{now.words}{trend}", ("voice_of_customer", "nps"))
     detractors = open_loops = 0

@@ -5,9 +5,9 @@ A plan may list thousands of actions, risks or contacts. Drawn in full, one acco
 PDF of hundreds of pages and a deck of hundreds of slides, and the time to make them grew faster
 than the list (WeasyPrint lays every row of a table out, the deck shares rows among slides). The
 HTML pack (and so the PDF, which prints it) and the deck draw the same rows of the same tables,
-through this module. The Markdown pack and the account workbook's sheets (actions, KPIs, risks,
-financials) keep every row, in the plan's order: they are text and cells, cheap to make and where a
-whole list is read. Every count and figure still takes every row in.
+through this module. The Markdown pack and the account workbook's sheets (contacts, actions, NPS,
+KPIs, risks, financials) keep every row, in the pack's order: they are text and cells, cheap to make
+and where a whole list is read. Every count and figure still takes every row in.
 
 Which rows are kept when a list is longer than `ROWS_SHOWN` is its `Order` (`ORDERS`, by name): the
 plan's own order keeps the first rows; a list where some rows matter more keeps those and draws

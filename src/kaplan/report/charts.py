@@ -20,7 +20,7 @@ from html import escape
 from typing import Sequence
 
 from kaplan.report import capped
-from kaplan.views.text import compact
+from kaplan.views.text import compact, signed
 
 RISK_FILL = {"green": "#2e7d32", "amber": "#e69500", "red": "#c62828", None: "#8a8a8a"}
 INK, GRID, MUTED = "#1b1f24", "#d9dde3", "#5f6b7a"
@@ -238,7 +238,7 @@ def nps(quarters: Sequence[tuple[str, float, int]]) -> str:
     for i, (quarter, value, count) in enumerate(quarters):
         colour = RISK_FILL["green" if value > 30 else "amber" if value >= 0 else "red"]
         body.append(f'<circle cx="{_n(x(i))}" cy="{_n(y(value))}" r="5" fill="{colour}"/>')
-        body.append(f'<text x="{_n(x(i))}" y="{_n(y(value) - 9)}" text-anchor="middle" font-weight="bold">{value:+.0f}</text>')
+        body.append(f'<text x="{_n(x(i))}" y="{_n(y(value) - 9)}" text-anchor="middle" font-weight="bold">{signed(value)}</text>')
         body.append(f'<text x="{_n(x(i))}" y="{height - bottom + 16}" text-anchor="middle" fill="{MUTED}" font-size="11">'
                     f'{_t(quarter)}</text>')
         body.append(f'<text x="{_n(x(i))}" y="{height - bottom + 30}" text-anchor="middle" fill="{MUTED}" font-size="10">'

@@ -7,7 +7,7 @@ are needed, and the next review.
 What kaplan thinks of the account stays out, and not by leaving it off a template: the `ClientPack`
 never holds it. There is no plan object, no score, rank, tier, health or signal, no money (revenue,
 margin, cost to serve, share of wallet, pipeline), no contact (so no buying role, attitude or
-strength), no risk register, no force field, no review notes, and no objective's description
+strength), no NPS response (who said what, and how we follow it up), no risk register, no force field, no review notes, and no objective's description
 (where a KAM writes how we see it); an objective keeps its title, success criterion, challenges,
 what was tried, measures and milestones. A template — the built-in one or
 a user's — can only show what is here; so can the workbook, the deck and the PDF made from it.

@@ -23,6 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from kaplan import metrics, rounding
+from kaplan.model.types import period_bounds
+from kaplan.nps import last_months
 from kaplan.views import text
 from kaplan.report.titles import title
 from kaplan.report._optional import clean, need
@@ -35,6 +38,8 @@ WHOLE = "0"
 DATE = "yyyy-mm-dd"
 NUMBER = "General"
 FTE = "0.0#"
+SIGNED = "+0;-0;+0"
+"""An NPS: a whole number with its sign, as the pack shows it (`+25`, `-13`, `+0`)."""
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 
@@ -126,11 +131,14 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
 
 
 def account_workbook(pack) -> bytes:
-    """One account pack as a workbook: its financials, objectives' measures, actions, KPIs and risks."""
+    """One account pack as a workbook: its financials, contacts, objectives' measures, actions, NPS, KPIs
+    and risks."""
     wb = _new_workbook(title(pack))
     _financials(wb, pack, "Financials")
+    _contacts(wb, pack)
     _measures(wb, pack)
     _actions(wb, pack)
+    _nps(wb, pack)
     _kpis(wb, pack)
     _sheet(wb, "Risks", pack.risks, [
         Column("Risk", lambda r: r.description, width=50),
@@ -150,7 +158,8 @@ def account_workbook(pack) -> bytes:
 
 
 def client_workbook(pack) -> bytes:
-    """The client's pack (`client.ClientPack`) as a workbook: objectives, joint actions, KPIs, decisions."""
+    """The client's pack (`client.ClientPack`) as a workbook: objectives, joint actions, KPIs, decisions.
+    No contacts or NPS sheet: the client's pack holds neither."""
     wb = _new_workbook(title(pack))
     _measures(wb, pack)
     _actions(wb, pack)
@@ -183,6 +192,74 @@ def _actions(wb, pack) -> None:
         Column("Days overdue", lambda r: r.overdue_days, WHOLE),
         Column("Expected result", lambda r: r.action.expected_result, width=40),
     ])
+
+
+def _contacts(wb, pack) -> None:
+    """The relationship map as a table: every contact in plan order, with whom they report to by name."""
+    contacts = pack.plan.relationships.contacts
+    names = {c.id: c.name for c in contacts}
+    words = metrics.relationship_words(pack.plan)
+    _sheet(wb, "Contacts", contacts, [
+        Column("Contact", lambda c: c.name, width=28),
+        Column("Title", lambda c: c.title, width=30),
+        Column("Buying role", lambda c: c.buying_role),
+        Column("Decision authority", lambda c: c.decision_authority),
+        Column("Influence (1-5)", lambda c: c.influence, WHOLE),
+        Column("Attitude", lambda c: c.attitude),
+        Column("Strength (1-5)", lambda c: c.strength, WHOLE),
+        Column("Reports to", lambda c: names.get(c.reports_to, c.reports_to), width=28),
+        Column("Our owner", lambda c: c.our_owner),
+        Column("Last contact", lambda c: c.last_contact, DATE),
+        Column("Left", lambda c: c.left, DATE),
+        Column("Drives", lambda c: "; ".join(c.initiatives) or None, width=50),
+        Column("Measured on", lambda c: "; ".join(c.targets) or None, width=50),
+    ], caption=f"{pack.name}: {words}" if words else None)
+
+
+def _nps(wb, pack) -> None:
+    """Every NPS response with its follow-up, then the survey window's NPS and each quarter's."""
+    names = {c.id: c.name for c in pack.plan.relationships.contacts}
+    loops = {id(loop.response): loop for loop in pack.open_loops}
+    survey = pack.nps
+
+    def follow_up(r) -> str | None:
+        loop, f = loops.get(id(r)), r.follow_up
+        if f is None:
+            return "none" if loop is not None else None  # a detractor nobody follows up
+        if f.closed is not None:
+            return "closed"
+        return "open, overdue" if loop is not None and loop.overdue else "open"
+
+    _sheet(wb, "NPS", pack.nps_responses, [
+        Column("Date", lambda r: r.date, DATE),
+        Column("Respondent", lambda r: r.respondent, width=28),
+        Column("Contact", lambda r: names.get(r.respondent), width=28),
+        Column("Score", lambda r: r.score, WHOLE),
+        Column("Category", lambda r: r.category),
+        Column("In survey window", lambda r: survey.holds(r.date)),
+        Column("Comment", lambda r: r.comment, width=50),
+        Column("Follow-up", follow_up),
+        Column("Follow-up owner", lambda r: r.follow_up.owner if r.follow_up else None),
+        Column("Follow-up due", lambda r: r.follow_up.due if r.follow_up else None, DATE),
+        Column("Follow-up closed", lambda r: r.follow_up.closed if r.follow_up else None, DATE),
+        Column("Follow-up note", lambda r: r.follow_up.note if r.follow_up else None, width=40),
+    ], caption=f"{survey.words}; survey window {survey.first} to {survey.until}")
+    spans = [(f"Survey window ({last_months(survey.months)})", survey.first, survey.until, survey, survey.score,
+              survey.enough)]
+    spans += [(q.quarter, *period_bounds(q.quarter), q, q.nps if q.enough else None, q.enough)
+              for q in pack.nps_quarters]
+    _sheet(wb, "NPS by quarter", spans, [
+        Column("Span", lambda s: s[0], width=36),
+        Column("From", lambda s: s[1], DATE),
+        Column("To", lambda s: s[2], DATE),
+        Column("Responses", lambda s: s[3].responses, WHOLE),
+        Column("Promoters", lambda s: s[3].promoters, WHOLE),
+        Column("Passives", lambda s: s[3].passives, WHOLE),
+        Column("Detractors", lambda s: s[3].detractors, WHOLE),
+        Column("NPS", lambda s: s[4], SIGNED),
+        Column("Enough responses", lambda s: s[5]),
+    ], caption=f"NPS = % promoters (9-10) − % detractors (0-6); fewer than {survey.min_responses} responses "
+               "are too few for a score")
 
 
 def _financials(wb, pack, title: str) -> None:
@@ -288,7 +365,7 @@ def put(cell, value, number_format: str | None = None):
     return cell
 
 
-_DIGITS = {MONEY: 0, WHOLE: 0, PCT: 1, SCORE: 1}
+_DIGITS = {MONEY: 0, WHOLE: 0, PCT: 1, SCORE: 1, SIGNED: 0}
 
 
 def shown(value: float, number_format: str | None) -> float:
@@ -297,8 +374,8 @@ def shown(value: float, number_format: str | None) -> float:
     digits = _DIGITS.get(number_format)
     if digits is None:
         return value
-    rounded = float(f"{value:.{digits}f}")
-    return int(rounded) if digits == 0 else rounded
+    figure = rounding.rounded(value, digits)
+    return int(figure) if digits == 0 else figure
 
 
 def _shown_width(value) -> int:

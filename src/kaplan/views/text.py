@@ -14,7 +14,7 @@ import datetime as _dt
 import re
 from enum import Enum
 
-from kaplan.rounding import rounded
+from kaplan.rounding import rounded, signed as signed_figure
 from kaplan.views.safe_text import visible
 
 DASH = "–"
@@ -119,7 +119,7 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 
 def signed(value: float | None, digits: int = 0) -> str:
-    return DASH if value is None else f"{_shown(value, digits):+.{digits}f}"
+    return DASH if value is None else signed_figure(value, digits)
 
 
 def dots(value: int | None, out_of: int = 5) -> str:
