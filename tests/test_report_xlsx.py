@@ -367,3 +367,31 @@ def test_the_workbook_s_nps_is_the_html_pack_s(people_book, tmp_path, kaplan):
     assert "NPS -13 (8 responses in the last 12 months)" in html
     window = cells(people_book["NPS by quarter"])[1]
     assert f"NPS {window[7]:+d} ({window[3]} responses in the last 12 months)" in html
+
+
+@pytest.mark.parametrize("args, title, author", [
+    ((ACCOUNT,), f"Acme Retail Group · account review pack · {DAY}", "Dana Keller"),  # the fixture plan's owner
+    ((ACCOUNT, "--audience", "client"), f"Acme Retail Group · progress report · {DAY}", ""),
+    (("--portfolio",), f"Key account portfolio review · {DAY}", ""),
+])
+def test_a_workbook_carries_the_pack_s_properties_and_none_of_openpyxl_s(kaplan, tmp_path, args, title, author):
+    """File › Properties of a workbook: the pack's title, the plan's owner as author of an internal
+    account workbook (nobody of a client's or the portfolio's), the report's day as created and
+    modified (never the clock's), and nothing openpyxl writes of itself ("openpyxl", "Microsoft Excel
+    Compatible / Openpyxl 3.1.5")."""
+    folder = copy_plain(tmp_path / "portfolio")
+    r = kaplan("report", *args, "-f", "xlsx", "--today", DAY, "-o", tmp_path / "book.xlsx", cwd=folder)
+    assert r.exit_code == 0, r.stderr
+    props = load_workbook(tmp_path / "book.xlsx").properties
+    assert props.title == title
+    assert (props.creator, props.lastModifiedBy) == ((author, author) if author else (None, None))
+    assert props.created == props.modified == dt.datetime(TODAY.year, TODAY.month, TODAY.day)
+    with zipfile.ZipFile(tmp_path / "book.xlsx") as book:
+        core, app = book.read("docProps/core.xml"), book.read("docProps/app.xml")
+    assert f"<dc:title>{title}</dc:title>".encode() in core
+    assert f"<dc:creator>{author}</dc:creator><cp:lastModifiedBy>{author}</cp:lastModifiedBy>".encode() in core
+    stamp = f"{DAY}T00:00:00Z".encode()
+    assert core.count(stamp) == 2 and b"<dcterms:created" in core and b"<dcterms:modified" in core
+    assert b"<Application" not in app and b"<AppVersion" not in app  # no property at all: each is optional
+    for leaked in (b"openpyxl", b"Openpyxl", b"Microsoft Excel"):
+        assert leaked not in core + app, leaked

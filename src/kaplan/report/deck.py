@@ -19,7 +19,6 @@ Figures are formatted by `text` exactly as the HTML prints them; plan text goes 
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from kaplan.views import text
 from kaplan.report import capped
 from kaplan.report._optional import FormatProblem, clean, need
 from kaplan.report.deck_template import empty_placeholders, keep_the_look
+from kaplan.report.properties import documented
 from kaplan.report.settled import settle
 from kaplan.report.titles import title
 from kaplan.report.charts import ABC_FILL, INK, MUTED, RISK_FILL, SERIES
@@ -564,39 +564,14 @@ class Deck:
 
     def save(self, pack, author: str = "") -> bytes:
         """The deck's bytes, dated the pack's day throughout (the same inputs, the same file), with the
-        pack's own document properties (`_properties`)."""
+        pack's own document properties (`properties`: its title, `author` for an internal account
+        deck, nobody for the portfolio's or a client's; nothing of python-pptx's or the template's)."""
         for s in self.prs.slides:
             empty_placeholders(s)
-        _properties(self.prs, title(pack), author, pack.today)
+        self.prs.core_properties  # a template without document properties gets them, to hold the pack's
         buf = io.BytesIO()
         self.prs.save(buf)
-        return settle(buf.getvalue(), pack.today)
-
-
-_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>')
-"""The deck's extended properties (`docProps/app.xml`): none (every one of them is optional)."""
-
-
-def _properties(prs, name: str, author: str, day: _dt.date) -> None:
-    """Make the deck's document properties the pack's and nothing else: its title, its `author` (an
-    internal account deck's plan owner; nobody for the portfolio's or a client's) and its day.
-
-    Without this a deck carried python-pptx's own (author "Steve Canny", "generated using
-    python-pptx") and, with `--template`, the template's: its author, title, subject, keywords, its
-    company and manager, into every deck made from it, a client's included (its custom properties
-    and the thumbnail of its first slide are parts `deck_template.keep_the_look` does not keep)."""
-    core = prs.core_properties
-    for element in list(core._element):
-        core._element.remove(element)
-    midnight = _dt.datetime(day.year, day.month, day.day)
-    core.title, core.author, core.last_modified_by = clean(name), clean(author), clean(author)
-    core.revision, core.created, core.modified = 1, midnight, midnight
-    package = prs.part.package
-    for part in package.iter_parts():
-        if str(part.partname) == "/docProps/app.xml":
-            part._blob = _APP
+        return settle(buf.getvalue(), pack.today, documented(title(pack), author, pack.today))
 
 
 def _open_template(Presentation, template: Path):

@@ -22,14 +22,15 @@ _ZIP_EPOCH = _dt.date(1980, 1, 1)
 """The earliest date a zip entry can carry."""
 
 
-def settle(data: bytes, day: _dt.date) -> bytes:
-    """`data` (an Office file: a zip) with every date in it the report's `day`."""
+def settle(data: bytes, day: _dt.date, parts: dict[str, bytes] | None = None) -> bytes:
+    """`data` (an Office file: a zip) with every date in it the report's `day`, and each of its
+    entries named in `parts` (a pack's document properties, `properties.documented`) those bytes."""
     stamp = f"{day.isoformat()}T00:00:00Z".encode()
     when = max(day, _ZIP_EPOCH)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            body = src.read(info)
+            body = (parts or {}).get(info.filename) or src.read(info)
             if info.filename == "docProps/core.xml":
                 body = _STAMP.sub(lambda m: m[1] + stamp + m[3], body)
             elif info.filename.lower().endswith(_INNER) and zipfile.is_zipfile(io.BytesIO(body)):

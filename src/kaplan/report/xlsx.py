@@ -29,6 +29,7 @@ from kaplan.nps import last_months
 from kaplan.views import text
 from kaplan.report.titles import title
 from kaplan.report._optional import clean, need
+from kaplan.report.properties import documented
 from kaplan.report.settled import settle
 
 MONEY = "#,##0"
@@ -56,7 +57,7 @@ class Column:
 def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
     """The portfolio pack as a workbook: ranking, risk, allocation, concentration, then one
     financials sheet per account pack in `accounts` (in the ranking's order)."""
-    wb = _new_workbook(title(pack))
+    wb = _new_workbook()
     cur = pack.currency
     _sheet(wb, "Ranking", pack.accounts, [
         Column("Rank", lambda p: p.score.rank, WHOLE),
@@ -127,13 +128,13 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
     used = {ws.title.lower() for ws in wb.worksheets}
     for account in accounts:
         _financials(wb, account, _sheet_name(account.plan.account.id, used))
-    return _save(wb, pack.today)
+    return _save(wb, pack)
 
 
 def account_workbook(pack) -> bytes:
     """One account pack as a workbook: its financials, contacts, objectives' measures, actions, NPS, KPIs
     and risks."""
-    wb = _new_workbook(title(pack))
+    wb = _new_workbook()
     _financials(wb, pack, "Financials")
     _contacts(wb, pack)
     _measures(wb, pack)
@@ -154,13 +155,13 @@ def account_workbook(pack) -> bytes:
                + [Column(o, lambda r, i=i: r.cells[i].words or None, width=24) for i, o in enumerate(g.offerings)],
                caption=f"Open white space: {g.white_space_words} (not offered yet or held by a competitor)")
     _working_together(wb, pack)
-    return _save(wb, pack.today)
+    return _save(wb, pack, author=pack.plan.plan.owner or "")
 
 
 def client_workbook(pack) -> bytes:
     """The client's pack (`client.ClientPack`) as a workbook: objectives, joint actions, KPIs, decisions.
     No contacts or NPS sheet: the client's pack holds neither."""
-    wb = _new_workbook(title(pack))
+    wb = _new_workbook()
     _measures(wb, pack)
     _actions(wb, pack)
     _kpis(wb, pack)
@@ -173,7 +174,7 @@ def client_workbook(pack) -> bytes:
         Column("Raised on", lambda r: r.review.date, DATE),
     ])
     _working_together(wb, pack)
-    return _save(wb, pack.today)
+    return _save(wb, pack)
 
 
 def _working_together(wb, pack) -> None:
@@ -302,12 +303,10 @@ def _kpis(wb, pack) -> None:
     ])
 
 
-def _new_workbook(name: str):
-    """An empty workbook whose document title (File › Properties, and the window's title in some
-    spreadsheets) names what it holds: its sheets' headers alone do not say which account it is."""
+def _new_workbook():
+    """A workbook without a sheet."""
     wb = need("openpyxl", "xlsx", "xlsx").Workbook()
     wb.remove(wb.active)
-    wb.properties.title = clean(name)
     return wb
 
 
@@ -399,8 +398,11 @@ def _sheet_name(account_id: str, used: set[str]) -> str:
     return name
 
 
-def _save(wb, day: _dt.date) -> bytes:
-    """The workbook's bytes, dated `day` (the pack's) throughout: the same inputs, the same file."""
+def _save(wb, pack, author: str = "") -> bytes:
+    """The workbook's bytes, dated the pack's day throughout (the same inputs, the same file), with
+    the pack's document properties (`properties`): its title (File › Properties, and the window's
+    title in some spreadsheets: the sheets' headers alone do not say which account it is), `author`
+    for an internal account workbook and nobody for the portfolio's or a client's, nothing of openpyxl's."""
     buf = io.BytesIO()
     wb.save(buf)
-    return settle(buf.getvalue(), day)
+    return settle(buf.getvalue(), pack.today, documented(title(pack), author, pack.today))
