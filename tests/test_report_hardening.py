@@ -115,9 +115,9 @@ def test_a_template_cannot_loop_forever_over_a_huge_range(kaplan, tmp_path):
 
 def test_a_huge_whitespace_grid_is_drawn_bounded_and_counted_whole(kaplan, tmp_path):
     """3,000 cells, each a unit and an offering of its own, would be a 3,000 × 3,000 drawing: the pack
-    draws the first 40 of each, counts all 3,000 cells, and the cross-sell view takes every offering
+    draws the first 50 of each (`capped.ROWS_SHOWN`), counts all 3,000 cells, and the cross-sell view takes every offering
     once, however it is spelt."""
-    from kaplan.whitespace import DRAWN
+    from kaplan.report.capped import ROWS_SHOWN as DRAWN
 
     n = 3000
     cells = "".join(f"  - {{unit: u{i}, offering: o{i}, status: gap}}\n" for i in range(n))
@@ -132,7 +132,7 @@ def test_a_huge_whitespace_grid_is_drawn_bounded_and_counted_whole(kaplan, tmp_p
     md = kaplan("report", "big", "--format", "md", "--today", TODAY.isoformat(), cwd=tmp_path)
     assert md.exit_code == 0
     assert len(md.stdout) < 200_000
-    assert f"{n - DRAWN} more units and {n - DRAWN} more offerings are counted below but not drawn" in md.stdout
+    assert f"{n - DRAWN} more units and {n - DRAWN} more offerings are counted but not drawn" in md.stdout
     assert f"Cells recorded: {n} (" in md.stdout and f"Open white space: {n} cells**" in md.stdout
     portfolio = kaplan("report", "--portfolio", "--format", "md", "--today", TODAY.isoformat(), cwd=tmp_path)
     assert portfolio.exit_code == 0
@@ -184,7 +184,7 @@ def test_a_pack_on_the_calendar_s_first_or_last_days_is_made(kaplan, tmp_path, d
 def test_the_deck_s_whitespace_grid_says_what_it_leaves_out(kaplan, tmp_path):
     from pptx import Presentation
 
-    from kaplan.whitespace import DRAWN
+    from kaplan.report.capped import ROWS_SHOWN as DRAWN
 
     n = 60
     cells = "".join(f"  - {{unit: u{i}, offering: o{i}, status: gap}}\n" for i in range(n))

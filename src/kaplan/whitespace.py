@@ -10,8 +10,9 @@ It is the one definition of the words a cell shows and of "open white space", us
 - `gap` shows as **not offered**: the unit could use it and nobody has offered it yet.
 - `not_relevant`: the unit has no use for it.
 - A pair the plan does not record is left empty, never guessed.
-- At most `DRAWN` units and `DRAWN` offerings (the first the plan names) are drawn; the rest are
-  counted (`more_units`, `more_offerings`) and every count and status still takes them in.
+- Only the first units and offerings the plan names are laid out (as many as the caller draws: the
+  packs' `capped.ROWS_SHOWN` of each); the rest are counted (`more_units`, `more_offerings`) and
+  every count and status still takes them in.
 
 Open white space is the cells where the unit could buy and nothing is being sold yet: `gap` and
 `competitor`. For one account, an offering's status is the best any of its units reaches (won,
@@ -36,11 +37,6 @@ ORDER = (Coverage.owned, Coverage.pipeline, Coverage.competitor, Coverage.gap, C
 
 WHITE_SPACE = frozenset({Coverage.gap, Coverage.competitor})
 """Open white space: the unit could buy, and no deal of ours is open or won there."""
-
-DRAWN = 40
-"""Most buying units, and most offerings, a grid draws: a real grid is a few dozen of each, and a
-drawing grows with units × offerings, so a plan of thousands of each must not make a pack huge."""
-
 
 @dataclass(frozen=True)
 class Cell:
@@ -76,9 +72,9 @@ class Grid:
     by_offering: dict[str, Coverage]
     """Each offering's best status over the units (see the module docstring)."""
     more_units: int = 0
-    """Units the plan names beyond the `DRAWN` first, counted but not drawn."""
+    """Units the plan names beyond those laid out, counted but not drawn."""
     more_offerings: int = 0
-    """Offerings the plan names beyond the `DRAWN` first, counted but not drawn."""
+    """Offerings the plan names beyond those laid out, counted but not drawn."""
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -127,8 +123,10 @@ class Grid:
         return tuple(o for o, s in self.by_offering.items() if s is status)
 
 
-def grid(recorded: list[WhitespaceCell]) -> Grid:
-    """The grid of the plan's `whitespace` cells. A pair recorded twice shows its last entry
+def grid(recorded: list[WhitespaceCell], drawn: int) -> Grid:
+    """The grid of the plan's `whitespace` cells, its first `drawn` units and `drawn` offerings laid
+    out: a real grid is a few dozen of each, and a drawing grows with units × offerings, so a plan of
+    thousands of each must not make a pack huge. A pair recorded twice shows its last entry
     (`kaplan check` reports the repeat as `duplicate-whitespace-cell`)."""
     units: dict[str, None] = {}
     offerings: dict[str, None] = {}
@@ -144,7 +142,7 @@ def grid(recorded: list[WhitespaceCell]) -> Grid:
         counts[WORDS[c.status]] += 1
         if offering not in best or rank[c.status] < rank[best[offering]]:
             best[offering] = c.status
-    drawn_units, drawn_offerings = list(units)[:DRAWN], list(offerings)[:DRAWN]
+    drawn_units, drawn_offerings = list(units)[:drawn], list(offerings)[:drawn]
     rows = tuple(Row(u, tuple(_cell(at.get((u, o))) for o in drawn_offerings)) for u in drawn_units)
     return Grid(tuple(drawn_offerings), rows, counts, {o: best[o] for o in offerings},
                 len(units) - len(drawn_units), len(offerings) - len(drawn_offerings))

@@ -140,7 +140,8 @@ class AccountPack:
     budget_rule: str
     """How the portfolio shares out its budget: `score` or `score_per_money`."""
     whitespace: Grid
-    """The plan's buying units × our offerings (`kaplan.whitespace`)."""
+    """The plan's buying units × our offerings (`kaplan.whitespace`); every format draws its first
+    `capped.ROWS_SHOWN` units and offerings and counts the rest."""
     window: metrics.Window | None = None
     """The trailing twelve months the figures cover (None without revenue)."""
     growth: metrics.Change | None = None
@@ -226,6 +227,11 @@ class AccountPack:
         return working_together(self.plan.plan)
 
     @property
+    def working_together_drawn(self) -> list[tuple[str, str]]:
+        """`working_together` as the HTML pack and the deck draw it: the team's first `capped.ROWS_SHOWN`."""
+        return working_together(self.plan.plan, drawn=True)
+
+    @property
     def driving(self) -> list[Contact]:
         """Contacts with initiatives or targets of their own, in plan order."""
         return [c for c in self.plan.relationships.contacts if c.initiatives or c.targets]
@@ -278,7 +284,7 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
                    for r in sorted(plan.reviews, key=lambda r: r.date) for d in r.decisions if d.decided is None],
         broken=broken_promises(plan, today, snap.portfolio.config),
         review=review, last_review=review.last, next_review=next_review, next_review_from_cadence=from_cadence,
-        since=since, budget_rule=snap.score.allocation.rule, whitespace=grid(plan.whitespace), window=metrics.ttm(plan), growth=metrics.growth(plan),
+        since=since, budget_rule=snap.score.allocation.rule, whitespace=grid(plan.whitespace, capped.ROWS_SHOWN), window=metrics.ttm(plan), growth=metrics.growth(plan),
         converter=snap.score.converter,
     )
 
@@ -326,12 +332,14 @@ def org_chart(contacts: list[Contact]) -> list[ContactNode]:
     return roots
 
 
-def working_together(meta: PlanMeta) -> list[tuple[str, str]]:
+def working_together(meta: PlanMeta, drawn: bool = False) -> list[tuple[str, str]]:
     """(label, words) for the account team and for each thing agreed with the client about the plan,
-    in the words every pack shows them (the client's pack too: both are the client's to see)."""
+    in the words every pack shows them (the client's pack too: both are the client's to see); `drawn`:
+    the team as a capped format draws it, its first `capped.ROWS_SHOWN` then how many more."""
     out = []
     if meta.team:
-        out.append(("Account team", "; ".join(t.name + (f" ({t.role})" if t.role else "") for t in meta.team)))
+        team = [t.name + (f" ({t.role})" if t.role else "") for t in meta.team]
+        out.append(("Account team", capped.joined(team) if drawn else "; ".join(team)))
     agreed = meta.agreed_with_client
     if agreed is not None:
         out += [(label, value) for label, value in (("Agreed format", agreed.format), ("Agreed access", agreed.access),

@@ -18,7 +18,8 @@ them in that order, and its "… and N more" row says so:
 - decisions not yet taken: the overdue first, the most overdue first; then the newest raised;
 - NPS responses: the newest first; open detractor loops: the overdue first, then the newest;
 - KPIs: the missed first, then those not measured, then the met;
-- financial periods: the most recent, drawn oldest first (a chart reads left to right in time);
+- financial periods: the most recent, drawn oldest first (a chart reads left to right in time, and
+  its caption says how many earlier periods it leaves out: `earlier`);
 - risks come in the pack's order, the highest open risk first, in every format (`account.py`).
 
 A list no longer than `ROWS_SHOWN` is drawn whole, in the plan's order.
@@ -93,6 +94,14 @@ def more(rows: Sequence, order: str = "plan") -> str:
     left_out = len(rows) - ROWS_SHOWN
     words = ORDERS[order].words
     return _more(left_out) + (f" ({words})" if words and left_out > 0 else "")
+
+
+def earlier(rows: Sequence) -> str:
+    """What a chart drawn from the periods `shown(rows, "periods")` keeps says of the others ("" when
+    it draws them all): "The 50 most recent periods are drawn; 30 earlier ones are left out."."""
+    left_out = len(rows) - ROWS_SHOWN
+    return (f"The {ROWS_SHOWN} most recent periods are drawn; {left_out:,} earlier "
+            f"{'one is' if left_out == 1 else 'ones are'} left out." if left_out > 0 else "")
 
 
 def joined(items: Sequence[str], sep: str = "; ") -> str:

@@ -398,26 +398,27 @@ MATRIX_LABELS = 40
 def account_charts(pack) -> dict[str, str]:
     """The account pack's charts by name (empty string where the plan has no data for one)."""
     ff = pack.plan.force_field
-    labels = [row.period.period for row in pack.periods]
+    periods = capped.shown(pack.periods, "periods")  # the most recent, as the table beside them
+    labels = [row.period.period for row in periods]
     return {
         # the forces the tables beside it draw (`capped`): each side's first ROWS_SHOWN
         "force_field": force_field([(f.force, f.strength) for f in capped.shown(ff.for_)],
                                    [(f.force, f.strength) for f in capped.shown(ff.against)],
                                    (sum(f.strength for f in ff.for_), sum(f.strength for f in ff.against)))
         if ff else "",
-        "money": money(pack),
-        "ratios": lines(labels, [("margin %", [r.margin_pct for r in pack.periods]),
-                                 ("cost to serve %", [r.cost_to_serve_pct for r in pack.periods])],
+        "money": money(periods, pack.currency),
+        "ratios": lines(labels, [("margin %", [r.margin_pct for r in periods]),
+                                 ("cost to serve %", [r.cost_to_serve_pct for r in periods])],
                         "Margin and cost to serve as a share of revenue", percent=True, dashed=("cost to serve %",),
                         colours=(SERIES[3], SERIES[2])),
         "nps": nps([(q.quarter, q.nps, q.responses) for q in pack.nps_quarters if q.enough]),
     }
 
 
-def money(pack) -> str:
-    """Revenue, gross profit and cost to serve by period; the plan's target revenue, where it sets
-    one, as a dashed line in the revenue's colour, so a period under its target shows as a gap."""
-    periods = pack.periods
+def money(periods, currency: str) -> str:
+    """Revenue, gross profit and cost to serve by period (`account.PeriodRow`s); the plan's target
+    revenue, where it sets one, as a dashed line in the revenue's colour, so a period under its
+    target shows as a gap."""
     series = [("revenue", [r.period.revenue for r in periods])]
     colours = [SERIES[0]]
     targets = [r.period.target_revenue for r in periods]
@@ -427,7 +428,7 @@ def money(pack) -> str:
     series += [("gross profit", [r.gross_profit for r in periods]), ("cost to serve", [r.period.cost_to_serve for r in periods])]
     colours += [SERIES[1], SERIES[2]]
     title = "Revenue" + (" against its target" if len(colours) == 4 else "") + ", gross profit and cost to serve by period"
-    return lines([r.period.period for r in periods], series, title, unit=pack.currency,
+    return lines([r.period.period for r in periods], series, title, unit=currency,
                  dashed=("target revenue", "cost to serve"), colours=colours)
 
 

@@ -66,6 +66,8 @@ class ClientPack:
     next_review: _dt.date | None
     working_together: list[tuple[str, str]]
     """Our account team and what was agreed with the client about the plan (`account.working_together`)."""
+    working_together_drawn: list[tuple[str, str]]
+    """The same as the HTML pack and the deck draw it (the team's first `capped.ROWS_SHOWN`)."""
 
     @property
     def overdue_actions(self) -> int:
@@ -85,6 +87,7 @@ def client_pack(snap: Snapshot, account_id: str) -> ClientPack:
     """The client's version of `account_id`'s pack on the snapshot's day."""
     full = account_pack(snap, account_id, history=False)
     meta = full.plan.plan
+    ours = meta.model_copy(update={"team": [t for t in meta.team if not t.internal]})
     shown = {o.objective.id: o.objective.model_copy(update={"description": None}) for o in full.objectives}
     return ClientPack(
         today=full.today, name=full.name, owner=meta.owner, period=meta.period,
@@ -97,5 +100,5 @@ def client_pack(snap: Snapshot, account_id: str) -> ClientPack:
                            decision=d.decision.model_copy(update={"owner": None, "outcome": None}))
                    for d in full.decisions if not d.decision.internal],
         last_review=full.last_review, next_review=full.next_review,
-        working_together=working_together(meta.model_copy(update={"team": [t for t in meta.team if not t.internal]})),
+        working_together=working_together(ours), working_together_drawn=working_together(ours, drawn=True),
     )

@@ -77,12 +77,14 @@ def account_deck(pack, template: Path | None = None) -> bytes:
                     colours=[RISK_FILL["green"] if v > 0 else RISK_FILL["red"] for _, v in forces])
     if pack.periods:
         s = d.slide(f"Revenue and margin ({cur})")
-        labels = [r.period.period for r in pack.periods]
-        d.column_chart(s, labels, [("Revenue", [r.period.revenue for r in pack.periods]),
-                                   ("Target revenue", [r.period.target_revenue for r in pack.periods]),
-                                   ("Gross profit", [r.gross_profit for r in pack.periods])], half="left")
-        d.line_chart(s, labels, [("Margin %", [_round(r.margin_pct) for r in pack.periods]),
-                                 ("Cost to serve %", [_round(r.cost_to_serve_pct) for r in pack.periods])], half="right")
+        periods = capped.shown(pack.periods, "periods")  # the most recent, as the HTML pack's charts
+        labels = [r.period.period for r in periods]
+        d.column_chart(s, labels, [("Revenue", [r.period.revenue for r in periods]),
+                                   ("Target revenue", [r.period.target_revenue for r in periods]),
+                                   ("Gross profit", [r.gross_profit for r in periods])], half="left")
+        d.line_chart(s, labels, [("Margin %", [_round(r.margin_pct) for r in periods]),
+                                 ("Cost to serve %", [_round(r.cost_to_serve_pct) for r in periods])], half="right")
+        d.note(s, capped.earlier(pack.periods))
     if pack.nps_quarters:
         loops = len(pack.open_loops)
         words = pack.nps.words  # the survey window's NPS, or why there is none
@@ -154,8 +156,9 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     if pack.cross_sell:
         d.tables("Cross-sell: the most open white space first",
                  ["Account", "Open white space", "Won", "Open, not won yet", "Lacks (competitor or not offered)"],
-                 [[c.placed.score.name, c.grid.white_space_words, ", ".join(c.grid.won) or text.DASH,
-                   ", ".join(c.grid.open) or text.DASH, ", ".join(c.grid.lacking) or text.DASH] for c in pack.cross_sell],
+                 [[c.placed.score.name, c.grid.white_space_words, capped.joined(c.grid.won, ", ") or text.DASH,
+                   capped.joined(c.grid.open, ", ") or text.DASH, capped.joined(c.grid.lacking, ", ") or text.DASH]
+                  for c in pack.cross_sell],
                  widths=[3, 1.8, 3, 3, 3])
     return d.save(pack)
 
@@ -187,7 +190,7 @@ def _whitespace(d, g) -> None:
     """The whitespace grid (`kaplan.whitespace.Grid`): buying units down, offerings across."""
     if g.rows:
         rows = [[r.unit, *(c.words for c in r.cells)] for r in g.rows]
-        if g.drawn_words:  # as the HTML pack says it: the grid is drawn 40 × 40 at most
+        if g.drawn_words:  # as the HTML pack says it: the grid lays out `capped.ROWS_SHOWN` of each at most
             rows.append([g.drawn_words, *[""] * len(g.offerings)])
         d.tables(f"Whitespace: open white space {g.white_space_words} (not offered or held by a competitor)",
                  ["Buying unit", *g.offerings], rows, widths=[2.5] + [2] * len(g.offerings))
@@ -195,14 +198,17 @@ def _whitespace(d, g) -> None:
 
 def _working_together(d, pack) -> None:
     if pack.working_together:
-        d.tables("Working together", ["", ""], [[label, words] for label, words in pack.working_together],
+        d.tables("Working together", ["", ""], [[label, words] for label, words in pack.working_together_drawn],
                  widths=[2.5, 9.5])
 
 
 def _objectives(d, pack) -> None:
-    rows = [[o.objective.title, m.name, text.number(m.baseline, 1), text.number(m.current, 1),
-             text.number(m.target, 1), text.plain(m.unit), text.pct(prog, 0)]
-            for o in capped.shown(pack.objectives) for m, prog in (o.measures or [(None, None)]) if m is not None]
+    rows = []
+    for o in capped.shown(pack.objectives):  # each objective's measures capped as the HTML pack's tables
+        rows += [[o.objective.title, m.name, text.number(m.baseline, 1), text.number(m.current, 1),
+                  text.number(m.target, 1), text.plain(m.unit), text.pct(prog, 0)] for m, prog in capped.shown(o.measures)]
+        if capped.more(o.measures):
+            rows.append([o.objective.title, capped.more(o.measures), "", "", "", "", ""])
     if capped.more(pack.objectives):  # as the HTML pack: the objectives past ROWS_SHOWN are counted, not drawn
         rows.append([capped.more(pack.objectives), "", "", "", "", "", ""])
     d.tables("Objectives and progress", ["Objective", "Measure", "Baseline", "Current", "Target", "Unit", "Progress"],
@@ -438,8 +444,13 @@ class Deck:
                     line = s.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, up.left + up.width // 2, up.top + up.height,
                                                   box.left + box.width // 2, box.top)
                     line.line.color.rgb = _rgb("#aab4c0")
-        if more:
-            self._text(s, more, x0, int(self.h * 0.93), w, int(self.h * 0.05), size=12, colour=MUTED)
+        self.note(s, more)
+
+    def note(self, s, words: str) -> None:
+        """A line under a slide's drawing saying what it leaves out (nothing when `words` is empty)."""
+        if words:
+            x0, _, w, _ = self._box()
+            self._text(s, words, x0, int(self.h * 0.93), w, int(self.h * 0.05), size=12, colour=MUTED)
 
     # -- charts (native, editable) -----------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from kaplan.scoring.engine import UNPLACED, AccountScore
 from kaplan.config.scoring import QUADRANTS, Scoring
 from kaplan.money import Converter
 from kaplan.whitespace import Grid, Reach, grid, reach
+from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
 
 
@@ -235,7 +236,7 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
     summaries: dict = {}
     for s in snap.reading.valid:  # the first plan of an account id, as `snap.summary` finds it
         summaries.setdefault(s.account_id, s)
-    grids = [CrossSell(p, grid(summaries[p.account_id].whitespace)) for p in placed]  # placed: by rank
+    grids = [CrossSell(p, grid(summaries[p.account_id].whitespace, capped.ROWS_SHOWN)) for p in placed]  # placed: by rank
     cross_sell = sorted((c for c in grids if c.grid.rows), key=lambda c: -c.grid.white_space)  # stable: rank
     return PortfolioPack(snap.today, snap.portfolio, snap.score.scoring, placed, risk, conc, pareto,
                          snap.score.allocation, stale, renewals, unreviewed, [lp.display for lp in snap.skipped],

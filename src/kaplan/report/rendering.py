@@ -159,6 +159,7 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
     env.filters["shown"] = capped.shown
     env.filters["more"] = capped.more
     env.filters["joined"] = capped.joined
+    env.filters["earlier"] = capped.earlier
     return env
 
 
