@@ -258,3 +258,44 @@ def test_plans_with_the_same_bytes_both_keep_their_details(portfolio, reads):
     reads.clear()
     risk_report([portfolio / "plans"], today=TODAY)
     assert reads == []
+
+
+def test_a_huge_file_planted_in_place_of_a_cache_file_is_not_read(kaplan, portfolio, monkeypatch):
+    """Sparse files (no disk used) just past the largest cache file kaplan reads, in place of the
+    record and the index: each is refused from its size, not read, and the run answers as a cold one."""
+    from kaplan.reading import fingerprint as _fingerprint
+
+    assert kaplan("check", "--today", DAY).exit_code == 0
+    (portfolio / "plans" / "acme.yaml").write_text(BROKEN)
+    unsealed = []
+    real = _fingerprint.unseal
+    monkeypatch.setattr(_fingerprint, "unseal", lambda raw: unsealed.append(len(raw)) or real(raw))
+    for planted in cache_folder().glob("*check-*.json"):
+        planted.unlink()
+        with open(planted, "wb") as fh:
+            fh.truncate(_fingerprint.CACHE_FILE_MAX + 1)
+    r = kaplan("check", "--today", DAY, "--format", "json")
+    assert r.exit_code == 1
+    assert [(f["rule"], f["line"]) for f in r.json()["findings"]] == [("unknown-key", 5)]
+    assert unsealed and max(unsealed) < 1024 * 1024  # only the key and small files were read
+
+
+def test_a_planted_file_costs_one_copy_of_it_at_most(tmp_path):
+    """A file under the limit is read once and its tag checked before anything is copied from it."""
+    import tracemalloc
+
+    from kaplan.reading import fingerprint as _fingerprint
+
+    _fingerprint.cache_key()
+    planted = tmp_path / "check-0.json"
+    size = 64 * 1024 * 1024
+    with open(planted, "wb") as fh:
+        fh.truncate(size)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError):
+            _fingerprint.read_sealed(planted)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * size, peak / size

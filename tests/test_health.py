@@ -97,6 +97,10 @@ CASES = [
      "2 of 2 KPIs below target (OTD, Tickets)", 0,
      {"service": {"kpis": [{"name": "OTD", "target": 98, "actual": 98},
                            {"name": "Tickets", "target": 10, "actual": 9, "higher_is_better": False}]}}),
+    # five below target of six: the first three named, then how many more; 100 × (1 − 5/6)
+    ("kpis", {"service": {"kpis": [{"name": n, "target": 98, "actual": 90 if n != "F" else 99} for n in "ABCDEF"]}},
+     "5 of 6 KPIs below target (A, B, C and 2 more)", 100 * (1 - 5 / 6),
+     {"service": {"kpis": [{"name": n, "target": 98, "actual": 99} for n in "ABCDEF"]}}),
 ]
 
 

@@ -228,6 +228,14 @@ def _merge_bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _long_text_bomb() -> str:
+    """A 20,000-character KPI name reused through an alias by 2,000 KPIs: 40 MB of text in a 100 KB file,
+    and in every message that names the KPIs below target."""
+    kpis = [f"    - {{name: &n \"{'K' * 20_000}\", unit: '%', target: 99, actual: 10}}"]
+    kpis += ["    - {name: *n, target: 99, actual: 10}"] * 1999
+    return VALID + "service:\n  kpis:\n" + "\n".join(kpis) + "\n"
+
+
 def _plan_with(extra: str) -> str:
     return VALID + dedent(extra)
 
@@ -246,6 +254,7 @@ HOSTILE = [
     ("tab-indentation", "acme.yaml", b"kaplan: 1\naccount:\n\tid: acme\n\tname: Acme\n", "syntax", 3),
     ("six-megabytes", "acme.yaml", b"kaplan: 1\n" + b"# padding padding padding\n" * 242_000, "too-large", 1),
     ("alias-bomb", "acme.yaml", _alias_bomb().encode(), "too-large", None),
+    ("long-text-through-an-alias", "acme.yaml", _long_text_bomb().encode(), "too-large", 9),
     ("10000-nested-lists", "acme.yaml", b"kaplan: " + b"[" * 10_000 + b"]" * 10_000 + b"\n", "too-deep", 1),
     ("10000-nested-mappings", "acme.yaml", b"{a: " * 10_000 + b"1" + b"}" * 10_000 + b"\n", "too-deep", 1),
     ("10000-unclosed-lists", "acme.yaml", b"[" * 10_000, None, None),

@@ -114,6 +114,21 @@ def test_uris_are_relative_and_encoded(kaplan, write, tmp_path, monkeypatch):
     assert uris == {"my%20plans/acme.yaml"}
 
 
+def test_a_file_name_that_is_not_utf8_is_encoded_as_its_own_bytes(kaplan, tmp_path, monkeypatch):
+    """Git stores names as bytes: a plan named `acme\\xff.yaml` gets the URI `acme%FF.yaml`."""
+    import os
+
+    name = os.fsdecode(b"acme\xff.yaml")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / name).write_text(PLAN)
+    monkeypatch.chdir(tmp_path)
+    code, log = sarif(kaplan, "--today", TODAY.isoformat())
+    assert code == 1  # the file is not named after its account
+    validate(log)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {"plans/acme%FF.yaml"}
+
+
 def fingerprints(log: dict) -> list[tuple[str, str]]:
     return [(r["ruleId"], r["partialFingerprints"][FINGERPRINT]) for r in log["runs"][0]["results"]]
 

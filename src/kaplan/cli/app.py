@@ -799,6 +799,12 @@ def main() -> None:
     # pace scans them again and again (~15 % of a cold check of 10,000 plans), and once more while
     # the interpreter exits (~0.8 s). Collect rarely; at exit, leave what is left to the process's end.
     gc.set_threshold(100_000, 50, 1000)
+    try:
+        os.getcwd()  # plans and findings are named relative to it
+    except OSError:
+        _say("kaplan: the working folder no longer exists (it was deleted or moved); "
+             "change to a folder that exists and run kaplan again")
+        sys.exit(2)
     if len(sys.argv) == 3 and sys.argv[1] == "--show-completion" and sys.argv[2] in SHELLS:
         sys.argv[1:] = ["completion", sys.argv[2]]  # the shell named, not the one detected
     try:

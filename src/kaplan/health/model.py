@@ -257,17 +257,21 @@ def _customer(plan: Plan, clock: Clock, config: Config, add) -> None:
 
 
 NAMED = 3
-"""Detractors a reason names before it says how many more there are."""
+"""Things a reason names (detractors, KPIs) before it says how many more there are."""
+
+
+def _and_more(items: list, word, sep: str = ", ") -> str:
+    """The first `NAMED` of `items` in words (`word(item)`), then how many more ("a, b, c and 4 more")."""
+    more = f" and {len(items) - NAMED} more" if len(items) > NAMED else ""
+    return sep.join(word(item) for item in items[:NAMED]) + more
 
 
 def _not_followed_up(late) -> str:
     """"2 detractors not followed up: cfo (score 4, no follow-up); Ann (score 6, follow-up overdue
     since 2026-11-12)", the first `NAMED` of them named and the rest counted ("… and 4 more")."""
-    named = "; ".join(f"{r.respondent} (score {r.score}, "
-                      + ("no follow-up)" if r.follow_up is None else f"follow-up overdue since {r.follow_up.due})")
-                      for r in late[:NAMED])
-    more = f" and {len(late) - NAMED} more" if len(late) > NAMED else ""
-    return f"{len(late)} detractor{'s' if len(late) != 1 else ''} not followed up: {named}{more}"
+    named = _and_more(late, lambda r: f"{r.respondent} (score {r.score}, " + (
+        "no follow-up)" if r.follow_up is None else f"follow-up overdue since {r.follow_up.due})"), sep="; ")
+    return f"{len(late)} detractor{'s' if len(late) != 1 else ''} not followed up: {named}"
 
 
 def _delivery(plan: Plan, clock: Clock, config: Config, add) -> None:
@@ -292,7 +296,7 @@ def _delivery(plan: Plan, clock: Clock, config: Config, add) -> None:
     if with_actual:
         below = [k for k in with_actual if (k.actual < k.target if k.higher_is_better else k.actual > k.target)]
         add("kpis", 100 * (1 - len(below) / len(with_actual)),
-            f"{len(below)} of {len(with_actual)} KPIs below target ({', '.join(k.name for k in below)})"
+            f"{len(below)} of {len(with_actual)} KPIs below target ({_and_more(below, lambda k: k.name)})"
             if below else "all KPIs on target", ("service", "kpis"))
 
 

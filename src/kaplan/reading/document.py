@@ -202,7 +202,7 @@ def parse(text: str) -> Document:
     if root is None:
         raise YamlProblem("empty-file", "the file holds no YAML content (only comments or blanks)",
                           hint="run `kaplan new ACCOUNT` to start a plan")
-    budget = [MAX_NODES]
+    budget = [MAX_NODES, MAX_TEXT]
     memo: dict = {}
     data = _convert(root, 0, budget, memo)
     return Document(_restore_yaml11_breaks(data) if hidden is not None else data, root, memo, original)
@@ -273,6 +273,9 @@ def _convert(node: Node, depth: int, budget: list[int], memo: dict) -> Any:
     if depth > MAX_DEPTH:
         raise YamlProblem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels", *_where(node))
     if isinstance(node, ScalarNode):
+        budget[1] -= len(node.value)
+        if budget[1] < 0:
+            raise _too_much_text(node)
         return _scalar(node)
     if isinstance(node, SequenceNode):
         if node.tag != _SEQ:
@@ -294,6 +297,9 @@ def _convert(node: Node, depth: int, budget: list[int], memo: dict) -> Any:
             key = _scalar_key(k) if k.tag in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _VALUE) else None
             if key is None and k.tag not in (_NULL,):
                 raise _bad_tag(k)
+            budget[1] -= len(k.value)
+            if budget[1] < 0:
+                raise _too_much_text(k)
             if key in out:
                 raise YamlProblem("duplicate-key", f"`{key}` appears twice in the same section", *_where(k),
                                   hint="merge the two entries into one; YAML keeps only one of them")
@@ -306,6 +312,18 @@ def _bad_tag(node: Node) -> YamlProblem:
     shown = node.tag.replace(_T, "!!")
     return YamlProblem("unsafe-tag", f"the tag `{shown}` is not allowed in a plan", *_where(node),
                        hint="remove the `!` tag; plans hold only plain text, numbers, dates, lists and mappings")
+
+
+MAX_TEXT = MAX_BYTES
+"""Most text (characters of keys and values) one file may hold with every alias written out: no more
+than a file may hold, so aliases cannot make a small file cost what a huge one would (a long value
+reused ten thousand times is 200 MB of text in every message that names it)."""
+
+
+def _too_much_text(node: Node) -> YamlProblem:
+    return YamlProblem("too-large", f"the file expands to more than {MAX_TEXT // (1024 * 1024)} MiB of text "
+                       "through its aliases (`*name` reusing an `&name` anchor)", *_where(node),
+                       hint="write the values out instead of reusing long ones through aliases")
 
 
 def _scalar(node: ScalarNode) -> Any:

@@ -267,16 +267,17 @@ def unseal(raw: bytes) -> bytes:
     """The data `seal` wrapped, when its tag is right; ValueError for anything else (written by another
     user or program, changed since, cut short, or no key)."""
     key = cache_key()
-    data = raw[_TAG + 1:]
+    data = memoryview(raw)[_TAG + 1:]  # checked before it is copied: a planted file costs one read
     if key is None or raw[_TAG:_TAG + 1] != b"\n" or not hmac.compare_digest(
             raw[:_TAG], hmac.new(key, data, hashlib.sha256).hexdigest().encode()):
         raise ValueError("not written by kaplan for this user")
-    return data
+    return bytes(data)
 
 
 _NO_LINK = getattr(os, "O_NOFOLLOW", 0)
-CACHE_FILE_MAX = 1 << 30
-"""The largest cache file read (1 GiB): anything bigger was not written by kaplan."""
+CACHE_FILE_MAX = 256 << 20
+"""The largest cache file read (256 MiB; the index of 10,000 plans is about 12 MB): anything bigger is
+not read, so a file planted in the cache folder costs at most that much reading."""
 
 
 def read_json(path: Path, dir_fd: int | None = None):

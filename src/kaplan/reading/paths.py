@@ -174,26 +174,36 @@ def _leads_outside(link: Path) -> bool:
     return escapes(link, config.parent if config else link.parent) is not None
 
 
-def _walk(folder: str, out: list) -> None:
-    """Append the plan files under `folder` to `out`, as path strings, sorted by name, then the folder
-    links that lead out of the portfolio (reported, not descended), then each subfolder's in turn;
-    hidden folders and files, and `_` folders, are skipped."""
-    files, folders, links = [], [], []
-    with os.scandir(folder) as it:
-        for entry in it:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_symlink() and _is_dir(entry):
-                links.append(name)  # not descended; one that leads out of the portfolio is reported
-            elif entry.is_dir(follow_symlinks=False):
-                if not name.startswith("_"):
-                    folders.append(name)
-            elif name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME:
-                files.append(name)
-    files.sort()
-    prefix = "" if folder == "." else folder  # as pathlib names them: `a.yaml`, not `./a.yaml`
-    out.extend(os.path.join(prefix, name) for name in files)
-    out.extend(Path(folder, name) for name in sorted(links) if _leads_outside(Path(folder, name)))
-    for name in sorted(folders):
-        _walk(os.path.join(prefix, name), out)
+def _walk(top: str, out: list) -> None:
+    """Append the plan files under `top` to `out`, as path strings: in each folder its files sorted by
+    name, then the folder links that lead out of the portfolio (reported, not descended), then each
+    subfolder's in turn; hidden folders and files, and `_` folders, are skipped. The walk keeps its
+    own stack, so folders nested however deep cannot exhaust Python's; a nested folder that cannot
+    be listed (a path longer than the system allows) is named itself, and reported as unreadable."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        files, folders, links = [], [], []
+        try:
+            with os.scandir(folder) as it:
+                for entry in it:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    if entry.is_symlink() and _is_dir(entry):
+                        links.append(name)  # not descended; one that leads out of the portfolio is reported
+                    elif entry.is_dir(follow_symlinks=False):
+                        if not name.startswith("_"):
+                            folders.append(name)
+                    elif name.endswith(PLAN_SUFFIXES) and name != CONFIG_NAME:
+                        files.append(name)
+        except OSError:
+            if folder == top:
+                raise
+            out.append(folder)
+            continue
+        files.sort()
+        prefix = "" if folder == "." else folder  # as pathlib names them: `a.yaml`, not `./a.yaml`
+        out.extend(os.path.join(prefix, name) for name in files)
+        out.extend(Path(folder, name) for name in sorted(links) if _leads_outside(Path(folder, name)))
+        stack.extend(os.path.join(prefix, name) for name in sorted(folders, reverse=True))

@@ -54,8 +54,9 @@ def visible(text: str, *, lines: bool = False, starts_line: bool = True) -> str:
     return _LINE_COMMAND.sub(lambda m: m[1] + "\\x3a", text) if starts_line or lines else text
 
 
-# json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves these raw.
-_JSON_RAW = re.compile(f"[\x7f-\x9f{_BIDI_AND_BREAKS}]|##\\[")
+# json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves these raw, and lone
+# surrogates too (the bytes of a file name that is not UTF-8, which no UTF-8 output can carry raw).
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_BIDI_AND_BREAKS}\ud800-\udfff]|##\\[")
 
 
 def json_text(doc, *, indent: int | None = 2) -> str:

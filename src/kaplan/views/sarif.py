@@ -32,11 +32,17 @@ def _level(severity: Severity) -> str:
 def _uri(path: str) -> tuple[str, bool]:
     """A file path as a SARIF URI: relative paths stay relative (forward slashes, percent-encoded)."""
     if PureWindowsPath(path).is_absolute() and not PurePosixPath(path).is_absolute():
-        return "file:///" + quote(PureWindowsPath(path).as_posix()), False
+        return "file:///" + _quoted(PureWindowsPath(path).as_posix()), False
     posix = path.replace("\\", "/")
     if posix.startswith("/"):
-        return "file://" + quote(posix), False
-    return quote(posix), True
+        return "file://" + _quoted(posix), False
+    return _quoted(posix), True
+
+
+def _quoted(path: str) -> str:
+    """Percent-encoded as the file system's bytes: a name that is not UTF-8 (held by Python as
+    surrogate escapes) gets its own bytes encoded."""
+    return quote(path, errors="surrogateescape")
 
 
 def fingerprint(rule: str, path: str, message: str, occurrence: int = 0) -> str:
