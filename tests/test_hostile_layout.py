@@ -28,6 +28,21 @@ def _nest(folder, name: str, levels: int):
             pass
 
 
+def _unnest(folder, name: str) -> None:
+    """Remove `folder/name/name/…` one level at a time (a recursive removal, as pytest's own clean-up
+    of its temporary folders is, runs out of stack on it)."""
+    top, inner, spare = os.path.join(folder, name), os.path.join(folder, name, name), os.path.join(folder, "_spare")
+    while os.path.isdir(inner):
+        os.rename(inner, spare)  # the chain one level shorter
+        for entry in os.listdir(top):
+            os.unlink(os.path.join(top, entry))
+        os.rmdir(top)
+        os.rename(spare, top)
+    for entry in os.listdir(top):
+        os.unlink(os.path.join(top, entry))
+    os.rmdir(top)
+
+
 def test_folders_nested_deeper_than_python_recurses_are_walked(kaplan, tmp_path, monkeypatch):
     """1,100 folders deep (about 2,200 characters of path, which git accepts): the plan at the bottom
     is found and checked; 2,200 deep (past the system's path limit): the folder that cannot be listed
@@ -35,10 +50,14 @@ def test_folders_nested_deeper_than_python_recurses_are_walked(kaplan, tmp_path,
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "acme.yaml").write_text(MINIMAL.format(id="acme", name="Acme"))
-    _nest(plans, "a", 1100)
-    _nest(plans, "b", 2200)
-    monkeypatch.chdir(tmp_path)
-    r = kaplan("--no-cache", "check", "--today", TODAY.isoformat(), "--format", "json")
+    try:
+        _nest(plans, "a", 1100)
+        _nest(plans, "b", 2200)
+        monkeypatch.chdir(tmp_path)
+        r = kaplan("--no-cache", "check", "--today", TODAY.isoformat(), "--format", "json")
+    finally:
+        _unnest(plans, "a")
+        _unnest(plans, "b")
     assert r.exit_code == 1, r.output
     found = {(f["path"].replace("a/" * 1100, "A/").split("/b/")[0], f["rule"]) for f in r.json()["findings"]}
     assert ("plans/A/plan.yaml", "missing-field") in found
