@@ -165,3 +165,49 @@ def test_the_whitespace_grid_draws_fifty_units_and_offerings(kaplan, tmp_path):
     assert numbers("Unit", " ".join(c for c in cells if c.startswith("Unit "))) == FIFTY and words in cells
     md = kaplan("report", "longco", "-f", "md", "--today", DAY, cwd=folder).stdout
     assert words in md  # the grid is drawn the same in the Markdown pack: units × offerings must stay bounded
+
+
+def test_the_nps_chart_draws_the_fifty_most_recent_quarters(kaplan, tmp_path):
+    # one promoter a quarter for 60 quarters, 2012-Q1 to 2026-Q4 (the last one on 2026-10-15), with a
+    # minimum of one response a quarter: 60 quarters have an NPS; the chart draws the 50 most recent
+    # (2014-Q3 to 2026-Q4) and says 10 earlier ones are left out
+    quarters = [(2012 + q // 4, q % 4 + 1) for q in range(60)]
+    assert quarters[10] == (2014, 3) and quarters[-1] == (2026, 4)
+    rows = "".join(f"    - {{date: {y}-{3 * q - 2:02d}-15, respondent: Fan {y} {q}, score: 10}}\n" for y, q in quarters)
+    folder = write(tmp_path / "portfolio", "voice_of_customer:\n  nps:\n" + rows)
+    (folder / "kaplan.yaml").write_text("kaplan: 1\nnps:\n  min_responses: 1\n", encoding="utf-8")
+    made(kaplan, folder, tmp_path, "html", "pptx")
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    words = "The 50 most recent quarters are drawn; 10 earlier ones are left out."
+    chart = html.split('<section class="page" id="customer">', 1)[1].split("</figure>", 1)[0]
+    assert "2014-Q3" in chart and "2026-Q4" in chart and "2014-Q2" not in chart and words in chart
+    slides = Presentation(tmp_path / "p.pptx").slides
+    charted = [list(sh.chart.plots[0].categories) for s in slides for sh in s.shapes if sh.has_chart
+               and [p.name for p in sh.chart.plots[0].series] == ["NPS"]]
+    assert charted == [[f"{y}-Q{q}" for y, q in quarters[10:]]]
+    _, texts, _ = deck(tmp_path)
+    assert words in texts
+
+
+def test_measures_moved_without_a_target_since_the_last_review_are_listed_fifty(kaplan, tmp_path, monkeypatch):
+    # 60 measures without a target, each moved from 1 to 2 after the last review (2026-09-30): what
+    # changed lists the first 50 and says "… and 10 more" (60 - 50)
+    from _report_repo import GIT_ENV, git
+
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    measures = lambda now: "".join(f"      - {{name: Measure number {i}, current: {now}}}\n" for i in range(1, 61))  # noqa: E731
+    plan = lambda now: ("  last_reviewed: 2026-09-30\nobjectives:\n  - id: grow\n    title: Grow\n"  # noqa: E731
+                        f"    measures:\n{measures(now)}")
+    folder = write(tmp_path / "portfolio", plan(1))
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "before the review", date="2026-09-01")
+    (folder / "plans" / "longco.yaml").write_text(
+        (folder / "plans" / "longco.yaml").read_text(encoding="utf-8").replace("current: 1}", "current: 2}"), encoding="utf-8")
+    git(folder, "commit", "-q", "-am", "after the review", date="2026-10-21")
+    made(kaplan, folder, tmp_path, "html")
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    changes = html.split('<ul class="tight changes">', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r"<li>Grow · Measure number (\d+): 1 → 2</li>", changes) == [str(i) for i in range(1, 51)]
+    assert '<li class="muted">… and 10 more</li>' in changes

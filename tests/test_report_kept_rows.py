@@ -129,3 +129,32 @@ def test_missed_kpis_are_drawn_first(kaplan, tmp_path):
     assert set(re.findall(r"KPI number (\d+)", pdf)) == set(expected) and "… and 10 more" in pdf
     _, _, cells, _ = rendered(kaplan, folder, tmp_path, "--audience", "client")
     assert [c.removeprefix("KPI number ") for c in cells if c.startswith("KPI number ")] == expected
+
+
+def test_open_opportunities_are_drawn_first_the_highest_weighted_first(kaplan, tmp_path):
+    # 60 opportunities: 1-55 won, 56-60 open (value 1,000 × i at 50 %: 60 weighs most). Drawn: the 5
+    # open, 60 down to 56, then 45 won in the plan's order (1 … 45); "… and 10 more" (60 - 50).
+    # The deck has no opportunities slide.
+    rows = "".join(f"  - {{id: o{i}, name: Deal number {i}, value: {1000 * i}, probability: 50, "
+                   f"stage: {'won' if i <= 55 else 'proposal'}, expected_close: 2027-03-31}}\n" for i in range(1, 61))
+    folder = write(tmp_path / "portfolio", "opportunities:\n" + rows)
+    html, pdf, _, _ = rendered(kaplan, folder, tmp_path)
+    expected = [str(i) for i in range(60, 55, -1)] + [str(i) for i in range(1, 46)]
+    table = html.split('<table class="opportunities">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td>Deal number (\d+)", table) == expected
+    assert "… and 10 more (shown: the open first, the highest weighted value first, then the rest)" in table
+    assert set(re.findall(r"Deal number (\d+)", pdf)) == set(expected) and "… and 10 more" in pdf
+
+
+def test_what_was_learned_from_the_client_is_drawn_newest_first(kaplan, tmp_path):
+    # 60 findings, finding i dated 2026-01-01 + i days, then 5 undated ones (61-65). Drawn: the
+    # newest first, 60 down to 11; "… and 15 more" (65 - 50). The deck has no findings slide.
+    rows = "".join(f"    - {{source: interview, finding: Finding number {i}"
+                   + (f", date: {(dt.date(2026, 1, 1) + dt.timedelta(days=i)).isoformat()}" if i <= 60 else "") + "}\n"
+                   for i in range(1, 66))
+    folder = write(tmp_path / "portfolio", "voice_of_customer:\n  findings:\n" + rows)
+    html, pdf, _, _ = rendered(kaplan, folder, tmp_path)
+    table = html.split('<table class="findings">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<td>Finding number (\d+)</td>", table) == [str(i) for i in range(60, 10, -1)]
+    assert "… and 15 more (shown: the newest first, then the undated)" in table
+    assert set(re.findall(r"Finding number (\d+)", pdf)) == {str(i) for i in range(11, 61)} and "… and 15 more" in pdf

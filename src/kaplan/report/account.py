@@ -218,6 +218,11 @@ class AccountPack:
         return sum(q.weighted for q in self.forecast)
 
     @property
+    def nps_scored(self) -> list[NpsQuarter]:
+        """The quarters with enough responses to have an NPS: those a chart draws."""
+        return [q for q in self.nps_quarters if q.enough]
+
+    @property
     def overdue_actions(self) -> int:
         return sum(1 for a in self.actions if a.overdue)
 

@@ -18,11 +18,13 @@ them in that order, and its "… and N more" row says so:
 - decisions not yet taken: the overdue first, the most overdue first; then the newest raised;
 - NPS responses: the newest first; open detractor loops: the overdue first, then the newest;
 - KPIs: the missed first, then those not measured, then the met;
-- financial periods: the most recent, drawn oldest first (a chart reads left to right in time, and
-  its caption says how many earlier periods it leaves out: `earlier`);
+- opportunities: the open first, the highest weighted value first; then the won and lost;
+- what was learned from the client (interviews, questionnaires): the newest first, the undated last;
+- financial periods and NPS quarters: the most recent, drawn oldest first (a chart reads left to
+  right in time, and its caption says how many earlier periods it leaves out: `earlier`);
 - risks come in the pack's order, the highest open risk first, in every format (`account.py`).
 
-A list no longer than `ROWS_SHOWN` is drawn whole, in the plan's order.
+A list no longer than `ROWS_SHOWN` is drawn whole, in the pack's order (as the Markdown pack lists it).
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ def _action(r) -> tuple:
     return (1, due is None, due.toordinal() if due else 0) if r.action.status.is_open else (2,)
 
 
+def _opportunity(r) -> tuple:
+    return (0, -r.weighted) if r.open else (1,)
+
+
 def _decision(r) -> tuple:
     return (0, -r.overdue_days) if r.overdue_days is not None else (1, -r.review.date.toordinal())
 
@@ -70,6 +76,9 @@ ORDERS = {
     "responses": Order(lambda r: -r.date.toordinal(), "shown: the newest first"),
     "loops": Order(lambda r: (not r.overdue, -r.response.date.toordinal()), "shown: the overdue first, then the newest"),
     "kpis": Order(lambda r: _KPI.get(r.status, 2), "shown: the missed first, then the not measured, then the met"),
+    "opportunities": Order(_opportunity, "shown: the open first, the highest weighted value first, then the rest"),
+    "findings": Order(lambda f: (f.date is None, -f.date.toordinal() if f.date else 0),
+                      "shown: the newest first, then the undated"),
     "periods": Order(words="earlier periods", latest=True),
 }
 """How each list a pack draws is cut, by the name a template or the deck gives it."""
@@ -96,11 +105,11 @@ def more(rows: Sequence, order: str = "plan") -> str:
     return _more(left_out) + (f" ({words})" if words and left_out > 0 else "")
 
 
-def earlier(rows: Sequence) -> str:
+def earlier(rows: Sequence, noun: str = "periods") -> str:
     """What a chart drawn from the periods `shown(rows, "periods")` keeps says of the others ("" when
     it draws them all): "The 50 most recent periods are drawn; 30 earlier ones are left out."."""
     left_out = len(rows) - ROWS_SHOWN
-    return (f"The {ROWS_SHOWN} most recent periods are drawn; {left_out:,} earlier "
+    return (f"The {ROWS_SHOWN} most recent {noun} are drawn; {left_out:,} earlier "
             f"{'one is' if left_out == 1 else 'ones are'} left out." if left_out > 0 else "")
 
 

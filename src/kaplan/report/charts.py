@@ -411,7 +411,7 @@ def account_charts(pack) -> dict[str, str]:
                                  ("cost to serve %", [r.cost_to_serve_pct for r in periods])],
                         "Margin and cost to serve as a share of revenue", percent=True, dashed=("cost to serve %",),
                         colours=(SERIES[3], SERIES[2])),
-        "nps": nps([(q.quarter, q.nps, q.responses) for q in pack.nps_quarters if q.enough]),
+        "nps": nps([(q.quarter, q.nps, q.responses) for q in capped.shown(pack.nps_scored, "periods")]),
     }
 
 

@@ -89,9 +89,10 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         loops = len(pack.open_loops)
         words = pack.nps.words  # the survey window's NPS, or why there is none
         s = d.slide(f"{words[0].upper()}{words[1:]} · {loops} open detractor loop{'' if loops == 1 else 's'}")
-        shown = [q for q in pack.nps_quarters if q.enough]  # a quarter of too few responses has no score
+        shown = capped.shown(pack.nps_scored, "periods")  # the most recent quarters, as the HTML pack's chart
         if shown:
             d.column_chart(s, [q.quarter for q in shown], [("NPS", [q.nps for q in shown])], half="left")
+            d.note(s, capped.earlier(pack.nps_scored, "quarters"))
         d.table(s, ["Open loop", "Score", "Follow-up due"],
                 _rows(pack.open_loops, "loops", lambda o: [text.plain(o.response.respondent), str(o.response.score),
                                                   text.date(o.response.follow_up.due) if o.response.follow_up else "none"])
