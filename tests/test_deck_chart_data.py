@@ -60,3 +60,46 @@ def test_chart_data_makes_no_link_of_plan_text(kaplan, tmp_path):
     assert any("evil.example/login" in body for _, _, body in bodies), "the labels should be in the chart's data"
     for name, part, body in bodies:
         assert "<hyperlink" not in body and 'TargetMode="External"' not in body, (name, part)
+
+
+def _nps_plan(tmp_path) -> None:
+    """Two quarters of NPS: 2026-Q2 has 3 promoters, 1 passive and 4 detractors, (3 − 4) ÷ 8 × 100 =
+    −12.5, shown −13; 2026-Q3 has 10 promoters, 10 passives and 3 detractors, (10 − 3) ÷ 23 × 100 =
+    +30.43, shown +30 (amber: green is above +30)."""
+    q2 = [10, 9, 9, 7, 6, 5, 3, 2]
+    q3 = [10] * 10 + [8] * 10 + [4] * 3
+    responses = "".join(f"    - {{date: 2026-05-{i + 1:02d}, respondent: r{i}, score: {s}}}\n" for i, s in enumerate(q2))
+    responses += "".join(f"    - {{date: 2026-08-{i + 1:02d}, respondent: s{i}, score: {s}}}\n" for i, s in enumerate(q3))
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "u.yaml").write_text("kaplan: 1\naccount: {id: u, name: U}\nplan: {owner: Jo}\n"
+                                               "voice_of_customer:\n  nps:\n" + responses)
+
+
+def test_the_nps_chart_holds_the_numbers_the_pack_shows(kaplan, tmp_path):
+    _nps_plan(tmp_path)
+    out = tmp_path / "u.pptx"
+    r = kaplan("report", "u", "--format", "pptx", "--out", str(out), "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    from pptx import Presentation
+
+    charts = [shape.chart for slide in Presentation(str(out)).slides for shape in slide.shapes if shape.has_chart]
+    nps = [c for c in charts if [s.name for s in c.plots[0].series] == ["NPS"]]
+    assert [list(c.plots[0].categories) for c in nps] == [["2026-Q2", "2026-Q3"]]
+    assert [list(c.plots[0].series[0].values) for c in nps] == [[-13.0, 30.0]]
+
+
+def test_the_nps_chart_colours_a_point_by_the_number_written_beside_it(kaplan, tmp_path):
+    _nps_plan(tmp_path)
+    out = tmp_path / "u.html"
+    r = kaplan("report", "u", "--format", "html", "--out", str(out), "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    from kaplan.report.charts import RISK_FILL
+
+    svg = out.read_text().split('<svg class="chart nps"')[1].split("</svg>")[0]
+    import re
+
+    fills = re.findall(r'<circle [^>]*fill="([^"]+)"', svg)
+    labels = re.findall(r'font-weight="bold">([^<]+)</text>', svg)
+    assert labels == ["-13", "+30"]
+    assert fills == [RISK_FILL["red"], RISK_FILL["amber"]]

@@ -104,6 +104,16 @@ CASES = [
 ]
 
 
+def test_revenue_and_margin_moves_too_small_to_show_are_no_discounting():
+    """Revenue up 1 on 1,000,000 (+0.0001 %) while the margin falls 0.00003 points: both show as 0.0,
+    so the words cannot say "up 0.0% while margin fell 0.0 points"; up 0.1 % while down 0.1 points can."""
+    tiny = signal(plan(financials=years(1_000_000, 300_000, 1_000_001, 300_000)), "discount_volume")
+    assert (tiny.value, tiny.reason) == (100, "revenue and margin move together")
+    # revenue +0.1 % (1,001,000); margin 30 % → 29.9 % (299,299 of 1,001,000 = 29.9000999 %)
+    shown = signal(plan(financials=years(1_000_000, 300_000, 1_001_000, 299_299)), "discount_volume")
+    assert (shown.value, shown.reason) == (30, "revenue up 0.1% while margin fell 0.1 points: volume bought with discounts")
+
+
 @pytest.mark.parametrize("name, firing, words, value, healthy", CASES,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_signal_fires_with_its_reason(name, firing, words, value, healthy):

@@ -27,7 +27,8 @@ Signals (each 100 when healthy):
   growth is not comparable.
 - margin_trend: margin like for like (`metrics.margin_trend`): no drop → 100, a drop of
   `margin_drop_points` or more → 0, linear between.
-- discount_volume: revenue up while margin down (volume bought with discounts) → 30, else 100.
+- discount_volume: revenue up while margin down (volume bought with discounts), each by at least the
+  0.1 its words show (growth and drop rounded to one decimal) → 30, else 100.
 - force_field: net ≤ 0 → 0; otherwise 50 + 10 × net, at most 100.
 - kpis: 100 × KPIs meeting their target ÷ KPIs with an actual value.
 
@@ -325,9 +326,10 @@ def _money(plan: Plan, clock: Clock, hs: HealthSettings, add) -> None:
     add("margin_trend", 100 if drop <= 0 else 100 * (1 - drop / hs.margin_drop_points),
         f"margin {m.now:.1f}%, {'down' if drop > 0 else 'up'} {abs(drop):.1f} points year on year "
         f"(from {m.before:.1f}%, {m.basis})", ("financials", "periods"))
-    discount = growth > 0 and drop > 0
+    up, fell = rounding.rounded(growth, 1), rounding.rounded(drop, 1)  # as the words show them
+    discount = up > 0 and fell > 0
     add("discount_volume", 30 if discount else 100,
-        f"revenue up {growth:.1f}% while margin fell {drop:.1f} points: volume bought with discounts"
+        f"revenue up {up:.1f}% while margin fell {fell:.1f} points: volume bought with discounts"
         if discount else "revenue and margin move together", ("financials", "periods"))
 
 

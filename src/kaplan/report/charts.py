@@ -20,6 +20,7 @@ from html import escape
 from typing import Sequence
 
 from kaplan.report import capped
+from kaplan.rounding import rounded
 from kaplan.views.text import compact, signed
 
 RISK_FILL = {"green": "#2e7d32", "amber": "#e69500", "red": "#c62828", None: "#8a8a8a"}
@@ -236,7 +237,8 @@ def nps(quarters: Sequence[tuple[str, float, int]]) -> str:
     if len(quarters) > 1:
         body.append(f'<polyline points="{points}" fill="none" stroke="{SERIES[0]}" stroke-width="2.5"/>')
     for i, (quarter, value, count) in enumerate(quarters):
-        colour = RISK_FILL["green" if value > 30 else "amber" if value >= 0 else "red"]
+        shown = rounded(value, 0)  # the band goes with the number written beside the point
+        colour = RISK_FILL["green" if shown > 30 else "amber" if shown >= 0 else "red"]
         body.append(f'<circle cx="{_n(x(i))}" cy="{_n(y(value))}" r="5" fill="{colour}"/>')
         body.append(f'<text x="{_n(x(i))}" y="{_n(y(value) - 9)}" text-anchor="middle" font-weight="bold">{signed(value)}</text>')
         body.append(f'<text x="{_n(x(i))}" y="{height - bottom + 16}" text-anchor="middle" fill="{MUTED}" font-size="11">'

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from kaplan.rounding import rounded
 from kaplan.views import text
 from kaplan.report import capped
 from kaplan.report._optional import FormatProblem, clean, need
@@ -91,7 +92,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         s = d.slide(f"{words[0].upper()}{words[1:]} · {loops} open detractor loop{'' if loops == 1 else 's'}")
         shown = capped.shown(pack.nps_scored, "periods")  # the most recent quarters, as the HTML pack's chart
         if shown:
-            d.column_chart(s, [q.quarter for q in shown], [("NPS", [q.nps for q in shown])], half="left")
+            d.column_chart(s, [q.quarter for q in shown], [("NPS", [_round(q.nps, 0) for q in shown])], half="left")
             d.note(s, capped.earlier(pack.nps_scored, "quarters"))
         d.table(s, ["Open loop", "Score", "Follow-up due"],
                 _rows(pack.open_loops, "loops", lambda o: [text.plain(o.response.respondent), str(o.response.score),
@@ -267,8 +268,9 @@ def _pages(heights: list[int], budget: int) -> list[int]:
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
-    """A chart's value rounded as the pack prints it (`text.pct`), so the chart data and the text agree."""
-    return None if value is None else float(f"{value:.{digits}f}")
+    """A chart's value rounded as the pack prints it (`kaplan.rounding`: half away from zero), so the
+    chart data and the text agree (an NPS of −12.5 is −13 in both)."""
+    return None if value is None else rounded(value, digits) + 0.0
 
 
 class Deck:
