@@ -211,3 +211,21 @@ def test_measures_moved_without_a_target_since_the_last_review_are_listed_fifty(
     changes = html.split('<ul class="tight changes">', 1)[1].split("</ul>", 1)[0]
     assert re.findall(r"<li>Grow · Measure number (\d+): 1 → 2</li>", changes) == [str(i) for i in range(1, 51)]
     assert '<li class="muted">… and 10 more</li>' in changes
+
+
+def test_the_forecast_draws_its_first_fifty_quarters_and_totals_every_one(kaplan, tmp_path):
+    # 60 open deals, one closing in each quarter from 2027-Q1 to 2041-Q4, each 1,000 at 50 %: the
+    # forecast table draws 2027-Q1 to 2039-Q2 (50 quarters), "… and 10 more", and its totals take all
+    # 60 in: pipeline 60 × 1,000 = 60,000, weighted 60 × 500 = 30,000
+    quarters = [(2027 + q // 4, q % 4 + 1) for q in range(60)]
+    rows = "".join(f"  - {{id: d{i}, name: Deal {i}, value: 1000, probability: 50, stage: proposal, "
+                   f"expected_close: {y}-{3 * q:02d}-15}}\n" for i, (y, q) in enumerate(quarters))
+    folder = write(tmp_path / "portfolio", "opportunities:\n" + rows)
+    made(kaplan, folder, tmp_path, "html", "pdf")
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    table = html.split('<table class="forecast">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td>(\d{4}-Q\d)</td>", table) == [f"{y}-Q{q}" for y, q in quarters[:50]]
+    assert "… and 10 more" in table
+    assert '<td class="n">60,000</td><td class="n">30,000</td></tr></tfoot>' in table
+    pdf = pdf_text(tmp_path)
+    assert "2039-Q2" in pdf and "2039-Q3" not in pdf and "… and 10 more" in pdf
