@@ -129,8 +129,8 @@ def _config_error(exc) -> typer.Exit:
 
 SkipInvalidOption = typer.Option(
     False, "--skip-invalid",
-    help="Accept an answer without the plans that have errors (exit 0); by default they are named and the "
-         "exit code is 1.")
+    help="Accept an answer without the plans it leaves out (unreadable, or with an error that makes their "
+         "figures wrong) (exit 0); by default they are named and the exit code is 1.")
 
 
 def _left_out(skipped: list, skip_invalid: bool, what: str) -> int:

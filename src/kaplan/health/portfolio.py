@@ -28,18 +28,13 @@ def assess_plans(plans: list[tuple[LoadedPlan, Plan]], config: Config, today: _d
 
 
 def assess_summaries(summaries: list, config: Config, today: _dt.date) -> list[tuple[object, AccountScore, Health]]:
-    """(summary, its score, its health) for each valid plan summary (`kaplan.reading.summary`), scored
-    together to place each in its tier; the health is `assess`'s, from the signals the summary kept."""
+    """(summary, its score, its health) for each plan summary scoring counts (`kaplan.reading.summary`,
+    `scoring.engine.score_summaries`), scored together to place each in its tier; the health is `assess`'s, from the signals the summary kept."""
     from kaplan.health.model import with_review
-    from kaplan.scoring.engine import score_inputs
+    from kaplan.scoring.engine import score_summaries
 
-    valid = [s for s in summaries if s.usable]
-    scores: dict[str, AccountScore] = {}
-    for a in score_inputs([s.scoring_input() for s in valid], config.scoring, currency=config.currency):
-        scores.setdefault(a.account_id, a)
     out = []
-    for s in valid:
-        score = scores[s.account_id]
+    for s, score in score_summaries(summaries, config):
         status = s.review_status(score.tier.review_cadence if score.tier else None, today, config)
         out.append((s, score, with_review(s.account_id, s.signals, status, config)))
     return out

@@ -128,22 +128,18 @@ _cache: list = [None, None, None]  # (summaries, ctx, result): portfolio rules s
 
 
 def scored_in_portfolio(summaries, ctx: Context) -> list:
-    """(plan summary, AccountScore) for every valid plan of the portfolio, scored together.
+    """(plan summary, AccountScore) for every plan of the portfolio that scoring counts, scored
+    together as `score` and `risk` score them (`scoring.engine.score_summaries`), so a plan's tier is
+    the one they give it.
 
     Portfolio rules receive the summaries of the whole portfolio (see `checker.check`), so tiers do
     not depend on which files were named on the command line.
     """
     if _cache[0] is summaries and _cache[1] is ctx:
         return _cache[2]
-    from kaplan.scoring.engine import score_inputs
+    from kaplan.scoring.engine import score_summaries
 
-    valid = [s for s in summaries if s.valid]
-    scored = score_inputs([s.scoring_input() for s in valid], ctx.config.scoring, explain=False,
-                          currency=ctx.config.currency)
-    by_id: dict = {}
-    for a in scored:
-        by_id.setdefault(a.account_id, a)
-    result = [(s, by_id[s.account_id]) for s in valid]
+    result = score_summaries(summaries, ctx.config, explain=False)
     _cache[:] = [summaries, ctx, result]
     return result
 

@@ -209,6 +209,18 @@ def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = T
     return ranked
 
 
+def score_summaries(summaries: list, config, explain: bool = True) -> list[tuple[object, AccountScore]]:
+    """(plan summary, its AccountScore) for every plan of `summaries` that scoring counts (a usable
+    one: `PlanSummary.usable`), scored together: what `score`, `risk` and the portfolio rules of
+    `check` place each plan by, so they give it one tier. Each plan gets its own score, even where two
+    plans claim one account (`duplicate-account` says so)."""
+    usable = [s for s in summaries if s.usable]
+    scored = score_inputs([s.scoring_input() for s in usable], config.scoring, explain=explain,
+                          currency=config.currency)
+    by_file = {a.path: a for a in scored}  # `scoring_input` names each plan by its file
+    return [(s, by_file[s.display]) for s in usable]
+
+
 def _missing_note(criterion: str, source: str, worst: bool) -> Issue:
     return Issue(metrics.SOURCE_LOCATION.get(source, ()),
                  f"no value for criterion `{criterion}` (source `{source}`): "
