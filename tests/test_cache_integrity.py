@@ -299,3 +299,32 @@ def test_a_planted_file_costs_one_copy_of_it_at_most(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 1.5 * size, peak / size
+
+
+def test_a_rebuild_that_keeps_sizes_and_times_is_another_build(tmp_path):
+    """A reproducible build sets every file's modification time to one value: a changed module of the
+    same size would then look unchanged by size and time alone, and its old cache be trusted."""
+    import shutil
+    import subprocess
+    import sys
+
+    import kaplan
+
+    package = tmp_path / "site" / "kaplan"
+    shutil.copytree(Path(kaplan.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def build_id() -> str:
+        return subprocess.run([sys.executable, "-c", "from kaplan.reading.fingerprint import build_id; print(build_id())"],
+                              capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONPATH": str(tmp_path / "site")}).stdout.strip()
+
+    before = build_id()
+    module = package / "rounding.py"
+    st = module.stat()
+    text = module.read_bytes()
+    changed = text.replace(b"HEALTH_PLACES = 0", b"HEALTH_PLACES = 1")
+    assert changed != text and len(changed) == len(text)
+    module.unlink()
+    module.write_bytes(changed)  # a new file: same size, same modification time
+    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert build_id() != before

@@ -43,27 +43,34 @@ _READERS = ("pydantic", "pydantic_core", "ruamel.yaml", "_ruamel_yaml", "yaml_rs
 
 
 def build_id() -> str:
-    """kaplan's version and the size and time of each of its modules, the Python version, and the
+    """kaplan's version and the stat signature of each of its modules, the Python version, and the
     installed files of the libraries that read and validate plans: a changed kaplan or library (an
-    upgrade, an edited checkout) never trusts what was recorded before. Nothing is imported."""
+    upgrade, an edited checkout) never trusts what was recorded before. The signature takes in the
+    inode and the change time, which no install can set back, so a rebuild whose files keep their
+    sizes and a fixed modification time (as reproducible builds set it) differs too. Nothing is
+    imported."""
     if not _build:
-        package = os.path.dirname(os.path.abspath(__file__))
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # all of kaplan, not reading/ alone
         parts = [__version__, sys.version]
         for folder, dirs, files in os.walk(package):
             dirs.sort()
             for name in sorted(files):
                 if name.endswith(".py"):
                     st = os.stat(os.path.join(folder, name))
-                    parts.append(f"{os.path.relpath(os.path.join(folder, name), package)}:{st.st_size}:{st.st_mtime_ns}")
+                    parts.append(f"{os.path.relpath(os.path.join(folder, name), package)}:{_stamp(st)}")
         for name in _READERS:
             try:
                 spec = importlib.util.find_spec(name)
                 st = os.stat(spec.origin) if spec is not None and spec.origin else None
             except (ImportError, ValueError, OSError):
                 st = None
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}" if st else f"{name}:-")
+            parts.append(f"{name}:{_stamp(st)}" if st else f"{name}:-")
         _build.append(digest("\n".join(parts).encode()))
     return _build[0]
+
+
+def _stamp(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
 
 def signature(st: os.stat_result) -> list[int]:
