@@ -36,10 +36,12 @@ ACCENT = SERIES[0]
 ATTITUDE_FILL = {"strong_supporter": RISK_FILL["green"], "supporter": RISK_FILL["green"], "neutral": RISK_FILL["amber"],
                  "opponent": RISK_FILL["red"], "strong_opponent": RISK_FILL["red"]}
 LINES_PER_SLIDE = 32
-"""What a slide holds below its title, in half-line units of 11-point table text: a row of one line
-takes two (its padding is about half a line), each further line one more."""
+"""What a slide holds below its title and a table's header row, in half-line units of 11-point table
+text: a row of one line takes two (its padding is about half a line), each further line one more."""
 CHARS_PER_WIDTH = 12
 """Characters of 11-point text per unit of a table's column widths, the widths adding up to 14 units."""
+HALF = 0.49
+"""The share of the slide's width a half-slide table or chart takes (`Deck._box`)."""
 
 
 def account_deck(pack, template: Path | None = None) -> bytes:
@@ -91,13 +93,19 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         words = pack.nps.words  # the survey window's NPS, or why there is none
         s = d.slide(f"{words[0].upper()}{words[1:]} · {loops} open detractor loop{'' if loops == 1 else 's'}")
         shown = capped.shown(pack.nps_scored, "periods")  # the most recent quarters, as the HTML pack's chart
+        headers, widths = ["Open loop", "Score", "Follow-up due"], [3, 1, 2]
+        rows = _rows(pack.open_loops, "loops", lambda o: [text.plain(o.response.respondent), str(o.response.score),
+                                                          text.date(o.response.follow_up.due) if o.response.follow_up
+                                                          else "none"]) or [["No open detractor loop", "", ""]]
+        beside = _fits(rows, widths, HALF)  # else the loops get slides of their own, as long as they need
         if shown:
-            d.column_chart(s, [q.quarter for q in shown], [("NPS", [_round(q.nps, 0) for q in shown])], half="left")
+            d.column_chart(s, [q.quarter for q in shown], [("NPS", [_round(q.nps, 0) for q in shown])],
+                           half="left" if beside else None)
             d.note(s, capped.earlier(pack.nps_scored, "quarters"))
-        d.table(s, ["Open loop", "Score", "Follow-up due"],
-                _rows(pack.open_loops, "loops", lambda o: [text.plain(o.response.respondent), str(o.response.score),
-                                                  text.date(o.response.follow_up.due) if o.response.follow_up else "none"])
-                or [["No open detractor loop", "", ""]], half="right")
+        if beside:
+            d.table(s, headers, rows, widths=widths, half="right")
+        else:
+            d.tables("Open detractor loops", headers, rows, widths=widths)
     d.tables("Risks", ["Risk", "L×I", "Mitigation", "Owner", "Status"],
              _rows(pack.risks, "plan", lambda r: [r.description, str(r.likelihood * r.impact), text.plain(r.mitigation),
                                           text.plain(r.owner), text.label(r.status)]), widths=[4, 1, 4, 2, 1.5])
@@ -248,11 +256,17 @@ def _rows(items, order: str, row) -> list[list[str]]:
     return rows
 
 
-def _lines(row: list[str], widths) -> int:
-    """How many lines a table row wraps to: its longest cell for its column's width (+1 for padding)."""
-    scale = 14 / sum(widths)
+def _lines(row: list[str], widths, share: float = 1) -> int:
+    """How many lines a table row wraps to: its longest cell for its column's width (+1 for padding),
+    in a table `share` of the slide wide."""
+    scale = 14 * share / sum(widths)
     return 1 + max((-(-len(text.plain(v)) // max(1, int(w * scale * CHARS_PER_WIDTH))) for v, w in zip(row, widths)),
                    default=1)
+
+
+def _fits(rows: list[list[str]], widths, share: float = 1) -> bool:
+    """Whether a table `share` of the slide wide fits on one slide, below its header row."""
+    return sum(_lines(row, widths, share) for row in rows) <= LINES_PER_SLIDE
 
 
 def _pages(heights: list[int], budget: int) -> list[int]:
@@ -340,12 +354,20 @@ class Deck:
             start += count
 
     def table(self, s, headers, rows, widths=None, half=None, colour_first=None):
+        """One table on slide `s`, each row as tall as its wrapped lines need (`_lines`), in the
+        units of which a slide holds `LINES_PER_SLIDE` below a header row of one line (fewer, if the
+        rows need more: a single row longer than a slide is squeezed to fit it rather than run off it)."""
         from pptx.util import Pt
 
         x, y, w, h = self._box(half)
-        shape = s.shapes.add_table(len(rows) + 1, len(headers), x, y, w, min(h, int(h * (len(rows) + 1) / 13) + 1))
-        table = shape.table
         widths = widths or [1] * len(headers)
+        share = HALF if half else 1
+        lines = [_lines(headers, widths, share)] + [_lines(row, widths, share) for row in rows]
+        unit = h // max(LINES_PER_SLIDE + 2, sum(lines))
+        shape = s.shapes.add_table(len(rows) + 1, len(headers), x, y, w, unit * sum(lines))
+        table = shape.table
+        for row, n in zip(table.rows, lines):
+            row.height = unit * n
         for j, share in enumerate(widths):
             table.columns[j].width = int(w * share / sum(widths))
         for j, head in enumerate(headers):
