@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from kaplan.commands.importing import source
+from kaplan.reading import archive
 
 PLAN = "kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo Owner\n"
 
@@ -68,7 +69,7 @@ def test_a_workbook_part_compressed_thousands_of_times_is_refused_before_it_is_r
 
 
 def test_a_workbook_that_unpacks_past_the_limit_is_refused(kaplan, portfolio, monkeypatch):
-    monkeypatch.setattr(source, "MAX_UNPACKED", 20_000)  # the real one is 256 MiB; the sum is the same check
+    monkeypatch.setattr(archive, "MAX_UNPACKED", 20_000)  # the real one is 256 MiB; the sum is the same check
     workbook(portfolio / "big.xlsx", [["account", "period", "revenue"]]
                     + [["acme", f"2026-Q{1 + i % 4}", i] for i in range(2000)])
     run = kaplan("import", "big.xlsx", "--as", "financials", cwd=portfolio)

@@ -25,7 +25,8 @@ from pathlib import Path
 from kaplan.rounding import rounded
 from kaplan.views import text
 from kaplan.report import capped
-from kaplan.report._optional import FormatProblem, clean, need
+from kaplan.report._optional import clean, need
+from kaplan.report.deck_file import open_template
 from kaplan.report.deck_template import empty_placeholders, keep_the_look
 from kaplan.report.properties import documented
 from kaplan.report.settled import settle
@@ -299,9 +300,9 @@ class Deck:
         if self.own:  # python-pptx's plain master, widened to 16:9 (its placeholders are placed per slide)
             self.prs = Presentation()
             self.prs.slide_width, self.prs.slide_height = Inches(13.333), Inches(7.5)
-        else:
-            self.prs = _open_template(Presentation, template)
-        keep_the_look(self.prs)  # its master, layouts and theme; none of its slides, notes, comments, tags…
+            keep_the_look(self.prs)
+        else:  # its master, layouts and theme; none of its slides, notes, comments, tags…
+            self.prs = open_template(template)
         layouts = list(self.prs.slide_layouts)
         self.title_layout = layouts[0]
         self.content_layout = min(layouts, key=lambda lay: (not _has_title(lay), len(lay.placeholders)))
@@ -604,20 +605,9 @@ class Deck:
         deck, nobody for the portfolio's or a client's; nothing of python-pptx's or the template's)."""
         for s in self.prs.slides:
             empty_placeholders(s)
-        self.prs.core_properties  # a template without document properties gets them, to hold the pack's
         buf = io.BytesIO()
         self.prs.save(buf)
         return settle(buf.getvalue(), pack.today, documented(title(pack), author, pack.today))
-
-
-def _open_template(Presentation, template: Path):
-    try:
-        return Presentation(str(template))
-    except FileNotFoundError:
-        raise FormatProblem(f"--template {template}: no such file") from None
-    except Exception as exc:  # python-pptx raises zipfile, KeyError or XML errors for a file that is no deck
-        raise FormatProblem(f"--template {template}: not a PowerPoint deck (.pptx) that can be read "
-                                  f"({type(exc).__name__})") from None
 
 
 def _has_title(layout) -> bool:

@@ -4,45 +4,80 @@ A company's deck holds far more than its slide master, layouts and theme: its ow
 notes and comments, who commented (`commentAuthors.xml`), custom XML data stores (`customXml/`),
 tags that add-ins hang on the deck, its master and its layouts (`ppt/tags/`), the printer it was
 last printed on, the names of its sections and custom shows, a password to modify, a macro project,
-a digital signature, the picture of its first slide, and in its layouts' placeholders prompt texts
-of its own ("CONFIDENTIAL – internal pricing"). Every deck made from it, a client's included, would
+a digital signature, the picture of its first slide, its document properties, and in its layouts'
+placeholders prompt texts of its own ("CONFIDENTIAL – internal pricing"). Its master can hide
+shapes, alternative text, XML comments and extensions, and refer to pictures and links outside the
+file (a reader fetches `https://…` or `file://///host/share/…` when it shows the slide, and hands
+that host the reader's Windows credentials). Every deck made from it, a client's included, would
 carry them all.
 
-`keep_the_look` reduces a deck opened with python-pptx to what slides are drawn on: the package's
-document properties (which `deck._properties` then makes the pack's), the presentation, its slide
-master(s), layouts and themes, the pictures and embedded fonts they use, its table styles and empty
-presentation and view properties. Each part keeps the relationships of those kinds only
-(`KEPT`); every element that referred to one dropped goes with it (a master's shape holding an
-embedded object loses the shape, a hyperlink its link), as do the elements that only name what is
-gone (custom data, custom shows, sections). The text of the master's and layouts' placeholders is
-emptied: it is the prompt PowerPoint shows in an empty placeholder, and `empty_placeholders` takes
-every placeholder a slide left empty off it. python-pptx then writes only the parts still reached,
-each with its content type, so the package stays whole.
+`keep_the_look` reduces a deck opened with python-pptx to what slides are drawn on: the
+presentation, the slide masters it lists, the layouts each master lists, their theme, the pictures
+and embedded fonts they show, its table styles and empty presentation and view properties. A part
+is kept only through a relationship of a kind its own kind may have (`KEPT`), to a part of the
+content type that kind of relationship leads to (`LEADS_TO`), inside the file, and named where such
+a part is used (a master in the presentation's list of masters, a layout in its master's list, a
+picture or a font by an element of the part); anything else — a slide smuggled in as a layout, a
+data store as a theme, a picture nothing shows — is dropped, and every element that referred to
+what was dropped goes with it (a master's shape holding an embedded object loses the shape, a
+background its picture, a text its link), as do the elements that only name what is gone (custom
+data, custom shows, sections). What the eye does not see is taken out of every part kept: hidden
+shapes, alternative text, hyperlinks and their tooltips, comments, processing instructions and
+extensions (`extLst`); shapes are renamed by their kind and number. The text of the master's and
+layouts' placeholders is emptied: it is the prompt PowerPoint shows in an empty placeholder, and
+`empty_placeholders` takes every placeholder a slide left empty off it. Layout, master and theme
+names stay: they are what a user picks a layout by. python-pptx then writes only the parts still
+reached, each with its content type, so the package stays whole; `settled` writes the pack's own
+document properties.
 """
 
 from __future__ import annotations
 
+from kaplan.report.office_xml import parse
+
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RELS = _R + "/"
-_PKG = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _PML = "application/vnd.openxmlformats-officedocument.presentationml."
 _MAIN = _PML + "presentation.main+xml"
+_MASTER, _LAYOUT = _PML + "slideMaster+xml", _PML + "slideLayout+xml"
+_THEME = "application/vnd.openxmlformats-officedocument.theme+xml"
+_TABLE_STYLES = _PML + "tableStyles+xml"
 _PICTURES = (_RELS + "image", "http://schemas.microsoft.com/office/2007/relationships/hdphoto")
+_FONTS = frozenset({"application/x-fontdata", "application/x-font-ttf", "application/x-font-otf",
+                    "application/vnd.openxmlformats-officedocument.obfuscatedFont", "font/ttf", "font/otf",
+                    "application/font-sfnt"})
+_MACRO_MAINS = ("application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",)
 
-PACKAGE = "package"
 KEPT: dict[str, frozenset[str]] = {
-    PACKAGE: frozenset({_RELS + "officeDocument", _PKG + "core-properties", _RELS + "extended-properties"}),
     _MAIN: frozenset(_RELS + kind for kind in ("slideMaster", "theme", "presProps", "viewProps", "tableStyles",
                                                 "font")),
-    _PML + "slideMaster+xml": frozenset({_RELS + "slideLayout", _RELS + "theme", *_PICTURES}),
-    _PML + "slideLayout+xml": frozenset({_RELS + "slideMaster", *_PICTURES}),
-    "application/vnd.openxmlformats-officedocument.theme+xml": frozenset(_PICTURES),
+    _MASTER: frozenset({_RELS + "slideLayout", _RELS + "theme", *_PICTURES}),
+    _LAYOUT: frozenset({_RELS + "slideMaster", *_PICTURES}),
+    _THEME: frozenset(_PICTURES),
 }
-"""The relationships each kind of part keeps, by its content type; a part of any other kind keeps none."""
+"""The relationships each kind of part keeps, by its content type; a part of any other kind keeps none,
+and the package itself none but the one to the presentation (`settled` adds the pack's properties)."""
+LEADS_TO: dict[str, frozenset[str]] = {
+    _RELS + "slideMaster": frozenset({_MASTER}),
+    _RELS + "slideLayout": frozenset({_LAYOUT}),
+    _RELS + "theme": frozenset({_THEME}),
+    _RELS + "presProps": frozenset({_PML + "presProps+xml"}),
+    _RELS + "viewProps": frozenset({_PML + "viewProps+xml"}),
+    _RELS + "tableStyles": frozenset({_TABLE_STYLES}),
+    _RELS + "font": _FONTS,
+}
+"""The content types each kept kind of relationship may lead to (a picture's: any `image/…`)."""
+_ONE_EACH = frozenset(_RELS + kind for kind in ("theme", "presProps", "viewProps", "tableStyles", "slideMaster"))
+"""Kinds a part refers to by having the relationship, not by naming it: one of each is kept (a
+layout's master is the master that lists it)."""
+_LISTED = {(_MAIN, _RELS + "slideMaster"): _P + "sldMasterId", (_MASTER, _RELS + "slideLayout"): _P + "sldLayoutId",
+           (_MAIN, _RELS + "font"): None}
+"""Kinds a part must name in its list of them (a presentation's masters, a master's layouts, the
+presentation's embedded fonts, named anywhere in its font list: None)."""
 
-_MACRO_MAINS = ("application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",)
 _EMPTY = {
     _PML + "presProps+xml": b"presentationPr",  # printing, the custom show to run, recent colours
     _PML + "viewProps+xml": b"viewPr",  # the view, zoom and slide it was last left at
@@ -53,41 +88,53 @@ _GONE_FROM_PRESENTATION = ("custShowLst", "custDataLst", "smartTags", "modifyVer
 """What presentation.xml says of what is gone: custom shows, custom data and smart tags, the password
 to modify, its extensions (section names among them), the notes and handout masters."""
 _SHAPES = {_P + name for name in ("sp", "pic", "graphicFrame", "cxnSp", "grpSp", "contentPart")}
+_SHAPE_KIND = {_P + "sp": "Shape", _P + "pic": "Picture", _P + "graphicFrame": "Frame", _P + "cxnSp": "Connector",
+               _P + "grpSp": "Group", _P + "contentPart": "Ink"}
+_HOLDERS = _SHAPES | {_P + "bg"}
+"""What goes whole when something in it refers to a part that is gone: a shape, a slide's background."""
 _LINKS = {_A + name for name in ("hlinkClick", "hlinkHover", "hlinkMouseOver", "snd")}
-_LOOK = frozenset({_PML + "slideMaster+xml", _PML + "slideLayout+xml"})
+_HIDDEN_TEXT = ("descr", "title")
+"""Attributes of a shape's properties (`cNvPr`) that show nowhere on a slide: its alternative text."""
 
 
 def keep_the_look(prs) -> None:
     """Reduce `prs` (a python-pptx Presentation just opened) to its look: see the module's docstring."""
-    from lxml import etree
-
     for sld in list(prs.slides._sldIdLst):  # the template's own slides
         prs.slides._sldIdLst.remove(sld)
     package = prs.part.package
-    _keep_rels(package._rels, KEPT[PACKAGE])
-    seen, todo = set(), [prs.part]
+    _drop(package._rels, {rid for rid, rel in package._rels.items()
+                          if rel.is_external or rel.reltype != _RELS + "officeDocument"})
+    masters: list = []  # each master kept, in order
+    themes: set[int] = set()  # the themes of the masters kept
+    seen, todo = set(), [(prs.part, None)]
     while todo:
-        part = todo.pop()
+        part, parent = todo.pop(0)
         if id(part) in seen:
             continue
         seen.add(id(part))
-        ctype = part.content_type
-        if ctype in _MACRO_MAINS:  # a macro-enabled deck without its macros is a plain one
-            ctype = part._content_type = _MAIN
-            part.__dict__.pop("content_type", None)  # python-pptx's cached copy of it
-        dropped = _keep_rels(part.rels, KEPT.get(ctype, frozenset()))
+        ctype = _plain(part)
+        element = _element(part)
+        dropped = _reduce_rels(part, ctype, element, parent)
         if ctype in _EMPTY:
             part._blob = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<p:' + _EMPTY[ctype]
                           + b' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="' + _R.encode()
                           + b'" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>')
-        elif hasattr(part, "_element"):
-            _tidy(part._element, dropped, ctype)
-            _drop_unused_pictures(part)
-        elif dropped and part.content_type.endswith("+xml"):  # an XML part python-pptx keeps as bytes (a theme)
-            root = etree.fromstring(part.blob)
-            _tidy(root, dropped, ctype)
-            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        todo.extend(rel.target_part for rel in part.rels.values() if not rel.is_external)
+        elif element is not None:  # what names a relationship dropped, or one it never had, goes
+            _tidy(element, dropped | (_named(element) - set(part.rels)), ctype)
+            _drop(part.rels, {rid for rid, rel in part.rels.items()
+                              if rel.reltype in _PICTURES and rid not in _named(element)})
+            if not hasattr(part, "_element"):  # an XML part python-pptx keeps as bytes (a theme, table styles)
+                from lxml import etree
+
+                part._blob = etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+        if ctype == _MASTER:
+            masters.append(part)
+            themes.update(id(rel.target_part) for rel in part.rels.values() if rel.reltype == _RELS + "theme")
+        todo.extend((rel.target_part, part) for rel in part.rels.values()
+                    if not (ctype == _LAYOUT and rel.reltype == _RELS + "slideMaster"))
+    # the presentation's theme is its first master's, or none
+    _drop(prs.part.rels, {rid for rid, rel in prs.part.rels.items()
+                          if rel.reltype == _RELS + "theme" and id(rel.target_part) not in themes})
 
 
 def empty_placeholders(slide) -> None:
@@ -97,36 +144,112 @@ def empty_placeholders(slide) -> None:
             ph._element.getparent().remove(ph._element)
 
 
-def _keep_rels(rels, kinds: frozenset[str]) -> set[str]:
-    """Drop from `rels` every relationship not of `kinds`; the ids dropped."""
-    dropped = {rid for rid, rel in rels.items() if rel.reltype not in kinds}
-    for rid in dropped:
-        rels.pop(rid)
+def _plain(part) -> str:
+    """`part`'s content type; a macro-enabled deck's presentation made a plain one (without its macros)."""
+    ctype = part.content_type
+    if ctype in _MACRO_MAINS:
+        ctype = part._content_type = _MAIN
+        part.__dict__.pop("content_type", None)  # python-pptx's cached copy of it
+    return ctype
+
+
+def _element(part):
+    """`part`'s XML root: python-pptx's own, or (a theme, table styles) its bytes parsed; None for a
+    part that is not XML (a picture, a font) or is emptied."""
+    if hasattr(part, "_element"):
+        return part._element
+    if part.content_type in (_THEME, _TABLE_STYLES):
+        return parse(part.blob)
+    return None
+
+
+def _reduce_rels(part, ctype: str, element, parent) -> set[str]:
+    """Drop from `part` every relationship it may not keep (see the module's docstring); the ids dropped."""
+    kinds = KEPT.get(ctype, frozenset())
+    listed = {kind: _listed_ids(element, tag) for (owner, kind), tag in _LISTED.items() if owner == ctype}
+    dropped, one_each = set(), set()
+    for rid, rel in list(part.rels.items()):
+        keep = not rel.is_external and rel.reltype in kinds and _leads_where_it_should(rel)
+        if keep and rel.reltype in listed:
+            keep = rid in listed[rel.reltype]
+        if keep and ctype == _LAYOUT and rel.reltype == _RELS + "slideMaster":
+            keep = rel.target_part is parent
+        if keep and rel.reltype in _ONE_EACH:
+            keep = rel.reltype not in one_each
+            one_each.add(rel.reltype)
+        if keep and ctype == _MASTER and rel.reltype == _RELS + "slideLayout":
+            keep = any(r.reltype == _RELS + "slideMaster" and not r.is_external and r.target_part is part
+                       for r in rel.target_part.rels.values())  # a layout of another master is not this one's
+        if not keep:
+            dropped.add(rid)
+    _drop(part.rels, dropped)
     return dropped
 
 
-def _drop_unused_pictures(part) -> None:
-    """Drop the relationships to pictures that nothing in `part` shows any more (the icon of an
-    embedded object taken out with its shape)."""
-    used = {v for el in part._element.iter() for k, v in el.attrib.items() if k.startswith("{" + _R + "}")}
-    for rid in [rid for rid, rel in part.rels.items() if rel.reltype in _PICTURES and rid not in used]:
-        part.rels.pop(rid)
+def _leads_where_it_should(rel) -> bool:
+    ctype = rel.target_part.content_type
+    if rel.reltype in _PICTURES:
+        return ctype.startswith("image/")
+    return ctype in LEADS_TO.get(rel.reltype, ()) or (rel.reltype == _RELS + "officeDocument")
+
+
+def _listed_ids(element, tag: str | None) -> set[str]:
+    """The relationship ids `element` names in its list of `tag` (None: its embedded font list)."""
+    if element is None:
+        return set()
+    if tag is None:
+        lists = element.findall(_P + "embeddedFontLst")
+        return {v for lst in lists for el in lst.iter() for k, v in el.attrib.items() if k.startswith("{" + _R + "}")}
+    return {el.get(f"{{{_R}}}id") for el in element.iter(tag)}
+
+
+def _named(element) -> set[str]:
+    """Every relationship id an element of `element` names."""
+    return {v for el in element.iter() for k, v in el.attrib.items() if k.startswith("{" + _R + "}")}
+
+
+def _drop(rels, rids) -> None:
+    for rid in rids:
+        rels.pop(rid)
 
 
 def _tidy(root, dropped: set[str], ctype: str) -> None:
-    """Take out of a part's XML what refers to a dropped relationship, what names what is gone, and
-    (a master's or layout's) its placeholders' prompt text."""
+    """Take out of a part's XML what refers to a dropped relationship, what names what is gone, what
+    does not show, and (a master's or layout's) its placeholders' prompt text."""
+    from lxml import etree
+
     if ctype == _MAIN:
         for name in _GONE_FROM_PRESENTATION:
             for el in root.findall(_P + name):
                 root.remove(el)
-    for el in list(root.iter(_P + "custDataLst")):
-        el.getparent().remove(el)
+        _once(root, _P + "sldMasterIdLst")
+    if ctype == _MASTER:
+        _once(root, _P + "sldLayoutIdLst")
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        _remove_keeping_tail(el)
+    for el in list(root.iter(_P + "custDataLst", _P + "extLst", _A + "extLst", *_LINKS)):
+        _remove(el, root)
+    for pr in list(root.iter(_P + "cNvPr")):
+        if pr.get("hidden") in ("1", "true"):
+            holder = pr.getparent().getparent()
+            if holder.tag in _SHAPES:
+                _take_out(holder, root)
+            pr.attrib.pop("hidden")
+    for pr in root.iter(_P + "cNvPr"):
+        for name in _HIDDEN_TEXT:
+            pr.attrib.pop(name, None)
+        holder = pr.getparent().getparent()
+        pr.set("name", f"{_SHAPE_KIND[holder.tag]} {pr.get('id', '')}".strip() if holder.tag in _SHAPE_KIND else "")
     referring = [el for el in root.iter()
                  if any(k.startswith("{" + _R + "}") and v in dropped for k, v in el.attrib.items())]
     for el in referring:
-        _take_out(el, root)
-    if ctype in _LOOK:
+        gone = [k for k, v in el.attrib.items() if k.startswith("{" + _R + "}") and v in dropped]
+        if len(gone) < sum(k.startswith("{" + _R + "}") for k in el.attrib):  # a picture embedded and linked:
+            for k in gone:  # it keeps what it embeds
+                del el.attrib[k]
+        else:
+            _take_out(el, root)
+    if ctype in (_MASTER, _LAYOUT):
         for ph in root.iter(_P + "ph"):
             ph.attrib.pop("hasCustomPrompt", None)
             shape = next((a for a in ph.iterancestors() if a.tag in _SHAPES), None)
@@ -134,11 +257,42 @@ def _tidy(root, dropped: set[str], ctype: str) -> None:
                 t.text = ""
 
 
+def _once(root, tag: str) -> None:
+    """Keep each relationship id only once in the list `tag` (a layout listed twice is one layout)."""
+    for lst in root.iter(tag):
+        ids = set()
+        for el in list(lst):
+            rid = el.get(f"{{{_R}}}id")
+            if rid in ids:
+                lst.remove(el)
+            ids.add(rid)
+
+
 def _take_out(el, root) -> None:
-    """Remove `el`, which refers to a part that is gone: a link alone, otherwise the shape it is in
-    (a shape without its picture or object is broken), or the element itself outside any shape."""
+    """Remove `el`, which refers to a part that is gone or does not show: a link alone, otherwise the
+    shape or background it is in (a shape without its picture or object is broken) — with the
+    alternatives it is one of, if any — or the element itself outside any."""
     target = el
-    if el.tag not in _LINKS and el.tag not in _SHAPES:
-        target = next((a for a in el.iterancestors() if a.tag in _SHAPES), el)
-    if target is not root and any(a is root for a in target.iterancestors()):  # not gone with another already
-        target.getparent().remove(target)
+    if el.tag not in _LINKS and el.tag not in _HOLDERS:
+        target = next((a for a in el.iterancestors() if a.tag in _HOLDERS), el)
+    alternative = next((a for a in target.iterancestors() if a.tag == _MC + "AlternateContent"), None)
+    _remove(alternative if alternative is not None else target, root)
+
+
+def _remove(el, root) -> None:
+    if el is not root and any(a is root for a in el.iterancestors()):  # not gone with another already
+        el.getparent().remove(el)
+
+
+def _remove_keeping_tail(el) -> None:
+    """Remove a comment or processing instruction, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)

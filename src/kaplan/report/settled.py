@@ -5,8 +5,9 @@ modified) with the current time, and `zipfile` dates every entry with it; a deck
 workbooks (their "Edit Data") made the same way. The same plans on the same `--today` then gave
 different bytes on every run, so a pack could not be compared, cached or signed by its content.
 `settle` rewrites such a file: every entry in its order, compressed as it was, dated the report's
-day at midnight, and both properties that day at 00:00:00 UTC; the workbooks inside are settled
-the same way.
+day at midnight, and both properties that day at 00:00:00 UTC; the workbooks inside (a chart's
+data) are settled the same way, one level deep and only when `reading.archive` finds them of a
+workbook's size, so a picture of a template that is an archive of archives costs nothing.
 """
 
 from __future__ import annotations
@@ -16,27 +17,51 @@ import io
 import re
 import zipfile
 
+from kaplan.reading.archive import excess
+from kaplan.report.properties import install
+
 _STAMP = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 _INNER = (".xlsx", ".xlsm", ".pptx", ".docx")
 _ZIP_EPOCH = _dt.date(1980, 1, 1)
 """The earliest date a zip entry can carry."""
 
 
-def settle(data: bytes, day: _dt.date, parts: dict[str, bytes] | None = None) -> bytes:
-    """`data` (an Office file: a zip) with every date in it the report's `day`, and each of its
-    entries named in `parts` (a pack's document properties, `properties.documented`) those bytes."""
+def settle(data: bytes, day: _dt.date, parts: dict[str, bytes] | None = None, _depth: int = 0) -> bytes:
+    """`data` (an Office file: a zip) with every date in it the report's `day`, and (given `parts`, a
+    pack's document properties, `properties.documented`) those as its only document properties."""
     stamp = f"{day.isoformat()}T00:00:00Z".encode()
     when = max(day, _ZIP_EPOCH)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            body = (parts or {}).get(info.filename) or src.read(info)
-            if info.filename == "docProps/core.xml":
+        infos = {info.filename: info for info in src.infolist()}
+        entries = {name: src.read(info) for name, info in infos.items()}
+        if parts:
+            entries = install(entries, parts)
+        for name, body in entries.items():
+            info = infos.get(name)
+            if name == "docProps/core.xml":
                 body = _STAMP.sub(lambda m: m[1] + stamp + m[3], body)
-            elif info.filename.lower().endswith(_INNER) and zipfile.is_zipfile(io.BytesIO(body)):
-                body = settle(body, day)
-            entry = zipfile.ZipInfo(info.filename, date_time=(when.year, when.month, when.day, 0, 0, 0))
-            entry.compress_type, entry.external_attr = info.compress_type, info.external_attr
-            entry.create_system = info.create_system
+            elif not _depth and name.lower().endswith(_INNER) and _workbook_sized(body):
+                try:
+                    body = settle(body, day, _depth=1)
+                except (zipfile.BadZipFile, ValueError, OSError, EOFError):  # not an archive after all: as it is
+                    pass
+            entry = zipfile.ZipInfo(name, date_time=(when.year, when.month, when.day, 0, 0, 0))
+            if info is not None:
+                entry.compress_type, entry.external_attr = info.compress_type, info.external_attr
+                entry.create_system = info.create_system
+            else:
+                entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, body)
     return out.getvalue()
+
+
+def _workbook_sized(body: bytes) -> bool:
+    """Whether `body` is a zip archive within the bounds of an Office file."""
+    if not zipfile.is_zipfile(io.BytesIO(body)):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as inner:
+            return excess(inner) is None
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kaplan.findings import Finding, FindingsError, Severity
+from kaplan.reading.archive import excess
 
 MAX_BYTES = 32 * 1024 * 1024
 """Largest export read (a 50,000-row report is a few MB; reading a CSV costs up to 7 times its size)."""
@@ -29,12 +30,6 @@ MAX_CELLS = 2_000_000
 short fields would otherwise cost some 15 times its size in memory."""
 MAX_ROWS = 500_000
 """Most rows read from an export (a row costs memory even when it holds one cell)."""
-MAX_UNPACKED = 256 * 1024 * 1024
-"""Most bytes a workbook's parts may hold unpacked, summed (what their zip entries declare; a zip
-entry yields no more than it declares)."""
-MAX_RATIO = 100
-"""Most a workbook part may be compressed (unpacked ÷ packed) once it is over 1 MiB: spreadsheet
-XML compresses 5–20 times; a zip bomb, thousands."""
 MAX_SHARED_STRINGS = 500_000
 """Most entries in a workbook's shared-strings table, counted before openpyxl builds it (it keeps
 every entry, and a 400 KB file can declare ten million)."""
@@ -271,24 +266,18 @@ def _sheet_records(sheet, display: str) -> list[tuple[int, list]]:
 
 def _bound_workbook(data: bytes, display: str) -> None:
     """Refuse a workbook that would cost more to open than its size says, before openpyxl reads it:
-    parts that unpack to more than `MAX_UNPACKED` together, a part compressed more than `MAX_RATIO`
-    times, or a shared-strings table of more than `MAX_SHARED_STRINGS` entries."""
+    parts past the bounds of `reading.archive` (how much they unpack to, how much each is
+    compressed), or a shared-strings table of more than `MAX_SHARED_STRINGS` entries."""
     hint = "open it in Excel and save it again as .xlsx, or export CSV"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as e:
         raise _problem(display, "not-a-table", f"this is not a readable Excel workbook ({e})", hint) from None
     with archive:
+        problem = excess(archive, "workbook")
+        if problem:
+            raise _problem(display, "too-large", problem, "export fewer rows, or export CSV")
         parts = archive.infolist()
-        total = sum(p.file_size for p in parts)
-        if total > MAX_UNPACKED:
-            raise _problem(display, "too-large", f"the workbook unpacks to more than {MAX_UNPACKED // 1048576} MiB "
-                           f"({total // 1048576:,} MiB)", "export fewer rows, or export CSV")
-        for p in parts:
-            if p.file_size > 1048576 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
-                raise _problem(display, "too-large", f"the workbook's part {p.filename} is compressed "
-                               f"{p.file_size // max(p.compress_size, 1):,} times, more than {MAX_RATIO} (a "
-                               "workbook's parts are 5 to 20 times; a zip bomb's, thousands)", hint)
         strings = next((p for p in parts if p.filename.lower().endswith("sharedstrings.xml")), None)
         if strings is not None and _entries(archive, strings) > MAX_SHARED_STRINGS:
             raise _problem(display, "too-large", f"the workbook's shared-strings table holds more than "

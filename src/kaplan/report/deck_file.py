@@ -1,0 +1,148 @@
+"""Opening a company's `--template` deck: a file someone else made, read only once it is safe to read.
+
+A template is a zip archive of XML parts, and what goes wrong with one must be a usage error naming
+the file and what is wrong with it, never a traceback or a hang: `open_template` reads only a regular
+file (`/dev/zero` or a named pipe is refused before a byte is read) of at most `MAX_BYTES`, refuses
+an archive whose parts would cost more to unpack than a deck ever needs (`reading.archive`: a zip
+bomb) or that holds two parts of one name (readers would disagree on which is the deck), and reads
+every XML part with the one hardened parser (`office_xml`: no entities, no DOCTYPE, bounded depth)
+before python-pptx opens it. It then reduces the deck to its look (`deck_template`) and checks that
+the look can carry slides: a slide master with at least one layout, and a slide size PowerPoint
+accepts.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+from kaplan.reading.archive import excess
+from kaplan.report._optional import FormatProblem
+from kaplan.report.deck_template import keep_the_look
+from kaplan.report.office_xml import UnsafeXml, parse
+
+MAX_BYTES = 64 * 1024 * 1024
+"""Largest template read (a company's deck template, pictures and fonts included, is a few MB)."""
+SLIDE_SIZE = (914_400, 51_206_400)
+"""The slide sizes PowerPoint accepts, in EMU: 1 to 56 inches a side."""
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def open_template(path: Path):
+    """The python-pptx Presentation of the deck at `path`, reduced to its look; FormatProblem (exit 2)
+    naming the file and what is wrong with it when it cannot be one."""
+    from pptx import Presentation
+
+    def problem(what: str) -> FormatProblem:
+        return FormatProblem(f"--template {path}: {what}")
+
+    data = _read(path, problem)
+    _screen(data, problem)
+    try:
+        prs = Presentation(io.BytesIO(data))
+    except Exception as exc:  # python-pptx raises zipfile, KeyError or XML errors for a file that is no deck
+        raise problem(f"not a PowerPoint deck (.pptx) that can be read ({type(exc).__name__})") from None
+    try:
+        keep_the_look(prs)
+    except (ValueError, KeyError, AttributeError) as exc:  # a relationship python-pptx cannot follow
+        raise problem(f"its parts do not make a deck ({type(exc).__name__}: {exc})") from None
+    _check_look(prs, problem)
+    return prs
+
+
+def _read(path: Path, problem) -> bytes:
+    try:  # O_NONBLOCK: a named pipe is opened, found not to be a file, and closed, never waited on
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise problem("no such file") from None
+    except OSError as exc:
+        raise problem(f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise problem("not a file (a deck template is a .pptx file)")
+        if info.st_size > MAX_BYTES:
+            raise problem(f"larger than {MAX_BYTES // 1048576} MiB (a deck template is a few MB)")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise problem(f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise problem(f"larger than {MAX_BYTES // 1048576} MiB (a deck template is a few MB)")
+    return data
+
+
+def _screen(data: bytes, problem) -> None:
+    """Refuse a template that would cost too much to open, is ambiguous, or holds an XML part that
+    is not well-formed or declares a DOCTYPE; every XML part is parsed here, once, with the hardened
+    parser, before python-pptx parses any."""
+    from lxml import etree
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise problem("not a PowerPoint deck (.pptx is a zip archive)") from None
+    with archive:
+        too_much = excess(archive, "deck")
+        if too_much:
+            raise problem(too_much)
+        names: set[str] = set()
+        for info in archive.infolist():
+            if info.filename.lower() in names:
+                raise problem(f"it holds two parts named {info.filename}")
+            names.add(info.filename.lower())
+        xml_types = _xml_part_names(archive, problem)
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.lower().endswith((".xml", ".rels")) or name.lower() in xml_types):
+                continue
+            try:
+                parse(archive.read(info))
+            except UnsafeXml as exc:
+                raise problem(f"its part {name}: {exc}: refused") from None
+            except etree.XMLSyntaxError as exc:
+                raise problem(f"its part {name} is not well-formed XML ({exc})") from None
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+                raise problem(f"its part {name} cannot be unpacked ({exc})") from None
+
+
+def _xml_part_names(archive: zipfile.ZipFile, problem) -> set[str]:
+    """The names (lower case) of the parts whose content type says XML, whatever their names end with."""
+    from lxml import etree
+
+    try:
+        types = parse(archive.read("[Content_Types].xml"))
+    except KeyError:
+        raise problem("not a PowerPoint deck (it has no [Content_Types].xml)") from None
+    except UnsafeXml as exc:
+        raise problem(f"its part [Content_Types].xml: {exc}: refused") from None
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise problem(f"its part [Content_Types].xml cannot be read ({exc})") from None
+    xml_ext = {el.get("Extension", "").lower() for el in types.iter(_CT + "Default")
+               if el.get("ContentType", "").endswith("xml")}
+    named = {el.get("PartName", "").lstrip("/").lower() for el in types.iter(_CT + "Override")
+             if el.get("ContentType", "").endswith("xml")}
+    return named | {info.filename.lower() for info in archive.infolist()
+                    if info.filename.rsplit(".", 1)[-1].lower() in xml_ext}
+
+
+def _check_look(prs, problem) -> None:
+    """Refuse a look that cannot carry slides."""
+    if not len(prs.slide_masters):
+        raise problem("it has no slide master (save it from PowerPoint as a .pptx, or choose another deck)")
+    if not len(prs.slide_masters[0].slide_layouts):
+        raise problem("its slide master has no layouts (a slide is made on a layout)")
+    size = prs.part._element.find(_P + "sldSz")
+    if size is None:
+        raise problem("it has no slide size")
+    for side in ("cx", "cy"):
+        value = size.get(side, "")
+        if not (value.isascii() and value.isdigit() and SLIDE_SIZE[0] <= int(value) <= SLIDE_SIZE[1]):
+            raise problem(f"its slide size {side}={value!r} is not a whole number of EMU from {SLIDE_SIZE[0]:,} to "
+                          f"{SLIDE_SIZE[1]:,} (1 to 56 inches)")

