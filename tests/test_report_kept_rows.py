@@ -93,8 +93,9 @@ def test_overdue_decisions_then_the_newest_raised_are_drawn(kaplan, tmp_path):
 def test_the_newest_nps_responses_and_the_overdue_loops_are_drawn_first(kaplan, tmp_path):
     # 80 detractors, Critic i answering on 2026-06-01 + i days; every fourth (4, 8 … 80) has no
     # follow-up, so its loop is overdue; the others have one due 2026-12-15, still open.
-    # Responses drawn: the newest first, 80 down to 31. Loops drawn: the 20 overdue, newest first
-    # (80, 76 … 4), then the 30 newest of the rest (79, 78, 77, 75 … down to 41).
+    # Responses drawn: the newest first, 80 down to 31. Loops drawn: the 20 overdue, the most overdue
+    # (waiting since the day they answered) first (4, 8 … 80), then the 30 newest of the rest (79, 78,
+    # 77, 75 … down to 41).
     def response(i):
         follow = "" if i % 4 == 0 else ", follow_up: {owner: Jo, due: 2026-12-15}"
         return (f"    - {{date: {(dt.date(2026, 6, 1) + dt.timedelta(days=i)).isoformat()}, respondent: Critic {i}, "
@@ -104,17 +105,17 @@ def test_the_newest_nps_responses_and_the_overdue_loops_are_drawn_first(kaplan, 
     table = html.split('<table class="nps">', 1)[1].split("</table>", 1)[0]
     assert re.findall(r"<td>Critic (\d+)</td>", table) == [str(i) for i in range(80, 30, -1)]
     assert "… and 30 more (shown: the newest first)" in table
-    overdue = list(range(80, 0, -4))
+    overdue = list(range(4, 81, 4))
     rest = [i for i in range(80, 0, -1) if i % 4][:30]
     assert rest[-1] == 41 and len(overdue) == 20
     loops = html.split("<h3>Open detractor loops</h3>", 1)[1].split("</ul>", 1)[0]
     assert re.findall(r">Critic (\d+) \(score 3", loops) == [str(i) for i in overdue + rest]
-    assert "… and 30 more (shown: the overdue first, then the newest)" in loops
+    assert "… and 30 more (shown: the most overdue first, then the newest)" in loops
     assert "80 open loops" in html  # the count takes every loop in
     assert {str(i) for i in overdue} <= set(re.findall(r"Critic (\d+)", pdf)) and "… and 30 more" in pdf
     drawn = [c.removeprefix("Critic ") for c in cells if c.startswith("Critic ")]
     assert drawn == [str(i) for i in overdue + rest]
-    assert "… and 30 more (shown: the overdue first, then the newest)" in cells
+    assert "… and 30 more (shown: the most overdue first, then the newest)" in cells
 
 
 def test_missed_kpis_are_drawn_first(kaplan, tmp_path):
@@ -158,3 +159,26 @@ def test_what_was_learned_from_the_client_is_drawn_newest_first(kaplan, tmp_path
     assert re.findall(r"<td>Finding number (\d+)</td>", table) == [str(i) for i in range(60, 10, -1)]
     assert "… and 15 more (shown: the newest first, then the undated)" in table
     assert set(re.findall(r"Finding number (\d+)", pdf)) == {str(i) for i in range(11, 61)} and "… and 15 more" in pdf
+
+
+def test_the_health_reason_names_the_loops_the_pack_lists_first(kaplan, tmp_path):
+    # 60 detractors written newest first, Critic i answering on 2026-06-01 + i days (so Critic 60 is
+    # the first in the plan). Critics 7, 30, 45 and 52 have no follow-up (overdue, waiting since the
+    # day they answered: 06-08, 07-01, 07-16, 07-23); Critic 20 (answered 06-21) has one due 06-25,
+    # still open (overdue since 06-25); the other 55 have one due 2026-12-15 (open, on time).
+    # The most overdue first: 7 (06-08), 20 (06-25), 30 (07-01), 45 (07-16), 52 (07-23). The health
+    # reason names the first three of them and counts the other 2 (in plan order it named 52, 45, 30);
+    # the pack's list of 60 loops starts with the same five, then the newest on time: 60, 59, 58 …
+    def response(i):
+        follow = {7: "", 30: "", 45: "", 52: "", 20: ", follow_up: {owner: Jo, due: 2026-06-25}"}.get(
+            i, ", follow_up: {owner: Jo, due: 2026-12-15}")
+        return (f"    - {{date: {(dt.date(2026, 6, 1) + dt.timedelta(days=i)).isoformat()}, respondent: Critic {i}, "
+                f"score: 3{follow}}}\n")
+    folder = write(tmp_path / "portfolio", "voice_of_customer:\n  nps:\n" + "".join(response(i) for i in range(60, 0, -1)))
+    html, _, cells, _ = rendered(kaplan, folder, tmp_path)
+    assert ("5 detractors not followed up: Critic 7 (score 3, no follow-up); Critic 20 (score 3, follow-up overdue "
+            "since 2026-06-25); Critic 30 (score 3, no follow-up) and 2 more") in html
+    loops = html.split("<h3>Open detractor loops</h3>", 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r">Critic (\d+) \(score 3", loops)[:8] == ["7", "20", "30", "45", "52", "60", "59", "58"]
+    drawn = [c.removeprefix("Critic ") for c in cells if c.startswith("Critic ")]
+    assert drawn[:8] == ["7", "20", "30", "45", "52", "60", "59", "58"]

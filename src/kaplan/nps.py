@@ -5,12 +5,17 @@ of one survey window: those dated after the same day `nps.window_months` (defaul
 today, up to today. Fewer than `nps.min_responses` (default 5) responses in the window are "too few":
 no score is shown or used, only the count. Beside it, the NPS of each calendar quarter with a
 response (the trend), each with its own count.
+
+The open detractor loops (`open_loops`) are read in one order wherever they are named or listed
+first (`most_overdue_first`): the health reason names the first of them, and a pack that draws only
+some of them keeps those.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import Field
 
@@ -160,3 +165,41 @@ def window(responses, today: _dt.date | Clock, settings, back: int = 0) -> NpsWi
 
 def of_plan(plan, today: _dt.date | Clock, settings) -> NpsWindow:
     return window(plan.voice_of_customer.nps, today, settings)
+
+
+@dataclass(frozen=True)
+class OpenLoop:
+    """A detractor (0-6) whose follow-up is not closed: it has none, or an open one."""
+
+    response: Any
+    """The `NpsResponse`."""
+    index: int
+    """Its place in the plan's `voice_of_customer.nps`."""
+    overdue: bool
+    """No follow-up at all, or its due date has passed."""
+
+    @property
+    def waiting_since(self) -> _dt.date:
+        """Since when an overdue loop waits: its follow-up's due date, or, with no follow-up, the day
+        the detractor answered."""
+        f = self.response.follow_up
+        return f.due if f is not None else self.response.date
+
+
+def open_loops(responses, today: _dt.date | Clock) -> list[OpenLoop]:
+    """The open detractor loops of these responses, in their order."""
+    clock = Clock.of(today)
+    out = []
+    for i, r in enumerate(responses):
+        f = r.follow_up
+        if r.score <= 6 and (f is None or f.closed is None):
+            out.append(OpenLoop(r, i, f is None or clock.passed(f.due)))
+    return out
+
+
+def most_overdue_first(loop: OpenLoop) -> tuple:
+    """The order open loops are read in: the overdue first, the longest waiting first (the earliest
+    `waiting_since`; ties in their own order when sorted stably); then the others, the newest first."""
+    if loop.overdue:
+        return 0, loop.waiting_since.toordinal()
+    return 1, -loop.response.date.toordinal()

@@ -16,7 +16,8 @@ Signals (each 100 when healthy):
   `nps.min_responses` responses, else no signal), −100…+100 → 0-100; the trend against the window
   before is given in the reason.
 - detractor_loops: any detractor without a follow-up, or with an overdue open one → 0 (the reason counts
-  them and names the first `NAMED`); open but on time → 60; all closed → 100.
+  them and names the first `NAMED`, the most overdue first, as the packs list them:
+  `nps.most_overdue_first`); open but on time → 60; all closed → 100.
 - overdue_actions: 100 × (1 − overdue open actions ÷ open actions).
 - review_overdue: the plan's review status (`kaplan.overdue`: the stricter of its own and its tier's
   cadence): 100 while not overdue, then 100 × (2 − age ÷ days allowed), 0 at twice them or more. A
@@ -48,6 +49,7 @@ from dataclasses import dataclass, field
 
 from kaplan import metrics, promises, rounding
 from kaplan.clock import Clock, DatedNumber, days_ago
+from kaplan.nps import most_overdue_first, open_loops
 from kaplan.nps import window as nps_window
 from kaplan.config import Config
 from kaplan.model import Plan
@@ -237,23 +239,15 @@ def _customer(plan: Plan, clock: Clock, config: Config, add) -> None:
         if shown is not None and shown != rounding.signed(now.score):  # equal as shown: no trend to speak of
             trend = f", {'down' if now.score < before.score else 'up'} from {shown}"
         add("nps", (now.score + 100) / 2, f"{now.words}{trend}", ("voice_of_customer", "nps"))
-    detractors = open_loops = 0
-    late: list[int] = []  # detractors with no follow-up or an overdue open one, in plan order
-    for i, r in enumerate(responses):
-        if r.score <= 6:
-            detractors += 1
-            f = r.follow_up
-            if f is None or f.closed is None:
-                open_loops += 1
-                if f is None or clock.passed(f.due):
-                    late.append(i)
+    loops = open_loops(responses, clock)
+    late = sorted((loop for loop in loops if loop.overdue), key=most_overdue_first)  # as the packs list them
     if late:
-        add("detractor_loops", 0, _not_followed_up([responses[i] for i in late]),
-            ("voice_of_customer", "nps", late[0]))
-    elif open_loops:
-        add("detractor_loops", 60, f"{open_loops} detractor follow-up(s) open, on time",
+        add("detractor_loops", 0, _not_followed_up([loop.response for loop in late]),
+            ("voice_of_customer", "nps", late[0].index))
+    elif loops:
+        add("detractor_loops", 60, f"{len(loops)} detractor follow-up(s) open, on time",
             ("voice_of_customer", "nps"))
-    elif detractors:
+    elif any(r.score <= 6 for r in responses):
         add("detractor_loops", 100, "every detractor loop closed")
 
 

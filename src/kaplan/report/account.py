@@ -21,7 +21,7 @@ from kaplan.model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, 
                           Plan, PlanMeta, Review, Risk)
 from kaplan.model.types import period_bounds
 from kaplan.money import Converter
-from kaplan.nps import NpsQuarter, NpsWindow, by_quarter
+from kaplan.nps import NpsQuarter, NpsWindow, OpenLoop, by_quarter, open_loops
 from kaplan.nps import window as nps_window
 from kaplan.progress import ObjectiveProgress, objective_progress
 from kaplan.promises import Broken, broken_promises
@@ -69,13 +69,6 @@ class PeriodRow:
     cost_to_serve_pct: float | None
     share_of_wallet_pct: float | None = None
     """Revenue ÷ the client's category spend, else the share the period states (`metrics`)."""
-
-
-@dataclass(frozen=True)
-class OpenLoop:
-    response: NpsResponse
-    overdue: bool
-    """No follow-up at all, or its due date has passed."""
 
 
 @dataclass(frozen=True)
@@ -279,9 +272,7 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
         nps_responses=sorted(plan.voice_of_customer.nps, key=lambda r: r.date),
         nps_quarters=by_quarter([r for r in plan.voice_of_customer.nps if r.date <= today],
                                 snap.portfolio.config.nps.min_responses),
-        open_loops=[OpenLoop(r, r.follow_up is None or r.follow_up.due < today)
-                    for r in sorted(plan.voice_of_customer.nps, key=lambda r: r.date)
-                    if r.category == "detractor" and (r.follow_up is None or r.follow_up.closed is None)],
+        open_loops=sorted(open_loops(plan.voice_of_customer.nps, today), key=lambda loop: loop.response.date),
         kpis=[KpiRow(k, _kpi_status(k)) for k in plan.service.kpis],
         risks=sorted(plan.risks, key=lambda r: (r.status.value != "open", -r.likelihood * r.impact, r.id)),
         allocations=[r for r in snap.score.allocation.rows if r.account_id == account_id],

@@ -16,7 +16,8 @@ them in that order, and its "… and N more" row says so:
 - actions: the overdue first, the most overdue first; then the open ones by due date (those without
   one last); then the done and cancelled ones;
 - decisions not yet taken: the overdue first, the most overdue first; then the newest raised;
-- NPS responses: the newest first; open detractor loops: the overdue first, then the newest;
+- NPS responses: the newest first; open detractor loops: the overdue first, the most overdue first,
+  then the newest (`kaplan.nps.most_overdue_first`, the order the health reason names them in);
 - KPIs: the missed first, then those not measured, then the met;
 - opportunities: the open first, the highest weighted value first; then the won and lost;
 - what was learned from the client (interviews, questionnaires): the newest first, the undated last;
@@ -33,6 +34,8 @@ import dataclasses
 import heapq
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
+
+from kaplan.nps import most_overdue_first
 
 T = TypeVar("T")
 
@@ -74,7 +77,7 @@ ORDERS = {
     "actions": Order(_action, "shown: the most overdue first, then the open by due date, then the rest"),
     "decisions": Order(_decision, "shown: the most overdue first, then the newest raised"),
     "responses": Order(lambda r: -r.date.toordinal(), "shown: the newest first"),
-    "loops": Order(lambda r: (not r.overdue, -r.response.date.toordinal()), "shown: the overdue first, then the newest"),
+    "loops": Order(most_overdue_first, "shown: the most overdue first, then the newest"),
     "kpis": Order(lambda r: _KPI.get(r.status, 2), "shown: the missed first, then the not measured, then the met"),
     "opportunities": Order(_opportunity, "shown: the open first, the highest weighted value first, then the rest"),
     "findings": Order(lambda f: (f.date is None, -f.date.toordinal() if f.date else 0),
