@@ -59,11 +59,11 @@ def test_an_objective_draws_fifty_measures_milestones_and_challenges(kaplan, tmp
     part = html.split('id="objectives"', 1)[1].split("</section>", 1)[0]
     table = part.split('<table class="measures">', 1)[1].split("</table>", 1)[0]
     assert re.findall(r"<td>Measure number (\d+)</td>", table) == [str(i) for i in range(1, 51)]
-    assert '<td colspan="8" class="muted">… and 70 more</td>' in table
+    assert '<td colspan="8" class="muted">… and 70 more (shown: the overdue first, the most overdue first, then the rest)</td>' in table  # none is overdue
     drawn = part.split("<strong>Milestones</strong>", 1)[1].split("</ul>", 1)[0]
     assert "(0 of 120 done)" in drawn  # the count takes every milestone in
     assert re.findall(r"Milestone number (\d+)</li>", drawn) == [str(i) for i in range(1, 51)]
-    assert '<li class="muted">… and 70 more</li>' in drawn
+    assert '<li class="muted">… and 70 more (shown: the overdue first, the most overdue first, then the rest)</li>' in drawn
     challenges = part.split("<strong>In the way:</strong>", 1)[1].split("</p>", 1)[0]
     assert numbers("Challenge number", challenges) == FIFTY and challenges.endswith("; … and 70 more")
     tried = part.split("<strong>Already tried:</strong>", 1)[1].split("</p>", 1)[0]
@@ -75,7 +75,7 @@ def test_an_objective_draws_fifty_measures_milestones_and_challenges(kaplan, tmp
     cells, _, slides = deck(tmp_path)
     assert [c.removeprefix("Measure number ") for c in cells if c.startswith("Measure number")] == \
         [str(i) for i in range(1, 51)]
-    assert "… and 70 more" in cells
+    assert "… and 70 more (shown: the overdue first, the most overdue first, then the rest)" in cells
     assert slides <= 12  # 500 measures drawn whole made 39 slides; 50 rows take four
     md = kaplan("report", "longco", "-f", "md", "--today", DAY, cwd=folder).stdout
     for word in ("Measure", "Milestone", "Challenge", "Tried"):

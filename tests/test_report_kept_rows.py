@@ -182,3 +182,54 @@ def test_the_health_reason_names_the_loops_the_pack_lists_first(kaplan, tmp_path
     assert re.findall(r">Critic (\d+) \(score 3", loops)[:8] == ["7", "20", "30", "45", "52", "60", "59", "58"]
     drawn = [c.removeprefix("Critic ") for c in cells if c.startswith("Critic ")]
     assert drawn[:8] == ["7", "20", "30", "45", "52", "60", "59", "58"]
+
+
+def test_overdue_milestones_and_measures_are_drawn_first(kaplan, tmp_path):
+    # One objective, 70 milestones: 1-50 due 2027-Q2 (not yet), 51-60 due 2026-Q1 (ended 2026-03-31),
+    # 61-70 due 2025-Q4 (ended 2025-12-31, the most overdue). Drawn: 61 … 70, 51 … 60, then 1 … 30;
+    # "… and 20 more" (70 - 50). 60 measures (target 10, current 5): 1-55 due 2027-06-30, 56-60 due
+    # 2026-10-01, 09-01, 08-01, 07-01, 06-01 (60 the most overdue). Drawn: 60, 59, 58, 57, 56, then
+    # 1 … 45; "… and 10 more".
+    milestones = "".join(f"      - {{quarter: {'2027-Q2' if i <= 50 else '2026-Q1' if i <= 60 else '2025-Q4'}, "
+                         f"description: Milestone number {i}}}\n" for i in range(1, 71))
+    measures = "".join(f"      - {{name: Measure number {i}, kind: leading, target: 10, current: 5, "
+                       f"due: {'2027-06-30' if i <= 55 else f'2026-{66 - i:02d}-01'}}}\n" for i in range(1, 61))
+    folder = write(tmp_path / "portfolio", "objectives:\n  - id: grow\n    title: Grow the estate\n"
+                   f"    measures:\n{measures}    milestones:\n{milestones}")
+    html, pdf, cells, _ = rendered(kaplan, folder, tmp_path)
+    part = html.split('id="objectives"', 1)[1].split("</section>", 1)[0]
+    expected = [str(i) for i in [*range(61, 71), *range(51, 61), *range(1, 31)]]
+    assert re.findall(r"Milestone number (\d+)</li>", part) == expected
+    assert "… and 20 more (shown: the overdue first, the most overdue first, then the rest)" in part
+    assert "Milestone number 70" in pdf  # the most overdue, printed
+    measured = [str(i) for i in [60, 59, 58, 57, 56, *range(1, 46)]]
+    assert re.findall(r"<td>Measure number (\d+)</td>", part) == measured
+    assert "… and 10 more (shown: the overdue first, the most overdue first, then the rest)" in part
+    assert [c.removeprefix("Measure number ") for c in cells if c.startswith("Measure number ")] == measured
+    assert "… and 10 more (shown: the overdue first, the most overdue first, then the rest)" in cells
+    _, _, cells, _ = rendered(kaplan, folder, tmp_path, "--audience", "client")  # the client's pack and deck too
+    assert [c.removeprefix("Measure number ") for c in cells if c.startswith("Measure number ")] == measured
+
+
+def test_lapsed_rituals_and_the_most_overdue_promises_are_drawn_first(kaplan, tmp_path):
+    # 60 monthly rituals (every 30 days): 1-50 last held 2026-11-01 (due again 12-01, on time);
+    # 51-60 last held 2026-08-(61 - i): 60 on 08-01 (due 08-31, the longest lapsed) … 51 on 08-10.
+    # Drawn: 60, 59 … 51, then 1 … 40; "… and 10 more".
+    # The promises past due: the 10 rituals (due 08-31 … 09-09) and 45 milestones due 2026-Q3 (by
+    # 2026-09-30), 55 in all. Listed kind by kind, the milestones came first and 5 rituals were cut.
+    # The most overdue first: the 10 rituals (60 … 51), then 40 milestones (1 … 40); "… and 5 more".
+    rituals = "".join(f"    - {{name: Ritual number {i}, cadence: monthly, last_held: "
+                      f"{'2026-11-01' if i <= 50 else f'2026-08-{61 - i:02d}'}}}\n" for i in range(1, 61))
+    milestones = "".join(f"      - {{quarter: 2026-Q3, description: Milestone number {i}}}\n" for i in range(1, 46))
+    folder = write(tmp_path / "portfolio", f"relationships:\n  rituals:\n{rituals}"
+                   "objectives:\n  - id: grow\n    title: Grow the estate\n" f"    milestones:\n{milestones}")
+    html, pdf, _, _ = rendered(kaplan, folder, tmp_path)
+    table = html.split('<table class="rituals">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<td>Ritual number (\d+)</td>", table) == [str(i) for i in [*range(60, 50, -1), *range(1, 41)]]
+    assert "… and 10 more (shown: the lapsed first, the longest lapsed first, then the rest)" in table
+    promises = html.split('<ul class="tight promises">', 1)[1].split("</ul>", 1)[0]
+    said = re.findall(r"(Ritual|Milestone) number (\d+)", promises)
+    assert said == [("Ritual", str(i)) for i in range(60, 50, -1)] + [("Milestone", str(i)) for i in range(1, 41)]
+    assert "Promises past due (55)" in html  # the count takes every one in
+    assert "… and 5 more (shown: the most overdue first, then those with no date)" in promises
+    assert "Ritual number 60" in pdf

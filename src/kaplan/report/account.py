@@ -17,8 +17,8 @@ from kaplan.commands.since_review import SinceReview, since_last_review
 from kaplan.forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
 from kaplan.health.model import Health, Signal
 from kaplan.config.health import SIGNALS
-from kaplan.model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, NpsResponse, Objective, Opportunity,
-                          Plan, PlanMeta, Review, Risk)
+from kaplan.model.plan import (Action, Contact, Decision, FinancialPeriod, Kpi, Measure, Milestone, NpsResponse,
+                          Objective, Opportunity, Plan, PlanMeta, Review, Risk, Ritual)
 from kaplan.model.types import period_bounds
 from kaplan.money import Converter
 from kaplan.nps import NpsQuarter, NpsWindow, OpenLoop, by_quarter, open_loops
@@ -72,6 +72,40 @@ class PeriodRow:
 
 
 @dataclass(frozen=True)
+class MilestoneRow:
+    """A milestone, with the promise it broke (`kaplan.promises`) if it is overdue."""
+
+    milestone: Milestone
+    broken: Broken | None = None
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure and its progress (`kaplan.progress`), with the promise it broke if it is overdue."""
+
+    measure: Measure
+    progress: float | None
+    broken: Broken | None = None
+
+
+@dataclass(frozen=True)
+class RitualRow:
+    """A relationship ritual, with the promise it broke (`kaplan.promises`) if it has lapsed."""
+
+    ritual: Ritual
+    broken: Broken | None = None
+
+
+@dataclass(frozen=True)
+class ObjectiveRow(ObjectiveProgress):
+    """An objective's progress, and its measures and milestones as the packs draw them: the overdue
+    ones known, so a long list keeps them (`capped.ORDERS`)."""
+
+    measure_rows: list[MeasureRow]
+    milestone_rows: list[MilestoneRow]
+
+
+@dataclass(frozen=True)
 class KpiRow:
     kpi: Kpi
     status: str
@@ -108,7 +142,8 @@ class AccountPack:
     """The relationship map as drawn: its first `capped.ROWS_SHOWN` people."""
     org_more: str
     """What the map says of the people it does not draw (`capped.tree`), or ""."""
-    objectives: list[ObjectiveProgress]
+    objectives: list[ObjectiveRow]
+    rituals: list[RitualRow]
     opportunities: list[OpportunityRow]
     forecast: list[QuarterForecast]
     actions: list[ActionRow]
@@ -258,10 +293,13 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
         since = since_last_review(snap.portfolio, plan, Standing.of(score, health), cache=snap.history_cache,
                                   today=today)
     org, org_more = capped.tree(org_chart(plan.relationships.contacts))
+    broken = broken_promises(plan, today, snap.portfolio.config)
+    late = {b.at[:-1]: b for b in broken if b.kind in ("milestone", "measure", "ritual")}  # by where the promise is
     return AccountPack(
         today=today, plan=plan, path=lp.display, score=score, accounts_total=len(snap.score.accounts),
         health=health, figures=figures, nps=survey, org=org, org_more=org_more,
-        objectives=[objective_progress(o) for o in plan.objectives],
+        objectives=[_objective(i, o, late) for i, o in enumerate(plan.objectives)],
+        rituals=[RitualRow(r, late.get(("relationships", "rituals", i))) for i, r in enumerate(plan.relationships.rituals)],
         opportunities=[OpportunityRow(o, objectives.get(o.objective or ""), is_open(o), weighted_value(o))
                        for o in plan.opportunities],
         forecast=forecast_by_quarter(plan),
@@ -278,11 +316,21 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
         allocations=[r for r in snap.score.allocation.rows if r.account_id == account_id],
         decisions=[DecisionRow(r, d, (today - d.due).days if d.due and d.due < today else None)
                    for r in sorted(plan.reviews, key=lambda r: r.date) for d in r.decisions if d.decided is None],
-        broken=broken_promises(plan, today, snap.portfolio.config),
+        broken=broken,
         review=review, last_review=review.last, next_review=next_review, next_review_from_cadence=from_cadence,
         since=since, budget_rule=snap.score.allocation.rule, whitespace=grid(plan.whitespace, capped.ROWS_SHOWN), window=metrics.ttm(plan), growth=metrics.growth(plan),
         converter=snap.score.converter,
     )
+
+
+def _objective(i: int, o: Objective, late: dict[tuple, Broken]) -> ObjectiveRow:
+    """Objective `i`'s progress and rows, each measure and milestone with the promise it broke (`late`,
+    by where in the plan the promise is)."""
+    op = objective_progress(o)
+    return ObjectiveRow(op.objective, op.measures, op.milestones_done, op.milestones,
+                        [MeasureRow(m, prog, late.get(("objectives", i, "measures", j)))
+                         for j, (m, prog) in enumerate(op.measures)],
+                        [MilestoneRow(m, late.get(("objectives", i, "milestones", j))) for j, m in enumerate(o.milestones)])
 
 
 FIGURES = ("revenue_ttm", "gross_profit_ttm", "margin_pct", "revenue_growth_pct", "cost_to_serve_pct",

@@ -19,6 +19,11 @@ them in that order, and its "… and N more" row says so:
 - NPS responses: the newest first; open detractor loops: the overdue first, the most overdue first,
   then the newest (`kaplan.nps.most_overdue_first`, the order the health reason names them in);
 - KPIs: the missed first, then those not measured, then the met;
+- an objective's milestones and measures: the overdue first, the most overdue first; rituals: the
+  lapsed first, the longest lapsed first; then the rest in the plan's order (which are overdue is
+  what `kaplan.promises` answers, each row carrying its broken promise);
+- the promises past due: the most overdue first (the earliest date due), then those with no date
+  (a risk rated too high, which has none);
 - opportunities: the open first, the highest weighted value first; then the won and lost;
 - what was learned from the client (interviews, questionnaires): the newest first, the undated last;
 - financial periods and NPS quarters: the most recent, drawn oldest first (a chart reads left to
@@ -70,6 +75,18 @@ def _decision(r) -> tuple:
     return (0, -r.overdue_days) if r.overdue_days is not None else (1, -r.review.date.toordinal())
 
 
+def _broken(b) -> tuple:
+    """A broken promise (`kaplan.promises.Broken`): the most overdue (the earliest date it was due)
+    first, then those with no date; ties keep the list's order."""
+    return (0, b.due.toordinal()) if b.due is not None else (1,)
+
+
+def _promised(r) -> tuple:
+    """A row of a list of promises (milestones, measures, rituals: `account.MilestoneRow` …): those
+    broken first, as `_broken` orders them, then the rest in the list's order."""
+    return _broken(r.broken) if r.broken is not None else (2,)
+
+
 _KPI = {"missed": 0, "not measured": 1}
 
 ORDERS = {
@@ -80,6 +97,10 @@ ORDERS = {
     "loops": Order(most_overdue_first, "shown: the most overdue first, then the newest"),
     "kpis": Order(lambda r: _KPI.get(r.status, 2), "shown: the missed first, then the not measured, then the met"),
     "opportunities": Order(_opportunity, "shown: the open first, the highest weighted value first, then the rest"),
+    "milestones": Order(_promised, "shown: the overdue first, the most overdue first, then the rest"),
+    "measures": Order(_promised, "shown: the overdue first, the most overdue first, then the rest"),
+    "rituals": Order(_promised, "shown: the lapsed first, the longest lapsed first, then the rest"),
+    "promises": Order(_broken, "shown: the most overdue first, then those with no date"),
     "findings": Order(lambda f: (f.date is None, -f.date.toordinal() if f.date else 0),
                       "shown: the newest first, then the undated"),
     "periods": Order(words="earlier periods", latest=True),

@@ -33,8 +33,7 @@ from dataclasses import dataclass, replace
 
 from kaplan.model.plan import Period
 from kaplan.model.vocab import ReviewKind
-from kaplan.progress import ObjectiveProgress
-from kaplan.report.account import ActionRow, DecisionRow, KpiRow, account_pack, working_together
+from kaplan.report.account import ActionRow, DecisionRow, KpiRow, ObjectiveRow, account_pack, working_together
 from kaplan.report.snapshot import Snapshot
 
 AUDIENCES = ("internal", "client")
@@ -57,7 +56,7 @@ class ClientPack:
     owner: str
     """The KAM who sends the report."""
     period: Period | None
-    objectives: list[ObjectiveProgress]
+    objectives: list[ObjectiveRow]
     actions: list[ActionRow]
     kpis: list[KpiRow]
     decisions: list[DecisionRow]

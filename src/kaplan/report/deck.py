@@ -216,10 +216,11 @@ def _working_together(d, pack) -> None:
 def _objectives(d, pack) -> None:
     rows = []
     for o in capped.shown(pack.objectives):  # each objective's measures capped as the HTML pack's tables
-        rows += [[o.objective.title, m.name, text.number(m.baseline, 1), text.number(m.current, 1),
-                  text.number(m.target, 1), text.plain(m.unit), text.pct(prog, 0)] for m, prog in capped.shown(o.measures)]
-        if capped.more(o.measures):
-            rows.append([o.objective.title, capped.more(o.measures), "", "", "", "", ""])
+        rows += [[o.objective.title, r.measure.name, text.number(r.measure.baseline, 1),
+                  text.number(r.measure.current, 1), text.number(r.measure.target, 1), text.plain(r.measure.unit),
+                  text.pct(r.progress, 0)] for r in capped.shown(o.measure_rows, "measures")]
+        if capped.more(o.measure_rows, "measures"):
+            rows.append([o.objective.title, capped.more(o.measure_rows, "measures"), "", "", "", "", ""])
     if capped.more(pack.objectives):  # as the HTML pack: the objectives past ROWS_SHOWN are counted, not drawn
         rows.append([capped.more(pack.objectives), "", "", "", "", "", ""])
     d.tables("Objectives and progress", ["Objective", "Measure", "Baseline", "Current", "Target", "Unit", "Progress"],
