@@ -30,7 +30,37 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 PML = "application/vnd.openxmlformats-officedocument.presentationml."
 MASTER = "ppt/slideMasters/slideMaster1.xml"
 THEME = "ppt/theme/theme1.xml"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"SECRET-PICTURE-BYTES"
+
+
+def png(text: str = "SECRET-PNG-TEXT") -> bytes:
+    """A 20×10 red PNG carrying `text` in a text chunk."""
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", text)
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 10), (200, 30, 30)).save(buf, "PNG", pnginfo=info)
+    return buf.getvalue()
+
+
+def jpeg() -> bytes:
+    """A 20×10 red progressive JPEG with EXIF (artist, description), a comment and a colour profile."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x013B], exif[0x010E] = "SECRET-EXIF-ARTIST", "SECRET-EXIF-DESCRIPTION"
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 10), (200, 30, 30)).save(buf, "JPEG", exif=exif.tobytes(), comment=b"SECRET-COMMENT",
+                                                   progressive=True, icc_profile=b"colour profile")
+    return buf.getvalue()
+
+
+def picture(n: int, blip: str) -> bytes:
+    """A picture shape on a slide master showing `blip` (its attributes)."""
+    return (f'<p:pic><p:nvPicPr><p:cNvPr id="{n}" name="pic {n}"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill>'
+            f'<a:blip {blip}/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm><a:off x="0" y="0"/>'
+            f'<a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr>'
+            f'</p:pic>').encode()
 
 
 def package() -> dict[str, bytes]:
@@ -131,7 +161,7 @@ def test_nothing_outside_the_file_is_reached_from_a_deck(client_deck):
     credentials), a picture fetched from a web server, a picture both embedded and linked, and links
     whose relationships claim to be pictures: no relationship of the deck leads outside it."""
     parts = package()
-    parts["ppt/media/logo.png"] = PNG.replace(b"SECRET-PICTURE-BYTES", b"company logo")
+    parts["ppt/media/logo.png"] = png("company logo")
     typed(parts, "ppt/media/logo.png", "image/png")
     relate(parts, MASTER, "rId90", REL + "image", "file://///attacker.example/share/SECRET-UNC.png", external=True)
     relate(parts, MASTER, "rId91", REL + "image", "https://attacker.example/SECRET-BEACON.png", external=True)
@@ -141,12 +171,6 @@ def test_nothing_outside_the_file_is_reached_from_a_deck(client_deck):
     parts[MASTER] = parts[MASTER].replace(b"<p:cSld>", b'<p:cSld><p:bg><p:bgPr><a:blipFill><a:blip r:link="rId90"/>'
                                           b'<a:stretch><a:fillRect/></a:stretch></a:blipFill><a:effectLst/></p:bgPr></p:bg>', 1)
     parts[MASTER] = re.sub(rb"<p:bg>\s*<p:bgRef.*?</p:bg>", b"", parts[MASTER], count=1, flags=re.S)
-
-    def picture(n: int, blip: str) -> bytes:
-        return (f'<p:pic><p:nvPicPr><p:cNvPr id="{n}" name="pic {n}"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill>'
-                f'<a:blip {blip}/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm><a:off x="0" y="0"/>'
-                f'<a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr>'
-                f'</p:pic>').encode()
     on_master(parts, picture(70, 'r:link="rId91"') + picture(71, 'r:embed="rId92" r:link="rId90"')
               + b'<p:sp><p:nvSpPr><p:cNvPr id="72" name="footer"><a:hlinkClick r:id="rId94"/></p:cNvPr><p:cNvSpPr '
                 b'txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-US">'
@@ -166,7 +190,7 @@ def test_nothing_outside_the_file_is_reached_from_a_deck(client_deck):
     prs = Presentation(io.BytesIO(deck))
     shapes = [sh for sh in prs.slide_master.shapes if not sh.is_placeholder]
     assert [sh.shape_type.name for sh in shapes] == ["PICTURE", "TEXT_BOX"]
-    assert b"company logo" in shapes[0].image.blob
+    assert shapes[0].image.size == (20, 10) and b"company logo" not in shapes[0].image.blob  # its text chunk
     assert shapes[1].text_frame.text == "Acme Corp run"
 
 
@@ -197,7 +221,7 @@ def test_parts_smuggled_under_the_kinds_the_look_keeps_are_dropped(client_deck):
         b"<p:sldMasterIdLst>", b'<p:sldMasterIdLst><p:sldMasterId id="2147483600" r:id="rId77"/>', 1)
     parts["customXml/item9.xml"] = b"<pricing>SECRET-CUSTOMXML-AS-THEME</pricing>"
     relate(parts, "ppt/presentation.xml", "rId96", REL + "theme", "../customXml/item9.xml")
-    parts["ppt/media/unused.png"] = PNG
+    parts["ppt/media/unused.png"] = png()
     typed(parts, "ppt/media/unused.png", "image/png")
     relate(parts, THEME, "rId95", REL + "image", "../media/unused.png")
     code, output, deck = client_deck(parts)
@@ -207,6 +231,38 @@ def test_parts_smuggled_under_the_kinds_the_look_keeps_are_dropped(client_deck):
     prs = Presentation(io.BytesIO(deck))
     assert len(prs.slide_layouts) == 11  # python-pptx's own, each once
     assert len({id(layout.part) for layout in prs.slide_layouts}) == 11
+
+
+def test_a_picture_keeps_what_it_shows_and_nothing_it_carries_besides(client_deck):
+    """A JPEG's EXIF, comment and what follows its end, a PNG's text chunks and what follows its end
+    are not kept; the pictures still show the same pixels. A "PNG" that is not one, and an SVG (a
+    document that may fetch from the network), are dropped with the shapes that showed them."""
+    from PIL import Image
+
+    parts = package()
+    media = {"a.jpeg": (jpeg() + b"SECRET-AFTER-JPEG", "image/jpeg"), "b.png": (png() + b"SECRET-AFTER-PNG", "image/png"),
+             "c.png": (b"PK\x03\x04SECRET-NOT-A-PNG", "image/png"),
+             "d.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.invalid/SECRET-SVG"/></svg>',
+                       "image/svg+xml")}
+    for n, (name, (body, ctype)) in enumerate(media.items()):
+        parts[f"ppt/media/{name}"] = body
+        typed(parts, f"ppt/media/{name}", ctype)
+        relate(parts, MASTER, f"rId{90 + n}", REL + "image", f"../media/{name}")
+        on_master(parts, picture(70 + n, f'r:embed="rId{90 + n}"'))
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    made = no_secret(deck)
+    assert not any(name.endswith((".svg", "c.png")) for name in made)
+    prs = Presentation(io.BytesIO(deck))
+    shown = [sh for sh in prs.slide_master.shapes if not sh.is_placeholder]
+    assert [sh.image.content_type for sh in shown] == ["image/jpeg", "image/png"]
+    for sh in shown:
+        image = Image.open(io.BytesIO(sh.image.blob))
+        image.load()
+        assert image.size == (20, 10)
+        red, green, blue = image.convert("RGB").getpixel((10, 5))[:3]
+        assert red > 180 and green < 60 and blue < 60
+    assert b"colour profile" in shown[0].image.blob  # the JPEG's colour profile stays: it is how it shows
 
 
 def test_what_a_master_does_not_show_is_taken_out_and_names_to_pick_by_stay(client_deck):
@@ -322,22 +378,20 @@ def test_a_template_with_two_parts_of_one_name_is_refused(client_deck):
 
 
 def test_a_picture_that_is_an_archive_of_archives_costs_no_recursion(client_deck):
-    """The master shows a "picture" named .xlsx that is a zip holding a zip… 2,000 levels deep: the
-    deck's own workbooks are settled (dated) one level deep, and only they."""
-    inner = b"SECRET-DEEPEST"
+    """The master shows a GIF named .xlsx that is also a zip (a zip may start with anything) holding a
+    zip… 2,000 levels deep: the deck's own workbooks are settled (dated) one level deep, and only they."""
+    inner = b"DEEPEST"
     for _ in range(2000):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
             z.writestr("x.xlsx", inner)
         inner = buf.getvalue()
     parts = package()
-    parts["ppt/media/logo.xlsx"] = inner
-    typed(parts, "ppt/media/logo.xlsx", "image/png")
+    parts["ppt/media/logo.xlsx"] = b"GIF89a" + inner
+    assert zipfile.is_zipfile(io.BytesIO(parts["ppt/media/logo.xlsx"]))
+    typed(parts, "ppt/media/logo.xlsx", "image/gif")
     relate(parts, MASTER, "rId90", REL + "image", "../media/logo.xlsx")
-    on_master(parts, b'<p:pic><p:nvPicPr><p:cNvPr id="70" name="logo"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill>'
-                     b'<a:blip r:embed="rId90"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm>'
-                     b'<a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
-                     b'</a:prstGeom></p:spPr></p:pic>')
+    on_master(parts, picture(70, 'r:embed="rId90"'))
     code, output, deck = client_deck(parts)
     assert code == 0, output
     with zipfile.ZipFile(io.BytesIO(deck)) as z:

@@ -17,8 +17,9 @@ and embedded fonts they show, its table styles and empty presentation and view p
 is kept only through a relationship of a kind its own kind may have (`KEPT`), to a part of the
 content type that kind of relationship leads to (`LEADS_TO`), inside the file, and named where such
 a part is used (a master in the presentation's list of masters, a layout in its master's list, a
-picture or a font by an element of the part); anything else — a slide smuggled in as a layout, a
-data store as a theme, a picture nothing shows — is dropped, and every element that referred to
+picture or a font by an element of the part; a picture only when it is one, made plain by
+`deck_pictures`); anything else — a slide smuggled in as a layout, a data store as a theme, a
+picture nothing shows — is dropped, and every element that referred to
 what was dropped goes with it (a master's shape holding an embedded object loses the shape, a
 background its picture, a text its link), as do the elements that only name what is gone (custom
 data, custom shows, sections). What the eye does not see is taken out of every part kept: hidden
@@ -33,6 +34,7 @@ document properties.
 
 from __future__ import annotations
 
+from kaplan.report.deck_pictures import plain
 from kaplan.report.office_xml import parse
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -189,8 +191,18 @@ def _reduce_rels(part, ctype: str, element, parent) -> set[str]:
 def _leads_where_it_should(rel) -> bool:
     ctype = rel.target_part.content_type
     if rel.reltype in _PICTURES:
-        return ctype.startswith("image/")
+        return _picture(rel.target_part)
     return ctype in LEADS_TO.get(rel.reltype, ()) or (rel.reltype == _RELS + "officeDocument")
+
+
+def _picture(part) -> bool:
+    """Whether `part` is a picture a deck keeps; if so, its bytes are made plain (`deck_pictures`)."""
+    if not getattr(part, "_kaplan_plain", False):
+        blob = plain(part.blob, part.content_type)
+        if blob is None:
+            return False
+        part._blob, part._kaplan_plain = blob, True
+    return True
 
 
 def _listed_ids(element, tag: str | None) -> set[str]:

@@ -59,7 +59,7 @@ def install(entries: dict[str, bytes], own: dict[str, bytes]) -> dict[str, bytes
     """`entries` (an Office file's parts by name, in order) with its document properties, found by
     the package's relationships, replaced by `own` (`documented`): the relationships and the content
     types say so, and no other properties part is left."""
-    rels = _parse(entries[_RELS])
+    rels = package_xml(entries[_RELS])
     kept, gone = [], set()
     for rel in rels:
         if rel.get("Type") in _DROPPED:
@@ -75,7 +75,7 @@ def install(entries: dict[str, bytes], own: dict[str, bytes]) -> dict[str, bytes
         ids.add(f"rIdProps{n}")
         lines.append(_rel(f"rIdProps{n}", _KINDS[name][0], name, None))
     gone |= {name.lower() for name in own}
-    types = _parse(entries[_TYPES])
+    types = package_xml(entries[_TYPES])
     typed = [(el.tag.rsplit("}", 1)[-1], el.attrib) for el in types
              if not (el.tag.endswith("Override") and el.get("PartName", "").lstrip("/").lower() in gone)]
     typed += [("Override", {"PartName": "/" + name, "ContentType": _KINDS[name][1]}) for name in own]
@@ -97,8 +97,8 @@ def install(entries: dict[str, bytes], own: dict[str, bytes]) -> dict[str, bytes
     return out
 
 
-def _parse(data: bytes):
-    """The root of a package's relationships or content types (as its library wrote them)."""
+def package_xml(data: bytes):
+    """The root of a package's relationships or content types (as python-pptx or openpyxl wrote them)."""
     if b"<!DOCTYPE" in data.upper():
         raise ValueError("a package part declares a DOCTYPE")
     return ET.fromstring(data)

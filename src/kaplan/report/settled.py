@@ -5,9 +5,10 @@ modified) with the current time, and `zipfile` dates every entry with it; a deck
 workbooks (their "Edit Data") made the same way. The same plans on the same `--today` then gave
 different bytes on every run, so a pack could not be compared, cached or signed by its content.
 `settle` rewrites such a file: every entry in its order, compressed as it was, dated the report's
-day at midnight, and both properties that day at 00:00:00 UTC; the workbooks inside (a chart's
-data) are settled the same way, one level deep and only when `reading.archive` finds them of a
-workbook's size, so a picture of a template that is an archive of archives costs nothing.
+day at midnight, and both properties that day at 00:00:00 UTC; the workbooks inside (the parts
+typed as workbooks: a chart's data, never a picture) are settled the same way, one level deep and
+only when `reading.archive` finds them of a workbook's size, so a template's picture that is an
+archive of archives costs nothing and keeps its bytes.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import re
 import zipfile
 
 from kaplan.reading.archive import excess
-from kaplan.report.properties import install
+from kaplan.report.properties import install, package_xml
 
 _STAMP = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
-_INNER = (".xlsx", ".xlsm", ".pptx", ".docx")
+_WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The content type of a chart's workbook: the only part settled inside a file (a picture never is)."""
 _ZIP_EPOCH = _dt.date(1980, 1, 1)
 """The earliest date a zip entry can carry."""
 
@@ -37,11 +39,12 @@ def settle(data: bytes, day: _dt.date, parts: dict[str, bytes] | None = None, _d
         entries = {name: src.read(info) for name, info in infos.items()}
         if parts:
             entries = install(entries, parts)
+        workbooks = _workbooks(entries) if not _depth else set()
         for name, body in entries.items():
             info = infos.get(name)
             if name == "docProps/core.xml":
                 body = _STAMP.sub(lambda m: m[1] + stamp + m[3], body)
-            elif not _depth and name.lower().endswith(_INNER) and _workbook_sized(body):
+            elif name in workbooks and _workbook_sized(body):
                 try:
                     body = settle(body, day, _depth=1)
                 except (zipfile.BadZipFile, ValueError, OSError, EOFError):  # not an archive after all: as it is
@@ -54,6 +57,17 @@ def settle(data: bytes, day: _dt.date, parts: dict[str, bytes] | None = None, _d
                 entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, body)
     return out.getvalue()
+
+
+def _workbooks(entries: dict[str, bytes]) -> set[str]:
+    """The names of the parts whose content type says they are workbooks."""
+    types = package_xml(entries.get("[Content_Types].xml", b"<Types/>"))
+    named = {el.get("PartName", "").lstrip("/"): el.get("ContentType") for el in types if el.tag.endswith("Override")}
+    by_ext = {el.get("Extension", "").lower(): el.get("ContentType") for el in types if el.tag.endswith("Default")}
+    def kind(name: str) -> str | None:
+        return named[name] if name in named else by_ext.get(name.rsplit(".", 1)[-1].lower())
+
+    return {name for name in entries if kind(name) == _WORKBOOK}
 
 
 def _workbook_sized(body: bytes) -> bool:
