@@ -84,3 +84,59 @@ def test_every_table_of_a_long_plan_fits_its_slide(kaplan, tmp_path):
                     f"mitigation: {'Talk to procurement early ' * 4}}}\n" for i in range(1, 71))
     prs = deck(kaplan, write(tmp_path / "portfolio", "actions:\n" + actions + "risks:\n" + risks), tmp_path)
     assert_every_table_fits(prs)
+
+
+def contacts(n: int) -> str:
+    """Person 1 (the CEO) and `n - 1` people reporting to them, each with a long surname."""
+    rows = ["    - {id: p1, name: Person1 Montgomery-Featherstone, title: Chief Executive Officer, "
+            "buying_role: economic_buyer, attitude: supporter, strength: 4}\n"]
+    rows += [f"    - {{id: p{i}, name: Person{i} Montgomery-Featherstone, title: Regional Procurement Director, "
+             f"buying_role: influencer, attitude: neutral, strength: 3, reports_to: p1}}\n" for i in range(2, n + 1)]
+    return "relationships:\n  contacts:\n" + "".join(rows)
+
+
+INSETS = 2 * Inches(0.1)
+"""A shape's text frame keeps 0.1 in clear on its left and right (PowerPoint's default)."""
+
+
+def map_boxes(prs):
+    """(slide, box) for every person's box on the relationship map's slides."""
+    return [(s, sh) for s in prs.slides if s.shapes.title is not None and s.shapes.title.text.startswith("Relationship map")
+            for sh in s.shapes if sh.shape_type == 1 and sh.has_text_frame and sh.text_frame.text]  # 1: an autoshape
+
+
+def test_a_relationship_map_of_50_people_is_readable(kaplan, tmp_path):
+    # 50 people, 49 of them reporting to Person1: drawn in one row, each box was 1/49 of the slide wide
+    # and every surname broke mid-word. Now: every one of the 50 is drawn once; no word of a box is
+    # wider than the box (its letters about 0.6 of the font size wide), none in type under 8 points;
+    # every box is on its slide and no two overlap.
+    prs = deck(kaplan, write(tmp_path / "portfolio", contacts(50)), tmp_path)
+    boxes = map_boxes(prs)
+    names = sorted(sh.text_frame.paragraphs[0].text for _, sh in boxes)
+    assert names == sorted(f"Person{i} Montgomery-Featherstone" for i in range(1, 51))
+    for _, sh in boxes:
+        for para in sh.text_frame.paragraphs:
+            for run in para.runs:
+                assert run.font.size >= Pt(8), (run.text, run.font.size.pt)
+                widest = max(len(word) for word in run.text.split()) if run.text.split() else 0
+                assert widest * run.font.size * 0.6 <= sh.width - INSETS, (run.text, run.font.size.pt, sh.width)
+    for s, sh in boxes:
+        assert sh.left >= 0 and sh.top >= 0
+        assert sh.left + sh.width <= prs.slide_width and sh.top + sh.height <= prs.slide_height
+    for i, (s, a) in enumerate(boxes):
+        for t, b in boxes[i + 1:]:
+            if s is t:  # boxes on one slide do not overlap
+                assert (a.left + a.width <= b.left or b.left + b.width <= a.left or
+                        a.top + a.height <= b.top or b.top + b.height <= a.top), (a.text_frame.text, b.text_frame.text)
+
+
+def test_a_relationship_map_of_60_people_draws_50_and_says_so(kaplan, tmp_path):
+    # 60 people: the map draws the first 50 (capped as every list: Person1, then 2 … 50) and says
+    # "… and 10 more" (60 - 50) under the drawing.
+    prs = deck(kaplan, write(tmp_path / "portfolio", contacts(60)), tmp_path)
+    names = [sh.text_frame.paragraphs[0].text for _, sh in map_boxes(prs)]
+    assert sorted(names) == sorted(f"Person{i} Montgomery-Featherstone" for i in range(1, 51))
+    notes = [sh.text_frame.text for s in prs.slides if s.shapes.title is not None
+             and s.shapes.title.text.startswith("Relationship map") for sh in s.shapes
+             if sh.has_text_frame and sh.text_frame.text.startswith("…")]
+    assert notes == ["… and 10 more"]

@@ -80,7 +80,7 @@ def test_the_relationship_map_draws_fifty_people_then_says_how_many_more(kaplan,
     assert re.findall(r'<span class="who">Person (\d+)</span>', chart) == [str(i) for i in range(1, 51)]
     assert '<p class="note">… and 70 more</p>' in html
     boxes = [sh.text_frame.text.split("\n", 1)[0] for s in Presentation(tmp_path / "p.pptx").slides
-             if s.shapes.title.text == "Relationship map" for sh in s.shapes if sh.has_text_frame]
+             if s.shapes.title.text.startswith("Relationship map") for sh in s.shapes if sh.has_text_frame]  # (1/3) …
     assert {b for b in boxes if b.startswith("Person ")} == {f"Person {i}" for i in range(1, 51)}
     assert "… and 70 more" in boxes
 

@@ -41,6 +41,16 @@ LINES_PER_SLIDE = 32
 text: a row of one line takes two (its padding is about half a line), each further line one more."""
 CHARS_PER_WIDTH = 12
 """Characters of 11-point text per unit of a table's column widths, the widths adding up to 14 units."""
+BOXES_PER_ROW = 5
+"""People a row of the relationship map holds (a box about 2 in wide, room for a 24-letter word in
+9-point type): a level with more continues in the next row."""
+MAP_ROWS_PER_SLIDE = 4
+"""Rows of boxes a slide of the relationship map holds; more continue on the next slide."""
+INSETS = 182880
+"""What a shape's text frame keeps clear on its left and right together: 0.1 in each (EMU)."""
+SMALLEST = 6
+"""The smallest type a box of the relationship map is set in (points), for a word too long for its
+box in larger type."""
 HALF = 0.49
 """The share of the slide's width a half-slide table or chart takes (`Deck._box`)."""
 
@@ -266,6 +276,17 @@ def _lines(row: list[str], widths, share: float = 1) -> int:
                    default=1)
 
 
+def _unbroken(lines: list[str], size: int, width: int) -> int:
+    """The type size (points, at most `size`, at least `SMALLEST`) at which no word of `lines` is
+    wider than `width` (EMU): a letter is taken as 0.6 of the size wide, the first line (a name, set
+    one point larger and bold) counted at its size."""
+    for pt in range(size, SMALLEST - 1, -1):
+        if all(len(word) * (pt + (j == 0)) * 0.6 * 12700 <= width for j, line in enumerate(lines)
+               for word in line.split()):
+            return pt
+    return SMALLEST
+
+
 def _fits(rows: list[list[str]], widths, share: float = 1) -> bool:
     """Whether a table `share` of the slide wide fits on one slide, below its header row."""
     return sum(_lines(row, widths, share) for row in rows) <= LINES_PER_SLIDE
@@ -420,8 +441,11 @@ class Deck:
             run.font.color.rgb = _rgb(colour if i == 0 else INK)
 
     def org(self, forest, more: str = "") -> None:
-        """The relationship map: one row of boxes per level of the reporting lines, coloured by attitude;
-        `more` (what is said of the people not drawn) under it."""
+        """The relationship map: the people of each level of the reporting lines in rows of at most
+        `BOXES_PER_ROW` boxes, `MAP_ROWS_PER_SLIDE` rows a slide (over as many slides as it takes),
+        each box outlined by attitude and its type small enough that no word breaks; a line joins a
+        person to the one they report to in the row just above, else the box says whom. `more`
+        (what is said of the people not drawn) goes under the last slide's drawing."""
         from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
         from pptx.util import Pt
 
@@ -438,40 +462,51 @@ class Deck:
         if not levels:
             self.bullets(self.slide("Relationship map"), ["No contacts are mapped yet."])
             return
-        s = self.slide("Relationship map")
+        rows = [level[i:i + BOXES_PER_ROW] for level in levels for i in range(0, len(level), BOXES_PER_ROW)]
+        pages = [rows[i:i + MAP_ROWS_PER_SLIDE] for i in range(0, len(rows), MAP_ROWS_PER_SLIDE)]
         x0, y0, w, h = self._box()
-        rows = len(levels)
-        bh = min(int(h / rows * 0.7), int(self.h * 0.14))
-        placed = {}
-        for depth, row in enumerate(levels):
-            bw = min(int(w / len(row) * 0.9), int(w * 0.22))
-            step = w / len(row)
-            for i, (node, parent) in enumerate(row):
-                c = node.contact
-                x, y = int(x0 + step * i + (step - bw) / 2), int(y0 + depth * h / rows)
-                box = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, y, bw, bh)
-                box.fill.solid()
-                box.fill.fore_color.rgb = _rgb("#ffffff")
-                box.line.color.rgb = _rgb(ATTITUDE_FILL.get(c.attitude.value if c.attitude else "", MUTED))
-                box.line.width = Pt(2.5)
-                tf = box.text_frame
-                tf.word_wrap = True
-                size = 12 if len(row) <= 4 else 9
-                for k, words in enumerate([c.name, text.plain(c.title) if c.title else "",
-                                           f"{text.label(c.buying_role)} · {text.label(c.attitude)} · "
-                                           f"{text.dots(c.strength)}" + (f" · left {text.date(c.left)}" if c.left else "")]):
-                    para = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
-                    run = para.add_run()
-                    run.text = clean(words)
-                    run.font.size, run.font.bold = Pt(size if k else size + 1), k == 0
-                    run.font.color.rgb = _rgb(INK if k < 2 else MUTED)
-                placed[id(node)] = box
-                if parent is not None and id(parent) in placed:
-                    up = placed[id(parent)]
-                    line = s.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, up.left + up.width // 2, up.top + up.height,
-                                                  box.left + box.width // 2, box.top)
-                    line.line.color.rgb = _rgb("#aab4c0")
-        self.note(s, more)
+        row_of: dict[int, int] = {}  # each person's row, counted over the whole map
+        for n, page in enumerate(pages):
+            s = self.slide("Relationship map" if len(pages) == 1 else f"Relationship map ({n + 1}/{len(pages)})")
+            bh = min(int(h / len(page) * 0.8), int(self.h * 0.14))
+            placed = {}
+            for k, row in enumerate(page):
+                number = n * MAP_ROWS_PER_SLIDE + k
+                bw = min(int(w / len(row) * 0.9), int(w * 0.22))
+                step = w / len(row)
+                base = 12 if len(row) <= 4 else 10
+                for i, (node, parent) in enumerate(row):
+                    c = node.contact
+                    row_of[id(node)] = number
+                    x, y = int(x0 + step * i + (step - bw) / 2), int(y0 + k * h / len(page))
+                    box = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, y, bw, bh)
+                    box.fill.solid()
+                    box.fill.fore_color.rgb = _rgb("#ffffff")
+                    box.line.color.rgb = _rgb(ATTITUDE_FILL.get(c.attitude.value if c.attitude else "", MUTED))
+                    box.line.width = Pt(2.5)
+                    tf = box.text_frame
+                    tf.word_wrap = True
+                    joined = parent is not None and id(parent) in placed and row_of[id(parent)] == number - 1
+                    lines = [clean(c.name), clean(text.plain(c.title)) if c.title else "",
+                             clean(f"{text.label(c.buying_role)} · {text.label(c.attitude)} · {text.dots(c.strength)}"
+                                   + (f" · left {text.date(c.left)}" if c.left else ""))]
+                    if parent is not None and not joined:
+                        lines.append(clean(f"reports to {parent.contact.name}"))
+                    size = _unbroken(lines, base, bw - INSETS)
+                    for j, words in enumerate(lines):
+                        para = tf.paragraphs[0] if j == 0 else tf.add_paragraph()
+                        run = para.add_run()
+                        run.text = words
+                        run.font.size, run.font.bold = Pt(size if j else size + 1), j == 0
+                        run.font.color.rgb = _rgb(INK if j < 2 else MUTED)
+                    placed[id(node)] = box
+                    if joined:
+                        up = placed[id(parent)]
+                        line = s.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, up.left + up.width // 2,
+                                                      up.top + up.height, box.left + box.width // 2, box.top)
+                        line.line.color.rgb = _rgb("#aab4c0")
+            if n == len(pages) - 1:
+                self.note(s, more)
 
     def note(self, s, words: str) -> None:
         """A line under a slide's drawing saying what it leaves out (nothing when `words` is empty)."""
