@@ -152,3 +152,22 @@ def test_a_csv_in_each_encoding_still_reads_as_it_did(kaplan, portfolio):
         run = kaplan("import", name, "--as", "financials", "--dry-run", cwd=portfolio)
         assert run.exit_code == 0, (name, run.stderr)
         assert "revenue: 1250" in run.stdout, (name, run.stdout)
+
+
+@pytest.mark.parametrize("what", ["fifo", "folder"])
+def test_an_export_that_is_not_a_file_is_refused_not_waited_on(portfolio, what):
+    """A named pipe named as the export would be waited on forever: it is refused before a byte is read."""
+    import os
+    import subprocess
+    import sys
+
+    name = "export.csv"
+    if what == "fifo":
+        os.mkfifo(portfolio / name)
+    else:
+        (portfolio / name).mkdir()
+    r = subprocess.run([sys.executable, "-c", "from kaplan.cli.app import main; main()", "import", name,
+                        "--as", "financials"], cwd=portfolio, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1, r.stderr
+    assert f"{name}:1:1: error [unreadable]" in r.stderr and "not a file" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr

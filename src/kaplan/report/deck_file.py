@@ -14,12 +14,11 @@ accepts.
 from __future__ import annotations
 
 import io
-import os
-import stat
 import zipfile
 from pathlib import Path
 
 from kaplan.reading.archive import excess
+from kaplan.reading.given import NotAFile, TooLarge, read_file
 from kaplan.report._optional import FormatProblem
 from kaplan.report.deck_template import keep_the_look
 from kaplan.report.office_xml import UnsafeXml, parse
@@ -55,27 +54,16 @@ def open_template(path: Path):
 
 
 def _read(path: Path, problem) -> bytes:
-    try:  # O_NONBLOCK: a named pipe is opened, found not to be a file, and closed, never waited on
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        return read_file(path, MAX_BYTES)
     except FileNotFoundError:
         raise problem("no such file") from None
+    except NotAFile:
+        raise problem("not a file (a deck template is a .pptx file)") from None
+    except TooLarge:
+        raise problem(f"larger than {MAX_BYTES // 1048576} MiB (a deck template is a few MB)") from None
     except OSError as exc:
         raise problem(f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise problem("not a file (a deck template is a .pptx file)")
-        if info.st_size > MAX_BYTES:
-            raise problem(f"larger than {MAX_BYTES // 1048576} MiB (a deck template is a few MB)")
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise problem(f"cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_BYTES:
-        raise problem(f"larger than {MAX_BYTES // 1048576} MiB (a deck template is a few MB)")
-    return data
 
 
 def _screen(data: bytes, problem) -> None:

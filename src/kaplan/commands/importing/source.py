@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 
 from kaplan.findings import Finding, FindingsError, Severity
 from kaplan.reading.archive import excess
+from kaplan.reading.given import NotAFile, TooLarge, read_file
 
 MAX_BYTES = 32 * 1024 * 1024
 """Largest export read (a 50,000-row report is a few MB; reading a CSV costs up to 7 times its size)."""
@@ -65,11 +65,13 @@ def read_table(path: Path | str, display: str | None = None) -> Table:
     path = Path(path)
     display = display or str(path)
     try:
-        size = os.stat(path).st_size
-        if size > MAX_BYTES:
-            raise _problem(display, "too-large", f"the file is larger than {MAX_BYTES // 1048576} MiB",
-                           "export fewer rows (filter the report by period)")
-        data = path.read_bytes()
+        data = read_file(path, MAX_BYTES)
+    except TooLarge:
+        raise _problem(display, "too-large", f"the file is larger than {MAX_BYTES // 1048576} MiB",
+                       "export fewer rows (filter the report by period)") from None
+    except NotAFile:
+        raise _problem(display, "unreadable", "this is not a file (a folder, a named pipe or a device)",
+                       "name the exported .csv or .xlsx file") from None
     except OSError as e:
         raise _problem(display, "unreadable", f"cannot read the file: {e.strerror or e}",
                        "check the path and its permissions") from None
