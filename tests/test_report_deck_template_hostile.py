@@ -364,6 +364,23 @@ def test_a_template_that_cannot_make_a_deck_is_a_usage_error_naming_it(client_de
     assert f"company.pptx: " in output and words in output and "Traceback" not in output, output
 
 
+@pytest.mark.parametrize("limit", ["MAX_XML_PART", "MAX_XML"])
+def test_xml_that_would_build_trees_of_gigabytes_is_refused_before_it_is_parsed(client_deck, monkeypatch, limit):
+    """The real limits are 16 MiB a part and 64 MiB in all, a deck of a few MB compressed; the
+    master (about 12 KB) and python-pptx's deck (about 90 KB of XML) stand for XML over them here.
+    Nothing but the list of content types is parsed first."""
+    from kaplan.report import deck_file
+
+    monkeypatch.setattr(deck_file, limit, 10_000 if limit == "MAX_XML_PART" else 20_000)
+    parsed, parse = [], deck_file.parse
+    monkeypatch.setattr(deck_file, "parse", lambda data: parsed.append(1) or parse(data))
+    code, output, deck = client_deck(package())
+    assert code == 2 and deck is None, output
+    words = ("slideMaster1.xml unpacks to" if limit == "MAX_XML_PART"
+             else "XML parts unpack to more than")
+    assert words in output and "company.pptx" in output and parsed == [1], output
+
+
 def test_a_template_with_two_parts_of_one_name_is_refused(client_deck):
     """Readers disagree on which of two same-named parts is the deck: the other could carry anything."""
     parts = package()

@@ -4,8 +4,9 @@ A template is a zip archive of XML parts, and what goes wrong with one must be a
 the file and what is wrong with it, never a traceback or a hang: `open_template` reads only a regular
 file (`/dev/zero` or a named pipe is refused before a byte is read) of at most `MAX_BYTES`, refuses
 an archive whose parts would cost more to unpack than a deck ever needs (`reading.archive`: a zip
-bomb) or that holds two parts of one name (readers would disagree on which is the deck), and reads
-every XML part with the one hardened parser (`office_xml`: no entities, no DOCTYPE, bounded depth)
+bomb), whose XML would build trees of gigabytes (`MAX_XML_PART`, `MAX_XML`), or that holds two
+parts of one name (readers would disagree on which is the deck), and reads every XML part with the
+one hardened parser (`office_xml`: no entities, no DOCTYPE, bounded depth)
 before python-pptx opens it. It then reduces the deck to its look (`deck_template`) and checks that
 the look can carry slides: a slide master with at least one layout, and a slide size PowerPoint
 accepts.
@@ -25,6 +26,11 @@ from kaplan.report.office_xml import UnsafeXml, parse
 
 MAX_BYTES = 64 * 1024 * 1024
 """Largest template read (a company's deck template, pictures and fonts included, is a few MB)."""
+MAX_XML_PART = 16 * 1024 * 1024
+"""Most one XML part may unpack to (a master, layout or slide is tens of KB; a slide of large tables,
+a few MB): lxml, and python-pptx after it, build a tree of several times its size."""
+MAX_XML = 64 * 1024 * 1024
+"""Most all XML parts together may unpack to (a template with a hundred sample slides holds some 20 MB)."""
 SLIDE_SIZE = (914_400, 51_206_400)
 """The slide sizes PowerPoint accepts, in EMU: 1 to 56 inches a side."""
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -86,10 +92,17 @@ def _screen(data: bytes, problem) -> None:
                 raise problem(f"it holds two parts named {info.filename}")
             names.add(info.filename.lower())
         xml_types = _xml_part_names(archive, problem)
-        for info in archive.infolist():
+        xml = [info for info in archive.infolist()
+               if info.filename.lower().endswith((".xml", ".rels")) or info.filename.lower() in xml_types]
+        for info in xml:
+            if info.file_size > MAX_XML_PART:
+                raise problem(f"its part {info.filename} unpacks to {info.file_size / 1048576:,.1f} MiB of XML, more "
+                              f"than the {MAX_XML_PART // 1048576} MiB a part of a deck needs")
+        if sum(info.file_size for info in xml) > MAX_XML:
+            raise problem(f"its XML parts unpack to more than {MAX_XML // 1048576} MiB together (a deck template "
+                          "holds a few MB)")
+        for info in xml:
             name = info.filename
-            if not (name.lower().endswith((".xml", ".rels")) or name.lower() in xml_types):
-                continue
             try:
                 parse(archive.read(info))
             except UnsafeXml as exc:
