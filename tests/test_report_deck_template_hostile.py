@@ -194,6 +194,22 @@ def test_nothing_outside_the_file_is_reached_from_a_deck(client_deck):
     assert shapes[1].text_frame.text == "Acme Corp run"
 
 
+def test_a_masters_transition_sound_goes_whole(client_deck):
+    """A sound is no part of the look: the transition keeps no empty sound action (a reader would
+    call the file broken), and the sound is not in the deck."""
+    parts = package()
+    parts["ppt/media/chime.wav"] = b"RIFF\x00\x00\x00\x00WAVESECRET-SOUND"
+    typed(parts, "ppt/media/chime.wav", "audio/wav")
+    relate(parts, MASTER, "rId90", REL + "audio", "../media/chime.wav")
+    parts[MASTER] = parts[MASTER].replace(b"<p:txStyles>", b'<p:transition><p:fade/><p:sndAc><p:stSnd>'
+                                                           b'<p:snd r:embed="rId90" name="SECRET-chime.wav"/></p:stSnd>'
+                                                           b'</p:sndAc></p:transition><p:txStyles>', 1)
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    master = no_secret(deck)[MASTER].decode()
+    assert "<p:fade/>" in master and "sndAc" not in master and "stSnd" not in master
+
+
 def test_parts_smuggled_under_the_kinds_the_look_keeps_are_dropped(client_deck):
     """A slide the master lists as a layout, and one it relates as a layout without listing it; a data
     store the presentation relates as its theme; a picture the theme relates but shows nowhere; a

@@ -92,8 +92,9 @@ to modify, its extensions (section names among them), the notes and handout mast
 _SHAPES = {_P + name for name in ("sp", "pic", "graphicFrame", "cxnSp", "grpSp", "contentPart")}
 _SHAPE_KIND = {_P + "sp": "Shape", _P + "pic": "Picture", _P + "graphicFrame": "Frame", _P + "cxnSp": "Connector",
                _P + "grpSp": "Group", _P + "contentPart": "Ink"}
-_HOLDERS = _SHAPES | {_P + "bg"}
-"""What goes whole when something in it refers to a part that is gone: a shape, a slide's background."""
+_HOLDERS = _SHAPES | {_P + "bg", _P + "sndAc"}
+"""What goes whole when something in it refers to a part that is gone: a shape, a slide's background,
+a transition's sound."""
 _LINKS = {_A + name for name in ("hlinkClick", "hlinkHover", "hlinkMouseOver", "snd")}
 _HIDDEN_TEXT = ("descr", "title")
 """Attributes of a shape's properties (`cNvPr`) that show nowhere on a slide: its alternative text."""
