@@ -90,45 +90,55 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
     total = len(files)
     out: list[PlanSummary | None] = [None] * total
     misses: list[int] = []
-    for i, (path, display) in enumerate(files):
-        if root is not None:
-            refused = contained(path, root, display, explicit=str(path) in explicit)
-            if refused is not None:
-                out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config, str(path)))
-                continue
-        if cache is not None:
-            hit = cache.lookup(path, display, _rereader(path, display, config, today))
-            if hit is not None:
-                out[i] = hit
-                continue
-        misses.append(i)
-    done = total - len(misses)
-    if progress is not None and done:
-        progress(done, total)
     jobs = jobs or cores()
-    parallel = jobs > 1 and len(misses) >= PARALLEL_MIN
-    shards: dict[int, str | None] = {}
-    if parallel:
-        size = max(16, len(misses) // (jobs * 8))
-        chunks = [misses[k:k + size] for k in range(0, len(misses), size)]
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        details_dir = cache.details_dir if cache is not None else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
-                                 initializer=_init, initargs=(config, today, details_dir)) as pool:
-            work = [[(str(files[i][0]), files[i][1]) for i in chunk] for chunk in chunks]
-            for chunk, (summaries, shard) in zip(chunks, pool.map(_work, work)):
+    workers = _Workers(files, config, today, cache.details_dir if cache is not None else None) if jobs > 1 else None
+    waiting = 0  # misses not yet handed to the workers
+    try:
+        for i, (path, display) in enumerate(files):
+            if root is not None:
+                refused = contained(path, root, display, explicit=str(path) in explicit)
+                if refused is not None:
+                    out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config, str(path)))
+                    continue
+            if cache is not None:
+                hit = cache.lookup(path, display, _rereader(path, display, config, today))
+                if hit is not None:
+                    out[i] = hit
+                    continue
+            misses.append(i)
+            waiting += 1
+            # enough to read to pay for workers: they start on them while the rest are looked up
+            if workers is not None and len(misses) >= PARALLEL_MIN and waiting >= STREAMED:
+                workers.read(misses[-waiting:], jobs)
+                waiting = 0
+        done = total - len(misses)
+        if progress is not None and done:
+            progress(done, total)
+        shards: dict[int, str | None] = {}
+        if workers is not None and len(misses) >= PARALLEL_MIN:
+            rest = misses[len(misses) - waiting:]
+            if not workers.started:  # all known at once: chunks sized to keep every worker busy to the end
+                size = max(16, len(rest) // (jobs * 8))
+            else:
+                size = max(16, len(rest) // jobs + 1)
+            for k in range(0, len(rest), size):
+                workers.read(rest[k:k + size], jobs)
+            for chunk, summaries, shard in workers.results():
                 for i, s in zip(chunk, summaries):
                     out[i] = s
                     shards[i] = shard
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
-    else:
-        for i in misses:
-            out[i] = read_and_summarise(files[i][0], files[i][1], config, today)
-            done += 1
-            if progress is not None:
-                progress(done, total)
+        else:
+            for i in misses:
+                out[i] = read_and_summarise(files[i][0], files[i][1], config, today)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+    finally:
+        if workers is not None:
+            workers.close()
     if cache is not None:
         for i in misses:
             summary = out[i]
@@ -137,6 +147,42 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
                 summary._details = cache.details_reader(summary.digest, shards[i],
                                                         _rereader(files[i][0], files[i][1], config, today))
     return out  # type: ignore[return-value]
+
+
+STREAMED = 256
+"""Plans handed to a worker at a time while the others are still being looked up in the cache."""
+
+
+class _Workers:
+    """Worker processes that read chunks of plans, started with the first chunk handed to them."""
+
+    def __init__(self, files: list[tuple[Path, str]], config: Config, today: _dt.date, details_dir: Path | None):
+        self._files, self._args = files, (config, today, details_dir)
+        self._pool: ProcessPoolExecutor | None = None
+        self._sent: list[tuple[list[int], object]] = []
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def read(self, chunk: list[int], jobs: int) -> None:
+        if self._pool is None:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+            self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                                             initializer=_init, initargs=self._args)
+        work = [(str(self._files[i][0]), self._files[i][1]) for i in chunk]
+        self._sent.append((chunk, self._pool.submit(_work, work)))
+
+    def results(self):
+        """(chunk, its summaries, its shard) for each chunk, in the order they were handed over."""
+        for chunk, future in self._sent:
+            summaries, shard = future.result()
+            yield chunk, summaries, shard
+
+    def close(self) -> None:
+        """Stop the workers (at once, when the reading was cut short)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
 
 def _rereader(path: Path, display: str, config: Config, today: _dt.date):
