@@ -150,6 +150,11 @@ def bench_portfolio(folder: Path, n: int, repeat: int, reports: bool, env: dict)
     days = iter(range(1, 1000))
     rows.append(timed("kaplan check (first of a new day)", check, folder, env, repeat,
                       before=lambda: check.__setitem__(3, str(_day_after(TODAY, next(days))))))
+    # those first days are the densest: the plans are copies of a few examples, whose dates cluster
+    # around the day they were written for, so each falls due in hundreds of plans at once. The
+    # month of days after them, each a first check of its day, shows a more usual day.
+    rows.append(timed(MONTH_OF_DAYS, check, folder, env, 30,
+                      before=lambda: check.__setitem__(3, str(_day_after(TODAY, next(days))))))
     check[3] = TODAY
     if reports:
         out = Path(tempfile.mkdtemp(prefix="kaplan-bench-out-"))
@@ -161,6 +166,9 @@ def bench_portfolio(folder: Path, n: int, repeat: int, reports: bool, env: dict)
     for row in rows:
         row["plans"] = n
     return rows
+
+
+MONTH_OF_DAYS = "kaplan check (first of a new day, the next 30 days)"
 
 
 def _day_after(day: str, days: int):
@@ -225,7 +233,9 @@ def targets(rows: list[dict]) -> str:
          f"{s('kaplan report --portfolio', small):.1f} s, {s('kaplan report --all (every account)', small):.1f} s"),
         (f"first check of a new day on {big:,} unchanged plans ≤ 0.15 × cold check",
          new_day is not None and new_day <= 0.15 * cold,
-         f"{new_day / cold:.2f} × ({new_day:.2f} s)" if new_day is not None else "not measured in this run"),
+         (f"{new_day / cold:.2f} × ({new_day:.2f} s) on the three days after the plans' own day"
+          + (f"; median of the 30 days after those: {s(MONTH_OF_DAYS) / cold:.2f} × ({s(MONTH_OF_DAYS):.2f} s)"
+             if (big, MONTH_OF_DAYS) in by else "")) if new_day is not None else "not measured in this run"),
         (f"peak memory for {big:,} ≤ 600 MB", peak <= 600, f"{peak} MB (all processes)"),
     ]
     lines = ["| target | result |", "|---|---|"]
