@@ -25,7 +25,9 @@ from typing import Any
 from kaplan.reading import linescan as _linescan
 from kaplan.writing import scalars
 
-_FLOW_UNSAFE = set(",[]{}#&*!|>'\"%@`")
+_FLOW_UNSAFE = set(",[]{}#&*!|>'\"%@`?:")
+"""Characters that make a plain value unreadable inside `{…}` or `[…]` to libyaml, though fine in a
+block (`y?` and `a:b` among them): such a value is written quoted there."""
 
 
 def edit(text: str, edits: list[tuple[tuple, Any]], data: Any) -> str | None:
