@@ -410,6 +410,45 @@ def test_a_template_with_two_parts_of_one_name_is_refused(client_deck):
     assert code == 2 and deck is None and f"two parts named {MASTER}" in output, output
 
 
+@pytest.mark.parametrize("name", ["ppt/media/IMAGE1.PNG", "PPT/SLIDES/SLIDE1.PNG", "docProps/logo.png",
+                                  "_rels/logo.png", "logo.png"])
+def test_a_picture_of_the_template_never_writes_a_name_of_its_own(client_deck, name):
+    """A picture named like a part of kaplan's in another case, in a folder of the package's or outside
+    `ppt/` is written under a name of kaplan's own: each name once in the deck, compared as readers
+    compare them (without case), and the picture still shown. (A name ending .xml or .rels is parsed
+    as XML before the deck is opened, so no picture has one.)"""
+    parts = package()
+    parts[name] = png("")
+    typed(parts, name, "image/png")
+    relate(parts, MASTER, "rId90", REL + "image", "/" + name)
+    on_master(parts, picture(70, 'r:embed="rId90"'))
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    with zipfile.ZipFile(io.BytesIO(deck)) as z:
+        names = z.namelist()
+        pictures = [n for n in names if z.read(n).startswith(b"\x89PNG")]
+    assert len({n.lower() for n in names}) == len(names), names
+    assert name not in names
+    assert len(pictures) == 1 and re.fullmatch(r"ppt/media/image\d+\.png", pictures[0]), pictures
+    master = Presentation(io.BytesIO(deck)).slide_master
+    assert [sh.image.blob[:4] for sh in master.shapes if sh.shape_type == 13] == [b"\x89PNG"]
+
+
+def test_a_written_package_never_holds_two_parts_of_one_name():
+    """Were two parts to get one name (case aside), the deck is refused, not written with either."""
+    from kaplan.report.settled import settle
+
+    buf = io.BytesIO()
+    import warnings
+
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w") as z:
+        warnings.simplefilter("ignore")
+        for name in ("[Content_Types].xml", "ppt/slides/slide1.xml", "PPT/SLIDES/SLIDE1.XML"):
+            z.writestr(name, b"<x/>")
+    with pytest.raises(ValueError, match="two parts named"):
+        settle(buf.getvalue(), TODAY)
+
+
 def test_a_picture_that_is_an_archive_of_archives_costs_no_recursion(client_deck):
     """The master shows a GIF named .xlsx that is also a zip (a zip may start with anything) holding a
     zip… 2,000 levels deep: the deck's own workbooks are settled (dated) one level deep, and only they."""
@@ -428,7 +467,8 @@ def test_a_picture_that_is_an_archive_of_archives_costs_no_recursion(client_deck
     code, output, deck = client_deck(parts)
     assert code == 0, output
     with zipfile.ZipFile(io.BytesIO(deck)) as z:
-        logo = next(name for name in z.namelist() if name.endswith(".xlsx") and "media" in name)
+        logo = next(name for name in z.namelist() if z.read(name).startswith(b"GIF89a"))
+        assert logo.startswith("ppt/media/image") and logo.endswith(".gif")  # a name of kaplan's own
         assert len(z.read(logo)) == len(parts["ppt/media/logo.xlsx"])
 
 

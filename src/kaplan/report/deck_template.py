@@ -27,8 +27,9 @@ shapes, alternative text, hyperlinks and their tooltips, comments, processing in
 extensions (`extLst`); shapes are renamed by their kind and number. The text of the master's and
 layouts' placeholders is emptied: it is the prompt PowerPoint shows in an empty placeholder, and
 `empty_placeholders` takes every placeholder a slide left empty off it. Layout, master and theme
-names stay: they are what a user picks a layout by. python-pptx then writes only the parts still
-reached, each with its content type, so the package stays whole; `settled` writes the pack's own
+names stay: they are what a user picks a layout by. Every part kept is renamed as kaplan names
+its own (`ppt/media/image1.png`), so no name of the template's is written. python-pptx then writes
+only the parts still reached, each with its content type, so the package stays whole; `settled` writes the pack's own
 document properties.
 """
 
@@ -96,6 +97,19 @@ _HOLDERS = _SHAPES | {_P + "bg", _P + "sndAc"}
 """What goes whole when something in it refers to a part that is gone: a shape, a slide's background,
 a transition's sound."""
 _LINKS = {_A + name for name in ("hlinkClick", "hlinkHover", "hlinkMouseOver", "snd")}
+_NAMES = {_MAIN: "/ppt/presentation.xml", _MASTER: "/ppt/slideMasters/slideMaster%d.xml",
+          _LAYOUT: "/ppt/slideLayouts/slideLayout%d.xml", _THEME: "/ppt/theme/theme%d.xml",
+          _TABLE_STYLES: "/ppt/tableStyles.xml", _PML + "presProps+xml": "/ppt/presProps.xml",
+          _PML + "viewProps+xml": "/ppt/viewProps.xml"}
+"""The name each kind of part kept is written under (as python-pptx names its own)."""
+_PICTURE_NAMES = {kind: f"/ppt/media/image%d.{ext}" for kind, ext in (
+    ("image/png", "png"), ("image/jpeg", "jpeg"), ("image/jpg", "jpeg"), ("image/gif", "gif"), ("image/bmp", "bmp"),
+    ("image/x-bmp", "bmp"), ("image/tiff", "tiff"), ("image/x-emf", "emf"), ("image/emf", "emf"),
+    ("image/x-wmf", "wmf"), ("image/wmf", "wmf"), ("image/vnd.ms-photo", "wdp"))}
+"""A picture's name by its kind (`deck_pictures` keeps no other)."""
+_FONT_EXTENSIONS = {"application/vnd.openxmlformats-officedocument.obfuscatedFont": ".odttf",
+                    "application/x-font-ttf": ".ttf", "font/ttf": ".ttf", "application/font-sfnt": ".ttf",
+                    "application/x-font-otf": ".otf", "font/otf": ".otf"}
 _HIDDEN_TEXT = ("descr", "title")
 """Attributes of a shape's properties (`cNvPr`) that show nowhere on a slide: its alternative text."""
 
@@ -138,6 +152,29 @@ def keep_the_look(prs) -> None:
     # the presentation's theme is its first master's, or none
     _drop(prs.part.rels, {rid for rid, rel in prs.part.rels.items()
                           if rel.reltype == _RELS + "theme" and id(rel.target_part) not in themes})
+    _name_as_kaplan(package)
+
+
+def _name_as_kaplan(package) -> None:
+    """Give every part kept a name of kaplan's own, by its kind (`_NAMES`): no name of the template's
+    is written, so none can be a package part's (`_rels/.rels`, `[Content_Types].xml`, a part's
+    relationships), differ only in case from a part python-pptx adds (`PPT/SLIDES/SLIDE1.XML`), or
+    lie outside `ppt/`. A part of a kind the look does not keep is a fault here, never written."""
+    from pptx.opc.packuri import PackURI
+
+    counts: dict[str, int] = {}
+    for part in list(package.iter_parts()):
+        ctype = part.content_type
+        name = _NAMES.get(ctype) or (_PICTURE_NAMES.get(ctype.lower()) if ctype.lower().startswith("image/") else None)
+        if name is None and ctype in _FONTS:
+            name = "/ppt/fonts/font%d" + _FONT_EXTENSIONS.get(ctype, ".fntdata")
+        if name is None:
+            raise ValueError(f"the look kept a part of the kind {ctype} ({part.partname})")
+        counts[name] = counts.get(name, 0) + 1
+        part.partname = PackURI(name % counts[name] if "%d" in name else name)
+        part.rels._base_uri = part.partname.baseURI  # the relationships it makes from now on
+        for rel in part.rels.values():  # and those it has: their targets are named from its folder
+            rel._base_uri = part.partname.baseURI
 
 
 def empty_placeholders(slide) -> None:

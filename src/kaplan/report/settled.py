@@ -8,7 +8,8 @@ different bytes on every run, so a pack could not be compared, cached or signed 
 day at midnight, and both properties that day at 00:00:00 UTC; the workbooks inside (the parts
 typed as workbooks: a chart's data, never a picture) are settled the same way, one level deep and
 only when `reading.archive` finds them of a workbook's size, so a template's picture that is an
-archive of archives costs nothing and keeps its bytes.
+archive of archives costs nothing and keeps its bytes. A file holding two entries of one name
+(compared without case, as readers compare them) is refused, never written with one of them.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def settle(data: bytes, day: _dt.date, parts: dict[str, bytes] | None = None, _d
     when = max(day, _ZIP_EPOCH)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        infos = {info.filename: info for info in src.infolist()}
+        infos = _one_each(src.infolist())
         entries = {name: src.read(info) for name, info in infos.items()}
         if parts:
             entries = install(entries, parts)
@@ -57,6 +58,17 @@ def settle(data: bytes, day: _dt.date, parts: dict[str, bytes] | None = None, _d
                 entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, body)
     return out.getvalue()
+
+
+def _one_each(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    """`infos` by name; ValueError if two have one name, compared without case as readers compare
+    them (one would be written over the other, and a reader could take either)."""
+    seen: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        if info.filename.lower() in seen:
+            raise ValueError(f"the file holds two parts named {info.filename}")
+        seen[info.filename.lower()] = info
+    return {info.filename: info for info in seen.values()}
 
 
 def _workbooks(entries: dict[str, bytes]) -> set[str]:
