@@ -353,7 +353,45 @@ def _set(name: str, body: bytes):
     return change
 
 
+def _replace(name: str, old: bytes, new: bytes):
+    def change(parts):
+        assert old in parts[name]
+        parts[name] = parts[name].replace(old, new, 1)
+    return change
+
+
+def _then(*changes):
+    def change(parts):
+        for one in changes:
+            one(parts)
+    return change
+
+
+LAYOUT2 = "ppt/slideLayouts/slideLayout2.xml"
+MASTER_RELS = "ppt/slideMasters/_rels/slideMaster1.xml.rels"
+_A_PICTURE = _then(_set("ppt/media/logo.png", png("")), lambda parts: typed(parts, "ppt/media/logo.png", "image/png"),
+                   lambda parts: relate(parts, MASTER, "rId90", REL + "image", "../media/logo.png"))
 BROKEN = {
+    # what python-pptx cannot follow as a deck is built: its structure, checked once it is reduced
+    "a layout list naming a picture": (_then(_A_PICTURE, _replace(MASTER, b'r:id="rId1"/>', b'r:id="rId90"/>')),
+                                       "the list of layouts of its slide master 1 names 'rId90', which is not a"),
+    "a layout list naming the theme": (_replace(MASTER, b'r:id="rId1"/>', b'r:id="rId12"/>'),
+                                       "the list of layouts of its slide master 1 names 'rId12'"),
+    "a master list naming the theme": (_replace("ppt/presentation.xml", b'<p:sldMasterId id="2147483648" r:id="rId1"/>',
+                                                b'<p:sldMasterId id="2147483648" r:id="rId5"/>'),
+                                       "its list of slide masters names 'rId5', which is not a slideMaster"),
+    "a relationship id used twice": (_then(_A_PICTURE, _replace(MASTER_RELS, b'Id="rId90"', b'Id="rId1"')),
+                                     f"its part {MASTER_RELS} gives two relationships the id rId1"),
+    "letters for a placeholder index": (_replace(LAYOUT2, b'<p:ph idx="1"/>', b'<p:ph idx="abc"/>'),
+                                        "its layout 'Title and Content' has idx='abc'"),
+    "a placeholder index over 32 bits": (_replace(LAYOUT2, b'<p:ph idx="1"/>', b'<p:ph idx="4294967296"/>'),
+                                         "its layout 'Title and Content' has idx='4294967296'"),  # 2**32
+    "a placeholder type of no kind": (_replace(LAYOUT2, b'<p:ph type="title"/>', b'<p:ph type="bogus"/>'),
+                                      "its layout 'Title and Content' has type='bogus'"),
+    "package relationships holding another element": (
+        _replace("_rels/.rels", b"</Relationships>", b'<x:junk xmlns:x="urn:x"/></Relationships>'),
+        "its part _rels/.rels holds <junk>, not a relationship"),
+
     "no layouts": (_drop_layouts, "its slide master has no layouts"),
     "no master": (lambda parts: parts.__setitem__("ppt/presentation.xml", re.sub(
         rb"<p:sldMasterIdLst>.*?</p:sldMasterIdLst>", b"", parts["ppt/presentation.xml"])), "it has no slide master"),

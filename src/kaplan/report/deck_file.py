@@ -5,11 +5,13 @@ the file and what is wrong with it, never a traceback or a hang: `open_template`
 file (`/dev/zero` or a named pipe is refused before a byte is read) of at most `MAX_BYTES`, refuses
 an archive whose parts would cost more to unpack than a deck ever needs (`reading.archive`: a zip
 bomb), whose XML would build trees of gigabytes (`MAX_XML_PART`, `MAX_XML`), or that holds two
-parts of one name (readers would disagree on which is the deck), and reads every XML part with the
+parts of one name (readers would disagree on which is the deck) or relationships that are not a
+plain list of relationships, each with an id of its own, and reads every XML part with the
 one hardened parser (`office_xml`: no entities, no DOCTYPE, bounded depth)
 before python-pptx opens it. It then reduces the deck to its look (`deck_template`) and checks that
-the look can carry slides: a slide master with at least one layout, and a slide size PowerPoint
-accepts.
+python-pptx can follow its structure as slides are made on it (its lists of masters and layouts name
+masters and layouts, its placeholders are ones PowerPoint writes) and that the look can carry
+slides: a slide master with at least one layout, and a slide size PowerPoint accepts.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ SLIDE_SIZE = (914_400, 51_206_400)
 """The slide sizes PowerPoint accepts, in EMU: 1 to 56 inches a side."""
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_MAX_IDX = 2**32 - 1
+"""The largest placeholder index (an unsigned 32-bit integer)."""
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def open_template(path: Path):
@@ -55,6 +62,7 @@ def open_template(path: Path):
         keep_the_look(prs)
     except (ValueError, KeyError, AttributeError) as exc:  # a relationship python-pptx cannot follow
         raise problem(f"its parts do not make a deck ({type(exc).__name__}: {exc})") from None
+    _check_structure(prs, problem)
     _check_look(prs, problem)
     return prs
 
@@ -104,13 +112,15 @@ def _screen(data: bytes, problem) -> None:
         for info in xml:
             name = info.filename
             try:
-                parse(archive.read(info))
+                root = parse(archive.read(info))
             except UnsafeXml as exc:
                 raise problem(f"its part {name}: {exc}: refused") from None
             except etree.XMLSyntaxError as exc:
                 raise problem(f"its part {name} is not well-formed XML ({exc})") from None
             except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
                 raise problem(f"its part {name} cannot be unpacked ({exc})") from None
+            if name.lower().endswith(".rels"):
+                _check_rels(name, root, problem)
 
 
 def _xml_part_names(archive: zipfile.ZipFile, problem) -> set[str]:
@@ -147,3 +157,52 @@ def _check_look(prs, problem) -> None:
         if not (value.isascii() and value.isdigit() and SLIDE_SIZE[0] <= int(value) <= SLIDE_SIZE[1]):
             raise problem(f"its slide size {side}={value!r} is not a whole number of EMU from {SLIDE_SIZE[0]:,} to "
                           f"{SLIDE_SIZE[1]:,} (1 to 56 inches)")
+
+
+def _check_rels(name: str, root, problem) -> None:
+    """Refuse a relationships part that is not a list of relationships, each with an id of its own,
+    a kind and a target: readers would disagree on what an id, or the part, leads to."""
+    if root.tag != _PR + "Relationships":
+        raise problem(f"its part {name} is not a list of relationships")
+    ids: set[str] = set()
+    for rel in root:
+        if not isinstance(rel.tag, str):  # a comment
+            continue
+        if rel.tag != _PR + "Relationship" or not all(rel.get(key) for key in ("Id", "Type", "Target")):
+            raise problem(f"its part {name} holds {_tag(rel)}, not a relationship with an Id, a Type and a Target")
+        if rel.get("Id") in ids:
+            raise problem(f"its part {name} gives two relationships the id {rel.get('Id')}")
+        ids.add(rel.get("Id"))
+
+
+def _check_structure(prs, problem) -> None:
+    """Refuse a look whose structure python-pptx cannot follow as a deck is built: a list of masters
+    or of layouts naming a relationship of another kind, a placeholder whose type, index, orientation
+    or size is not one PowerPoint writes."""
+    _lists_only(prs.part, _P + "sldMasterId", _RT + "slideMaster", "its list of slide masters", problem)
+    for n, master in enumerate(prs.slide_masters, start=1):
+        _lists_only(master.part, _P + "sldLayoutId", _RT + "slideLayout",
+                    f"the list of layouts of its slide master {n}", problem)
+        for owner in (master, *master.slide_layouts):
+            for ph in owner.part._element.iter(_P + "ph"):
+                try:
+                    for key in ("type", "idx", "orient", "sz"):
+                        value = getattr(ph, key)  # python-pptx's reading of it, as a slide made on it reads it
+                        if key == "idx" and not 0 <= value <= _MAX_IDX:  # read unchecked, checked when written
+                            raise ValueError(value)
+                except (ValueError, TypeError, KeyError):
+                    raise problem(f"a placeholder of its {'layout' if owner is not master else 'master'} "
+                                  f"{owner.name!r} has {key}={ph.get(key)!r}, which PowerPoint does not write") from None
+
+
+def _lists_only(part, tag: str, kind: str, where: str, problem) -> None:
+    """Refuse `part`'s list of `tag` naming a relationship that is not of `kind`."""
+    for el in part._element.iter(tag):
+        rid = el.get(_RID)
+        rel = part.rels.get(rid) if rid else None
+        if rel is None or rel.reltype != kind:
+            raise problem(f"{where} names {rid!r}, which is not a {kind.rsplit('/', 1)[-1]} of the deck")
+
+
+def _tag(el) -> str:
+    return f"<{el.tag.rsplit('}', 1)[-1]}>"
