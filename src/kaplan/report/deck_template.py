@@ -138,8 +138,8 @@ def keep_the_look(prs) -> None:
                           + b'" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>')
         elif element is not None:  # what names a relationship dropped, or one it never had, goes
             _tidy(element, dropped | (_named(element) - set(part.rels)), ctype)
-            _drop(part.rels, {rid for rid, rel in part.rels.items()
-                              if rel.reltype in _PICTURES and rid not in _named(element)})
+            named = _named(element)  # once a part: a master of 2,000 pictures named it 2,000 times
+            _drop(part.rels, {rid for rid, rel in part.rels.items() if rel.reltype in _PICTURES and rid not in named})
             if not hasattr(part, "_element"):  # an XML part python-pptx keeps as bytes (a theme, table styles)
                 from lxml import etree
 
