@@ -312,6 +312,60 @@ def test_what_a_master_does_not_show_is_taken_out_and_names_to_pick_by_stay(clie
     assert shown[0].name == "Shape 98"
 
 
+def _text_shape(n: int, text: str, hidden: str | None = None, prefix: str = "p") -> bytes:
+    """A text box on a slide (`p`), or in a locked canvas (`a`), optionally hidden."""
+    h = "" if hidden is None else f' hidden="{hidden}"'
+    if prefix == "a":
+        return (f'<a:sp><a:nvSpPr><a:cNvPr id="{n}" name="SECRET-LC-NAME" descr="SECRET-LC-ALT" title="SECRET-LC-TITLE"'
+                f'{h}/><a:cNvSpPr/></a:nvSpPr><a:spPr/><a:txSp><a:txBody><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r>'
+                f'</a:p></a:txBody><a:useSpRect/></a:txSp></a:sp>').encode()
+    return (f'<p:sp><p:nvSpPr><p:cNvPr id="{n}" name="s"{h}/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr/>'
+            f'<p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:txBody></p:sp>').encode()
+
+
+def test_what_only_some_readers_show_or_none_is_taken_out(client_deck):
+    """Hidden written as an XML boolean may be padded (" 1", "true ", a tab and a newline); a locked
+    canvas's shapes carry alternative text and can hide; of alternative content a reader shows one
+    choice it understands or the fallback, so only the fallback stays; what is in a namespace declared
+    ignorable a reader may skip, and it goes; an embedded font whose file is gone loses its name too."""
+    parts = package()
+    on_master(parts, b"".join(_text_shape(90 + n, f"SECRET-HIDDEN-{n}", hidden)
+                              for n, hidden in enumerate([" 1", "true ", "\t1\n"])))
+    on_master(parts, b'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="70" name="f"/><p:cNvGraphicFramePr/><p:nvPr/>'
+                     b'</p:nvGraphicFramePr><p:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></p:xfrm>'
+                     b'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/lockedCanvas">'
+                     b'<lc:lockedCanvas xmlns:lc="http://schemas.openxmlformats.org/drawingml/2006/lockedCanvas">'
+                     b'<a:nvGrpSpPr><a:cNvPr id="0" name="SECRET-LC-GROUP" descr="SECRET-LC-GROUP-ALT"/><a:cNvGrpSpPr/>'
+                     b'</a:nvGrpSpPr><a:grpSpPr/>' + _text_shape(2, "CANVAS-SHOWN", prefix="a")
+                     + _text_shape(3, "SECRET-LC-HIDDEN", " true", prefix="a")
+                     + b"</lc:lockedCanvas></a:graphicData></a:graphic></p:graphicFrame>")
+    on_master(parts, b'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+                     b'<mc:Choice xmlns:x2="urn:x2" Requires="x2"><x2:x>SECRET-CHOICE</x2:x>'
+                     + _text_shape(60, "SECRET-CHOICE-TEXT") + b"</mc:Choice><mc:Fallback>"
+                     + _text_shape(61, "FALLBACK-SHOWN") + b"</mc:Fallback></mc:AlternateContent>")
+    ignorable = (b' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:sx="urn:sx" '
+                 b'mc:Ignorable="sx" sx:note="SECRET-IGNORABLE-ATTRIBUTE" ')
+    parts[MASTER] = parts[MASTER].replace(b"<p:sldMaster ", b"<p:sldMaster" + ignorable, 1).replace(
+        b"<p:cSld>", b"<sx:data>SECRET-IGNORABLE-ELEMENT</sx:data><p:cSld>", 1)
+    parts[THEME] = parts[THEME].replace(b"<a:theme ", b"<a:theme" + ignorable, 1).replace(
+        b"<a:themeElements>", b"<sx:data>SECRET-IGNORABLE-THEME</sx:data><a:themeElements>", 1)
+    relate(parts, "ppt/presentation.xml", "rId77", REL + "font", "https://fonts.example/f.fntdata", external=True)
+    parts["ppt/presentation.xml"] = parts["ppt/presentation.xml"].replace(
+        b"<p:defaultTextStyle>", b'<p:embeddedFontLst><p:embeddedFont><p:font typeface="SECRET-FONTFACE"/>'
+                                 b'<p:regular r:id="rId77"/></p:embeddedFont></p:embeddedFontLst><p:defaultTextStyle>', 1)
+    template = io.BytesIO()
+    save(template, parts)
+    assert len(Presentation(template).slide_master.shapes) == 5 + 3 + 1  # placeholders, hidden boxes, the frame
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    made = no_secret(deck)
+    assert b"embeddedFontLst" not in made["ppt/presentation.xml"] and b"Ignorable" not in made[MASTER]
+    master = Presentation(io.BytesIO(deck)).slide_master
+    shown = [sh for sh in master.shapes if not sh.is_placeholder]
+    assert [sh.text_frame.text if sh.has_text_frame else "frame" for sh in shown] == ["frame", "FALLBACK-SHOWN"]
+    assert b"CANVAS-SHOWN" in made[MASTER]
+
+
 @pytest.mark.parametrize("kind", ["external", "billion-laughs"])
 def test_an_xml_part_that_declares_a_doctype_is_refused(client_deck, tmp_path, kind):
     """An external entity would copy a local file into the deck (lxml < 5 resolved them); nested

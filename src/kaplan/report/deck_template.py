@@ -22,9 +22,11 @@ picture or a font by an element of the part; a picture only when it is one, made
 picture nothing shows — is dropped, and every element that referred to
 what was dropped goes with it (a master's shape holding an embedded object loses the shape, a
 background its picture, a text its link), as do the elements that only name what is gone (custom
-data, custom shows, sections). What the eye does not see is taken out of every part kept: hidden
-shapes, alternative text, hyperlinks and their tooltips, comments, processing instructions and
-extensions (`extLst`); shapes are renamed by their kind and number. The text of the master's and
+data, custom shows, sections; an embedded font none of whose files is kept). What the eye does not
+see is taken out of every part kept: hidden shapes (a locked canvas's too), alternative text,
+hyperlinks and their tooltips, comments, processing instructions and extensions (`extLst`), the
+choices of alternative content (its fallback stays) and whatever is in a namespace declared
+ignorable; shapes are renamed by their kind and number. The text of the master's and
 layouts' placeholders is emptied: it is the prompt PowerPoint shows in an empty placeholder, and
 `empty_placeholders` takes every placeholder a slide left empty off it. Layout, master and theme
 names stay: they are what a user picks a layout by. Every part kept is renamed as kaplan names
@@ -43,6 +45,7 @@ _RELS = _R + "/"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_LOCKED_CANVAS = "{http://schemas.openxmlformats.org/drawingml/2006/lockedCanvas}lockedCanvas"
 _PML = "application/vnd.openxmlformats-officedocument.presentationml."
 _MAIN = _PML + "presentation.main+xml"
 _MASTER, _LAYOUT = _PML + "slideMaster+xml", _PML + "slideLayout+xml"
@@ -93,7 +96,10 @@ to modify, its extensions (section names among them), the notes and handout mast
 _SHAPES = {_P + name for name in ("sp", "pic", "graphicFrame", "cxnSp", "grpSp", "contentPart")}
 _SHAPE_KIND = {_P + "sp": "Shape", _P + "pic": "Picture", _P + "graphicFrame": "Frame", _P + "cxnSp": "Connector",
                _P + "grpSp": "Group", _P + "contentPart": "Ink"}
-_HOLDERS = _SHAPES | {_P + "bg", _P + "sndAc"}
+_CANVAS_SHAPES = {_A + name for name in ("sp", "pic", "graphicFrame", "cxnSp", "grpSp")}
+"""The shapes of a locked canvas (a drawing kept whole in a frame), named and hidden as a slide's are."""
+_SHAPE_KIND.update({_A + tag.rsplit("}", 1)[-1]: _SHAPE_KIND[_P + tag.rsplit("}", 1)[-1]] for tag in _CANVAS_SHAPES})
+_HOLDERS = _SHAPES | _CANVAS_SHAPES | {_P + "bg", _P + "sndAc"}
 """What goes whole when something in it refers to a part that is gone: a shape, a slide's background,
 a transition's sound."""
 _LINKS = {_A + name for name in ("hlinkClick", "hlinkHover", "hlinkMouseOver", "snd")}
@@ -277,15 +283,16 @@ def _tidy(root, dropped: set[str], ctype: str) -> None:
         _once(root, _P + "sldLayoutIdLst")
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _remove_keeping_tail(el)
+    _compatible(root)
     for el in list(root.iter(_P + "custDataLst", _P + "extLst", _A + "extLst", *_LINKS)):
         _remove(el, root)
-    for pr in list(root.iter(_P + "cNvPr")):
-        if pr.get("hidden") in ("1", "true"):
+    for pr in list(root.iter(_P + "cNvPr", _A + "cNvPr")):
+        if pr.get("hidden", "").strip() in ("1", "true"):  # an XML boolean: padding is allowed
             holder = pr.getparent().getparent()
-            if holder.tag in _SHAPES:
+            if holder.tag in _HOLDERS or holder.tag == _LOCKED_CANVAS:
                 _take_out(holder, root)
-            pr.attrib.pop("hidden")
-    for pr in root.iter(_P + "cNvPr"):
+        pr.attrib.pop("hidden", None)
+    for pr in root.iter(_P + "cNvPr", _A + "cNvPr"):
         for name in _HIDDEN_TEXT:
             pr.attrib.pop(name, None)
         holder = pr.getparent().getparent()
@@ -299,12 +306,45 @@ def _tidy(root, dropped: set[str], ctype: str) -> None:
                 del el.attrib[k]
         else:
             _take_out(el, root)
+    if ctype == _MAIN:  # a font none of whose faces is kept goes with its name
+        for font in list(root.iter(_P + "embeddedFont")):
+            if not any(k.startswith("{" + _R + "}") for el in font.iter() for k in el.attrib):
+                font.getparent().remove(font)
+        for fonts in list(root.iter(_P + "embeddedFontLst")):
+            if not len(fonts):
+                fonts.getparent().remove(fonts)
     if ctype in (_MASTER, _LAYOUT):
         for ph in root.iter(_P + "ph"):
             ph.attrib.pop("hasCustomPrompt", None)
             shape = next((a for a in ph.iterancestors() if a.tag in _SHAPES), None)
             for t in shape.iter(_A + "t") if shape is not None else ():
                 t.text = ""
+
+
+def _compatible(root) -> None:
+    """Keep of `root` what a reader that knows only the standard reads: of each alternative content
+    its fallback, in its place, and none of its choices (a choice can hold anything, for a reader
+    that understands it); nothing of a namespace declared ignorable (`mc:Ignorable`)."""
+    from lxml import etree
+
+    ignorable: set[str] = set()
+    for el in root.iter(etree.Element):
+        if _MC + "Ignorable" in el.attrib:
+            ignorable.update(filter(None, (el.nsmap.get(prefix) for prefix in el.attrib.pop(_MC + "Ignorable").split())))
+    for el in list(root.iter(etree.Element)):
+        if etree.QName(el).namespace in ignorable and el is not root:
+            _remove(el, root)
+        else:
+            for key in [k for k in el.attrib if k.startswith("{") and k[1:].split("}", 1)[0] in ignorable]:
+                del el.attrib[key]
+    for alt in list(root.iter(_MC + "AlternateContent")):
+        if alt is root or not any(a is root for a in alt.iterancestors()):
+            continue  # gone with a choice it was in
+        parent, fallback = alt.getparent(), alt.find(_MC + "Fallback")
+        at = parent.index(alt)
+        for child in reversed(list(fallback) if fallback is not None else []):
+            parent.insert(at, child)
+        parent.remove(alt)
 
 
 def _once(root, tag: str) -> None:
