@@ -366,6 +366,18 @@ def test_what_only_some_readers_show_or_none_is_taken_out(client_deck):
     assert b"CANVAS-SHOWN" in made[MASTER]
 
 
+def test_the_standards_own_namespaces_are_never_ignorable(client_deck):
+    """A master declaring the presentation, drawing and relationship namespaces ignorable keeps them:
+    every reader reads the standard, so its shapes and layouts stay."""
+    parts = package()
+    parts[MASTER] = parts[MASTER].replace(b"<p:sldMaster ", b'<p:sldMaster xmlns:mc="http://schemas.openxmlformats.org/'
+                                                           b'markup-compatibility/2006" mc:Ignorable="p a r" ', 1)
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    master = Presentation(io.BytesIO(deck)).slide_master
+    assert len(master.slide_layouts) == 11 and len(master.placeholders) == 5
+
+
 @pytest.mark.parametrize("kind", ["external", "billion-laughs"])
 def test_an_xml_part_that_declares_a_doctype_is_refused(client_deck, tmp_path, kind):
     """An external entity would copy a local file into the deck (lxml < 5 resolved them); nested

@@ -45,6 +45,8 @@ _RELS = _R + "/"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_STANDARD = "http://schemas.openxmlformats.org/"
+"""Where the standard's own namespaces are: never ignorable, whatever a part declares."""
 _LOCKED_CANVAS = "{http://schemas.openxmlformats.org/drawingml/2006/lockedCanvas}lockedCanvas"
 _PML = "application/vnd.openxmlformats-officedocument.presentationml."
 _MAIN = _PML + "presentation.main+xml"
@@ -330,7 +332,8 @@ def _compatible(root) -> None:
     ignorable: set[str] = set()
     for el in root.iter(etree.Element):
         if _MC + "Ignorable" in el.attrib:
-            ignorable.update(filter(None, (el.nsmap.get(prefix) for prefix in el.attrib.pop(_MC + "Ignorable").split())))
+            ignorable.update(el.nsmap.get(prefix) or "" for prefix in el.attrib.pop(_MC + "Ignorable").split())
+    ignorable = {ns for ns in ignorable if ns and not ns.startswith(_STANDARD)}  # every reader reads the standard
     for el in list(root.iter(etree.Element)):
         if etree.QName(el).namespace in ignorable and el is not root:
             _remove(el, root)
