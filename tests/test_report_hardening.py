@@ -113,6 +113,15 @@ def test_a_template_cannot_loop_forever_over_a_huge_range(kaplan, tmp_path):
     assert r.exit_code == 2 and "Range too big" in r.stderr
 
 
+def _grid_plan(folder, n: int) -> None:
+    """A portfolio in `folder` whose plan `big` has `n` whitespace cells, each a unit and an offering of its own."""
+    cells = "".join(f"  - {{unit: u{i}, offering: o{i}, status: gap}}\n" for i in range(n))
+    (folder / "kaplan.yaml").write_text("kaplan: 1\n")
+    (folder / "plans").mkdir()
+    (folder / "plans" / "big.yaml").write_text(
+        "kaplan: 1\naccount: {id: big, name: Big}\nplan: {owner: Jo}\nwhitespace:\n" + cells)
+
+
 def test_a_huge_whitespace_grid_is_drawn_bounded_and_counted_whole(kaplan, tmp_path):
     """3,000 cells, each a unit and an offering of its own, would be a 3,000 × 3,000 drawing: the pack
     draws the first 50 of each (`capped.ROWS_SHOWN`), counts all 3,000 cells, and the cross-sell view takes every offering
@@ -120,11 +129,7 @@ def test_a_huge_whitespace_grid_is_drawn_bounded_and_counted_whole(kaplan, tmp_p
     from kaplan.report.capped import ROWS_SHOWN as DRAWN
 
     n = 3000
-    cells = "".join(f"  - {{unit: u{i}, offering: o{i}, status: gap}}\n" for i in range(n))
-    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "plans" / "big.yaml").write_text(
-        "kaplan: 1\naccount: {id: big, name: Big}\nplan: {owner: Jo}\nwhitespace:\n" + cells)
+    _grid_plan(tmp_path, n)
     (tmp_path / "plans" / "small.yaml").write_text(
         "kaplan: 1\naccount: {id: small, name: Small}\nplan: {owner: Jo}\nwhitespace:\n"
         "  - {unit: HQ, offering: Field Service, status: owned}\n"
@@ -187,11 +192,7 @@ def test_the_deck_s_whitespace_grid_says_what_it_leaves_out(kaplan, tmp_path):
     from kaplan.report.capped import ROWS_SHOWN as DRAWN
 
     n = 60
-    cells = "".join(f"  - {{unit: u{i}, offering: o{i}, status: gap}}\n" for i in range(n))
-    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "plans" / "big.yaml").write_text(
-        "kaplan: 1\naccount: {id: big, name: Big}\nplan: {owner: Jo}\nwhitespace:\n" + cells)
+    _grid_plan(tmp_path, n)
     run = kaplan("report", "big", "-f", "pptx", "--today", TODAY.isoformat(), "-o", tmp_path / "d.pptx", cwd=tmp_path)
     assert run.exit_code == 0, run.stdout
     cells_text = [c.text for s in Presentation(tmp_path / "d.pptx").slides for sh in s.shapes if sh.has_table

@@ -63,18 +63,24 @@ def test_the_pdf_and_the_deck_draw_the_same_rows(kaplan, tmp_path):
     assert sum(c.startswith("… and 70 more") for c in cells) == 2  # the actions' row also says their order
 
 
+def _render_html_and_deck(kaplan, tmp_path, account: str, name: str, sections: str) -> None:
+    """Write the plan `account` with these sections into a portfolio under `tmp_path`, and render its
+    pack as `p.html` and `p.pptx` there."""
+    plans = tmp_path / "portfolio" / "plans"
+    plans.mkdir(parents=True)
+    (plans / f"{account}.yaml").write_text(f"kaplan: 1\naccount:\n  id: {account}\n  name: {name}\nplan:\n"
+                                           f"  owner: Jo Owner\n{sections}", encoding="utf-8")
+    for fmt in ("html", "pptx"):
+        r = kaplan("report", account, "-f", fmt, "--today", DAY, "-o", tmp_path / f"p.{fmt}", cwd=tmp_path / "portfolio")
+        assert r.exit_code == 0, r.stderr
+
+
 def test_the_relationship_map_draws_fifty_people_then_says_how_many_more(kaplan, tmp_path):
     # 120 contacts, each reporting to the first: the map (HTML, PDF, deck) draws the first 50 people
     # in its order (the head, then 49 of the people under them) and says "… and 70 more" (120 - 50)
-    plans = tmp_path / "portfolio" / "plans"
-    plans.mkdir(parents=True)
     contacts = "".join(f"    - {{id: c{i}, name: Person {i}, buying_role: user, attitude: neutral, strength: 3"
                        f"{', reports_to: c1' if i > 1 else ''}}}\n" for i in range(1, N + 1))
-    (plans / "orgco.yaml").write_text("kaplan: 1\naccount:\n  id: orgco\n  name: Org Co\nplan:\n  owner: Jo Owner\n"
-                                      f"relationships:\n  contacts:\n{contacts}", encoding="utf-8")
-    for fmt in ("html", "pptx"):
-        r = kaplan("report", "orgco", "-f", fmt, "--today", DAY, "-o", tmp_path / f"p.{fmt}", cwd=tmp_path / "portfolio")
-        assert r.exit_code == 0, r.stderr
+    _render_html_and_deck(kaplan, tmp_path, "orgco", "Org Co", f"relationships:\n  contacts:\n{contacts}")
     html = (tmp_path / "p.html").read_text(encoding="utf-8")
     chart = html.split('<ul class="org">', 1)[1].split("</ul></div>", 1)[0]
     assert re.findall(r'<span class="who">Person (\d+)</span>', chart) == [str(i) for i in range(1, 51)]
@@ -106,14 +112,8 @@ def test_what_changed_since_the_last_review_lists_fifty_of_a_kind_then_how_many_
 
 
 def test_open_detractor_loops_are_drawn_fifty_then_how_many_more(kaplan, tmp_path):
-    plans = tmp_path / "portfolio" / "plans"
-    plans.mkdir(parents=True)
     responses = "".join(f"    - {{date: 2026-{1 + i % 10:02d}-15, respondent: Critic {i}, score: 2}}\n" for i in range(1, 81))
-    (plans / "longco.yaml").write_text("kaplan: 1\naccount:\n  id: longco\n  name: Long Co\nplan:\n  owner: Jo Owner\n"
-                                       f"voice_of_customer:\n  nps:\n{responses}", encoding="utf-8")
-    for fmt in ("html", "pptx"):
-        r = kaplan("report", "longco", "-f", fmt, "--today", DAY, "-o", tmp_path / f"p.{fmt}", cwd=tmp_path / "portfolio")
-        assert r.exit_code == 0, r.stderr
+    _render_html_and_deck(kaplan, tmp_path, "longco", "Long Co", f"voice_of_customer:\n  nps:\n{responses}")
     html = (tmp_path / "p.html").read_text(encoding="utf-8")
     assert len(re.findall(r"<li[^>]*>Critic \d+ \(score 2", html)) == 50 and "… and 30 more" in html
     assert "80 open loops" in html  # the count takes every loop in
