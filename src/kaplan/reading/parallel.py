@@ -91,7 +91,8 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
     out: list[PlanSummary | None] = [None] * total
     misses: list[int] = []
     jobs = jobs or cores()
-    workers = _Workers(files, config, today, cache.details_dir if cache is not None else None) if jobs > 1 else None
+    workers = _Workers(files, config, today, cache.details_dir if cache is not None else None, jobs) if jobs > 1 \
+        else None
     waiting = 0  # misses not yet handed to the workers
     try:
         for i, (path, display) in enumerate(files):
@@ -109,7 +110,7 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
             waiting += 1
             # enough to read to pay for workers: they start on them while the rest are looked up
             if workers is not None and len(misses) >= PARALLEL_MIN and waiting >= STREAMED:
-                workers.read(misses[-waiting:], jobs)
+                workers.read(misses[-waiting:])
                 waiting = 0
         done = total - len(misses)
         if progress is not None and done:
@@ -122,7 +123,7 @@ def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date
             else:
                 size = max(16, len(rest) // jobs + 1)
             for k in range(0, len(rest), size):
-                workers.read(rest[k:k + size], jobs)
+                workers.read(rest[k:k + size])
             for chunk, summaries, shard in workers.results():
                 for i, s in zip(chunk, summaries):
                     out[i] = s
@@ -156,8 +157,9 @@ STREAMED = 256
 class _Workers:
     """Worker processes that read chunks of plans, started with the first chunk handed to them."""
 
-    def __init__(self, files: list[tuple[Path, str]], config: Config, today: _dt.date, details_dir: Path | None):
-        self._files, self._args = files, (config, today, details_dir)
+    def __init__(self, files: list[tuple[Path, str]], config: Config, today: _dt.date, details_dir: Path | None,
+                 jobs: int):
+        self._files, self._args, self._jobs = files, (config, today, details_dir), jobs
         self._pool: ProcessPoolExecutor | None = None
         self._sent: list[tuple[list[int], object]] = []
 
@@ -165,10 +167,10 @@ class _Workers:
     def started(self) -> bool:
         return self._pool is not None
 
-    def read(self, chunk: list[int], jobs: int) -> None:
+    def read(self, chunk: list[int]) -> None:
         if self._pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-            self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+            self._pool = ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context(method),
                                              initializer=_init, initargs=self._args)
         work = [(str(self._files[i][0]), self._files[i][1]) for i in chunk]
         self._sent.append((chunk, self._pool.submit(_work, work)))
