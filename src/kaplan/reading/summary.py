@@ -62,10 +62,10 @@ class PlanSummary:
     """The days (ordinals, first ≤ day < last) on which the findings and facts read hold as they are
     (`kaplan.clock`); None when not known (a file that was not read as a plan holds on every day)."""
     details_span: tuple[int, int] | None = field(default=None, repr=False)
+    """The same for the details (the health signals)."""
     places: list | None = field(default=None, repr=False)
     """(line, column) of each of `rules.PORTFOLIO_PLACES` in the file, for a valid plan with findings
     of its own (whose file is scanned for places anyway); None when not kept."""
-    """The same for the details (the health signals)."""
     weighed: list | None = field(default=None, repr=False)
     """(value, weight) of each health signal with a weight: enough for the account's health and its
     level (`health.model.combine`) without reading the details. For an account whose health may fall

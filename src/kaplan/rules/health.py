@@ -28,14 +28,17 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
         health = with_review(s.account_id, s.weighed_signals(), status, ctx.config)
         if health.level != "high":
             continue
-        reasons = [sig for sig in health.reasons if sig.name != "review_overdue"][:WORDED_REASONS]
-        if not all(sig.name for sig in reasons):  # their words were not kept with the summary
+        if not all(sig.name for sig in _named(health)):  # their words were not kept with the summary
             health = with_review(s.account_id, s.signals, status, ctx.config)
-            reasons = [sig for sig in health.reasons if sig.name != "review_overdue"][:WORDED_REASONS]
         if health.level == "high":
-            top = "; ".join(sig.reason for sig in reasons)
+            top = "; ".join(sig.reason for sig in _named(health))
             yield s, Issue(("plan", "last_reviewed") if s.has_last_reviewed else ("plan",),
                            f"high-risk account (health {health.score:.0f}{': ' + top if top else ''}) whose plan "
                            "is overdue for review "
                            f"({status.words})", "review the plan with the account team now",
                            key=not s.has_last_reviewed)
+
+
+def _named(health) -> list:
+    """The reasons a finding names: the first `WORDED_REASONS`, the review's own aside."""
+    return [sig for sig in health.reasons if sig.name != "review_overdue"][:WORDED_REASONS]
