@@ -317,3 +317,82 @@ def test_file_times_are_judged_by_the_file_system_s_clock_not_the_process_s(tmp_
         assert _fingerprint.settled(os.stat(plan), _fingerprint.file_clock()) is not None
         monkeypatch.setattr(_fingerprint, "RACY_SECONDS", 60.0)
         assert _fingerprint.settled(os.stat(plan), _fingerprint.file_clock()) is None
+
+
+def _index_and_changes() -> tuple[bytes, bytes | None]:
+    (index,) = _cache_files("check-")
+    (details,) = _cache_files("details-")
+    changes = os.path.join(details, "changes")
+    return open(index, "rb").read(), open(changes, "rb").read() if os.path.exists(changes) else None
+
+
+def _edit(plan) -> None:
+    plan.write_text(plan.read_text().replace("  sector:", "  sectr:", 1))
+
+
+def test_a_run_that_reads_few_plans_writes_only_their_entries(portfolio, reads):
+    """The index is written whole when it is made; after that a run that reads a few plans again keeps
+    only their entries beside it, and the next run takes them from there."""
+    check([portfolio], today=TODAY, jobs=1)
+    index, changes = _index_and_changes()
+    assert changes is None
+    _edit(portfolio / "plans" / "tallis-agri.yaml")
+    edited = check([portfolio], today=TODAY, jobs=1)
+    assert _index_and_changes()[0] == index  # not written again
+    assert b"tallis-agri.yaml" in _index_and_changes()[1]
+    reads.clear()
+    _quick_record_gone()
+    again = check([portfolio], today=TODAY, jobs=1)
+    assert reads == []  # the edited plan's entry came from the changes
+    assert findings(again) == findings(edited) == findings(check([portfolio], today=TODAY, jobs=1, cache=False))
+
+
+def test_changes_kept_against_another_version_of_the_index_are_not_applied(portfolio, reads, monkeypatch):
+    from kaplan.reading import cache as _cache
+
+    check([portfolio], today=TODAY, jobs=1)
+    plan = portfolio / "plans" / "tallis-agri.yaml"
+    original = plan.read_text()
+    _edit(plan)
+    check([portfolio], today=TODAY, jobs=1)
+    _, stale = _index_and_changes()
+    plan.write_text(original)
+    monkeypatch.setattr(_cache, "CHANGES_MIN", 0)  # any change writes the index whole
+    monkeypatch.setattr(_cache, "CHANGES_SHARE", 0)
+    check([portfolio], today=TODAY, jobs=1)
+    assert _index_and_changes()[1] is None  # the index was written whole, and its changes went
+    (details,) = _cache_files("details-")
+    with open(os.path.join(details, "changes"), "wb") as fh:  # the old changes, put back
+        fh.write(stale)
+    reads.clear()
+    _quick_record_gone()
+    result = check([portfolio], today=TODAY, jobs=1)
+    assert reads == []  # the index as written whole holds every plan as it is
+    assert not any(f.rule == "unknown-key" for f in result.findings)
+
+
+def test_many_changes_write_the_index_whole_again(portfolio, reads, monkeypatch):
+    from kaplan.reading import cache as _cache
+
+    monkeypatch.setattr(_cache, "CHANGES_MIN", 2)  # changes may be a quarter of the index, or 2 entries
+    check([portfolio], today=TODAY, jobs=1)
+    index, _ = _index_and_changes()
+    plans = sorted((portfolio / "plans").glob("*.yaml"))
+    for plan in plans[:3]:
+        _edit(plan)
+        check([portfolio], today=TODAY, jobs=1)
+    assert _index_and_changes()[0] == index  # 3 changes of 13 entries: fewer than a quarter
+    _edit(plans[3])
+    check([portfolio], today=TODAY, jobs=1)
+    assert _index_and_changes()[0] != index and _index_and_changes()[1] is None
+    reads.clear()
+    _quick_record_gone()
+    cached = check([portfolio], today=TODAY, jobs=1)
+    assert reads == []
+    assert findings(cached) == findings(check([portfolio], today=TODAY, jobs=1, cache=False))
+
+
+def _quick_record_gone() -> None:
+    """Without the last check's record, a check goes through the index."""
+    for path in _cache_files("last-check-"):
+        os.unlink(path)

@@ -14,6 +14,9 @@ this user is ignored, however it got there:
 - an index per portfolio: each file's content hash, stat signature, summary core (findings and the
   facts portfolio rules need; a count of days in a message is kept as its parts and worded for the
   day it is read on) and the days it holds for;
+- the index's changes: the entries changed since the index was last written whole, in the same folder
+  as the details, kept against that version of the index (its tag): a new day that reads some plans
+  again writes only those, and the index is written whole again once they are a quarter of it;
 - details (health signals, investment requests) in shards named by the hash of what they hold, in a
   folder of the portfolio's own, read
   only when a command needs them.
@@ -30,7 +33,7 @@ import stat
 from pathlib import Path
 
 from kaplan.reading.paths import MAX_BYTES
-from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, open_folder, read_json, read_sealed,
+from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, open_folder, read_sealed, read_tagged,
                                        seal, unchanged, write_json)
 from kaplan.reading.summary import PlanSummary
 from kaplan.config import Config
@@ -66,6 +69,49 @@ def write_details(folder: Path, details: dict[str, list]) -> str | None:
     return name
 
 
+CHANGES = "changes"
+"""The file of the index's changes, in the details folder (never a `.json` name: those are shards)."""
+CHANGES_MIN, CHANGES_SHARE = 256, 0.25
+"""The index is written whole again once its changes hold more entries than `CHANGES_MIN` and than
+that share of it: reading them costs every run, writing it whole only that one."""
+
+
+def _write_changes(folder: Path, data: bytes) -> None:
+    """Write the index's changes, sealed, into the details folder: through its descriptor (never
+    through a link put in its place), atomically (a new file renamed over the old one)."""
+    sealed = seal(data)
+    fd = open_folder(folder)
+    if fd is None:
+        return
+    try:
+        tmp = f".{CHANGES}-{os.getpid()}-{digest(sealed)[:8]}.tmp"
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600, dir_fd=fd)
+        try:
+            with os.fdopen(out, "wb") as fh:
+                fh.write(sealed)
+            os.rename(tmp, CHANGES, src_dir_fd=fd, dst_dir_fd=fd)
+        except BaseException:
+            try:
+                os.unlink(tmp, dir_fd=fd)
+            except OSError:
+                pass
+            raise
+    finally:
+        os.close(fd)
+
+
+def _remove_changes(folder: Path) -> None:
+    fd = open_folder(folder)
+    if fd is None:
+        return
+    try:
+        os.unlink(CHANGES, dir_fd=fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class SummaryCache:
     """Summaries of one portfolio's plans for one config, each with the days it holds for, read on `today`."""
 
@@ -89,18 +135,47 @@ class SummaryCache:
         self._shards: dict[str, dict] = {}
         self._replaced: Path | None = None
         """The details of the index this one replaces (another config or build), dropped on save."""
+        self._base: str | None = None
+        """The tag of the index file as read (None when there was none of this config and build)."""
+        self._changes: dict[str, list | None] = {}
+        """Entries changed since the index file was written whole (None: gone), as read."""
+        self._touched: set[str] = set()
+        """Paths whose entries changed in this run."""
         self._load()
 
     def _load(self) -> None:
         try:
-            doc = read_json(self.path)
+            tag, data = read_tagged(self.path)
+            doc = json.loads(data)
             header = doc.get("header") if isinstance(doc, dict) else None
             if header == self.header and isinstance(doc.get("entries"), dict):
-                self.entries = doc["entries"]
+                self.entries, self._base = doc["entries"], tag
             elif isinstance(header, dict):
                 self._replaced = self._folder / f"details-{digest(json.dumps({**header, 'root': self._root}, sort_keys=True).encode())}"
         except (OSError, ValueError, TypeError):
             self.entries = {}
+        if self._base is not None:
+            self._load_changes()
+
+    def _load_changes(self) -> None:
+        """Apply the changes kept against this very index file (any other's are stale: ignored)."""
+        fd = open_folder(self.details_dir) if os.path.lexists(self.details_dir) else None
+        if fd is None:
+            return
+        try:
+            doc = json.loads(read_sealed(Path(CHANGES), dir_fd=fd))
+        except (OSError, ValueError, TypeError):
+            return
+        finally:
+            os.close(fd)
+        if not (isinstance(doc, dict) and doc.get("base") == self._base and isinstance(doc.get("entries"), dict)):
+            return
+        for key, entry in doc["entries"].items():
+            if entry is None:
+                self.entries.pop(key, None)
+            else:
+                self.entries[key] = entry
+        self._changes = doc["entries"]
 
     def lookup(self, path: Path, display: str, reread=None) -> PlanSummary | None:
         """The cached summary of an unchanged file, or None (the file is then read, and hashed, afresh).
@@ -137,6 +212,7 @@ class SummaryCache:
             summary.weighed = None  # the signals change today: they are worked out again when wanted
         if sig != entry[3]:
             entry[3] = sig
+            self._touched.add(key)
             self.changed = True
         return summary
 
@@ -172,6 +248,7 @@ class SummaryCache:
         span = summary.span or (self._ordinal, self._ordinal + 1)
         details = summary.details_span or (self._ordinal, self._ordinal + 1)
         self.entries[summary.path] = [summary.digest, summary.core_json(), shard, summary.signature, [*span, *details]]
+        self._touched.add(summary.path)
         if shard is None:
             self._new_details[summary.digest] = summary.details_json()
             self._waiting[summary.path] = summary.digest
@@ -192,11 +269,31 @@ class SummaryCache:
         finally:
             os.close(fd)
 
+    def _write(self) -> None:
+        """Write the entries changed since the index file was written whole, when they are few; else
+        the whole index (and its changes are dropped with the version they were kept against)."""
+        changes = {**self._changes, **{key: self.entries.get(key) for key in self._touched}}
+        if self._base is not None and len(changes) <= max(CHANGES_MIN, len(self.entries) * CHANGES_SHARE):
+            _write_changes(self.details_dir, json.dumps({"base": self._base, "entries": changes},
+                                                        separators=(",", ":")).encode())
+            self._changes = changes
+            try:  # the index is in use: tidying goes by when each part was last written
+                os.utime(self.path, follow_symlinks=False)
+            except (OSError, NotImplementedError):
+                pass
+        else:
+            self._base = write_json(self.path, {"header": self.header, "entries": self.entries})
+            if self._changes:
+                _remove_changes(self.details_dir)
+            self._changes = {}
+        self._touched = set()
+
     def keep_only(self, paths: set[str]) -> None:
         """Forget entries of files that are no longer in the portfolio."""
         stale = set(self.entries) - paths
         for p in stale:
             del self.entries[p]
+        self._touched |= stale
         self.changed = self.changed or bool(stale)
 
     def save(self) -> None:
@@ -213,7 +310,7 @@ class SummaryCache:
                 self._new_details.clear()
                 self._waiting.clear()
             if self.changed:
-                write_json(self.path, {"header": self.header, "entries": self.entries})
+                self._write()
                 self.changed = False
             from kaplan.reading.cache_tidy import tidy_once_a_day
 

@@ -292,12 +292,23 @@ def read_json(path: Path, dir_fd: int | None = None):
     return json.loads(read_sealed(path, dir_fd))
 
 
+def read_tagged(path: Path, dir_fd: int | None = None) -> tuple[str, bytes]:
+    """The tag and the data of a file `seal` wrapped, as `read_sealed` reads them. The tag names those
+    bytes: a part kept against one version of another file can tell whether it is still that version."""
+    raw = _read_raw(path, dir_fd)
+    return raw[:_TAG].decode("ascii"), unseal(raw)
+
+
 def read_sealed(path: Path, dir_fd: int | None = None) -> bytes:
     """The data of a file `seal` wrapped; ValueError when it is not authentic, OSError when unreadable.
 
     Only a regular file is read, never through a link (kaplan writes none), and never more than
     `CACHE_FILE_MAX`: a FIFO, device or link planted in the cache folder is an unreadable part, not a
     hang or an endless read."""
+    return unseal(_read_raw(path, dir_fd))
+
+
+def _read_raw(path: Path, dir_fd: int | None) -> bytes:
     fd = os.open(path, os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0),
                  **({"dir_fd": dir_fd} if dir_fd is not None else {}))
     with os.fdopen(fd, "rb") as fh:
@@ -307,7 +318,7 @@ def read_sealed(path: Path, dir_fd: int | None = None) -> bytes:
         raw = fh.read(st.st_size + 1)
     if len(raw) > st.st_size:
         raise OSError(f"{path} grew while it was read")
-    return unseal(raw)
+    return raw
 
 
 def open_folder(folder: Path) -> int | None:
@@ -335,14 +346,15 @@ def open_folder(folder: Path) -> int | None:
     return fd
 
 
-def write_json(path: Path, doc) -> None:
-    """Write a JSON document, sealed, for this user only (0600), atomically (see `write_sealed`)."""
-    write_sealed(path, json.dumps(doc, separators=(",", ":")).encode())  # dumps uses the C encoder; dump does not
+def write_json(path: Path, doc) -> str:
+    """Write a JSON document, sealed, for this user only (0600), atomically (see `write_sealed`); return
+    its tag."""
+    return write_sealed(path, json.dumps(doc, separators=(",", ":")).encode())  # dumps uses the C encoder; dump does not
 
 
-def write_sealed(path: Path, data: bytes) -> None:
+def write_sealed(path: Path, data: bytes) -> str:
     """Write `data`, sealed, for this user only (0600), atomically (a temporary file renamed over the
-    old one)."""
+    old one); return its tag (see `read_tagged`)."""
     data = seal(data)
     private_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=".kaplan-", suffix=".tmp", dir=path.parent)
@@ -356,3 +368,4 @@ def write_sealed(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+    return data[:_TAG].decode("ascii")
