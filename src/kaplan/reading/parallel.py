@@ -38,10 +38,11 @@ def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
     _job = (config, today, details_dir)
 
 
-def read_and_summarise(path: Path, display: str, config: Config, today: _dt.date) -> PlanSummary:
+def read_and_summarise(path: Path | str, display: str, config: Config, today: _dt.date) -> PlanSummary:
     """Summarise a plan from the bytes read once, with their content hash and stat signature (for the
     cache); a file that is not a regular file of a readable size is left to the reader to report."""
     data, st = read_file(str(path))
+    path = Path(path)
     if data is None:
         return summarise(path, display, config, today)
     summary = summarise(path, display, config, today, data=data)
@@ -74,7 +75,7 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
     return out, shard
 
 
-def summarise_all(files: list[tuple[Path, str]], config: Config, today: _dt.date, *,
+def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _dt.date, *,
                   cache: SummaryCache | None = None, jobs: int | None = None,
                   progress: Callable[[int, int], None] | None = None, root: Path | None = None,
                   explicit: set[str] = frozenset()) -> list[PlanSummary]:
@@ -187,8 +188,8 @@ class _Workers:
             self._pool.shutdown(cancel_futures=True)
 
 
-def _rereader(path: Path, display: str, config: Config, today: _dt.date):
+def _rereader(path: Path | str, display: str, config: Config, today: _dt.date):
     def reread():
-        return summarise(path, display, config, today)._detail()
+        return summarise(Path(path), display, config, today)._detail()
 
     return reread

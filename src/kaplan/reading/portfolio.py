@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -99,17 +100,18 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     from kaplan.reading.cache import SummaryCache
     from kaplan.reading.fingerprint import caching
     from kaplan.reading.parallel import summarise_all
-    from kaplan.reading.paths import display_path, portfolio_files
+    from kaplan.reading.paths import absolute, display_path, portfolio_files
 
     paths = [Path(p) for p in paths]
     today = today or _dt.date.today()
     if whole_portfolio:
         if not paths and not portfolio.plans_dir.is_dir():
             raise NoPlans(portfolio)
-        targets, everyone = portfolio_files(portfolio, paths)
+        targets, everyone = portfolio_files(portfolio, paths, as_text=True)  # thousands of `Path`s cost
     else:
         targets = everyone = plan_files(portfolio, paths)
-    files = [(p.absolute(), display_path(p)) for p in everyone]
+    cwd = os.getcwd()
+    files = [(absolute(p, cwd), display_path(p)) for p in everyone]
     store = SummaryCache(portfolio.root, portfolio.config, today) if cache and caching() else None
     summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress,
                               root=portfolio.root, explicit={str(p.absolute()) for p in paths})
@@ -118,7 +120,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
             store.keep_only({s.path for s in summaries})
         store.save()
     by_path = {s.path: s for s in summaries}
-    chosen = [by_path[str(p.absolute())] for p in targets]
+    chosen = summaries if targets is everyone else [by_path[absolute(p, cwd)] for p in targets]
     return Reading(portfolio, today, chosen, summaries)
 
 
