@@ -396,3 +396,33 @@ def _quick_record_gone() -> None:
     """Without the last check's record, a check goes through the index."""
     for path in _cache_files("last-check-"):
         os.unlink(path)
+
+
+def test_tiers_are_kept_while_the_plans_score_the_same(portfolio, monkeypatch):
+    """The portfolio rules' tiers come from scoring every plan together; a new day whose plans score
+    as before takes them from the cache, and an edit that moves the scores works them out again."""
+    import datetime as dt
+
+    from kaplan.reading.loader import open_portfolio
+    from kaplan.reading.portfolio import read
+    from kaplan.scoring import engine
+
+    scored = []
+    real = engine.tiers_of
+    monkeypatch.setattr(engine, "tiers_of", lambda *a, **k: scored.append(1) or real(*a, **k))
+
+    def named(placed):
+        return [(s.display, t.name if t else None) for s, t in placed]
+
+    pf = open_portfolio(portfolio)
+    first = read(pf, [], TODAY, whole_portfolio=True)
+    assert named(first.tiers()) == named(real(first.everyone, pf.config)) and len(scored) == 1
+    later = read(pf, [], TODAY + dt.timedelta(days=1), whole_portfolio=True)
+    assert engine.tier_inputs(later.everyone) == engine.tier_inputs(first.everyone)  # the plans score the same
+    assert named(later.tiers()) == named(first.tiers()) and len(scored) == 1  # the first day's, not scored again
+    plan = portfolio / "plans" / "tallis-agri.yaml"
+    plan.write_text(plan.read_text().replace("revenue: 62000,", "revenue: 62000000,"))
+    edited = read(pf, [], TODAY + dt.timedelta(days=1), whole_portfolio=True)
+    placed = named(edited.tiers())
+    assert len(scored) == 2  # worked out again for the new scores
+    assert placed == named(real(edited.everyone, pf.config)) != named(first.tiers())

@@ -542,6 +542,8 @@ METRICS = {
 EXTRA = ("revenue_months", "margin_profit", "margin_revenue")
 """Facts `all_metrics` gives beside the sources: the months of the 12 with revenue (TTM coverage) and
 the two sums the margin is taken from (so a portfolio's margin is its accounts' totals' ratio)."""
+ALL = (*METRICS, *EXTRA)
+"""Every figure `all_metrics` gives, in one fixed order."""
 
 MONEY = frozenset({"revenue_ttm", "revenue_annualised", "gross_profit_ttm", "margin_profit", "margin_revenue"})
 """Sources in the plan's currency: converted to the reporting currency before accounts are compared."""

@@ -56,7 +56,7 @@ def check(paths: Iterable[Path | str] = (), *, today: _dt.date | None = None,
     chosen, summaries = reading.targets, reading.everyone
     # With a cache, the portfolio-wide findings of every plan are located, so the record below can
     # answer the next check of any file; without one, only those of the files checked.
-    located = _portfolio_findings(summaries, summaries if cache else chosen, portfolio, today)
+    located = _portfolio_findings(summaries, summaries if cache else chosen, portfolio, today, reading.tiers())
     own, located = _suppressed(summaries if cache else chosen, located, portfolio.config)
     wanted = {id(s) for s in chosen}
     if cache and identity is not None and identity[0] == portfolio.root:
@@ -128,14 +128,15 @@ def _suppressed(summaries: list[PlanSummary], located: list[tuple[PlanSummary, F
 
 
 def _portfolio_findings(everyone: list[PlanSummary], targets: list[PlanSummary], portfolio: Portfolio,
-                        today: _dt.date) -> list[tuple[PlanSummary, Finding]]:
-    """(plan, finding) for what the portfolio-wide rules find in the target plans, in rule order."""
+                        today: _dt.date, tiers: list | None = None) -> list[tuple[PlanSummary, Finding]]:
+    """(plan, finding) for what the portfolio-wide rules find in the target plans, in rule order;
+    `tiers` are those of `everyone` when known (`Reading.tiers`)."""
     from kaplan import rules
     from kaplan.reading.summary import locate_in_file
 
     config = portfolio.config
     wanted = {id(s) for s in targets}
-    ctx = rules.Context(today=today, config=config, portfolio=portfolio)
+    ctx = rules.Context(today=today, config=config, portfolio=portfolio, placed=tiers)
     valid = [s for s in everyone if s.valid]
     raised: list[tuple[PlanSummary, tuple]] = []
     for r in rules.portfolio_rules():

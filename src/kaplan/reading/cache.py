@@ -76,20 +76,24 @@ CHANGES_MIN, CHANGES_SHARE = 256, 0.25
 that share of it: reading them costs every run, writing it whole only that one."""
 
 
-def _write_changes(folder: Path, data: bytes) -> None:
-    """Write the index's changes, sealed, into the details folder: through its descriptor (never
+TIERS = "tiers"
+"""The file of the portfolio's tiers, in the details folder, with the inputs they were worked out from."""
+
+
+def _write_part(folder: Path, name: str, data: bytes) -> None:
+    """Write a part of the cache, sealed, into the details folder: through its descriptor (never
     through a link put in its place), atomically (a new file renamed over the old one)."""
     sealed = seal(data)
     fd = open_folder(folder)
     if fd is None:
         return
     try:
-        tmp = f".{CHANGES}-{os.getpid()}-{digest(sealed)[:8]}.tmp"
+        tmp = f".{name}-{os.getpid()}-{digest(sealed)[:8]}.tmp"
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600, dir_fd=fd)
         try:
             with os.fdopen(out, "wb") as fh:
                 fh.write(sealed)
-            os.rename(tmp, CHANGES, src_dir_fd=fd, dst_dir_fd=fd)
+            os.rename(tmp, name, src_dir_fd=fd, dst_dir_fd=fd)
         except BaseException:
             try:
                 os.unlink(tmp, dir_fd=fd)
@@ -100,16 +104,52 @@ def _write_changes(folder: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _remove_changes(folder: Path) -> None:
+def _read_part(folder: Path, name: str):
+    """A part `_write_part` wrote, as JSON; None when there is none, or it cannot be read or trusted."""
+    fd = open_folder(folder) if os.path.lexists(folder) else None
+    if fd is None:
+        return None
+    try:
+        return json.loads(read_sealed(Path(name), dir_fd=fd))
+    except (OSError, ValueError, TypeError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _remove_part(folder: Path, name: str) -> None:
     fd = open_folder(folder)
     if fd is None:
         return
     try:
-        os.unlink(CHANGES, dir_fd=fd)
+        os.unlink(name, dir_fd=fd)
     except OSError:
         pass
     finally:
         os.close(fd)
+
+
+def kept_tiers(folder: Path, inputs: str, count: int, tiers: int) -> list[int | None] | None:
+    """The tiers kept in the details `folder` for these `inputs` (a digest of `scoring.engine.tier_inputs`):
+    for each of the `count` plans scored, the index of its tier among the config's `tiers`, or None
+    when it has none. None when none were kept for these inputs."""
+    doc = _read_part(folder, TIERS)
+    if not (isinstance(doc, dict) and doc.get("inputs") == inputs):
+        return None
+    kept = doc.get("tiers")
+    if not (type(kept) is list and len(kept) == count
+            and all(k is None or (type(k) is int and 0 <= k < tiers) for k in kept)):
+        return None
+    return kept
+
+
+def keep_tiers(folder: Path, inputs: str, kept: list[int | None]) -> None:
+    """Keep the tiers worked out from these `inputs` (see `kept_tiers`); a full disk only means they
+    are worked out again."""
+    try:
+        _write_part(folder, TIERS, json.dumps({"inputs": inputs, "tiers": kept}, separators=(",", ":")).encode())
+    except OSError:
+        pass
 
 
 class SummaryCache:
@@ -159,15 +199,7 @@ class SummaryCache:
 
     def _load_changes(self) -> None:
         """Apply the changes kept against this very index file (any other's are stale: ignored)."""
-        fd = open_folder(self.details_dir) if os.path.lexists(self.details_dir) else None
-        if fd is None:
-            return
-        try:
-            doc = json.loads(read_sealed(Path(CHANGES), dir_fd=fd))
-        except (OSError, ValueError, TypeError):
-            return
-        finally:
-            os.close(fd)
+        doc = _read_part(self.details_dir, CHANGES)
         if not (isinstance(doc, dict) and doc.get("base") == self._base and isinstance(doc.get("entries"), dict)):
             return
         for key, entry in doc["entries"].items():
@@ -274,8 +306,8 @@ class SummaryCache:
         the whole index (and its changes are dropped with the version they were kept against)."""
         changes = {**self._changes, **{key: self.entries.get(key) for key in self._touched}}
         if self._base is not None and len(changes) <= max(CHANGES_MIN, len(self.entries) * CHANGES_SHARE):
-            _write_changes(self.details_dir, json.dumps({"base": self._base, "entries": changes},
-                                                        separators=(",", ":")).encode())
+            _write_part(self.details_dir, CHANGES,
+                        json.dumps({"base": self._base, "entries": changes}, separators=(",", ":")).encode())
             self._changes = changes
             try:  # the index is in use: tidying goes by when each part was last written
                 os.utime(self.path, follow_symlinks=False)
@@ -284,7 +316,7 @@ class SummaryCache:
         else:
             self._base = write_json(self.path, {"header": self.header, "entries": self.entries})
             if self._changes:
-                _remove_changes(self.details_dir)
+                _remove_part(self.details_dir, CHANGES)
             self._changes = {}
         self._touched = set()
 

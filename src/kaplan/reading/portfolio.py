@@ -59,6 +59,8 @@ class Reading:
     targets: list[PlanSummary]
     everyone: list[PlanSummary]
     _loaded: dict = field(default_factory=dict, repr=False)
+    _kept: Path | None = field(default=None, repr=False)
+    """The cache's folder for this portfolio's details (None without a cache)."""
 
     @functools.cached_property
     def valid(self) -> list[PlanSummary]:
@@ -77,6 +79,31 @@ class Reading:
         for s in self.valid:
             found.setdefault(s.account_id, s)
         return found
+
+    def tiers(self) -> list:
+        """(summary, tier or None) of each plan of the whole portfolio that scoring counts, as
+        `scoring.engine.tiers_of` places them. The cache keeps them with what they were worked out
+        from (`scoring.engine.tier_inputs`), so a day whose plans score as the day before does not
+        score the portfolio again."""
+        from kaplan.scoring.engine import tier_inputs, tiers_of
+
+        if self._kept is None:
+            return tiers_of(self.everyone, self.portfolio.config)
+        import json
+
+        from kaplan.reading.cache import keep_tiers, kept_tiers
+        from kaplan.reading.fingerprint import digest
+
+        inputs = digest(json.dumps(tier_inputs(self.everyone), separators=(",", ":")).encode())
+        usable = [s for s in self.everyone if s.usable]
+        known = self.portfolio.config.scoring.tiers
+        kept = kept_tiers(self._kept, inputs, len(usable), len(known))
+        if kept is not None:
+            return [(s, None if k is None else known[k]) for s, k in zip(usable, kept)]
+        placed = tiers_of(self.everyone, self.portfolio.config)
+        at = {id(t): i for i, t in enumerate(known)}
+        keep_tiers(self._kept, inputs, [None if t is None else at[id(t)] for _, t in placed])
+        return placed
 
     def loaded(self, summary: PlanSummary) -> LoadedPlan:
         """The whole plan behind a valid summary, read from its file (once)."""
@@ -121,7 +148,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
         store.save()
     by_path = {s.path: s for s in summaries}
     chosen = summaries if targets is everyone else [by_path[absolute(p, cwd)] for p in targets]
-    return Reading(portfolio, today, chosen, summaries)
+    return Reading(portfolio, today, chosen, summaries, _kept=store.details_dir if store is not None else None)
 
 
 def lazy_summaries(paths: list[Path], today: _dt.date, start: Path | None):

@@ -29,7 +29,7 @@ _SEVERITY = {s.value: s for s in Severity}
 FIGURES_WRONG = frozenset({"period-overlap", "date-order"})
 """Errors that make a plan's figures wrong (revenue counted twice, a period or contract that ends
 before it starts): a plan with one is left out of scores, risk and packs until it is fixed."""
-_METRIC_NAMES = (*_metrics.METRICS, *_metrics.EXTRA)
+_METRIC_NAMES = _metrics.ALL
 
 
 @dataclass

@@ -27,15 +27,18 @@ class Context:
     knows for which days its findings hold; reading `today` itself makes them hold for this day only.
     """
 
-    __slots__ = ("clock", "config", "path", "portfolio")
+    __slots__ = ("clock", "config", "path", "portfolio", "placed")
 
     def __init__(self, today: _dt.date | Clock, config: Config, path: Path | None = None,
-                 portfolio: object | None = None):
+                 portfolio: object | None = None, placed: list | None = None):
         self.clock = Clock.of(today)
         self.config = config
         self.path = path
         self.portfolio = portfolio
         """The `Portfolio` being checked."""
+        self.placed = placed
+        """(plan summary, tier) of the plans the portfolio rules are given, as `tiers_in_portfolio`
+        would work them out, when the caller has them already (None: worked out when asked)."""
 
     @property
     def today(self) -> _dt.date:
@@ -127,19 +130,21 @@ def _floored(levels: dict[str, str], lowered: list[str]) -> dict[str, str]:
 _cache: list = [None, None, None]  # (summaries, ctx, result): portfolio rules share one scoring
 
 
-def scored_in_portfolio(summaries, ctx: Context) -> list:
-    """(plan summary, AccountScore) for every plan of the portfolio that scoring counts, scored
-    together as `score` and `risk` score them (`scoring.engine.score_summaries`), so a plan's tier is
-    the one they give it.
+def tiers_in_portfolio(summaries, ctx: Context) -> list:
+    """(plan summary, tier or None) for every plan of the portfolio that scoring counts, scored
+    together as `score` and `risk` score them (`scoring.engine.tiers_of`), so a plan's tier is the
+    one they give it.
 
     Portfolio rules receive the summaries of the whole portfolio (see `checker.check`), so tiers do
     not depend on which files were named on the command line.
     """
+    if ctx.placed is not None:
+        return ctx.placed
     if _cache[0] is summaries and _cache[1] is ctx:
         return _cache[2]
-    from kaplan.scoring.engine import score_summaries
+    from kaplan.scoring.engine import tiers_of
 
-    result = score_summaries(summaries, ctx.config, explain=False)
+    result = tiers_of(summaries, ctx.config)
     _cache[:] = [summaries, ctx, result]
     return result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kaplan.findings import Issue, Severity
-from kaplan.rules import Context, rule, scored_in_portfolio
+from kaplan.rules import Context, rule, tiers_in_portfolio
 
 WORDED_REASONS = 2
 """How many of the account's health reasons a finding names."""
@@ -21,8 +21,8 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
     """
     from kaplan.health.model import with_review
 
-    for s, score in scored_in_portfolio(plans, ctx):
-        status = s.review_status(score.tier.review_cadence if score.tier else None, ctx.today, ctx.config)
+    for s, tier in tiers_in_portfolio(plans, ctx):
+        status = s.review_status(tier.review_cadence if tier else None, ctx.today, ctx.config)
         if not status.overdue:
             continue  # only plans overdue for review need their health
         health = with_review(s.account_id, s.weighed_signals(), status, ctx.config)

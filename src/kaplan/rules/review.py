@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kaplan.findings import Issue, Severity
-from kaplan.rules import Context, rule, scored_in_portfolio
+from kaplan.rules import Context, rule, tiers_in_portfolio
 
 
 @rule("review-stale", Severity.WARNING, scope="portfolio")
@@ -22,8 +22,7 @@ def review_stale(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
     `reviews:`. A plan never reviewed counts its age from `plan.created` (else the start of its
     period); one with neither date is not checked.
     """
-    for s, score in scored_in_portfolio(plans, ctx):
-        tier = score.tier
+    for s, tier in tiers_in_portfolio(plans, ctx):
         status = s.review_status(tier.review_cadence if tier else None, ctx.today, ctx.config)
         if not status.overdue:
             continue

@@ -10,12 +10,12 @@ from typing import Iterator
 
 from kaplan.findings import Issue, Severity
 from kaplan.model.vocab import Cadence
-from kaplan.rules import Context, rule, scored_in_portfolio
+from kaplan.rules import Context, rule, tiers_in_portfolio
 
 
 def _tiers(summaries, ctx: Context):
     """(plan summary, tier) for every valid plan, scored among the whole portfolio."""
-    return [(s, a.tier) for s, a in scored_in_portfolio(summaries, ctx) if a.tier is not None]
+    return [(s, tier) for s, tier in tiers_in_portfolio(summaries, ctx) if tier is not None]
 
 
 def _order(ctx: Context, cadence) -> int:

@@ -221,6 +221,20 @@ def score_summaries(summaries: list, config, explain: bool = True) -> list[tuple
     return [(s, by_file[s.display]) for s in usable]
 
 
+def tiers_of(summaries: list, config) -> list[tuple[object, Tier | None]]:
+    """(plan summary, its tier) for every plan of `summaries` that scoring counts, as
+    `score_summaries` places them: what the portfolio rules of `kaplan check` hold each plan to."""
+    return [(s, a.tier) for s, a in score_summaries(summaries, config, explain=False)]
+
+
+def tier_inputs(summaries: list) -> list:
+    """Everything of `summaries` that their tiers depend on besides the config (`tiers_of`): which
+    plans scoring counts, in order, and what it scores each by. The same inputs and config give the
+    same tiers, so a tier worked out once can be kept while these stay the same."""
+    return [[s.display, s.account_id, s.currency, [s.metrics.get(name) for name in metrics.ALL]]
+            for s in summaries if s.usable]
+
+
 def _missing_note(criterion: str, source: str, worst: bool) -> Issue:
     return Issue(metrics.SOURCE_LOCATION.get(source, ()),
                  f"no value for criterion `{criterion}` (source `{source}`): "
