@@ -426,3 +426,68 @@ def test_tiers_are_kept_while_the_plans_score_the_same(portfolio, monkeypatch):
     placed = named(edited.tiers())
     assert len(scored) == 2  # worked out again for the new scores
     assert placed == named(real(edited.everyone, pf.config)) != named(first.tiers())
+
+
+def _a_new_day_then_the_same_day_again(portfolio, reads) -> None:
+    """Check on the next day (some plans are read again), then once more that day: the cache must
+    have kept what the first run read."""
+    later = TODAY.replace(day=25)
+    first = check([portfolio], today=later, jobs=1)
+    assert reads  # some of the plans' findings change on that day
+    reads.clear()
+    _quick_record_gone()
+    again = check([portfolio], today=later, jobs=1)
+    assert reads == []
+    assert findings(again) == findings(first) == findings(check([portfolio], today=later, jobs=1, cache=False))
+
+
+@pytest.mark.parametrize("blocker", ["details folder is a file", "changes is a folder", "no rename by descriptor"])
+def test_when_the_changes_cannot_be_written_the_index_is_written_whole(portfolio, reads, monkeypatch, blocker):
+    check([portfolio], today=TODAY, jobs=1)
+    reads.clear()
+    (details,) = _cache_files("details-")
+    if blocker == "details folder is a file":
+        shutil.rmtree(details)
+        with open(details, "w") as fh:
+            fh.write("x")
+    elif blocker == "changes is a folder":
+        os.mkdir(os.path.join(details, "changes"))
+    else:  # a system whose rename cannot work through a folder's descriptor
+        real = os.rename
+
+        def rename(src, dst, *, src_dir_fd=None, dst_dir_fd=None):
+            if src_dir_fd is not None or dst_dir_fd is not None:
+                raise NotImplementedError("src_dir_fd unavailable on this platform")
+            return real(src, dst)
+
+        monkeypatch.setattr(os, "rename", rename)
+        monkeypatch.setattr(os, "supports_dir_fd", os.supports_dir_fd - {real})
+    _a_new_day_then_the_same_day_again(portfolio, reads)
+
+
+def test_tidying_runs_when_this_run_s_part_cannot_be_written(portfolio, reads):
+    check([portfolio], today=TODAY, jobs=1)
+    reads.clear()
+    (details,) = _cache_files("details-")
+    os.mkdir(os.path.join(details, "changes"))
+    check([portfolio], today=TODAY.replace(day=25), jobs=1)
+    tidied = os.path.join(os.environ["KAPLAN_CACHE_DIR"], "tidied-on")
+    assert _fingerprint.read_json(__import__("pathlib").Path(tidied)) == {"day": "2026-11-25"}
+
+
+def test_a_part_left_half_written_by_a_killed_run_goes(portfolio, monkeypatch):
+    from kaplan.reading import cache as _cache
+
+    check([portfolio], today=TODAY, jobs=1)
+    (details,) = _cache_files("details-")
+    left = os.path.join(details, ".changes-0123456789abcdef.tmp")
+    fresh = os.path.join(details, ".tiers-fedcba9876543210.tmp")  # another run may be writing it now
+    for path in (left, fresh):
+        with open(path, "w") as fh:
+            fh.write("{")
+    hour_ago = _fingerprint.file_clock() - _cache.LEFT_BEHIND_SECONDS - 60
+    os.utime(left, (hour_ago, hour_ago))
+    plan = portfolio / "plans" / "tallis-agri.yaml"
+    _edit(plan)
+    check([portfolio], today=TODAY, jobs=1)
+    assert not os.path.exists(left) and os.path.exists(fresh)

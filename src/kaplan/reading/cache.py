@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -80,15 +81,19 @@ TIERS = "tiers"
 """The file of the portfolio's tiers, in the details folder, with the inputs they were worked out from."""
 
 
-def _write_part(folder: Path, name: str, data: bytes) -> None:
+def _write_part(folder: Path, name: str, data: bytes) -> bool:
     """Write a part of the cache, sealed, into the details folder: through its descriptor (never
-    through a link put in its place), atomically (a new file renamed over the old one)."""
+    through a link put in its place), atomically (a new file renamed over the old one). False when it
+    could not be written (no usable folder, a system that cannot rename through descriptors, a full
+    disk, something else in its place)."""
+    if os.rename not in os.supports_dir_fd:
+        return False
     sealed = seal(data)
     fd = open_folder(folder)
     if fd is None:
-        return
+        return False
     try:
-        tmp = f".{name}-{os.getpid()}-{digest(sealed)[:8]}.tmp"
+        tmp = f".{name}-{secrets.token_hex(8)}.tmp"
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600, dir_fd=fd)
         try:
             with os.fdopen(out, "wb") as fh:
@@ -100,8 +105,15 @@ def _write_part(folder: Path, name: str, data: bytes) -> None:
             except OSError:
                 pass
             raise
+        return True
+    except (OSError, NotImplementedError):
+        return False
     finally:
         os.close(fd)
+
+
+LEFT_BEHIND_SECONDS = 3600
+"""A part's temporary file this old was left by a run that was killed while writing it: it goes."""
 
 
 def _read_part(folder: Path, name: str):
@@ -292,12 +304,18 @@ class SummaryCache:
         if fd is None:
             return
         try:
+            from kaplan.reading.fingerprint import file_clock
+
+            now = file_clock()
             for name in os.listdir(fd):
-                if name.endswith(".json") and name[:-5] not in named:
-                    try:
+                try:
+                    if name.endswith(".json") and name[:-5] not in named:
                         os.unlink(name, dir_fd=fd)
-                    except OSError:
-                        pass
+                    elif name.startswith(".") and name.endswith(".tmp") and \
+                            now - os.stat(name, dir_fd=fd, follow_symlinks=False).st_mtime > LEFT_BEHIND_SECONDS:
+                        os.unlink(name, dir_fd=fd)
+                except OSError:
+                    pass
         finally:
             os.close(fd)
 
@@ -305,9 +323,9 @@ class SummaryCache:
         """Write the entries changed since the index file was written whole, when they are few; else
         the whole index (and its changes are dropped with the version they were kept against)."""
         changes = {**self._changes, **{key: self.entries.get(key) for key in self._touched}}
-        if self._base is not None and len(changes) <= max(CHANGES_MIN, len(self.entries) * CHANGES_SHARE):
-            _write_part(self.details_dir, CHANGES,
-                        json.dumps({"base": self._base, "entries": changes}, separators=(",", ":")).encode())
+        if self._base is not None and len(changes) <= max(CHANGES_MIN, len(self.entries) * CHANGES_SHARE) and \
+                _write_part(self.details_dir, CHANGES,
+                            json.dumps({"base": self._base, "entries": changes}, separators=(",", ":")).encode()):
             self._changes = changes
             try:  # the index is in use: tidying goes by when each part was last written
                 os.utime(self.path, follow_symlinks=False)
@@ -344,6 +362,9 @@ class SummaryCache:
             if self.changed:
                 self._write()
                 self.changed = False
+        except OSError:
+            pass
+        try:  # whether or not this run's part could be written
             from kaplan.reading.cache_tidy import tidy_once_a_day
 
             tidy_once_a_day(self._folder, self.today, replaced=self._replaced, in_use=self.details_dir)
