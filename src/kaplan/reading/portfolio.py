@@ -89,12 +89,15 @@ class Reading:
 
         if self._kept is None:
             return tiers_of(self.everyone, self.portfolio.config)
-        import json
+        import marshal
 
         from kaplan.reading.cache import keep_tiers, kept_tiers
         from kaplan.reading.fingerprint import digest
 
-        inputs = digest(json.dumps(tier_inputs(self.everyone), separators=(",", ":")).encode())
+        try:  # marshal's version 2 writes equal data as equal bytes (no references), and fast
+            inputs = digest(marshal.dumps(tier_inputs(self.everyone), 2))
+        except ValueError:  # a value marshal does not write: worked out as without a cache
+            return tiers_of(self.everyone, self.portfolio.config)
         usable = [s for s in self.everyone if s.usable]
         known = self.portfolio.config.scoring.tiers
         kept = kept_tiers(self._kept, inputs, len(usable), len(known))
