@@ -128,15 +128,15 @@ def _suppressed(summaries: list[PlanSummary], located: list[tuple[PlanSummary, F
 
 
 def _portfolio_findings(everyone: list[PlanSummary], targets: list[PlanSummary], portfolio: Portfolio,
-                        today: _dt.date, tiers: list | None = None) -> list[tuple[PlanSummary, Finding]]:
+                        today: _dt.date, placed: list | None = None) -> list[tuple[PlanSummary, Finding]]:
     """(plan, finding) for what the portfolio-wide rules find in the target plans, in rule order;
-    `tiers` are those of `everyone` when known (`Reading.tiers`)."""
+    `placed` is each plan of `everyone` with its tier, when known (`Reading.tiers`)."""
     from kaplan import rules
     from kaplan.reading.summary import locate_in_file
 
     config = portfolio.config
     wanted = {id(s) for s in targets}
-    ctx = rules.Context(today=today, config=config, portfolio=portfolio, placed=tiers)
+    ctx = rules.Context(today=today, config=config, portfolio=portfolio, placed=placed)
     valid = [s for s in everyone if s.valid]
     raised: list[tuple[PlanSummary, tuple]] = []
     for r in rules.portfolio_rules():

@@ -34,8 +34,8 @@ import stat
 from pathlib import Path
 
 from kaplan.reading.paths import MAX_BYTES
-from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, open_folder, read_sealed, read_tagged,
-                                       seal, unchanged, write_json)
+from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, file_clock, open_folder, read_sealed,
+                                       read_tagged, seal, unchanged, write_json)
 from kaplan.reading.summary import PlanSummary
 from kaplan.config import Config
 
@@ -79,16 +79,21 @@ that share of it: reading them costs every run, writing it whole only that one."
 
 TIERS = "tiers"
 """The file of the portfolio's tiers, in the details folder, with the inputs they were worked out from."""
+LEFT_BEHIND_SECONDS = 3600
+"""A part's temporary file this old was left by a run that was killed while writing it: it goes."""
 
 
 def _write_part(folder: Path, name: str, data: bytes) -> bool:
     """Write a part of the cache, sealed, into the details folder: through its descriptor (never
     through a link put in its place), atomically (a new file renamed over the old one). False when it
-    could not be written (no usable folder, a system that cannot rename through descriptors, a full
-    disk, something else in its place)."""
+    could not be written (no key, no usable folder, a system that cannot rename through descriptors, a
+    full disk, something else in its place)."""
     if os.rename not in os.supports_dir_fd:
         return False
-    sealed = seal(data)
+    try:
+        sealed = seal(data)
+    except OSError:  # no key: nothing can be sealed
+        return False
     fd = open_folder(folder)
     if fd is None:
         return False
@@ -110,10 +115,6 @@ def _write_part(folder: Path, name: str, data: bytes) -> bool:
         return False
     finally:
         os.close(fd)
-
-
-LEFT_BEHIND_SECONDS = 3600
-"""A part's temporary file this old was left by a run that was killed while writing it: it goes."""
 
 
 def _read_part(folder: Path, name: str):
@@ -156,12 +157,9 @@ def kept_tiers(folder: Path, inputs: str, count: int, tiers: int) -> list[int | 
 
 
 def keep_tiers(folder: Path, inputs: str, kept: list[int | None]) -> None:
-    """Keep the tiers worked out from these `inputs` (see `kept_tiers`); a full disk only means they
-    are worked out again."""
-    try:
-        _write_part(folder, TIERS, json.dumps({"inputs": inputs, "tiers": kept}, separators=(",", ":")).encode())
-    except OSError:
-        pass
+    """Keep the tiers worked out from these `inputs` (see `kept_tiers`); where they cannot be kept they
+    are worked out again next time."""
+    _write_part(folder, TIERS, json.dumps({"inputs": inputs, "tiers": kept}, separators=(",", ":")).encode())
 
 
 class SummaryCache:
@@ -304,8 +302,6 @@ class SummaryCache:
         if fd is None:
             return
         try:
-            from kaplan.reading.fingerprint import file_clock
-
             now = file_clock()
             for name in os.listdir(fd):
                 try:
