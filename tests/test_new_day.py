@@ -215,3 +215,55 @@ def test_a_high_risk_plan_names_the_reasons_of_the_day_as_a_cold_check_does(tmp_
         assert cached == named(check([folder / "plans"], today=day, cache=False)), day
         said.add(any("contract renews" in m for m in cached))
     assert said == {True, False}  # the renewal was named on some days and not on others
+
+
+def test_a_day_that_reads_many_plans_again_forks_its_workers_before_the_index_is_loaded(portfolio, monkeypatch):
+    """A worker forked after the index is loaded holds its own copy of it (every page of it the worker
+    touches becomes its own): on a day the last check's entries say many plans will be read again,
+    the workers start first. On a day they say none will, none start."""
+    from kaplan.reading import cache as _cache
+
+    events: list = []
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1)
+    start, load, expected, put = (_parallel.Workers.start, _cache.SummaryCache.load,
+                                  _cache.SummaryCache.reads_expected, _cache.SummaryCache.put)
+    monkeypatch.setattr(_parallel.Workers, "start", lambda self: events.append("workers") or start(self))
+    monkeypatch.setattr(_cache.SummaryCache, "load", lambda self: events.append("index") or load(self))
+    monkeypatch.setattr(_cache.SummaryCache, "reads_expected",
+                        lambda self, files: events.append(("expected", expected(self, files))) or expected(self, files))
+    monkeypatch.setattr(_cache.SummaryCache, "put", lambda self, *a, **k: events.append("read") or put(self, *a, **k))
+    plans = len(list((portfolio / "plans").glob("*.yaml")))
+    check([portfolio / "plans"], today=DAYS[0], jobs=2)
+    assert events[:3] == [("expected", plans), "workers", "index"] and events.count("read") == plans
+    for day in (DAYS[0], DAYS[0] + dt.timedelta(days=400)):
+        cold = _findings(check([portfolio / "plans"], today=day, cache=False))
+        for record in _cache.cache_dir().glob("last-check-*"):
+            record.unlink()  # the check goes through the index
+        events.clear()
+        assert _findings(check([portfolio / "plans"], today=day, jobs=2)) == cold
+        predicted = events[0][1]
+        assert predicted == events.count("read")  # what the entries said is what was read
+        if predicted:
+            assert events[1:3] == ["workers", "index"]
+        else:
+            assert events[1] == "index" and "workers" not in events
+    assert predicted > 0
+
+
+def test_the_days_kept_for_one_version_of_the_index_say_nothing_of_another(portfolio):
+    from kaplan.reading import cache as _cache
+    from kaplan.reading import fingerprint as _fingerprint
+    from kaplan.reading.loader import open_portfolio
+
+    check([portfolio / "plans"], today=DAYS[0], jobs=1)
+    pf = open_portfolio(portfolio)
+    far = DAYS[0] + dt.timedelta(days=400)
+    plans = len(list((portfolio / "plans").glob("*.yaml")))
+    assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) > 0
+    (index,) = _cache.cache_dir().glob("check-*")
+    doc = _fingerprint.read_json(index)
+    doc["entries"].popitem()  # another version of the index
+    _fingerprint.write_json(index, doc)
+    assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == 0
+    index.unlink()
+    assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == plans

@@ -19,7 +19,9 @@ this user is ignored, however it got there:
   again writes only those, and the index is written whole again once they are a quarter of it;
 - details (health signals, investment requests) in shards named by the hash of what they hold, in a
   folder of the portfolio's own, read
-  only when a command needs them.
+  only when a command needs them;
+- beside them, the portfolio's tiers (`kept_tiers`) and how many entries stop holding on each day
+  (`ENDS`), so a run knows before it reads the index how many plans it will read again.
 The last check's whole answer is kept apart (`_quick`). Everything is written atomically and is safe
 to delete; a part that cannot be read is ignored.
 """
@@ -34,8 +36,8 @@ import stat
 from pathlib import Path
 
 from kaplan.reading.paths import MAX_BYTES
-from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, digest, file_clock, open_folder, read_sealed,
-                                       read_tagged, seal, unchanged, write_json)
+from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, claimed_tag, digest, file_clock, open_folder,
+                                       read_sealed, read_tagged, seal, unchanged, write_json)
 from kaplan.reading.summary import PlanSummary
 from kaplan.config import Config
 
@@ -77,6 +79,10 @@ CHANGES_MIN, CHANGES_SHARE = 256, 0.25
 that share of it: reading them costs every run, writing it whole only that one."""
 
 
+ENDS = "ends"
+"""The file of the days the index's entries stop holding (how many entries on each), in the details
+folder, kept against one version of the index (its tag): read before the index itself, it tells how
+many plans a day will read again (`SummaryCache.reads_expected`)."""
 TIERS = "tiers"
 """The file of the portfolio's tiers, in the details folder, with the inputs they were worked out from."""
 LEFT_BEHIND_SECONDS = 3600
@@ -165,7 +171,7 @@ def keep_tiers(folder: Path, inputs: str, kept: list[int | None]) -> None:
 class SummaryCache:
     """Summaries of one portfolio's plans for one config, each with the days it holds for, read on `today`."""
 
-    def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None):
+    def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None, load: bool = True):
         folder = folder or cache_dir()
         cache_key()  # read (or made) here, before any worker process is forked: they share it
         self._root = str(root.resolve())
@@ -191,9 +197,42 @@ class SummaryCache:
         """Entries changed since the index file was written whole (None: gone), as read."""
         self._touched: set[str] = set()
         """Paths whose entries changed in this run."""
-        self._load()
+        if load:
+            self.load()
 
-    def _load(self) -> None:
+    def reads_expected(self, files: int) -> int:
+        """How many plans of the `files` read this day will be read again rather than taken from
+        the cache, as far as can be told before the index is loaded: all of them when there is no
+        index, else those whose entries stop holding by today (`ENDS`, as the last run left them;
+        files edited since are not known yet), and 0 when that was not kept."""
+        tag = claimed_tag(self.path)
+        if tag is None:
+            return files
+        doc = _read_part(self.details_dir, ENDS)
+        if not (isinstance(doc, dict) and doc.get("base") == tag and type(doc.get("ends")) is list):
+            return 0
+        try:
+            return min(files, sum(count for day, count in doc["ends"] if day <= self._ordinal))
+        except (TypeError, ValueError):
+            return 0
+
+    def _keep_ends(self) -> None:
+        """Keep the days the entries stop holding, against the index version they were written with."""
+        if self._base is None:
+            return
+        ends: dict[int, int] = {}
+        for entry in self.entries.values():
+            try:
+                day = entry[4][1]
+            except (TypeError, IndexError, KeyError):
+                continue
+            if type(day) is int:
+                ends[day] = ends.get(day, 0) + 1
+        _write_part(self.details_dir, ENDS,
+                    json.dumps({"base": self._base, "ends": sorted(ends.items())}, separators=(",", ":")).encode())
+
+    def load(self) -> None:
+        """Read the index, and the changes kept against it."""
         try:
             tag, data = read_tagged(self.path)
             doc = json.loads(data)
@@ -358,6 +397,7 @@ class SummaryCache:
             if self.changed:
                 self._write()
                 self.changed = False
+                self._keep_ends()
         except OSError:
             pass
         try:  # whether or not this run's part could be written

@@ -299,6 +299,23 @@ def read_tagged(path: Path, dir_fd: int | None = None) -> tuple[str, bytes]:
     return raw[:_TAG].decode("ascii"), unseal(raw)
 
 
+def claimed_tag(path: Path) -> str | None:
+    """The tag a sealed file begins with, read without checking it (its first bytes only): enough to
+    tell which version of a file a part was kept against when only a guess rides on it, never what
+    to trust. None when there is no such file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            return fh.read(_TAG).decode("ascii")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+
 def read_sealed(path: Path, dir_fd: int | None = None) -> bytes:
     """The data of a file `seal` wrapped; ValueError when it is not authentic, OSError when unreadable.
 

@@ -78,12 +78,14 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
 def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _dt.date, *,
                   cache: SummaryCache | None = None, jobs: int | None = None,
                   progress: Callable[[int, int], None] | None = None, root: Path | None = None,
-                  explicit: set[str] = frozenset()) -> list[PlanSummary]:
+                  explicit: set[str] = frozenset(), workers: Workers | None = None) -> list[PlanSummary]:
     """A summary for each (path, display name), in order.
 
     With `root`, a file that leads out of the portfolio through a symbolic link is not read: its
     summary holds the `outside-portfolio` finding. `explicit` names the paths given on the command
-    line, which are always checked for that (walked files only when they are links).
+    line, which are always checked for that (walked files only when they are links). `workers`, when
+    given, are the worker processes for these files (`Workers`, maybe started already); they are
+    stopped here.
     """
     from kaplan.reading.summary import with_severity
     from kaplan.reading.loader import contained
@@ -92,8 +94,8 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
     out: list[PlanSummary | None] = [None] * total
     misses: list[int] = []
     jobs = jobs or cores()
-    workers = _Workers(files, config, today, cache.details_dir if cache is not None else None, jobs) if jobs > 1 \
-        else None
+    if workers is None and jobs > 1:
+        workers = Workers(files, config, today, cache.details_dir if cache is not None else None, jobs)
     waiting = 0  # misses not yet handed to the workers
     try:
         for i, (path, display) in enumerate(files):
@@ -119,7 +121,7 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
         shards: dict[int, str | None] = {}
         if workers is not None and len(misses) >= PARALLEL_MIN:
             rest = misses[len(misses) - waiting:]
-            if not workers.started:  # all known at once: chunks sized to keep every worker busy to the end
+            if not workers.busy:  # all known at once: chunks sized to keep every worker busy to the end
                 size = max(16, len(rest) // (jobs * 8))
             else:
                 size = max(16, len(rest) // jobs + 1)
@@ -155,8 +157,15 @@ STREAMED = 256
 """Plans handed to a worker at a time while the others are still being looked up in the cache."""
 
 
-class _Workers:
-    """Worker processes that read chunks of plans, started with the first chunk handed to them."""
+def _ready() -> None:
+    """What a worker is first handed: nothing, so that it starts."""
+
+
+class Workers:
+    """Worker processes that read chunks of plans (of `files`, by index), started with the first chunk
+    handed to them, or before (`start`) when many plans are known to be read: a worker forked before
+    the cache's index is loaded does not hold a copy of it (however much of it is shared at first,
+    the pages a process touches become its own)."""
 
     def __init__(self, files: list[tuple[Path, str]], config: Config, today: _dt.date, details_dir: Path | None,
                  jobs: int):
@@ -165,14 +174,20 @@ class _Workers:
         self._sent: list[tuple[list[int], object]] = []
 
     @property
-    def started(self) -> bool:
-        return self._pool is not None
+    def busy(self) -> bool:
+        """Whether a chunk was handed over."""
+        return bool(self._sent)
 
-    def read(self, chunk: list[int]) -> None:
+    def start(self) -> None:
+        """Fork the workers now (they wait for their first chunk)."""
         if self._pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
             self._pool = ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context(method),
                                              initializer=_init, initargs=self._args)
+            self._pool.submit(_ready)  # a pool forks its workers on its first task
+
+    def read(self, chunk: list[int]) -> None:
+        self.start()
         work = [(str(self._files[i][0]), self._files[i][1]) for i in chunk]
         self._sent.append((chunk, self._pool.submit(_work, work)))
 

@@ -129,7 +129,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     """
     from kaplan.reading.cache import SummaryCache
     from kaplan.reading.fingerprint import caching
-    from kaplan.reading.parallel import summarise_all
+    from kaplan.reading.parallel import PARALLEL_MIN, Workers, cores, summarise_all
     from kaplan.reading.paths import absolute, display_path, portfolio_files
 
     paths = [Path(p) for p in paths]
@@ -142,9 +142,17 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
         targets = everyone = plan_files(portfolio, paths)
     cwd = os.getcwd()
     files = [(absolute(p, cwd), display_path(p)) for p in everyone]
-    store = SummaryCache(portfolio.root, portfolio.config, today) if cache and caching() else None
+    store = SummaryCache(portfolio.root, portfolio.config, today, load=False) if cache and caching() else None
+    jobs = jobs or cores()
+    workers = None
+    if jobs > 1 and (len(files) if store is None else store.reads_expected(len(files))) >= PARALLEL_MIN:
+        # many plans will be read: start the workers before the index fills this process's memory
+        workers = Workers(files, portfolio.config, today, store.details_dir if store is not None else None, jobs)
+        workers.start()
+    if store is not None:
+        store.load()
     summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress,
-                              root=portfolio.root, explicit={str(p.absolute()) for p in paths})
+                              root=portfolio.root, explicit={str(p.absolute()) for p in paths}, workers=workers)
     if store is not None:
         if whole_portfolio and not paths:
             store.keep_only({s.path for s in summaries})
