@@ -267,3 +267,21 @@ def test_the_days_kept_for_one_version_of_the_index_say_nothing_of_another(portf
     assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == 0
     index.unlink()
     assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == plans
+
+
+def test_workers_started_for_a_reading_that_fails_before_it_begins_are_stopped(portfolio, monkeypatch):
+    import multiprocessing
+
+    from kaplan.reading import cache as _cache
+
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1)
+    check([portfolio / "plans"], today=DAYS[0], jobs=2)
+
+    def interrupted(self):
+        assert multiprocessing.active_children()  # the workers were started first
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_cache.SummaryCache, "load", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        check([portfolio / "plans"], today=DAYS[0] + dt.timedelta(days=400), jobs=2)
+    assert not multiprocessing.active_children()

@@ -149,8 +149,13 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
         # many plans will be read: start the workers before the index fills this process's memory
         workers = Workers(files, portfolio.config, today, store.details_dir if store is not None else None, jobs)
         workers.start()
-    if store is not None:
-        store.load()
+    try:
+        if store is not None:
+            store.load()
+    except BaseException:  # not yet handed to summarise_all, which stops them when it is done
+        if workers is not None:
+            workers.close()
+        raise
     summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress,
                               root=portfolio.root, explicit={str(p.absolute()) for p in paths}, workers=workers)
     if store is not None:
