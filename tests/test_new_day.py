@@ -235,7 +235,7 @@ def test_a_day_that_reads_many_plans_again_forks_its_workers_before_the_index_is
     plans = len(list((portfolio / "plans").glob("*.yaml")))
     check([portfolio / "plans"], today=DAYS[0], jobs=2)
     assert events[:3] == [("expected", plans), "workers", "index"] and events.count("read") == plans
-    for day in (DAYS[0], DAYS[0] + dt.timedelta(days=400)):
+    for day in (DAYS[0], DAYS[0] + dt.timedelta(days=400), DAYS[0] - dt.timedelta(days=400)):
         cold = _findings(check([portfolio / "plans"], today=day, cache=False))
         for record in _cache.cache_dir().glob("last-check-*"):
             record.unlink()  # the check goes through the index
@@ -247,7 +247,11 @@ def test_a_day_that_reads_many_plans_again_forks_its_workers_before_the_index_is
             assert events[1:3] == ["workers", "index"]
         else:
             assert events[1] == "index" and "workers" not in events
-    assert predicted > 0
+    assert predicted > 0  # going back before the days the plans were read for
+    # named files are some of those the index counts: their workers start as before, when needed
+    events.clear()
+    score_portfolio([sorted((portfolio / "plans").glob("*.yaml"))[0]], today=DAYS[0] + dt.timedelta(days=800))
+    assert events[0] == "index" and not any(type(e) is tuple for e in events)  # not counted, not first
 
 
 def test_the_days_kept_for_one_version_of_the_index_say_nothing_of_another(portfolio):
@@ -265,8 +269,15 @@ def test_the_days_kept_for_one_version_of_the_index_say_nothing_of_another(portf
     doc["entries"].popitem()  # another version of the index
     _fingerprint.write_json(index, doc)
     assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == 0
+    (ends,) = _cache.cache_dir().glob(f"details-*/{_cache.ENDS}")
+    ends.unlink()  # as after an upgrade: the index is another build's, this build has kept no count
+    assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == plans
     index.unlink()
     assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == plans
+    index.mkdir()  # a folder in its place: no index
+    assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == plans
+    assert _findings(check([portfolio / "plans"], today=far, jobs=2)) == \
+        _findings(check([portfolio / "plans"], today=far, cache=False))
 
 
 def test_workers_started_for_a_reading_that_fails_before_it_begins_are_stopped(portfolio, monkeypatch):
@@ -285,3 +296,54 @@ def test_workers_started_for_a_reading_that_fails_before_it_begins_are_stopped(p
     with pytest.raises(KeyboardInterrupt):
         check([portfolio / "plans"], today=DAYS[0] + dt.timedelta(days=400), jobs=2)
     assert not multiprocessing.active_children()
+
+
+def test_a_worker_leaves_ctrl_c_to_the_process_that_started_it():
+    """Ctrl-C reaches every process of the terminal's group; a worker ignores it (no traceback of its
+    own) and is stopped by the process that started it."""
+    import signal
+
+    workers = _parallel.Workers([], None, DAYS[0], None, 1)
+    workers.start()
+    try:
+        assert workers._pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+    finally:
+        workers.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel ends a worker with its parent on Linux only")
+def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path):
+    """`timeout`, or a cancelled CI job, ends kaplan with a signal that leaves it no time to stop its
+    workers: they must not live on."""
+    import os
+    import subprocess
+    import time
+
+    script = tmp_path / "starter.py"
+    script.write_text(
+        "import datetime, os, sys, time\n"
+        "from kaplan.reading.parallel import Workers\n"
+        "w = Workers([], None, datetime.date(2026, 1, 1), None, 2)\n"
+        "w.start()\n"
+        "pids = {w._pool.submit(os.getpid).result() for _ in range(8)}\n"
+        "print(' '.join(map(str, pids)), flush=True)\n"
+        "time.sleep(60)\n")
+    starter = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in starter.stdout.readline().split()]
+    assert pids
+    starter.kill()
+    starter.wait()
+    deadline = time.monotonic() + 20
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in pids if _running(p)]
+    assert not alive
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False

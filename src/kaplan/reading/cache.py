@@ -20,7 +20,7 @@ this user is ignored, however it got there:
 - details (health signals, investment requests) in shards named by the hash of what they hold, in a
   folder of the portfolio's own, read
   only when a command needs them;
-- beside them, the portfolio's tiers (`kept_tiers`) and how many entries stop holding on each day
+- beside them, the portfolio's tiers (`kept_tiers`) and how many entries stop and start holding on each day
   (`ENDS`), so a run knows before it reads the index how many plans it will read again.
 The last check's whole answer is kept apart (`_quick`). Everything is written atomically and is safe
 to delete; a part that cannot be read is ignored.
@@ -80,8 +80,8 @@ that share of it: reading them costs every run, writing it whole only that one."
 
 
 ENDS = "ends"
-"""The file of the days the index's entries stop holding (how many entries on each), in the details
-folder, kept against one version of the index (its tag): read before the index itself, it tells how
+"""The file of the days the index's entries stop holding and start holding (how many entries on each),
+in the details folder, kept against one version of the index (its tag): read before the index itself, it tells how
 many plans a day will read again (`SummaryCache.reads_expected`)."""
 TIERS = "tiers"
 """The file of the portfolio's tiers, in the details folder, with the inputs they were worked out from."""
@@ -130,7 +130,7 @@ def _read_part(folder: Path, name: str):
         return None
     try:
         return json.loads(read_sealed(Path(name), dir_fd=fd))
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, RecursionError):
         return None
     finally:
         os.close(fd)
@@ -201,35 +201,42 @@ class SummaryCache:
             self.load()
 
     def reads_expected(self, files: int) -> int:
-        """How many plans of the `files` read this day will be read again rather than taken from
-        the cache, as far as can be told before the index is loaded: all of them when there is no
-        index, else those whose entries stop holding by today (`ENDS`, as the last run left them;
-        files edited since are not known yet), and 0 when that was not kept."""
+        """How many plans of the `files` read this day (every plan the index knows) will be read
+        again rather than taken from the cache, as far as can be told before the index is loaded:
+        all of them when there is no index, or none of this config and build (no `ENDS` part of
+        theirs); else those whose entries do not hold today (`ENDS`, as the last run left them; files
+        edited since are not known yet), and 0 when what was kept is of another version of the index."""
         tag = claimed_tag(self.path)
-        if tag is None:
+        doc = _read_part(self.details_dir, ENDS) if tag is not None else None
+        if doc is None:
             return files
-        doc = _read_part(self.details_dir, ENDS)
-        if not (isinstance(doc, dict) and doc.get("base") == tag and type(doc.get("ends")) is list):
+        if not (isinstance(doc, dict) and doc.get("base") == tag):
             return 0
         try:
-            return min(files, sum(count for day, count in doc["ends"] if day <= self._ordinal))
-        except (TypeError, ValueError):
+            day = self._ordinal
+            return min(files, sum(count for end, count in doc["ends"] if end <= day)
+                       + sum(count for start, count in doc["starts"] if start > day))
+        except (TypeError, ValueError, KeyError):
             return 0
 
     def _keep_ends(self) -> None:
-        """Keep the days the entries stop holding, against the index version they were written with."""
+        """Keep the days the entries stop holding, and those from which they hold, against the
+        version of the index they count."""
         if self._base is None:
             return
         ends: dict[int, int] = {}
+        starts: dict[int, int] = {}
         for entry in self.entries.values():
             try:
-                day = entry[4][1]
+                start, end = entry[4][0], entry[4][1]
             except (TypeError, IndexError, KeyError):
                 continue
-            if type(day) is int:
-                ends[day] = ends.get(day, 0) + 1
-        _write_part(self.details_dir, ENDS,
-                    json.dumps({"base": self._base, "ends": sorted(ends.items())}, separators=(",", ":")).encode())
+            if type(start) is int and type(end) is int:
+                ends[end] = ends.get(end, 0) + 1
+                starts[start] = starts.get(start, 0) + 1
+        _write_part(self.details_dir, ENDS, json.dumps({"base": self._base, "ends": sorted(ends.items()),
+                                                        "starts": sorted(starts.items())},
+                                                       separators=(",", ":")).encode())
 
     def load(self) -> None:
         """Read the index, and the changes kept against it."""

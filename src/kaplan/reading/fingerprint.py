@@ -307,13 +307,14 @@ def claimed_tag(path: Path) -> str | None:
         fd = os.open(path, os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            return fh.read(_TAG).decode("ascii")
-        except (OSError, UnicodeDecodeError):
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder, a FIFO or a device in its place
             return None
+        return os.read(fd, _TAG).decode("ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(fd)
 
 
 def read_sealed(path: Path, dir_fd: int | None = None) -> bytes:

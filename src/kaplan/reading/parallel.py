@@ -11,6 +11,8 @@ import datetime as _dt
 import functools
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -24,6 +26,8 @@ PARALLEL_MIN = 200
 """Fewest plans to read before worker processes pay for themselves."""
 
 _job: tuple | None = None  # (config, today) in a worker
+_STARTER: int | None = None
+"""In a forked worker: the process that started it (`Workers.start`)."""
 
 
 def cores() -> int:
@@ -36,6 +40,27 @@ def cores() -> int:
 def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
     global _job
     _job = (config, today, details_dir)
+    # Ctrl-C reaches every process of the terminal's group: the one that started the workers stops
+    # them (and says so once), not each worker with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """Have the kernel end this worker when the process that started it ends, however it ends (a
+    SIGTERM from `timeout` or a cancelled CI job gives it no time to stop its workers), where the
+    system can (Linux); elsewhere the pool ends them when it is shut down."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _STARTER:  # it ended before that was set
+        os._exit(1)
 
 
 def read_and_summarise(path: Path | str, display: str, config: Config, today: _dt.date) -> PlanSummary:
@@ -181,6 +206,8 @@ class Workers:
     def start(self) -> None:
         """Fork the workers now (they wait for their first chunk)."""
         if self._pool is None:
+            global _STARTER
+            _STARTER = os.getpid()
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
             self._pool = ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context(method),
                                              initializer=_init, initargs=self._args)

@@ -145,7 +145,9 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     store = SummaryCache(portfolio.root, portfolio.config, today, load=False) if cache and caching() else None
     jobs = jobs or cores()
     workers = None
-    if jobs > 1 and (len(files) if store is None else store.reads_expected(len(files))) >= PARALLEL_MIN:
+    # (for named files, the index's count would be of the whole portfolio's)
+    if jobs > 1 and (whole_portfolio or not paths) and \
+            (len(files) if store is None else store.reads_expected(len(files))) >= PARALLEL_MIN:
         # many plans will be read: start the workers before the index fills this process's memory
         workers = Workers(files, portfolio.config, today, store.details_dir if store is not None else None, jobs)
         workers.start()
