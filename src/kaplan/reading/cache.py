@@ -197,6 +197,8 @@ class SummaryCache:
         """Entries changed since the index file was written whole (None: gone), as read."""
         self._touched: set[str] = set()
         """Paths whose entries changed in this run."""
+        self._count_missing = False
+        """Whether `reads_expected` found no `ENDS` for this index: this run keeps one."""
         if load:
             self.load()
 
@@ -209,7 +211,11 @@ class SummaryCache:
         tag = claimed_tag(self.path)
         doc = _read_part(self.details_dir, ENDS) if tag is not None else None
         if doc is None:
-            return files
+            if tag is None:
+                return files
+            self._count_missing = True  # kept by this run, even one that reads nothing again
+            # every plan, unless no part can be kept here (then the count would never be there)
+            return files if os.rename in os.supports_dir_fd else 0
         if not (isinstance(doc, dict) and doc.get("base") == tag):
             return 0
         try:
@@ -248,7 +254,7 @@ class SummaryCache:
                 self.entries, self._base = doc["entries"], tag
             elif isinstance(header, dict):
                 self._replaced = self._folder / f"details-{digest(json.dumps({**header, 'root': self._root}, sort_keys=True).encode())}"
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, RecursionError):
             self.entries = {}
         if self._base is not None:
             self._load_changes()
@@ -323,7 +329,7 @@ class SummaryCache:
                     loaded = json.loads(data) if digest(data) == shard else {}
                     self._shards[shard] = loaded if isinstance(loaded, dict) else {}
                 return PlanSummary.details_from_json(self._shards[shard][file_digest], self.today)
-            except (OSError, ValueError, TypeError, KeyError):
+            except (OSError, ValueError, TypeError, KeyError, RecursionError):
                 return reread() if reread is not None else None
 
         return read
@@ -405,6 +411,9 @@ class SummaryCache:
                 self._write()
                 self.changed = False
                 self._keep_ends()
+            elif self._count_missing:
+                self._keep_ends()
+            self._count_missing = False
         except OSError:
             pass
         try:  # whether or not this run's part could be written

@@ -40,10 +40,14 @@ def cores() -> int:
 def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
     global _job
     _job = (config, today, details_dir)
-    # Ctrl-C reaches every process of the terminal's group: the one that started the workers stops
-    # them (and says so once), not each worker with a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C reaches every process of the terminal's group: the one that started the workers says so,
+    # once; a worker ends at once, without a traceback of its own (and never waits to be stopped).
+    signal.signal(signal.SIGINT, _end_quietly)
     _end_with_parent()
+
+
+def _end_quietly(signum, frame) -> None:
+    os._exit(128 + signum)
 
 
 def _end_with_parent() -> None:
@@ -57,7 +61,7 @@ def _end_with_parent() -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+    except Exception:  # a Python built without ctypes, a libc without prctl: as elsewhere
         return
     if os.getppid() != _STARTER:  # it ended before that was set
         os._exit(1)

@@ -105,7 +105,7 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
                  for i in chosen for line, col, rule, sev, msg, hint in record["findings"][i]]
         portfolio_findings = [Finding(displays[i], line, col, rule, severities[sev], msg, hint)
                               for i, line, col, rule, sev, msg, hint in record["portfolio"] if files[i][0] in wanted]
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
     if refreshed:
         _write(where, record)
