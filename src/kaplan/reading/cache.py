@@ -89,12 +89,17 @@ LEFT_BEHIND_SECONDS = 3600
 """A part's temporary file this old was left by a run that was killed while writing it: it goes."""
 
 
+def parts_kept() -> bool:
+    """Whether parts can be written here: atomically, by renaming within the details folder's descriptor."""
+    return os.rename in os.supports_dir_fd
+
+
 def _write_part(folder: Path, name: str, data: bytes) -> bool:
     """Write a part of the cache, sealed, into the details folder: through its descriptor (never
     through a link put in its place), atomically (a new file renamed over the old one). False when it
     could not be written (no key, no usable folder, a system that cannot rename through descriptors, a
     full disk, something else in its place)."""
-    if os.rename not in os.supports_dir_fd:
+    if not parts_kept():
         return False
     try:
         sealed = seal(data)
@@ -215,7 +220,7 @@ class SummaryCache:
                 return files
             self._count_missing = True  # kept by this run, even one that reads nothing again
             # every plan, unless no part can be kept here (then the count would never be there)
-            return files if os.rename in os.supports_dir_fd else 0
+            return files if parts_kept() else 0
         if not (isinstance(doc, dict) and doc.get("base") == tag):
             return 0
         try:

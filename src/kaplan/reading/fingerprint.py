@@ -282,6 +282,8 @@ def unseal(raw: bytes) -> bytes:
 
 
 _NO_LINK = getattr(os, "O_NOFOLLOW", 0)
+_READ_PART = os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+"""How a cache file is opened to be read: never through a link, never waiting (a FIFO in its place)."""
 CACHE_FILE_MAX = 256 << 20
 """The largest cache file read (256 MiB; the index of 10,000 plans is about 12 MB): anything bigger is
 not read, so a file planted in the cache folder costs at most that much reading."""
@@ -304,7 +306,7 @@ def claimed_tag(path: Path) -> str | None:
     tell which version of a file a part was kept against when only a guess rides on it, never what
     to trust. None when there is no such file."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, _READ_PART)
     except OSError:
         return None
     try:
@@ -327,7 +329,7 @@ def read_sealed(path: Path, dir_fd: int | None = None) -> bytes:
 
 
 def _read_raw(path: Path, dir_fd: int | None) -> bytes:
-    fd = os.open(path, os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0),
+    fd = os.open(path, _READ_PART,
                  **({"dir_fd": dir_fd} if dir_fd is not None else {}))
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
