@@ -5,6 +5,7 @@ cache finds, word for word."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
 import sys
@@ -232,10 +233,14 @@ def test_a_day_that_reads_many_plans_again_forks_its_workers_before_the_index_is
     monkeypatch.setattr(_cache.SummaryCache, "reads_expected",
                         lambda self, files: events.append(("expected", expected(self, files))) or expected(self, files))
     monkeypatch.setattr(_cache.SummaryCache, "put", lambda self, *a, **k: events.append("read") or put(self, *a, **k))
+    read = _parallel.Workers.read
+    monkeypatch.setattr(_parallel.Workers, "read",
+                        lambda self, chunk: events.append(("handed", len(chunk))) or read(self, chunk))
     plans = len(list((portfolio / "plans").glob("*.yaml")))
     check([portfolio / "plans"], today=DAYS[0], jobs=2)
     assert events[:3] == [("expected", plans), "workers", "index"] and events.count("read") == plans
-    for day in (DAYS[0], DAYS[0] + dt.timedelta(days=400), DAYS[0] - dt.timedelta(days=400)):
+    for day in (DAYS[0], DAYS[0] + dt.timedelta(days=1), DAYS[0] + dt.timedelta(days=400),
+                DAYS[0] - dt.timedelta(days=400)):
         cold = _findings(check([portfolio / "plans"], today=day, cache=False))
         for record in _cache.cache_dir().glob("last-check-*"):
             record.unlink()  # the check goes through the index
@@ -243,15 +248,19 @@ def test_a_day_that_reads_many_plans_again_forks_its_workers_before_the_index_is
         assert _findings(check([portfolio / "plans"], today=day, jobs=2)) == cold
         predicted = events[0][1]
         assert predicted == events.count("read")  # what the entries said is what was read
+        before_index = events[:events.index("index")]
+        early = sum(e[1] for e in before_index if type(e) is tuple and e[0] == "handed")
         if predicted:
-            assert events[1:3] == ["workers", "index"]
+            assert events[1] == "workers"
+            if day > DAYS[0]:  # the plans whose entries stop holding by then were handed over at once
+                assert early == predicted
         else:
             assert events[1] == "index" and "workers" not in events
     assert predicted > 0  # going back before the days the plans were read for
     # named files are some of those the index counts: their workers start as before, when needed
     events.clear()
     score_portfolio([sorted((portfolio / "plans").glob("*.yaml"))[0]], today=DAYS[0] + dt.timedelta(days=800))
-    assert events[0] == "index" and not any(type(e) is tuple for e in events)  # not counted, not first
+    assert events[0] == "index" and not any(type(e) is tuple and e[0] == "expected" for e in events)  # not counted, not first
 
 
 def test_the_days_kept_for_one_version_of_the_index_say_nothing_of_another(portfolio):
@@ -283,6 +292,48 @@ def test_the_days_kept_for_one_version_of_the_index_say_nothing_of_another(portf
     assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) == plans
     assert _findings(check([portfolio / "plans"], today=far, jobs=2)) == \
         _findings(check([portfolio / "plans"], today=far, cache=False))
+
+
+def test_files_the_kept_days_name_are_read_only_if_they_are_plans_of_the_portfolio(portfolio, tmp_path, monkeypatch):
+    """What the last run left (`ENDS`) only says which plans to hand to the workers first: a file it
+    names outside the portfolio, or one that is gone, is never read; a plan it names whose entry holds
+    today is read again, and found the same."""
+    from kaplan.reading import cache as _cache
+    from kaplan.reading.loader import open_portfolio
+
+    outside = tmp_path / "outside.yaml"
+    outside.write_text((portfolio / "plans" / sorted(p.name for p in (portfolio / "plans").glob("*.yaml"))[0])
+                       .read_text())
+    check([portfolio / "plans"], today=DAYS[0], jobs=1)
+    pf = open_portfolio(portfolio)
+    (folder,) = _cache.cache_dir().glob("details-*")
+    tag = _cache.claimed_tag(next(_cache.cache_dir().glob("check-*")))
+    plans = sorted(str(p) for p in (portfolio / "plans").glob("*.yaml"))
+    link = portfolio / "plans" / "zz-link.yaml"
+    link.symlink_to(outside)  # a plan file that leads out of the portfolio
+    named = [str(outside), str(portfolio / "plans" / "gone.yaml"), str(link), plans[0]]
+    assert _cache._write_part(folder, _cache.ENDS, json.dumps(
+        {"base": tag, "ends": [[DAYS[0].toordinal(), named * 100]], "starts": []}).encode())
+    store = _cache.SummaryCache(pf.root, pf.config, DAYS[0], load=False)
+    assert store.reads_expected(len(plans)) == len(plans)  # (no more than there are files)
+    plans.append(str(link))
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1)
+    log = tmp_path / "read.log"
+    read = _parallel.read_and_summarise
+
+    def logged(path, *args):  # (in the workers too: they are forked with it)
+        with open(log, "a") as fh:
+            fh.write(f"{path}\n")
+        return read(path, *args)
+
+    monkeypatch.setattr(_parallel, "read_and_summarise", logged)
+    for record in _cache.cache_dir().glob("last-check-*"):
+        record.unlink()
+    result = check([portfolio / "plans"], today=DAYS[0], jobs=2)
+    assert log.read_text().splitlines() == [plans[0]]
+    assert result.files == len(plans)
+    assert [f.rule for f in result.findings if f.path.endswith("zz-link.yaml")] == ["outside-portfolio"]
+    assert _findings(result) == _findings(check([portfolio / "plans"], today=DAYS[0], cache=False))
 
 
 def test_workers_started_for_a_reading_that_fails_before_it_begins_are_stopped(portfolio, monkeypatch):

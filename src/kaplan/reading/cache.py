@@ -20,8 +20,8 @@ this user is ignored, however it got there:
 - details (health signals, investment requests) in shards named by the hash of what they hold, in a
   folder of the portfolio's own, read
   only when a command needs them;
-- beside them, the portfolio's tiers (`kept_tiers`) and how many entries stop and start holding on each day
-  (`ENDS`), so a run knows before it reads the index how many plans it will read again.
+- beside them, the portfolio's tiers (`kept_tiers`), and which entries stop holding on each day and how
+  many start (`ENDS`), so a run knows before it reads the index which plans it will read again.
 The last check's whole answer is kept apart (`_quick`). Everything is written atomically and is safe
 to delete; a part that cannot be read is ignored.
 """
@@ -80,9 +80,10 @@ that share of it: reading them costs every run, writing it whole only that one."
 
 
 ENDS = "ends"
-"""The file of the days the index's entries stop holding and start holding (how many entries on each),
-in the details folder, kept against one version of the index (its tag): read before the index itself, it tells how
-many plans a day will read again (`SummaryCache.reads_expected`)."""
+"""The file of the days the index's entries stop holding (the files of the entries that stop on each)
+and start holding (how many entries on each), in the details folder, kept against one version of the
+index (its tag): read before the index itself, it tells how many plans a day will read again, and
+which (`SummaryCache.reads_expected`, `SummaryCache.expected`)."""
 TIERS = "tiers"
 """The file of the portfolio's tiers, in the details folder, with the inputs they were worked out from."""
 LEFT_BEHIND_SECONDS = 3600
@@ -204,6 +205,9 @@ class SummaryCache:
         """Paths whose entries changed in this run."""
         self._count_missing = False
         """Whether `reads_expected` found no `ENDS` for this index: this run keeps one."""
+        self.expected: list[str] = []
+        """The files whose entries `ENDS` says do not hold today (`reads_expected`): they will be read
+        again, and can be handed to the workers before the index is loaded."""
         if load:
             self.load()
 
@@ -212,7 +216,8 @@ class SummaryCache:
         again rather than taken from the cache, as far as can be told before the index is loaded:
         all of them when there is no index, or none of this config and build (no `ENDS` part of
         theirs); else those whose entries do not hold today (`ENDS`, as the last run left them; files
-        edited since are not known yet), and 0 when what was kept is of another version of the index."""
+        edited since are not known yet), and 0 when what was kept is of another version of the index.
+        The files of the entries that stop holding by today are left in `expected`."""
         tag = claimed_tag(self.path)
         doc = _read_part(self.details_dir, ENDS) if tag is not None else None
         if doc is None:
@@ -225,25 +230,29 @@ class SummaryCache:
             return 0
         try:
             day = self._ordinal
-            return min(files, sum(count for end, count in doc["ends"] if end <= day)
-                       + sum(count for start, count in doc["starts"] if start > day))
+            ended = [paths for end, paths in doc["ends"] if end <= day]
+            if not all(type(paths) is list and all(type(p) is str for p in paths) for paths in ended):
+                return 0
+            count = min(files, sum(map(len, ended)) + sum(count for start, count in doc["starts"] if start > day))
         except (TypeError, ValueError, KeyError):
             return 0
+        self.expected = [p for paths in ended for p in paths]
+        return count
 
     def _keep_ends(self) -> None:
-        """Keep the days the entries stop holding, and those from which they hold, against the
-        version of the index they count."""
+        """Keep the days the entries stop holding (with their files), and those from which they hold,
+        against the version of the index they count."""
         if self._base is None:
             return
-        ends: dict[int, int] = {}
+        ends: dict[int, list[str]] = {}
         starts: dict[int, int] = {}
-        for entry in self.entries.values():
+        for path, entry in self.entries.items():
             try:
                 start, end = entry[4][0], entry[4][1]
             except (TypeError, IndexError, KeyError):
                 continue
             if type(start) is int and type(end) is int:
-                ends[end] = ends.get(end, 0) + 1
+                ends.setdefault(end, []).append(path)
                 starts[start] = starts.get(start, 0) + 1
         _write_part(self.details_dir, ENDS, json.dumps({"base": self._base, "ends": sorted(ends.items()),
                                                         "starts": sorted(starts.items())},

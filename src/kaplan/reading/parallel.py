@@ -107,14 +107,15 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
 def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _dt.date, *,
                   cache: SummaryCache | None = None, jobs: int | None = None,
                   progress: Callable[[int, int], None] | None = None, root: Path | None = None,
-                  explicit: set[str] = frozenset(), workers: Workers | None = None) -> list[PlanSummary]:
+                  explicit: set[str] = frozenset(), workers: Workers | None = None,
+                  handed: list[int] = ()) -> list[PlanSummary]:
     """A summary for each (path, display name), in order.
 
     With `root`, a file that leads out of the portfolio through a symbolic link is not read: its
     summary holds the `outside-portfolio` finding. `explicit` names the paths given on the command
     line, which are always checked for that (walked files only when they are links). `workers`, when
     given, are the worker processes for these files (`Workers`, maybe started already); they are
-    stopped here.
+    stopped here. The files at the places `handed` were handed to them already (`hand_over`).
     """
     from kaplan.reading.summary import with_severity
     from kaplan.reading.loader import contained
@@ -126,8 +127,13 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
     if workers is None and jobs > 1:
         workers = Workers(files, config, today, cache.details_dir if cache is not None else None, jobs)
     waiting = 0  # misses not yet handed to the workers
+    if handed:
+        misses.extend(handed)
+        handed = set(handed)
     try:
         for i, (path, display) in enumerate(files):
+            if i in handed:
+                continue
             if root is not None:
                 refused = contained(path, root, display, explicit=str(path) in explicit)
                 if refused is not None:
@@ -148,7 +154,7 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
         if progress is not None and done:
             progress(done, total)
         shards: dict[int, str | None] = {}
-        if workers is not None and len(misses) >= PARALLEL_MIN:
+        if workers is not None and (workers.busy or len(misses) >= PARALLEL_MIN):
             rest = misses[len(misses) - waiting:]
             if not workers.busy:  # all known at once: chunks sized to keep every worker busy to the end
                 size = max(16, len(rest) // (jobs * 8))
@@ -180,6 +186,21 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
                 summary._details = cache.details_reader(summary.digest, shards[i],
                                                         _rereader(files[i][0], files[i][1], config, today))
     return out  # type: ignore[return-value]
+
+
+def hand_over(workers: Workers, files: list[tuple[Path | str, str]], places: list[int], root: Path | None,
+              explicit: set[str] = frozenset()) -> list[int]:
+    """Hand the files at `places` (known to be read again) to the workers at once, in chunks that keep
+    each of them busy to the end; return the places handed. A file that leads out of the portfolio
+    (`root`) is not: `summarise_all` says so."""
+    from kaplan.reading.loader import contained
+
+    ready = [i for i in places if root is None or
+             contained(files[i][0], root, files[i][1], explicit=str(files[i][0]) in explicit) is None]
+    size = max(16, len(ready) // (workers._jobs * 8))
+    for k in range(0, len(ready), size):
+        workers.read(ready[k:k + size])
+    return ready
 
 
 STREAMED = 256

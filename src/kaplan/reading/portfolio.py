@@ -129,7 +129,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     """
     from kaplan.reading.cache import SummaryCache
     from kaplan.reading.fingerprint import caching
-    from kaplan.reading.parallel import PARALLEL_MIN, Workers, cores, summarise_all
+    from kaplan.reading.parallel import PARALLEL_MIN, Workers, cores, hand_over, summarise_all
     from kaplan.reading.paths import absolute, display_path, portfolio_files
 
     paths = [Path(p) for p in paths]
@@ -145,6 +145,8 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     store = SummaryCache(portfolio.root, portfolio.config, today, load=False) if cache and caching() else None
     jobs = jobs or cores()
     workers = None
+    handed: list[int] = []
+    explicit = {str(p.absolute()) for p in paths}
     # (for named files, the index's count would be of the whole portfolio's)
     if jobs > 1 and (whole_portfolio or not paths) and \
             (len(files) if store is None else store.reads_expected(len(files))) >= PARALLEL_MIN:
@@ -152,6 +154,10 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
         workers = Workers(files, portfolio.config, today, store.details_dir if store is not None else None, jobs)
         workers.start()
     try:
+        if workers is not None and store is not None:
+            # the plans the last run's entries say will be read again: the workers read them while this
+            # process loads the index and looks up the rest
+            handed = hand_over(workers, files, _expected(files, store.expected), portfolio.root, explicit)
         if store is not None:
             store.load()
     except BaseException:  # not yet handed to summarise_all, which stops them when it is done
@@ -159,7 +165,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
             workers.close()
         raise
     summaries = summarise_all(files, portfolio.config, today, cache=store, jobs=jobs, progress=progress,
-                              root=portfolio.root, explicit={str(p.absolute()) for p in paths}, workers=workers)
+                              root=portfolio.root, explicit=explicit, workers=workers, handed=handed)
     if store is not None:
         if whole_portfolio and not paths:
             store.keep_only({s.path for s in summaries})
@@ -167,6 +173,12 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     by_path = {s.path: s for s in summaries}
     chosen = summaries if targets is everyone else [by_path[absolute(p, cwd)] for p in targets]
     return Reading(portfolio, today, chosen, summaries, _kept=store.details_dir if store is not None else None)
+
+
+def _expected(files: list[tuple[str, str]], paths: list[str]) -> list[int]:
+    """The places in `files` of these paths, in order; a path that is not one of `files` is not read."""
+    at = {path: i for i, (path, _) in enumerate(files)}
+    return sorted({at[p] for p in paths if p in at})
 
 
 def lazy_summaries(paths: list[Path], today: _dt.date, start: Path | None):
