@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from kaplan.model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
 from kaplan.model.vocab import Attitude, Coverage
 from kaplan.progress import measure_progress, moved_toward_target
+from kaplan.rounding import as_recorded
 from kaplan.whitespace import WORDS
 
 if TYPE_CHECKING:
@@ -231,7 +232,8 @@ class PlanChanges:
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
+    """A measure's value as the plan records it (`kaplan.rounding.as_recorded`)."""
+    return "–" if value is None else as_recorded(value)
 
 
 def compare(before: Plan, after: Plan, *, standing_before: Standing | None = None,

@@ -28,6 +28,7 @@ from kaplan.clock import Clock, first_day_months_after
 from kaplan.model.types import period_bounds
 from kaplan.overdue import cadence_days, plan_started
 from kaplan.progress import measure_progress
+from kaplan.rounding import as_recorded
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,9 @@ def measures(plan, today: _dt.date | Clock, config) -> list[Broken]:
             if m.due is None or m.target is None or measure_met(m) or not clock.passed(m.due):
                 continue
             unit = f" {m.unit}" if m.unit else ""
-            now = f"is {m.current:g}{unit}" if m.current is not None else "has no current value"
+            now = f"is {as_recorded(m.current)}{unit}" if m.current is not None else "has no current value"
             out.append(Broken("measure", ("objectives", i, "measures", j, "due"), m.due,
-                              f"measure `{m.name}` of `{o.id}` was due to reach {m.target:g}{unit} by {m.due} and "
+                              f"measure `{m.name}` of `{o.id}` was due to reach {as_recorded(m.target)}{unit} by {m.due} and "
                               f"{now}", "record the result, or agree a new target date"))
     return out
 

@@ -19,6 +19,8 @@ SCORE_PLACES = 1
 """Decimals a portfolio score is shown and compared with."""
 HEALTH_PLACES = 0
 """Decimals a health score is shown and banded with."""
+PROGRESS_PLACES = 0
+"""Decimals a measure's (or an objective's) progress is shown with in a pack; the workbook shows one more."""
 
 
 def rounded(value: float, places: int) -> float:
@@ -43,3 +45,24 @@ def score(value: float) -> float:
 def health(value: float) -> float:
     """A health score as shown (a whole number)."""
     return rounded(value, HEALTH_PLACES)
+
+
+def progress(value: float, places: int = PROGRESS_PLACES) -> float:
+    """A measure's (or an objective's mean) progress in percent as shown: rounded as `rounded` does, but
+    never to 100 while it is under 100 (a measure at 99.9 % has not reached its target and shows 99, or
+    99.9 with one decimal), nor to 0 while it is above 0 (one that has moved off its baseline shows 1)."""
+    shown = rounded(value, places)
+    step = 10.0 ** -places
+    if shown >= 100 and value < 100:
+        return 100 - step
+    if shown <= 0 and value > 0:
+        return step
+    return shown
+
+
+def as_recorded(value: float) -> str:
+    """A measure's baseline, target or current value as the plan records it: every digit written, never
+    rounded (19.99 stays 19.99 beside a target of 20), with thousands separators (1,250.5)."""
+    if not math.isfinite(value):
+        return str(value)
+    return f"{Decimal(repr(value + 0.0)).normalize():,f}"

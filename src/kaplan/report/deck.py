@@ -199,8 +199,8 @@ def client_deck(pack, template: Path | None = None) -> bytes:
     _objectives(d, pack)
     _actions(d, pack.actions, "Joint actions")
     d.tables("Service report card", ["KPI", "Target", "Actual", "Unit", "Status"],
-             _rows(pack.kpis, "kpis", lambda k: [k.kpi.name, f"{'≥' if k.kpi.higher_is_better else '≤'} {text.number(k.kpi.target, 1)}",
-                                         text.number(k.kpi.actual, 1), text.plain(k.kpi.unit), k.status.upper()]),
+             _rows(pack.kpis, "kpis", lambda k: [k.kpi.name, f"{'≥' if k.kpi.higher_is_better else '≤'} {text.recorded(k.kpi.target)}",
+                                         text.recorded(k.kpi.actual), text.plain(k.kpi.unit), k.status.upper()]),
              widths=[5, 1.5, 1.5, 1.5, 2])
     _decisions(d, pack)
     _working_together(d, pack)
@@ -226,9 +226,9 @@ def _working_together(d, pack) -> None:
 def _objectives(d, pack) -> None:
     rows = []
     for o in capped.shown(pack.objectives):  # each objective's measures capped as the HTML pack's tables
-        rows += [[o.objective.title, r.measure.name, text.number(r.measure.baseline, 1),
-                  text.number(r.measure.current, 1), text.number(r.measure.target, 1), text.plain(r.measure.unit),
-                  text.pct(r.progress, 0)] for r in capped.shown(o.measure_rows, "measures")]
+        rows += [[o.objective.title, r.measure.name, text.recorded(r.measure.baseline),
+                  text.recorded(r.measure.current), text.recorded(r.measure.target), text.plain(r.measure.unit),
+                  text.progress(r.progress)] for r in capped.shown(o.measure_rows, "measures")]
         if capped.more(o.measure_rows, "measures"):
             rows.append([o.objective.title, capped.more(o.measure_rows, "measures"), "", "", "", "", ""])
     if capped.more(pack.objectives):  # as the HTML pack: the objectives past ROWS_SHOWN are counted, not drawn

@@ -34,6 +34,8 @@ from kaplan.report.settled import settle
 
 MONEY = "#,##0"
 PCT = '0.0"%"'
+PCT_PLACES = 1
+"""The decimals `PCT` shows."""
 SCORE = "0.0"
 WHOLE = "0"
 DATE = "yyyy-mm-dd"
@@ -287,7 +289,7 @@ def _measures(wb, pack) -> None:
         Column("Baseline", lambda r: r[1][0].baseline, NUMBER),
         Column("Target", lambda r: r[1][0].target, NUMBER),
         Column("Current", lambda r: r[1][0].current, NUMBER),
-        Column("Progress %", lambda r: r[1][1], PCT),
+        Column("Progress %", lambda r: None if r[1][1] is None else rounding.progress(r[1][1], PCT_PLACES), PCT),
         Column("Due", lambda r: r[1][0].due, DATE),
     ])
 

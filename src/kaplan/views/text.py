@@ -14,7 +14,7 @@ import datetime as _dt
 import re
 from enum import Enum
 
-from kaplan.rounding import rounded, signed as signed_figure
+from kaplan.rounding import as_recorded, progress as progress_shown, rounded, signed as signed_figure
 from kaplan.views.safe_text import visible
 
 DASH = "–"
@@ -118,6 +118,17 @@ def pct(value: float | None, digits: int = 1) -> str:
     return DASH if value is None else f"{_shown(value, digits):.{digits}f}%"
 
 
+def progress(value: float | None, digits: int = 0) -> str:
+    """A measure's or an objective's progress: never 100% before the target, nor 0% once off the baseline
+    (`kaplan.rounding.progress`)."""
+    return DASH if value is None else f"{progress_shown(value, digits):.{digits}f}%"
+
+
+def recorded(value: float | None) -> str:
+    """A measure's value as the plan records it, never rounded (`kaplan.rounding.as_recorded`)."""
+    return DASH if value is None else as_recorded(value)
+
+
 def signed(value: float | None, digits: int = 0) -> str:
     return DASH if value is None else signed_figure(value, digits)
 
@@ -132,4 +143,4 @@ def date(value: _dt.date | None) -> str:
 
 
 FILTERS = {"md": md, "mermaid": mermaid, "label": label, "money": money, "granted": granted, "compact": compact, "number": number, "fixed": fixed,
-           "pct": pct, "signed": signed, "dots": dots, "date": date, "plain": plain}
+           "pct": pct, "progress": progress, "recorded": recorded, "signed": signed, "dots": dots, "date": date, "plain": plain}
