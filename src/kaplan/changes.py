@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kaplan import rounding
 from kaplan.model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
 from kaplan.model.vocab import Attitude, Coverage
 from kaplan.progress import measure_progress, moved_toward_target
@@ -307,7 +308,7 @@ def health_change(before: Health, after: Health) -> str:
     if before.level != after.level:
         parts.append(f"{before.colour} → {after.colour}")
     if abs(after.score - before.score) >= 0.05:
-        parts.append(f"health {before.score:.0f} → {after.score:.0f}")
+        parts.append(f"health {rounding.fixed(before.score)} → {rounding.fixed(after.score)}")
     was = {s.name for s in before.reasons}
     new = [s.reason for s in after.reasons if s.name not in was]
     if new:

@@ -27,6 +27,7 @@ import datetime as _dt
 import functools
 from dataclasses import dataclass
 
+from kaplan import rounding
 from kaplan.clock import Clock
 from kaplan.model import Plan
 from kaplan.model.plan import FinancialPeriod
@@ -306,6 +307,12 @@ class Change:
     def pct(self) -> float | None:
         """now against before, in percent (growth)."""
         return None if self.reason else (self.now - self.before) / self.before * 100
+
+    @property
+    def pct_words(self) -> str:
+        """The growth as every view shows it: signed, one decimal, rounded half away from zero
+        (`kaplan.rounding`: 0.25 → `+0.3%`); why there is none when it cannot be compared."""
+        return self.reason if self.reason else rounding.signed(self.pct, 1) + "%"
 
     @property
     def points(self) -> float | None:

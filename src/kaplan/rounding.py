@@ -31,6 +31,14 @@ def rounded(value: float, places: int) -> float:
     return float(Decimal(repr(round(value, 9))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def fixed(value: float, places: int = 0, grouped: bool = False) -> str:
+    """`value` as shown with `places` decimals (thousands grouped with commas when `grouped`), rounded
+    once as `rounded` does (0.25 shows as `0.3` and 62.5 as `63`, where Python's own format, half to
+    even, says `0.2` and `62`), and never `-0`. Every figure written into words goes through here or
+    `signed`, never through `:.1f` or `round()`."""
+    return f"{rounded(value, places) + 0.0:{',' if grouped else ''}.{places}f}"
+
+
 def signed(value: float, places: int = 0) -> str:
     """`value` as shown with its sign, rounded once as `rounded` does (an NPS of −12.5 shows as `-13`,
     never `-12`), and never `-0`."""

@@ -66,7 +66,9 @@ def cache_info(format: str = typer.Option("text", "--format", "-f", help="text o
 
         typer.echo(json.dumps(found, indent=2))
     elif format == "text":
-        typer.echo(f"{found['folder']}\n{found['bytes'] / 2**20:.1f} MiB of {found['max_bytes'] / 2**20:.0f} MiB allowed "
+        from kaplan.rounding import fixed
+
+        typer.echo(f"{found['folder']}\n{fixed(found['bytes'] / 2**20, 1)} MiB of {fixed(found['max_bytes'] / 2**20)} MiB allowed "
                    f"(KAPLAN_CACHE_MAX_MB); {found['portfolios']} portfolio(s), {found['detail_sets']} set(s) of "
                    f"details; parts unused for {found['max_age_days']} days are dropped")
     else:
@@ -79,8 +81,10 @@ def cache_clear() -> None:
     from kaplan.reading.cache_tidy import clear
     from kaplan.reading.fingerprint import cache_dir
 
+    from kaplan.rounding import fixed
+
     freed = clear(cache_dir())
-    typer.echo(f"cleared {cache_dir()} ({freed / 2**20:.1f} MiB)")
+    typer.echo(f"cleared {cache_dir()} ({fixed(freed / 2**20, 1)} MiB)")
 
 
 @app.callback()
@@ -319,6 +323,7 @@ def completion(shell: str = typer.Argument(..., metavar="SHELL", help="bash, zsh
 def _explain_run(portfolio, result, seconds: float) -> None:
     from kaplan import rules
     from kaplan.reading.loader import display_path
+    from kaplan.rounding import fixed
 
     config = display_path(portfolio.config_path) if portfolio.config_path else "none (defaults)"
     off = sorted(r for r, level in portfolio.config.rules.items() if level == "off")
@@ -326,7 +331,7 @@ def _explain_run(portfolio, result, seconds: float) -> None:
     _say(f"kaplan: {len(rules.REGISTRY)} rules" + (f", off: {', '.join(off)}" if off else ""))
     for lp in result.plans:
         _say(f"kaplan: read {lp.display}")
-    _say(f"kaplan: {result.files} file{'s' if result.files != 1 else ''} in {seconds:.2f} s")
+    _say(f"kaplan: {result.files} file{'s' if result.files != 1 else ''} in {fixed(seconds, 2)} s")
 
 
 @app.command()

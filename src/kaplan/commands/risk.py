@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from kaplan import rounding
 from kaplan.reading import history
 from kaplan.changes import PlanChanges, compare, health_change
 from kaplan.config import Portfolio
@@ -49,7 +50,7 @@ class RiskRow:
         if self.plan_changed is False:
             if words == "no change":
                 return "no change"
-            moved = [f"health {self.before.score:.0f} → {self.health.score:.0f}"]
+            moved = [f"health {rounding.fixed(self.before.score)} → {rounding.fixed(self.health.score)}"]
             if self.before.level != self.health.level:
                 moved.append(f"{self.before.colour} → {self.health.colour}")
             return (f"plan unchanged; {', '.join(moved)} because {self.unchanged_cause}"
@@ -86,8 +87,9 @@ def _moved_signals(before: Health, after: Health) -> str:
     """': review overdue 90 → 100, …' for the signals whose value moved, or '' when none did."""
     was = {s.name: s.value for s in before.signals}
     now = {s.name: s.value for s in after.signals}
-    moved = [f"{name.replace('_', ' ')} {was.get(name, 100):.0f} → {now.get(name, 100):.0f}"
-             for name in sorted(set(was) | set(now)) if abs(was.get(name, 100) - now.get(name, 100)) >= 0.5]
+    shown = {name: (rounding.fixed(was.get(name, 100)), rounding.fixed(now.get(name, 100)))
+             for name in sorted(set(was) | set(now))}
+    moved = [f"{name.replace('_', ' ')} {a} → {b}" for name, (a, b) in shown.items() if a != b]
     return ": " + ", ".join(moved) if moved else ""
 
 

@@ -312,18 +312,19 @@ def _money(plan: Plan, clock: Clock, hs: HealthSettings, add) -> None:
         return  # no revenue, or nothing like for like to compare: no trend to judge (the pack says why)
     growth = g.pct
     add("revenue_trend", 100 if growth >= 0 else 100 * (1 + growth / hs.revenue_drop_pct),
-        f"revenue {growth:+.1f}% year on year ({g.basis})", ("financials", "periods"))
+        f"revenue {g.pct_words} year on year ({g.basis})", ("financials", "periods"))
     m = metrics.margin_trend(plan)
     if m is None or not m.comparable:
         return
     drop = -m.points
     add("margin_trend", 100 if drop <= 0 else 100 * (1 - drop / hs.margin_drop_points),
-        f"margin {m.now:.1f}%, {'down' if drop > 0 else 'up'} {abs(drop):.1f} points year on year "
-        f"(from {m.before:.1f}%, {m.basis})", ("financials", "periods"))
+        f"margin {rounding.fixed(m.now, 1)}%, {'down' if drop > 0 else 'up'} {rounding.fixed(abs(drop), 1)} points "
+        f"year on year (from {rounding.fixed(m.before, 1)}%, {m.basis})", ("financials", "periods"))
     up, fell = rounding.rounded(growth, 1), rounding.rounded(drop, 1)  # as the words show them
     discount = up > 0 and fell > 0
     add("discount_volume", 30 if discount else 100,
-        f"revenue up {up:.1f}% while margin fell {fell:.1f} points: volume bought with discounts"
+        f"revenue up {rounding.fixed(up, 1)}% while margin fell {rounding.fixed(fell, 1)} points: volume bought "
+        "with discounts"
         if discount else "revenue and margin move together", ("financials", "periods"))
 
 

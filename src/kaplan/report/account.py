@@ -31,6 +31,7 @@ from kaplan.scoring.engine import AccountScore
 from kaplan.whitespace import Grid, grid
 from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
+from kaplan.views.text import money
 
 
 @dataclass
@@ -192,8 +193,7 @@ class AccountPack:
         if conv.rate(self.currency) is None:
             return conv.words(self.currency)
         value = self.score.revenue
-        shown = "–" if value is None else f"{value:,.0f}"
-        return f"{shown} {conv.reporting} at {conv.words(self.currency)}"
+        return f"{money(value)} {conv.reporting} at {conv.words(self.currency)}"
 
     @property
     def ttm_words(self) -> str:
@@ -207,7 +207,7 @@ class AccountPack:
         g = self.growth
         if g is None:
             return "–"
-        return g.reason if g.reason else f"{g.pct:+.1f}% {g.basis}"
+        return g.reason if g.reason else f"{g.pct_words} {g.basis}"
 
     @property
     def ratio_notes(self) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Sequence
 
 from kaplan.report import capped
 from kaplan.rounding import rounded
-from kaplan.views.text import compact, signed
+from kaplan.views.text import compact, money as whole_money, pct, signed
 
 RISK_FILL = {"green": "#2e7d32", "amber": "#e69500", "red": "#c62828", None: "#8a8a8a"}
 INK, GRID, MUTED = "#1b1f24", "#d9dde3", "#5f6b7a"
@@ -206,7 +206,7 @@ def lines(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | No
         for i, v in enumerate(vs):
             if v is not None:
                 body.append(f'<circle cx="{_n(x(i))}" cy="{_n(y(v))}" r="3.5" fill="{colour}">'
-                            f'<title>{_t(name)} {_t(labels[i])}: {_t(fmt(v) if percent else f"{v:,.0f}")}</title></circle>')
+                            f'<title>{_t(name)} {_t(labels[i])}: {_t(pct(v) if percent else whole_money(v))}</title></circle>')
         body.append(f'<rect x="{legend_x}" y="10" width="14" height="4" fill="{colour}"/>'
                     f'<text x="{legend_x + 18}" y="16" font-size="11">{_t(name)}</text>')
         legend_x += 26 + 7 * len(name)
@@ -285,8 +285,8 @@ def pareto(rows: Sequence[tuple[str, float, float, str]], a_pct: float, b_pct: f
         cx = left + slot * (i + 0.5)
         bar = max(slot * 0.7, 1.0)
         body.append(f'<rect x="{_n(cx - bar / 2)}" y="{_n(y(share))}" width="{_n(bar)}" height="{_n(y(0) - y(share))}" '
-                    f'fill="{ABC_FILL.get(abc, GRID)}"><title>{_t(name)} ({abc}): {share:.1f}%, cumulative '
-                    f'{cumulative:.1f}%</title></rect>')
+                    f'fill="{ABC_FILL.get(abc, GRID)}"><title>{_t(name)} ({abc}): {pct(share)}, cumulative '
+                    f'{pct(cumulative)}</title></rect>')
         points.append(f"{_n(cx)},{_n(y(cumulative))}")
         if named:
             body.append(f'<text x="{_n(cx)}" y="{top + plot_h + 12}" text-anchor="end" font-size="10" '

@@ -25,6 +25,7 @@ from kaplan.reading.given import NotAFile, TooLarge, read_file
 from kaplan.report._optional import FormatProblem
 from kaplan.report.deck_template import keep_the_look
 from kaplan.report.office_xml import UnsafeXml, parse
+from kaplan.rounding import fixed
 
 MAX_BYTES = 64 * 1024 * 1024
 """Largest template read (a company's deck template, pictures and fonts included, is a few MB)."""
@@ -104,7 +105,7 @@ def _screen(data: bytes, problem) -> None:
                if info.filename.lower().endswith((".xml", ".rels")) or info.filename.lower() in xml_types]
         for info in xml:
             if info.file_size > MAX_XML_PART:
-                raise problem(f"its part {info.filename} unpacks to {info.file_size / 1048576:,.1f} MiB of XML, more "
+                raise problem(f"its part {info.filename} unpacks to {fixed(info.file_size / 1048576, 1, grouped=True)} MiB of XML, more "
                               f"than the {MAX_XML_PART // 1048576} MiB a part of a deck needs")
         if sum(info.file_size for info in xml) > MAX_XML:
             raise problem(f"its XML parts unpack to more than {MAX_XML // 1048576} MiB together (a deck template "

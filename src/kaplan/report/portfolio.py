@@ -22,10 +22,7 @@ from kaplan.money import Converter
 from kaplan.whitespace import Grid, Reach, grid, reach
 from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}%"
+from kaplan.views.text import money, pct
 
 
 @dataclass(frozen=True)
@@ -168,7 +165,7 @@ class PortfolioPack:
         """Says so when the margin's sums are not the revenue and gross profit totals shown."""
         profit, revenue = self._margin_sums()
         if abs(profit - self.gross_profit) > 0.5 or abs(revenue - self.revenue) > 0.5:
-            return (f"margin {_pct(self.margin_pct)} is gross profit {profit:,.0f} ÷ revenue {revenue:,.0f}, "
+            return (f"margin {pct(self.margin_pct)} is gross profit {money(profit)} ÷ revenue {money(revenue)}, "
                     "over the periods with both figures")
         return ""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kaplan import rounding
 from kaplan.findings import Issue, Severity
 from kaplan.rules import Context, rule, tiers_in_portfolio
 
@@ -33,7 +34,7 @@ def stale_high_risk(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
         if health.level == "high":
             top = "; ".join(sig.reason for sig in _named(health))
             yield s, Issue(("plan", "last_reviewed") if s.has_last_reviewed else ("plan",),
-                           f"high-risk account (health {health.score:.0f}{': ' + top if top else ''}) whose plan "
+                           f"high-risk account (health {rounding.fixed(health.score)}{': ' + top if top else ''}) whose plan "
                            "is overdue for review "
                            f"({status.words})", "review the plan with the account team now",
                            key=not s.has_last_reviewed)

@@ -50,13 +50,13 @@ def table(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> Non
                          ("Margin", "right"), ("ABC", "center")]:
         t.add_column(col, justify=justify)
     for a in accounts:
-        t.add_row(str(a.rank), f"{a.name} ({a.account_id})", f"{a.score:.1f}", "yes" if a.key else "",
+        t.add_row(str(a.rank), f"{a.name} ({a.account_id})", fixed(a.score), "yes" if a.key else "",
                   a.tier_name or "–", a.quadrant, _revenue(a), pct(a.margin_pct), a.abc or "–")
     console.print(t)
     c = ps.concentration
     if c.total:
         console.print(f"Top {c.top_accounts_pct:g}% of accounts ({c.top_accounts}) bring "
-                      f"{c.top_share_pct:.1f}% of {'revenue' if c.metric == 'revenue_ttm' else 'gross profit'}.")
+                      f"{pct(c.top_share_pct)} of {'revenue' if c.metric == 'revenue_ttm' else 'gross profit'}.")
     console.print(f"Key accounts (score ≥ {ps.scoring.key_account_threshold:g}): "
                   f"{sum(1 for a in ps.accounts if a.key)} of {len(ps.accounts)}.")
 
@@ -113,12 +113,12 @@ def markdown(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
     out.write(f"| # | Account | Score | Key | Tier | Quadrant | Revenue (TTM, {ps.converter.reporting}) | Margin | ABC |\n")
     out.write("|--:|---|--:|:-:|---|---|--:|--:|:-:|\n")
     for a in accounts:
-        cells = [a.rank, f"{md(a.name)} (`{a.account_id}`)", f"{a.score:.1f}", "yes" if a.key else "",
+        cells = [a.rank, f"{md(a.name)} (`{a.account_id}`)", fixed(a.score), "yes" if a.key else "",
                  md(a.tier_name), a.quadrant, _revenue(a), pct(a.margin_pct), a.abc or "–"]
         out.write("| " + " | ".join(str(c) for c in cells) + " |\n")
     c = ps.concentration
     if c.total:
-        out.write(f"\nTop {c.top_accounts_pct:g}% of accounts ({c.top_accounts}) bring {c.top_share_pct:.1f}% "
+        out.write(f"\nTop {c.top_accounts_pct:g}% of accounts ({c.top_accounts}) bring {pct(c.top_share_pct)} "
                   f"of {'revenue' if c.metric == 'revenue_ttm' else 'gross profit'}.\n")
 
 
@@ -145,9 +145,9 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
                   f"{len(ps.accounts)}\n\n")
         out.write("| Criterion | Source | Raw | Normalised | Weight | Contribution |\n|---|---|--:|--:|--:|--:|\n")
         for x in a.contributions:
-            raw = "missing" if x.raw is None else f"{x.raw:,.2f}"
-            norm = "–" if x.normalised is None else f"{x.normalised:.2f}"
-            out.write(f"| {x.criterion} | `{x.source}` | {raw} | {norm} | {x.weight:g} | {x.contribution:.2f} |\n")
+            raw = "missing" if x.raw is None else fixed(x.raw, 2)
+            out.write(f"| {x.criterion} | `{x.source}` | {raw} | {fixed(x.normalised, 2)} | {x.weight:g} | "
+                      f"{fixed(x.contribution, 2)} |\n")
         return
     from rich.table import Table
 
@@ -157,9 +157,8 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
     for col in ("Criterion", "Source", "Raw", "Normalised", "Weight", "Contribution"):
         t.add_column(col, justify="left" if col in ("Criterion", "Source") else "right")
     for x in a.contributions:
-        raw = "missing" if x.raw is None else f"{x.raw:,.2f}" + (f" {ps.converter.reporting}" if x.source in MONEY else "")
-        norm = "–" if x.normalised is None else f"{x.normalised:.2f}"
-        t.add_row(x.criterion, x.source, raw, norm, f"{x.weight:g}", f"{x.contribution:.2f}")
+        raw = "missing" if x.raw is None else fixed(x.raw, 2) + (f" {ps.converter.reporting}" if x.source in MONEY else "")
+        t.add_row(x.criterion, x.source, raw, fixed(x.normalised, 2), f"{x.weight:g}", fixed(x.contribution, 2))
     t.add_row("total", "", "", "", f"{sum(x.weight for x in a.contributions if not x.missing or ps.scoring.missing == 'worst'):g}",
               _exact(sum(x.contribution for x in a.contributions)), style="bold")
     console.print(t)
@@ -183,12 +182,12 @@ def _axis(value: float | None) -> float | None:
 def _score_words(a: AccountScore) -> str:
     """`88.1 (88.15 before rounding)`: the score as shown and used, and the sum of its contributions."""
     exact = _exact(a.score if a.exact is None else a.exact)
-    return f"{a.score:.1f}" + ("" if exact == f"{a.score:g}" else f" ({exact} before rounding)")
+    return fixed(a.score) + ("" if exact == f"{a.score:g}" else f" ({exact} before rounding)")
 
 
 def _exact(value: float) -> str:
     """An unrounded figure to four decimals, without trailing zeros (88.1496, 87)."""
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    return fixed(value, 4).rstrip("0").rstrip(".")
 
 
 def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
@@ -214,7 +213,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
         out.write(f"| # | Account | Request | Score | Amount ({cur}) | People (FTE) | Granted | Running total | Status |\n")
         out.write("|--:|---|---|--:|--:|--:|--:|--:|---|\n")
         for r in rows:
-            out.write(f"| {r['priority']} | `{r['account']}` | {md(r['description'])} | {r['score']:.1f} | "
+            out.write(f"| {r['priority']} | `{r['account']}` | {md(r['description'])} | {fixed(r['score'])} | "
                       f"{money(r['amount'])} | {_fte(r['people_fte'])} | {_granted(r)} | "
                       f"{money(r['running_total'])} | {r['status']} |\n")
         out.write(f"\nBudget {money(al.available)} {cur}; requested {money(al.requested)}; granted "
@@ -229,7 +228,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
                 "Status"):
         t.add_column(col, justify="left" if col in ("Account", "Request", "Status") else "right")
     for r in rows:
-        t.add_row(str(r["priority"]), r["account"], r["description"], f"{r['score']:.1f}", money(r["amount"]),
+        t.add_row(str(r["priority"]), r["account"], r["description"], fixed(r["score"]), money(r["amount"]),
                   _fte(r["people_fte"]), _granted(r), money(r["running_total"]), r["status"])
     console.print(t)
     console.print(f"Budget {money(al.available)} {cur}; requested {money(al.requested)}; granted {money(al.granted)}; "

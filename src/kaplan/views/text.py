@@ -11,10 +11,11 @@ for a label inside a Mermaid diagram, where the escapes are entity codes such as
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from enum import Enum
 
-from kaplan.rounding import as_recorded, progress as progress_shown, rounded, signed as signed_figure
+from kaplan.rounding import as_recorded, fixed as fixed_figure, progress as progress_shown, rounded, signed as signed_figure
 from kaplan.views.safe_text import visible
 
 DASH = "–"
@@ -76,13 +77,8 @@ def label(value) -> str:
     return str(value.value if isinstance(value, Enum) else value).replace("_", " ")
 
 
-def _shown(value: float, digits: int) -> float:
-    """The figure to `digits` decimals as `kaplan.rounding` rounds every figure shown (88.05 → 88.1)."""
-    return rounded(value, digits) if isinstance(value, float) else value
-
-
 def money(value: float | None) -> str:
-    return DASH if value is None else f"{_shown(value, 0):,.0f}"
+    return DASH if value is None else fixed_figure(value, 0, grouped=True)
 
 
 def granted(money_granted: float | None, people_granted: float | None = None) -> str:
@@ -93,29 +89,34 @@ def granted(money_granted: float | None, people_granted: float | None = None) ->
 
 
 def compact(value: float | None) -> str:
-    """1,250,000 → 1.25M; 48,000 → 48k (chart axes)."""
+    """1,250,000 → 1.25M; 48,000 → 48k; 999,500 → 1M (cards and chart axes): three significant digits,
+    rounded half away from zero as every figure shown (`kaplan.rounding`: 1,125,000 → 1.13M) before the
+    unit is chosen, so a figure that rounds up to the next unit takes that unit."""
     if value is None:
         return DASH
+    if not math.isfinite(value) or value == 0:
+        return f"{value:g}"
+    value = rounded(value, 2 - math.floor(math.log10(abs(value))))
     for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
 
 
 def number(value: float | None, digits: int = 1) -> str:
     if value is None:
         return DASH
-    text = f"{_shown(value, digits):,.{digits}f}"
+    text = fixed_figure(value, digits, grouped=True)
     return text[:-(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
 
 
 def fixed(value: float | None, digits: int = 1) -> str:
     """Always `digits` decimals (scores), where `number` drops a trailing .0 (measures, counts)."""
-    return DASH if value is None else f"{_shown(value, digits):,.{digits}f}"
+    return DASH if value is None else fixed_figure(value, digits, grouped=True)
 
 
 def pct(value: float | None, digits: int = 1) -> str:
-    return DASH if value is None else f"{_shown(value, digits):.{digits}f}%"
+    return DASH if value is None else fixed_figure(value, digits) + "%"
 
 
 def progress(value: float | None, digits: int = 0) -> str:

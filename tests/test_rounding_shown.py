@@ -1,0 +1,81 @@
+"""Every figure written into words is rounded once, half away from zero (`kaplan.rounding`), the same in
+every view: a pack's summary, its health reasons, the risk report and the charts never disagree by a
+digit because one of them used Python's own format (half to even: 0.25 → 0.2, 62.5 → 62).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+TODAY = "2027-01-15"
+
+# 2025: four quarters of revenue 100,000 and gross profit 30,000 (margin 30%).
+# 2026: four quarters of revenue 100,250 and gross profit 29,824.375.
+R2 = """\
+kaplan: 1
+account: {id: r2, name: Round Two}
+plan:
+  owner: Kim
+  period: {start: 2026-01-01, end: 2027-12-31}
+  last_reviewed: 2027-01-01
+financials:
+  currency: EUR
+  periods:
+    - {period: 2025-Q1, revenue: 100000, gross_profit: 30000}
+    - {period: 2025-Q2, revenue: 100000, gross_profit: 30000}
+    - {period: 2025-Q3, revenue: 100000, gross_profit: 30000}
+    - {period: 2025-Q4, revenue: 100000, gross_profit: 30000}
+    - {period: 2026-Q1, revenue: 100250, gross_profit: 29824.375}
+    - {period: 2026-Q2, revenue: 100250, gross_profit: 29824.375}
+    - {period: 2026-Q3, revenue: 100250, gross_profit: 29824.375}
+    - {period: 2026-Q4, revenue: 100250, gross_profit: 29824.375}
+"""
+
+
+def portfolio(tmp_path, **plans: str):
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\nplans: plans\n", encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    for pid, text in plans.items():
+        (tmp_path / "plans" / f"{pid}.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_growth_and_margin_drop_read_the_same_in_summary_reasons_and_risk(kaplan, tmp_path):
+    portfolio(tmp_path, r2=R2)
+    growth = (4 * 100_250 - 4 * 100_000) / (4 * 100_000) * 100  # 1,000 ÷ 400,000 × 100 = 0.25
+    margin_now = 4 * 29_824.375 / (4 * 100_250) * 100  # 119,297.5 ÷ 401,000 × 100 = 29.75
+    drop = 30.0 - margin_now  # 30.00 − 29.75 = 0.25
+    assert round(growth, 9) == 0.25 and round(drop, 9) == 0.25 and round(margin_now, 9) == 29.75
+    # half away from zero: 0.25 → 0.3 and 29.75 → 29.8 (Python's format says 0.2 for both 0.25s)
+    r = kaplan("report", "r2", "--format", "md", "--today", TODAY, "--out", tmp_path / "r2.md", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    pack = (tmp_path / "r2.md").read_text(encoding="utf-8")
+    assert "revenue growth +0.3% like for like over all 12 months" in pack
+    assert "revenue +0.3% year on year (like for like over all 12 months)" in pack
+    assert "margin 29.8%, down 0.3 points year on year (from 30.0%" in pack
+    assert "revenue up 0.3% while margin fell 0.3 points" in pack
+    assert "0.2%" not in pack and "0.2 points" not in pack
+
+    r = kaplan("risk", "--today", TODAY, "--format", "csv", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    (row,) = csv.DictReader(io.StringIO(r.stdout))
+    assert "revenue up 0.3% while margin fell 0.3 points" in row["reasons"]
+
+    r = kaplan("report", "r2", "--format", "html", "--today", TODAY, "--out", tmp_path / "r2.html", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    html = (tmp_path / "r2.html").read_text(encoding="utf-8")
+    assert "growth +0.3% like for like" in html and "down 0.3 points" in html and "0.2 points" not in html
+
+
+def test_short_money_and_words_round_half_away_from_zero():
+    from kaplan import rounding
+    from kaplan.views import text
+
+    assert rounding.fixed(0.25, 1) == "0.3" and rounding.fixed(62.5) == "63" and rounding.fixed(-0.04, 1) == "0.0"
+    assert rounding.fixed(1_292_465.75, 0, grouped=True) == "1,292,466"
+    # three significant digits: 1,125,000 ÷ 1,000,000 = 1.125 → 1.13 (Python's `.3g` says 1.12)
+    assert text.compact(1_125_000) == "1.13M" and text.compact(48_000) == "48k"
+    # 999,500 rounds to 1,000,000 (three digits: 999.5k → 1,000k), which is 1M, never "1e+03k"
+    assert text.compact(999_500) == "1M" and text.compact(-1_250_000) == "-1.25M"
+    assert text.money(-0.4) == "0" and text.pct(27.4467) == "27.4%" and text.number(3.25) == "3.3"
