@@ -79,3 +79,36 @@ def test_short_money_and_words_round_half_away_from_zero():
     # 999,500 rounds to 1,000,000 (three digits: 999.5k → 1,000k), which is 1M, never "1e+03k"
     assert text.compact(999_500) == "1M" and text.compact(-1_250_000) == "-1.25M"
     assert text.money(-0.4) == "0" and text.pct(27.4467) == "27.4%" and text.number(3.25) == "3.3"
+
+
+R1 = """\
+kaplan: 1
+account: {id: r1, name: Round One}
+plan:
+  owner: Kim
+  period: {start: 2026-01-01, end: 2027-12-31}
+  last_reviewed: 2027-01-01
+relationships:
+  contacts:
+    - {id: a, name: A, buying_role: economic_buyer, strength: 3}
+    - {id: b, name: B, buying_role: sponsor, strength: 3}
+    - {id: c, name: C, buying_role: coach, strength: 3}
+    - {id: d, name: D, buying_role: user, strength: 4}
+"""
+
+
+def test_relationship_strength_reads_the_same_in_summary_and_health_reason(kaplan, tmp_path):
+    portfolio(tmp_path, r1=R1)
+    mean = (3 + 3 + 3 + 4) / 4  # 13 ÷ 4 = 3.25 → 3.3 (half away from zero; Python's format says 3.2)
+    assert mean == 3.25
+    r = kaplan("report", "r1", "--format", "md", "--today", TODAY, "--out", tmp_path / "r1.md", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    pack = (tmp_path / "r1.md").read_text(encoding="utf-8")
+    assert "relationship 3.3/5" in pack  # the summary line
+    assert "relationship strength 3.3/5 (mean of 4 current contacts)" in pack  # the health reason
+    assert "3.2/5" not in pack
+
+    r = kaplan("risk", "--today", TODAY, "--format", "csv", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    (row,) = csv.DictReader(io.StringIO(r.stdout))
+    assert "relationship strength 3.3/5 (mean of 4 current contacts)" in row["reasons"]

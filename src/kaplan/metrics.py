@@ -448,7 +448,7 @@ def relationship_words(plan: Plan) -> str | None:
     if plan.relationships.strength is not None:
         return f"relationship strength {plan.relationships.strength}/5"
     n = sum(1 for c in plan.relationships.contacts if c.left is None and c.strength)
-    return f"relationship strength {value:.1f}/5 (mean of {n} current contact{'s' if n != 1 else ''})"
+    return f"relationship strength {rounding.fixed(value, 1)}/5 (mean of {n} current contact{'s' if n != 1 else ''})"
 
 
 def revenue_ttm(plan: Plan) -> float | None:
