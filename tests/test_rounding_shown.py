@@ -112,3 +112,36 @@ def test_relationship_strength_reads_the_same_in_summary_and_health_reason(kapla
     assert r.exit_code == 0, r.stderr
     (row,) = csv.DictReader(io.StringIO(r.stdout))
     assert "relationship strength 3.3/5 (mean of 4 current contacts)" in row["reasons"]
+
+
+MATRIX_CONFIG = """\
+kaplan: 1
+plans: plans
+scoring:
+  criteria:
+    profitability: {source: margin_pct, weight: 1, normalise: {method: range, min: 0, max: 100}}
+  matrix: {attractiveness: {profitability: 1}, strength: {profitability: 1}}
+"""
+MARGIN_PLAN = """\
+kaplan: 1
+account: {{id: {id}, name: {name}}}
+plan: {{owner: Jo}}
+financials:
+  periods:
+    - {{period: "2026", revenue: 100000, gross_profit: {profit}}}
+"""
+
+
+def test_a_matrix_position_reads_the_same_in_the_tooltip_and_the_quadrant_table(kaplan, tmp_path):
+    """Both axes are the margin on a 0-100 range, so an account sits at (margin, margin)."""
+    portfolio(tmp_path, alpha=MARGIN_PLAN.format(id="alpha", name="Alpha", profit=62_500),
+              bravo=MARGIN_PLAN.format(id="bravo", name="Bravo", profit=82_500))
+    (tmp_path / "kaplan.yaml").write_text(MATRIX_CONFIG, encoding="utf-8")
+    # Alpha: 62,500 ÷ 100,000 × 100 = 62.5 → 63; Bravo: 82,500 ÷ 100,000 × 100 = 82.5 → 83 (half to even: 62, 82)
+    r = kaplan("report", "--portfolio", "--today", "2026-11-24", "--out", tmp_path / "pf.html", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    html = (tmp_path / "pf.html").read_text(encoding="utf-8")
+    assert "<title>Alpha: strength 63, attractiveness 63," in html
+    assert "<title>Bravo: strength 83, attractiveness 83," in html
+    assert "Alpha (63, 63)" in html and "Bravo (83, 83)" in html
+    assert "strength 62" not in html and "strength 82" not in html
