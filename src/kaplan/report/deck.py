@@ -130,14 +130,14 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     d = Deck(template)
     conc, al, cur = pack.concentration, pack.allocation, pack.currency
     d.title("Key account portfolio review", f"Portfolio pack · {text.date(pack.today)}",
-            f"{len(pack.accounts)} accounts · figures in {cur}, trailing twelve months")
+            f"{len(pack.accounts)} accounts · figures in {pack.currency_words}, trailing twelve months")
     s = d.slide("Summary")
     q = pack.quadrants
     d.cards(s, [
         ("Accounts", str(len(pack.accounts)), f"{len(pack.key_accounts)} key", None),
         ("Revenue (TTM)", text.compact(pack.revenue), f"gross profit {text.compact(pack.gross_profit)} · "
                                                       f"margin {text.pct(pack.margin_pct)}", None),
-        ("Concentration", text.pct(conc.top_share_pct, 0), f"from the top {text.number(conc.top_accounts_pct, 0)}% "
+        ("Concentration", text.pct(conc.top_share_pct), f"from the top {text.number(conc.top_accounts_pct, 0)}% "
                                                           f"({conc.top_accounts} accounts)", None),
         ("Risk", f"{pack.count('red')} · {pack.count('amber')} · {pack.count('green')}", "red · amber · green",
          "red" if pack.count("red") else "amber" if pack.count("amber") else "green"),
@@ -146,6 +146,9 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
         ("Stale plans", str(len(pack.stale)), f"{len(pack.unreviewed)} never reviewed", None),
         ("Quadrants", " · ".join(str(len(q[k])) for k in q), " · ".join(k.lower() for k in q), None),
     ])
+    notes = pack.summary_notes + ([pack.skipped_words] if pack.skipped else [])
+    if notes:  # as the HTML and Markdown packs' summary: what the totals leave out, and why
+        d.bullets(d.slide("Summary: what the figures leave out"), notes)
     d.tables("Ranking", ["#", "Account", "Score", "Tier", "Quadrant", "ABC", f"Revenue ({cur})", "Margin", "Health"],
              [[str(p.score.rank), p.score.name + (" ★" if p.score.key else ""), text.fixed(p.score.score, 1),
                text.plain(p.score.tier_name), p.score.quadrant, text.plain(p.score.abc), text.money(p.score.revenue),

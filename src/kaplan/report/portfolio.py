@@ -139,6 +139,26 @@ class PortfolioPack:
         return [p for p in self.accounts if p.coverage]
 
     @property
+    def summary_notes(self) -> list[str]:
+        """What the executive summary says beside its totals, in the words every format shows: the
+        accounts left out of every total (no rate), the short TTMs, and a margin over other sums."""
+        notes = []
+        if self.unconverted:
+            notes.append(f"No rate into {self.currency} in kaplan.yaml, so left out of every total: "
+                         f"{', '.join(p.score.name for p in self.unconverted)}.")
+        if self.partial:
+            notes.append(f"Trailing twelve months covering fewer than 12 months: {self.partial_words}.")
+        if self.margin_note:
+            notes.append(f"Margin: {self.margin_note}.")
+        return notes
+
+    @property
+    def skipped_words(self) -> str:
+        """The plans left out of the pack because of their errors, in words ("" when none)."""
+        return (f"Left out because their plans have errors (run kaplan check): {', '.join(self.skipped)}."
+                if self.skipped else "")
+
+    @property
     def key_accounts(self) -> list[Placed]:
         return [p for p in self.accounts if p.score.key]
 
