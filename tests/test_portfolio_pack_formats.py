@@ -92,3 +92,52 @@ def test_the_deck_states_the_rates_and_the_accounts_left_out(kaplan, tmp_path):
     title_slide = " ".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
     assert rates in title_slide, title_slide
     assert left_out in deck_text(prs)
+
+
+# ------------------------------------------------------------------ a missing total is missing, not 0
+
+def summary_row(md: str) -> dict[str, str]:
+    """The Markdown pack's executive summary table, header → cell."""
+    lines = md.split("## Executive summary")[1].strip().splitlines()
+    cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in (lines[0], lines[2])]
+    return dict(zip(*cells))
+
+
+def test_no_gross_profit_anywhere_is_no_total_and_no_margin_note(kaplan, tmp_path):
+    # Revenue over 2025 and no gross profit or margin in any plan: revenue 100,000 + 300,000 = 400,000;
+    # gross profit over no account is no value; margin has no period with both figures, so no value and
+    # no note about its sums. Top share: ceil(20 % × 2) = 1 account, 300,000 ÷ 400,000 = 75.0 %.
+    folder = write_portfolio(tmp_path, RATES, alpha=plan("alpha", "EUR", "{period: 2025, revenue: 100000}"),
+                             bravo=plan("bravo", "EUR", "{period: 2025, revenue: 300000}"))
+    md = pack(kaplan, folder, "md")
+    row = summary_row(md)
+    assert (row["Revenue (TTM)"], row["Gross profit"], row["Margin"]) == ("400,000", "–", "–")
+    assert "Margin:" not in md and "gross profit 0" not in md
+    assert "the top 20% of accounts (1) bring 75.0% of revenue" in md
+    html = html_text(pack(kaplan, folder, "html"))
+    assert "Revenue (TTM) 400k gross profit – · margin –" in html and "Margin:" not in html
+    assert "REVENUE (TTM) | 400k | gross profit – · margin –" in deck_text(pack(kaplan, folder, "pptx"))
+
+
+def test_no_financials_at_all_is_no_revenue_and_no_top_share(kaplan, tmp_path):
+    # No plan records a period: revenue and gross profit are sums over no account (no value), and the
+    # top share's denominator (Σ positive revenue) is 0, so the share is undefined: "–", never 0.0 %.
+    folder = write_portfolio(tmp_path, "kaplan: 1\n", alpha=plan("alpha"), bravo=plan("bravo"))
+    md = pack(kaplan, folder, "md")
+    row = summary_row(md)
+    assert (row["Revenue (TTM)"], row["Gross profit"], row["Margin"]) == ("–", "–", "–")
+    assert "the top 20% of accounts (0) bring – of revenue" in md
+    assert "0.0%" not in md
+    html = html_text(pack(kaplan, folder, "html"))
+    assert "Revenue (TTM) – gross profit – · margin –" in html
+    assert "Concentration – of revenue" in html and "bring – of revenue" in html
+    text = deck_text(pack(kaplan, folder, "pptx"))
+    assert "REVENUE (TTM) | – | gross profit – · margin –" in text
+    assert "CONCENTRATION | – |" in text and "0.0%" not in text
+    ranking = pack(kaplan, folder, "xlsx")["Ranking"]  # the workbook: no figure is written as 0
+    head = [c.value for c in ranking[1]]
+    for row in ranking.iter_rows(min_row=2, values_only=True):
+        cells = dict(zip(head, row))
+        assert cells["Revenue TTM (EUR)"] is None and cells["Gross profit TTM (EUR)"] is None
+    doc = kaplan("score", "--format", "json", "--today", DAY, cwd=folder).json()
+    assert doc["concentration"]["top_share_pct"] is None

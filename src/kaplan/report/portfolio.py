@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from kaplan.config import Portfolio
 from kaplan.health.model import Health, Signal
@@ -23,6 +24,12 @@ from kaplan.whitespace import Grid, Reach, grid, reach
 from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
 from kaplan.views.text import money, pct
+
+
+def _total(values: Iterable[float | None]) -> float | None:
+    """Σ of the values there are; None when there is none (a sum over no account is no value, not 0)."""
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
 
 
 @dataclass(frozen=True)
@@ -163,12 +170,14 @@ class PortfolioPack:
         return [p for p in self.accounts if p.score.key]
 
     @property
-    def revenue(self) -> float:
-        return sum(p.score.revenue for p in self.accounts if p.score.revenue is not None)
+    def revenue(self) -> float | None:
+        """Σ the accounts' converted TTM revenue; None when no account has one (missing, never 0)."""
+        return _total(p.score.revenue for p in self.accounts)
 
     @property
-    def gross_profit(self) -> float:
-        return sum(p.score.gross_profit for p in self.accounts if p.score.gross_profit is not None)
+    def gross_profit(self) -> float | None:
+        """Σ the accounts' converted TTM gross profit; None when no account has one."""
+        return _total(p.score.gross_profit for p in self.accounts)
 
     def _margin_sums(self) -> tuple[float, float]:
         both = [p.score for p in self.accounts if p.score.margin_profit is not None and p.score.margin_revenue is not None]
@@ -182,9 +191,12 @@ class PortfolioPack:
 
     @property
     def margin_note(self) -> str:
-        """Says so when the margin's sums are not the revenue and gross profit totals shown."""
+        """Says so when the margin's sums are not the revenue and gross profit totals shown (nothing when
+        there is no margin: no period has both figures)."""
         profit, revenue = self._margin_sums()
-        if abs(profit - self.gross_profit) > 0.5 or abs(revenue - self.revenue) > 0.5:
+        if self.margin_pct is None:
+            return ""
+        if abs(profit - (self.gross_profit or 0.0)) > 0.5 or abs(revenue - (self.revenue or 0.0)) > 0.5:
             return (f"margin {pct(self.margin_pct)} is gross profit {money(profit)} ÷ revenue {money(revenue)}, "
                     "over the periods with both figures")
         return ""

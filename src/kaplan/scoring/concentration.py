@@ -28,8 +28,9 @@ class ConcentrationResult:
     cumulative_pct: dict[str, float]
     """account id → cumulative share including the account, in percent (accounts with a positive value)."""
     top_accounts: int
-    top_share_pct: float
-    """Share of the total brought by the top accounts."""
+    top_share_pct: float | None
+    """Share of the total brought by the top accounts; None when no account has a positive value (a share
+    of nothing is undefined, never 0 %)."""
     top_accounts_pct: float
     order: list[str] = field(default_factory=list)
     """Account ids by value, highest first (ties by id): the order of the concentration table."""
@@ -53,6 +54,6 @@ def concentration(values: dict[str, float | None], settings: Concentration) -> C
     for account in rest:
         classes[account] = "C"
     top = max(1, math.ceil(settings.top_share_pct / 100 * len(present))) if present else 0
-    share = sum(max(v, 0.0) for _, v in present[:top]) / total * 100 if total > 0 else 0.0
+    share = sum(max(v, 0.0) for _, v in present[:top]) / total * 100 if total > 0 else None
     return ConcentrationResult(settings.metric, total, classes, cumulative, top, share, settings.top_share_pct,
                                [k for k, _ in present], dict(present), rest)

@@ -73,7 +73,7 @@ def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
         "accounts": [{**_row(a, ps.converter.reporting), "attractiveness": _axis(a.attractiveness), "strength": _axis(a.strength),
                       "contributions": [_contribution(x) for x in a.contributions]} for a in accounts],
         "concentration": {"metric": c.metric, "total": c.total, "top_accounts": c.top_accounts,
-                          "top_accounts_pct": c.top_accounts_pct, "top_share_pct": round(c.top_share_pct, 2)},
+                          "top_accounts_pct": c.top_accounts_pct, "top_share_pct": None if c.top_share_pct is None else round(c.top_share_pct, 2)},
         "key_account_threshold": ps.scoring.key_account_threshold,
         "notes": [n.to_dict() for n in ps.notes],
         "skipped": [lp.display for lp in ps.skipped],
