@@ -10,6 +10,7 @@ import re
 from openpyxl import load_workbook
 from pptx import Presentation
 
+from conftest import dedent
 from test_portfolio_money import plan_text as plan, portfolio as write_portfolio
 
 DAY = "2026-11-24"
@@ -141,3 +142,39 @@ def test_no_financials_at_all_is_no_revenue_and_no_top_share(kaplan, tmp_path):
         assert cells["Revenue TTM (EUR)"] is None and cells["Gross profit TTM (EUR)"] is None
     doc = kaplan("score", "--format", "json", "--today", DAY, cwd=folder).json()
     assert doc["concentration"]["top_share_pct"] is None
+
+
+# ------------------------------------------------------------------ renewals: within the horizon or passed
+
+def renewing(account: str, renewal: str) -> str:
+    return dedent(f"""
+        kaplan: 1
+        account: {{id: {account}, name: {account.title()}}}
+        plan: {{owner: Jo}}
+        financials:
+          currency: EUR
+          contract: {{value: 100000, start: 2025-01-01, renewal_date: {renewal}}}
+    """)
+
+
+def test_a_renewal_exactly_at_the_horizon_is_within_it(kaplan, tmp_path):
+    # Today 2026-11-24; the horizon is 180 days (the default): 6 days to Nov 30, + 31 (Dec) + 31 (Jan)
+    # + 28 (Feb) + 31 (Mar) + 30 (Apr) = 157 to Apr 30, + 23 = 180 days to 2027-05-23. So:
+    #   at:     2027-05-23, 180 days: 180 ≤ 180, within;
+    #   beyond: 2027-05-24, 181 days: outside;
+    #   passed: 2026-11-23, −1 day: passed, listed.
+    plans = {"at": renewing("at", "2027-05-23"), "beyond": renewing("beyond", "2027-05-24"),
+             "passed": renewing("passed", "2026-11-23")}
+    folder = write_portfolio(tmp_path, "kaplan: 1\n", **plans)
+    account = folder / "at.md"
+    r = kaplan("report", "at", "--format", "md", "--out", str(account), "--today", DAY, cwd=folder)
+    assert "contract renews in 180 days (2027-05-23)" in account.read_text(encoding="utf-8"), r.stdout
+    md = pack(kaplan, folder, "md")
+    assert "**Renewals** within 180 days or passed: 2." in md
+    rows = [line for line in md.splitlines() if re.match(r"\| (At|Beyond|Passed) \| Jo \| 20", line)]
+    assert [row.split(" | ")[2:4] for row in rows] == [["2026-11-23", "-1"], ["2027-05-23", "180"]]
+    html = pack(kaplan, folder, "html")
+    assert "Renewals 2 within 180 days or passed" in html_text(html)
+    table = html.split('<table class="renewals">')[1].split("</table>")[0]
+    assert "<td>At</td>" in table and "<td>Passed</td>" in table and "Beyond" not in table
+    assert "RENEWALS | 2 | coming up or passed" in deck_text(pack(kaplan, folder, "pptx"))

@@ -295,16 +295,31 @@ def _delivery(plan: Plan, clock: Clock, config: Config, add) -> None:
             if below else "all KPIs on target", ("service", "kpis"))
 
 
+RENEWAL_DATE = ("financials", "contract", "renewal_date")
+
+
+def renewal_due(renewal_date: _dt.date, clock: Clock, horizon_days: int) -> bool:
+    """Whether a contract's renewal needs attention: its date has passed, or is at most `horizon_days`
+    away (renewal − today ≤ horizon: a renewal exactly at the horizon is within it)."""
+    return clock.reached_within(renewal_date, horizon_days)
+
+
+def due_renewal(signal: Signal) -> bool:
+    """Whether `signal` is the renewal signal of a contract `renewal_due` holds for: only those point at
+    the renewal date (a renewal beyond the horizon is healthy and points nowhere). The portfolio's
+    renewals are these, so they are the ones health counts, whatever the signal's value (100 at the
+    horizon itself)."""
+    return signal.name == "renewal" and signal.at == RENEWAL_DATE
+
+
 def _money(plan: Plan, clock: Clock, hs: HealthSettings, add) -> None:
     c = plan.financials.contract
     if c and c.renewal_date:
         if clock.passed(c.renewal_date):
-            add("renewal", 0, f"contract renewal date {c.renewal_date} has passed",
-                ("financials", "contract", "renewal_date"))
-        elif clock.reached_within(c.renewal_date, hs.renewal_horizon_days):
+            add("renewal", 0, f"contract renewal date {c.renewal_date} has passed", RENEWAL_DATE)
+        elif renewal_due(c.renewal_date, clock, hs.renewal_horizon_days):
             add("renewal", clock.percent_left(c.renewal_date, hs.renewal_horizon_days),  # falls day by day
-                f"contract renews {clock.ahead(c.renewal_date)} ({c.renewal_date})",
-                ("financials", "contract", "renewal_date"))
+                f"contract renews {clock.ahead(c.renewal_date)} ({c.renewal_date})", RENEWAL_DATE)
         else:
             add("renewal", 100, f"contract renews {c.renewal_date}")
     g = metrics.growth(plan)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from kaplan.config import Portfolio
-from kaplan.health.model import Health, Signal
+from kaplan.health.model import Health, Signal, due_renewal
 from kaplan.commands.risk import RiskRow
 from kaplan.scoring.allocation import AllocationResult
 from kaplan.scoring.concentration import ConcentrationResult
@@ -255,7 +255,7 @@ def portfolio_pack(snap: Snapshot) -> PortfolioPack:
         elif not review.reviewed:
             unreviewed.append(p)
         for s in p.health.signals:
-            if s.name == "renewal" and s.value < 100:
+            if due_renewal(s):  # passed, or renewal − today ≤ the horizon (100 on the horizon's day)
                 contract = snap.loaded_plan(p.account_id).plan.financials.contract
                 when = contract.renewal_date
                 renewals.append(DateRow(p, when, (when - snap.today).days, s,
