@@ -133,15 +133,64 @@ financials:
 
 
 def test_a_matrix_position_reads_the_same_in_the_tooltip_and_the_quadrant_table(kaplan, tmp_path):
-    """Both axes are the margin on a 0-100 range, so an account sits at (margin, margin)."""
-    portfolio(tmp_path, alpha=MARGIN_PLAN.format(id="alpha", name="Alpha", profit=62_500),
-              bravo=MARGIN_PLAN.format(id="bravo", name="Bravo", profit=82_500))
+    """Both axes are the margin on a 0-100 range, so an account sits at (margin, margin); an axis is
+    shown with one decimal, like the score, in the tooltips and the quadrant table alike."""
+    portfolio(tmp_path, alpha=MARGIN_PLAN.format(id="alpha", name="Alpha", profit=62_250),
+              bravo=MARGIN_PLAN.format(id="bravo", name="Bravo", profit=82_250))
     (tmp_path / "kaplan.yaml").write_text(MATRIX_CONFIG, encoding="utf-8")
-    # Alpha: 62,500 ÷ 100,000 × 100 = 62.5 → 63; Bravo: 82,500 ÷ 100,000 × 100 = 82.5 → 83 (half to even: 62, 82)
-    r = kaplan("report", "--portfolio", "--today", "2026-11-24", "--out", tmp_path / "pf.html", cwd=tmp_path)
-    assert r.exit_code == 0, r.stderr
+    # Alpha: 62,250 ÷ 100,000 × 100 = 62.25 → 62.3; Bravo: 82,250 ÷ 100,000 × 100 = 82.25 → 82.3
+    # (half away from zero; Python's format says 62.2 and 82.2)
+    for fmt in ("html", "md"):
+        r = kaplan("report", "--portfolio", "--today", "2026-11-24", "--out", tmp_path / f"pf.{fmt}", cwd=tmp_path)
+        assert r.exit_code == 0, r.stderr
+        pack = (tmp_path / f"pf.{fmt}").read_text(encoding="utf-8")
+        assert "Alpha (62.3, 62.3)" in pack and "Bravo (82.3, 82.3)" in pack
+        assert "62.2" not in pack and "82.2" not in pack
     html = (tmp_path / "pf.html").read_text(encoding="utf-8")
-    assert "<title>Alpha: strength 63, attractiveness 63," in html
-    assert "<title>Bravo: strength 83, attractiveness 83," in html
-    assert "Alpha (63, 63)" in html and "Bravo (83, 83)" in html
-    assert "strength 62" not in html and "strength 82" not in html
+    assert "<title>Alpha: strength 62.3, attractiveness 62.3," in html
+    assert "<title>Bravo: strength 82.3, attractiveness 82.3," in html
+    explained = kaplan("score", "--explain", "alpha", cwd=tmp_path).stdout
+    assert "(attractiveness 62.3, strength 62.3)" in explained
+
+
+MACHINE_CONFIG = MATRIX_CONFIG + "  budget: {available: 1000000, rule: score}\n"
+MACHINE_PLAN = """\
+kaplan: 1
+account: {id: acme, name: Acme}
+plan: {owner: Jo}
+financials:
+  periods:
+    - {period: "2026", revenue: 200000.5, gross_profit: 54893.5}
+investment:
+  - {id: ask, description: Hub, amount: 1000.5}
+"""
+
+
+def test_json_and_csv_carry_each_figure_as_the_table_shows_it(kaplan, tmp_path):
+    """A figure in JSON or CSV is the number the views show, rounded once: never one with more
+    decimals that, rounded again, gives another figure than the views (27.4467 → 27.45 → 27.5)."""
+    portfolio(tmp_path, acme=MACHINE_PLAN)
+    (tmp_path / "kaplan.yaml").write_text(MACHINE_CONFIG, encoding="utf-8")
+    margin = 54_893.5 / 200_000.5 * 100  # = 27.44668… → 27.4 (two decimals would say 27.45)
+    assert round(margin, 4) == 27.4467
+    # revenue 200,000.5 → 200,001 (whole units, half away from zero); the axes are the margin → 27.4
+    table = kaplan("score", cwd=tmp_path).stdout
+    assert "200,001" in table and "27.4%" in table
+    account = kaplan("score", "--format", "json", cwd=tmp_path).json()["accounts"][0]
+    assert account["score"] == 27.4 and account["margin_pct"] == 27.4 and account["revenue"] == 200_001
+    assert account["attractiveness"] == 27.4 and account["strength"] == 27.4
+    (contribution,) = account["contributions"]
+    assert contribution["raw"] == 27.4  # as the table shows the margin
+    assert contribution["normalised"] == 27.45 and contribution["contribution"] == 27.45  # as --explain shows them
+    (row,) = csv.DictReader(io.StringIO(kaplan("score", "--format", "csv", cwd=tmp_path).stdout))
+    assert float(row["margin_pct"]) == 27.4 and float(row["revenue"]) == 200_001
+    explained = kaplan("score", "--explain", "acme", "--format", "csv", cwd=tmp_path).stdout
+    (detail,) = csv.DictReader(io.StringIO(explained))
+    assert float(detail["raw"]) == 27.4 and float(detail["normalised"]) == 27.45
+    explained = kaplan("score", "--explain", "acme", "--format", "markdown", cwd=tmp_path).stdout
+    assert "| profitability | `margin_pct` | 27.4 | 27.45 | 1 | 27.45 |" in explained
+    # the request of 1,000.5 is shown as 1,001 (whole units), and so is it carried
+    budget = kaplan("score", "--budget", "--format", "json", cwd=tmp_path).json()
+    (request,) = budget["requests"]
+    assert request["amount"] == request["granted"] == request["running_total"] == 1_001 == budget["granted"]
+    assert "| 1,001 |" in kaplan("score", "--budget", "--format", "markdown", cwd=tmp_path).stdout

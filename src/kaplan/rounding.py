@@ -19,6 +19,14 @@ SCORE_PLACES = 1
 """Decimals a portfolio score is shown and compared with."""
 HEALTH_PLACES = 0
 """Decimals a health score is shown and banded with."""
+MONEY_PLACES = 0
+"""Decimals an amount of money is shown with (whole units)."""
+PCT_PLACES = 1
+"""Decimals a percentage (margin, share, growth) or a 1-5 mean is shown with."""
+AXIS_PLACES = 1
+"""Decimals a matrix axis (attractiveness, strength) is shown with, like the score."""
+DETAIL_PLACES = 2
+"""Decimals `score --explain` shows a criterion's normalised value and contribution with."""
 PROGRESS_PLACES = 0
 """Decimals a measure's (or an objective's) progress is shown with in a pack; the workbook shows one more."""
 

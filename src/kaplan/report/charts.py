@@ -20,8 +20,8 @@ from html import escape
 from typing import Sequence
 
 from kaplan.report import capped
-from kaplan.rounding import rounded
-from kaplan.views.text import compact, money as whole_money, number, pct, signed
+from kaplan.rounding import AXIS_PLACES, rounded
+from kaplan.views.text import compact, fixed, money as whole_money, pct, signed
 
 RISK_FILL = {"green": "#2e7d32", "amber": "#e69500", "red": "#c62828", None: "#8a8a8a"}
 INK, GRID, MUTED = "#1b1f24", "#d9dde3", "#5f6b7a"
@@ -349,8 +349,8 @@ def matrix(points: Sequence[tuple[str, float, float, float | None, str | None]],
         cx, cy = x(strength), y(attract)
         fill = RISK_FILL.get(colour, RISK_FILL[None])
         body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{fill}" fill-opacity="0.55" '
-                    f'stroke="{fill}" stroke-width="1.5"><title>{_t(name)}: strength {number(strength, 0)}, '
-                    f'attractiveness {number(attract, 0)}, revenue {_t(compact(revenue))}, risk {_t(colour or "unknown")}'
+                    f'stroke="{fill}" stroke-width="1.5"><title>{_t(name)}: strength {fixed(strength, AXIS_PLACES)}, '
+                    f'attractiveness {fixed(attract, AXIS_PLACES)}, revenue {_t(compact(revenue))}, risk {_t(colour or "unknown")}'
                     f'</title></circle>')
     taken = [(qx - 2.8 * len(hint), qy - 14, qx + 2.8 * len(hint), qy + 17) for _, hint, qx, qy in quadrants]
     # Names go on the biggest accounts only: past a few dozen labels cannot be read (each bubble still

@@ -13,12 +13,30 @@ from kaplan.views.safe_text import json_text
 from kaplan.views import _csv, text
 from kaplan.views._console import console as _console
 from kaplan.commands.score import PortfolioScore
+from kaplan.rounding import AXIS_PLACES, DETAIL_PLACES, MONEY_PLACES, PCT_PLACES, rounded
 from kaplan.views.text import fixed, money, pct  # the one way a figure is shown
 
 COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "revenue", "currency", "revenue_months",
            "account_currency", "margin_pct", "abc"]
 """`revenue` is the TTM revenue in the portfolio's reporting `currency`, over `revenue_months` of 12;
 `account_currency` is the currency the account's plan is written in."""
+
+
+
+def _figure(value: float | None, places: int) -> float | None:
+    """A figure for JSON and CSV: the number the table shows, rounded once (`kaplan.rounding`), never with
+    more decimals that a reader could round again to a different figure (27.4467 is 27.4, never 27.45,
+    which rounds to 27.5)."""
+    return None if value is None else rounded(value, places)
+
+
+def _raw_places(source: str) -> int:
+    """The decimals a criterion's raw value is shown with: as its metric is shown everywhere (money
+    whole, a percentage or a 1-5 mean to one decimal, NPS, levels and counts whole)."""
+    from kaplan.scoring.sources import sources as all_sources
+
+    unit = next((s.unit for s in all_sources() if s.name == source), "")
+    return PCT_PLACES if unit == "percent" or unit.startswith("rating") else MONEY_PLACES
 
 
 
@@ -33,9 +51,9 @@ def _row(a: AccountScore, currency: str) -> dict:
     return {
         "rank": a.rank, "account": a.account_id, "name": a.name, "score": a.score,
         "key": a.key, "tier": a.tier_name, "quadrant": a.quadrant,
-        "revenue": None if a.revenue is None else round(a.revenue, 2), "currency": currency,
+        "revenue": _figure(a.revenue, MONEY_PLACES), "currency": currency,
         "revenue_months": a.revenue_months, "account_currency": a.currency,
-        "margin_pct": None if a.margin_pct is None else round(a.margin_pct, 2), "abc": a.abc,
+        "margin_pct": _figure(a.margin_pct, PCT_PLACES), "abc": a.abc,
     }
 
 
@@ -73,7 +91,7 @@ def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
         "accounts": [{**_row(a, ps.converter.reporting), "attractiveness": _axis(a.attractiveness), "strength": _axis(a.strength),
                       "contributions": [_contribution(x) for x in a.contributions]} for a in accounts],
         "concentration": {"metric": c.metric, "total": c.total, "top_accounts": c.top_accounts,
-                          "top_accounts_pct": c.top_accounts_pct, "top_share_pct": None if c.top_share_pct is None else round(c.top_share_pct, 2)},
+                          "top_accounts_pct": c.top_accounts_pct, "top_share_pct": _figure(c.top_share_pct, PCT_PLACES)},
         "key_account_threshold": ps.scoring.key_account_threshold,
         "notes": [n.to_dict() for n in ps.notes],
         "skipped": [lp.display for lp in ps.skipped],
@@ -96,9 +114,9 @@ def _rates(ps: PortfolioScore) -> dict:
 
 
 def _contribution(x) -> dict:
-    return {"criterion": x.criterion, "source": x.source, "raw": x.raw,
-            "normalised": None if x.normalised is None else round(x.normalised, 4), "weight": x.weight,
-            "contribution": round(x.contribution, 4), "missing": x.missing}
+    return {"criterion": x.criterion, "source": x.source, "raw": _figure(x.raw, _raw_places(x.source)),
+            "normalised": _figure(x.normalised, DETAIL_PLACES), "weight": x.weight,
+            "contribution": _figure(x.contribution, DETAIL_PLACES), "missing": x.missing}
 
 
 def md(value) -> str:
@@ -145,9 +163,9 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
                   f"{len(ps.accounts)}\n\n")
         out.write("| Criterion | Source | Raw | Normalised | Weight | Contribution |\n|---|---|--:|--:|--:|--:|\n")
         for x in a.contributions:
-            raw = "missing" if x.raw is None else fixed(x.raw, 2)
-            out.write(f"| {x.criterion} | `{x.source}` | {raw} | {fixed(x.normalised, 2)} | {x.weight:g} | "
-                      f"{fixed(x.contribution, 2)} |\n")
+            raw = "missing" if x.raw is None else fixed(x.raw, _raw_places(x.source))
+            out.write(f"| {x.criterion} | `{x.source}` | {raw} | {fixed(x.normalised, DETAIL_PLACES)} | {x.weight:g} | "
+                      f"{fixed(x.contribution, DETAIL_PLACES)} |\n")
         return
     from rich.table import Table
 
@@ -157,14 +175,16 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
     for col in ("Criterion", "Source", "Raw", "Normalised", "Weight", "Contribution"):
         t.add_column(col, justify="left" if col in ("Criterion", "Source") else "right")
     for x in a.contributions:
-        raw = "missing" if x.raw is None else fixed(x.raw, 2) + (f" {ps.converter.reporting}" if x.source in MONEY else "")
-        t.add_row(x.criterion, x.source, raw, fixed(x.normalised, 2), f"{x.weight:g}", fixed(x.contribution, 2))
+        raw = ("missing" if x.raw is None else fixed(x.raw, _raw_places(x.source))
+               + (f" {ps.converter.reporting}" if x.source in MONEY else ""))
+        t.add_row(x.criterion, x.source, raw, fixed(x.normalised, DETAIL_PLACES), f"{x.weight:g}",
+                  fixed(x.contribution, DETAIL_PLACES))
     t.add_row("total", "", "", "", f"{sum(x.weight for x in a.contributions if not x.missing or ps.scoring.missing == 'worst'):g}",
               _exact(sum(x.contribution for x in a.contributions)), style="bold")
     console.print(t)
     console.print(f"Key account: {'yes' if a.key else 'no'} (threshold {ps.scoring.key_account_threshold:g}); "
-                  f"tier: {a.tier_name or '–'}; quadrant: {a.quadrant} (attractiveness {fixed(a.attractiveness)}, "
-                  f"strength {fixed(a.strength)}); ABC: {a.abc or '–'}")
+                  f"tier: {a.tier_name or '–'}; quadrant: {a.quadrant} (attractiveness {fixed(a.attractiveness, AXIS_PLACES)}, "
+                  f"strength {fixed(a.strength, AXIS_PLACES)}); ABC: {a.abc or '–'}")
     months = a.revenue_months
     if months is not None and months < 12:
         console.print(f"note: the trailing twelve months hold revenue for {months} of 12 months; "
@@ -176,7 +196,7 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
 
 
 def _axis(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    return _figure(value, AXIS_PLACES)
 
 
 def _score_words(a: AccountScore) -> str:
@@ -195,14 +215,15 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
     al = ps.allocation
     cur = al.currency
     rows = [{"priority": i, "account": r.account_id, "request": r.request.id, "description": r.request.description,
-             "score": r.score, "amount": None if r.converted is None else round(r.converted, 2),
+             "score": r.score, "amount": _figure(r.converted, MONEY_PLACES),
              "currency": cur, "requested_amount": r.amount, "requested_currency": r.currency,
-             "granted": round(r.granted, 2), "running_total": round(r.running_total, 2), "status": r.status,
+             "granted": _figure(r.granted, MONEY_PLACES), "running_total": _figure(r.running_total, MONEY_PLACES),
+             "status": r.status,
              "money_status": r.money_status, "people_fte": r.people, "people_granted": r.people_granted,
              "people_status": r.people_status} for i, r in enumerate(al.rows, 1)]
     if fmt == "json":
-        out.write(json_text({"rule": al.rule, "currency": cur, "available": al.available, "requested": al.requested,
-                             "granted": al.granted, "people_available": al.people_available,
+        out.write(json_text({"rule": al.rule, "currency": cur, "available": _figure(al.available, MONEY_PLACES),
+                             "requested": _figure(al.requested, MONEY_PLACES), "granted": _figure(al.granted, MONEY_PLACES), "people_available": al.people_available,
                              "people_requested": al.people_requested, "people_granted": al.people_granted,
                              "requests": rows}) + "\n")
         return
