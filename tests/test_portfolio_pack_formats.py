@@ -178,3 +178,46 @@ def test_a_renewal_exactly_at_the_horizon_is_within_it(kaplan, tmp_path):
     table = html.split('<table class="renewals">')[1].split("</table>")[0]
     assert "<td>At</td>" in table and "<td>Passed</td>" in table and "Beyond" not in table
     assert "RENEWALS | 2 | coming up or passed" in deck_text(pack(kaplan, folder, "pptx"))
+
+
+# ------------------------------------------------------------------ one way to word a count
+
+ONE = """
+    kaplan: 1
+    account: {id: solo, name: Solo}
+    plan: {owner: Jo}
+    financials:
+      currency: EUR
+      periods: [{period: 2025, revenue: 100000}]
+      contract: {value: 100000, start: 2025-01-01, renewal_date: 2026-11-25, notice_days: 1}
+    reviews:
+      - date: 2026-10-01
+        kind: quarterly_review
+        decisions:
+          - {decision: Pick a supplier, due: 2026-11-23}
+"""
+
+
+def test_one_of_a_count_is_worded_in_the_singular_in_every_pack(kaplan, tmp_path):
+    # One plan; its decision was due 2026-11-23, 1 day before 2026-11-24; the renewal horizon is 1 day
+    # and the contract renews on 2026-11-25 (in 1 day: within it); the top 20 % of 1 account is 1 account.
+    folder = write_portfolio(tmp_path, "kaplan: 1\nhealth: {renewal_horizon_days: 1}\n", solo=dedent(ONE))
+    for audience in ("internal", "client"):
+        for fmt in ("md", "html", "pptx"):
+            out = folder / f"solo-{audience}.{fmt}"
+            r = kaplan("report", "solo", "--audience", audience, "--format", fmt, "--out", str(out), "--today", DAY,
+                       cwd=folder)
+            assert r.exit_code in (0, 1), r.stdout + r.stderr
+            shown = deck_text(Presentation(str(out))) if fmt == "pptx" else out.read_text(encoding="utf-8")
+            assert "2026-11-23 (overdue, 1 day)" in shown.replace('<span class="late">', ""), (audience, fmt)
+            assert "1 days" not in shown, (audience, fmt)
+    account = (folder / "solo-internal.md").read_text(encoding="utf-8")
+    assert "renewal 2026-11-25 · notice 1 day" in account
+    md = pack(kaplan, folder, "md")
+    assert "1 account · figures in EUR" in md and "**Renewals** within 1 day or passed: 1." in md
+    html = html_text(pack(kaplan, folder, "html"))
+    assert "from the top 20% (1 account)" in html and "from 1 plan." in html and "within 1 day or passed" in html
+    text = deck_text(pack(kaplan, folder, "pptx"))
+    assert "1 account · figures in EUR" in text and "from the top 20% (1 account)" in text
+    for shown in (md, html, text):
+        assert "1 accounts" not in shown and "1 days" not in shown and "1 plans" not in shown

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kaplan import rounding
+from kaplan.clock import days
 from kaplan.model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
 from kaplan.model.vocab import Attitude, Coverage
 from kaplan.progress import measure_progress, moved_toward_target
@@ -205,7 +206,7 @@ class PlanChanges:
         out += [f"{m.after.name} weaker ({m.words})" for m in self.contacts_weaker]
         out += [f"{m.measure.name} further from target ({_num(m.before)} → {_num(m.after)}, target "
                 f"{_num(m.measure.target)})" for m in self.measures_away]
-        out += [f"{m.after.action} slipped {m.days_slipped} days" for m in self.actions_slipped]
+        out += [f"{m.after.action} slipped {days(m.days_slipped)}" for m in self.actions_slipped]
         out += [f"new risk {r.id} ({r.likelihood} × {r.impact})" for r in self.risks_added]
         out += [f"risk {m.after.id} raised ({m.before.likelihood} × {m.before.impact} → "
                 f"{m.after.likelihood} × {m.after.impact})" for m in self.risks_raised]

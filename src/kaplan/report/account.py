@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kaplan import metrics
 from kaplan.changes import Standing
+from kaplan.clock import days
 from kaplan.commands.since_review import SinceReview, since_last_review
 from kaplan.forecast import QuarterForecast, forecast_by_quarter, is_open, weighted_value
 from kaplan.health.model import Health, Signal
@@ -122,8 +123,9 @@ class DecisionRow:
 
     @property
     def overdue_words(self) -> str:
-        """`(overdue, 23 days)` for a decision past its due date, else empty: the mark every pack shows."""
-        return "" if self.overdue_days is None else f"(overdue, {self.overdue_days} days)"
+        """`(overdue, 23 days)`, `(overdue, 1 day)` for a decision past its due date, else empty: the mark
+        every pack shows."""
+        return "" if self.overdue_days is None else f"(overdue, {days(self.overdue_days)})"
 
 
 @dataclass

@@ -102,7 +102,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
     if pack.nps_quarters:
         loops = len(pack.open_loops)
         words = pack.nps.words  # the survey window's NPS, or why there is none
-        s = d.slide(f"{words[0].upper()}{words[1:]} · {loops} open detractor loop{'' if loops == 1 else 's'}")
+        s = d.slide(f"{words[0].upper()}{words[1:]} · {text.many(loops, 'open detractor loop')}")
         shown = capped.shown(pack.nps_scored, "periods")  # the most recent quarters, as the HTML pack's chart
         headers, widths = ["Open loop", "Score", "Follow-up due"], [3, 1, 2]
         rows = _rows(pack.open_loops, "loops", lambda o: [text.plain(o.response.respondent), str(o.response.score),
@@ -130,7 +130,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     d = Deck(template)
     conc, al, cur = pack.concentration, pack.allocation, pack.currency
     d.title("Key account portfolio review", f"Portfolio pack · {text.date(pack.today)}",
-            f"{len(pack.accounts)} accounts · figures in {pack.currency_words}, trailing twelve months")
+            f"{text.many(len(pack.accounts), 'account')} · figures in {pack.currency_words}, trailing twelve months")
     s = d.slide("Summary")
     q = pack.quadrants
     d.cards(s, [
@@ -138,7 +138,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
         ("Revenue (TTM)", text.compact(pack.revenue), f"gross profit {text.compact(pack.gross_profit)} · "
                                                       f"margin {text.pct(pack.margin_pct)}", None),
         ("Concentration", text.pct(conc.top_share_pct), f"from the top {text.number(conc.top_accounts_pct, 0)}% "
-                                                          f"({conc.top_accounts} accounts)", None),
+                                                          f"({text.many(conc.top_accounts, 'account')})", None),
         ("Risk", f"{pack.count('red')} · {pack.count('amber')} · {pack.count('green')}", "red · amber · green",
          "red" if pack.count("red") else "amber" if pack.count("amber") else "green"),
         ("Budget", text.compact(al.granted), f"granted of {text.compact(al.available)}", None),

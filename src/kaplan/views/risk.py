@@ -112,10 +112,10 @@ def markdown(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     (with `since`), then the red and amber accounts worst first, the green ones folded away."""
     counts = {c: sum(1 for r in rows if r.health.colour == c) for c in ("red", "amber", "green")}
     out.write(f"## Account risk on {report.today}\n\n")
-    out.write(f"**{_many(len(rows), 'account')}: 🔴 {counts['red']} red (high risk) · 🟠 {counts['amber']} amber "
+    out.write(f"**{text.many(len(rows), 'account')}: 🔴 {counts['red']} red (high risk) · 🟠 {counts['amber']} amber "
               f"(medium) · 🟢 {counts['green']} green (low)**\n\n")
     if report.skipped:
-        out.write(f"{_many(len(report.skipped), 'plan')} with errors left out: `kaplan check` says what to fix.\n\n")
+        out.write(f"{text.many(len(report.skipped), 'plan')} with errors left out: `kaplan check` says what to fix.\n\n")
     change = report.since is not None and report.history_note is None
     if change:
         _changes(report, rows, out)
@@ -127,7 +127,7 @@ def markdown(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     else:
         out.write("No account is at medium or high risk.\n\n")
     if calm:
-        out.write(f"<details><summary>{_many(len(calm), 'green account')} (low risk)</summary>\n\n")
+        out.write(f"<details><summary>{text.many(len(calm), 'green account')} (low risk)</summary>\n\n")
         _risk_table(calm, out)
         out.write("</details>\n")
 
@@ -162,10 +162,6 @@ def _changes(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
         words = "new account" if r.account_id in new else r.change
         out.write(f"| {ICON[r.health.colour]} | {health} | {md(r.name)} (`{r.account_id}`) | {md(words)} |\n")
     out.write("\n")
-
-
-def _many(n: int, thing: str) -> str:
-    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 FORMATS = {"table": table, "json": json_out, "csv": csv_out, "markdown": markdown}
