@@ -221,3 +221,20 @@ def test_one_of_a_count_is_worded_in_the_singular_in_every_pack(kaplan, tmp_path
     assert "1 account · figures in EUR" in text and "from the top 20% (1 account)" in text
     for shown in (md, html, text):
         assert "1 accounts" not in shown and "1 days" not in shown and "1 plans" not in shown
+
+
+def test_the_deck_names_the_plans_left_out_for_their_errors(kaplan, tmp_path):
+    # b's period ends before it starts (`date-order`): its figures would be wrong, so every pack leaves
+    # it out and says so, the deck as the Markdown pack does.
+    broken = plan("bravo").replace("plan: {owner: Jo}", "plan: {owner: Jo, period: {start: 2026-05-01, end: 2026-01-01}}")
+    assert "end: 2026-01-01" in broken
+    folder = write_portfolio(tmp_path, "kaplan: 1\n", alpha=plan("alpha", "EUR", "{period: 2025, revenue: 10}"),
+                             bravo=broken)
+    words = "Left out because their plans have errors (run kaplan check): plans/bravo.yaml."
+    for fmt in ("md", "pptx"):
+        out = folder / f"portfolio.{fmt}"
+        r = kaplan("report", "--portfolio", "--skip-invalid", "--format", fmt, "--out", str(out), "--today", DAY,
+                   cwd=folder)
+        assert r.exit_code == 0, r.stdout + r.stderr
+        shown = deck_text(Presentation(str(out))) if fmt == "pptx" else out.read_text(encoding="utf-8")
+        assert words in shown.replace("\\", ""), fmt
