@@ -796,6 +796,16 @@ def _date_option(name: str, value: Optional[str]) -> Optional[_dt.date]:
         raise _fail(f"{name} {value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
+def _tolerant_streams() -> None:
+    """A character the terminal's encoding cannot show (cp1252, ascii; a plan's `Ω`, kaplan's own
+    `≥` and `−`) is written as an escape such as `\\u2265`, never a crash that hides the findings."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # not a text stream kaplan can retune: leave it
+            pass
+
+
 def main() -> None:
     """Console entry point."""
     import gc
@@ -804,6 +814,7 @@ def main() -> None:
     # pace scans them again and again (~15 % of a cold check of 10,000 plans), and once more while
     # the interpreter exits (~0.8 s). Collect rarely; at exit, leave what is left to the process's end.
     gc.set_threshold(100_000, 50, 1000)
+    _tolerant_streams()
     try:
         os.getcwd()  # plans and findings are named relative to it
     except OSError:
