@@ -13,7 +13,11 @@ beside it (`exact`) only to explain the sum it came from.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+_WIDE = Context(prec=340)
+"""Digits enough for any float (up to 309 before the point) with its decimals: a growth of 6e32 % is
+rounded, never an error."""
 
 SCORE_PLACES = 1
 """Decimals a portfolio score is shown and compared with."""
@@ -36,7 +40,7 @@ def rounded(value: float, places: int) -> float:
     if not math.isfinite(value):
         return value
     quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(round(value, 9))).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(round(value, 9))).quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE))
 
 
 def fixed(value: float, places: int = 0, grouped: bool = False) -> str:
