@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaplan.commands.importing import _workbook_xml
 from kaplan.findings import Finding, FindingsError, Severity
 from kaplan.reading.archive import excess
 from kaplan.reading.given import NotAFile, TooLarge, read_file
@@ -226,35 +227,65 @@ def _read_xlsx(data: bytes, display: str) -> Table:
     except ImportError:  # pragma: no cover - a dependency
         raise _problem(display, "not-a-table", "reading .xlsx needs openpyxl", "pip install openpyxl") from None
     _bound_workbook(data, display)
+    read = _Progress()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
-        raise _problem(display, "not-a-table", f"this is not a readable Excel workbook ({e})",
-                       "open it in Excel and save it again as .xlsx, or export CSV") from None
-    try:
-        sheet = _data_sheet(book)
-        records = _sheet_records(sheet, display)
-    finally:
-        book.close()
+        try:
+            read.sheet = sheet = _data_sheet(book)
+            records = _sheet_records(sheet, display, read)
+        finally:
+            book.close()
+    except SourceProblem:
+        raise
+    except Exception as e:  # noqa: BLE001 - whatever openpyxl raises on a damaged workbook is a finding
+        raise _unreadable(data, display, read, e) from None
     if not records:
         raise _problem(display, "empty-file", "the workbook's first sheet is empty",
                        "export the report again; it should start with a row of column headers")
     return _from_records(records, display)
 
 
+_HINT = "open it in Excel and save it again as .xlsx, or export CSV"
+
+
+class _Progress:
+    """How far openpyxl got: the sheet it reads and the last row it gave (0: none yet)."""
+
+    sheet = None
+    row = 0
+
+
+def _unreadable(data: bytes, display: str, read: _Progress, error: Exception) -> SourceProblem:
+    """What openpyxl stopped at, located at the row it could not read (the first row after the last it gave)."""
+    reason = " ".join(str(error).split())[:200] or type(error).__name__
+    if read.sheet is None:
+        return _problem(display, "not-a-table", f"this is not a readable Excel workbook ({reason})", _HINT)
+    part = getattr(read.sheet, "_worksheet_path", None)
+    row = None
+    if isinstance(part, str):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            row = _workbook_xml.row_after(archive, part, read.row)
+    row = row or read.row + 1
+    return _problem(display, "not-a-table", f"row {row} of the workbook's sheet cannot be read ({reason}): "
+                    "a cell holds what Excel never writes there, so the workbook is damaged", _HINT, row=row)
+
+
 BLANK_RUN = 1_000
 """After this many blank rows in a row, the sheet's data has ended (the rest is formatting)."""
 
 
-def _sheet_records(sheet, display: str) -> list[tuple[int, list]]:
+def _sheet_records(sheet, display: str, read: _Progress) -> list[tuple[int, list]]:
     """(row number, cells) of a sheet's rows, no wider than its header row: a workbook whose last
-    cell is set far away (a few KB on disk) would otherwise be read as millions of empty cells."""
+    cell is set far away (a few KB on disk) would otherwise be read as millions of empty cells.
+    `read` follows the last row read, for a problem openpyxl meets in the next."""
     header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    read.row = 1
     width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
     if not width:
         return []
     records, blank, count = [], 0, _Count(display)
     for n, cells in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
+        read.row = n
         if all(v in (None, "") for v in cells):
             blank += 1
             if blank >= BLANK_RUN:
@@ -269,7 +300,8 @@ def _sheet_records(sheet, display: str) -> list[tuple[int, list]]:
 def _bound_workbook(data: bytes, display: str) -> None:
     """Refuse a workbook that would cost more to open than its size says, before openpyxl reads it:
     parts past the bounds of `reading.archive` (how much they unpack to, how much each is
-    compressed), or a shared-strings table of more than `MAX_SHARED_STRINGS` entries."""
+    compressed), or a shared-strings table of more than `MAX_SHARED_STRINGS` entries; and one with an
+    XML part that is not well-formed or declares a DOCTYPE (`_workbook_xml`)."""
     hint = "open it in Excel and save it again as .xlsx, or export CSV"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -284,6 +316,10 @@ def _bound_workbook(data: bytes, display: str) -> None:
         if strings is not None and _entries(archive, strings) > MAX_SHARED_STRINGS:
             raise _problem(display, "too-large", f"the workbook's shared-strings table holds more than "
                            f"{MAX_SHARED_STRINGS:,} entries", "export fewer rows, or export CSV")
+        xml = _workbook_xml.screen(archive)
+        if xml is not None:
+            row = None if xml.doctype else _workbook_xml.row_at(archive, xml.part, xml.offset)
+            raise _problem(display, "not-a-table", f"the workbook's part {xml.part} {xml.message}", hint, row=row or 1)
 
 
 def _entries(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
