@@ -296,6 +296,21 @@ def test_contact_reporting_into_a_loop_is_not_reported_again(plan):
     assert at(f) == (14, 19)
 
 
+def test_two_loops_are_two_errors_each_at_its_first_contact(plan):
+    path = plan("""
+        relationships:
+          contacts:
+            - {id: eve, name: Eve, reports_to: ann}
+            - {id: cat, name: Cat, reports_to: dan}
+            - {id: ann, name: Ann, reports_to: bob}
+            - {id: bob, name: Bob, reports_to: ann}
+            - {id: dan, name: Dan, reports_to: cat}
+    """)
+    found = fired(path, "reporting-loop")
+    assert [(f.line, f.message) for f in found] == [(10, "reporting loop: cat → dan → cat"),
+                                                    (11, "reporting loop: ann → bob → ann")]
+
+
 def test_reporting_chain_without_a_loop_is_fine(plan):
     path = plan("""
         relationships:

@@ -125,3 +125,24 @@ def test_an_unknown_key_is_named_as_written_whatever_it_looks_like(kaplan, tmp_p
     bad_plan = kaplan("check", "--today", "2026-11-24", cwd=tmp_path)
     assert bad_plan.exit_code == 1
     assert f"plans/acme.yaml:5:3: error [unknown-key] unknown key `{key}` in plan" in bad_plan.stdout
+
+
+def test_past_the_first_thousand_errors_one_finding_says_how_many_more(tmp_path, kaplan):
+    """A file with 1,200 periods that are each a word: the first 1,000 are located, each at its line,
+    and one more finding, at the 1,001st, counts the 200 left (1,200 − 1,000). The fast path and the
+    reference reader (which reads a file with an anchor) say the same."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    head = "kaplan: 1\naccount:\n  id: {id}\n  name: Acme\nplan:\n  owner: Jo\nfinancials:\n  periods:\n"
+    for name, items in (("acme.yaml", "    - x\n" * 1200),  # line 9 is the first item
+                        ("anchored.yaml", "    - &a x\n" + "    - x\n" * 1199)):
+        (tmp_path / "plans" / name).write_text(head.format(id=name[:-5]) + items)
+        result = kaplan("--no-cache", "check", "--today", "2026-11-24", "--format", "json", f"plans/{name}",
+                        cwd=tmp_path)
+        assert result.exit_code == 1, result.stderr
+        findings = result.json()["findings"]
+        assert len(findings) == 1001
+        assert [f["line"] for f in findings[:1000]] == list(range(9, 1009))
+        last = findings[-1]
+        assert (last["rule"], last["line"], last["column"]) == ("schema", 1009, 7)
+        assert last["message"] == "200 more errors in this file not shown, from here on (only the first 1,000 are)"

@@ -227,6 +227,22 @@ def _just_under_the_value_limit(portfolio: Path) -> None:
     (portfolio / "plans" / "acme.yaml").write_text(head + body + "  secter: x\n", encoding="utf-8")
 
 
+def _invalid_list_items(portfolio: Path) -> None:
+    """240,000 periods that are each a word, not a period: as many schema errors as a file can hold
+    under the value limit. Each is located in one pass over the text, and past the first
+    `validation.MAX_ERRORS` one finding says how many more there are."""
+    body = "financials:\n  periods:\n" + "    - x\n" * 240_000
+    (portfolio / "plans" / "acme.yaml").write_text(VALID + body, encoding="utf-8")
+
+
+def _reporting_loop_of_4000(portfolio: Path) -> None:
+    """4,000 contacts, each reporting to the one before, the first to the last: one loop through all."""
+    n = 4_000
+    body = "relationships:\n  contacts:\n" + "".join(
+        f"    - {{id: c{i}, name: N{i}, reports_to: c{(i - 1) % n}}}\n" for i in range(n))
+    (portfolio / "plans" / "acme.yaml").write_text(VALID + body, encoding="utf-8")
+
+
 NEWLINE_NAME = "evil\n::error file=x::forged\x1b[2J.yaml"
 
 
@@ -280,6 +296,11 @@ def generated() -> list[Case]:
         Case("just-under-the-value-limit", "acme.yaml", "unknown-key", 49_909, 3,
              "249,500 values with an anchor, read in full by the reference reader, then a misspelt key",
              _just_under_the_value_limit, big=True),
+        Case("240000-invalid-list-items", "acme.yaml", "schema", 9, 7,
+             "240,000 list items that are each a schema error (the first 1,000 are shown)", _invalid_list_items,
+             big=True),
+        Case("reporting-loop-of-4000-contacts", "acme.yaml", "reporting-loop", 9, 38,
+             "4,000 contacts in one `reports_to` loop", _reporting_loop_of_4000, big=True),
         Case("random-bytes", "acme.yaml", "encoding", None, None, "64 KB of random bytes", _random_bytes),
         Case("one-megabyte-line", "acme.yaml", "unknown-key", 6, 3, "a 1 MB value on one line, then an error",
              _long_line, big=True),

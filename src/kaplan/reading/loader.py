@@ -41,12 +41,16 @@ class LoadedPlan:
     """The file's text, kept when it was read by the fast path, to locate findings later."""
 
     _positions: dict | None = field(default=None, repr=False)
+    _asked: set = field(default_factory=set, repr=False)
+    """The paths whose positions were read (a path not in the file has none in `_positions`)."""
 
     def locate_all(self, paths: Iterable[tuple]) -> None:
-        """Read the positions of all these paths in one pass (for a file read by the fast path)."""
+        """Read the positions of all these paths in one pass (for a file read by the fast path); a
+        path asked before is not looked for again, so locating many findings one by one costs one pass
+        each only when they are new."""
         if self.document is None and self.text is not None:
-            wanted = [tuple(p) for p in paths]
-            if self._positions is None or any(p not in self._positions for p in wanted):
+            wanted = [p for p in dict.fromkeys(map(tuple, paths)) if p not in self._asked]
+            if wanted:
                 from kaplan.reading import linescan as _linescan
 
                 # lines are read split at `\n`; a text with other line breaks goes to libyaml directly
@@ -54,7 +58,10 @@ class LoadedPlan:
                 found = None if "\r" in self.text else _linescan.positions(self.text, wanted)
                 if found is None:
                     found = _locator.positions(self.text, wanted)
-                self._positions = {**(self._positions or {}), **found}
+                if self._positions is None:
+                    self._positions = {}
+                self._positions.update(found)
+                self._asked.update(wanted)
 
     def locate(self, at: tuple = (), key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of a path in the plan; positions are read only when first needed."""
@@ -64,8 +71,7 @@ class LoadedPlan:
             return (1, 1)
         from kaplan.reading import locator as _locator
 
-        if self._positions is None or tuple(at) not in self._positions:
-            self.locate_all([at])
+        self.locate_all([at])
         return _locator.locate(self._positions, at, key)
 
 
@@ -154,13 +160,14 @@ def load_plan(path: Path | str, display: str | None = None, data: bytes | None =
             loaded.text = text
             return loaded
         except ValidationError as exc:
-            if plainly_located(exc, data):  # locate the errors from the lines; no second parse
+            errors = exc.errors(include_url=False)
+            if plainly_located(errors, data):  # locate the errors from the lines; no second parse
                 loaded.text = text
                 try:
-                    loaded.findings = error_findings(Plan, exc, loaded, loaded.display)
+                    loaded.findings = error_findings(Plan, exc, loaded, loaded.display, errors)
                     return loaded
                 except Exception:  # the locators' libyaml refuses the text: the reference reader says why
-                    loaded.text, loaded._positions = None, None
+                    loaded.text, loaded._positions, loaded._asked = None, None, set()
     try:
         loaded.document = _yaml.parse(text)
     except _yaml.YamlProblem as p:

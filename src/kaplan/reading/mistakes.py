@@ -11,6 +11,7 @@ that fix it, or None when the error is something else. `_validation` asks them f
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -65,9 +66,15 @@ def number_as_text(name: object, value: object) -> tuple[str, str] | None:
 
 
 def _line(doc, line: int) -> str:
-    text = getattr(doc, "text", None) or ""
-    lines = text.split("\n")
+    lines = _lines(getattr(doc, "text", None) or "")
     return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+@functools.lru_cache(maxsize=2)
+def _lines(text: str) -> list[str]:
+    """The lines of a plan's text, split once for all of its findings (a file with thousands of them
+    would otherwise be split once for each)."""
+    return text.split("\n")
 
 
 def comma_in_text(doc, name: object, value: object, line: int) -> tuple[str, str] | None:

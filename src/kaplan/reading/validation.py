@@ -29,6 +29,12 @@ def dotted(at: tuple) -> str:
     return out or "the file"
 
 
+MAX_ERRORS = 1000
+"""Validation errors of one file shown as findings; past them, one more finding says how many are not
+shown. A file with more is not a plan someone is editing, and working out where each one is costs
+time that a hostile file should not get."""
+
+
 def validate(model: type[BaseModel], doc: Document, path: str) -> tuple[Any, list[Finding]]:
     """Validate `doc.data` as `model`; the instance (or None) and the findings, in file order."""
     try:
@@ -37,20 +43,34 @@ def validate(model: type[BaseModel], doc: Document, path: str) -> tuple[Any, lis
         return None, error_findings(model, exc, doc, path)
 
 
-def error_findings(model: type[BaseModel], exc: ValidationError, doc, path: str) -> list[Finding]:
-    """The findings for a validation error, in file order; `doc` is anything with the `locate(at, key)`
-    of `_yaml.Document`."""
+def error_findings(model: type[BaseModel], exc: ValidationError, doc, path: str,
+                   errors: list[dict] | None = None) -> list[Finding]:
+    """The findings for a validation error (its `errors`, when already listed), in file order, the
+    first `MAX_ERRORS` of them; `doc` is anything with the `locate(at, key)` of `_yaml.Document`."""
+    errors = exc.errors(include_url=False) if errors is None else errors
+    shown = errors[:MAX_ERRORS + 1]
+    if hasattr(doc, "locate_all"):  # every place in one pass over the text, not one pass each
+        doc.locate_all([_located(err) for err in shown])
     findings = {}
-    for err in exc.errors(include_url=False):
+    for err in shown[:MAX_ERRORS]:
         f = _finding(model, doc, path, err)
         findings.setdefault((f.line, f.column, f.message), f)
-    return sorted(findings.values())
+    out = sorted(findings.values())
+    if len(errors) > MAX_ERRORS:
+        line, column = doc.locate(_located(errors[MAX_ERRORS]))
+        more = len(errors) - MAX_ERRORS
+        out.append(Finding(path, line, column, "schema", Severity.ERROR,
+                           f"{more:,} more error{'s' if more != 1 else ''} in this file not shown, from here on "
+                           f"(only the first {MAX_ERRORS:,} are)",
+                           "fix the errors above, then check again"))
+    return out
 
 
-def plainly_located(exc: ValidationError, data: Any) -> bool:
-    """Whether every error's place is a chain of text keys and list indexes through `data`, so
-    that a locator which knows only such paths (`_linescan`, `_locator`) places it exactly."""
-    for err in exc.errors(include_url=False):
+def plainly_located(errors: list[dict], data: Any) -> bool:
+    """Whether the place of every error shown (`error_findings`) is a chain of text keys and list
+    indexes through `data`, so that a locator which knows only such paths (`_linescan`, `_locator`)
+    places it exactly."""
+    for err in errors[:MAX_ERRORS + 1]:
         if err["type"] == "invalid_key":
             return False
         node = data
@@ -65,6 +85,16 @@ def plainly_located(exc: ValidationError, data: Any) -> bool:
             else:
                 return False
     return True
+
+
+def _located(err: dict) -> tuple:
+    """The path through the document where an error is shown."""
+    loc = _place(err)
+    if err["type"] == "invalid_key" and loc:
+        # pydantic puts keys that are not str or int into `loc` as text (`'1.5'`, `'None'`,
+        # `'datetime.date(2026, 1, 1)'`); the key itself is the input, and the locator matches it.
+        return loc[:-1] + (err.get("input"),)
+    return loc
 
 
 def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Finding:
@@ -87,9 +117,7 @@ def _finding(model: type[BaseModel], doc: Document, path: str, err: dict) -> Fin
             f"allowed keys here: {', '.join(allowed)}" if allowed else None)
         return Finding(path, line, col, rule, Severity.ERROR, message, hint)
     if kind == "invalid_key":
-        # pydantic puts keys that are not str or int into `loc` as text (`'1.5'`, `'None'`,
-        # `'datetime.date(2026, 1, 1)'`); the key itself is the input, and the locator matches it.
-        line, col = doc.locate(loc[:-1] + (value,) if loc else loc, key=True)
+        line, col = doc.locate(_located(err), key=True)
         split = _mistakes.comma_in_number(doc, value, line, col)
         if split:
             return Finding(path, line, split[0], "schema", Severity.ERROR, f"{where}: {split[1]}", split[2])

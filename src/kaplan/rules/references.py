@@ -67,18 +67,35 @@ def unresolved_reference(plan: Plan, ctx: Context) -> Iterator[Issue]:
 @rule("reporting-loop", Severity.ERROR)
 def reporting_loop(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """The `reports_to` chain loops back on itself, so the org chart cannot be drawn."""
-    boss = {c.id: c.reports_to for c in plan.relationships.contacts}
+    contacts = plan.relationships.contacts
+    boss = {c.id: c.reports_to for c in contacts}  # (of an id given twice, its last entry's)
+    looped = _in_loops(boss)
     reported: set[str] = set()
-    for i, c in enumerate(plan.relationships.contacts):
-        chain, current = [c.id], c.reports_to
-        if current is None:
-            continue  # reports to no one: the top of a chain, never part of a loop
-        while current in boss and current not in chain:
+    for i, c in enumerate(contacts):
+        if c.reports_to is None or c.id not in looped or c.id in reported:
+            continue  # reports to no one (the top of a chain), in no loop, or in one named already
+        chain, current = [c.id], boss[c.id]
+        while current != c.id:
             chain.append(current)
             current = boss[current]
-        if current == c.id and c.id not in reported:
-            reported.update(chain)
-            yield Issue(("relationships", "contacts", i, "reports_to"),
-                        "reporting loop: " + " → ".join([*chain, c.id]),
-                        "one person in the loop should report to someone outside it, or to no one")
+        reported.update(chain)
+        yield Issue(("relationships", "contacts", i, "reports_to"),
+                    "reporting loop: " + " → ".join([*chain, c.id]),
+                    "one person in the loop should report to someone outside it, or to no one")
+
+
+def _in_loops(boss: dict) -> set:
+    """The ids on a loop of `boss` (each id's manager): each id is walked once, so a chain of thousands
+    of contacts costs as many steps, not their square."""
+    looped: set = set()
+    seen: dict = {}  # id → the walk that reached it first
+    for walk, start in enumerate(boss):
+        path, node = [], start
+        while node in boss and node not in seen:
+            seen[node] = walk
+            path.append(node)
+            node = boss[node]
+        if node in boss and seen[node] == walk:  # this walk came back to itself: the rest is a loop
+            looped.update(path[path.index(node):])
+    return looped
 
