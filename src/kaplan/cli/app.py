@@ -554,6 +554,9 @@ def risk(
     if report.history_note:  # the revision asked for cannot be read: the question cannot be answered
         raise _fail(f"--since {since}: {report.history_note}")
     code = _left_out(report.skipped, skip_invalid, "left out of the risk report")
+    for said in report.history_left_out:
+        _say(f"kaplan: --since {since}: {said}" + ("" if skip_invalid else " (--skip-invalid accepts the answer without it)"))
+        code = 0 if skip_invalid else 1
     rows = [r for r in report.rows
             if (owner is None or r.owner == owner) and (tier is None or r.tier == tier)
             and (level is None or r.health.level == levels[level])]

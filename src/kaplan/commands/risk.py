@@ -81,6 +81,8 @@ class RiskReport:
     """The commit `since` named, once read."""
     since_date: _dt.date | None = None
     """That commit's date."""
+    history_left_out: list[str] = field(default_factory=list)
+    """What was said of each plan file at `since` too large to read (`history.MAX_BYTES`)."""
 
 
 def _moved_signals(before: Health, after: Health) -> str:
@@ -138,7 +140,9 @@ def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict
     report.since_commit = commit
     report.since_date = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
     then = report.since_date if judge_then else report.today
-    old = history.plans_at(folder, commit)
+    refused: dict[str, str] = {}
+    old = history.plans_at(folder, commit, refused=refused)
+    report.history_left_out = list(refused.values())
     from kaplan.reading.loader import LoadedPlan as _LP
 
     pairs = [(_LP(Path(f"{pid}.yaml"), f"{pid}.yaml", plan), plan) for pid, plan in old.items()]

@@ -63,7 +63,7 @@ def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = N
         found = _at(portfolio, review, cache)
         if found is None:
             return SinceReview(review, note=f"nothing was committed on or before the last review ({review})")
-        day, old, assessed = found
+        day, old, assessed, refused = found
         then = old.get(plan.account.id)
         if (today is not None and review >= today) or then == plan:
             earlier = {d for d in _review_dates(plan) if d < review}
@@ -78,26 +78,36 @@ def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = N
             if found is None:
                 return SinceReview(previous, note=f"nothing was committed on or before the previous review "
                                                   f"({previous})", latest_review=review)
-            day, old, assessed = found
+            day, old, assessed, refused = found
             then = old.get(plan.account.id)
             if then is None:
-                return SinceReview(previous, day, note=f"the plan was not in git on {day}, the last commit on or "
-                                                       f"before the previous review ({previous})", latest_review=review)
+                return SinceReview(previous, day, note=_unread(refused, plan, day) or
+                                   f"the plan was not in git on {day}, the last commit on or before the previous "
+                                   f"review ({previous})", latest_review=review)
             standing = Standing.of(*assessed[plan.account.id]) if plan.account.id in assessed else None
             return SinceReview(previous, day, compare(then, plan, standing_before=standing, standing_after=now),
                                latest_review=review)
     except history.HistoryUnavailable as exc:
         return SinceReview(review, note=str(exc))
     if then is None:
-        return SinceReview(review, day, note=f"the plan was not in git on {day}, the last commit on or before "
-                                             f"the last review ({review})")
+        return SinceReview(review, day, note=_unread(refused, plan, day) or
+                           f"the plan was not in git on {day}, the last commit on or before the last review ({review})")
     standing = Standing.of(*assessed[plan.account.id]) if plan.account.id in assessed else None
     return SinceReview(review, day, compare(then, plan, standing_before=standing, standing_after=now))
 
 
+def _unread(refused: dict[str, str], plan: Plan, day: _dt.date) -> str | None:
+    """Why the plan was not read at the commit of `day`, when its file there was too large to read."""
+    for name, said in refused.items():
+        if name.rsplit("/", 1)[-1].rsplit(".", 1)[0] == plan.account.id:
+            return f"the plan as committed on {day} was not read: {said}"
+    return None
+
+
 def _at(portfolio: Portfolio, day: _dt.date, cache: dict):
-    """(commit day, plans by id, their (score, health) as of `day`) at the last commit on or before
-    `day`, or None when there is none; read once per commit through `cache`."""
+    """(commit day, plans by id, their (score, health) as of `day`, plan files too large to read) at
+    the last commit on or before `day`, or None when there is none; read once per commit through
+    `cache`."""
     from kaplan.health.portfolio import assess_plans
     from kaplan.reading.loader import LoadedPlan
 
@@ -107,9 +117,10 @@ def _at(portfolio: Portfolio, day: _dt.date, cache: dict):
         return None
     if ("plans", commit) not in cache:
         when = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
-        cache["plans", commit] = (when, history.plans_at(folder, commit))
-    when, old = cache["plans", commit]
+        refused: dict[str, str] = {}
+        cache["plans", commit] = (when, history.plans_at(folder, commit, refused=refused), refused)
+    when, old, refused = cache["plans", commit]
     if ("assessed", commit, day) not in cache:  # health as of the review day, tiers as placed then
         pairs = [(LoadedPlan(Path(f"{pid}.yaml"), f"{pid}.yaml", p), p) for pid, p in old.items()]
         cache["assessed", commit, day] = assess_plans(pairs, portfolio.config, day) if pairs else {}
-    return when, old, cache["assessed", commit, day]
+    return when, old, cache["assessed", commit, day], refused

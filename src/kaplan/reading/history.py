@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from kaplan.reading import document as _yaml
+from kaplan.reading.paths import MAX_BYTES
 from kaplan.reading.validation import validate
 from kaplan.model import Plan
 
@@ -108,28 +109,124 @@ def commit_on_or_before(folder: Path, day: _dt.date, path: Path | None = None) -
     return out or None
 
 
-def plans_at(folder: Path, rev: str) -> dict[str, Plan]:
-    """account id → plan, for every valid plan file under `folder` at revision `rev`."""
+MAX_PLANS_AT = 20_000
+"""Plan files read from one revision: twice the largest portfolio kaplan is measured with (10,000
+plans). A tree holding more is refused before any is read, with `HistoryUnavailable`."""
+
+
+def _command(root: Path, *args: str) -> list[str]:
+    return ["git", *_repository(Path(root)), "-C", str(root), *args]
+
+
+def _plan_files(root: Path, commit: str, prefix: str) -> list[tuple[str, str, int]]:
+    """(path in the repository, blob id, size in bytes) of each regular plan file under `prefix` at
+    `commit`, from git's listing of the tree: sizes are known before any content is read. Refused
+    once the listing passes `MAX_PLANS_AT` plan files, without reading the rest of it."""
+    found: list[tuple[str, str, int]] = []
+    try:
+        proc = subprocess.Popen(_command(root, "ls-tree", "-r", "-z", "-l", commit, "--", prefix or "."),
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
+    with proc:
+        rest = b""
+        try:
+            while chunk := proc.stdout.read(1 << 16):
+                *records, rest = (rest + chunk).split(b"\0")
+                for record in records:
+                    meta, _, raw_name = record.partition(b"\t")
+                    fields = meta.split()
+                    name = raw_name.decode("utf-8", "replace")
+                    # 100644/100755 only: a symbolic link's blob is where it pointed, a submodule no file
+                    if (len(fields) != 4 or fields[0] not in (b"100644", b"100755") or fields[1] != b"blob"
+                            or not name.endswith((".yaml", ".yml")) or name.endswith("kaplan.yaml")):
+                        continue
+                    found.append((name, fields[2].decode("ascii"), int(fields[3])))
+                    if len(found) > MAX_PLANS_AT:
+                        raise HistoryUnavailable(
+                            f"{prefix or 'the repository'} holds more than {MAX_PLANS_AT:,} plan files at "
+                            f"{commit[:12]}; kaplan reads at most {MAX_PLANS_AT:,} from one revision")
+        finally:
+            proc.kill()
+    if proc.returncode not in (0, -9) and not found:
+        raise HistoryUnavailable(f"git could not list the plans at {commit[:12]}")
+    return found
+
+
+def _too_large(name: str, commit: str, size: int) -> str:
+    return (f"{name} at {commit[:12]} is {size / 1048576:.1f} MiB, over the {MAX_BYTES // 1048576} MiB a plan "
+            "may be (too-large); it is left out of the comparison, unread")
+
+
+def _blobs(root: Path, wanted: list[tuple[str, str]]):
+    """(name, bytes) of each (name, object) in `wanted`, read through one `git cat-file --batch`, one
+    blob at a time, or (name, None) for one that is missing or over `MAX_BYTES` (never read)."""
+    if not wanted:
+        return
+    try:
+        proc = subprocess.Popen(_command(root, "cat-file", "--batch"), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
+    with proc:
+        try:
+            for at, (name, obj) in enumerate(wanted):
+                proc.stdin.write(obj.encode("utf-8", "surrogateescape") + b"\n")
+                proc.stdin.flush()
+                header = proc.stdout.readline().split()
+                if len(header) != 3 or header[1] != b"blob":  # "<object> missing", or not a file
+                    yield name, None
+                    continue
+                size = int(header[2])
+                if size > MAX_BYTES:  # its bytes are on their way: stop git rather than read them
+                    yield name, None
+                    proc.kill()
+                    proc.wait()
+                    yield from _blobs(root, wanted[at + 1:])
+                    return
+                data = proc.stdout.read(size + 1)[:size]
+                yield name, data
+        except (BrokenPipeError, ValueError):
+            raise HistoryUnavailable("git stopped while reading plan history") from None
+        finally:
+            proc.kill()
+
+
+def plans_at(folder: Path, rev: str, refused: dict[str, str] | None = None) -> dict[str, Plan]:
+    """account id → plan, for every valid plan file under `folder` at revision `rev`.
+
+    A file over `MAX_BYTES` is not read: `refused`, when given, gets its path → what to say of it.
+    More than `MAX_PLANS_AT` plan files is `HistoryUnavailable`, before any is read.
+    """
     root = repo_root(folder)
     commit = resolve(folder, rev)
     prefix = folder.resolve().relative_to(root.resolve()).as_posix()
-    listing = _git(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or ".")
-    names = [n for n in listing.decode("utf-8", "replace").split("\0")
-             if n.endswith((".yaml", ".yml")) and not n.endswith("kaplan.yaml")]
+    files = _plan_files(root, commit, prefix)
+    for name, _, size in files:
+        if size > MAX_BYTES and refused is not None:
+            refused[name] = _too_large(name, commit, size)
     out: dict[str, Plan] = {}
-    for name in names:
-        plan = plan_at(root, commit, name)
+    for name, raw in _blobs(root, [(name, obj) for name, obj, size in files if size <= MAX_BYTES]):
+        plan = _plan(name, raw)
         if plan is not None:
             out.setdefault(plan.account.id, plan)
     return out
 
 
 def plan_at(root: Path, commit: str, name: str) -> Plan | None:
-    """The plan in file `name` (relative to the repository) at `commit`, or None if absent or invalid."""
+    """The plan in file `name` (relative to the repository) at `commit`, or None if absent, over
+    `MAX_BYTES` (never read) or invalid."""
+    for _, raw in _blobs(root, [(name, f"{commit}:{name}")]):
+        return _plan(name, raw)
+    return None
+
+
+def _plan(name: str, raw: bytes | None) -> Plan | None:
+    if raw is None:
+        return None
     try:
-        raw = _git(root, "show", f"{commit}:{name}")
         doc = _yaml.parse(_yaml.decode(raw))
-    except (HistoryUnavailable, _yaml.YamlProblem):
+    except _yaml.YamlProblem:
         return None
     plan, _ = validate(Plan, doc, name)
     return plan

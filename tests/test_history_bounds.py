@@ -1,0 +1,113 @@
+"""Plans read from git history are bounded like plans on disk: a blob over the 5 MiB a plan may be is
+never read (its size is known from git's listing first), one revision may hold at most
+`MAX_PLANS_AT` plan files, and its plans are read through one `git cat-file --batch`, not one git
+process per file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests._proc import measured
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+MiB = 1024 * 1024
+PLAN = "kaplan: 1\naccount: {{id: {id}, name: {name}}}\nplan: {{owner: Sam, last_reviewed: {reviewed}}}\n"
+
+
+def git(cwd: Path, *args: str, date: str = "2026-11-17T10:00:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_CONFIG_GLOBAL": os.devnull}
+    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *args], cwd=cwd,
+                   check=True, capture_output=True, env=env)
+
+
+def portfolio(root: Path, *ids: str) -> Path:
+    (root / "plans").mkdir(parents=True, exist_ok=True)
+    (root / "kaplan.yaml").write_text("plans: plans\n")
+    for account in ids:
+        (root / "plans" / f"{account}.yaml").write_text(PLAN.format(id=account, name=account.title(),
+                                                                      reviewed="2026-11-01"))
+    git(root, "init", "-q")
+    return root
+
+
+def big_plan(path: Path, size: int) -> None:
+    """A valid plan padded with a comment to `size` bytes: over the bound, it would parse."""
+    head = PLAN.format(id=path.stem, name=path.stem.title(), reviewed="2026-10-01").encode()
+    path.write_bytes(head + b"# " + b"x" * (size - len(head) - 3) + b"\n")
+
+
+def test_a_blob_over_the_size_bound_is_named_and_never_read(tmp_path: Path) -> None:
+    root = portfolio(tmp_path, "acme")
+    big_plan(root / "plans" / "big.yaml", 128 * MiB)  # git stores it compressed, in well under 1 MiB
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "a huge plan")
+    git(root, "rm", "-q", "plans/big.yaml")
+    git(root, "commit", "-q", "-m", "gone again")
+    r = measured(["risk", "--since", "HEAD~1", "--today", "2026-11-20"], root, env={"KAPLAN_NO_CACHE": "1"})
+    assert not r.timed_out and "Traceback" not in r.stderr, r.stderr
+    assert r.exit_code == 1, r.stderr  # a plan left out of the answer, as for plans on disk
+    assert "plans/big.yaml at " in r.stderr and "128.0 MiB, over the 5 MiB a plan may be" in r.stderr
+    assert "Acme" in r.stdout  # the comparison is still made for the others
+    # never read: holding 128 MiB would take far more (it took 2 copies, ~300 MB, reading it whole)
+    assert r.peak_rss_mb < 128, r.peak_rss_mb
+    ok = measured(["risk", "--since", "HEAD~1", "--today", "2026-11-20", "--skip-invalid"], root,
+                  env={"KAPLAN_NO_CACHE": "1"})
+    assert ok.exit_code == 0 and "plans/big.yaml" in ok.stderr, ok.stderr
+
+
+def test_a_plan_too_large_at_its_last_review_is_said_in_the_pack(tmp_path: Path) -> None:
+    root = portfolio(tmp_path)
+    big_plan(root / "plans" / "acme.yaml", 6 * MiB)  # just over the bound
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "padded", date="2026-10-01T10:00:00")
+    (root / "plans" / "acme.yaml").write_text(PLAN.format(id="acme", name="Acme", reviewed="2026-11-01"))
+    git(root, "commit", "-q", "-am", "reviewed", date="2026-11-02T10:00:00")
+    r = measured(["report", "acme", "-f", "md", "--today", "2026-11-20"], root, env={"KAPLAN_NO_CACHE": "1"})
+    assert r.exit_code == 0 and "Traceback" not in r.stderr, r.stderr
+    # the last review (2026-11-01) is compared with the commit of 2026-10-01, whose file was not read
+    assert "the plan as committed on 2026-10-01 was not read: plans/acme\\.yaml at " in r.stdout
+    assert "6.0 MiB, over the 5 MiB a plan may be" in r.stdout
+
+
+def test_one_revision_holds_at_most_the_bounded_number_of_plans(tmp_path: Path, kaplan, monkeypatch) -> None:
+    from kaplan.reading import history
+
+    root = portfolio(tmp_path, "a1", "a2", "a3", "a4")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "four plans")
+    monkeypatch.setattr(history, "MAX_PLANS_AT", 3)
+    r = kaplan("risk", "--since", "HEAD", cwd=root)
+    assert r.exit_code == 2
+    assert "holds more than 3 plan files at " in r.stderr and "Traceback" not in r.stderr
+    monkeypatch.setattr(history, "MAX_PLANS_AT", 4)
+    assert kaplan("risk", "--since", "HEAD", cwd=root).exit_code == 0
+
+
+def test_plans_of_a_revision_are_read_by_one_git_process(tmp_path: Path, kaplan, monkeypatch) -> None:
+    ids = [f"a{n:03d}" for n in range(60)]
+    root = portfolio(tmp_path, *ids)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "sixty plans")
+    started: list[list[str]] = []
+    run, popen = subprocess.run, subprocess.Popen
+
+    class Counted(popen):
+        def __init__(self, args, *a, **k):
+            if args and args[0] == "git":
+                started.append(list(args))
+            super().__init__(args, *a, **k)
+
+    monkeypatch.setattr(subprocess, "Popen", Counted)
+    monkeypatch.setattr(subprocess, "run", lambda args, *a, **k: (started.append(list(args)), run(args, *a, **k))[1])
+    r = kaplan("risk", "--since", "HEAD", "--format", "json", cwd=root)
+    assert r.exit_code == 0, r.stderr
+    assert {a["account"]: a["change"] for a in r.json()["accounts"]} == {i: "no change" for i in ids}
+    # a handful of questions (the top, the commit, its date, the listing, the blobs), not 60 + those
+    assert len(started) < 15, [a[-3:] for a in started]
