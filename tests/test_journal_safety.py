@@ -169,3 +169,16 @@ def test_a_recovery_is_said_even_when_the_command_then_fails(kaplan, portfolio):
     assert run.exit_code == 2 and "no plan for account `nobody`" in run.stderr
     assert "kaplan finished it: plans/a.yaml" in run.stderr
     assert "Acme Group" in (portfolio / "plans" / "a.yaml").read_text()
+
+
+def test_a_journal_larger_than_any_kaplan_writes_is_refused_unread(kaplan, portfolio, monkeypatch):
+    """A journal names each file of one set (a few MB for 10,000 plans); one of more than the bound —
+    here a valid journal that names nothing, padded past it — is refused rather than read into memory."""
+    from kaplan.writing import batch
+
+    monkeypatch.setattr(batch, "MAX_JOURNAL", 1000)  # the real bound is 32 MiB; the check is the same
+    planted = journal(portfolio, {"moves": [], "padding": "x" * 1000})
+    run = review(kaplan, portfolio)
+    assert run.exit_code == 1, run.stderr
+    assert "was not left by an interrupted kaplan write: it is not a regular file of at most" in run.stderr
+    assert planted.exists()

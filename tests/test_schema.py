@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -396,3 +397,25 @@ def test_the_library_exports_the_schema_and_init_functions():
     from kaplan.commands.init import init_portfolio
 
     assert kaplan.init_portfolio is init_portfolio
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("how", ["pipe", "link to /dev/zero"])
+def test_schema_check_never_waits_on_or_reads_a_pipe_or_device_in_a_schema_files_place(tmp_path, how):
+    """A committed `.kaplan/plan.schema.json` that is a named pipe used to hang `schema --check` for
+    ever, and one linked to /dev/zero to read until the memory ran out: each is out of date."""
+    from _proc import measured
+
+    folder = tmp_path / ".kaplan"
+    folder.mkdir()
+    target = folder / "plan.schema.json"
+    if how == "pipe":
+        os.mkfifo(target)
+    else:
+        if not Path("/dev/zero").exists():
+            pytest.skip("no /dev/zero")
+        target.symlink_to("/dev/zero")
+    m = measured(["schema", "--out", ".kaplan", "--check"], tmp_path, timeout=30)
+    assert not m.timed_out and m.exit_code == 1, m.stderr
+    assert ".kaplan/plan.schema.json: out of date" in m.stderr and "Traceback" not in m.stderr
+    assert ".kaplan/config.schema.json: out of date" in m.stderr  # missing: out of date as before

@@ -114,7 +114,7 @@ def write_schemas(folder: Path) -> list[Path]:
     for filename, text in schema_texts().items():
         path = folder / filename
         if path.is_file():
-            if path.read_text(encoding="utf-8") == text:
+            if _current(path) == text:
                 continue
             write_replace(path, text)
         else:
@@ -123,16 +123,27 @@ def write_schemas(folder: Path) -> list[Path]:
     return changed
 
 
+MAX_SCHEMA_BYTES = 4 * 1024 * 1024
+"""Most read of a schema file to compare it (kaplan's are about 100 KB)."""
+
+
+def _current(path: Path) -> str | None:
+    """What a schema file holds now; None for anything but a regular file of at most `MAX_SCHEMA_BYTES`
+    of UTF-8 (a named pipe or `/dev/zero` committed in its place is never waited on or read)."""
+    from kaplan.reading.given import read_file
+
+    try:
+        return read_file(path, MAX_SCHEMA_BYTES).decode("utf-8")
+    except (OSError, ValueError):  # NotAFile and TooLarge are ValueErrors, as is a decoding error
+        return None
+
+
 def stale_schemas(folder: Path) -> list[Path]:
     """The schema files in `folder` that are missing or differ from what this kaplan generates."""
     out = []
     for filename, text in schema_texts().items():
         path = folder / filename
-        try:
-            current = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current != text:
+        if _current(path) != text:
             out.append(path)
     return out
 

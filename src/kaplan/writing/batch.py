@@ -36,6 +36,7 @@ from pathlib import Path
 
 from kaplan.places import CONFIG_NAME
 from kaplan.reading.containment import escapes
+from kaplan.reading.given import NotAFile, TooLarge, read_file
 from kaplan.reading.paths import PLAN_SUFFIXES
 from kaplan.writing.files import WriteRefused, _sync_dir, _temp_beside, mode_for, temp_name
 
@@ -44,6 +45,11 @@ FOLDER = ".kaplan"
 JOURNAL = ".kaplan/journal.json"
 PENDING = ".kaplan/journal.pending.json"
 LEDGER = ".kaplan/imported.json"
+MAX_JOURNAL = 32 * 1024 * 1024
+"""Largest journal read (one names each file of a set: 10,000 plans make about 2 MB)."""
+MAX_BEFORE = 64 * 1024 * 1024
+"""Most read of a file to see whether it changed since its new text was made (a plan is read up to
+5 MiB, the import ledger up to 32 MiB): a file that grew past it has changed."""
 
 
 class JournalRefused(WriteRefused):
@@ -139,11 +145,14 @@ def write_all(texts: dict[Path, str], root: Path, *, create: bool = False,
 def _write_all(texts: dict[Path, str], root: Path, allowed: "_Allowed", *, create: bool,
                before: dict[Path, str]) -> list[Path]:
     for path, old in before.items():
-        try:
-            now = Path(path).read_bytes().decode("utf-8", "replace")
+        try:  # what was read before passed the readers' checks: a file that no longer would has changed
+            now = read_file(path, MAX_BEFORE).decode("utf-8", "replace")
         except FileNotFoundError:
             now = ""
-        if now.removeprefix("\ufeff") != old.removeprefix("\ufeff") and not (old == "" and not Path(path).exists()):
+        except (NotAFile, TooLarge):
+            now = None
+        if (now is None or now.removeprefix("\ufeff") != old.removeprefix("\ufeff")) and not (
+                old == "" and not Path(path).exists()):
             raise WriteRefused(f"{path} changed while kaplan was working on it; nothing was written, run the "
                                "command again")
     targets: list[tuple[str, Path, bytes]] = []
@@ -290,7 +299,9 @@ def _load(path: Path) -> dict:
     if path.is_symlink() or not path.is_file():
         raise _refuse(path, "it is not a regular file")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read_file(path, MAX_JOURNAL).decode("utf-8"))
+    except (NotAFile, TooLarge):
+        raise _refuse(path, f"it is not a regular file of at most {MAX_JOURNAL // 1048576} MiB") from None
     except (OSError, ValueError) as e:
         raise _refuse(path, f"it cannot be read ({e})") from None
     if not isinstance(doc, dict):

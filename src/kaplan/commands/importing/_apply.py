@@ -53,7 +53,18 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
                 f"no plan for {_NAMES[how]} `{value}`",
                 "record the CRM's id in the plan (`account.crm_id`), or run with --create to start a plan"
                 if how != "account" else "check the id, or run with --create to start a plan"))
-    last = _ledger.load(portfolio.root)
+    try:
+        ledger_text, last = _ledger.read(portfolio.root)
+    except _ledger.Unreadable as e:
+        from kaplan.reading.loader import display_path
+
+        shown = display_path(_ledger.path(portfolio.root))
+        result.findings.append(Finding(
+            shown, 1, 1, e.rule, Severity.ERROR, f"the ledger of imported values cannot be read: {e}",
+            f"delete {shown} and import again: without it, every value that differs from the CRM is reported "
+            "as a conflict, none overwritten"))
+        result.changes = []
+        return
     ledger = {k: dict(v) for k, v in last.items()}
     for i, recs in sorted(by_plan.items()):
         lp = plans[i].loaded()
@@ -78,8 +89,7 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
         return
     if {k: v for k, v in ledger.items() if v} != {k: v for k, v in last.items() if v}:
         path = _ledger.path(portfolio.root)
-        before = path.read_text(encoding="utf-8") if path.exists() else ""
-        result.changes.append(PlanChange(path, str(Path(_ledger.NAME)), before, _ledger.dump(ledger)))
+        result.changes.append(PlanChange(path, str(Path(_ledger.NAME)), ledger_text, _ledger.dump(ledger)))
 
 
 def _plan_change(path, display, text, account_id, kind, recs, ledger, result, prefer, lp, created=False, data=None):

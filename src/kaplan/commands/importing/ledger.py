@@ -22,21 +22,56 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kaplan.reading.containment import RULE_ID as OUTSIDE, escapes
+from kaplan.reading.given import NotAFile, TooLarge, read_file
+
 NAME = ".kaplan/imported.json"
+MAX_BYTES = 32 * 1024 * 1024
+"""Largest ledger read (2,000 accounts of 100 imported values each is about 10 MB)."""
+
+
+class Unreadable(Exception):
+    """The ledger is there but is not a file kaplan reads: a link out of the portfolio, a named pipe,
+    a device, a folder, or larger than `MAX_BYTES`. Carries what is wrong and the rule it breaks."""
+
+    def __init__(self, message: str, rule: str = "unreadable"):
+        super().__init__(message)
+        self.rule = rule
 
 
 def path(root: Path) -> Path:
     return root / NAME
 
 
-def load(root: Path) -> dict[str, dict[str, Any]]:
-    """account id → {value key → last imported value}; empty when there is no (readable) ledger."""
+def read(root: Path) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The ledger's text ("" when there is none) and account id → {value key → last imported value}.
+
+    A ledger that is not JSON is empty (losing it is safe, see above). One that is not a regular
+    file of the portfolio is never opened or read (a link committed as `.kaplan/imported.json ->
+    /dev/zero` or to another file, a named pipe): `Unreadable`.
+    """
+    file = path(root)
+    outside = escapes(file, root)
+    if outside is not None:
+        raise Unreadable(f"it is a symbolic link to {outside}, outside the portfolio; kaplan does not follow it",
+                         OUTSIDE)
     try:
-        data = json.loads(path(root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    accounts = data.get("accounts") if isinstance(data, dict) else None
-    return {k: v for k, v in accounts.items() if isinstance(v, dict)} if isinstance(accounts, dict) else {}
+        data = read_file(file, MAX_BYTES)
+    except FileNotFoundError:
+        return "", {}
+    except NotAFile:
+        raise Unreadable("it is not a regular file (a folder, a named pipe or a device)") from None
+    except TooLarge:
+        raise Unreadable(f"it is larger than {MAX_BYTES // 1048576} MiB", "too-large") from None
+    except OSError as e:
+        raise Unreadable(f"it cannot be read: {e.strerror or e}") from None
+    text = data.decode("utf-8", "replace")
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return text, {}
+    accounts = doc.get("accounts") if isinstance(doc, dict) else None
+    return text, ({k: v for k, v in accounts.items() if isinstance(v, dict)} if isinstance(accounts, dict) else {})
 
 
 def dump(ledger: dict[str, dict[str, Any]]) -> str:
