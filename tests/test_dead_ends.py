@@ -126,6 +126,9 @@ def test_no_plans_folder_or_no_plans_is_a_usage_error(kaplan, tmp_path, command)
 
 def test_explain_honours_format_json(kaplan, tmp_path):
     plans(tmp_path, "acme", "beta")
+    for pid in ("acme", "beta"):  # a criterion with a value, so each has a score (and a rank of 2)
+        with (tmp_path / "plans" / f"{pid}.yaml").open("a", encoding="utf-8") as f:
+            f.write("relationships: {strength: 3}\n")
     r = kaplan("score", "--explain", "acme", "--format", "json", cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
     doc = r.json()

@@ -29,6 +29,7 @@ account:
   name: {HOSTILE_YAML}
 plan:
   owner: {HOSTILE_YAML}
+relationships: {{strength: 3}}  # a criterion with a value: the account has a score, and its request a place
 investment:
   - id: more-people
     description: {HOSTILE_YAML}

@@ -42,6 +42,11 @@ class PortfolioScore:
         return next((a for a in self.accounts if a.account_id == account_id), None)
 
     @property
+    def ranked(self) -> int:
+        """How many accounts have a rank (a score): the N of "rank 3 of N"."""
+        return sum(1 for a in self.accounts if a.rank is not None)
+
+    @property
     def note_count(self) -> int:
         return sum(len(a.notes) for a in self.accounts)
 

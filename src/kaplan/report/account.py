@@ -298,7 +298,7 @@ def account_pack(snap: Snapshot, account_id: str, *, history: bool = True) -> Ac
     broken = broken_promises(plan, today, snap.portfolio.config)
     late = {b.at[:-1]: b for b in broken if b.kind in ("milestone", "measure", "ritual")}  # by where the promise is
     return AccountPack(
-        today=today, plan=plan, path=lp.display, score=score, accounts_total=len(snap.score.accounts),
+        today=today, plan=plan, path=lp.display, score=score, accounts_total=snap.score.ranked,
         health=health, figures=figures, nps=survey, org=org, org_more=org_more,
         objectives=[_objective(i, o, late) for i, o in enumerate(plan.objectives)],
         rituals=[RitualRow(r, late.get(("relationships", "rituals", i))) for i, r in enumerate(plan.relationships.rituals)],

@@ -64,7 +64,8 @@ def account_deck(pack, template: Path | None = None) -> bytes:
     s = d.slide("Summary")
     d.cards(s, [
         ("Health", f"{text.number(h.score, 0)} {h.colour.upper()}", f"{h.level} risk", h.colour),
-        ("Score", text.fixed(a.score, 1), f"rank {a.rank} of {pack.accounts_total}" + (" · key account" if a.key else ""), None),
+        ("Score", text.fixed(a.score, 1), (f"rank {a.rank} of {pack.accounts_total}" if a.rank else "no criterion of the score has a value")
+         + (" · key account" if a.key else ""), None),
         ("Tier · quadrant", text.plain(a.tier_name), f"{a.quadrant} · ABC {text.plain(a.abc)}", None),
         ("Revenue (TTM)", text.compact(pack.figures["revenue_ttm"]), f"{cur} · {pack.ttm_words}", None),
         ("Margin (TTM)", text.pct(pack.figures["margin_pct"]),
@@ -150,7 +151,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     if notes:  # as the HTML and Markdown packs' summary: what the totals leave out, and why
         d.bullets(d.slide("Summary: what the figures leave out"), notes)
     d.tables("Ranking", ["#", "Account", "Score", "Tier", "Quadrant", "ABC", f"Revenue ({cur})", "Margin", "Health"],
-             [[str(p.score.rank), p.score.name + (" ★" if p.score.key else ""), text.fixed(p.score.score, 1),
+             [[text.plain(p.score.rank), p.score.name + (" ★" if p.score.key else ""), text.fixed(p.score.score, 1),
                text.plain(p.score.tier_name), p.score.quadrant, text.plain(p.score.abc), text.money(p.score.revenue),
                text.pct(p.score.margin_pct), f"{text.number(p.health.score, 0)} {p.health.colour.upper()}"]
               for p in pack.accounts], widths=[0.6, 4, 1.2, 1.6, 1.6, 0.8, 2, 1.3, 1.6])
@@ -593,8 +594,8 @@ class Deck:
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = _rgb(RISK_FILL[colour])
             for i, p in enumerate(placed):  # the rank on the bubble, the names beside the chart
-                series.points[i].data_label.text_frame.text = str(p.score.rank)
-        key = [f"{p.score.rank}  {p.score.name} · {p.score.quadrant}" for p in pack.accounts]
+                series.points[i].data_label.text_frame.text = text.plain(p.score.rank)
+        key = [f"{text.plain(p.score.rank)}  {p.score.name} · {p.score.quadrant}" for p in pack.accounts]
         self._text(s, "\n".join(key), x + int(w * 0.68), y, int(w * 0.32), h, size=12 if len(key) <= 20 else 8)
         return chart
 

@@ -6,7 +6,8 @@ order in the plan. Each request is funded in full while money remains; the one t
 is partly funded; the rest are unfunded. Requests are never split across ranks or reordered by size.
 
 Money is compared in the reporting currency (`kaplan.money`): a request in a currency without a rate
-is "not allocated", never funded as if its amount were in the reporting currency. People (FTE) are
+is "not allocated", never funded as if its amount were in the reporting currency; so is a request of an
+account with no score (no criterion of the score has a value), which has no place in the order. People (FTE) are
 shared out the same way, in the same order, against `budget.people`; without it they are "not
 allocated". A request for people only never reads "funded" on the strength of the money.
 """
@@ -26,8 +27,9 @@ FUNDED, PARTLY, UNFUNDED, NOT_ALLOCATED = "funded", "partly funded", "unfunded",
 class Allocation:
     account_id: str
     request: InvestmentRequest
-    score: float
-    priority: float
+    score: float | None
+    """The account's score; None when it has none (the request is then not allocated)."""
+    priority: float | None
     granted: float
     """Money granted, in the reporting currency."""
     running_total: float
@@ -82,13 +84,16 @@ def allocate(requests: list[tuple], budget: Budget, conv: Converter | None = Non
     rows_in = [(r[0], r[1], r[2], r[3] if len(r) > 3 else None) for r in requests]
     amounts = [conv.convert(req.amount, cur) if req.amount > 0 else 0.0 for _, _, req, cur in rows_in]
 
-    def priority(score: float, amount: float | None) -> float:
+    def priority(score: float | None, amount: float | None) -> float | None:
+        if score is None:
+            return None
         if budget.rule == "score":
             return score
         return score / amount if amount else float("inf")
 
     ordered = sorted(range(len(rows_in)),
-                     key=lambda i: (-priority(rows_in[i][1], amounts[i]), ranks[i], rows_in[i][0], i))
+                     key=lambda i: (rows_in[i][1] is None, -(priority(rows_in[i][1], amounts[i]) or 0.0), ranks[i],
+                                    rows_in[i][0], i))
     money_left, total, rows = budget.available, 0.0, []
     people_left, people_total = budget.people, 0.0
     for i in ordered:
@@ -97,7 +102,7 @@ def allocate(requests: list[tuple], budget: Budget, conv: Converter | None = Non
         money_status = None
         granted = 0.0
         if req.amount > 0:
-            if amount is None:
+            if amount is None or score is None:
                 money_status = NOT_ALLOCATED
             else:
                 granted = min(amount, max(money_left, 0.0))
@@ -106,7 +111,7 @@ def allocate(requests: list[tuple], budget: Budget, conv: Converter | None = Non
                 money_status = _status(granted, amount)
         people_granted = people_status = None
         if req.people_fte:
-            if people_left is None:
+            if people_left is None or score is None:
                 people_status = NOT_ALLOCATED
             else:
                 people_granted = min(req.people_fte, max(people_left, 0.0))

@@ -1,6 +1,8 @@
 """Scoring the portfolio: criteria → 0-100 score, rank, key-account flag, matrix quadrant, tier.
 
-score = Σ(weightᵢ × normalisedᵢ) / Σ weightᵢ over the criteria that count toward the score.
+score = Σ(weightᵢ × normalisedᵢ) / Σ weightᵢ over the criteria that count toward the score. An account
+with no criterion of the score that has a value (Σ weight = 0; only with `missing: exclude`) has no
+score: no rank, key-account status or tier, listed after the ranked accounts.
 The score is kept as shown, rounded to one decimal (`kaplan.rounding`), and everything is decided
 on it: ranks are by that score (highest first), then trailing-12-month revenue (highest first), then
 account id (alphabetical), so equal scores always rank the same way and float noise never decides;
@@ -46,7 +48,8 @@ class AccountScore:
     name: str
     owner: str
     path: str
-    score: float
+    score: float | None
+    """None when no criterion of the score has a value (Σ weight = 0): no score, rank, key status or tier."""
     contributions: list[Contribution]
     attractiveness: float | None
     """None when no criterion of the axis has a figure for the account."""
@@ -67,7 +70,8 @@ class AccountScore:
     """Gross profit of the periods with both figures, in the reporting currency (margin's numerator)."""
     margin_revenue: float | None = None
     """Revenue of the periods with both figures, in the reporting currency (margin's denominator)."""
-    rank: int = 0
+    rank: int | None = 0
+    """1 for the highest score; None for an account with no score."""
     key: bool = False
     tier: Tier | None = None
     abc: str | None = None
@@ -182,9 +186,12 @@ def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = T
                 original = norm[n][i]
                 contributions.append(Contribution(n, criteria[n].source, raw[n][i], original, w, share,
                                                   points[-1], original is None))
-        exact = sum(points)
+        exact = sum(points) if total_weight else None  # no criterion with a value: no score at all
         attractiveness, strength = (_weighted_row(axis, row, worst) for axis in axes)
         notes = [_missing_note(n, criteria[n].source, worst) for n in noted if norm[n][i] is None] if explain else []
+        if explain and exact is None:
+            notes.insert(0, Issue((), "no criterion of the score has a value: no score, so no rank, key-account "
+                                  "status or tier", "record the data of at least one criterion of the score", key=False))
         rate = conv.rate(entry.currency)
         if explain and rate is None:
             notes.insert(0, Issue(("financials", "currency"), f"{conv.words(entry.currency)}: this account's "
@@ -195,18 +202,21 @@ def score_inputs(inputs: list[ScoringInput], scoring: Scoring, explain: bool = T
         months = entry.metrics.get("revenue_months")
         results.append(AccountScore(
             account_id=entry.account_id, name=entry.name, owner=entry.owner, path=entry.path,
-            score=rounding.score(exact), exact=exact, contributions=contributions, attractiveness=attractiveness, strength=strength,
+            score=None if exact is None else rounding.score(exact), exact=exact, contributions=contributions, attractiveness=attractiveness, strength=strength,
             quadrant=quadrant(attractiveness, strength, matrix.split), revenue=metrics_of["revenue_ttm"],
             gross_profit=metrics_of["gross_profit_ttm"], margin_pct=metrics_of["margin_pct"],
             currency=entry.currency, rate=rate, revenue_months=None if months is None else int(months),
             margin_profit=metrics_of.get("margin_profit"), margin_revenue=metrics_of.get("margin_revenue"),
             notes=notes))
-    ranked = sorted(results, key=lambda a: (-a.score, -(a.revenue or 0.0), a.account_id))
+    ranked = sorted((a for a in results if a.score is not None), key=lambda a: (-a.score, -(a.revenue or 0.0), a.account_id))
     for rank, a in enumerate(ranked, start=1):
         a.rank = rank
         a.key = a.score >= scoring.key_account_threshold
         a.tier = assign_tier(a, scoring.tiers)
-    return ranked
+    unscored = sorted((a for a in results if a.score is None), key=lambda a: (-(a.revenue or 0.0), a.account_id))
+    for a in unscored:  # like any account without a value: listed after the ranking, never placed in it
+        a.rank, a.key, a.tier = None, False, None
+    return ranked + unscored
 
 
 def score_summaries(summaries: list, config, explain: bool = True) -> list[tuple[object, AccountScore]]:

@@ -68,7 +68,7 @@ def table(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> Non
                          ("Margin", "right"), ("ABC", "center")]:
         t.add_column(col, justify=justify)
     for a in accounts:
-        t.add_row(str(a.rank), f"{a.name} ({a.account_id})", fixed(a.score), "yes" if a.key else "",
+        t.add_row(text.plain(a.rank), f"{a.name} ({a.account_id})", fixed(a.score), "yes" if a.key else "",
                   a.tier_name or "–", a.quadrant, _revenue(a), pct(a.margin_pct), a.abc or "–")
     console.print(t)
     c = ps.concentration
@@ -131,7 +131,7 @@ def markdown(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
     out.write(f"| # | Account | Score | Key | Tier | Quadrant | Revenue (TTM, {ps.converter.reporting}) | Margin | ABC |\n")
     out.write("|--:|---|--:|:-:|---|---|--:|--:|:-:|\n")
     for a in accounts:
-        cells = [a.rank, f"{md(a.name)} (`{a.account_id}`)", fixed(a.score), "yes" if a.key else "",
+        cells = [text.plain(a.rank), f"{md(a.name)} (`{a.account_id}`)", fixed(a.score), "yes" if a.key else "",
                  md(a.tier_name), a.quadrant, _revenue(a), pct(a.margin_pct), a.abc or "–"]
         out.write("| " + " | ".join(str(c) for c in cells) + " |\n")
     c = ps.concentration
@@ -148,7 +148,7 @@ FORMATS: dict[str, Callable[[PortfolioScore, list[AccountScore], IO[str]], None]
 def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table") -> None:
     """Each criterion's raw value, normalised value, weight and contribution; they sum to the score."""
     if fmt == "json":
-        doc = {**_row(a, ps.converter.reporting), "of": len(ps.accounts), "attractiveness": _axis(a.attractiveness),
+        doc = {**_row(a, ps.converter.reporting), "of": ps.ranked, "attractiveness": _axis(a.attractiveness),
                "strength": _axis(a.strength), "key_account_threshold": ps.scoring.key_account_threshold,
                "contributions": [_contribution(x) for x in a.contributions],
                "notes": [n.message for n in a.notes]}
@@ -159,8 +159,7 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
                    [_contribution(x) for x in a.contributions])
         return
     if fmt == "markdown":
-        out.write(f"**{md(a.name)}** (`{a.account_id}`): score {_score_words(a)}, rank {a.rank} of "
-                  f"{len(ps.accounts)}\n\n")
+        out.write(f"**{md(a.name)}** (`{a.account_id}`): score {_score_words(a)}, {_rank_words(ps, a)}\n\n")
         out.write("| Criterion | Source | Raw | Normalised | Weight | Contribution |\n|---|---|--:|--:|--:|--:|\n")
         for x in a.contributions:
             raw = "missing" if x.raw is None else fixed(x.raw, _raw_places(x.source))
@@ -170,7 +169,7 @@ def explain(ps: PortfolioScore, a: AccountScore, out: IO[str], fmt: str = "table
     from rich.table import Table
 
     console = _console(out)
-    t = Table(title=f"{a.name} ({a.account_id}): score {_score_words(a)}, rank {a.rank} of {len(ps.accounts)}",
+    t = Table(title=f"{a.name} ({a.account_id}): score {_score_words(a)}, {_rank_words(ps, a)}",
               title_justify="left")
     for col in ("Criterion", "Source", "Raw", "Normalised", "Weight", "Contribution"):
         t.add_column(col, justify="left" if col in ("Criterion", "Source") else "right")
@@ -199,8 +198,16 @@ def _axis(value: float | None) -> float | None:
     return _figure(value, AXIS_PLACES)
 
 
+def _rank_words(ps: PortfolioScore, a: AccountScore) -> str:
+    """`rank 3 of 12` (of the accounts with a score), or why there is none."""
+    return "no rank" if a.rank is None else f"rank {a.rank} of {ps.ranked}"
+
+
 def _score_words(a: AccountScore) -> str:
-    """`88.1 (88.15 before rounding)`: the score as shown and used, and the sum of its contributions."""
+    """`88.1 (88.15 before rounding)`: the score as shown and used, and the sum of its contributions;
+    `– (no criterion of the score has a value)` for an account without one."""
+    if a.score is None:
+        return "– (no criterion of the score has a value)"
     exact = _exact(a.score if a.exact is None else a.exact)
     return fixed(a.score) + ("" if exact == f"{a.score:g}" else f" ({exact} before rounding)")
 
