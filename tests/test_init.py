@@ -284,6 +284,49 @@ def test_a_file_in_the_way_is_refused_before_anything_is_written(kaplan, write, 
     assert sorted(tree(tmp_path)) == [obstacle]
 
 
+@pytest.mark.parametrize("links", [
+    (".github",), ("plans",), (".kaplan",), (".github", "plans", ".kaplan"),
+    (".github/workflows",),  # a real .github holding a link
+])
+def test_a_folder_linked_out_of_the_portfolio_is_refused_and_nothing_is_written_anywhere(kaplan, tmp_path, links):
+    """`.github -> /elsewhere` used to make init write the workflows into /elsewhere/workflows (and a
+    linked plans/ or .kaplan/ its README and schemas): refused before any file is written, exit 2."""
+    outside = tmp_path / "outside"
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for i, name in enumerate(links):
+        (outside / str(i)).mkdir(parents=True)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).symlink_to(outside / str(i))
+    before = tree(folder)
+    r = kaplan("init", "d", cwd=tmp_path)
+    assert r.exit_code == 2, r.stderr
+    first = min(links, key=["plans", ".kaplan", ".github", ".github/workflows"].index)  # the order init writes in
+    assert (f"d/{first} is a symbolic link to {outside / str(links.index(first))}, outside the portfolio; "
+            "kaplan init does not write through it and wrote nothing: remove the link") in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert not any(p.is_file() for p in outside.rglob("*")) and tree(folder) == before
+
+
+def test_a_folder_linked_within_the_portfolio_is_written_through(kaplan, tmp_path):
+    """A link that stays inside is the portfolio's own layout: init writes through it, and it stays a link."""
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "plans").symlink_to("accounts")
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "plans").is_symlink() and (tmp_path / "accounts" / "README.md").is_file()
+
+
+def test_a_gitignore_larger_than_any_a_person_keeps_is_left_alone_unread(kaplan, write, tmp_path, monkeypatch):
+    from kaplan.commands import init
+
+    monkeypatch.setattr(init, "MAX_GITIGNORE", 100)  # the real bound is 4 MiB; the check is the same
+    big = write(".gitignore", "*.pyc\n" * 20).read_bytes()  # 120 bytes
+    r = kaplan("init", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert "gitignore" not in r.stdout and (tmp_path / ".gitignore").read_bytes() == big
+
+
 def test_a_folder_where_a_file_goes_is_refused(kaplan, tmp_path):
     (tmp_path / ".pre-commit-config.yaml").mkdir()
     r = kaplan("init", cwd=tmp_path)

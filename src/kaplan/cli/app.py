@@ -377,7 +377,7 @@ def init(
     try:
         done = init_portfolio(folder, requirement=install)
     except InitRefused as exc:
-        raise _fail(str(exc), 1) from None
+        raise _fail(str(exc), 2 if exc.usage else 1) from None
     except ValueError as exc:
         raise _fail(f"--install: {exc}") from None
     except OSError as exc:

@@ -35,7 +35,12 @@ _REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 @+:/._=<>!~,\-\[\]#?&%]*$")
 
 
 class InitRefused(Exception):
-    """The folder already holds a portfolio (or cannot hold one); nothing was written."""
+    """The folder already holds a portfolio (or cannot hold one); nothing was written. `usage`: the
+    folder must be changed first (a link leading out of it), an exit code 2."""
+
+    def __init__(self, message: str, usage: bool = False):
+        super().__init__(message)
+        self.usage = usage
 
 
 @dataclass
@@ -134,6 +139,9 @@ def init_portfolio(folder: Path | str = ".", *, requirement: str | None = None) 
         raise InitRefused(f"{config} already exists: this folder is a kaplan portfolio already; "
                           "kaplan init never overwrites it")
     files = planned_files(requirement)
+    linked = _linked_out(root, files)
+    if linked:
+        raise InitRefused(linked, usage=True)
     obstacle = _obstacle(root, files)
     if obstacle:
         raise InitRefused(obstacle)
@@ -163,13 +171,22 @@ def _ignore_lines(missing: tuple[str, ...] = IGNORED) -> str:
     return "# kaplan: what an interrupted write leaves behind; never commit it\n" + "".join(f"{m}\n" for m in missing)
 
 
+MAX_GITIGNORE = 4 * 1024 * 1024
+"""Largest `.gitignore` kaplan init adds its lines to (one of 4 MiB is not a list a person keeps)."""
+
+
 def _add_ignores(path: Path) -> bool:
     """Add the lines of `IGNORED` that the existing `.gitignore` lacks, at its end; whether any were."""
     from kaplan.writing.files import write_replace
 
-    if path.is_symlink() or not path.is_file():
+    from kaplan.reading.given import read_file
+
+    if path.is_symlink():
         return False
-    data = path.read_bytes()
+    try:
+        data = read_file(path, MAX_GITIGNORE)
+    except (OSError, ValueError):  # a folder, a named pipe, a device, or larger than any .gitignore: left alone
+        return False
     text = data.decode("utf-8", "replace")
     have = {line.strip() for line in text.splitlines()}
     missing = tuple(m for m in IGNORED if m not in have)
@@ -179,6 +196,23 @@ def _add_ignores(path: Path) -> bool:
     added = _ignore_lines(missing).replace("\n", newline)
     write_replace(path, data + ((newline if data and not data.endswith(b"\n") else "") + added).encode("utf-8"))
     return True
+
+
+def _linked_out(root: Path, files: dict[Path, str]) -> str | None:
+    """The first folder on the way to a file kaplan init writes that is a symbolic link leading out of
+    `root` (`.github -> /elsewhere`), which `write_new` would follow: said before anything is written."""
+    from kaplan.reading.containment import escapes
+
+    for relative in files:
+        for parent in reversed(relative.parents):  # from the top, so the link itself is named
+            if parent == Path("."):
+                continue
+            target = escapes(root / parent, root)
+            if target is not None:
+                return (f"{root / parent} is a symbolic link to {target}, outside the portfolio; kaplan init does not "
+                        f"write through it and wrote nothing: remove the link (or put a folder in its place) "
+                        "and run kaplan init again")
+    return None
 
 
 def _obstacle(root: Path, files: dict[Path, str]) -> str | None:
