@@ -103,3 +103,23 @@ def test_the_nps_chart_colours_a_point_by_the_number_written_beside_it(kaplan, t
     labels = re.findall(r'font-weight="bold">([^<]+)</text>', svg)
     assert labels == ["-13", "+30"]
     assert fills == [RISK_FILL["red"], RISK_FILL["amber"]]
+
+
+def test_the_money_chart_holds_the_amounts_the_pack_shows(kaplan, tmp_path):
+    """Money is shown in whole units, rounded half away from zero: revenue 100,250.5 is 100,251 and a
+    gross profit of 100,250.5 × 30 ÷ 100 = 30,075.15 is 30,075, in the chart's data as in the tables."""
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "u.yaml").write_text(
+        "kaplan: 1\naccount: {id: u, name: U}\nplan: {owner: Jo}\nfinancials:\n  periods:\n"
+        "    - {period: 2026-Q1, revenue: 100250.5, margin_pct: 30, target_revenue: 90000.5}\n")
+    out = tmp_path / "u.pptx"
+    r = kaplan("report", "u", "--format", "pptx", "--out", str(out), "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    from pptx import Presentation
+
+    charts = [shape.chart for slide in Presentation(str(out)).slides for shape in slide.shapes if shape.has_chart]
+    (money,) = [c for c in charts if [s.name for s in c.plots[0].series][:1] == ["Revenue"]]
+    values = {s.name: list(s.values) for s in money.plots[0].series}
+    # Python's own round() would make 100,250.5 → 100,250 and 90,000.5 → 90,000 (half to even)
+    assert values == {"Revenue": [100_251.0], "Target revenue": [90_001.0], "Gross profit": [30_075.0]}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from kaplan.rounding import rounded
+from kaplan.rounding import MONEY_PLACES, rounded
 from kaplan.views import text
 from kaplan.report import capped
 from kaplan.report._optional import clean, need
@@ -94,9 +94,9 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         s = d.slide(f"Revenue and margin ({cur})")
         periods = capped.shown(pack.periods, "periods")  # the most recent, as the HTML pack's charts
         labels = [r.period.period for r in periods]
-        d.column_chart(s, labels, [("Revenue", [r.period.revenue for r in periods]),
-                                   ("Target revenue", [r.period.target_revenue for r in periods]),
-                                   ("Gross profit", [r.gross_profit for r in periods])], half="left")
+        d.column_chart(s, labels, [("Revenue", [_round(r.period.revenue, MONEY_PLACES) for r in periods]),
+                                   ("Target revenue", [_round(r.period.target_revenue, MONEY_PLACES) for r in periods]),
+                                   ("Gross profit", [_round(r.gross_profit, MONEY_PLACES) for r in periods])], half="left")
         d.line_chart(s, labels, [("Margin %", [_round(r.margin_pct) for r in periods]),
                                  ("Cost to serve %", [_round(r.cost_to_serve_pct) for r in periods])], half="right")
         d.note(s, capped.earlier(pack.periods))
