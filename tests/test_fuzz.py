@@ -58,12 +58,15 @@ def known_reader_issue(f, text: str) -> bool:
         and f.line == len(editor_lines(text)) + 1
 
 
+CONFIG = "kaplan: 1\nrules: {stale-high-risk: warning}\n"
+"""The fuzzed portfolio's `kaplan.yaml`: a stale high-risk plan (Aldergrove's, in the examples) is an
+error of judgement, not of form, and these properties are about form, so that rule is a warning."""
+
+
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("fuzz-portfolio")
-    # A stale high-risk plan (Aldergrove's, in the examples) is an error of judgement, not of form:
-    # these properties are about form, so that rule is a warning here.
-    (root / "kaplan.yaml").write_text("kaplan: 1\nrules: {stale-high-risk: warning}\n", encoding="utf-8")
+    (root / "kaplan.yaml").write_text(CONFIG, encoding="utf-8")
     (root / "plans").mkdir()
     return root
 
