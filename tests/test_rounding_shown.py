@@ -211,3 +211,21 @@ def test_a_figure_of_any_size_is_rounded_never_an_error(kaplan, tmp_path):
     r = kaplan("report", "big", "--format", "md", "--today", TODAY, "--out", tmp_path / "big.md", cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
     assert "revenue growth +100000000000000000000.0% like for like" in (tmp_path / "big.md").read_text(encoding="utf-8")
+
+
+def test_share_of_wallet_reads_the_same_in_explain_json_and_the_pack(kaplan, tmp_path):
+    """Share of wallet is shown as a whole percentage: 42,500 ÷ 100,000 × 100 = 42.5 → 43 (Python: 42)."""
+    portfolio(tmp_path, acme=("kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\nfinancials:\n"
+                              "  periods:\n    - {period: \"2026\", revenue: 42500, client_category_spend: 100000}\n"))
+    (tmp_path / "kaplan.yaml").write_text(
+        "kaplan: 1\nplans: plans\nscoring:\n  criteria:\n"
+        "    wallet: {source: share_of_wallet_pct, weight: 1, normalise: {method: range, min: 0, max: 100}}\n"
+        "  matrix: {attractiveness: {wallet: 1}, strength: {wallet: 1}}\n",
+        encoding="utf-8")
+    r = kaplan("report", "acme", "--format", "md", "--today", "2027-01-15", "--out", tmp_path / "a.md", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert "share of wallet 43%" in (tmp_path / "a.md").read_text(encoding="utf-8")
+    (detail,) = kaplan("score", "--explain", "acme", "--format", "json", cwd=tmp_path).json()["contributions"]
+    assert detail["raw"] == 43 and detail["normalised"] == 42.5  # the normalised value, to two decimals
+    assert "| wallet | `share_of_wallet_pct` | 43 | 42.50 |" in kaplan(
+        "score", "--explain", "acme", "--format", "markdown", cwd=tmp_path).stdout

@@ -32,9 +32,12 @@ def _figure(value: float | None, places: int) -> float | None:
 
 def _raw_places(source: str) -> int:
     """The decimals a criterion's raw value is shown with: as its metric is shown everywhere (money
-    whole, a percentage or a 1-5 mean to one decimal, NPS, levels and counts whole)."""
+    whole, a percentage or a 1-5 mean to one decimal, share of wallet as the packs show it, NPS, levels
+    and counts whole)."""
     from kaplan.scoring.sources import sources as all_sources
 
+    if source == "share_of_wallet_pct":
+        return 0
     unit = next((s.unit for s in all_sources() if s.name == source), "")
     return PCT_PLACES if unit == "percent" or unit.startswith("rating") else MONEY_PLACES
 
