@@ -229,3 +229,17 @@ def test_share_of_wallet_reads_the_same_in_explain_json_and_the_pack(kaplan, tmp
     assert detail["raw"] == 43 and detail["normalised"] == 42.5  # the normalised value, to two decimals
     assert "| wallet | `share_of_wallet_pct` | 43 | 42.50 |" in kaplan(
         "score", "--explain", "acme", "--format", "markdown", cwd=tmp_path).stdout
+
+
+def test_a_moved_signal_is_named_when_its_number_as_shown_moves():
+    """`risk` names the signals whose value moved, before → after, each as shown (a whole number, half
+    away from zero): 62.5 → 63.0 reads 63 → 63, no move; 62.4 → 62.6 reads 62 → 63, a move."""
+    from kaplan.commands.risk import _moved_signals
+    from kaplan.health.model import Health, Signal
+
+    def health(value: float) -> Health:
+        return Health("acme", 80.0, "low", [Signal("relationship", value, 2, "relationship")])
+
+    assert _moved_signals(health(62.5), health(63.0)) == ""
+    assert _moved_signals(health(62.4), health(62.6)) == ": relationship 62 → 63"
+    assert _moved_signals(health(40.5), health(90.0)) == ": relationship 41 → 90"  # Python's format says 40
