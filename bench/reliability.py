@@ -270,6 +270,11 @@ def _import_bombs(folder: Path) -> dict[str, Path]:
         "cells.xlsx", "xl/worksheets/sheet1.xml",
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>' + head
         + b"</row>" + body + b"</sheetData></worksheet>")
+    wide = b"".join(b"<c><v>%d</v></c>" % (i * 7919 % 1_000_003) for i in range(1_000_000))
+    made["xlsx: one row of a million cells"] = workbook(
+        "wide.xlsx", "xl/worksheets/sheet1.xml",
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>' + head
+        + b"</row><row>" + wide + b"</row></sheetData></worksheet>")
     made["csv: 64 KB of ',"] = folder / "sniff.csv"
     made["csv: 64 KB of ',"].write_text("',"  * 32_768, encoding="utf-8")
     line = "a," * 31 + "a\n"

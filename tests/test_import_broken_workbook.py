@@ -141,3 +141,56 @@ def test_a_workbook_that_is_well_formed_still_imports(kaplan, portfolio):
     assert run.exit_code == 0, run.stderr
     text = (portfolio / "plans/acme.yaml").read_text(encoding="utf-8")
     assert "2026-Q2" in text and "2026-Q4" in text and "300" in text
+
+
+# ---------------------------------------------------------------- what openpyxl would be given to build
+
+def too_large(kaplan, portfolio: Path, name: str, where: str, words: str):
+    before = snapshot(portfolio)
+    run = kaplan("import", name, "--as", "financials", "--profile", "kaplan", cwd=portfolio)
+    assert run.exit_code == 1, run.stderr
+    assert f"{name}:{where}: error [too-large] the workbook's part {SHEET} {words}" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and "no plan was changed" in run.stderr
+    assert snapshot(portfolio) == before
+
+
+def test_a_row_wider_than_excel_makes_is_refused_before_openpyxl_builds_it(kaplan, portfolio):
+    """openpyxl builds every cell of a row, even past the header's width, before it gives the row:
+    a row of a million cells cost 600 MB. 70,000 cells of two elements each (`<c><v>…</v></c>`) are
+    140,000 elements, more than 16,384 columns × 8 (values that differ: a part compressed more than 100
+    times is refused before this is looked at)."""
+    cells = b"".join(b"<c><v>%d</v></c>" % (i * 7919 % 1_000_003) for i in range(70_000))
+    workbook(portfolio / "wide.xlsx", ROWS,
+             change=lambda xml: xml.replace(b'<row r="4">', b'<row r="4">' + cells, 1))
+    too_large(kaplan, portfolio, "wide.xlsx", "4:1", "holds more than 131,072 elements in one row")
+
+
+def test_cells_past_the_headers_count_against_the_cell_limit(kaplan, portfolio, monkeypatch):
+    """Cells right of the header's columns are never imported, but openpyxl reads them all. With a
+    limit of 20 (the real one is 2,000,000), row 1 stores 3 cells and row 2 stores 3 + 30: the 21st
+    is in row 2."""
+    from kaplan.commands.importing import source
+
+    monkeypatch.setattr(source, "MAX_CELLS", 20)
+    beyond = b"".join(b'<c r="%s2"><v>0</v></c>' % col.encode()
+                      for col in [chr(ord("E") + i) for i in range(22)] + [f"A{chr(ord('A') + i)}" for i in range(8)])
+    workbook(portfolio / "far.xlsx", ROWS, change=lambda xml: xml.replace(b"<v>100</v></c>", b"<v>100</v></c>" + beyond, 1))
+    too_large(kaplan, portfolio, "far.xlsx", "2:1", "holds more than 20 cells")
+
+
+def test_elements_openpyxl_would_keep_to_the_sheets_end_are_bounded(kaplan, portfolio, monkeypatch):
+    """An element between rows that openpyxl does not know stays in memory until the part ends. With
+    a bound of 1,000 (the real one is 2,000,000; the largest part of this workbook, its theme, holds
+    200) and the 11 outside rows a sheet holds, 1,000 more are too many."""
+    from kaplan.commands.importing import _workbook_xml
+
+    monkeypatch.setattr(_workbook_xml, "MAX_ELEMENTS", 1000)
+    junk = b"".join(b'<x n="%d"/>' % i for i in range(1000))
+    workbook(portfolio / "junk.xlsx", ROWS, change=lambda xml: xml.replace(b'<row r="4">', junk + b'<row r="4">', 1))
+    too_large(kaplan, portfolio, "junk.xlsx", "2:1", "holds more than 1,000 elements outside its rows")
+
+
+def test_elements_nested_deeper_than_any_workbook_are_refused(kaplan, portfolio):
+    deep = b"<x>" * 65 + b"</x>" * 65
+    workbook(portfolio / "deep.xlsx", ROWS, change=lambda xml: xml.replace(b"<sheetData>", deep + b"<sheetData>", 1))
+    too_large(kaplan, portfolio, "deep.xlsx", "1:1", "nests elements more than 64 deep")

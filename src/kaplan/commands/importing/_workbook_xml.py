@@ -3,13 +3,16 @@
 openpyxl parses a workbook's parts with Python's expat, and with lxml when it is installed, which
 expands an entity the part's DOCTYPE defines. No part Excel or a CRM writes declares a DOCTYPE: one
 that does is there to copy a local file into a cell (an external entity) or to make a few bytes
-into gigabytes (entities nested in entities). And a part cut short makes openpyxl stop mid-sheet.
+into gigabytes (entities nested in entities). A part cut short makes openpyxl stop mid-sheet. And
+openpyxl builds a whole row before it gives it, and keeps every element of a part that is not a row:
+one row of a million cells (20 MB of XML, 4 MB packed) cost 600 MB.
 
 `screen` parses every part that is XML (by its name, or by its first bytes as the XML standard
-detects an encoding) with expat, a megabyte at a time, and says what is wrong with the first part
-that is not well-formed or declares a DOCTYPE; expat stops at the DOCTYPE, so no entity is ever
-read, let alone expanded. `row_at` and `row_after` find the spreadsheet row around a place in a
-sheet, so a problem is reported at its row. This module knows nothing about findings.
+detects an encoding) with expat, a megabyte at a time, counting elements as they come, and says
+what is wrong with the first part that is not well-formed, declares a DOCTYPE (expat stops there, so
+no entity is ever read, let alone expanded) or holds more than openpyxl may be given, with the sheet
+row it is in. `row_after` finds the row openpyxl stopped at, for what it raises while reading rows.
+This module knows nothing about findings.
 """
 
 from __future__ import annotations
@@ -28,39 +31,109 @@ _XML_STARTS = (b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff", b
 and UTF-32 either way round, `<?xm` in EBCDIC."""
 
 
+MAX_DEPTH = 64
+"""Deepest nesting of elements in a part (a workbook's XML is about 10 deep; expat keeps every open one)."""
+MAX_ROW_ELEMENTS = 16_384 * 8
+"""Most elements in one row: Excel's 16,384 columns of cells of up to 8 elements (an inline string
+with its text). openpyxl builds a whole row before it gives it."""
+MAX_ELEMENTS = 2_000_000
+"""Most elements in a part outside its rows (a shared-strings table of 500,000 entries holds 1,000,000):
+openpyxl keeps every element of a part that is not a row until the part ends."""
+
+
 @dataclass(frozen=True)
 class XmlProblem:
     part: str
     message: str
     offset: int
     """Where in the part's unpacked bytes it was found."""
-    doctype: bool = False
+    rule: str = "not-a-table"
+    row: int | None = None
+    """The sheet row it is in, when that is known."""
 
 
-class _Doctype(Exception):
-    pass
+class _Stop(Exception):
+    def __init__(self, message: str, rule: str = "too-large"):
+        super().__init__(message)
+        self.message, self.rule = message, rule
 
 
-def screen(archive: zipfile.ZipFile) -> XmlProblem | None:
-    """The first XML part of `archive` that is not well-formed or declares a DOCTYPE; None if none."""
+def screen(archive: zipfile.ZipFile, max_cells: int) -> XmlProblem | None:
+    """The first XML part of `archive` that is not well-formed, declares a DOCTYPE, or costs openpyxl
+    more than a part may (nesting past `MAX_DEPTH`, a row past `MAX_ROW_ELEMENTS`, more than
+    `max_cells` cells or `MAX_ELEMENTS` other elements); None if none."""
     for info in archive.infolist():
         if info.is_dir():
             continue
-        problem = _part(archive, info)
+        problem = _part(archive, info, max_cells)
         if problem is not None:
             return problem
     return None
 
 
-def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> XmlProblem | None:
+class _Count:
+    """What the part holds so far, counted on expat's events; raises `_Stop` past a bound."""
+
+    def __init__(self, max_cells: int):
+        self.max_cells = max_cells
+        self.depth = self.row_depth = 0  # row_depth: the depth of the row being read (0: none)
+        self.in_row = self.cells = self.other = 0
+        self.row: int | None = None
+
+    def start(self, name: str, attributes: list) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Stop(f"nests elements more than {MAX_DEPTH} deep (a workbook's XML is about 10 deep)")
+        local = name.rpartition(":")[2]
+        if self.row_depth:
+            self.in_row += 1
+            if self.in_row > MAX_ROW_ELEMENTS:
+                raise _Stop(f"holds more than {MAX_ROW_ELEMENTS:,} elements in one row (a row of Excel's "
+                             "16,384 columns holds fewer)")
+            if local == "c":
+                self.cells += 1
+                if self.cells > self.max_cells:
+                    raise _Stop(f"holds more than {self.max_cells:,} cells")
+        elif local == "row":
+            self.row_depth, self.in_row = self.depth, 0
+            self.row = _number(attributes, self.row)
+        else:
+            self.other += 1
+            if self.other > MAX_ELEMENTS:
+                raise _Stop(f"holds more than {MAX_ELEMENTS:,} elements outside its rows")
+
+    def end(self, _name: str) -> None:
+        if self.depth == self.row_depth:
+            self.row_depth = 0
+        self.depth -= 1
+
+
+def _number(attributes: list, last: int | None) -> int | None:
+    """A row's `r` (its number), else the one after the last row's."""
+    for i in range(0, len(attributes) - 1, 2):
+        if attributes[i].rpartition(":")[2] == "r":
+            try:
+                return int(attributes[i + 1])
+            except ValueError:
+                return last
+    return (last or 0) + 1
+
+
+def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_cells: int) -> XmlProblem | None:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    parser.ordered_attributes = True
+    count = _Count(max_cells)
 
     def doctype(*_):
-        raise _Doctype
+        raise _Stop("declares a DOCTYPE, which no Excel workbook holds (its entities could copy a file into a "
+                    "cell or fill the memory); nothing of it was read", "not-a-table")
 
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype  # a DOCTYPE comes first; this holds even if expat changed that
+    parser.StartElementHandler = count.start
+    parser.EndElementHandler = count.end
     named = info.filename.lower().endswith((".xml", ".rels"))
     try:
         with archive.open(info) as fh:
@@ -71,14 +144,13 @@ def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> XmlProblem | None:
                 parser.Parse(chunk, False)
                 chunk = fh.read(_CHUNK)
             parser.Parse(b"", True)
-    except _Doctype:
-        return XmlProblem(info.filename, "declares a DOCTYPE, which no Excel workbook holds (its entities could "
-                          "copy a file into a cell or fill the memory); nothing of it was read",
-                          parser.CurrentByteIndex, doctype=True)
+    except _Stop as stop:
+        return XmlProblem(info.filename, stop.message, parser.CurrentByteIndex, stop.rule,
+                          None if stop.rule == "not-a-table" else count.row)
     except expat.ExpatError as e:
         return XmlProblem(info.filename, f"is not well-formed XML ({expat.ErrorString(e.code)} at line "
                           f"{e.lineno}, column {e.offset + 1} of the part): the workbook is damaged or cut short",
-                          max(parser.ErrorByteIndex, 0))
+                          max(parser.ErrorByteIndex, 0), row=count.row)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as e:
         return XmlProblem(info.filename, f"cannot be unpacked ({e})", 0)
     return None
@@ -86,16 +158,6 @@ def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> XmlProblem | None:
 
 def _looks_like_xml(head: bytes) -> bool:
     return head.startswith(_XML_STARTS) or head.lstrip(b" \t\r\n").startswith(b"<")
-
-
-def row_at(archive: zipfile.ZipFile, part: str, offset: int) -> int | None:
-    """The row of a sheet part that the byte at `offset` belongs to: the last row begun before it."""
-    found = None
-    for start, row in _rows(archive, part):
-        if start > offset:
-            break
-        found = row
-    return found
 
 
 def row_after(archive: zipfile.ZipFile, part: str, row: int) -> int | None:

@@ -316,10 +316,10 @@ def _bound_workbook(data: bytes, display: str) -> None:
         if strings is not None and _entries(archive, strings) > MAX_SHARED_STRINGS:
             raise _problem(display, "too-large", f"the workbook's shared-strings table holds more than "
                            f"{MAX_SHARED_STRINGS:,} entries", "export fewer rows, or export CSV")
-        xml = _workbook_xml.screen(archive)
+        xml = _workbook_xml.screen(archive, MAX_CELLS)
         if xml is not None:
-            row = None if xml.doctype else _workbook_xml.row_at(archive, xml.part, xml.offset)
-            raise _problem(display, "not-a-table", f"the workbook's part {xml.part} {xml.message}", hint, row=row or 1)
+            raise _problem(display, xml.rule, f"the workbook's part {xml.part} {xml.message}",
+                           hint if xml.rule == "not-a-table" else "export fewer rows, or export CSV", row=xml.row or 1)
 
 
 def _entries(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
