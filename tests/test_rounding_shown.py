@@ -243,3 +243,19 @@ def test_a_moved_signal_is_named_when_its_number_as_shown_moves():
     assert _moved_signals(health(62.5), health(63.0)) == ""
     assert _moved_signals(health(62.4), health(62.6)) == ": relationship 62 → 63"
     assert _moved_signals(health(40.5), health(90.0)) == ": relationship 41 → 90"  # Python's format says 40
+
+
+def test_the_quadrant_is_the_one_of_the_axis_as_shown(kaplan, tmp_path):
+    """Strength is share of wallet alone, `range` 0..100: 49.96% → 49.96, shown 50.0 (one decimal). At
+    the split of 50 the account is on the strong side, as its shown figure says: Strategic, not Star.
+    Attractiveness is strategic importance 5 of 1..5 → 100."""
+    (tmp_path / "kaplan.yaml").write_text(
+        "kaplan: 1\nscoring:\n  matrix:\n    attractiveness: {strategic_importance: 1}\n"
+        "    strength: {share_of_wallet: 1}\n", encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "edge.yaml").write_text(
+        "kaplan: 1\naccount: {id: edge, name: Edge, assessment: {strategic_importance: 5}}\nplan: {owner: Jo}\n"
+        "financials:\n  currency: EUR\n  periods:\n    - {period: 2026-Q3, revenue: 1000, share_of_wallet_pct: 49.96}\n",
+        encoding="utf-8")
+    (row,) = kaplan("score", "--format", "json", "--today", "2026-11-24", cwd=tmp_path).json()["accounts"]
+    assert (row["attractiveness"], row["strength"], row["quadrant"]) == (100.0, 50.0, "Strategic")

@@ -90,9 +90,12 @@ UNPLACED = "Unplaced"
 
 def quadrant(attractiveness: float | None, strength: float | None, split: float) -> str:
     """Strategic (attractive, strong), Star (attractive, weak), Status (less attractive, strong),
-    Streamline; `UNPLACED` when an axis has no figure at all."""
+    Streamline; `UNPLACED` when an axis has no figure at all. Each axis is compared with `split` as it
+    is shown (`rounding.AXIS_PLACES`): an axis of 49.96 reads 50.0, and is on the upper side of 50."""
     if attractiveness is None or strength is None:
         return UNPLACED
+    attractiveness = rounding.rounded(attractiveness, rounding.AXIS_PLACES)
+    strength = rounding.rounded(strength, rounding.AXIS_PLACES)
     if attractiveness >= split:
         return "Strategic" if strength >= split else "Star"
     return "Status" if strength >= split else "Streamline"
