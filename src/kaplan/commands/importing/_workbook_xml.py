@@ -45,8 +45,6 @@ openpyxl keeps every element of a part that is not a row until the part ends."""
 class XmlProblem:
     part: str
     message: str
-    offset: int
-    """Where in the part's unpacked bytes it was found."""
     rule: str = "not-a-table"
     row: int | None = None
     """The sheet row it is in, when that is known."""
@@ -145,14 +143,13 @@ def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_cells: int) -> Xm
                 chunk = fh.read(_CHUNK)
             parser.Parse(b"", True)
     except _Stop as stop:
-        return XmlProblem(info.filename, stop.message, parser.CurrentByteIndex, stop.rule,
-                          None if stop.rule == "not-a-table" else count.row)
+        return XmlProblem(info.filename, stop.message, stop.rule, None if stop.rule == "not-a-table" else count.row)
     except expat.ExpatError as e:
         return XmlProblem(info.filename, f"is not well-formed XML ({expat.ErrorString(e.code)} at line "
                           f"{e.lineno}, column {e.offset + 1} of the part): the workbook is damaged or cut short",
-                          max(parser.ErrorByteIndex, 0), row=count.row)
+                          row=count.row)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as e:
-        return XmlProblem(info.filename, f"cannot be unpacked ({e})", 0)
+        return XmlProblem(info.filename, f"cannot be unpacked ({e})")
     return None
 
 
@@ -162,12 +159,12 @@ def _looks_like_xml(head: bytes) -> bool:
 
 def row_after(archive: zipfile.ZipFile, part: str, row: int) -> int | None:
     """The first row of a sheet part numbered after `row` (rows left empty are not in the part)."""
-    return next((r for _, r in _rows(archive, part) if r > row), None)
+    return next((r for r in _rows(archive, part) if r > row), None)
 
 
 def _rows(archive: zipfile.ZipFile, part: str):
-    """(offset, number) of each `<row r="N">` of a part, in order, read a megabyte at a time."""
-    done, carry = 0, b""
+    """The number of each `<row r="N">` of a part, in order, read a megabyte at a time."""
+    carry = b""
     try:
         with archive.open(part) as fh:
             while True:
@@ -177,10 +174,10 @@ def _rows(archive: zipfile.ZipFile, part: str):
                 # a row's start tag is short: one begun in the last 200 bytes waits for the next chunk
                 cut = last if last >= 0 and len(block) - last < 200 else len(block)
                 for m in _ROW.finditer(block, 0, cut):
-                    yield done + m.start(), int(m[1])
+                    yield int(m[1])
                 if not chunk:
                     return
-                done, carry = done + cut, block[cut:]
+                carry = block[cut:]
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError,
             ValueError):
         return
