@@ -424,6 +424,13 @@ def schema(
         for path in stale:
             typer.echo(f"{display_path(path)}: out of date; run `kaplan schema --out {display_path(out)}`", err=True)
         raise typer.Exit(1 if stale else 0)
+    from kaplan.reading.containment import escapes
+    from kaplan.reading.loader import locate_portfolio
+
+    leads = escapes(out, locate_portfolio(None)[0])
+    if leads is not None:  # `.kaplan` committed as a link out of the portfolio
+        raise _fail(f"--out {out} is a symbolic link to {leads}, outside the portfolio; kaplan schema does not "
+                    f"write through it: to write there, name {leads} itself")
     try:
         changed = schemas.write_schemas(out)
     except OSError as exc:
@@ -592,6 +599,7 @@ def report(
     from kaplan.reading.loader import ConfigError
     from kaplan.report import InvalidPlan, NoSuchAccount, snapshot
     from kaplan.report.build import BINARY, FORMATS, Unsupported, build_each
+    from kaplan.reading.containment import escapes
     from kaplan.report.output import target, write_pack
     from kaplan.report.rendering import TemplateProblem
     from kaplan.report._optional import FormatProblem
@@ -638,6 +646,10 @@ def report(
                     sys.stdout.write(made)
                 continue
             path = target(out, name or "portfolio", format, many=all_accounts)
+            leads = escapes(path.parent, snap.portfolio.root)
+            if leads is not None:  # a folder committed as a link (`packs -> ~/.config/…`)
+                raise _fail(f"{path.parent} is a symbolic link to {leads}, outside the portfolio; kaplan report "
+                            f"does not write through it: to write there, name {leads} itself with --out")
             write_pack(path, made, protected)
             _say(f"wrote {path}")
     except InvalidPlan as exc:
