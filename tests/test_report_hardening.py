@@ -178,12 +178,14 @@ def test_a_reporting_chain_of_any_length_renders_in_every_format(kaplan, tmp_pat
 
 
 @pytest.mark.parametrize("day", ["0001-01-15", "0001-12-31", "9999-12-31"])
-def test_a_pack_on_the_calendar_s_first_or_last_days_is_made(kaplan, tmp_path, day):
-    """The survey window reaches back before the calendar's first day: it starts there."""
+def test_a_pack_on_the_calendar_s_first_or_last_days_is_refused_plainly(kaplan, tmp_path, day):
+    """No figure can be worked out there (a cadence after 9999-12-31, a quarter before year 1): the day
+    is refused as a usage error; tests/test_extreme_dates.py makes every pack on 1900's and 2199's ends."""
     copy_plain(tmp_path)
     run = kaplan("report", ACCOUNT, "--today", day, "--format", "md", "--out", str(tmp_path / "pack.md"), cwd=tmp_path)
-    assert run.exit_code == 0, run.stdout
-    assert (tmp_path / "pack.md").read_text(encoding="utf-8").strip()
+    assert run.exit_code == 2, run.stdout
+    assert f"--today {day} is not a plausible date: kaplan works with the years 1900-2199" in run.stderr
+    assert not (tmp_path / "pack.md").exists()
 
 
 def test_the_deck_s_whitespace_grid_says_what_it_leaves_out(kaplan, tmp_path):

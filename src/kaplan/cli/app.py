@@ -115,10 +115,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _today(value: Optional[str]) -> _dt.date:
     if value is None:
         return _dt.date.today()
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"--today {value!r} is not a date; write it as YYYY-MM-DD") from None
+    return _date_option("--today", value)
 
 
 def _config_error(exc) -> typer.Exit:
@@ -805,10 +802,15 @@ def _review_kinds() -> list[str]:
 def _date_option(name: str, value: Optional[str]) -> Optional[_dt.date]:
     if value is None:
         return None
+    from kaplan import years
+
     try:
-        return _dt.date.fromisoformat(value)
+        day = _dt.date.fromisoformat(value)
     except ValueError:
         raise _fail(f"{name} {value!r} is not a date; write it as YYYY-MM-DD") from None
+    if (said := years.outside(day)) is not None:
+        raise _fail(f"{name} {said}")
+    return day
 
 
 def _tolerant_streams() -> None:

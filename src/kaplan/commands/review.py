@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kaplan import years
 from kaplan.findings import Finding, Severity
 
 
@@ -80,6 +81,8 @@ def parse_decision(text: str) -> Decision:
         except ValueError:
             raise ReviewProblem(f"--decision {text!r}: `{parts[2]}` is not a date; write it as YYYY-MM-DD",
                                 usage=True) from None
+        if (said := years.outside(due)) is not None:
+            raise ReviewProblem(f"--decision {text!r}: {said}", usage=True)
     owner = parts[1] if len(parts) > 1 and parts[1] else None
     return Decision(parts[0], owner, due)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from kaplan import rounding
+from kaplan import rounding, years
 from kaplan.reading import history
 from kaplan.changes import PlanChanges, compare, health_change
 from kaplan.config import Portfolio
@@ -139,6 +139,10 @@ def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict
     commit = history.resolve(folder, since)
     report.since_commit = commit
     report.since_date = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
+    if judge_then and years.outside(report.since_date) is not None:  # committed with a clock set far off
+        raise history.HistoryUnavailable(
+            f"--judge-then: the commit {commit[:12]} is dated {report.since_date}, outside the years "
+            f"{years.FIRST_YEAR}-{years.LAST_YEAR} kaplan works with; compare without --judge-then")
     then = report.since_date if judge_then else report.today
     refused: dict[str, str] = {}
     old = history.plans_at(folder, commit, refused=refused)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
@@ -64,8 +64,9 @@ class Config(Section):
     rules: {single-threaded: off}}]`; a later entry wins over an earlier one."""
     default_cadence: Cadence = Cadence.quarterly
     """Review cadence assumed for a plan that does not state one."""
-    cadence_days: dict[Cadence, int] = Field(default_factory=lambda: dict(_CADENCE_DAYS))
-    """Days between reviews each cadence allows; a cadence not named keeps its default."""
+    cadence_days: dict[Cadence, Annotated[int, Field(ge=1, le=3650, strict=True)]] = Field(
+        default_factory=lambda: dict(_CADENCE_DAYS))
+    """Days between reviews each cadence allows, 1 to 3650; a cadence not named keeps its default."""
 
     @field_validator("cadence_days")
     @classmethod

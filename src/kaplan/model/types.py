@@ -7,14 +7,15 @@ import functools
 import re
 from typing import Annotated, Any
 
+from kaplan import years
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """For pydantic, whose regex engine reads `$` as the end of the text. Python's `$` also matches before
 a final line break, so Python code tests with `SLUG.fullmatch`, never `match`."""
 SLUG = re.compile(SLUG_PATTERN)
-# Years 1900-2199: a business plan's periods lie there, and every such period has real first and last
-# days (year 0 or the end of year 9999 do not exist on the calendar).
+# Years 1900-2199 (`years.FIRST_YEAR`-`LAST_YEAR`): a business plan's periods lie there, and every such
+# period has real first and last days (year 0 or the end of year 9999 do not exist on the calendar).
 PERIOD = re.compile(r"^((?:19|20|21)\d{2})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
 
 
@@ -23,11 +24,13 @@ def _date(value: Any) -> Any:
         raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, str):
         try:
-            return _dt.date.fromisoformat(value.strip())
+            value = _dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"`{value}` is not a date; write it as YYYY-MM-DD") from None
     if not isinstance(value, _dt.date):
         raise ValueError("expected a date written as YYYY-MM-DD")
+    if (said := years.outside(value)) is not None:
+        raise ValueError(said)
     return value
 
 

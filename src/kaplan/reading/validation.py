@@ -177,7 +177,9 @@ def _place(err: dict) -> tuple:
     the user's own, whatever it looks like (`a[b`, `date`), so it is always kept."""
     loc = err["loc"]
     last = len(loc) - 1 if err["type"] == "extra_forbidden" else len(loc)
-    return tuple(p for i, p in enumerate(loc) if i >= last or not (isinstance(p, str) and _is_union_tag(p)))
+    # `date` after a list index is a field of the item (a review's, an NPS response's), not a tag
+    return tuple(p for i, p in enumerate(loc) if i >= last or not (isinstance(p, str) and _is_union_tag(p))
+                 or (p == "date" and i and isinstance(loc[i - 1], int)))
 
 
 def _is_union_tag(part: str) -> bool:

@@ -1,7 +1,7 @@
 """Workbooks and decks whose bytes depend only on their inputs, never on the clock that made them.
 
 openpyxl and python-pptx stamp a file's document properties (`docProps/core.xml`: created,
-modified) with the current time, and `zipfile` dates every entry with it; a deck's charts hold
+modified) with the current time, and `zipfile` dates every entry with it (within 1980-2107, all a zip can hold); a deck's charts hold
 workbooks (their "Edit Data") made the same way. The same plans on the same `--today` then gave
 different bytes on every run, so a pack could not be compared, cached or signed by its content.
 `settle` rewrites such a file: every entry in its order, compressed as it was, dated the report's
@@ -25,15 +25,15 @@ from kaplan.report.properties import install, package_xml
 _STAMP = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 _WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 """The content type of a chart's workbook: the only part settled inside a file (a picture never is)."""
-_ZIP_EPOCH = _dt.date(1980, 1, 1)
-"""The earliest date a zip entry can carry."""
+_ZIP_EPOCH, _ZIP_END = _dt.date(1980, 1, 1), _dt.date(2107, 12, 31)
+"""The first and last days a zip entry can carry (an MS-DOS date: seven bits of years from 1980)."""
 
 
 def settle(data: bytes, day: _dt.date, parts: dict[str, bytes] | None = None, _depth: int = 0) -> bytes:
     """`data` (an Office file: a zip) with every date in it the report's `day`, and (given `parts`, a
     pack's document properties, `properties.documented`) those as its only document properties."""
     stamp = f"{day.isoformat()}T00:00:00Z".encode()
-    when = max(day, _ZIP_EPOCH)
+    when = min(max(day, _ZIP_EPOCH), _ZIP_END)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         infos = _one_each(src.infolist())

@@ -12,6 +12,7 @@ import datetime as _dt
 import re
 from typing import Any
 
+from kaplan import years
 from kaplan.model.types import PERIOD
 
 
@@ -108,6 +109,14 @@ _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
 def date(cell: Any, fmt: str | None = None, order: str | None = None) -> _dt.date:
+    """`_calendar_date`, in the years a plan's dates lie in (a CRM's `12/31/9999` for "no end" is not)."""
+    day = _calendar_date(cell, fmt, order)
+    if (said := years.outside(day)) is not None:
+        raise CellProblem(said, "leave the cell empty when there is no date")
+    return day
+
+
+def _calendar_date(cell: Any, fmt: str | None = None, order: str | None = None) -> _dt.date:
     """A date: ISO (`2026-12-31`, also with a time), `31.12.2026`, or `d/m/Y` / `m/d/Y` when the day
     shows which (`31/12/2026`) or `order` (`dmy`/`mdy`, from the column or the profile) says."""
     if isinstance(cell, _dt.datetime):
