@@ -196,3 +196,15 @@ def test_judging_a_commit_dated_in_year_9999_as_of_its_day_is_refused(kaplan, tm
     assert r.exit_code == 2
     assert "is dated 9999-12-31, outside the years 1900-2199 kaplan works with; compare without --judge-then" in r.stderr
     assert kaplan("risk", "--since", "HEAD", cwd=root).exit_code == 0
+
+
+@pytest.mark.parametrize("today, end", [("2199-06-01", "2199-12-31"), ("2198-06-01", "2199-05-31")])
+def test_a_plan_begun_in_the_last_year_ends_with_it(kaplan, tmp_path, today, end):
+    """`new` plans a year from today (2198-06-01 to 2199-05-31); from 2199 on, a year on is 2200: the
+    plan would fail `check` the moment it was made."""
+    root = portfolio(tmp_path)
+    assert kaplan("new", "acme", "--today", today, cwd=root).exit_code == 0
+    text = (root / "plans" / "acme.yaml").read_text()
+    assert f"start: {today}" in text and f"end: {end}" in text
+    r = kaplan("check", "--today", today, cwd=root)
+    assert "[schema]" not in r.stdout, r.stdout

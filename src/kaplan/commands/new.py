@@ -9,6 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from kaplan import years
 from kaplan.places import builtin_dir
 from kaplan.writing.files import WriteRefused, write_new
 from kaplan.config import Portfolio
@@ -90,6 +91,7 @@ def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, temp
         period_end = today.replace(year=today.year + 1) - _dt.timedelta(days=1)
     except ValueError:  # 29 February
         period_end = today.replace(year=today.year + 1, day=28)
+    period_end = min(period_end, _dt.date(years.LAST_YEAR, 12, 31))  # a plan begun in 2199 ends with it
     return env.get_template(PLAN_TEMPLATE).render(
         id=account_id, name=name, owner=owner, today=today.isoformat(), schema=schema or SCHEMAS["plan"].id,
         period_start=today.isoformat(), period_end=period_end.isoformat(), currency=currency)
