@@ -3,6 +3,7 @@
     python bench/reliability.py          # the hostile corpus, fuzzing at every-run size, writes (~2 min)
     python bench/reliability.py --long   # the same with the long fuzzing run (~30 min)
     python bench/reliability.py --imports  # only the import bombs (5.)
+    python bench/reliability.py --history  # only the history reads (6.)
 
 1. hostile inputs: every case of tests/hostile/ run through the real `kaplan check` in its own
    process, with its time on the clock, its CPU time and peak resident memory (os.wait4); cases still waiting for a fix
@@ -12,7 +13,9 @@
 4. writes: a writer SIGKILLed before its rename and at random moments, and `kaplan new` races;
 5. import bombs: the worst exports `kaplan import` is given (a zip bomb of shared strings, a CSV
    that makes `csv.Sniffer` work in the square of its length, 64 MiB of one-letter fields, a
-   workbook that unpacks to 300 MB), each with its CPU time, peak memory and exit code.
+   workbook that unpacks to 300 MB), each with its CPU time, peak memory and exit code;
+6. history: `kaplan risk --since` on a revision holding a 1.5 GB plan (git stores it in about 1.7
+   MB) and on one holding 20,000 small plans (`MAX_PLANS_AT`), each with its CPU time, peak memory and exit code.
 
 Needs the test dependencies (`pip install '.[test]'`). Exit code 1 when any figure is not clean.
 """
@@ -311,17 +314,69 @@ def import_bombs(timeout: float) -> tuple[bool, list[str]]:
     return clean, rows
 
 
+def _git(folder: Path, *args: str) -> None:
+    import subprocess
+
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_AUTHOR_DATE": "2026-11-01T10:00:00", "GIT_COMMITTER_DATE": "2026-11-01T10:00:00"}
+    subprocess.run(["git", "-c", "user.name=B", "-c", "user.email=b@example.invalid", *args], cwd=folder,
+                   check=True, capture_output=True, env=env)
+
+
+def history(timeout: float) -> tuple[bool, list[str]]:
+    plan = "kaplan: 1\naccount: {{id: {id}, name: {id}}}\nplan: {{owner: Sam}}\n"
+    rows, clean = [], True
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, expected in (("a 1.5 GB plan, deleted in the next commit", 1),
+                                ("20,000 small plans (the most it reads), deleted in the next commit", 0)):
+            folder = Path(tmp) / str(len(rows))
+            (folder / "plans").mkdir(parents=True)
+            (folder / "kaplan.yaml").write_text("plans: plans\n")
+            (folder / "plans" / "acme.yaml").write_text(plan.format(id="acme"))
+            _git(folder, "init", "-q")
+            _git(folder, "add", "-A")
+            _git(folder, "commit", "-qm", "acme")
+            if expected:
+                with (folder / "plans" / "big.yaml").open("wb") as out:
+                    out.write(plan.format(id="big").encode() + b"# ")
+                    for _ in range(1536):
+                        out.write(b"x" * 2**20)
+            else:
+                for n in range(19_999):  # and acme
+                    (folder / "plans" / f"f{n:05d}.yaml").write_text(plan.format(id=f"f{n:05d}"))
+            _git(folder, "add", "-A")
+            _git(folder, "commit", "-qm", "many")
+            _git(folder, "rm", "-rq", "plans")
+            (folder / "plans").mkdir()
+            (folder / "plans" / "acme.yaml").write_text(plan.format(id="acme"))
+            _git(folder, "add", "-A")
+            _git(folder, "commit", "-qm", "gone")
+            m = measured(["risk", "--since", "HEAD~1", "--today", TODAY], folder, timeout=timeout,
+                         env={"KAPLAN_NO_CACHE": "1"})
+            tb = "Traceback" in m.stdout + m.stderr
+            clean &= m.exit_code == expected and not m.timed_out and not tb
+            said = next((line for line in m.stderr.splitlines() if line.startswith("kaplan:")), "")
+            rows.append(f"risk --since, {label}: exit {m.exit_code}, {m.cpu_seconds:.2f} s CPU, "
+                        f"{m.seconds:.1f} s, {m.peak_rss_mb:.0f} MB peak{' TIMED OUT' if m.timed_out else ''}"
+                        f"{' TRACEBACK' if tb else ''}; {said[:140]}")
+    return clean, rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--long", action="store_true", help="run the long fuzzing run")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds on the clock before a hostile case is stopped")
     parser.add_argument("--imports", action="store_true", help="measure only the import bombs")
+    parser.add_argument("--history", action="store_true", help="measure only the history reads")
     args = parser.parse_args()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     started = time.monotonic()
     clean = True
     parts = [lambda: hostile(args.timeout), lambda: fuzz(args.long), round_trip, writes]
-    for part in ([] if args.imports else parts) + [lambda: import_bombs(args.timeout)]:
+    chosen = [] if args.history else [lambda: import_bombs(args.timeout)]
+    if not (args.imports or args.history):
+        chosen = parts + chosen
+    for part in chosen + ([] if args.imports else [lambda: history(args.timeout)]):
         ok, rows = part()
         clean &= ok
         for row in rows:
