@@ -658,7 +658,7 @@ def report(
     except WriteRefused as exc:
         raise _fail(str(exc), 1) from None
     except OSError as exc:
-        raise _fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
+        raise _fail(f"cannot write {exc.filename or out or 'to standard output'}: {exc.strerror or exc}") from None
     raise typer.Exit(code)
 
 
@@ -816,11 +816,34 @@ def _date_option(name: str, value: Optional[str]) -> Optional[_dt.date]:
 def _tolerant_streams() -> None:
     """A character the terminal's encoding cannot show (cp1252, ascii; a plan's `Ω`, kaplan's own
     `≥` and `−`) is written as an escape such as `\\u2265`, never a crash that hides the findings."""
-    for stream in (sys.stdout, sys.stderr):
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with the descriptor closed (`kaplan check >&-`)
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # as `>/dev/null`: the exit code tells
         try:
-            stream.reconfigure(errors="backslashreplace")
+            getattr(sys, name).reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError, OSError):  # not a text stream kaplan can retune: leave it
             pass
+
+
+def _output_failed(exc: OSError) -> bool:
+    """Whether `exc` is output that could not be written (a full disk, a reader gone): then say so,
+    once, and leave nothing for the interpreter to fail on again while it exits."""
+    import errno
+
+    if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        return False
+    if exc.errno != errno.EPIPE:  # a reader that stopped reading (`| head`) needs no message
+        try:
+            os.write(2, f"kaplan: could not write the output ({exc.strerror}); make room where it goes, "
+                        "or write it to a file elsewhere\n".encode("ascii", "backslashreplace"))
+        except OSError:
+            pass
+    for stream in (sys.stdout, sys.stderr):  # what is still buffered would fail again at exit
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+    return True
 
 
 def main() -> None:
@@ -844,6 +867,10 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:
+        if not _output_failed(exc):
+            raise
+        sys.exit(2)
     finally:
         gc.freeze()
 
