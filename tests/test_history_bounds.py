@@ -121,3 +121,17 @@ def test_plans_of_a_revision_are_read_by_one_git_process(tmp_path: Path, kaplan,
     assert {a["account"]: a["change"] for a in r.json()["accounts"]} == {i: "no change" for i in ids}
     # a handful of questions (the top, the commit, its date, the listing, the blobs), not 60 + those
     assert len(started) < 15, [a[-3:] for a in started]
+
+
+def test_one_plan_at_a_commit_is_read_within_the_bound(tmp_path: Path) -> None:
+    from kaplan.reading import history
+
+    root = portfolio(tmp_path, "acme")
+    big_plan(root / "plans" / "big.yaml", 6 * MiB)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "two plans")
+    commit = history.resolve(root, "HEAD")
+    assert history.plan_at(root, commit, "plans/acme.yaml").account.id == "acme"
+    assert history.plan_at(root, commit, "plans/big.yaml") is None  # 6 MiB: over the bound, not read
+    assert history.plan_at(root, commit, "plans/none.yaml") is None
+    assert history.plan_at(root, commit, "plans/acme.yaml\nHEAD:plans/acme.yaml") is None  # one name a line

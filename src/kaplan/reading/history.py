@@ -216,6 +216,8 @@ def plans_at(folder: Path, rev: str, refused: dict[str, str] | None = None) -> d
 def plan_at(root: Path, commit: str, name: str) -> Plan | None:
     """The plan in file `name` (relative to the repository) at `commit`, or None if absent, over
     `MAX_BYTES` (never read) or invalid."""
+    if "\n" in name:  # `git cat-file --batch` reads one name a line
+        return None
     for _, raw in _blobs(root, [(name, f"{commit}:{name}")]):
         return _plan(name, raw)
     return None
