@@ -132,3 +132,17 @@ def test_one_plan_at_a_commit_is_read_within_the_bound(tmp_path: Path) -> None:
     assert history.plan_at(root, commit, "plans/big.yaml") is None  # 6 MiB: over the bound, not read
     assert history.plan_at(root, commit, "plans/none.yaml") is None
     assert history.plan_at(root, commit, "plans/acme.yaml\nHEAD:plans/acme.yaml") is None  # one name a line
+
+
+def test_an_account_whose_old_plan_was_too_large_is_not_called_new(tmp_path: Path, kaplan) -> None:
+    root = portfolio(tmp_path, "beta")
+    big_plan(root / "plans" / "acme.yaml", 6 * MiB)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "acme padded")
+    (root / "plans" / "acme.yaml").write_text(PLAN.format(id="acme", name="Acme", reviewed="2026-11-01"))
+    r = kaplan("risk", "--since", "HEAD", "--format", "json", "--today", "2026-11-20", cwd=root)
+    assert r.exit_code == 1, r.stderr
+    doc = r.json()
+    assert doc["new_accounts"] == []  # acme was there, unread; beta was read
+    assert len(doc["history_left_out"]) == 1 and doc["history_left_out"][0].startswith("plans/acme.yaml at ")
+    assert "6.0 MiB, over the 5 MiB a plan may be" in r.stderr

@@ -147,6 +147,7 @@ def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict
     refused: dict[str, str] = {}
     old = history.plans_at(folder, commit, refused=refused)
     report.history_left_out = list(refused.values())
+    unread = {Path(name).stem for name in refused}  # a plan's file is named after its account
     from kaplan.reading.loader import LoadedPlan as _LP
 
     pairs = [(_LP(Path(f"{pid}.yaml"), f"{pid}.yaml", plan), plan) for pid, plan in old.items()]
@@ -159,5 +160,5 @@ def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict
                 row.plan_changes = compare(old[row.account_id], current[row.account_id])
                 if then != report.today:
                     row.unchanged_cause = f"time passed ({then} → {report.today})"
-        else:
+        elif row.account_id not in unread:  # a plan there too large to read is not new: it was not read
             report.new_accounts.append(row.account_id)

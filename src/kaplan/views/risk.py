@@ -85,6 +85,7 @@ def _fit(t, body: list[list], width: int, keep: int) -> None:
 
 def json_out(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     doc = {"today": report.today.isoformat(), "since": report.since, "history_note": report.history_note,
+           "history_left_out": report.history_left_out,
            "accounts": [_record(r) for r in rows], "new_accounts": report.new_accounts}
     out.write(json_text(doc) + "\n")
 
