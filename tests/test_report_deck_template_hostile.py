@@ -458,6 +458,21 @@ BROKEN = {
         _replace("_rels/.rels", b"</Relationships>", b'<x:junk xmlns:x="urn:x"/></Relationships>'),
         "its part _rels/.rels holds <junk>, not a relationship"),
 
+    "a layout without its common slide data": (
+        lambda parts: parts.__setitem__(LAYOUT2, re.sub(rb"<p:cSld.*</p:cSld>", b"", parts[LAYOUT2], flags=re.S)),
+        "its layout /ppt/slideLayouts/slideLayout2.xml has no <cSld>"),
+    "a master without its shape tree": (
+        lambda parts: parts.__setitem__(MASTER, re.sub(rb"<p:spTree>.*</p:spTree>", b"", parts[MASTER], flags=re.S)),
+        "its slide master /ppt/slideMasters/slideMaster1.xml has no <spTree> in its <cSld>"),
+    "a master whose root is a slide's": (
+        _then(_replace(MASTER, b"<p:sldMaster ", b"<p:sld "), _replace(MASTER, b"</p:sldMaster>", b"</p:sld>")),
+        "its slide master /ppt/slideMasters/slideMaster1.xml is <sld>, not <sldMaster>"),
+    "a layout whose root is a master's": (
+        _then(_replace(LAYOUT2, b"<p:sldLayout ", b"<p:sldMaster "), _replace(LAYOUT2, b"</p:sldLayout>", b"</p:sldMaster>")),
+        "its layout /ppt/slideLayouts/slideLayout2.xml is <sldMaster>, not <sldLayout>"),
+    "a notes page's slide image on a layout": (
+        _replace("ppt/slideLayouts/slideLayout1.xml", b'<p:ph type="subTitle" idx="1"/>', b'<p:ph type="sldImg" idx="1"/>'),
+        "its layout 'Title Slide' has type='sldImg', which PowerPoint does not write on a slide master or layout"),
     "no layouts": (_drop_layouts, "its slide master has no layouts"),
     "no master": (lambda parts: parts.__setitem__("ppt/presentation.xml", re.sub(
         rb"<p:sldMasterIdLst>.*?</p:sldMasterIdLst>", b"", parts["ppt/presentation.xml"])), "it has no slide master"),
@@ -482,6 +497,38 @@ def test_a_template_that_cannot_make_a_deck_is_a_usage_error_naming_it(client_de
     code, output, deck = client_deck(parts)
     assert code == 2 and deck is None, output
     assert f"company.pptx: " in output and words in output and "Traceback" not in output, output
+
+
+def test_the_portfolio_deck_refuses_a_template_it_cannot_make_slides_on(portfolio, tmp_path, monkeypatch):
+    """The portfolio's deck is made on the same checks as an account's: a slide image on a layout."""
+    from kaplan.cli.app import app
+
+    parts = package()
+    _replace("ppt/slideLayouts/slideLayout1.xml", b'<p:ph type="subTitle" idx="1"/>', b'<p:ph type="sldImg" idx="1"/>')(parts)
+    save(tmp_path / "company.pptx", parts)
+    monkeypatch.chdir(portfolio)
+    r = CliRunner().invoke(app, ["report", "--portfolio", "-f", "pptx", "--template", str(tmp_path / "company.pptx"),
+                                 "--today", TODAY.isoformat(), "-o", str(tmp_path / "portfolio.pptx")])
+    assert r.exit_code == 2 and not (tmp_path / "portfolio.pptx").exists(), r.output
+    assert "company.pptx: " in r.output and "type='sldImg'" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("when", ["opened", "used"])
+def test_whatever_else_a_template_trips_in_python_pptx_is_a_refusal_not_a_traceback(client_deck, monkeypatch, when):
+    """The checks cannot foresee every structure python-pptx fails to follow: an error of its own,
+    raised as the template is reduced or as a slide is made on it, is still exit 2 naming the template."""
+    from pptx.exc import InvalidXmlError
+
+    from kaplan.report import deck, deck_file
+
+    def fails(*args, **kwargs):
+        raise InvalidXmlError("required ``<p:cSld>`` child element not present")
+
+    monkeypatch.setattr(deck_file, "keep_the_look", fails) if when == "opened" else monkeypatch.setattr(
+        deck.Deck, "title", fails)
+    code, output, made = client_deck(package())
+    assert code == 2 and made is None, output
+    assert "company.pptx: " in output and "InvalidXmlError" in output and "Traceback" not in output, output
 
 
 @pytest.mark.parametrize("limit", ["MAX_XML_PART", "MAX_XML"])

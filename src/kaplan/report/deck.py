@@ -25,7 +25,7 @@ from pathlib import Path
 from kaplan.rounding import MONEY_PLACES, rounded
 from kaplan.views import text
 from kaplan.report import capped
-from kaplan.report._optional import clean, need
+from kaplan.report._optional import FormatProblem, clean, need
 from kaplan.report.deck_file import open_template
 from kaplan.report.deck_template import empty_placeholders, keep_the_look
 from kaplan.report.properties import documented
@@ -55,6 +55,27 @@ HALF = 0.49
 """The share of the slide's width a half-slide table or chart takes (`Deck._box`)."""
 
 
+def _on_a_template(make):
+    """`make` a deck; on a `--template`, whatever goes wrong while slides are made on it is the
+    template's fault (its checks in `deck_file` let through a structure python-pptx cannot follow):
+    a refusal naming the template, never a traceback."""
+    from functools import wraps
+
+    @wraps(make)
+    def made(pack, template: Path | None = None) -> bytes:
+        if template is None:
+            return make(pack, template)
+        try:
+            return make(pack, template)
+        except FormatProblem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a hostile template may trip anything in python-pptx
+            raise FormatProblem(f"--template {template}: slides cannot be made on it "
+                                f"({type(exc).__name__}: {exc})") from None
+    return made
+
+
+@_on_a_template
 def account_deck(pack, template: Path | None = None) -> bytes:
     """The quarterly-review deck of an `AccountPack`."""
     d = Deck(template)
@@ -126,6 +147,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
     return d.save(pack, author=p.plan.owner or "")
 
 
+@_on_a_template
 def portfolio_deck(pack, template: Path | None = None) -> bytes:
     """The steering committee's deck of a `PortfolioPack`."""
     d = Deck(template)
@@ -188,6 +210,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     return d.save(pack)
 
 
+@_on_a_template
 def client_deck(pack, template: Path | None = None) -> bytes:
     """The client's deck of a `ClientPack`: nothing in it but what the client pack holds."""
     d = Deck(template)

@@ -9,9 +9,10 @@ parts of one name (readers would disagree on which is the deck) or relationships
 plain list of relationships, each with an id of its own, and reads every XML part with the
 one hardened parser (`office_xml`: no entities, no DOCTYPE, bounded depth)
 before python-pptx opens it. It then reduces the deck to its look (`deck_template`) and checks that
-python-pptx can follow its structure as slides are made on it (its lists of masters and layouts name
-masters and layouts, its placeholders are ones PowerPoint writes) and that the look can carry
-slides: a slide master with at least one layout, and a slide size PowerPoint accepts.
+python-pptx can follow its structure as slides are made on it (each master and layout is one and
+holds a shape tree, its lists of masters and layouts name masters and layouts, its placeholders are
+ones PowerPoint writes on them) and that the look can carry slides: a slide master with at least one
+layout, and a slide size PowerPoint accepts. Any other error python-pptx raises on it is a refusal too.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ MAX_XML = 64 * 1024 * 1024
 SLIDE_SIZE = (914_400, 51_206_400)
 """The slide sizes PowerPoint accepts, in EMU: 1 to 56 inches a side."""
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_PML = "application/vnd.openxmlformats-officedocument.presentationml."
+_MASTER, _LAYOUT = _PML + "slideMaster+xml", _PML + "slideLayout+xml"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -60,11 +63,14 @@ def open_template(path: Path):
     except Exception as exc:  # python-pptx raises zipfile, KeyError or XML errors for a file that is no deck
         raise problem(f"not a PowerPoint deck (.pptx) that can be read ({type(exc).__name__})") from None
     try:
+        _check_parts(prs, problem)
         keep_the_look(prs)
-    except (ValueError, KeyError, AttributeError) as exc:  # a relationship python-pptx cannot follow
+        _check_structure(prs, problem)
+        _check_look(prs, problem)
+    except FormatProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever else a hostile deck trips is a refusal, never a traceback
         raise problem(f"its parts do not make a deck ({type(exc).__name__}: {exc})") from None
-    _check_structure(prs, problem)
-    _check_look(prs, problem)
     return prs
 
 
@@ -176,6 +182,29 @@ def _check_rels(name: str, root, problem) -> None:
         ids.add(rel.get("Id"))
 
 
+_ROOTS = {_MASTER: (_P + "sldMaster", "slide master"), _LAYOUT: (_P + "sldLayout", "layout")}
+_ON_SLIDES = frozenset({"title", "body", "ctrTitle", "subTitle", "dt", "sldNum", "ftr", "hdr", "obj", "chart",
+                        "tbl", "clipArt", "dgm", "media", "pic"})
+"""The placeholder types a slide master or layout holds (a slide image is a notes page's only)."""
+
+
+def _check_parts(prs, problem) -> None:
+    """Refuse a slide master or layout whose part is not one (its root element of another kind), or
+    that has no common slide data (`<p:cSld>`) holding a shape tree (`<p:spTree>`): python-pptx
+    reads both of every layout and master as it makes a slide."""
+    for part in prs.part.package.iter_parts():
+        if part.content_type not in _ROOTS:
+            continue
+        root, what = _ROOTS[part.content_type]
+        element = part._element
+        if element.tag != root:
+            raise problem(f"its {what} {part.partname} is {_tag(element)}, not {_tag_of(root)}")
+        c_sld = element.find(_P + "cSld")
+        if c_sld is None or c_sld.find(_P + "spTree") is None:
+            raise problem(f"its {what} {part.partname} has no " + ("<cSld>" if c_sld is None else "<spTree> in its <cSld>")
+                          + " (the shapes a slide is made of)")
+
+
 def _check_structure(prs, problem) -> None:
     """Refuse a look whose structure python-pptx cannot follow as a deck is built: a list of masters
     or of layouts naming a relationship of another kind, a placeholder whose type, index, orientation
@@ -191,9 +220,12 @@ def _check_structure(prs, problem) -> None:
                         value = getattr(ph, key)  # python-pptx's reading of it, as a slide made on it reads it
                         if key == "idx" and not 0 <= value <= _MAX_IDX:  # read unchecked, checked when written
                             raise ValueError(value)
+                        if key == "type" and ph.get("type", "obj") not in _ON_SLIDES:
+                            raise ValueError(value)
                 except (ValueError, TypeError, KeyError):
                     raise problem(f"a placeholder of its {'layout' if owner is not master else 'master'} "
-                                  f"{owner.name!r} has {key}={ph.get(key)!r}, which PowerPoint does not write") from None
+                                  f"{owner.name!r} has {key}={ph.get(key)!r}, which PowerPoint does not write"
+                                  + (" on a slide master or layout" if key == "type" else "")) from None
 
 
 def _lists_only(part, tag: str, kind: str, where: str, problem) -> None:
@@ -206,4 +238,8 @@ def _lists_only(part, tag: str, kind: str, where: str, problem) -> None:
 
 
 def _tag(el) -> str:
-    return f"<{el.tag.rsplit('}', 1)[-1]}>"
+    return _tag_of(el.tag) if isinstance(el.tag, str) else "<?>"
+
+
+def _tag_of(tag: str) -> str:
+    return f"<{tag.rsplit('}', 1)[-1]}>"
