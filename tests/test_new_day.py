@@ -406,6 +406,57 @@ def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path):
     assert not alive
 
 
+def test_the_plans_of_a_worker_that_died_are_read_all_the_same(portfolio, monkeypatch):
+    """A worker killed while it reads (by the out-of-memory killer, say) leaves its plans, and those of
+    the pool it broke, to be read by the process that started it: the same findings, no traceback."""
+    import os
+    import signal
+
+    plans = sorted(str(p) for p in (portfolio / "plans").glob("*.yaml"))
+    read, parent = _parallel.read_and_summarise, os.getpid()
+
+    def dies_on_the_first_plan(path, *args):
+        if os.getpid() != parent and str(path) == plans[0]:  # a worker
+            os.kill(os.getpid(), signal.SIGKILL)
+        return read(path, *args)
+
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(_parallel, "read_and_summarise", dies_on_the_first_plan)
+    for day in (DAYS[0], DAYS[5]):
+        assert _findings(check([portfolio / "plans"], today=day, jobs=2)) == \
+            _findings(check([portfolio / "plans"], today=day, cache=False, jobs=1))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and /proc as on Linux")
+def test_a_check_started_with_ctrl_c_ignored_ignores_it_in_its_workers_too(tmp_path):
+    """A background job of a script starts with SIGINT ignored: a Ctrl-C to its group must not end
+    kaplan's workers either (they ended, and the pool they broke ended kaplan with a traceback)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from _proc import kaplan_command
+
+    folder = tmp_path / "portfolio"
+    generate(folder, 260, seed=3, findings_pct=25)  # enough for workers (`PARALLEL_MIN`)
+    args = kaplan_command() + ["--no-cache", "check", "--today", "2026-11-24", "--format", "json"]
+    quiet = subprocess.run(args, cwd=folder, capture_output=True, text=True)
+    with open(tmp_path / "out", "w+") as out, open(tmp_path / "err", "w+") as err:  # (a pipe could fill)
+        ignoring = subprocess.Popen(args, cwd=folder, stdout=out, stderr=err, start_new_session=True,
+                                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        deadline = time.monotonic() + 60
+        while ignoring.poll() is None and time.monotonic() < deadline:
+            try:
+                os.killpg(ignoring.pid, signal.SIGINT)
+            except ProcessLookupError:
+                break
+            time.sleep(0.02)
+        ignoring.wait(timeout=60)
+    assert "Traceback" not in (tmp_path / "err").read_text()
+    assert (ignoring.returncode, (tmp_path / "out").read_text()) == (quiet.returncode, quiet.stdout)
+
+
 def _running(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as fh:

@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
@@ -42,7 +43,9 @@ def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
     _job = (config, today, details_dir)
     # Ctrl-C reaches every process of the terminal's group: the one that started the workers says so,
     # once; a worker ends at once, without a traceback of its own (and never waits to be stopped).
-    signal.signal(signal.SIGINT, _end_quietly)
+    # Where kaplan was started with SIGINT ignored (a background job of a script), so are its workers.
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _end_quietly)
     _end_with_parent()
 
 
@@ -244,9 +247,16 @@ class Workers:
         self._sent.append((chunk, self._pool.submit(_work, work)))
 
     def results(self):
-        """(chunk, its summaries, its shard) for each chunk, in the order they were handed over."""
+        """(chunk, its summaries, its shard) for each chunk, in the order they were handed over. The
+        chunks of a worker that died (killed, out of memory) are read here instead, so the answer is
+        the same."""
         for chunk, future in self._sent:
-            summaries, shard = future.result()
+            try:
+                summaries, shard = future.result()
+            except BrokenProcessPool:
+                config, today, _ = self._args
+                summaries = [read_and_summarise(self._files[i][0], self._files[i][1], config, today) for i in chunk]
+                shard = None
             yield chunk, summaries, shard
 
     def close(self) -> None:
