@@ -531,6 +531,56 @@ def test_whatever_else_a_template_trips_in_python_pptx_is_a_refusal_not_a_traceb
     assert "company.pptx: " in output and "InvalidXmlError" in output and "Traceback" not in output, output
 
 
+def _shapes(n: int, first: int = 100, ph: bool = False) -> bytes:
+    """`n` empty shapes with ids from `first`, body placeholders with indexes from `first` if `ph`."""
+    holder = '<p:ph type="body" idx="{}"/>' if ph else ""
+    return b"".join(f'<p:sp><p:nvSpPr><p:cNvPr id="{i}" name="s"/><p:cNvSpPr/><p:nvPr>{holder.format(i)}'
+                    f'</p:nvPr></p:nvSpPr><p:spPr/></p:sp>'.encode() for i in range(first, first + n))
+
+
+@pytest.mark.parametrize("extra, refused", [(95, False), (96, True)])
+def test_a_layout_of_more_placeholders_than_would_be_cheap_to_copy_is_refused(client_deck, extra, refused):
+    """python-pptx copies a layout's placeholders onto each slide, each copy reading every id of the
+    slide: 2,000 a layout took half a minute a deck. "Title and Content" holds 5; 5 + 95 = 100 is
+    the most a layout may hold, 5 + 96 = 101 is refused before anything is copied."""
+    parts = package()
+    parts[LAYOUT2] = parts[LAYOUT2].replace(b"</p:spTree>", _shapes(extra, ph=True) + b"</p:spTree>", 1)
+    code, output, made = client_deck(parts)
+    if not refused:
+        assert code == 0 and made is not None, output
+        return
+    assert code == 2 and made is None, output
+    assert ("company.pptx: its layout /ppt/slideLayouts/slideLayout2.xml holds 101 placeholders, which would cost "
+            "too much to open (at most 100" in " ".join(output.split())), output
+
+
+def test_a_master_of_more_shapes_than_would_be_cheap_to_walk_is_refused(client_deck):
+    """The master holds 5 shapes; with 996 more, 1,001 is over the 1,000 a master or layout may hold."""
+    parts = package()
+    on_master(parts, _shapes(996))
+    code, output, made = client_deck(parts)
+    assert code == 2 and made is None, output
+    assert "slideMaster1.xml holds 1,001 shapes, which would cost too much" in " ".join(output.split()), output
+
+
+@pytest.mark.parametrize("limit, words", [
+    # python-pptx's deck: a master of 5 shapes and 11 layouts of 5+5+5+5+6+8+4+3+6+6+5 = 58: 63 together
+    ("MAX_ALL_SHAPES", "more than 62 shapes together"),
+    ("MAX_LAYOUTS", "more than 10 layouts"),
+])
+def test_a_deck_of_more_layouts_or_shapes_in_all_than_would_be_cheap_is_refused(client_deck, monkeypatch, limit, words):
+    """The real bounds are 10,000 shapes and 200 layouts; python-pptx's deck, one over lower ones, stands for more."""
+    from kaplan.report import deck_file
+
+    monkeypatch.setattr(deck_file, limit, 62 if limit == "MAX_ALL_SHAPES" else 10)
+    code, output, made = client_deck(package())
+    assert code == 2 and made is None, output
+    assert words in " ".join(output.split()) and "would cost too much to open" in " ".join(output.split()), output
+    monkeypatch.setattr(deck_file, limit, 63 if limit == "MAX_ALL_SHAPES" else 11)
+    code, output, made = client_deck(package())
+    assert code == 0 and made is not None, output
+
+
 @pytest.mark.parametrize("limit", ["MAX_XML_PART", "MAX_XML"])
 def test_xml_that_would_build_trees_of_gigabytes_is_refused_before_it_is_parsed(client_deck, monkeypatch, limit):
     """The real limits are 16 MiB a part and 64 MiB in all, a deck of a few MB compressed; the

@@ -35,9 +35,22 @@ MAX_XML_PART = 16 * 1024 * 1024
 a few MB): lxml, and python-pptx after it, build a tree of several times its size."""
 MAX_XML = 64 * 1024 * 1024
 """Most all XML parts together may unpack to (a template with a hundred sample slides holds some 20 MB)."""
+MAX_PLACEHOLDERS = 100
+"""Most placeholders a slide master or layout may hold (PowerPoint's and python-pptx's own hold 3 to
+8): python-pptx copies each of a layout's onto every slide made on it, finding each copy's id by
+reading every id of the slide, so their cost grows with their square (2,000 took half a minute)."""
+MAX_SHAPES = 1_000
+"""Most shapes a slide master or layout may hold, groups' and placeholders included (PowerPoint's own
+hold 3 to 8; a designed master, tens): each is read, renamed and walked as the look is kept."""
+MAX_ALL_SHAPES = 10_000
+"""Most shapes all slide masters and layouts may hold together (python-pptx's deck: 63)."""
+MAX_LAYOUTS = 200
+"""Most slide layouts a deck may hold (PowerPoint's own: 11; a company's template, a few dozen):
+every one is read to choose the layouts slides are made on."""
 SLIDE_SIZE = (914_400, 51_206_400)
 """The slide sizes PowerPoint accepts, in EMU: 1 to 56 inches a side."""
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _PML = "application/vnd.openxmlformats-officedocument.presentationml."
 _MASTER, _LAYOUT = _PML + "slideMaster+xml", _PML + "slideLayout+xml"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -183,20 +196,39 @@ def _check_rels(name: str, root, problem) -> None:
 
 
 _ROOTS = {_MASTER: (_P + "sldMaster", "slide master"), _LAYOUT: (_P + "sldLayout", "layout")}
+_PH = (_P + "ph",)
+_SHAPES = (*(_P + name for name in ("sp", "pic", "graphicFrame", "cxnSp", "grpSp", "contentPart")),
+           *(_A + name for name in ("sp", "pic", "graphicFrame", "cxnSp", "grpSp")))  # a locked canvas's too
 _ON_SLIDES = frozenset({"title", "body", "ctrTitle", "subTitle", "dt", "sldNum", "ftr", "hdr", "obj", "chart",
                         "tbl", "clipArt", "dgm", "media", "pic"})
 """The placeholder types a slide master or layout holds (a slide image is a notes page's only)."""
 
 
 def _check_parts(prs, problem) -> None:
-    """Refuse a slide master or layout whose part is not one (its root element of another kind), or
+    """Refuse a deck of more layouts, or a master or layout of more placeholders or shapes, than would
+    be cheap to open (`MAX_LAYOUTS`, `MAX_PLACEHOLDERS`, `MAX_SHAPES`, `MAX_ALL_SHAPES`); a slide master or layout
+    whose part is not one (its root element of another kind), or
     that has no common slide data (`<p:cSld>`) holding a shape tree (`<p:spTree>`): python-pptx
     reads both of every layout and master as it makes a slide."""
+    layouts = shapes = 0
     for part in prs.part.package.iter_parts():
         if part.content_type not in _ROOTS:
             continue
         root, what = _ROOTS[part.content_type]
+        layouts += part.content_type == _LAYOUT
+        if layouts > MAX_LAYOUTS:
+            raise problem(f"it holds more than {MAX_LAYOUTS:,} layouts, which would cost too much to open "
+                          "(PowerPoint's own deck holds 11)")
         element = part._element
+        for kind, tags, most in (("placeholders", _PH, MAX_PLACEHOLDERS), ("shapes", _SHAPES, MAX_SHAPES)):
+            count = sum(1 for _ in element.iter(*tags))
+            if count > most:
+                raise problem(f"its {what} {part.partname} holds {count:,} {kind}, which would cost too much to "
+                              f"open (at most {most:,}; PowerPoint's own hold 3 to 8)")
+        shapes += count
+        if shapes > MAX_ALL_SHAPES:
+            raise problem(f"its slide masters and layouts hold more than {MAX_ALL_SHAPES:,} shapes together, which "
+                          "would cost too much to open (python-pptx's own deck holds 63)")
         if element.tag != root:
             raise problem(f"its {what} {part.partname} is {_tag(element)}, not {_tag_of(root)}")
         c_sld = element.find(_P + "cSld")
