@@ -366,6 +366,37 @@ def test_what_only_some_readers_show_or_none_is_taken_out(client_deck):
     assert b"CANVAS-SHOWN" in made[MASTER]
 
 
+def test_data_no_reader_shows_is_not_carried_in_namespaces_text_settings_or_ids(client_deck):
+    """What PowerPoint neither shows nor needs goes, however it is put: an element of a namespace of its
+    own, an attribute of another, words between the master's elements, a setting of presentation.xml
+    that is not the look (`kinsoku`), a relationship id of the template's and the ids of its lists of
+    masters and layouts (numbers of its own choosing)."""
+    parts = package()
+    on_master(parts, b'<x:d xmlns:x="urn:evil">SECRET-FOREIGN-ELEMENT</x:d>')
+    parts[MASTER] = parts[MASTER].replace(
+        b"<p:spTree>", b'<p:spTree xmlns:y="urn:evil2" y:s="SECRET-FOREIGN-ATTR">SECRET-TEXT-NODE', 1)
+    parts["ppt/presentation.xml"] = parts["ppt/presentation.xml"].replace(
+        b"<p:defaultTextStyle", b'<p:kinsoku lang="ja-JP" invalStChars="SECRET-KINSOKU" invalEndChars="x"/>'
+                                b'<p:defaultTextStyle', 1).replace(b'id="2147483648"', b'id="2147480041"')
+    parts[MASTER_RELS] = parts[MASTER_RELS].replace(b'Id="rId1"', b'Id="SECRET-RID-price-floor-41k"')
+    parts[MASTER] = parts[MASTER].replace(b'r:id="rId1"', b'r:id="SECRET-RID-price-floor-41k"')
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b'Id="rId1"', b'Id="SECRET-RID-package"')
+    code, output, deck = client_deck(parts)
+    assert code == 0, output
+    made = no_secret(deck)
+    for name, body in made.items():
+        assert b"urn:evil" not in body and b"kinsoku" not in body, name
+        if name.endswith(".rels"):  # rId1, rId2… in turn
+            ids = [i for i in re.findall(rb'Id="([^"]*)"', body) if not i.startswith(b"rIdProps")]  # the pack's own
+            assert sorted(ids) == sorted(f"rId{n}".encode() for n in range(1, len(ids) + 1)), (name, ids)
+    presentation = made["ppt/presentation.xml"].decode()
+    # one master, then its 11 layouts: 2**31 = 2147483648, and 2147483649 … 2147483659
+    assert re.findall(r'<p:sldMasterId id="(\d+)"', presentation) == ["2147483648"]
+    assert re.findall(r'<p:sldLayoutId id="(\d+)"', made[MASTER].decode()) == [str(2147483649 + n) for n in range(11)]
+    prs = Presentation(io.BytesIO(deck))
+    assert len(prs.slide_master.slide_layouts) == 11 and len(prs.slide_master.placeholders) == 5
+
+
 def test_the_standards_own_namespaces_are_never_ignorable(client_deck):
     """A master declaring the presentation, drawing and relationship namespaces ignorable keeps them:
     every reader reads the standard, so its shapes and layouts stay."""
@@ -440,12 +471,12 @@ _A_PICTURE = _then(_set("ppt/media/logo.png", png("")), lambda parts: typed(part
 BROKEN = {
     # what python-pptx cannot follow as a deck is built: its structure, checked once it is reduced
     "a layout list naming a picture": (_then(_A_PICTURE, _replace(MASTER, b'r:id="rId1"/>', b'r:id="rId90"/>')),
-                                       "the list of layouts of its slide master 1 names 'rId90', which is not a"),
+                                       "the list of layouts of its slide master 1 names its image, which is not a slideLayout"),
     "a layout list naming the theme": (_replace(MASTER, b'r:id="rId1"/>', b'r:id="rId12"/>'),
-                                       "the list of layouts of its slide master 1 names 'rId12'"),
+                                       "the list of layouts of its slide master 1 names its theme, which is not a slideLayout"),
     "a master list naming the theme": (_replace("ppt/presentation.xml", b'<p:sldMasterId id="2147483648" r:id="rId1"/>',
                                                 b'<p:sldMasterId id="2147483648" r:id="rId5"/>'),
-                                       "its list of slide masters names 'rId5', which is not a slideMaster"),
+                                       "its list of slide masters names nothing, which is not a slideMaster"),
     "a relationship id used twice": (_then(_A_PICTURE, _replace(MASTER_RELS, b'Id="rId90"', b'Id="rId1"')),
                                      f"its part {MASTER_RELS} gives two relationships the id rId1"),
     "letters for a placeholder index": (_replace(LAYOUT2, b'<p:ph idx="1"/>', b'<p:ph idx="abc"/>'),

@@ -266,7 +266,8 @@ def _lists_only(part, tag: str, kind: str, where: str, problem) -> None:
         rid = el.get(_RID)
         rel = part.rels.get(rid) if rid else None
         if rel is None or rel.reltype != kind:
-            raise problem(f"{where} names {rid!r}, which is not a {kind.rsplit('/', 1)[-1]} of the deck")
+            what = "nothing" if rel is None else f"its {rel.reltype.rsplit('/', 1)[-1]}"  # ids are kaplan's by now
+            raise problem(f"{where} names {what}, which is not a {kind.rsplit('/', 1)[-1]} of the deck")
 
 
 def _tag(el) -> str:

@@ -25,8 +25,10 @@ background its picture, a text its link), as do the elements that only name what
 data, custom shows, sections; an embedded font none of whose files is kept). What the eye does not
 see is taken out of every part kept: hidden shapes (a locked canvas's too), alternative text,
 hyperlinks and their tooltips, comments, processing instructions and extensions (`extLst`), the
-choices of alternative content (its fallback stays) and whatever is in a namespace declared
-ignorable; shapes are renamed by their kind and number. The text of the master's and
+choices of alternative content (its fallback stays), whatever is in a namespace that is not the
+standard's (`_KNOWN`), ignorable or not, text outside the elements that hold it, and presentation.xml's
+settings that are not the look; shapes are renamed by their kind and number, relationships `rId1`…
+and the lists of masters and layouts numbered anew, so no id of the template's is written. The text of the master's and
 layouts' placeholders is emptied: it is the prompt PowerPoint shows in an empty placeholder, and
 `empty_placeholders` takes every placeholder a slide left empty off it. Layout, master and theme
 names stay: they are what a user picks a layout by. Every part kept is renamed as kaplan names
@@ -47,6 +49,24 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _STANDARD = "http://schemas.openxmlformats.org/"
 """Where the standard's own namespaces are: never ignorable, whatever a part declares."""
+_KNOWN = ("http://schemas.openxmlformats.org/drawingml/2006/", "http://schemas.openxmlformats.org/presentationml/2006/main",
+          _R, "http://www.w3.org/XML/1998/namespace")
+"""The namespaces kept (DrawingML's, PresentationML's, relationship ids, `xml:space`): an element or
+attribute of any other, a Microsoft extension's or one made up (`urn:…`), is read by no reader of the
+standard and goes."""
+_WITH_TEXT = frozenset({_A + "t", _A + "tableStyleId", _P + "attrName"})
+"""The elements whose text is content (a run's words, a table's style, an animated attribute); any
+other text in a part, or between elements, is none of the look."""
+_PRESENTATION_KEPT = frozenset(_P + name for name in ("sldMasterIdLst", "sldIdLst", "sldSz", "notesSz",
+                                                      "embeddedFontLst", "defaultTextStyle"))
+"""What presentation.xml keeps: its masters and slides, sizes, fonts and default text; of its other
+settings (`kinsoku`, photo album, …) none."""
+_PRESENTATION_ATTRS = frozenset({"firstSlideNum", "showSpecialPlsOnTitleSld", "rtl", "embedTrueTypeFonts",
+                                 "saveSubsetFonts"})
+_NOTES_SIZE = {"cx": "6858000", "cy": "9144000"}
+"""A notes page's size, as PowerPoint's own (the template's notes are dropped)."""
+_FIRST_ID = 2**31
+"""The first id of a master or layout in the lists that name them (PowerPoint's own numbering)."""
 _LOCKED_CANVAS = "{http://schemas.openxmlformats.org/drawingml/2006/lockedCanvas}lockedCanvas"
 _PML = "application/vnd.openxmlformats-officedocument.presentationml."
 _MAIN = _PML + "presentation.main+xml"
@@ -91,10 +111,6 @@ _EMPTY = {
     _PML + "viewProps+xml": b"viewPr",  # the view, zoom and slide it was last left at
 }
 """Parts kept but emptied (all their content is optional): the template's settings, not its look."""
-_GONE_FROM_PRESENTATION = ("custShowLst", "custDataLst", "smartTags", "modifyVerifier", "extLst",
-                           "notesMasterIdLst", "handoutMasterIdLst")
-"""What presentation.xml says of what is gone: custom shows, custom data and smart tags, the password
-to modify, its extensions (section names among them), the notes and handout masters."""
 _SHAPES = {_P + name for name in ("sp", "pic", "graphicFrame", "cxnSp", "grpSp", "contentPart")}
 _SHAPE_KIND = {_P + "sp": "Shape", _P + "pic": "Picture", _P + "graphicFrame": "Frame", _P + "cxnSp": "Connector",
                _P + "grpSp": "Group", _P + "contentPart": "Ink"}
@@ -130,6 +146,7 @@ def keep_the_look(prs) -> None:
     _drop(package._rels, {rid for rid, rel in package._rels.items()
                           if rel.is_external or rel.reltype != _RELS + "officeDocument"})
     masters: list = []  # each master kept, in order
+    ids: list = []  # the entries of the lists of masters and layouts, numbered in turn
     themes: set[int] = set()  # the themes of the masters kept
     seen, todo = set(), [(prs.part, None)]
     while todo:
@@ -148,6 +165,10 @@ def keep_the_look(prs) -> None:
             _tidy(element, dropped | (_named(element) - set(part.rels)), ctype)
             named = _named(element)  # once a part: a master of 2,000 pictures named it 2,000 times
             _drop(part.rels, {rid for rid, rel in part.rels.items() if rel.reltype in _PICTURES and rid not in named})
+            _renumber(part.rels, element)
+            for listed in element.iter(_P + "sldMasterId", _P + "sldLayoutId"):
+                listed.set("id", str(_FIRST_ID + len(ids)))
+                ids.append(listed)
             if not hasattr(part, "_element"):  # an XML part python-pptx keeps as bytes (a theme, table styles)
                 from lxml import etree
 
@@ -160,7 +181,26 @@ def keep_the_look(prs) -> None:
     # the presentation's theme is its first master's, or none
     _drop(prs.part.rels, {rid for rid, rel in prs.part.rels.items()
                           if rel.reltype == _RELS + "theme" and id(rel.target_part) not in themes})
+    _renumber(package._rels, None)
     _name_as_kaplan(package)
+
+
+def _renumber(rels, element) -> None:
+    """Give `rels` the ids rId1, rId2… in turn, and the elements of `element` that name them the same:
+    a template's own ids (`Id="price-floor-41k"`) are not written."""
+    from lxml import etree
+
+    new = {old: f"rId{n}" for n, old in enumerate(rels, start=1)}
+    kept = dict(rels._rels)
+    rels._rels.clear()
+    for old, rel in kept.items():
+        rel._rId = new[old]
+        rel.__dict__.pop("rId", None)  # python-pptx's cached copy of it
+        rels._rels[new[old]] = rel
+    for el in element.iter(etree.Element) if element is not None else ():
+        for key, value in el.attrib.items():
+            if key.startswith("{" + _R + "}") and value in new:
+                el.set(key, new[value])
 
 
 def _name_as_kaplan(package) -> None:
@@ -277,9 +317,14 @@ def _tidy(root, dropped: set[str], ctype: str) -> None:
     from lxml import etree
 
     if ctype == _MAIN:
-        for name in _GONE_FROM_PRESENTATION:
-            for el in root.findall(_P + name):
+        for el in list(root):
+            if el.tag not in _PRESENTATION_KEPT:
                 root.remove(el)
+        for key in [k for k in root.attrib if k not in _PRESENTATION_ATTRS]:
+            del root.attrib[key]
+        for size in root.findall(_P + "notesSz"):
+            size.attrib.clear()
+            size.attrib.update(_NOTES_SIZE)
         _once(root, _P + "sldMasterIdLst")
     if ctype == _MASTER:
         _once(root, _P + "sldLayoutIdLst")
@@ -348,6 +393,31 @@ def _compatible(root) -> None:
         for child in reversed(list(fallback) if fallback is not None else []):
             parent.insert(at, child)
         parent.remove(alt)
+    _standard_only(root)
+
+
+def _standard_only(root) -> None:
+    """Keep of `root` only elements and attributes of the standard's namespaces kaplan knows (`_KNOWN`),
+    only the text of elements that hold text (`_WITH_TEXT`), and no namespace it no longer uses: data
+    in a namespace of its own (`<x:d xmlns:x="urn:…">`), a made-up attribute or words between
+    elements show nowhere and go."""
+    from lxml import etree
+
+    def known(tag: str) -> bool:
+        return not tag.startswith("{") or tag[1:].startswith(_KNOWN)
+
+    text = etree.ElementBase.text
+
+    for el in list(root.iter(etree.Element)):
+        if el is not root and not known(el.tag):
+            _remove(el, root)
+            continue
+        for key in [k for k in el.attrib if not known(k)]:
+            del el.attrib[key]
+        if el.tag not in _WITH_TEXT and text.__get__(el) is not None:  # lxml's own text: python-pptx's
+            text.__set__(el, None)  # elements read a paragraph's as its runs'
+        el.tail = None
+    etree.cleanup_namespaces(root)
 
 
 def _once(root, tag: str) -> None:
