@@ -250,13 +250,17 @@ def test_parts_smuggled_under_the_kinds_the_look_keeps_are_dropped(client_deck):
 
 
 def test_a_picture_keeps_what_it_shows_and_nothing_it_carries_besides(client_deck):
-    """A JPEG's EXIF, comment and what follows its end, a PNG's text chunks and what follows its end
-    are not kept; the pictures still show the same pixels. A "PNG" that is not one, and an SVG (a
+    """A JPEG's EXIF, comment, segments under markers the standard reserves (JPGn, JPG, RES) and what
+    follows its end, a PNG's text chunks and what follows its end are not kept; the pictures still show the same pixels. A "PNG" that is not one, and an SVG (a
     document that may fetch from the network), are dropped with the shapes that showed them."""
     from PIL import Image
 
     parts = package()
-    media = {"a.jpeg": (jpeg() + b"SECRET-AFTER-JPEG", "image/jpeg"), "b.png": (png() + b"SECRET-AFTER-PNG", "image/png"),
+    def segment(marker: int, body: bytes) -> bytes:  # a marker the standard reserves, with a length as it allows
+        return bytes((0xFF, marker)) + (len(body) + 2).to_bytes(2, "big") + body
+
+    reserved = segment(0xF7, b"SECRET-JPG7") + segment(0xC8, b"SECRET-JPG") + segment(0x02, b"SECRET-RES")
+    media = {"a.jpeg": (jpeg()[:2] + reserved + jpeg()[2:] + b"SECRET-AFTER-JPEG", "image/jpeg"), "b.png": (png() + b"SECRET-AFTER-PNG", "image/png"),
              "c.png": (b"PK\x03\x04SECRET-NOT-A-PNG", "image/png"),
              "d.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.invalid/SECRET-SVG"/></svg>',
                        "image/svg+xml")}

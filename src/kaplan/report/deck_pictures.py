@@ -21,6 +21,11 @@ _PNG_DRAWN = frozenset({b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"
                         b"pHYs", b"cICP", b"acTL", b"fcTL", b"fdAT"})
 """The PNG chunks that decide what a picture shows (APNG's frames among them); text, time, EXIF and
 private chunks are not among them."""
+_DECODING = frozenset({*range(0xC0, 0xC8), *range(0xC9, 0xD0), 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF})
+"""The JPEG segments that decode it: frame headers (SOF0–15), Huffman and arithmetic tables (DHT,
+DAC), quantisation tables (DQT), scan headers (SOS), the number of lines, restart interval and
+hierarchical progression (DNL, DRI, DHP, EXP). Application segments, comments and the markers the
+standard reserves (JPG, JPGn, RES: any bytes at all) are none of them."""
 _AS_THEY_ARE = {
     "image/gif": (b"GIF87a", b"GIF89a"),
     "image/bmp": (b"BM",), "image/x-bmp": (b"BM",),
@@ -96,7 +101,7 @@ def _jpeg(blob: bytes) -> bytes | None:
             out.append(b"\xff\xe0\x00\x10" + body[:12] + b"\x00\x00")  # the JFIF header without its thumbnail
         elif marker == 0xE2 and body.startswith(b"ICC_PROFILE\x00") or marker == 0xEE and body.startswith(b"Adobe"):
             out.append(bytes((0xFF, marker)) + blob[pos:end])  # the colour profile, Adobe's colour transform
-        elif not (0xE0 <= marker <= 0xEF or marker == 0xFE):  # not an application segment or a comment
+        elif marker in _DECODING:
             out.append(bytes((0xFF, marker)) + blob[pos:end])
         pos = end
         if marker == 0xDA:  # a scan: its coded data runs to the next marker that is not a stuffed 0xFF or a restart
