@@ -372,11 +372,11 @@ def test_what_only_some_readers_show_or_none_is_taken_out(client_deck):
 
 def test_data_no_reader_shows_is_not_carried_in_namespaces_text_settings_or_ids(client_deck):
     """What PowerPoint neither shows nor needs goes, however it is put: an element of a namespace of its
-    own, an attribute of another, words between the master's elements, a setting of presentation.xml
+    own, one of the standard's that is no shape in a shape tree, an attribute of another namespace, words between the master's elements, a setting of presentation.xml
     that is not the look (`kinsoku`), a relationship id of the template's and the ids of its lists of
     masters and layouts (numbers of its own choosing)."""
     parts = package()
-    on_master(parts, b'<x:d xmlns:x="urn:evil">SECRET-FOREIGN-ELEMENT</x:d>')
+    on_master(parts, b'<x:d xmlns:x="urn:evil">SECRET-FOREIGN-ELEMENT</x:d><p:d v="SECRET-NOT-A-SHAPE"/>')
     parts[MASTER] = parts[MASTER].replace(
         b"<p:spTree>", b'<p:spTree xmlns:y="urn:evil2" y:s="SECRET-FOREIGN-ATTR">SECRET-TEXT-NODE', 1)
     parts["ppt/presentation.xml"] = parts["ppt/presentation.xml"].replace(

@@ -57,6 +57,10 @@ standard and goes."""
 _WITH_TEXT = frozenset({_A + "t", _A + "tableStyleId", _P + "attrName"})
 """The elements whose text is content (a run's words, a table's style, an animated attribute); any
 other text in a part, or between elements, is none of the look."""
+_IN_A_TREE = frozenset(_P + name for name in ("nvGrpSpPr", "grpSpPr", "sp", "grpSp", "graphicFrame", "cxnSp", "pic",
+                                              "contentPart"))
+"""What a shape tree or group holds: its own properties and its shapes; anything else in one is none
+of the standard's and shows nowhere."""
 _PRESENTATION_KEPT = frozenset(_P + name for name in ("sldMasterIdLst", "sldIdLst", "sldSz", "notesSz",
                                                       "embeddedFontLst", "defaultTextStyle"))
 """What presentation.xml keeps: its masters and slides, sizes, fonts and default text; of its other
@@ -409,7 +413,8 @@ def _standard_only(root) -> None:
     text = etree.ElementBase.text
 
     for el in list(root.iter(etree.Element)):
-        if el is not root and not known(el.tag):
+        if el is not root and not known(el.tag) or el.getparent() is not None and el.getparent().tag in (
+                _P + "spTree", _P + "grpSp") and el.tag not in _IN_A_TREE:
             _remove(el, root)
             continue
         for key in [k for k in el.attrib if not known(k)]:
