@@ -378,7 +378,7 @@ def test_data_no_reader_shows_is_not_carried_in_namespaces_text_settings_or_ids(
     parts = package()
     on_master(parts, b'<x:d xmlns:x="urn:evil">SECRET-FOREIGN-ELEMENT</x:d><p:d v="SECRET-NOT-A-SHAPE"/>')
     parts[MASTER] = parts[MASTER].replace(
-        b"<p:spTree>", b'<p:spTree xmlns:y="urn:evil2" y:s="SECRET-FOREIGN-ATTR">SECRET-TEXT-NODE', 1)
+        b"<p:spTree>", b'<p:spTree xmlns:y="urn:evil2" y:s="SECRET-FOREIGN-ATTR" xml:lang="SECRET-XML-LANG">SECRET-TEXT-NODE', 1)
     parts["ppt/presentation.xml"] = parts["ppt/presentation.xml"].replace(
         b"<p:defaultTextStyle", b'<p:kinsoku lang="ja-JP" invalStChars="SECRET-KINSOKU" invalEndChars="x"/>'
                                 b'<p:defaultTextStyle', 1).replace(b'id="2147483648"', b'id="2147480041"')

@@ -50,10 +50,11 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _STANDARD = "http://schemas.openxmlformats.org/"
 """Where the standard's own namespaces are: never ignorable, whatever a part declares."""
 _KNOWN = ("http://schemas.openxmlformats.org/drawingml/2006/", "http://schemas.openxmlformats.org/presentationml/2006/main",
-          _R, "http://www.w3.org/XML/1998/namespace")
-"""The namespaces kept (DrawingML's, PresentationML's, relationship ids, `xml:space`): an element or
-attribute of any other, a Microsoft extension's or one made up (`urn:…`), is read by no reader of the
-standard and goes."""
+          _R)
+"""The namespaces kept (DrawingML's, PresentationML's, relationship ids; of XML's own, `xml:space`): an
+element or attribute of any other, a Microsoft extension's or one made up (`urn:…`), is read by no
+reader of the standard and goes."""
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _WITH_TEXT = frozenset({_A + "t", _A + "tableStyleId", _P + "attrName"})
 """The elements whose text is content (a run's words, a table's style, an animated attribute); any
 other text in a part, or between elements, is none of the look."""
@@ -417,7 +418,7 @@ def _standard_only(root) -> None:
                 _P + "spTree", _P + "grpSp") and el.tag not in _IN_A_TREE:
             _remove(el, root)
             continue
-        for key in [k for k in el.attrib if not known(k)]:
+        for key in [k for k in el.attrib if not (known(k) or k == _XML_SPACE)]:  # xml:lang="…" goes
             del el.attrib[key]
         if el.tag not in _WITH_TEXT and text.__get__(el) is not None:  # lxml's own text: python-pptx's
             text.__set__(el, None)  # elements read a paragraph's as its runs'
