@@ -214,3 +214,12 @@ def test_tier_rules_enforced_by_check(kaplan, tmp_path):
     # checking the one file alone places it among the whole portfolio: same findings
     single = kaplan("check", "plans/alpha.yaml", "--format", "json", "--today", "2026-11-24", cwd=folder)
     assert {(f["rule"], f["line"]) for f in single.json()["findings"]} == found
+
+
+def test_ranking_title_counts_one_account_in_the_singular(kaplan, write):
+    write("one/plans/solo.yaml", "kaplan: 1\naccount: {id: solo, name: Solo}\nplan: {owner: Sam}\n")
+    one = kaplan("score", write("one/kaplan.yaml", "plans: plans\n").parent)
+    assert one.exit_code == 0, one.stderr
+    assert "Portfolio ranking (1 account, money in" in one.stdout
+    four = kaplan("score", FIXTURE).stdout  # alpha, bravo, charlie, delta
+    assert "Portfolio ranking (4 accounts, money in" in four

@@ -64,7 +64,7 @@ def table(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> Non
     from rich.table import Table
 
     console = _console(out)
-    t = Table(title=f"Portfolio ranking ({len(ps.accounts)} accounts, money in {_currency_words(ps)})",
+    t = Table(title=f"Portfolio ranking ({text.many(len(ps.accounts), 'account')}, money in {_currency_words(ps)})",
               title_justify="left")
     for col, justify in [("#", "right"), ("Account", "left"), ("Score", "right"), ("Key", "center"),
                          ("Tier", "left"), ("Quadrant", "left"), (f"Revenue (TTM, {ps.converter.reporting})", "right"),
