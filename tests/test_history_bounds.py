@@ -146,3 +146,15 @@ def test_an_account_whose_old_plan_was_too_large_is_not_called_new(tmp_path: Pat
     assert doc["new_accounts"] == []  # acme was there, unread; beta was read
     assert len(doc["history_left_out"]) == 1 and doc["history_left_out"][0].startswith("plans/acme.yaml at ")
     assert "6.0 MiB, over the 5 MiB a plan may be" in r.stderr
+
+
+def test_the_size_of_a_plan_left_out_is_rounded_as_every_figure_is(tmp_path: Path, kaplan) -> None:
+    root = portfolio(tmp_path)
+    big_plan(root / "plans" / "acme.yaml", 5_505_024)  # 5,505,024 / 1,048,576 = 5.25 MiB, over the 5 MiB
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "acme padded")
+    (root / "plans" / "acme.yaml").write_text(PLAN.format(id="acme", name="Acme", reviewed="2026-11-01"))
+    r = kaplan("risk", "--since", "HEAD", "--today", "2026-11-20", cwd=root)
+    assert "Traceback" not in r.stderr, r.stderr
+    # 5.25 to one decimal, half away from zero (kaplan.rounding) is 5.3; Python's `:.1f` said 5.2
+    assert "is 5.3 MiB, over the 5 MiB a plan may be" in r.stderr

@@ -234,6 +234,16 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path):
         rt.set_value(path, ("kaplan",), 1)
 
 
+def test_a_file_too_large_to_edit_gives_its_size_as_shown_everywhere(tmp_path):
+    path = tmp_path / "acme.yaml"
+    head = b"kaplan: 1\nplan:\n  owner: Jo\n# "
+    path.write_bytes(head + b"x" * (5_505_024 - len(head) - 1) + b"\n")  # 5,505,024 / 1,048,576 = 5.25 MiB
+    with pytest.raises(rt.EditRefused) as refused:
+        rt.set_value(path, ("plan", "owner"), "Kim")
+    # 5.25 to one decimal, half away from zero (kaplan.rounding) is 5.3; Python's `:.1f` said 5.2
+    assert "the file is 5.3 MiB; plans are limited to 5 MiB" in str(refused.value)
+
+
 # ---------------------------------------------------------------- where and how it writes
 
 

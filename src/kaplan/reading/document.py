@@ -141,7 +141,9 @@ def _scalar_key(node: ScalarNode) -> Any:
 def decode(raw: bytes) -> str:
     """The text of a plan file, or a `YamlProblem` for files that are not UTF-8 text."""
     if len(raw) > MAX_BYTES:
-        raise YamlProblem("too-large", f"the file is {len(raw) / 1048576:.1f} MiB; plans are limited to "
+        from kaplan.rounding import fixed  # only for this message: `decimal` stays out of a plain read
+
+        raise YamlProblem("too-large", f"the file is {fixed(len(raw) / 1048576, 1)} MiB; plans are limited to "
                           f"{MAX_BYTES // 1048576} MiB", hint="split the content or move attachments out of the plan")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem("encoding", "the file is UTF-16 encoded; kaplan reads UTF-8",

@@ -16,6 +16,7 @@ from kaplan.reading import document as _yaml
 from kaplan.reading.paths import MAX_BYTES
 from kaplan.reading.validation import validate
 from kaplan.model import Plan
+from kaplan.rounding import fixed
 
 
 class HistoryUnavailable(Exception):
@@ -154,7 +155,7 @@ def _plan_files(root: Path, commit: str, prefix: str) -> list[tuple[str, str, in
 
 
 def _too_large(name: str, commit: str, size: int) -> str:
-    return (f"{name} at {commit[:12]} is {size / 1048576:.1f} MiB, over the {MAX_BYTES // 1048576} MiB a plan "
+    return (f"{name} at {commit[:12]} is {fixed(size / 1048576, 1)} MiB, over the {MAX_BYTES // 1048576} MiB a plan "
             "may be (too-large); it is left out of the comparison, unread")
 
 
