@@ -182,3 +182,24 @@ def test_an_overdue_decision_is_marked_in_every_format_and_audience(kaplan, tmp_
     wb = report(kaplan, tmp_path, "acme", "--audience", "client", fmt="xlsx")
     days = {r["Decision"]: r["Days overdue"] for r in sheet_rows(wb["Decisions"])}
     assert days == {"Renew the SLA": 23, "Pick a pilot site": None}
+
+
+def test_a_period_s_share_of_wallet_is_whole_in_the_workbook_as_in_the_pack(kaplan, tmp_path):
+    portfolio(tmp_path, m=dedent("""
+        kaplan: 1
+        account: {id: m, name: Em}
+        plan: {owner: Jo}
+        financials:
+          currency: EUR
+          periods:
+            - {period: 2026-Q3, revenue: 1000.5, client_category_spend: 8000}
+    """))
+    # 1,000.5 ÷ 8,000 × 100 = 12.50625 %: shown whole, 13 % (the workbook said 12.5)
+    assert "share of wallet 13%" in report(kaplan, tmp_path, "m", fmt="md")
+    r = kaplan("report", "--all", "-f", "xlsx", "--today", DAY, "-o", tmp_path / "x", cwd=tmp_path)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    for wb in (load_workbook(tmp_path / "x" / "m.xlsx"), report(kaplan, tmp_path, "m", fmt="xlsx")):
+        (row,) = sheet_rows(wb["Financials"])
+        assert row["Share of wallet %"] == 13
+        cell = wb["Financials"].cell(row=2, column=list(row).index("Share of wallet %") + 1)
+        assert cell.number_format == '0"%"'  # shown as 13%, not 13.0%

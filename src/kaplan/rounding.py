@@ -27,6 +27,8 @@ MONEY_PLACES = 0
 """Decimals an amount of money is shown with (whole units)."""
 PCT_PLACES = 1
 """Decimals a percentage (margin, share, growth) or a 1-5 mean is shown with."""
+WALLET_PLACES = 0
+"""Decimals share of wallet (the account's, or a period's in the workbook) is shown with: whole percent."""
 AXIS_PLACES = 1
 """Decimals a matrix axis (attractiveness, strength) is shown with, like the score."""
 DETAIL_PLACES = 2

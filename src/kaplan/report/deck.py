@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from kaplan.rounding import MONEY_PLACES, rounded
+from kaplan.rounding import MONEY_PLACES, WALLET_PLACES, rounded
 from kaplan.views import text
 from kaplan.report import capped
 from kaplan.report._optional import FormatProblem, clean, need
@@ -93,7 +93,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
          f"cost to serve {text.pct(pack.figures['cost_to_serve_pct'])} of revenue", None),
         ("NPS", text.signed(pack.figures["nps"]) if pack.nps.enough else "too few" if pack.nps.responses else "–",
          f"{pack.nps.responses} in the last {pack.nps.months} months · {len(pack.open_loops)} open loops", None),
-        ("Share of wallet", text.pct(pack.figures["share_of_wallet_pct"], 0),
+        ("Share of wallet", text.pct(pack.figures["share_of_wallet_pct"], WALLET_PLACES),
          f"relationship {text.number(pack.figures['relationship_strength'], 1)}/5", None),
         ("Next review", text.date(pack.next_review), f"last {text.date(pack.last_review)}", None),
     ])

@@ -36,6 +36,8 @@ MONEY = "#,##0"
 PCT = '0.0"%"'
 PCT_PLACES = 1
 """The decimals `PCT` shows."""
+WALLET = '0"%"'
+"""Share of wallet: a whole percent, as the packs show it (`rounding.WALLET_PLACES`)."""
 SCORE = "0.0"
 WHOLE = "0"
 DATE = "yyyy-mm-dd"
@@ -276,7 +278,7 @@ def _financials(wb, pack, title: str) -> None:
         Column(f"Cost to serve ({cur})", lambda r: r.period.cost_to_serve, MONEY),
         Column("Cost to serve %", lambda r: r.cost_to_serve_pct, PCT),
         Column(f"Discounts ({cur})", lambda r: r.period.discounts, MONEY),
-        Column("Share of wallet %", lambda r: r.share_of_wallet_pct, PCT),
+        Column("Share of wallet %", lambda r: r.share_of_wallet_pct, WALLET),
     ], caption=f"{pack.name}: {pack.ttm_words}")
 
 
@@ -366,7 +368,8 @@ def put(cell, value, number_format: str | None = None):
     return cell
 
 
-_DIGITS = {MONEY: 0, WHOLE: 0, PCT: 1, SCORE: 1, SIGNED: 0}
+_DIGITS = {MONEY: rounding.MONEY_PLACES, WHOLE: 0, PCT: PCT_PLACES, WALLET: rounding.WALLET_PLACES,
+           SCORE: rounding.SCORE_PLACES, SIGNED: 0}
 
 
 def shown(value: float, number_format: str | None) -> float:

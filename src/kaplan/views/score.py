@@ -13,7 +13,7 @@ from kaplan.views.safe_text import json_text
 from kaplan.views import _csv, text
 from kaplan.views._console import console as _console
 from kaplan.commands.score import PortfolioScore
-from kaplan.rounding import AXIS_PLACES, DETAIL_PLACES, MONEY_PLACES, PCT_PLACES, rounded
+from kaplan.rounding import AXIS_PLACES, DETAIL_PLACES, MONEY_PLACES, PCT_PLACES, WALLET_PLACES, rounded
 from kaplan.views.text import fixed, money, pct  # the one way a figure is shown
 
 COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "revenue", "currency", "revenue_months",
@@ -37,7 +37,7 @@ def _raw_places(source: str) -> int:
     from kaplan.scoring.sources import sources as all_sources
 
     if source == "share_of_wallet_pct":
-        return 0
+        return WALLET_PLACES
     unit = next((s.unit for s in all_sources() if s.name == source), "")
     return PCT_PLACES if unit == "percent" or unit.startswith("rating") else MONEY_PLACES
 
