@@ -219,6 +219,14 @@ names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), mi
 past = st.dates(dt.date(2000, 1, 1), TODAY)
 
 
+
+def _amounts(largest: float):
+    """An amount a plan may record: 0, or from `types.FIGURE_MIN` up to `largest`."""
+    from kaplan.model.types import FIGURE_MIN
+
+    return st.one_of(st.just(0.0), st.floats(FIGURE_MIN, largest))
+
+
 @st.composite
 def valid_plans(draw) -> dict:
     """A plan that passes `kaplan check` with no errors: valid ids, ratings, ordered past dates."""
@@ -239,7 +247,7 @@ def valid_plans(draw) -> dict:
             {"id": cid, "name": draw(names), "strength": draw(st.integers(1, 5))} for cid in contact_ids]}
     if draw(st.booleans()):
         plan["financials"] = {"periods": [
-            {"period": f"{year}", "revenue": draw(st.floats(0, 1e12)), "cost_to_serve": draw(st.floats(0, 1e9))}
+            {"period": f"{year}", "revenue": draw(_amounts(1e12)), "cost_to_serve": draw(_amounts(1e9))}
             for year in draw(st.lists(st.integers(2000, 2026), max_size=3, unique=True))]}
     if draw(st.booleans()):
         plan["risks"] = [{"id": rid, "description": draw(names), "likelihood": draw(st.integers(1, 5)),

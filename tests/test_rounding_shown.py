@@ -197,20 +197,21 @@ def test_json_and_csv_carry_each_figure_as_the_table_shows_it(kaplan, tmp_path):
 
 
 def test_a_figure_of_any_size_is_rounded_never_an_error(kaplan, tmp_path):
-    """Revenue of 0.0000001 a year ago and 100,000,000,000 now is a growth of (1e11 − 1e-7) ÷ 1e-7 × 100
-    ≈ 1e20 %: its words need 21 digits and a decimal, and the health reason says it as it is."""
+    """Revenue of 0.000001 a year ago (the least a plan may record but 0) and 100,000,000,000 now is a
+    growth of (1e11 − 1e-6) ÷ 1e-6 × 100 ≈ 1e19 %: its words need 20 digits and a decimal, and the
+    health reason says it as it is."""
     from kaplan import rounding
 
     assert rounding.fixed(1e20, 1) == "100000000000000000000.0"
     assert rounding.rounded(6.178597358333666e32, 1) == 6.178597358333666e32
     assert rounding.rounded(1.7e308, 2) == 1.7e308
-    portfolio(tmp_path, big=R2.replace("r2", "big").replace("revenue: 100000, gross_profit: 30000", "revenue: 0.0000001")
+    portfolio(tmp_path, big=R2.replace("r2", "big").replace("revenue: 100000, gross_profit: 30000", "revenue: 0.000001")
               .replace("revenue: 100250, gross_profit: 29824.375", "revenue: 100000000000"))
     r = kaplan("risk", "--today", TODAY, "--format", "csv", cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
     r = kaplan("report", "big", "--format", "md", "--today", TODAY, "--out", tmp_path / "big.md", cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
-    assert "revenue growth +100000000000000000000.0% like for like" in (tmp_path / "big.md").read_text(encoding="utf-8")
+    assert "revenue growth +10000000000000000000.0% like for like" in (tmp_path / "big.md").read_text(encoding="utf-8")
 
 
 def test_share_of_wallet_reads_the_same_in_explain_json_and_the_pack(kaplan, tmp_path):

@@ -146,3 +146,36 @@ def test_past_the_first_thousand_errors_one_finding_says_how_many_more(tmp_path,
         last = findings[-1]
         assert (last["rule"], last["line"], last["column"]) == ("schema", 1009, 7)
         assert last["message"] == "200 more errors in this file not shown, from here on (only the first 1,000 are)"
+
+
+def test_an_amount_too_large_or_all_but_zero_is_a_located_error_and_the_largest_make_finite_packs(tmp_path, kaplan):
+    """A plan's amounts lie within 1e15 (FIGURE_MAX) and are 0 or at least 1e-6 (FIGURE_MIN): beyond
+    them a sum reached infinity, or a margin over a revenue of 1e-300 did, and the packs showed "inf"
+    and "nan%" or crashed. At the largest allowed, every figure is a finite number."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    head = "kaplan: 1\naccount: {{id: {id}, name: {id}}}\nplan: {{owner: Jo}}\nfinancials:\n  currency: EUR\n  periods:\n"
+    bad = tmp_path / "plans" / "bad.yaml"
+    bad.write_text(head.format(id="bad") + "    - {period: 2026-Q2, revenue: 1.0e308, gross_profit: -2.0e15}\n"
+                   "    - {period: 2026-Q3, revenue: 1.0e-300}\n")
+    found = kaplan("--no-cache", "check", "--today", "2026-11-24", "--format", "json", "plans/bad.yaml",
+                   cwd=tmp_path).json()["findings"]
+    assert [(f["rule"], f["line"], f["column"]) for f in found] == \
+        [("schema", 7, 34), ("schema", 7, 57), ("schema", 8, 34)]
+    bad.unlink()
+    for account in ("g", "h"):  # the largest amounts in every field, in two plans summed together
+        (tmp_path / "plans" / f"{account}.yaml").write_text(
+            head.format(id=account) + "    - {period: 2025-Q3, revenue: 0.000001}\n"
+            "    - {period: 2026-Q3, revenue: 1.0e15, gross_profit: -1.0e15, cost_to_serve: 1.0e15, "
+            "client_category_spend: 0.000001}\n")
+    assert kaplan("--no-cache", "check", "--today", "2026-11-24", cwd=tmp_path).exit_code != 2
+    for args in (("--portfolio", "--format", "md", "--out", "p.md"), ("--portfolio", "--format", "xlsx", "--out", "p.xlsx"),
+                 ("--portfolio", "--format", "pptx", "--out", "p.pptx"), ("g", "--format", "md", "--out", "g.md"),
+                 ("g", "--format", "html", "--out", "g.html"), ("g", "--format", "xlsx", "--out", "g.xlsx")):
+        r = kaplan("report", *args, "--today", "2026-11-24", cwd=tmp_path)
+        assert r.exit_code == 0 and "Traceback" not in r.stderr, (args, r.stderr)
+    for shown in ("p.md", "g.md", "g.html"):
+        text = (tmp_path / shown).read_text()
+        assert not any(word in text for word in ("inf%", "+inf", " inf ", "nan%", "NaN")), shown
+    score = kaplan("score", "--format", "json", "--today", "2026-11-24", cwd=tmp_path).stdout
+    assert "Infinity" not in score and "NaN" not in score

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import math
 import functools
 from dataclasses import dataclass
 
@@ -347,6 +348,8 @@ def growth(plan: Plan) -> Change | None:
     months = book.months(matched)
     if not before:
         return Change(now, before, months, "not comparable: revenue was zero in the same months a year earlier")
+    if not math.isfinite((now - before) / before):  # a year earlier all but zero: no growth is a number
+        return Change(now, before, months, "not comparable: revenue was all but zero in the same months a year earlier")
     return Change(now, before, months)
 
 

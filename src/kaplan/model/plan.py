@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from kaplan.model.types import CrmId, Date, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
+from kaplan.model.types import CrmId, Date, Figure, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
 from kaplan.model.vocab import (
     ActionStatus, Attitude, BuyingRole, Cadence, Coverage, FindingSource, Health, ImpactKind, Level,
     MeasureKind, Position, RelationshipStage, ReviewKind, RiskStatus, RitualKind, Side, Stage,
@@ -181,7 +181,7 @@ class FinancialPeriod(Section):
     period: PeriodLabel
     """`2026`, `2026-Q3`, `2026-H1` or `2026-07`."""
     revenue: Money | None = None
-    gross_profit: float | None = None
+    gross_profit: Figure | None = None
     """Revenue minus cost of goods; may be negative."""
     margin_pct: float | None = Field(default=None, ge=-100, le=100)
     """Gross margin in percent, when profit is not given."""
@@ -239,9 +239,9 @@ class Measure(Section):
     kind: MeasureKind = MeasureKind.lagging
     """`leading` (interim, non-revenue) or `lagging` (the result itself)."""
     unit: str | None = None
-    baseline: float | None = None
-    target: float | None = None
-    current: float | None = None
+    baseline: Figure | None = None
+    target: Figure | None = None
+    current: Figure | None = None
     due: Date | None = None
 
 
@@ -290,7 +290,7 @@ class Opportunity(Section):
 
 class Impact(Section):
     kind: ImpactKind
-    size: float | None = None
+    size: Figure | None = None
     """Expected size in the plan's currency (or the measure's unit)."""
     note: str | None = None
 
@@ -391,8 +391,8 @@ class VoiceOfCustomer(Section):
 class Kpi(Section):
     name: Text
     unit: str | None = None
-    target: float
-    actual: float | None = None
+    target: Figure
+    actual: Figure | None = None
     higher_is_better: bool = True
     internal: bool = False
     """Measured for us, not agreed with the client (a margin, a cost): left out of the client's pack."""

@@ -8,7 +8,7 @@ import re
 from typing import Annotated, Any
 
 from kaplan import years
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """For pydantic, whose regex engine reads `$` as the end of the text. Python's `$` also matches before
@@ -38,7 +38,24 @@ Date = Annotated[_dt.date, BeforeValidator(_date), Strict()]
 Rating = Annotated[int, Field(ge=1, le=5, strict=True)]
 """1 (weak, low) … 5 (strong, high)."""
 Percent = Annotated[float, Field(ge=0, le=100)]
-Money = Annotated[float, Field(ge=0)]
+FIGURE_MAX = 1e15
+"""The largest amount or figure a plan may hold (a thousand trillion): any real one is far smaller, and
+the sums of a whole portfolio of them stay finite (a figure beyond it once summed to infinity, shown
+as "inf" and "nan%", and broke the workbook and the deck)."""
+FIGURE_MIN = 1e-6
+"""The smallest amount or figure other than 0 a plan may hold: a ratio over one smaller (a margin over
+a revenue of 1e-300) is no finite number."""
+
+
+def _not_all_but_zero(value: float) -> float:
+    if value and abs(value) < FIGURE_MIN:
+        raise ValueError(f"{value:g} is all but zero; write 0, or a figure of at least {FIGURE_MIN:g}")
+    return value
+
+
+Money = Annotated[float, Field(ge=0, le=FIGURE_MAX), AfterValidator(_not_all_but_zero)]
+Figure = Annotated[float, Field(ge=-FIGURE_MAX, le=FIGURE_MAX), AfterValidator(_not_all_but_zero)]
+"""A number that may be negative (a gross profit, a measure's value), within `FIGURE_MAX` either way."""
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 def _period_label(value: Any) -> Any:
