@@ -107,3 +107,11 @@ def test_a_ledger_that_is_a_pipe_or_a_device_is_never_waited_on_or_read(portfoli
     assert f".kaplan/imported.json:1:1: error [{rule}" in m.stderr, m.stderr
     assert "Traceback" not in m.stderr and HINT in m.stderr
     assert files(portfolio) == before
+
+
+def test_a_ledger_nested_too_deep_to_read_is_an_empty_one(kaplan, portfolio):
+    """200,000 `[` are not a ledger kaplan wrote, and too deep for a JSON reader to follow: read as no
+    ledger at all (as any ledger that is not JSON is), never a traceback."""
+    (portfolio / ".kaplan" / "imported.json").write_text("[" * 200_000, encoding="utf-8")
+    run = kaplan("import", "export.csv", "--as", "financials", "--dry-run", cwd=portfolio)
+    assert "Traceback" not in run.stderr and run.exit_code in (0, 1), run.stderr

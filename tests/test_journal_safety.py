@@ -182,3 +182,13 @@ def test_a_journal_larger_than_any_kaplan_writes_is_refused_unread(kaplan, portf
     assert run.exit_code == 1, run.stderr
     assert "was not left by an interrupted kaplan write: it is not a regular file of at most" in run.stderr
     assert planted.exists()
+
+
+def test_a_journal_nested_too_deep_to_read_is_refused_not_a_traceback(kaplan, portfolio):
+    (portfolio / ".kaplan").mkdir(exist_ok=True)
+    (portfolio / ".kaplan" / "journal.json").write_text("[" * 200_000, encoding="utf-8")
+    (portfolio / "export.csv").write_text("account,period,revenue\na,2026-Q2,100\n", encoding="utf-8")
+    run = kaplan("import", "export.csv", "--as", "financials", cwd=portfolio)
+    assert run.exit_code == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "nested too deeply to be a journal" in run.stderr
+    assert (portfolio / "kaplan.yaml").read_text() == CONFIG

@@ -145,7 +145,8 @@ def test_past_the_first_thousand_errors_one_finding_says_how_many_more(tmp_path,
         assert [f["line"] for f in findings[:1000]] == list(range(9, 1009))
         last = findings[-1]
         assert (last["rule"], last["line"], last["column"]) == ("schema", 1009, 7)
-        assert last["message"] == "200 more errors in this file not shown, from here on (only the first 1,000 are)"
+        assert last["message"] == ("200 more errors in this file not shown, this one among them (only the first "
+                                   "1,000 the schema finds are)")
 
 
 def test_an_amount_too_large_or_all_but_zero_is_a_located_error_and_the_largest_make_finite_packs(tmp_path, kaplan):

@@ -60,8 +60,8 @@ def error_findings(model: type[BaseModel], exc: ValidationError, doc, path: str,
         line, column = doc.locate(_located(errors[MAX_ERRORS]))
         more = len(errors) - MAX_ERRORS
         out.append(Finding(path, line, column, "schema", Severity.ERROR,
-                           f"{more:,} more error{'s' if more != 1 else ''} in this file not shown, from here on "
-                           f"(only the first {MAX_ERRORS:,} are)",
+                           f"{more:,} more error{'s' if more != 1 else ''} in this file not shown, this one among "
+                           f"them (only the first {MAX_ERRORS:,} the schema finds are)",
                            "fix the errors above, then check again"))
     return out
 

@@ -302,6 +302,8 @@ def _load(path: Path) -> dict:
         doc = json.loads(read_file(path, MAX_JOURNAL).decode("utf-8"))
     except (NotAFile, TooLarge):
         raise _refuse(path, f"it is not a regular file of at most {MAX_JOURNAL // 1048576} MiB") from None
+    except RecursionError:
+        raise _refuse(path, "it is nested too deeply to be a journal") from None
     except (OSError, ValueError) as e:
         raise _refuse(path, f"it cannot be read ({e})") from None
     if not isinstance(doc, dict):

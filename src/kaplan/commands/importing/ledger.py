@@ -68,7 +68,7 @@ def read(root: Path) -> tuple[str, dict[str, dict[str, Any]]]:
     text = data.decode("utf-8", "replace")
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to read: empty
         return text, {}
     accounts = doc.get("accounts") if isinstance(doc, dict) else None
     return text, ({k: v for k, v in accounts.items() if isinstance(v, dict)} if isinstance(accounts, dict) else {})
