@@ -311,6 +311,53 @@ def test_two_loops_are_two_errors_each_at_its_first_contact(plan):
                                                     (11, "reporting loop: ann → bob → ann")]
 
 
+def test_with_an_id_given_twice_each_contact_starts_from_its_own_manager(plan):
+    """Ann is given twice: her first entry reports to Bob, who reports to Ann (a loop, at line 9); her
+    last entry reports to no one. Going up from each entry's own manager, then each id's (last) one."""
+    path = plan("""
+        relationships:
+          contacts:
+            - {id: ann, name: Ann, reports_to: bob}
+            - {id: bob, name: Bob, reports_to: ann}
+            - {id: ann, name: Ann again}
+    """)
+    assert [(f.line, f.message) for f in fired(path, "reporting-loop")] == [(9, "reporting loop: ann → bob → ann")]
+
+
+def test_reporting_loops_are_found_as_by_walking_every_chain():
+    """Against the plainest reading of the rule (walk up from each contact's own manager until it comes
+    back to the contact, or to someone walked already, or leaves the list), on 3,000 small contact lists
+    with ids given twice, unknown managers and self-loops."""
+    import random
+    from types import SimpleNamespace as NS
+
+    from kaplan.rules.references import reporting_loop
+
+    def walked(contacts) -> list:
+        boss = {c.id: c.reports_to for c in contacts}
+        reported, out = set(), []
+        for i, c in enumerate(contacts):
+            chain, current = [c.id], c.reports_to
+            if current is None:
+                continue
+            while current in boss and current not in chain:
+                chain.append(current)
+                current = boss[current]
+            if current == c.id and c.id not in reported:
+                reported.update(chain)
+                out.append((i, "reporting loop: " + " → ".join([*chain, c.id])))
+        return out
+
+    rng = random.Random(15)
+    for _ in range(3000):
+        n = rng.randint(1, 9)
+        ids = [f"c{rng.randint(0, n)}" for _ in range(n)]
+        contacts = [NS(id=ids[k], name=ids[k], reports_to=rng.choice([None, f"c{rng.randint(0, n + 1)}", *ids]))
+                    for k in range(n)]
+        found = [(issue.at[2], issue.message) for issue in reporting_loop(NS(relationships=NS(contacts=contacts)), None)]
+        assert found == walked(contacts), [(c.id, c.reports_to) for c in contacts]
+
+
 def test_reporting_chain_without_a_loop_is_fine(plan):
     path = plan("""
         relationships:

@@ -68,34 +68,81 @@ def unresolved_reference(plan: Plan, ctx: Context) -> Iterator[Issue]:
 def reporting_loop(plan: Plan, ctx: Context) -> Iterator[Issue]:
     """The `reports_to` chain loops back on itself, so the org chart cannot be drawn."""
     contacts = plan.relationships.contacts
-    boss = {c.id: c.reports_to for c in contacts}  # (of an id given twice, its last entry's)
-    looped = _in_loops(boss)
+    boss = {c.id: c.reports_to for c in contacts}  # each id's manager (of an id given twice, its last entry's)
+    chart = _Chart(boss)
     reported: set[str] = set()
+    steps = 0
     for i, c in enumerate(contacts):
-        if c.reports_to is None or c.id not in looped or c.id in reported:
-            continue  # reports to no one (the top of a chain), in no loop, or in one named already
-        chain, current = [c.id], boss[c.id]
+        if c.reports_to is None or c.id in reported:
+            continue  # reports to no one (the top of a chain), or in a loop named already
+        if not chart.reaches(c.reports_to, c.id):  # from its own manager on, up each one's
+            continue
+        chain, current = [c.id], c.reports_to
         while current != c.id:
             chain.append(current)
             current = boss[current]
+            steps += 1
+            if steps > _STEPS:  # only a file built to cost time gets here: name the loop, not all of it
+                chain.append("…")
+                break
         reported.update(chain)
         yield Issue(("relationships", "contacts", i, "reports_to"),
                     "reporting loop: " + " → ".join([*chain, c.id]),
                     "one person in the loop should report to someone outside it, or to no one")
 
 
-def _in_loops(boss: dict) -> set:
-    """The ids on a loop of `boss` (each id's manager): each id is walked once, so a chain of thousands
-    of contacts costs as many steps, not their square."""
-    looped: set = set()
-    seen: dict = {}  # id → the walk that reached it first
-    for walk, start in enumerate(boss):
-        path, node = [], start
-        while node in boss and node not in seen:
-            seen[node] = walk
-            path.append(node)
-            node = boss[node]
-        if node in boss and seen[node] == walk:  # this walk came back to itself: the rest is a loop
-            looped.update(path[path.index(node):])
-    return looped
+_STEPS = 1_000_000
+"""Names the loops of one plan may list in all (a loop of thousands is listed whole)."""
+
+
+class _Chart:
+    """Who reports, through whom, to whom (`boss`: each id's manager), so that whether one contact is
+    above another is answered at once: a loop through thousands of contacts costs as many steps, not
+    their square or cube. An id on a loop is above everyone whose chain reaches that loop; any other id
+    is above the ids below it in the tree that hangs from a loop or from someone who reports to no one."""
+
+    def __init__(self, boss: dict):
+        self.boss = boss
+        self.loop: dict = {}  # id on a loop → the loop's number
+        seen: dict = {}  # id → the walk that reached it first
+        for walk, start in enumerate(boss):
+            path, node = [], start
+            while node in boss and node not in seen:
+                seen[node] = walk
+                path.append(node)
+                node = boss[node]
+            if node in boss and seen[node] == walk:  # this walk came back to itself: the rest is a loop
+                for on in path[path.index(node):]:
+                    self.loop[on] = walk
+        below: dict = {}
+        roots = []
+        for node, up in boss.items():
+            if node in self.loop or up not in boss:
+                roots.append(node)
+            else:
+                below.setdefault(up, []).append(node)
+        self.first: dict = {}  # id → (its tree's root, when its subtree starts and ends in a walk of it)
+        self.last: dict = {}
+        clock = 0
+        for root in roots:
+            stack = [(root, False)]
+            while stack:
+                node, done = stack.pop()
+                if done:
+                    self.last[node] = clock
+                    continue
+                self.first[node] = (root, clock)
+                clock += 1
+                stack.append((node, True))
+                stack.extend((child, False) for child in below.get(node, ()))
+
+    def reaches(self, start, target) -> bool:
+        """Whether going up from `start` (each id to its manager) comes to `target`."""
+        if start not in self.boss:
+            return False
+        root, at = self.first[start]
+        if target in self.loop:
+            return root in self.loop and self.loop[root] == self.loop[target]
+        target_root, target_at = self.first[target]
+        return target_root == root and target_at <= at < self.last[target]
 
