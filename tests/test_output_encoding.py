@@ -1,10 +1,13 @@
 """A terminal or CI log whose encoding is not UTF-8 (cp1252, ascii) still shows every finding and
 figure: a character it cannot encode is written as an escape, never a crash that hides the output.
+JSON and SARIF are ASCII with JSON's own escapes, valid on any stream; a CSV the stream cannot carry
+exactly is refused (exit 2), never written with Python's escapes as data.
 Output that cannot be written at all (a full disk, a closed descriptor, a reader that stopped) is a
 plain message and an exit code, never a traceback."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -90,3 +93,83 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     err = proc.stderr.read()
     proc.wait(timeout=60)
     assert b"Traceback" not in err and b"Exception ignored" not in err, err
+
+
+NAME = "Rén ☃ 😀"  # é is in cp1252, not in ascii; ☃ in neither; 😀 past the Basic Multilingual Plane
+
+
+def _named(tmp_path: Path, finding: bool = False) -> Path:
+    """A portfolio of one plan named `NAME`; with `finding`, a second plan whose unknown key `nämé` is an error."""
+    root = tmp_path / "named"
+    (root / "plans").mkdir(parents=True)
+    (root / "kaplan.yaml").write_text("plans: plans\n", encoding="utf-8")
+    (root / "plans" / "ren.yaml").write_text(
+        f'kaplan: 1\naccount: {{id: ren, name: "{NAME}"}}\nplan: {{owner: Sam}}\nfinancials:\n  currency: EUR\n'
+        '  periods:\n    - {period: "2026-Q3", revenue: 1000}\n', encoding="utf-8")
+    if finding:
+        (root / "plans" / "bad.yaml").write_text("kaplan: 1\naccount: {id: bad, name: Bad}\nplan: {owner: Sam}\nnämé: x\n",
+                                                 encoding="utf-8")
+    return root
+
+
+def _bytes_of(args: list[str], root: Path, encoding: str) -> subprocess.CompletedProcess:
+    from tests._proc import kaplan_command
+
+    return subprocess.run(kaplan_command() + args, cwd=root, capture_output=True, timeout=60,
+                          env={**os.environ, "NO_COLOR": "1", "KAPLAN_NO_CACHE": "1", "PYTHONIOENCODING": encoding})
+
+
+JSON_OUTPUTS = [  # (arguments, exit code: 1 where the unknown key is a finding, the name where the output holds it)
+    (["score", "--format", "json"], 0, lambda d: d["accounts"][0]["name"]),
+    (["score", "--explain", "ren", "--format", "json"], 0, lambda d: d["name"]),
+    (["score", "--list-sources", "--format", "json"], 0, None),
+    (["risk", "--format", "json"], 0, lambda d: d["accounts"][0]["name"]),
+    (["check", "--format", "json"], 1, None),
+    (["check", "--format", "sarif"], 1, None),
+    (["check", "--list-rules", "--format", "json"], 0, None),
+    (["schema", "plan"], 0, None),
+    (["schema", "config"], 0, None),
+]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_json_and_sarif_are_valid_json_whatever_stdout_s_encoding(tmp_path: Path, encoding: str) -> None:
+    root = _named(tmp_path, finding=True)
+    for args, code, name in JSON_OUTPUTS:
+        more = ["--today", "2026-11-24", "--skip-invalid"] if args[0] in ("score", "risk") else []
+        r = _bytes_of([*args, *more], root, encoding)
+        assert r.returncode == code, (args, r.stderr)
+        # ASCII with JSON's own escapes (\u00e9, never Python's \xe9), so the same bytes on any stream,
+        # and UTF-8 JSON as RFC 8259 asks (a cp1252 stream wrote é as the byte 0xe9)
+        assert r.stdout.isascii(), (args, r.stdout[:200])
+        doc = json.loads(r.stdout)
+        if name is not None:
+            assert name(doc) == NAME, args
+    finding = json.loads(_bytes_of(["check", "--format", "json"], root, encoding).stdout)["findings"][0]
+    assert "nämé" in finding["message"]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+@pytest.mark.parametrize("args", [["score"], ["risk"], ["score", "--explain", "ren"], ["score", "--list-sources"]])
+def test_a_csv_the_output_cannot_carry_is_refused_not_escaped(tmp_path: Path, encoding: str, args: list[str]) -> None:
+    root = _named(tmp_path)
+    if args == ["score", "--explain", "ren"]:  # its cells are kaplan's own words: give a criterion a name
+        (root / "kaplan.yaml").write_text(
+            "plans: plans\nscoring:\n  criteria:\n    volumen☃: {source: revenue_ttm, weight: 1, normalise: {method: minmax}}\n"
+            "  matrix: {attractiveness: {volumen☃: 1}, strength: {volumen☃: 1}}\n", encoding="utf-8")
+    r = _bytes_of([*args, "--format", "csv", "--today", "2026-11-24"], root, encoding)
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == b""  # not one line of it, rather than `R\xe9n` as a name
+    assert r.stderr.count(b"\n") == 1 and b"Traceback" not in r.stderr
+    assert b"cannot write" in r.stderr and b"PYTHONIOENCODING=utf-8" in r.stderr
+
+
+def test_a_csv_is_written_in_the_encoding_asked_for(tmp_path: Path) -> None:
+    root = _named(tmp_path)
+    plan = root / "plans" / "ren.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(NAME, "Rén"), encoding="utf-8")
+    cp1252 = _bytes_of(["score", "--format", "csv", "--today", "2026-11-24"], root, "cp1252")
+    assert cp1252.returncode == 0, cp1252.stderr
+    assert b",R\xe9n," in cp1252.stdout  # é as cp1252 writes it: the name exactly, in the stream's encoding
+    utf8 = _bytes_of(["score", "--format", "csv", "--today", "2026-11-24"], root, "utf-8")
+    assert utf8.returncode == 0 and ",Rén,".encode() in utf8.stdout

@@ -62,9 +62,9 @@ def cache_info(format: str = typer.Option("text", "--format", "-f", help="text o
 
     found = info(cache_dir())
     if format == "json":
-        import json
+        from kaplan.views.safe_text import json_text
 
-        typer.echo(json.dumps(found, indent=2))
+        typer.echo(json_text(found))
     elif format == "text":
         from kaplan.rounding import fixed
 
@@ -110,6 +110,17 @@ def _say(message: str) -> None:
 def _fail(message: str, code: int = 2) -> typer.Exit:
     _say(f"kaplan: {message}")
     return typer.Exit(code)
+
+
+def _shown(view, *args) -> None:
+    """Call `view(*args)`, the output going to standard output; a CSV it cannot carry exactly (an `é`
+    on a stdout in ascii) is a usage error, exit 2, with nothing written."""
+    from kaplan.views._csv import Unwritable
+
+    try:
+        view(*args)
+    except Unwritable as exc:
+        raise _fail(str(exc)) from None
 
 
 def _today(value: Optional[str]) -> _dt.date:
@@ -478,7 +489,7 @@ def score(
     if format not in view.FORMATS:
         raise _fail(f"unknown format {format!r}; choose one of {', '.join(view.FORMATS)}")
     if list_sources:
-        view.sources(sys.stdout, format)
+        _shown(view.sources, sys.stdout, format)
         raise typer.Exit(0)
     missing = [p for p in paths or [] if not p.exists()]
     if missing:
@@ -496,10 +507,10 @@ def score(
         account = result.account(explain)
         if account is None:
             raise _fail(f"no scored account {explain!r}")
-        view.explain(result, account, sys.stdout, format)
+        _shown(view.explain, result, account, sys.stdout, format)
         raise typer.Exit(code)
     if budget:
-        view.budget(result, sys.stdout, "table" if format == "table" else format)
+        _shown(view.budget, result, sys.stdout, "table" if format == "table" else format)
         raise typer.Exit(code)
     accounts = result.accounts
     if tier is not None:
@@ -509,7 +520,7 @@ def score(
         accounts = [a for a in accounts if a.tier_name == tier]
     if top is not None:
         accounts = accounts[:top]
-    view.FORMATS[format](result, accounts, sys.stdout)
+    _shown(view.FORMATS[format], result, accounts, sys.stdout)
     if format == "table" and result.note_count:
         typer.echo(f"{result.note_count} missing value(s); `kaplan score --format json` lists them", err=True)
     raise typer.Exit(code)
@@ -564,7 +575,7 @@ def risk(
     rows = [r for r in report.rows
             if (owner is None or r.owner == owner) and (tier is None or r.tier == tier)
             and (level is None or r.health.level == levels[level])]
-    view.FORMATS[format](report, rows, sys.stdout)
+    _shown(view.FORMATS[format], report, rows, sys.stdout)
     raise typer.Exit(code)
 
 

@@ -93,8 +93,10 @@ SCHEMAS: dict[str, SchemaFile] = {
 
 
 def render(schema: dict) -> str:
-    """A schema as the text kaplan writes: stable key order, two-space indent, final newline."""
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    """A schema as the text kaplan writes: stable key order, two-space indent, final newline, and ASCII
+    (`\\u2026` for `…`), so the schema printed to a standard output in cp1252 or ascii is the same
+    valid UTF-8 JSON as the file."""
+    return json.dumps(schema, indent=2, ensure_ascii=True) + "\n"
 
 
 def schema_texts() -> dict[str, str]:

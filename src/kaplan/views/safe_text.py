@@ -54,29 +54,26 @@ def visible(text: str, *, lines: bool = False, starts_line: bool = True) -> str:
     return _LINE_COMMAND.sub(lambda m: m[1] + "\\x3a", text) if starts_line or lines else text
 
 
-# json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves these raw, and lone
-# surrogates too (the bytes of a file name that is not UTF-8, which no UTF-8 output can carry raw).
-_JSON_RAW = re.compile(f"[\x7f-\x9f{_BIDI_AND_BREAKS}\ud800-\udfff]|##\\[")
+# json.dumps escapes C0 controls and (with ensure_ascii) everything past ASCII itself, lone surrogates
+# included (the bytes of a file name that is not UTF-8); DEL and `##[` it leaves raw.
+_JSON_RAW = re.compile("\x7f|##\\[")
 
 
 def json_text(doc, *, indent: int | None = 2) -> str:
-    """`doc` as JSON (UTF-8 text kept readable) that decodes to exactly the same values.
+    """`doc` as JSON in ASCII that decodes to exactly the same values: the one way kaplan prints JSON
+    (and SARIF).
 
-    What `visible()` shows as an escape is written as a JSON `\\uXXXX` escape here, and the `[` of
-    `##[` as `\\u005b`, so a program gets every value unchanged while the bytes, printed to a terminal
+    Every character past ASCII is a JSON `\\uXXXX` escape (`"R\\u00e9n"` for `Rén`), so the text is the
+    same bytes whatever standard output's encoding is (UTF-8, cp1252, ascii) and always valid JSON: a
+    stream that cannot encode a character would otherwise write Python's own escape for it (`\\xe9`),
+    which JSON does not know. What `visible()` shows as an escape is escaped too, and the `[` of `##[`
+    written as `\\u005b`, so a program gets every value unchanged while the bytes, printed to a terminal
     or a CI log, cannot act on either.
     """
     import json
 
-    text = json.dumps(doc, ensure_ascii=False, indent=indent)
-    return _JSON_RAW.sub(_json_escape, text)
+    return _JSON_RAW.sub(_json_escape, json.dumps(doc, ensure_ascii=True, indent=indent))
 
 
 def _json_escape(m: re.Match) -> str:
-    if m[0] == "##[":
-        return "##\\u005b"
-    code = ord(m[0])
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000  # past the Basic Multilingual Plane JSON escapes a surrogate pair (tag characters)
-    return f"\\u{0xd800 + (code >> 10):04x}\\u{0xdc00 + (code & 0x3ff):04x}"
+    return "##\\u005b" if m[0] == "##[" else "\\u007f"
