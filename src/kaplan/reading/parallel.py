@@ -158,13 +158,7 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
             progress(done, total)
         shards: dict[int, str | None] = {}
         if workers is not None and (workers.busy or len(misses) >= PARALLEL_MIN):
-            rest = misses[len(misses) - waiting:]
-            if not workers.busy:  # all known at once: chunks sized to keep every worker busy to the end
-                size = max(16, len(rest) // (jobs * 8))
-            else:
-                size = max(16, len(rest) // jobs + 1)
-            for k in range(0, len(rest), size):
-                workers.read(rest[k:k + size])
+            workers.read_all(misses[len(misses) - waiting:])
             for chunk, summaries, shard in workers.results():
                 for i, s in zip(chunk, summaries):
                     out[i] = s
@@ -200,9 +194,7 @@ def hand_over(workers: Workers, files: list[tuple[Path | str, str]], places: lis
 
     ready = [i for i in places if root is None or
              contained(files[i][0], root, files[i][1], explicit=str(files[i][0]) in explicit) is None]
-    size = max(16, len(ready) // (workers._jobs * 8))
-    for k in range(0, len(ready), size):
-        workers.read(ready[k:k + size])
+    workers.read_all(ready)
     return ready
 
 
@@ -245,6 +237,13 @@ class Workers:
         self.start()
         work = [(str(self._files[i][0]), self._files[i][1]) for i in chunk]
         self._sent.append((chunk, self._pool.submit(_work, work)))
+
+    def read_all(self, chunk: list[int]) -> None:
+        """Hand these over in chunks: when they are the first, small ones that keep every worker busy to
+        the end; after others, one share per worker."""
+        size = max(16, len(chunk) // self._jobs + 1) if self.busy else max(16, len(chunk) // (self._jobs * 8))
+        for k in range(0, len(chunk), size):
+            self.read(chunk[k:k + size])
 
     def results(self):
         """(chunk, its summaries, its shard) for each chunk, in the order they were handed over. The
