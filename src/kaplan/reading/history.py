@@ -16,6 +16,7 @@ from kaplan.reading import document as _yaml
 from kaplan.reading.paths import MAX_BYTES
 from kaplan.reading.validation import validate
 from kaplan.model import Plan
+from kaplan.places import CONFIG_NAME
 from kaplan.rounding import fixed
 
 
@@ -138,9 +139,10 @@ def _plan_files(root: Path, commit: str, prefix: str) -> list[tuple[str, str, in
                     meta, _, raw_name = record.partition(b"\t")
                     fields = meta.split()
                     name = raw_name.decode("utf-8", "replace")
-                    # 100644/100755 only: a symbolic link's blob is where it pointed, a submodule no file
+                    # 100644/100755 only: a symbolic link's blob is where it pointed, a submodule no file.
+                    # A settings file is named kaplan.yaml exactly, as on disk; `acme-kaplan.yaml` is a plan.
                     if (len(fields) != 4 or fields[0] not in (b"100644", b"100755") or fields[1] != b"blob"
-                            or not name.endswith((".yaml", ".yml")) or name.endswith("kaplan.yaml")):
+                            or not name.endswith((".yaml", ".yml")) or name.rpartition("/")[2] == CONFIG_NAME):
                         continue
                     found.append((name, fields[2].decode("ascii"), int(fields[3])))
                     if len(found) > MAX_PLANS_AT:
