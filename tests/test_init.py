@@ -325,6 +325,29 @@ def test_a_gitignore_larger_than_any_a_person_keeps_is_left_alone_unread(kaplan,
     r = kaplan("init", cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
     assert "gitignore" not in r.stdout and (tmp_path / ".gitignore").read_bytes() == big
+    assert "kaplan: .gitignore is larger than" in r.stderr and "add the lines .kaplan/journal*" in r.stderr
+
+
+@pytest.mark.parametrize("quiet", [(), ("--quiet",)])
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_gitignore_that_is_a_link_is_not_written_through_and_init_says_so(kaplan, tmp_path, quiet, dangling):
+    """Init used to leave a linked `.gitignore` alone without a word; the user then committed the
+    journal an interrupted write leaves. It still never writes through the link, and says what to add."""
+    outside = tmp_path / "shared-ignore"
+    if not dangling:
+        outside.write_bytes(b"*.pyc\n")
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / ".gitignore").symlink_to(outside)
+    r = kaplan("init", "d", *quiet, cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert (f"kaplan: d/.gitignore is a symbolic link (to {outside}), which kaplan init does not write through, "
+            "so it added nothing to the file the link leads to: add the lines .kaplan/journal* and .*.tmp to it "
+            "by hand") in " ".join(r.stderr.split()), r.stderr
+    assert (folder / ".gitignore").is_symlink()
+    assert outside.read_bytes() == b"*.pyc\n" if not dangling else not outside.exists()
+    assert "gitignore" not in r.stdout and (folder / "kaplan.yaml").is_file()
 
 
 def test_a_folder_where_a_file_goes_is_refused(kaplan, tmp_path):

@@ -390,6 +390,8 @@ def init(
         raise _fail(f"--install: {exc}") from None
     except OSError as exc:
         raise _fail(f"cannot write into {folder}: {exc.strerror or exc}", 1) from None
+    for path, why in done.not_added:  # something left for the user to do: said even with --quiet
+        _say(f"kaplan: {display_path(path)} {why}")
     if quiet:
         return
     for path in done.created:

@@ -13,12 +13,14 @@ and reported, so `kaplan init` can be run in a repository that already uses pre-
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaplan import DISTRIBUTION, __version__
 from kaplan.places import builtin_dir
+from kaplan.rounding import fixed
 from kaplan.writing.files import WriteRefused, write_new
 from kaplan.config import CONFIG_NAME
 from kaplan.commands.schema import PORTFOLIO_SCHEMA_DIR, SCHEMAS, modeline, schema_texts
@@ -52,6 +54,9 @@ class InitResult:
     """Files that already existed and were left as they were."""
     updated: list[Path] = field(default_factory=list)
     """Files that existed and got lines added at their end (`.gitignore`)."""
+    not_added: list[tuple[Path, str]] = field(default_factory=list)
+    """Files that existed and may lack kaplan's lines, left as they were (a `.gitignore` that is a
+    link): (file, what was not done, why, and what to do instead)."""
 
 
 def config_text() -> str:
@@ -158,8 +163,7 @@ def init_portfolio(folder: Path | str = ".", *, requirement: str | None = None) 
             if relative == Path(CONFIG_NAME):  # appeared while we were writing
                 raise InitRefused(f"{config} already exists: this folder is a kaplan portfolio already") from None
             if relative == GITIGNORE:
-                if _add_ignores(path):
-                    result.updated.append(path)
+                _add_ignores(path, result)
                 continue
             result.kept.append(path)
             continue
@@ -175,27 +179,41 @@ MAX_GITIGNORE = 4 * 1024 * 1024
 """Largest `.gitignore` kaplan init adds its lines to (one of 4 MiB is not a list a person keeps)."""
 
 
-def _add_ignores(path: Path) -> bool:
-    """Add the lines of `IGNORED` that the existing `.gitignore` lacks, at its end; whether any were."""
+def _add_ignores(path: Path, result: InitResult) -> None:
+    """Add the lines of `IGNORED` that the existing `.gitignore` lacks, at its end (`result.updated`);
+    one that cannot take them is left as it is, and `result.not_added` says why and what to do."""
     from kaplan.writing.files import write_replace
 
-    from kaplan.reading.given import read_file
+    from kaplan.reading.given import NotAFile, TooLarge, read_file
 
-    if path.is_symlink():
-        return False
+    def not_added(why: str) -> None:
+        result.not_added.append((path, f"{why}: add the lines {' and '.join(IGNORED)} to it by hand, so that "
+                                       "what an interrupted write leaves is never committed"))
+
+    if path.is_symlink():  # written through, it would change a file that may lie outside the portfolio
+        not_added(f"is a symbolic link (to {os.readlink(path)}), which kaplan init does not write through, so it "
+                  "added nothing to the file the link leads to")
+        return
     try:
         data = read_file(path, MAX_GITIGNORE)
-    except (OSError, ValueError):  # a folder, a named pipe, a device, or larger than any .gitignore: left alone
-        return False
+    except NotAFile:
+        not_added("is not a regular file, so kaplan init added nothing to it")
+        return
+    except TooLarge:
+        not_added(f"is larger than the {fixed(MAX_GITIGNORE / 1048576)} MiB kaplan init reads, so it added nothing to it")
+        return
+    except OSError as exc:
+        not_added(f"cannot be read ({exc.strerror or exc}), so kaplan init added nothing to it")
+        return
     text = data.decode("utf-8", "replace")
     have = {line.strip() for line in text.splitlines()}
     missing = tuple(m for m in IGNORED if m not in have)
     if not missing:
-        return False
+        return
     newline = "\r\n" if b"\r\n" in data else "\n"
     added = _ignore_lines(missing).replace("\n", newline)
     write_replace(path, data + ((newline if data and not data.endswith(b"\n") else "") + added).encode("utf-8"))
-    return True
+    result.updated.append(path)
 
 
 def _linked_out(root: Path, files: dict[Path, str]) -> str | None:
