@@ -648,19 +648,22 @@ def report(
     try:
         for name, made in build_each(snap, names, format, audience=audience, templates=templates,
                                      deck_template=deck_template, paper=paper):
-            if out is None:
-                if isinstance(made, bytes):
-                    sys.stdout.flush()
-                    sys.stdout.buffer.write(made)
-                else:
-                    sys.stdout.write(made)
-                continue
-            path = target(out, name or "portfolio", format, many=all_accounts)
-            leads = escapes(path.parent, snap.portfolio.root)
-            if leads is not None:  # a folder committed as a link (`packs -> ~/.config/…`)
-                raise _fail(f"{path.parent} is a symbolic link to {leads}, outside the portfolio; kaplan report "
-                            f"does not write through it: to write there, name {leads} itself with --out")
-            write_pack(path, made, protected)
+            try:  # only what fails here failed to write the output; the pack itself was made
+                if out is None:
+                    if isinstance(made, bytes):
+                        sys.stdout.flush()
+                        sys.stdout.buffer.write(made)
+                    else:
+                        sys.stdout.write(made)
+                    continue
+                path = target(out, name or "portfolio", format, many=all_accounts)
+                leads = escapes(path.parent, snap.portfolio.root)
+                if leads is not None:  # a folder committed as a link (`packs -> ~/.config/…`)
+                    raise _fail(f"{path.parent} is a symbolic link to {leads}, outside the portfolio; kaplan report "
+                                f"does not write through it: to write there, name {leads} itself with --out")
+                write_pack(path, made, protected)
+            except OSError as exc:
+                raise _fail(f"cannot write {exc.filename or out or 'to standard output'}: {exc.strerror or exc}") from None
             _say(f"wrote {path}")
     except InvalidPlan as exc:
         raise _fail(str(exc), 1) from None
@@ -670,8 +673,8 @@ def report(
         raise _fail(str(exc)) from None
     except WriteRefused as exc:
         raise _fail(str(exc), 1) from None
-    except OSError as exc:
-        raise _fail(f"cannot write {exc.filename or out or 'to standard output'}: {exc.strerror or exc}") from None
+    except OSError as exc:  # while the pack was made: a file it reads, or a program it runs (git)
+        raise _fail(_unusable(exc, "no pack was written")) from None
     raise typer.Exit(code)
 
 
@@ -838,6 +841,14 @@ def _tolerant_streams() -> None:
             pass
 
 
+def _unusable(exc: OSError, outcome: str = "") -> str:
+    """What to say of `exc`, met while reading or running what a command needs (not while writing its
+    output): which file, the system's reason, and what to do."""
+    what = f"{exc.filename}" if exc.filename else "a file kaplan needs"
+    return (f"{outcome}{': ' if outcome else ''}{what} could not be used ({exc.strerror or exc}); check that it "
+            "exists and that you may read it (or run it), then run kaplan again")
+
+
 def _output_failed(exc: OSError) -> bool:
     """Whether `exc` is output that could not be written (a full disk, a reader gone): then say so,
     once, and leave nothing for the interpreter to fail on again while it exits."""
@@ -881,8 +892,8 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
-        if not _output_failed(exc):
-            raise
+        if not _output_failed(exc):  # a file or program the command needed: said, never a traceback
+            _say(f"kaplan: {_unusable(exc)}")
         sys.exit(2)
     finally:
         gc.freeze()
