@@ -35,6 +35,12 @@ DETAIL_PLACES = 2
 """Decimals `score --explain` shows a criterion's normalised value and contribution with."""
 PROGRESS_PLACES = 0
 """Decimals a measure's (or an objective's) progress is shown with in a pack; the workbook shows one more."""
+PROBABILITY_PLACES = 0
+"""Decimals an opportunity's probability is shown with: whole percent."""
+NPS_PLACES = 0
+"""Decimals an NPS (and a force-field net) is shown with, with its sign: a whole number."""
+FTE_PLACES = 1
+"""Decimals people (FTE) are shown with in a pack."""
 
 
 def rounded(value: float, places: int) -> float:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from kaplan.rounding import MONEY_PLACES, WALLET_PLACES, rounded
+from kaplan.rounding import MONEY_PLACES, rounded
 from kaplan.views import text
 from kaplan.report import capped
 from kaplan.report._optional import FormatProblem, clean, need
@@ -84,8 +84,8 @@ def account_deck(pack, template: Path | None = None) -> bytes:
             f"owner {p.plan.owner}" + (f" · sponsor {p.plan.executive_sponsor}" if p.plan.executive_sponsor else ""))
     s = d.slide("Summary")
     d.cards(s, [
-        ("Health", f"{text.number(h.score, 0)} {h.colour.upper()}", f"{h.level} risk", h.colour),
-        ("Score", text.fixed(a.score, 1), (f"rank {a.rank} of {pack.accounts_total}" if a.rank else "no criterion of the score has a value")
+        ("Health", f"{text.health(h.score)} {h.colour.upper()}", f"{h.level} risk", h.colour),
+        ("Score", text.score(a.score), (f"rank {a.rank} of {pack.accounts_total}" if a.rank else "no criterion of the score has a value")
          + (" · key account" if a.key else ""), None),
         ("Tier · quadrant", text.plain(a.tier_name), f"{a.quadrant} · ABC {text.plain(a.abc)}", None),
         ("Revenue (TTM)", text.compact(pack.figures["revenue_ttm"]), f"{cur} · {pack.ttm_words}", None),
@@ -93,11 +93,11 @@ def account_deck(pack, template: Path | None = None) -> bytes:
          f"cost to serve {text.pct(pack.figures['cost_to_serve_pct'])} of revenue", None),
         ("NPS", text.signed(pack.figures["nps"]) if pack.nps.enough else "too few" if pack.nps.responses else "–",
          f"{pack.nps.responses} in the last {pack.nps.months} months · {len(pack.open_loops)} open loops", None),
-        ("Share of wallet", text.pct(pack.figures["share_of_wallet_pct"], WALLET_PLACES),
-         f"relationship {text.number(pack.figures['relationship_strength'], 1)}/5", None),
+        ("Share of wallet", text.wallet(pack.figures["share_of_wallet_pct"]),
+         f"relationship {text.mean(pack.figures['relationship_strength'])}/5", None),
         ("Next review", text.date(pack.next_review), f"last {text.date(pack.last_review)}", None),
     ])
-    s = d.slide(f"Health {text.number(h.score, 0)} ({h.level} risk): the reasons")
+    s = d.slide(f"Health {text.health(h.score)} ({h.level} risk): the reasons")
     d.bullets(s, [sig.reason for sig in h.reasons[:8]] or ["No signal is in the amber or red band."],
               colour=RISK_FILL[h.colour])
     d.org(pack.org, pack.org_more)
@@ -155,31 +155,33 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     d.title("Key account portfolio review", f"Portfolio pack · {text.date(pack.today)}",
             f"{text.many(len(pack.accounts), 'account')} · figures in {pack.currency_words}, trailing twelve months")
     s = d.slide("Summary")
-    q = pack.quadrants
     d.cards(s, [
         ("Accounts", str(len(pack.accounts)), f"{len(pack.key_accounts)} key", None),
         ("Revenue (TTM)", text.compact(pack.revenue), f"gross profit {text.compact(pack.gross_profit)} · "
                                                       f"margin {text.pct(pack.margin_pct)}", None),
-        ("Concentration", text.pct(conc.top_share_pct), f"from the top {text.number(conc.top_accounts_pct, 0)}% "
+        ("Concentration", text.pct(conc.top_share_pct), f"from the top {text.recorded(conc.top_accounts_pct)}% "
                                                           f"({text.many(conc.top_accounts, 'account')})", None),
         ("Risk", f"{pack.count('red')} · {pack.count('amber')} · {pack.count('green')}", "red · amber · green",
          "red" if pack.count("red") else "amber" if pack.count("amber") else "green"),
-        ("Budget", text.compact(al.granted), f"granted of {text.compact(al.available)}", None),
+        ("Budget", text.compact(al.granted), f"granted of {text.compact(al.available)}", None) if pack.budget_set
+        else ("Budget", "none set", "no budget in kaplan.yaml", None),
         ("Renewals", str(len(pack.renewals)), "coming up or passed", None),
         ("Stale plans", str(len(pack.stale)), f"{len(pack.unreviewed)} never reviewed", None),
-        ("Quadrants", " · ".join(str(len(q[k])) for k in q), " · ".join(k.lower() for k in q), None),
+        ("Quadrants", " · ".join(str(n) for _, n in pack.quadrant_counts),
+         " · ".join(k.lower() for k, _ in pack.quadrant_counts)
+         + (f"; {len(pack.unplaced)} unplaced" if pack.unplaced else ""), None),
     ])
     notes = pack.summary_notes + ([pack.skipped_words] if pack.skipped else [])
     if notes:  # as the HTML and Markdown packs' summary: what the totals leave out, and why
         d.bullets(d.slide("Summary: what the figures leave out"), notes)
     d.tables("Ranking", ["#", "Account", "Score", "Tier", "Quadrant", "ABC", f"Revenue ({cur})", "Margin", "Health"],
-             [[text.plain(p.score.rank), p.score.name + (" ★" if p.score.key else ""), text.fixed(p.score.score, 1),
+             [[text.plain(p.score.rank), p.score.name + (" ★" if p.score.key else ""), text.score(p.score.score),
                text.plain(p.score.tier_name), p.score.quadrant, text.plain(p.score.abc), text.money(p.score.revenue),
-               text.pct(p.score.margin_pct), f"{text.number(p.health.score, 0)} {p.health.colour.upper()}"]
+               text.pct(p.score.margin_pct), f"{text.health(p.health.score)} {p.health.colour.upper()}"]
               for p in pack.accounts], widths=[0.6, 4, 1.2, 1.6, 1.6, 0.8, 2, 1.3, 1.6])
-    s = d.slide(f"Portfolio matrix (split at {text.number(pack.scoring.matrix.split, 0)})")
+    s = d.slide(f"Portfolio matrix (split at {text.recorded(pack.scoring.matrix.split)})")
     d.matrix(s, pack)
-    s = d.slide(f"Concentration: the top {text.number(conc.top_accounts_pct, 0)}% of accounts bring "
+    s = d.slide(f"Concentration: the top {text.recorded(conc.top_accounts_pct)}% of accounts bring "
                 f"{text.pct(conc.top_share_pct)}")
     if pack.pareto:
         d.column_chart(s, [r.score.name for r in pack.pareto],
@@ -190,13 +192,14 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
         metric = "revenue" if conc.metric == "revenue_ttm" else "gross profit"
         d.bullets(s, [f"No account has {metric} in the trailing twelve months yet."], colour=MUTED)
     d.tables("Account risk", ["Risk", "Health", "Account", "Tier", "Owner", "Top reasons"],
-             [[r.health.colour.upper(), text.number(r.health.score, 0), r.name, text.plain(r.tier), r.owner,
+             [[r.health.colour.upper(), text.health(r.health.score), r.name, text.plain(r.tier), r.owner,
                "; ".join(s.reason for s in r.health.reasons[:2]) or text.DASH] for r in pack.risk],
              widths=[1.1, 1, 3, 1.4, 2, 6], colour_first=[r.health.colour for r in pack.risk])
     names = pack.names
-    d.tables(f"Investment allocation: {text.money(al.granted)} of {text.money(al.available)} granted",
+    d.tables(f"Investment allocation: {text.money(al.granted)} of {text.money(al.available)} granted" if pack.budget_set
+             else f"Investment allocation: {text.NO_BUDGET}",
              ["#", "Account", "Request", "Score", "Amount", "Granted", "Status"],
-             [[str(i), names.get(r.account_id, r.account_id), r.request.description, text.fixed(r.score, 1),
+             [[str(i), names.get(r.account_id, r.account_id), r.request.description, text.score(r.score),
                text.money(r.converted), text.granted(r.granted, r.people_granted), r.status]
               for i, r in enumerate(al.rows, 1)]
              or [["", "No plan requests investment", "", "", "", "", ""]], widths=[0.5, 3, 5, 1.2, 1.6, 1.6, 1.6])

@@ -23,7 +23,7 @@ from kaplan.money import Converter
 from kaplan.whitespace import Grid, Reach, grid, reach
 from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
-from kaplan.views.text import money, pct
+from kaplan.views.text import budget_words, has_budget, money, pct
 
 
 def _total(values: Iterable[float | None]) -> float | None:
@@ -218,6 +218,29 @@ class PortfolioPack:
         placed = {q: [p for p in self.accounts if p.score.quadrant == q] for q in QUADRANTS}
         unplaced = [p for p in self.accounts if p.score.quadrant == UNPLACED]
         return {**placed, UNPLACED: unplaced} if unplaced else placed
+
+    @property
+    def quadrant_counts(self) -> list[tuple[str, int]]:
+        """How many accounts each of the four quadrants holds, in their order; the Unplaced (no value on an
+        axis) are no quadrant and are counted apart (`unplaced`)."""
+        quadrants = self.quadrants
+        return [(q, len(quadrants[q])) for q in QUADRANTS]
+
+    @property
+    def unplaced(self) -> list[Placed]:
+        """Accounts with no value on a matrix axis: in no quadrant."""
+        return self.quadrants.get(UNPLACED, [])
+
+    @property
+    def budget_set(self) -> bool:
+        """Whether kaplan.yaml sets a budget to allocate (`kaplan.views.text.has_budget`)."""
+        return has_budget(self.allocation.available)
+
+    @property
+    def budget_words(self) -> str:
+        """The allocation's money in one sentence (`kaplan.views.text.budget_words`)."""
+        al = self.allocation
+        return budget_words(al.available, al.requested, al.granted, self.currency)
 
     @property
     def tiers(self) -> dict[str, list[Placed]]:

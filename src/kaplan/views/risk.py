@@ -42,7 +42,7 @@ def table(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     body = []
     for row in rows:
         label = Text(row.health.colour.upper(), style=STYLE[row.health.colour])
-        cells = [label, text.number(row.health.score, 0), f"{row.name}\n{row.account_id}", row.tier or "–", row.owner,
+        cells = [label, text.health(row.health.score), f"{row.name}\n{row.account_id}", row.tier or "–", row.owner,
                  "\n".join(_reasons(row)) or "–"]
         if show_change:
             cells.append("new account" if row.account_id in report.new_accounts else row.change or "–")
@@ -137,7 +137,7 @@ def _risk_table(rows: list[RiskRow], out: IO[str]) -> None:
     """Each account's risk and its top reasons (what changed is said once, in its own section)."""
     out.write("| Risk | Health | Account | Tier | Owner | Top reasons |\n|---|--:|---|---|---|---|\n")
     for r in rows:
-        cells = [ICON[r.health.colour], text.number(r.health.score, 0), f"{md(r.name)} (`{r.account_id}`)",
+        cells = [ICON[r.health.colour], text.health(r.health.score), f"{md(r.name)} (`{r.account_id}`)",
                  md(r.tier), md(r.owner), md("; ".join(_reasons(r)) or None)]
         out.write("| " + " | ".join(cells) + " |\n")
     out.write("\n")
@@ -159,7 +159,7 @@ def _changes(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
         return
     out.write("| Risk | Health | Account | Change |\n|---|--:|---|---|\n")
     for r in worse + added + better:
-        health = text.number(r.health.score, 0) if r.before is None else f"{text.number(r.before.score, 0)} → {text.number(r.health.score, 0)}"
+        health = text.health(r.health.score) if r.before is None else f"{text.health(r.before.score)} → {text.health(r.health.score)}"
         words = "new account" if r.account_id in new else r.change
         out.write(f"| {ICON[r.health.colour]} | {health} | {md(r.name)} (`{r.account_id}`) | {md(words)} |\n")
     out.write("\n")

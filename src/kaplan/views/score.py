@@ -247,8 +247,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
             out.write(f"| {r['priority']} | `{r['account']}` | {md(r['description'])} | {fixed(r['score'])} | "
                       f"{money(r['amount'])} | {_fte(r['people_fte'])} | {_granted(r)} | "
                       f"{money(r['running_total'])} | {r['status']} |\n")
-        out.write(f"\nBudget {money(al.available)} {cur}; requested {money(al.requested)}; granted "
-                  f"{money(al.granted)}.{_people(al)}\n")
+        out.write(f"\n{md(text.budget_words(al.available, al.requested, al.granted, cur))}.{_people(al)}\n")
         return
     from rich.table import Table
 
@@ -262,8 +261,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
         t.add_row(str(r["priority"]), r["account"], r["description"], fixed(r["score"]), money(r["amount"]),
                   _fte(r["people_fte"]), _granted(r), money(r["running_total"]), r["status"])
     console.print(t)
-    console.print(f"Budget {money(al.available)} {cur}; requested {money(al.requested)}; granted {money(al.granted)}; "
-                  f"left {money(al.available - al.granted)}.{_people(al)}")
+    console.print(f"{text.budget_words(al.available, al.requested, al.granted, cur)}.{_people(al)}", markup=False)
 
 
 def _granted(row: dict) -> str:

@@ -16,6 +16,7 @@ import re
 from enum import Enum
 
 from kaplan.clock import days
+from kaplan import rounding
 from kaplan.rounding import as_recorded, fixed as fixed_figure, progress as progress_shown, rounded, signed as signed_figure
 from kaplan.views.safe_text import visible
 
@@ -89,6 +90,26 @@ def granted(money_granted: float | None, people_granted: float | None = None) ->
     return shown if people_granted is None else f"{shown} + {people_granted:g} FTE"
 
 
+NO_BUDGET = "no budget set"
+"""What a pack and `score --budget` say instead of a budget of 0 when kaplan.yaml sets none."""
+
+
+def has_budget(available: float) -> bool:
+    """Whether kaplan.yaml sets money to allocate: `scoring.budget.available` above 0 (0 is its default,
+    written so by `kaplan init`), so a portfolio without a budget never reads "Budget 0 / 0"."""
+    return available > 0
+
+
+def budget_words(available: float, requested: float, granted: float, currency: str) -> str:
+    """The allocation's money in one sentence, the same in every pack and in `score --budget`:
+    `Budget 100,000 EUR; requested 90,000; granted 90,000; left 10,000`, or without a budget
+    `No budget set (scoring.budget.available in kaplan.yaml); requested 90,000 EUR`."""
+    if not has_budget(available):
+        return (f"No budget set (scoring.budget.available in kaplan.yaml); requested {money(requested)} {currency}")
+    return (f"Budget {money(available)} {currency}; requested {money(requested)}; granted {money(granted)}; "
+            f"left {money(available - granted)}")
+
+
 def compact(value: float | None) -> str:
     """1,250,000 → 1.25M; 48,000 → 48k; 999,500 → 1M (cards and chart axes): three significant digits,
     rounded half away from zero as every figure shown (`kaplan.rounding`: 1,125,000 → 1.13M) before the
@@ -116,14 +137,52 @@ def fixed(value: float | None, digits: int = 1) -> str:
     return DASH if value is None else fixed_figure(value, digits, grouped=True)
 
 
-def pct(value: float | None, digits: int = 1) -> str:
-    return DASH if value is None else fixed_figure(value, digits) + "%"
+def pct(value: float | None, digits: int | None = None) -> str:
+    """A percentage (margin, share, growth), with `rounding.PCT_PLACES` decimals unless told."""
+    places = rounding.PCT_PLACES if digits is None else digits
+    return DASH if value is None else fixed_figure(value, places) + "%"
 
 
-def progress(value: float | None, digits: int = 0) -> str:
+def score(value: float | None) -> str:
+    """A portfolio score as shown (`rounding.SCORE_PLACES` decimals, always written: 80.0)."""
+    return fixed(value, rounding.SCORE_PLACES)
+
+
+def axis(value: float | None) -> str:
+    """A matrix axis (attractiveness, strength) as shown (`rounding.AXIS_PLACES`)."""
+    return fixed(value, rounding.AXIS_PLACES)
+
+
+def health(value: float | None) -> str:
+    """A health score (or one health signal) as shown (`rounding.HEALTH_PLACES`)."""
+    return number(value, rounding.HEALTH_PLACES)
+
+
+def wallet(value: float | None) -> str:
+    """Share of wallet, or a competitor's share of the client's spend, as shown (`rounding.WALLET_PLACES`)."""
+    return pct(value, rounding.WALLET_PLACES)
+
+
+def probability(value: float | None) -> str:
+    """An opportunity's probability as shown (`rounding.PROBABILITY_PLACES`)."""
+    return pct(value, rounding.PROBABILITY_PLACES)
+
+
+def mean(value: float | None) -> str:
+    """A 1-5 mean (relationship strength) as shown (`rounding.PCT_PLACES`; 3.25 → 3.3, 3.0 → 3)."""
+    return number(value, rounding.PCT_PLACES)
+
+
+def fte(value: float | None) -> str:
+    """People (FTE) as shown in a pack (`rounding.FTE_PLACES`; 1.0 → 1)."""
+    return number(value, rounding.FTE_PLACES)
+
+
+def progress(value: float | None, digits: int | None = None) -> str:
     """A measure's or an objective's progress: never 100% before the target, nor 0% once off the baseline
     (`kaplan.rounding.progress`)."""
-    return DASH if value is None else f"{progress_shown(value, digits):.{digits}f}%"
+    places = rounding.PROGRESS_PLACES if digits is None else digits
+    return DASH if value is None else f"{progress_shown(value, places):.{places}f}%"
 
 
 def recorded(value: float | None) -> str:
@@ -131,8 +190,9 @@ def recorded(value: float | None) -> str:
     return DASH if value is None else as_recorded(value)
 
 
-def signed(value: float | None, digits: int = 0) -> str:
-    return DASH if value is None else signed_figure(value, digits)
+def signed(value: float | None, digits: int | None = None) -> str:
+    """An NPS (or a force-field net) with its sign, with `rounding.NPS_PLACES` decimals unless told."""
+    return DASH if value is None else signed_figure(value, rounding.NPS_PLACES if digits is None else digits)
 
 
 def many(n: int, thing: str) -> str:
@@ -151,4 +211,5 @@ def date(value: _dt.date | None) -> str:
 
 
 FILTERS = {"md": md, "mermaid": mermaid, "label": label, "money": money, "granted": granted, "compact": compact, "number": number, "fixed": fixed,
-           "pct": pct, "progress": progress, "recorded": recorded, "signed": signed, "dots": dots, "many": many, "days": days, "date": date, "plain": plain}
+           "pct": pct, "score": score, "axis": axis, "health": health, "wallet": wallet, "probability": probability,
+           "mean": mean, "fte": fte, "progress": progress, "recorded": recorded, "signed": signed, "dots": dots, "many": many, "days": days, "date": date, "plain": plain}
