@@ -153,7 +153,7 @@ def test_dry_run_prints_a_unified_diff_and_writes_nothing(kaplan, portfolio):
     assert run.stdout.startswith("--- a/plans/acme.yaml\n+++ b/plans/acme.yaml\n@@ ")
     assert "+    - period: 2026-Q3\n+      revenue: 120000\n" in run.stdout
     assert "--- a/plans/bolt.yaml\n+++ b/plans/bolt.yaml\n" in run.stdout
-    assert "would change 2 plan(s); nothing written" in run.stderr
+    assert "would change 2 plans; nothing written" in run.stderr
 
 
 # ---------------------------------------------------------------- HubSpot contacts, Dynamics opportunities

@@ -145,7 +145,7 @@ def test_a_real_pending_journal_removes_only_the_writers_temporary_files(kaplan,
     run = review(kaplan, portfolio)
     assert run.exit_code == 0, run.stderr
     assert not left.exists() and other.read_text() == "keep"
-    assert "removed its temporary file(s): plans/.a.yaml.0123456789abcdef.tmp" in run.stderr
+    assert "removed its temporary file: plans/.a.yaml.0123456789abcdef.tmp" in run.stderr
 
 
 def test_a_set_may_write_only_plans_and_the_import_ledger(portfolio):

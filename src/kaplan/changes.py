@@ -17,6 +17,7 @@ from kaplan import rounding
 from kaplan.clock import days
 from kaplan.model.plan import Action, Contact, Measure, Milestone, Objective, Opportunity, Plan, Risk
 from kaplan.model.vocab import Attitude, Coverage
+from kaplan.plural import counted
 from kaplan.progress import measure_progress, moved_toward_target
 from kaplan.rounding import as_recorded
 from kaplan.whitespace import WORDS
@@ -149,8 +150,8 @@ class CellMove:
         return f"{self.unit} × {self.offering}: {WORDS[self.before]} → {WORDS[self.after]}"
 
 
-def _plural(n: int, noun: str, verb: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''} {verb}"
+def _plural(n: int, noun: str, verb: str, plural: str | None = None) -> str:
+    return f"{counted(n, noun, plural)} {verb}"
 
 
 @dataclass
@@ -221,7 +222,7 @@ class PlanChanges:
         out += [_plural(len(self.actions_closed), "action", "closed")] if self.actions_closed else []
         out += [f"{m.after.name} stronger ({m.words})" for m in self.contacts_stronger]
         out += [_plural(len(self.contacts_added), "contact", "added")] if self.contacts_added else []
-        out += [_plural(len(self.opportunities_added), "opportunity", "added").replace("opportunitys", "opportunities")] \
+        out += [_plural(len(self.opportunities_added), "opportunity", "added", "opportunities")] \
             if self.opportunities_added else []
         out += [_plural(len(self.objectives_added), "objective", "added")] if self.objectives_added else []
         out += [_plural(len(self.actions_added), "action", "added")] if self.actions_added else []

@@ -21,6 +21,8 @@ import functools
 import re
 import secrets
 
+from kaplan.plural import counted
+
 _MIN, _MAX = _dt.date.min.toordinal(), _dt.date.max.toordinal() + 1
 _MARK = f"\x1e{secrets.token_hex(8)}:"
 """Opens a count of days that a marked clock writes into a text: unguessable, so no text from a plan
@@ -84,7 +86,7 @@ class DatedNumber(float):
 
 def days(n: int) -> str:
     """A count of days in words: "1 day", "12 days"."""
-    return f"{n} day{'s' if n != 1 else ''}"
+    return counted(n, "day")
 
 
 def days_ago(n: int) -> str:

@@ -34,6 +34,7 @@ from kaplan.model import Plan
 from kaplan.model.plan import FinancialPeriod
 from kaplan.model.types import period_bounds
 from kaplan.model.vocab import BuyingRole, Position
+from kaplan.plural import counted
 
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -451,7 +452,7 @@ def relationship_words(plan: Plan) -> str | None:
     if plan.relationships.strength is not None:
         return f"relationship strength {plan.relationships.strength}/5"
     n = sum(1 for c in plan.relationships.contacts if c.left is None and c.strength)
-    return f"relationship strength {rounding.fixed(value, 1)}/5 (mean of {n} current contact{'s' if n != 1 else ''})"
+    return f"relationship strength {rounding.fixed(value, 1)}/5 (mean of {counted(n, 'current contact')})"
 
 
 def revenue_ttm(plan: Plan) -> float | None:

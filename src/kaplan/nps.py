@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import Field
 
 from kaplan.clock import Clock, months_before
+from kaplan.plural import counted
 from kaplan.rounding import signed
 from kaplan.model.types import Section
 
@@ -135,10 +136,9 @@ class NpsWindow:
         span = f"in {last_months(self.months)}"
         if not self.responses:
             return f"no NPS responses {span}"
-        plural = "s" if self.responses != 1 else ""
         if not self.enough:
             return f"too few responses for an NPS ({self.responses} of {self.min_responses} needed {span})"
-        return f"NPS {signed(self.value)} ({self.responses} response{plural} {span})"
+        return f"NPS {signed(self.value)} ({counted(self.responses, 'response')} {span})"
 
 
 def by_quarter(responses, min_responses: int = 1) -> list[NpsQuarter]:

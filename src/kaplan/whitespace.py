@@ -27,6 +27,7 @@ from typing import Iterable
 
 from kaplan.model.plan import WhitespaceCell
 from kaplan.model.vocab import Coverage
+from kaplan.plural import counted
 
 WORDS = {Coverage.owned: "won", Coverage.pipeline: "open", Coverage.competitor: "competitor",
          Coverage.gap: "not offered", Coverage.not_relevant: "not relevant"}
@@ -96,13 +97,13 @@ class Grid:
         if not (self.more_units or self.more_offerings):
             return ""
         return (f"Drawn: the first {len(self.rows)} buying units and {len(self.offerings)} offerings; "
-                f"{self.more_units} more unit{'s' if self.more_units != 1 else ''} and {self.more_offerings} more "
-                f"offering{'s' if self.more_offerings != 1 else ''} are counted but not drawn.")
+                f"{counted(self.more_units, 'more unit')} and {counted(self.more_offerings, 'more offering')} "
+                "are counted but not drawn.")
 
     @property
     def white_space_words(self) -> str:
         """`4 of 8 cells`: the open white space out of the cells recorded."""
-        return f"{self.white_space} of {self.cells} cell{'' if self.cells == 1 else 's'}"
+        return f"{self.white_space} of {counted(self.cells, 'cell')}"
 
     @property
     def won(self) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ import typer
 
 from kaplan import __version__
 from kaplan.cli import completion as _complete
+from kaplan.plural import counted
 
 app = typer.Typer(
     name="kaplan",
@@ -66,11 +67,13 @@ def cache_info(format: str = typer.Option("text", "--format", "-f", help="text o
 
         typer.echo(json_text(found))
     elif format == "text":
+        from kaplan.clock import days
         from kaplan.rounding import fixed
 
         typer.echo(f"{found['folder']}\n{fixed(found['bytes'] / 2**20, 1)} MiB of {fixed(found['max_bytes'] / 2**20)} MiB allowed "
-                   f"(KAPLAN_CACHE_MAX_MB); {found['portfolios']} portfolio(s), {found['detail_sets']} set(s) of "
-                   f"details; parts unused for {found['max_age_days']} days are dropped")
+                   f"(KAPLAN_CACHE_MAX_MB); {counted(found['portfolios'], 'portfolio')}, "
+                   f"{counted(found['detail_sets'], 'set')} of details; parts unused for {days(found['max_age_days'])} "
+                   "are dropped")
     else:
         raise _fail(f"unknown format {format!r}; choose text or json")
 
@@ -150,7 +153,7 @@ def _left_out(skipped: list, skip_invalid: bool, what: str) -> int:
     if not skipped:
         return 0
     names = ", ".join(s.display for s in skipped)
-    count = f"{len(skipped)} plan{'s' if len(skipped) != 1 else ''} with errors"
+    count = f"{counted(len(skipped), 'plan')} with errors"
     _say(f"kaplan: {count} {what}: {names}; `kaplan check` says what to fix"
          + ("" if skip_invalid else " (--skip-invalid accepts the answer without them)"))
     return 0 if skip_invalid else 1
@@ -339,7 +342,7 @@ def _explain_run(portfolio, result, seconds: float) -> None:
     _say(f"kaplan: {len(rules.REGISTRY)} rules" + (f", off: {', '.join(off)}" if off else ""))
     for lp in result.plans:
         _say(f"kaplan: read {lp.display}")
-    _say(f"kaplan: {result.files} file{'s' if result.files != 1 else ''} in {fixed(seconds, 2)} s")
+    _say(f"kaplan: {counted(result.files, 'file')} in {fixed(seconds, 2)} s")
 
 
 @app.command()
@@ -524,7 +527,7 @@ def score(
         accounts = accounts[:top]
     _shown(view.FORMATS[format], result, accounts, sys.stdout)
     if format == "table" and result.note_count:
-        typer.echo(f"{result.note_count} missing value(s); `kaplan score --format json` lists them", err=True)
+        typer.echo(f"{counted(result.note_count, 'missing value')}; `kaplan score --format json` lists them", err=True)
     raise typer.Exit(code)
 
 
@@ -727,17 +730,18 @@ def import_(
         if f.hint:
             _say(f"    hint: {f.hint}")
     if result.findings:
-        _say(f"kaplan: {len(result.findings)} problem(s) in {result.source}; no plan was changed")
+        _say(f"kaplan: {counted(len(result.findings), 'problem')} in {result.source}; no plan was changed")
     elif dry_run:
         from kaplan.views.safe_text import visible
 
         sys.stdout.write(visible(result.diff(), lines=True))
         if not quiet:
-            _say(f"kaplan: would change {len(result.plans)} plan(s); nothing written (--dry-run)")
+            _say(f"kaplan: would change {counted(len(result.plans), 'plan')}; nothing written (--dry-run)")
     elif not quiet:
         values = sum(c.values for c in result.plans)
-        _say(f"kaplan: {result.rows} row(s) of {result.source} ({result.profile} profile): "
-             + (f"{values} value(s) changed in {len(result.plans)} plan(s)" if result.plans else "no plan changed"))
+        _say(f"kaplan: {counted(result.rows, 'row')} of {result.source} ({result.profile} profile): "
+             + (f"{counted(values, 'value')} changed in {counted(len(result.plans), 'plan')}" if result.plans
+                else "no plan changed"))
     raise typer.Exit(result.exit_code)
 
 

@@ -55,6 +55,7 @@ from kaplan.config import Config
 from kaplan.model import Plan
 from kaplan.model.vocab import ActionStatus, BuyingRole, Cadence, RelationshipStage
 from kaplan.overdue import ReviewStatus, status_of
+from kaplan.plural import counted
 from kaplan.config.health import HealthSettings
 
 KEY_ROLES = {BuyingRole.economic_buyer, BuyingRole.decision_maker, BuyingRole.sponsor, BuyingRole.coach}
@@ -197,8 +198,8 @@ def _people(plan: Plan, clock: Clock, config: Config, add) -> None:
         ("relationships", "contacts"))
     strong = metrics.strong_contacts(plan, config.strong_relationship)
     add("single_threaded", 100 if strong >= 2 else 40 if strong == 1 else 0,
-        f"single-threaded: {strong} strong relationship{'s' if strong != 1 else ''}" if strong < 2
-        else f"{strong} strong relationships", ("relationships", "contacts"))
+        ("single-threaded: " if strong < 2 else "") + counted(strong, "strong relationship"),
+        ("relationships", "contacts"))
     # Among key contacts: the first who left within `gone_days`, else the one silent longest (the
     # first of equals) beyond `silent_days`.
     gone_days, silent_days = config.health.gone_days, config.health.silent_days
@@ -245,7 +246,7 @@ def _customer(plan: Plan, clock: Clock, config: Config, add) -> None:
         add("detractor_loops", 0, _not_followed_up([loop.response for loop in late]),
             ("voice_of_customer", "nps", late[0].index))
     elif loops:
-        add("detractor_loops", 60, f"{len(loops)} detractor follow-up(s) open, on time",
+        add("detractor_loops", 60, f"{counted(len(loops), 'detractor follow-up')} open, on time",
             ("voice_of_customer", "nps"))
     elif any(r.score <= 6 for r in responses):
         add("detractor_loops", 100, "every detractor loop closed")
@@ -266,7 +267,7 @@ def _not_followed_up(late) -> str:
     since 2026-11-12)", the first `NAMED` of them named and the rest counted ("… and 4 more")."""
     named = _and_more(late, lambda r: f"{r.respondent} (score {r.score}, " + (
         "no follow-up)" if r.follow_up is None else f"follow-up overdue since {r.follow_up.due})"), sep="; ")
-    return f"{len(late)} detractor{'s' if len(late) != 1 else ''} not followed up: {named}"
+    return f"{counted(len(late), 'detractor')} not followed up: {named}"
 
 
 def _delivery(plan: Plan, clock: Clock, config: Config, add) -> None:

@@ -27,6 +27,7 @@ from kaplan.nps import window as nps_window
 from kaplan.progress import ObjectiveProgress, objective_progress
 from kaplan.promises import Broken, broken_promises
 from kaplan.overdue import ReviewStatus
+from kaplan.plural import counted
 from kaplan.scoring.allocation import Allocation
 from kaplan.scoring.engine import AccountScore
 from kaplan.whitespace import Grid, grid
@@ -216,9 +217,9 @@ class AccountPack:
         """Where margin or cost to serve cover fewer months than revenue (they use the periods with both)."""
         w, out = self.window, []
         if w is not None and w.margin_pct is not None and w.margin_months < w.months:
-            out.append(f"margin over the {w.margin_months} months with both revenue and gross profit")
+            out.append(f"margin over the {counted(w.margin_months, 'month')} with both revenue and gross profit")
         if w is not None and w.cost_to_serve_pct is not None and w.cost_months < w.months:
-            out.append(f"cost to serve over the {w.cost_months} months with both revenue and cost to serve")
+            out.append(f"cost to serve over the {counted(w.cost_months, 'month')} with both revenue and cost to serve")
         return out
 
     @property

@@ -23,6 +23,7 @@ import io
 from pathlib import Path
 
 from kaplan.rounding import MONEY_PLACES, rounded
+from kaplan.plural import counted
 from kaplan.views import text
 from kaplan.report import capped
 from kaplan.report._optional import FormatProblem, clean, need
@@ -92,7 +93,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         ("Margin (TTM)", text.pct(pack.figures["margin_pct"]),
          f"cost to serve {text.pct(pack.figures['cost_to_serve_pct'])} of revenue", None),
         ("NPS", text.signed(pack.figures["nps"]) if pack.nps.enough else "too few" if pack.nps.responses else "–",
-         f"{pack.nps.responses} in the last {pack.nps.months} months · {len(pack.open_loops)} open loops", None),
+         f"{pack.nps.responses} in the last {pack.nps.months} months · {counted(len(pack.open_loops), 'open loop')}", None),
         ("Share of wallet", text.wallet(pack.figures["share_of_wallet_pct"]),
          f"relationship {text.mean(pack.figures['relationship_strength'])}/5", None),
         ("Next review", text.date(pack.next_review), f"last {text.date(pack.last_review)}", None),
@@ -124,7 +125,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
     if pack.nps_quarters:
         loops = len(pack.open_loops)
         words = pack.nps.words  # the survey window's NPS, or why there is none
-        s = d.slide(f"{words[0].upper()}{words[1:]} · {text.many(loops, 'open detractor loop')}")
+        s = d.slide(f"{words[0].upper()}{words[1:]} · {counted(loops, 'open detractor loop')}")
         shown = capped.shown(pack.nps_scored, "periods")  # the most recent quarters, as the HTML pack's chart
         headers, widths = ["Open loop", "Score", "Follow-up due"], [3, 1, 2]
         rows = _rows(pack.open_loops, "loops", lambda o: [text.plain(o.response.respondent), str(o.response.score),
@@ -153,14 +154,14 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
     d = Deck(template)
     conc, al, cur = pack.concentration, pack.allocation, pack.currency
     d.title("Key account portfolio review", f"Portfolio pack · {text.date(pack.today)}",
-            f"{text.many(len(pack.accounts), 'account')} · figures in {pack.currency_words}, trailing twelve months")
+            f"{counted(len(pack.accounts), 'account')} · figures in {pack.currency_words}, trailing twelve months")
     s = d.slide("Summary")
     d.cards(s, [
         ("Accounts", str(len(pack.accounts)), f"{len(pack.key_accounts)} key", None),
         ("Revenue (TTM)", text.compact(pack.revenue), f"gross profit {text.compact(pack.gross_profit)} · "
                                                       f"margin {text.pct(pack.margin_pct)}", None),
         ("Concentration", text.pct(conc.top_share_pct), f"from the top {text.recorded(conc.top_accounts_pct)}% "
-                                                          f"({text.many(conc.top_accounts, 'account')})", None),
+                                                          f"({counted(conc.top_accounts, 'account')})", None),
         ("Risk", f"{pack.count('red')} · {pack.count('amber')} · {pack.count('green')}", "red · amber · green",
          "red" if pack.count("red") else "amber" if pack.count("amber") else "green"),
         ("Budget", text.compact(al.granted), f"granted of {text.compact(al.available)}", None) if pack.budget_set

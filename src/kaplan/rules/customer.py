@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kaplan.findings import Issue, Severity
+from kaplan.clock import days as day_count
 from kaplan.model import Plan
 from kaplan.rules import Context, rule
 
@@ -21,7 +22,7 @@ def nps_no_follow_up(plan: Plan, ctx: Context) -> Iterator[Issue]:
         if r.follow_up is None and r.category == "detractor":  # the cheap test first
             yield Issue(("voice_of_customer", "nps", i, "score"),
                         f"{r.respondent} scored {r.score} on {r.date} and nobody is following up",
-                        f"add `follow_up:` with `owner:` and `due:` (within {days} days of the response)")
+                        f"add `follow_up:` with `owner:` and `due:` (within {day_count(days)} of the response)")
 
 
 @rule("nps-follow-up-overdue", Severity.WARNING)

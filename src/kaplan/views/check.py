@@ -13,17 +13,18 @@ from typing import IO, Callable
 from kaplan.views.safe_text import json_text, visible
 from kaplan.findings import CheckResult
 from kaplan.findings import Finding, Severity
+from kaplan.plural import counted
 
 
 def summary(result: CheckResult) -> str:
-    files = f"{result.files} file{'s' if result.files != 1 else ''} checked"
+    files = f"{counted(result.files, 'file')} checked"
     if not result.findings:
         return f"{files}: no problems"
     parts = []
     if result.errors:
-        parts.append(f"{result.errors} error{'s' if result.errors != 1 else ''}")
+        parts.append(counted(result.errors, "error"))
     if result.warnings:
-        parts.append(f"{result.warnings} warning{'s' if result.warnings != 1 else ''}")
+        parts.append(counted(result.warnings, "warning"))
     return f"{files}: {', '.join(parts)}"
 
 

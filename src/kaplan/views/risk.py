@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from kaplan.commands.risk import RiskReport, RiskRow
+from kaplan.plural import counted
 from kaplan.views.safe_text import json_text
 from kaplan.views import _csv, text
 from kaplan.views._console import console as _console
@@ -113,10 +114,10 @@ def markdown(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     (with `since`), then the red and amber accounts worst first, the green ones folded away."""
     counts = {c: sum(1 for r in rows if r.health.colour == c) for c in ("red", "amber", "green")}
     out.write(f"## Account risk on {report.today}\n\n")
-    out.write(f"**{text.many(len(rows), 'account')}: 🔴 {counts['red']} red (high risk) · 🟠 {counts['amber']} amber "
+    out.write(f"**{counted(len(rows), 'account')}: 🔴 {counts['red']} red (high risk) · 🟠 {counts['amber']} amber "
               f"(medium) · 🟢 {counts['green']} green (low)**\n\n")
     if report.skipped:
-        out.write(f"{text.many(len(report.skipped), 'plan')} with errors left out: `kaplan check` says what to fix.\n\n")
+        out.write(f"{counted(len(report.skipped), 'plan')} with errors left out: `kaplan check` says what to fix.\n\n")
     change = report.since is not None and report.history_note is None
     if change:
         _changes(report, rows, out)
@@ -128,7 +129,7 @@ def markdown(report: RiskReport, rows: list[RiskRow], out: IO[str]) -> None:
     else:
         out.write("No account is at medium or high risk.\n\n")
     if calm:
-        out.write(f"<details><summary>{text.many(len(calm), 'green account')} (low risk)</summary>\n\n")
+        out.write(f"<details><summary>{counted(len(calm), 'green account')} (low risk)</summary>\n\n")
         _risk_table(calm, out)
         out.write("</details>\n")
 

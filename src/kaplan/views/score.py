@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import IO, Callable
 
 from kaplan.metrics import MONEY
+from kaplan.plural import counted
 from kaplan.scoring.engine import AccountScore
 from kaplan.views.safe_text import json_text
 from kaplan.views import _csv, text
@@ -64,7 +65,7 @@ def table(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> Non
     from rich.table import Table
 
     console = _console(out)
-    t = Table(title=f"Portfolio ranking ({text.many(len(ps.accounts), 'account')}, money in {_currency_words(ps)})",
+    t = Table(title=f"Portfolio ranking ({counted(len(ps.accounts), 'account')}, money in {_currency_words(ps)})",
               title_justify="left")
     for col, justify in [("#", "right"), ("Account", "left"), ("Score", "right"), ("Key", "center"),
                          ("Tier", "left"), ("Quadrant", "left"), (f"Revenue (TTM, {ps.converter.reporting})", "right"),

@@ -17,6 +17,7 @@ from enum import Enum
 
 from kaplan.clock import days
 from kaplan import rounding
+from kaplan.plural import counted
 from kaplan.rounding import as_recorded, fixed as fixed_figure, progress as progress_shown, rounded, signed as signed_figure
 from kaplan.views.safe_text import visible
 
@@ -195,12 +196,6 @@ def signed(value: float | None, digits: int | None = None) -> str:
     return DASH if value is None else signed_figure(value, rounding.NPS_PLACES if digits is None else digits)
 
 
-def many(n: int, thing: str) -> str:
-    """A count in words, the noun in the plural unless there is one: "1 account", "3 accounts" (days are
-    `kaplan.clock.days`: "1 day", "12 days")."""
-    return f"{n} {thing}" + ("" if n == 1 else "s")
-
-
 def dots(value: int | None, out_of: int = 5) -> str:
     """A 1-5 rating as ●●●○○."""
     return DASH if value is None else "●" * value + "○" * (out_of - value)
@@ -212,4 +207,4 @@ def date(value: _dt.date | None) -> str:
 
 FILTERS = {"md": md, "mermaid": mermaid, "label": label, "money": money, "granted": granted, "compact": compact, "number": number, "fixed": fixed,
            "pct": pct, "score": score, "axis": axis, "health": health, "wallet": wallet, "probability": probability,
-           "mean": mean, "fte": fte, "progress": progress, "recorded": recorded, "signed": signed, "dots": dots, "many": many, "days": days, "date": date, "plain": plain}
+           "mean": mean, "fte": fte, "progress": progress, "recorded": recorded, "signed": signed, "dots": dots, "many": counted, "days": days, "date": date, "plain": plain}

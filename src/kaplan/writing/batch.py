@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaplan.places import CONFIG_NAME
+from kaplan.plural import word
 from kaplan.reading.containment import escapes
 from kaplan.reading.given import NotAFile, TooLarge, read_file
 from kaplan.reading.paths import PLAN_SUFFIXES
@@ -77,7 +78,8 @@ class Recovery:
                        "version")
         if self.removed:
             out.append(f"an earlier write was interrupted before its change was committed; nothing had changed, "
-                       f"and kaplan removed its temporary file(s): {', '.join(show(p) for p in self.removed)}")
+                       f"and kaplan removed its {word(len(self.removed), 'temporary file')}: "
+                       f"{', '.join(show(p) for p in self.removed)}")
         return out
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaplan.findings import Finding
+from kaplan.plural import word
 from kaplan.commands.importing import ledger as _ledger
 from kaplan.config.imports import BUILTIN_NAMES, KINDS, ImportProfile, candidates, find, missing, resolve
 
@@ -151,7 +152,7 @@ def _choose(table, kind: str, name: str | None, configured: dict[str, ImportProf
     headers = ", ".join(f"`{h}`" for h in table.headers[:12] if h) or "none"
     result.findings.append(table.finding(
         table.header_row, 1, "import-columns",
-        f"the export lacks the column{'s' if len(gaps) > 1 else ''} {' and '.join(gaps)} "
+        f"the export lacks the {word(len(gaps), 'column')} {' and '.join(gaps)} "
         f"(closest profile: {label}; the file's columns: {headers})",
         "name the columns in kaplan.yaml under `import: profiles:` (see the README), or pick a profile with "
         "--profile" if name is None else "check the export's headers against the profile in kaplan.yaml"))

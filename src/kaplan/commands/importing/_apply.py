@@ -14,6 +14,7 @@ from kaplan.writing import roundtrip as _roundtrip
 
 from kaplan.reading import document as _yaml
 from kaplan.findings import Finding, Severity
+from kaplan.plural import counted
 from kaplan.commands.importing import ledger as _ledger
 from kaplan.commands.importing.merge import merge
 from kaplan.commands.importing.rows import Record
@@ -73,7 +74,7 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
             where = errors[0] if errors else None
             result.findings.append(Finding(lp.display, where.line if where else 1, where.column if where else 1,
                                            "import-invalid-plan",
-                                           f"the export has {len(recs)} row(s) for this plan, which has errors",
+                                           f"the export has {counted(len(recs), 'row')} for this plan, which has errors",
                                            "fix the plan first (`kaplan check`), then import again"))
             continue
         _plan_change(lp.path, lp.display, plans[i].text, lp.plan.account.id, kind, recs, ledger, result, prefer, lp,

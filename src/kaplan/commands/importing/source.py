@@ -21,6 +21,7 @@ from typing import Any
 
 from kaplan.commands.importing import _workbook_xml
 from kaplan.findings import Finding, FindingsError, Severity
+from kaplan.plural import counted
 from kaplan.reading.archive import excess
 from kaplan.reading.given import NotAFile, TooLarge, read_file
 
@@ -209,7 +210,8 @@ def _from_records(records: list[tuple[int, list[Any]]], display: str) -> Table:
         if blank(cells):
             after = [c for _, c in rest[j + 1:] if not blank(c)]
             if after and all(sum(1 for x in c if x not in (None, "")) <= 1 for c in after):
-                notes.append(f"{display}: the {len(after)} line(s) after row {number} are a report footer; skipped")
+                notes.append(f"{display}: the {counted(len(after), 'line')} after row {number} "
+                             f"{'is' if len(after) == 1 else 'are'} a report footer; skipped")
                 break
             continue
         rows.append((number, list(cells)))
