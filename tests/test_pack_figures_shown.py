@@ -158,3 +158,66 @@ def test_share_of_wallet_takes_its_decimals_from_the_one_definition(kaplan, tmp_
     assert f"share of wallet {shown}" in account_pack(kaplan, folder, "md")
     assert f"Share of wallet {shown}" in html_text(account_pack(kaplan, folder, "html"))
     assert f"SHARE OF WALLET | {shown}" in account_pack(kaplan, folder, "pptx")
+
+
+# ------------------------------------------------------------------ the workbook's summary sheet
+
+SUMMARY_CONFIG = """
+    kaplan: 1
+    currency:
+      reporting: EUR
+      rates:
+        GBP: {rate: 1.16, as_of: 2026-09-30}
+    scoring:
+      budget: {available: 100000}
+"""
+
+
+def summary(wb) -> dict:
+    ws = wb["Summary"]
+    assert [c.value for c in ws[1]] == ["Figure", "Value", "Note"]
+    return {r[0].value: (r[1].value, r[1].number_format, r[2].value) for r in ws.iter_rows(min_row=2)}
+
+
+def test_the_workbook_sums_up_the_portfolio_as_the_html_pack_does(kaplan, tmp_path):
+    # Revenue and gross profit over 2025 (a whole TTM):
+    #   alpha £500,000 × 1.16 = €580,000, gross profit £100,000 × 1.16 = €116,000; asks for £50,000 × 1.16 = €58,000;
+    #   bravo €150,000, gross profit €30,000; asks for €60,000;
+    #   charlie $999,999: no rate into EUR, left out of every total.
+    # Revenue 580,000 + 150,000 = 730,000; gross profit 116,000 + 30,000 = 146,000; margin 146,000 ÷
+    # 730,000 = 20.0 %. Top 20 % of the 2 accounts with a value: ceil(0.4) = 1, alpha: 580,000 ÷ 730,000
+    # = 79.45… % → 79.5 %. Budget 100,000; requested 58,000 + 60,000 = 118,000; granted 100,000; left 0.
+    year = "{{period: 2025, revenue: {}, gross_profit: {}}}"
+    asks = "investment:\n  - {{id: ask, description: Ask, amount: {}}}\n"
+    folder = write_portfolio(
+        tmp_path, SUMMARY_CONFIG,
+        alpha=plan("alpha", "GBP", year.format(500000, 100000)) + asks.format(50000),
+        bravo=plan("bravo", "EUR", year.format(150000, 30000)) + asks.format(60000),
+        charlie=plan("charlie", "USD", "{period: 2025, revenue: 999999}"))
+    s = summary(pack(kaplan, folder, "xlsx"))
+    assert s["Figures in"][0] == "EUR"
+    assert s["Rate GBP → EUR"][:1] + s["Rate GBP → EUR"][2:] == (1.16, "rate of 2026-09-30")
+    assert s["Rate USD → EUR"] == (None, "General", "no rate from USD to EUR in kaplan.yaml: left out of every total")
+    assert s["Accounts"][0] == 3
+    assert s["Revenue TTM (EUR)"][:2] == (730000, "#,##0")
+    assert s["Gross profit TTM (EUR)"][:2] == (146000, "#,##0")
+    assert s["Margin %"][:2] == (20.0, '0.0"%"')
+    assert s["Concentration: share of revenue %"] == (79.5, '0.0"%"', "from the top 20% (1 account)")
+    assert (s["Budget available (EUR)"][0], s["Requested (EUR)"][0], s["Granted (EUR)"][0], s["Left (EUR)"][0]) == \
+        (100000, 118000, 100000, 0)
+    assert s["Note"][0] == "No rate into EUR in kaplan.yaml, so left out of every total: Charlie."
+    html = html_text(pack(kaplan, folder, "html"))  # the same figures, as the HTML pack's summary shows them
+    assert "Revenue (TTM) 730k gross profit 146k · margin 20.0%" in html
+    assert "Concentration 79.5% of revenue from the top 20% (1 account)" in html
+    assert "Budget 100k granted of 100k available; 118k requested" in html
+    assert "1 GBP = 1.16 EUR, rate of 2026-09-30; no rate from USD to EUR in kaplan.yaml" in html
+    assert "No rate into EUR in kaplan.yaml, so left out of every total: Charlie." in html
+
+
+def test_the_workbook_says_when_no_budget_is_set_and_counts_the_unplaced_apart(kaplan, tmp_path):
+    # The quadrants as in the deck's test above: 1 · 0 · 0 · 1, charlie Unplaced; no budget in kaplan.yaml.
+    folder = write_portfolio(tmp_path, MATRIX, alpha=plan("alpha", "EUR", "{period: 2025, revenue: 100000}"),
+                             bravo=plan("bravo", "EUR", "{period: 2025, revenue: 300000}"), charlie=plan("charlie"))
+    s = summary(pack(kaplan, folder, "xlsx"))
+    assert s["Budget available (EUR)"][0] == "no budget set" and "Left (EUR)" not in s
+    assert [s[q][0] for q in ("Strategic", "Star", "Status", "Streamline", "Unplaced")] == [1, 0, 0, 1, 1]

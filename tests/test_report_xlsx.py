@@ -58,9 +58,9 @@ def rows(ws) -> list[dict]:
 def test_portfolio_workbook_sheets(examples_book):
     wb, _ = examples_book
     ids = sorted(p.stem for p in (EXAMPLES / "plans").glob("*.yaml"))
-    assert wb.sheetnames[:6] == ["Ranking", "Risk", "Allocation", "Concentration", "Cross-sell", "Offerings"]
-    assert sorted(wb.sheetnames[6:]) == ids  # one financials sheet per account, named by its id
-    assert [r["Account id"] for r in rows(wb["Ranking"])] == wb.sheetnames[6:]  # in ranking order
+    assert wb.sheetnames[:7] == ["Summary", "Ranking", "Risk", "Allocation", "Concentration", "Cross-sell", "Offerings"]
+    assert sorted(wb.sheetnames[7:]) == ids  # one financials sheet per account, named by its id
+    assert [r["Account id"] for r in rows(wb["Ranking"])] == wb.sheetnames[7:]  # in ranking order
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title  # the header row stays in view
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title

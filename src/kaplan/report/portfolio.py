@@ -121,10 +121,14 @@ class PortfolioPack:
         return self.converter.reporting if self.converter else "EUR"
 
     @property
+    def other_currencies(self) -> list[str]:
+        """The accounts' currencies other than the reporting one, by code: those the pack needs a rate for."""
+        return sorted({p.currency for p in self.accounts if p.currency != self.currency}) if self.converter else []
+
+    @property
     def rates(self) -> list[str]:
         """The rates used, in words (`1 GBP = 1.17 EUR, rate of 2026-09-30`), one per other currency."""
-        codes = sorted({p.currency for p in self.accounts if p.currency != self.currency})
-        return [self.converter.words(c) for c in codes] if self.converter else []
+        return [self.converter.words(c) for c in self.other_currencies]
 
     @property
     def currency_words(self) -> str:

@@ -53,8 +53,8 @@ _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 class Column:
     header: str
     get: Callable[[Any], Any]
-    number_format: str | None = None
-    """For numbers and dates; text cells are always text."""
+    number_format: str | Callable[[Any], str | None] | None = None
+    """For numbers and dates (or, given a function, each row's own); text cells are always text."""
     width: int | None = None
 
 
@@ -63,6 +63,7 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
     financials sheet per account pack in `accounts` (in the ranking's order)."""
     wb = _new_workbook()
     cur = pack.currency
+    _summary(wb, pack)
     _sheet(wb, "Ranking", pack.accounts, [
         Column("Rank", lambda p: p.score.rank, WHOLE),
         Column("Account", lambda p: p.score.name, width=28),
@@ -133,6 +134,47 @@ def portfolio_workbook(pack, accounts: Iterable = ()) -> bytes:
     for account in accounts:
         _financials(wb, account, _sheet_name(account.plan.account.id, used))
     return _save(wb, pack)
+
+
+def _summary(wb, pack) -> None:
+    """The executive summary of the HTML pack, figure by figure: the totals, the rates they were converted
+    at, and what they leave out, each figure rounded as the pack shows it."""
+    cur, conc, al, conv = pack.currency, pack.concentration, pack.allocation, pack.converter
+    metric = "revenue" if conc.metric == "revenue_ttm" else "gross profit"
+    rows: list[tuple] = [("Figures in", cur, None, "trailing twelve months")]
+    for code in pack.other_currencies:
+        rate = conv.rate(code)
+        rows.append((f"Rate {code} → {cur}", rate, NUMBER,
+                     f"rate of {conv.as_of(code).isoformat()}" if rate is not None
+                     else f"{conv.words(code)}: left out of every total"))
+    rows += [
+        ("Accounts", len(pack.accounts), WHOLE, None),
+        ("Key accounts", len(pack.key_accounts), WHOLE, f"score ≥ {text.recorded(pack.scoring.key_account_threshold)}"),
+        (f"Revenue TTM ({cur})", pack.revenue, MONEY, None),
+        (f"Gross profit TTM ({cur})", pack.gross_profit, MONEY, None),
+        ("Margin %", pack.margin_pct, PCT, pack.margin_note or None),
+        (f"Concentration: share of {metric} %", conc.top_share_pct, PCT,
+         f"from the top {text.recorded(conc.top_accounts_pct)}% ({text.many(conc.top_accounts, 'account')})"),
+        *[(f"{colour.title()} ({level} risk)", pack.count(colour), WHOLE, None)
+          for colour, level in (("red", "high"), ("amber", "medium"), ("green", "low"))],
+        (f"Budget available ({cur})", al.available if pack.budget_set else text.NO_BUDGET, MONEY, None),
+        (f"Requested ({cur})", al.requested, MONEY, None),
+        (f"Granted ({cur})", al.granted, MONEY, None),
+        *([(f"Left ({cur})", al.available - al.granted, MONEY, None)] if pack.budget_set else []),
+        ("Renewals", len(pack.renewals), WHOLE,
+         f"within {text.days(pack.portfolio.config.health.renewal_horizon_days)} or passed"),
+        ("Stale plans", len(pack.stale), WHOLE, "overdue for review"),
+        ("Not yet reviewed", len(pack.unreviewed), WHOLE, "not yet due"),
+        *[(quadrant, n, WHOLE, "quadrant") for quadrant, n in pack.quadrant_counts],
+        ("Unplaced", len(pack.unplaced), WHOLE, "no value on a matrix axis: in no quadrant"),
+        *[("Left out" if note == pack.skipped_words else "Note", note, None, None)
+          for note in pack.summary_notes + ([pack.skipped_words] if pack.skipped else [])],
+    ]
+    _sheet(wb, "Summary", rows, [
+        Column("Figure", lambda r: r[0], width=36),
+        Column("Value", lambda r: r[1], lambda r: r[2], width=16),
+        Column("Note", lambda r: r[3], width=100),
+    ], caption=f"Portfolio pack of {pack.today.isoformat()}: figures in {pack.currency_words}")
 
 
 def account_workbook(pack) -> bytes:
@@ -332,7 +374,8 @@ def _sheet(wb, title: str, rows: Iterable, columns: list[Column], caption: str |
     for n, item in enumerate(rows, start=1):
         for j, col in enumerate(columns, start=1):
             value = n if col.get is None else col.get(item)
-            cell = put(ws.cell(row=n + 1, column=j), value, col.number_format)
+            fmt = col.number_format(item) if callable(col.number_format) else col.number_format
+            cell = put(ws.cell(row=n + 1, column=j), value, fmt)
             widths[j - 1] = max(widths[j - 1], _shown_width(value))
     if caption:
         ws.cell(row=1, column=1).comment = Comment(clean(caption), "kaplan")
