@@ -113,6 +113,24 @@ def test_edit_opens_the_editor_on_a_prepared_entry(kaplan, portfolio, tmp_path):
             "      - decision: Send the proposal\n        owner: Ana Lima\n") in text
 
 
+@pytest.mark.parametrize("named, why", [
+    ("missing", "(No such file or directory)"),  # no such editor
+    ("not-a-program", "(Permission denied)"),  # a file that cannot be run
+    ("'unbalanced", "is not a command kaplan can run (No closing quotation)"),
+])
+def test_an_editor_that_cannot_be_run_is_named_not_called_a_write_error(kaplan, portfolio, tmp_path, named, why):
+    (tmp_path / "not-a-program").write_text("not a program\n")
+    (tmp_path / "not-a-program").chmod(0o644)
+    command = named if named.startswith("'") else str(tmp_path / named)
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--edit", cwd=portfolio,
+                 env={"EDITOR": command, "VISUAL": ""})
+    assert run.exit_code == 2, run.stderr  # was 1, as `nothing was written: [Errno 13] Permission denied: …`
+    said = " ".join(run.stderr.split())
+    assert said.startswith("kaplan: --edit: the editor ") and why in said, said
+    assert "set VISUAL or EDITOR" in said and "nothing was written" not in said, said
+    assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
+
+
 def test_an_invalid_edited_entry_is_located_and_nothing_is_written(kaplan, portfolio, tmp_path):
     body = "p.write_text(p.read_text().replace('date: 2026-11-20', 'date: 2026-13-40'))"
     run = kaplan("review", "acme", "--date", "2026-11-20", "--edit", cwd=portfolio,

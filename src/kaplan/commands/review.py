@@ -210,13 +210,23 @@ def edit_entry(entry: ReviewEntry, editor: str | None = None) -> dict | None:
     from kaplan.reading import document as _yaml
 
     editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
+    try:
+        command = shlex.split(editor or "")
+    except ValueError as exc:  # an unbalanced quote
+        raise ReviewProblem(f"--edit: the editor {editor!r} is not a command kaplan can run ({exc}); set VISUAL or "
+                            "EDITOR to one (e.g. EDITOR=nano); nothing was recorded", usage=True) from None
+    if not command:
         raise ReviewProblem("--edit needs an editor: set EDITOR (e.g. EDITOR=nano)", usage=True)
     fd, name = tempfile.mkstemp(prefix="kaplan-review-", suffix=".yaml")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(entry_text(entry))
     try:
-        done = subprocess.run([*shlex.split(editor), name])
+        try:
+            done = subprocess.run([*command, name])
+        except OSError as exc:  # not there, or not a program: the editor named, not a write that failed
+            raise ReviewProblem(f"--edit: the editor {command[0]} could not be run ({exc.strerror or exc}); set "
+                                "VISUAL or EDITOR to an editor that exists (e.g. EDITOR=nano); nothing was recorded",
+                                usage=True) from None
         if done.returncode != 0:
             raise ReviewProblem(f"the editor exited with {done.returncode}; nothing was recorded")
         text = Path(name).read_text(encoding="utf-8")
