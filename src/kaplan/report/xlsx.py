@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable
 from kaplan import metrics, rounding
 from kaplan.model.types import period_bounds
 from kaplan.nps import last_months
+from kaplan.plural import counted
 from kaplan.views import text
 from kaplan.report.titles import title
 from kaplan.report._optional import clean, need
@@ -154,7 +155,7 @@ def _summary(wb, pack) -> None:
         (f"Gross profit TTM ({cur})", pack.gross_profit, MONEY, None),
         ("Margin %", pack.margin_pct, PCT, pack.margin_note or None),
         (f"Concentration: share of {metric} %", conc.top_share_pct, PCT,
-         f"from the top {text.recorded(conc.top_accounts_pct)}% ({text.many(conc.top_accounts, 'account')})"),
+         f"from the top {text.recorded(conc.top_accounts_pct)}% ({counted(conc.top_accounts, 'account')})"),
         *[(f"{colour.title()} ({level} risk)", pack.count(colour), WHOLE, None)
           for colour, level in (("red", "high"), ("amber", "medium"), ("green", "low"))],
         (f"Budget available ({cur})", al.available if pack.budget_set else text.NO_BUDGET, MONEY, None),
