@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 from typing import Sequence
 
+from kaplan.findings import Severity
 from kaplan.reading.fingerprint import build_id, digest, read_sealed, unchanged, write_sealed
 from kaplan.reading.paths import absolute, contained, display_path, locate_portfolio, plans_dir, portfolio_files
 
@@ -60,7 +61,7 @@ def _header(today: _dt.date, config_path: str | None, config_digest: str) -> dic
 
 def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: Path):
     """The result of checking `paths` (see `checker.check`) from the last record, or None."""
-    from kaplan.findings import CheckResult, Finding, Severity
+    from kaplan.findings import CheckResult, Finding
     from kaplan.reading.portfolio import lazy_summaries
 
     paths = [Path(p) for p in paths]
@@ -123,12 +124,13 @@ def remember(folder: Path, root: Path, config_path: str | None, config_digest: s
     if any(s.digest is None for s in everyone):
         return
     index = {id(s): i for i, s in enumerate(everyone)}
+    word = {s: s.value for s in Severity}  # an enum's `.value` is slow to ask ten thousands of times
     record = {
         "header": _header(today, config_path, config_digest), "plans": plans,
         "files": [[s.path, s.display, s.digest, s.signature] for s in everyone],
-        "findings": [[[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in s_findings]
+        "findings": [[[f.line, f.column, f.rule, word[f.severity], f.message, f.hint] for f in s_findings]
                      for s in everyone for s_findings in [own.get(id(s), s.findings)]],
-        "portfolio": [[index[id(s)], f.line, f.column, f.rule, f.severity.value, f.message, f.hint]
+        "portfolio": [[index[id(s)], f.line, f.column, f.rule, word[f.severity], f.message, f.hint]
                       for s, f in located],
     }
     _write(record_path(folder, root), record)

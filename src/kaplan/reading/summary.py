@@ -26,6 +26,7 @@ from kaplan.suppressions import Directive, parse as parse_suppressions
 
 
 _SEVERITY = {s.value: s for s in Severity}
+_WORD = {s: s.value for s in Severity}
 FIGURES_WRONG = frozenset({"period-overlap", "date-order"})
 """Errors that make a plan's figures wrong (revenue counted twice, a period or contract that ends
 before it starts): a plan with one is left out of scores, risk and packs until it is fixed."""
@@ -171,7 +172,7 @@ class PlanSummary:
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
                 self.started.isoformat() if self.started else None,
-                [[f.line, f.column, f.rule, f.severity.value, _text_json(f.message), f.hint] for f in self.findings],
+                [[f.line, f.column, f.rule, _WORD[f.severity], _text_json(f.message), f.hint] for f in self.findings],
                 [d.to_json() for d in self.suppressions], self.places,
                 self._weighed_json()]
 
