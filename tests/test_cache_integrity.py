@@ -99,9 +99,12 @@ def forge(new_plan: bytes, tag=None) -> None:
     digest = hashlib.sha256(new_plan).hexdigest()[:32]
     for path in cache_folder().glob("*.json"):
         raw = path.read_bytes()
-        # whatever kaplan put before the JSON dropped; a record is its header's line and its body's
+        # whatever kaplan put before the JSON dropped; a record is its header's line, its body's, and
+        # a line of findings for each plan
         docs = [json.loads(line) for line in raw[raw.index(b"{"):].split(b"\n")]
         for doc in docs:
+            if not isinstance(doc, dict):
+                continue
             for entry in doc.get("entries", {}).values():
                 entry[0], entry[3] = digest, None
             for entry in doc.get("files", []):

@@ -65,7 +65,17 @@ def display_path(path: Path | str, base: Path | None = None) -> str:
     text = str(path)
     if not os.path.isabs(text):
         return text
-    prefix = str(base.resolve()) if base is not None else _resolved_cwd()
+    return _relative(text, str(base.resolve()) if base is not None else _resolved_cwd())
+
+
+def display_paths(paths: Iterable[Path | str]) -> list[str]:
+    """`display_path` of each of many files, relative to the working folder (found once)."""
+    prefix = _resolved_cwd()
+    return [_relative(text, prefix) if os.path.isabs(text := str(p)) else text for p in paths]
+
+
+def _relative(text: str, prefix: str) -> str:
+    """The absolute path `text` relative to the resolved folder `prefix` when inside it."""
     if prefix == os.sep:
         return text[1:]
     if text.startswith(prefix + os.sep):

@@ -130,7 +130,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     from kaplan.reading.cache import SummaryCache
     from kaplan.reading.fingerprint import caching
     from kaplan.reading.parallel import PARALLEL_MIN, Workers, cores, hand_over, summarise_all
-    from kaplan.reading.paths import absolute, display_path, portfolio_files
+    from kaplan.reading.paths import absolute, display_paths, portfolio_files
 
     paths = [Path(p) for p in paths]
     today = today or _dt.date.today()
@@ -141,7 +141,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     else:
         targets = everyone = plan_files(portfolio, paths)
     cwd = os.getcwd()
-    files = [(absolute(p, cwd), display_path(p)) for p in everyone]
+    files = list(zip([absolute(p, cwd) for p in everyone], display_paths(everyone)))
     store = SummaryCache(portfolio.root, portfolio.config, today, load=False) if cache and caching() else None
     jobs = jobs or cores()
     workers = None

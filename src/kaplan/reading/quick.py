@@ -25,9 +25,9 @@ from typing import Sequence
 
 from kaplan.findings import Severity
 from kaplan.reading.fingerprint import build_id, digest, read_sealed, unchanged, write_sealed
-from kaplan.reading.paths import absolute, contained, display_path, locate_portfolio, plans_dir, portfolio_files
+from kaplan.reading.paths import absolute, contained, display_paths, locate_portfolio, plans_dir, portfolio_files
 
-FORMAT = 2
+FORMAT = 3
 
 
 def record_path(folder: Path, root: Path) -> Path:
@@ -84,9 +84,9 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
         cwd = os.getcwd()
         named = {absolute(p, cwd) for p in paths}
         displays, refreshed = [], False
-        for p, entry in zip(everyone, files):
+        for p, shown, entry in zip(everyone, display_paths(everyone), files):
             key, display, recorded_digest, recorded_sig = entry
-            if absolute(p, cwd) != key or display_path(p) != display:
+            if absolute(p, cwd) != key or shown != display:
                 return None
             explicit = key in named
             st = os.lstat(key)
@@ -103,7 +103,8 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
         chosen = [i for i, entry in enumerate(files) if entry[0] in wanted]
         severities = {s.value: s for s in Severity}
         found = [Finding(displays[i], line, col, rule, severities[sev], msg, hint)
-                 for i in chosen for line, col, rule, sev, msg, hint in record["findings"][i]]
+                 for i, rows in zip(chosen, _decoded(record["findings"], chosen))
+                 for line, col, rule, sev, msg, hint in rows]
         portfolio_findings = [Finding(displays[i], line, col, rule, severities[sev], msg, hint)
                               for i, line, col, rule, sev, msg, hint in record["portfolio"] if files[i][0] in wanted]
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
@@ -138,24 +139,47 @@ def remember(folder: Path, root: Path, config_path: str | None, config_digest: s
 
 def read_record(path: Path, header: dict | None = None) -> dict | None:
     """The record at `path` (None when `header` is given and is not the record's). The header is the
-    record's first line, so a record of another day or config is told without parsing the rest.
-    OSError or ValueError when there is no authentic record."""
+    record's first line, so a record of another day or config is told without parsing the rest. Each
+    plan's findings are a line of their own, kept as the JSON text read (`_decoded` reads the lines
+    wanted): checking one plan does not parse every plan's findings. OSError or ValueError when there
+    is no authentic record."""
     first, _, rest = read_sealed(path).partition(b"\n")
     found = json.loads(first)
     if header is not None and found != header:
         return None
-    record = json.loads(rest)
-    if not isinstance(record, dict):
+    body, _, lines = rest.partition(b"\n")
+    record = json.loads(body)
+    if not isinstance(record, dict) or not isinstance(record.get("files"), list):
+        raise ValueError("not a record")
+    record["findings"] = lines.split(b"\n") if record["files"] else []
+    if len(record["findings"]) != len(record["files"]):
         raise ValueError("not a record")
     record["header"] = found
     return record
 
 
+def _decoded(lines: list[bytes], chosen: list[int]) -> list[list]:
+    """The findings of the plans at `chosen` (in order), from the record's lines as read: those of
+    most of the portfolio in one parse."""
+    if 2 * len(chosen) < len(lines):
+        return [json.loads(lines[i]) for i in chosen]
+    every = json.loads(b"[" + b",".join(lines) + b"]")
+    if len(every) != len(lines):
+        raise ValueError("not a record")
+    return [every[i] for i in chosen]
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+"""One encoder for many small texts (`json.dumps` with options makes one each time); like it, it
+escapes every line break, so a plan's findings always fit on one line."""
+
+
 def write_record(path: Path, record: dict) -> None:
-    """Write `record`, its header first on a line of its own (see `read_record`)."""
-    body = {k: v for k, v in record.items() if k != "header"}
-    write_sealed(path, json.dumps(record["header"], separators=(",", ":")).encode() + b"\n"
-                 + json.dumps(body, separators=(",", ":")).encode())
+    """Write `record`: its header on the first line, the rest but the findings on the second, then
+    each plan's findings on a line of its own (see `read_record`)."""
+    body = {k: v for k, v in record.items() if k not in ("header", "findings")}
+    lines = [rows if isinstance(rows, bytes) else _ENCODER.encode(rows).encode() for rows in record["findings"]]
+    write_sealed(path, b"\n".join([_ENCODER.encode(record["header"]).encode(), _ENCODER.encode(body).encode(), *lines]))
 
 
 def _write(path: Path, record: dict) -> None:
