@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from kaplan.reading import mistakes as _mistakes
 from kaplan.reading.document import Document
 from kaplan.findings import Finding, Severity
+from kaplan.plural import word
 from kaplan.model.types import PERIOD
 
 
@@ -60,7 +61,7 @@ def error_findings(model: type[BaseModel], exc: ValidationError, doc, path: str,
         line, column = doc.locate(_located(errors[MAX_ERRORS]))
         more = len(errors) - MAX_ERRORS
         out.append(Finding(path, line, column, "schema", Severity.ERROR,
-                           f"{more:,} more error{'s' if more != 1 else ''} in this file not shown, this one among "
+                           f"{more:,} more {word(more, 'error')} in this file not shown, this one among "
                            f"them (only the first {MAX_ERRORS:,} the schema finds are)",
                            "fix the errors above, then check again"))
     return out
