@@ -89,7 +89,7 @@ def test_same_output_twice(kaplan, repo):
 # ---------------------------------------------------------------- structure and numbers
 
 
-ACCOUNT_SECTIONS = ["summary", "changes", "relationships", "objectives", "opportunities", "whitespace", "actions", "force-field",
+ACCOUNT_SECTIONS = ["summary", "promises", "changes", "relationships", "objectives", "opportunities", "whitespace", "actions", "force-field",
                     "financials", "customer", "kpis", "risks", "investment", "decisions"]
 PORTFOLIO_SECTIONS = ["summary", "ranking", "matrix", "concentration", "risk", "investment", "cross-sell", "dates"]
 
@@ -115,6 +115,10 @@ def test_account_pack_sections_and_numbers(kaplan, repo):
     overdue = [row[0] for row in page.tables["actions"][1:] if "OVERDUE" in row[3]]
     assert overdue == ["Introduce Sam Ortiz to the new CFO"]
     assert "OVERDUE 23 d" in page.tables["actions"][3][3]
+    # an action past due is a broken promise (the product's definition), listed with the others
+    promises = r.stdout[r.stdout.index('id="promises"'):r.stdout.index("</ul>", r.stdout.index('id="promises"'))]
+    assert "Promises past due (1)" in promises
+    assert "action `cfo-intro` was due 2026-11-01 (23 days ago) and is still planned" in promises
 
 
 def test_what_changed_since_the_last_review(kaplan, repo):

@@ -8,6 +8,7 @@ Each kind is one function of (plan, today, config) returning a `Broken` per prom
 - milestone: a milestone not `done` whose period (`quarter`, e.g. 2026-Q2) ended before today.
 - measure: a measure with a `target` whose `due` < today and whose `current` has not reached the
   target (from its baseline, as `progress` measures it: progress < 100 %, or no current value).
+- action: an open action (planned, in progress or blocked) whose `due` < today.
 - ritual: a ritual with a `cadence` not held within it: today − `last_held` > the cadence's days
   (`cadence_days`); never held counts from the plan's start, as an unreviewed plan does.
 - decision: a decision in the reviews log with `due` < today and no `decided` date.
@@ -16,7 +17,8 @@ Each kind is one function of (plan, today, config) returning a `Broken` per prom
 - risk: an open risk with likelihood × impact above `risks.max_exposure` (default 12, so 15 and up).
 
 This module finds them; it does not word findings for `check` or score health (the rules and the
-health model do). Actions past due are `action-overdue` and the `overdue_actions` signal.
+health model do). Actions past due weigh on health through their own signal, `overdue_actions`
+(the share of open actions overdue), not one per kind here.
 """
 
 from __future__ import annotations
@@ -109,6 +111,14 @@ def measures(plan, today: _dt.date | Clock, config) -> list[Broken]:
     return out
 
 
+def actions(plan, today: _dt.date | Clock, config) -> list[Broken]:
+    clock = Clock.of(today)
+    return [Broken("action", ("actions", i, "due"), a.due,
+                   f"action `{a.id}` was due {a.due} ({clock.ago(a.due)}) and is still {a.status.value.replace('_', ' ')}",
+                   "mark it done, or agree a new due date")
+            for i, a in enumerate(plan.actions) if a.due and a.status.is_open and clock.passed(a.due)]
+
+
 def rituals(plan, today: _dt.date | Clock, config) -> list[Broken]:
     clock = Clock.of(today)
     out = []
@@ -183,7 +193,7 @@ def risks(plan, today: _dt.date | Clock, config) -> list[Broken]:
 
 FINDERS = {
     "plan_period": plan_period, "next_review": next_review, "milestone": milestones, "measure": measures,
-    "ritual": rituals, "decision": decisions, "nps_survey": nps_survey, "risk": risks,
+    "action": actions, "ritual": rituals, "decision": decisions, "nps_survey": nps_survey, "risk": risks,
 }
 KINDS = tuple(FINDERS)
 

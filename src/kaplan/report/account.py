@@ -199,6 +199,18 @@ class AccountPack:
         return f"{money(value)} {conv.reporting} at {conv.words(self.currency)}"
 
     @property
+    def relationship_words(self) -> str | None:
+        """The relationship strength and where it comes from (`metrics.relationship_words`)."""
+        return metrics.relationship_words(self.plan)
+
+    @property
+    def rate_words(self) -> str:
+        """The rate the account's money is converted at for the portfolio's figures (the budget among
+        them), or that there is none; empty when the account's currency is the reporting one."""
+        conv = self.converter
+        return "" if conv is None or self.currency == conv.reporting else conv.words(self.currency)
+
+    @property
     def ttm_words(self) -> str:
         """The TTM's months and coverage: `Oct 2025–Sep 2026, over 9 of 12 months`."""
         w = self.window

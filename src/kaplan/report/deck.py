@@ -167,7 +167,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
         ("Budget", text.compact(al.granted), f"granted of {text.compact(al.available)}", None) if pack.budget_set
         else ("Budget", "none set", "no budget in kaplan.yaml", None),
         ("Renewals", str(len(pack.renewals)), "coming up or passed", None),
-        ("Stale plans", str(len(pack.stale)), f"{len(pack.unreviewed)} never reviewed", None),
+        ("Stale plans", str(len(pack.stale)), f"overdue; {len(pack.unreviewed)} not yet reviewed, not yet due", None),
         ("Quadrants", " · ".join(str(n) for _, n in pack.quadrant_counts),
          " · ".join(k.lower() for k, _ in pack.quadrant_counts)
          + (f"; {len(pack.unplaced)} unplaced" if pack.unplaced else ""), None),
@@ -339,6 +339,16 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     """A chart's value rounded as the pack prints it (`kaplan.rounding`: half away from zero), so the
     chart data and the text agree (an NPS of −12.5 is −13 in both)."""
     return None if value is None else rounded(value, digits) + 0.0
+
+
+NO_REVENUE_BUBBLE = 1
+"""The size of the bubble drawn for an account without revenue: a bubble of size 0 is not drawn at all."""
+
+
+def _bubble(revenue: float | None) -> float:
+    """A matrix bubble's size: the revenue as the tables show it (whole), at least `NO_REVENUE_BUBBLE`
+    (the chart's key says which accounts are drawn so for want of revenue)."""
+    return max(_round(revenue or 0, 0), NO_REVENUE_BUBBLE)
 
 
 class Deck:
@@ -605,7 +615,7 @@ class Deck:
         for colour, placed in groups:
             series = data.add_series(f"{colour} ({len(placed)})")
             for p in placed:
-                series.add_data_point(_round(p.score.strength), _round(p.score.attractiveness), max(p.score.revenue or 0, 1))
+                series.add_data_point(_round(p.score.strength), _round(p.score.attractiveness), _bubble(p.score.revenue))
         x, y, w, h = self._box()
         chart = s.shapes.add_chart(XL_CHART_TYPE.BUBBLE, x, y, int(w * 0.66), h, data).chart
         chart.plots[0].bubble_scale = 40
@@ -622,7 +632,10 @@ class Deck:
             series.format.fill.fore_color.rgb = _rgb(RISK_FILL[colour])
             for i, p in enumerate(placed):  # the rank on the bubble, the names beside the chart
                 series.points[i].data_label.text_frame.text = text.plain(p.score.rank)
-        key = [f"{text.plain(p.score.rank)}  {p.score.name} · {p.score.quadrant}" for p in pack.accounts]
+        bubbles = {id(p) for p in drawn}
+        key = [f"{text.plain(p.score.rank)}  {p.score.name} · {p.score.quadrant}"
+               + (" (no revenue: the smallest bubble)" if id(p) in bubbles and _round(p.score.revenue or 0, 0) <= 0
+                  else "") for p in pack.accounts]
         self._text(s, "\n".join(key), x + int(w * 0.68), y, int(w * 0.32), h, size=12 if len(key) <= 20 else 8)
         return chart
 

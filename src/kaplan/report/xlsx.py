@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from kaplan import metrics, rounding
+from kaplan import rounding
 from kaplan.model.types import period_bounds
 from kaplan.nps import last_months
 from kaplan.plural import counted
@@ -246,7 +246,7 @@ def _contacts(wb, pack) -> None:
     """The relationship map as a table: every contact in plan order, with whom they report to by name."""
     contacts = pack.plan.relationships.contacts
     names = {c.id: c.name for c in contacts}
-    words = metrics.relationship_words(pack.plan)
+    words = pack.relationship_words
     _sheet(wb, "Contacts", contacts, [
         Column("Contact", lambda c: c.name, width=28),
         Column("Title", lambda c: c.title, width=30),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Iterator
 
+from kaplan import promises
 from kaplan.findings import Issue, Severity
 from kaplan.model import Plan
 from kaplan.model.types import period_bounds
@@ -78,11 +79,8 @@ def action_overdue(plan: Plan, ctx: Context) -> Iterator[Issue]:
 
     Close it (`status: done` or `cancelled`) or agree a new due date with its owner.
     """
-    clock = ctx.clock
-    for i, a in enumerate(plan.actions):
-        if a.due and a.status.is_open and clock.passed(a.due):
-            yield Issue(("actions", i, "due"), f"action `{a.id}` was due {a.due} ({clock.ago(a.due)}) and is "
-                        f"still {a.status.value.replace('_', ' ')}", "mark it done, or agree a new due date")
+    for b in promises.actions(plan, ctx.clock, ctx.config):  # a broken promise, as the packs list it
+        yield Issue(b.at, b.what, b.hint)
 
 
 @rule("renewal-passed", Severity.WARNING)

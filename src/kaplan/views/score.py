@@ -94,7 +94,7 @@ def json_out(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
         "rates": _rates(ps),
         "accounts": [{**_row(a, ps.converter.reporting), "attractiveness": _axis(a.attractiveness), "strength": _axis(a.strength),
                       "contributions": [_contribution(x) for x in a.contributions]} for a in accounts],
-        "concentration": {"metric": c.metric, "total": c.total, "top_accounts": c.top_accounts,
+        "concentration": {"metric": c.metric, "total": _figure(c.total, MONEY_PLACES), "top_accounts": c.top_accounts,
                           "top_accounts_pct": c.top_accounts_pct, "top_share_pct": _figure(c.top_share_pct, PCT_PLACES)},
         "key_account_threshold": ps.scoring.key_account_threshold,
         "notes": [n.to_dict() for n in ps.notes],
