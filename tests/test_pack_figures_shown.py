@@ -221,3 +221,16 @@ def test_the_workbook_says_when_no_budget_is_set_and_counts_the_unplaced_apart(k
     s = summary(pack(kaplan, folder, "xlsx"))
     assert s["Budget available (EUR)"][0] == "no budget set" and "Left (EUR)" not in s
     assert [s[q][0] for q in ("Strategic", "Star", "Status", "Streamline", "Unplaced")] == [1, 0, 0, 1, 1]
+
+
+# ------------------------------------------------------------------ the summary cards say what the HTML says
+
+def test_the_deck_cards_word_renewals_and_key_accounts_as_the_html_does(kaplan, tmp_path):
+    # A threshold of 0 makes every scored account a key account: 2 of 2. No contract: no renewal.
+    folder = write_portfolio(tmp_path, "kaplan: 1\nscoring: {key_account_threshold: 0}\n",
+                             alpha=plan("alpha", "EUR", "{period: 2025, revenue: 100000}"),
+                             bravo=plan("bravo", "EUR", "{period: 2025, revenue: 300000}"))
+    deck = deck_text(pack(kaplan, folder, "pptx"))
+    html = html_text(pack(kaplan, folder, "html"))
+    assert "ACCOUNTS | 2 | 2 key (score ≥ 0)" in deck and "Accounts 2 2 key (score ≥ 0)" in html
+    assert "RENEWALS | 0 | within 180 days or passed" in deck and "Renewals 0 within 180 days or passed" in html

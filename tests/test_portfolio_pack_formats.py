@@ -177,7 +177,7 @@ def test_a_renewal_exactly_at_the_horizon_is_within_it(kaplan, tmp_path):
     assert "Renewals 2 within 180 days or passed" in html_text(html)
     table = html.split('<table class="renewals">')[1].split("</table>")[0]
     assert "<td>At</td>" in table and "<td>Passed</td>" in table and "Beyond" not in table
-    assert "RENEWALS | 2 | coming up or passed" in deck_text(pack(kaplan, folder, "pptx"))
+    assert "RENEWALS | 2 | within 180 days or passed" in deck_text(pack(kaplan, folder, "pptx"))
 
 
 # ------------------------------------------------------------------ one way to word a count

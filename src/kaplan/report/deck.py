@@ -157,7 +157,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
             f"{counted(len(pack.accounts), 'account')} · figures in {pack.currency_words}, trailing twelve months")
     s = d.slide("Summary")
     d.cards(s, [
-        ("Accounts", str(len(pack.accounts)), f"{len(pack.key_accounts)} key", None),
+        ("Accounts", str(len(pack.accounts)), pack.key_words, None),
         ("Revenue (TTM)", text.compact(pack.revenue), f"gross profit {text.compact(pack.gross_profit)} · "
                                                       f"margin {text.pct(pack.margin_pct)}", None),
         ("Concentration", text.pct(conc.top_share_pct), f"from the top {text.recorded(conc.top_accounts_pct)}% "
@@ -166,7 +166,7 @@ def portfolio_deck(pack, template: Path | None = None) -> bytes:
          "red" if pack.count("red") else "amber" if pack.count("amber") else "green"),
         ("Budget", text.compact(al.granted), f"granted of {text.compact(al.available)}", None) if pack.budget_set
         else ("Budget", "none set", "no budget in kaplan.yaml", None),
-        ("Renewals", str(len(pack.renewals)), "coming up or passed", None),
+        ("Renewals", str(len(pack.renewals)), pack.renewal_words, None),
         ("Stale plans", str(len(pack.stale)), f"overdue; {len(pack.unreviewed)} not yet reviewed, not yet due", None),
         ("Quadrants", " · ".join(str(n) for _, n in pack.quadrant_counts),
          " · ".join(k.lower() for k, _ in pack.quadrant_counts)

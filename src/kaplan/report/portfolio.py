@@ -23,7 +23,7 @@ from kaplan.money import Converter
 from kaplan.whitespace import Grid, Reach, grid, reach
 from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
-from kaplan.views.text import budget_words, has_budget, money, pct
+from kaplan.views.text import budget_words, days, has_budget, money, pct, recorded
 
 
 def _total(values: Iterable[float | None]) -> float | None:
@@ -234,6 +234,16 @@ class PortfolioPack:
     def unplaced(self) -> list[Placed]:
         """Accounts with no value on a matrix axis: in no quadrant."""
         return self.quadrants.get(UNPLACED, [])
+
+    @property
+    def renewal_words(self) -> str:
+        """What the summary says beside the count of renewals: `within 180 days or passed`."""
+        return f"within {days(self.portfolio.config.health.renewal_horizon_days)} or passed"
+
+    @property
+    def key_words(self) -> str:
+        """What the summary says beside the count of accounts: `2 key (score ≥ 60)`."""
+        return f"{len(self.key_accounts)} key (score ≥ {recorded(self.scoring.key_account_threshold)})"
 
     @property
     def budget_set(self) -> bool:
