@@ -223,3 +223,22 @@ def test_ranking_title_counts_one_account_in_the_singular(kaplan, write):
     assert "Portfolio ranking (1 account, money in" in one.stdout
     four = kaplan("score", FIXTURE).stdout  # alpha, bravo, charlie, delta
     assert "Portfolio ranking (4 accounts, money in" in four
+
+
+@pytest.mark.parametrize("arg", ["volume=inf", "volume=nan", "volume=-inf", "volume=1e308", "volume=1000.5"])
+def test_weight_override_outside_the_config_bounds_is_a_usage_error(kaplan, arg):
+    # kaplan.yaml allows a weight above 0 and at most 1000; `inf` made every score NaN (invalid JSON)
+    # and 1e308 twice overflowed the sum of weights, making every score 0.0
+    r = kaplan("score", FIXTURE, "--format", "json", "--weight", arg, "--weight", "profitability=1e308"
+               if arg == "volume=1e308" else "profitability=2")
+    assert r.exit_code == 2, r.stdout
+    assert r.stdout == ""
+    assert f"--weight '{arg}'" in r.stderr and "at most 1000" in r.stderr
+
+
+def test_weight_override_at_the_config_bound_is_accepted(kaplan):
+    # profitability 1000: alpha = (1000×80 + 100 + 100 + 75) / 1003 = 80275/1003 = 80.03, shown 80.0
+    r = kaplan("score", FIXTURE, "--format", "json", "--weight", "profitability=1000")
+    assert r.exit_code == 0, r.stderr
+    alpha = next(a for a in r.json()["accounts"] if a["account"] == "alpha")
+    assert alpha["score"] == 80.0

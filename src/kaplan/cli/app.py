@@ -456,6 +456,8 @@ def schema(
 
 
 def _weights(values: List[str]) -> dict[str, float]:
+    from kaplan.commands.score import weight_problem
+
     out = {}
     for item in values:
         name, sep, number = item.partition("=")
@@ -465,6 +467,8 @@ def _weights(values: List[str]) -> dict[str, float]:
             raise _fail(f"--weight {item!r}: write it as CRITERION=NUMBER, e.g. volume=2") from None
         if not sep:
             raise _fail(f"--weight {item!r}: write it as CRITERION=NUMBER, e.g. volume=2")
+        if (problem := weight_problem(out[name.strip()])) is not None:
+            raise _fail(f"--weight {item!r}: {problem}")
     return out
 
 

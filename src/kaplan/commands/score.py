@@ -20,7 +20,7 @@ from kaplan.model.plan import InvestmentRequest
 from kaplan.scoring.allocation import AllocationResult, allocate
 from kaplan.scoring.concentration import ConcentrationResult, concentration
 from kaplan.scoring.engine import AccountScore, score_inputs
-from kaplan.config.scoring import Scoring
+from kaplan.config.scoring import WEIGHT_MAX, Scoring
 from kaplan.money import Converter, CurrencySettings, converter
 
 
@@ -68,14 +68,22 @@ class PortfolioScore:
         return self._notes
 
 
+def weight_problem(value: float) -> str | None:
+    """What is wrong with `value` as a criterion's weight (None when nothing is): the bounds of
+    `kaplan.yaml`'s weights, so no what-if weight can make a score infinite, NaN or all zeros."""
+    if not 0 < value <= WEIGHT_MAX:  # NaN fails both comparisons
+        return f"a weight must be a number above 0 and at most {WEIGHT_MAX:g}, as in kaplan.yaml"
+    return None
+
+
 def with_weights(scoring: Scoring, weights: dict[str, float]) -> Scoring:
     """A copy of `scoring` with some criteria weights replaced (for what-if questions)."""
     unknown = sorted(set(weights) - set(scoring.criteria))
     if unknown:
         raise ValueError(f"unknown criterion {unknown[0]!r}; criteria: {', '.join(scoring.criteria)}")
-    bad = [k for k, v in weights.items() if not v > 0]
-    if bad:
-        raise ValueError(f"the weight of {bad[0]!r} must be above zero")
+    for name, value in weights.items():
+        if (problem := weight_problem(value)) is not None:
+            raise ValueError(f"the weight of {name!r}: {problem}")
     criteria = {name: (c.model_copy(update={"weight": float(weights[name])}) if name in weights else c)
                 for name, c in scoring.criteria.items()}
     return scoring.model_copy(update={"criteria": criteria})
@@ -120,4 +128,4 @@ def score_portfolio(paths: Iterable[Path | str] = (), *, portfolio: Portfolio | 
     return score_summaries(read(portfolio, paths, today, cache=cache).targets, scoring, portfolio.config.currency)
 
 
-__all__ = ["score_portfolio", "score_summaries", "PortfolioScore", "with_weights"]
+__all__ = ["score_portfolio", "score_summaries", "PortfolioScore", "with_weights", "weight_problem"]

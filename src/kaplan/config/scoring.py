@@ -18,6 +18,8 @@ from kaplan.model.vocab import Cadence, RitualKind
 
 Source = Literal[tuple(METRICS)]  # type: ignore[valid-type]
 QUADRANTS = ("Strategic", "Star", "Status", "Streamline")
+WEIGHT_MAX = 1000
+"""The largest weight a criterion may have, in `kaplan.yaml` and in `kaplan score --weight` alike."""
 
 
 class Normalisation(Section):
@@ -37,8 +39,8 @@ class Normalisation(Section):
 class Criterion(Section):
     source: Source
     """The metric the raw value comes from (see `kaplan score --list-sources`)."""
-    weight: float = Field(gt=0, le=1000)
-    """Relative weight in the score; must be above zero."""
+    weight: float = Field(gt=0, le=WEIGHT_MAX)
+    """Relative weight in the score; above zero and at most `WEIGHT_MAX`."""
     direction: Literal["higher", "lower"] = "higher"
     """`lower` when less is better, e.g. cost to serve."""
     normalise: Normalisation = Normalisation()
