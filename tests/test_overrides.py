@@ -64,3 +64,22 @@ def test_a_mistake_in_overrides_is_located(kaplan, tmp_path):
     (tmp_path / "kaplan.yaml").write_text("kaplan: 1\noverrides:\n  - files: []\n    rules: {single-threaded: loud}\n")
     r = kaplan("check", "--list-rules", cwd=tmp_path)
     assert r.exit_code == 2 and "kaplan.yaml:3:" in r.stderr
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("pattern, column", [('""', 30), ('"."', 30), ("'./'", 30)])
+@pytest.mark.parametrize("command", [("check",), ("score",), ("risk",), ("report", "--portfolio")])
+def test_a_pattern_that_names_nothing_is_a_config_error_at_the_pattern(kaplan, tmp_path, pattern, column, command):
+    # `PurePath.match("")` raises "empty pattern": every command stopped with a traceback
+    portfolio(tmp_path)
+    # `  - files: [` is 12 characters, `plans/acme.yaml, ` 17 more: the pattern starts at column 30
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\noverrides:\n"
+                                          f"  - files: [plans/acme.yaml, {pattern}]\n"
+                                          "    rules: {single-threaded: \"off\"}\n")
+    r = kaplan(*command, "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    assert r.stderr.startswith(f"kaplan.yaml:3:{column}: error [schema]")
+    assert "names no file or folder" in r.stderr and "plans/prospects/*" in r.stderr

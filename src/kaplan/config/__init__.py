@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from kaplan.model.types import Section
 from kaplan.model.vocab import Cadence
@@ -25,6 +25,18 @@ from kaplan.places import CONFIG_NAME, plans_dir  # noqa: F401 (re-exported)
 RuleLevel = Literal["error", "warning", "off"]
 
 
+def _names_something(pattern: str) -> str:
+    from pathlib import PurePath
+
+    if not PurePath(pattern).parts:  # "", ".", "./": `PurePath.match` refuses a pattern with no part
+        raise ValueError(f"the pattern {pattern!r} names no file or folder; write the end of the paths of the "
+                         "plans it is for, e.g. `plans/prospects/*`")
+    return pattern
+
+
+PathPattern = Annotated[str, AfterValidator(_names_something)]
+
+
 class RiskConfig(Section):
     max_exposure: int = Field(default=12, ge=1, le=25)
     """An open risk whose likelihood × impact (each 1-5) is above this is flagged."""
@@ -33,7 +45,7 @@ class RiskConfig(Section):
 class Override(Section):
     """Rule severities for some of the plans: those whose path matches one of `files`."""
 
-    files: list[str] = Field(min_length=1)
+    files: list[PathPattern] = Field(min_length=1)
     """Path patterns, each matched against the end of a plan's path (`plans/prospects/*` matches
     every plan directly in `plans/prospects/`; `*` stays within one folder)."""
     rules: dict[str, RuleLevel] = {}
