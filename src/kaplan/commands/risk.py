@@ -138,7 +138,7 @@ def _compare(report: RiskReport, portfolio: Portfolio, since: str, current: dict
     history.repo_root(folder)
     commit = history.resolve(folder, since)
     report.since_commit = commit
-    report.since_date = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
+    report.since_date = history.commit_day(folder, commit)
     if judge_then and years.outside(report.since_date) is not None:  # committed with a clock set far off
         raise history.HistoryUnavailable(
             f"--judge-then: the commit {commit[:12]} is dated {report.since_date}, outside the years "

@@ -116,7 +116,7 @@ def _at(portfolio: Portfolio, day: _dt.date, cache: dict):
     if commit is None:
         return None
     if ("plans", commit) not in cache:
-        when = _dt.date.fromisoformat(history._git(folder, "show", "-s", "--format=%cs", commit).decode().strip())
+        when = history.commit_day(folder, commit)
         refused: dict[str, str] = {}
         cache["plans", commit] = (when, history.plans_at(folder, commit, refused=refused), refused)
     when, old, refused = cache["plans", commit]

@@ -24,32 +24,48 @@ class HistoryUnavailable(Exception):
     """The portfolio is not in a git repository, git is missing, or the revision does not exist."""
 
 
-def _repository(folder: Path) -> list[str]:
-    """`--git-dir`/`--work-tree` of the repository that holds the portfolio's root (the folder of
-    its `kaplan.yaml`): a `.git` planted in a folder below the root, such as the plans folder, is
-    never the history. Empty when no `.git` is found (git then says there is no repository)."""
+SETTINGS = ("-c", "core.fsmonitor=false", "-c", "log.showSignature=false")
+"""Settings kaplan's reads of history run git with, whatever the repository's config says: no file
+system monitor (a program the config names) and no signatures checked (another program, whose
+words would also mix with the dates kaplan reads)."""
+
+
+def _command(folder: Path, *args: str) -> list[str]:
+    """The git command that runs `args` for the portfolio holding `folder`, from the portfolio's root
+    (the folder of its `kaplan.yaml`). Git finds the repository from there upward, as it does for the
+    user, with its own checks: a repository someone else owns is refused (unless the user's
+    `safe.directory` allows it), and a `.git` planted below the root, such as in the plans folder, is
+    never the history. (Naming the repository with `--git-dir` would skip the ownership check.)"""
     from kaplan.reading.paths import locate_portfolio
 
     root, _ = locate_portfolio(folder)
-    for candidate in (root, *root.parents):
-        marker = candidate / ".git"
-        if marker.exists():
-            return [f"--git-dir={marker}", f"--work-tree={candidate}"]
-    return []
+    return ["git", *SETTINGS, "-C", str(root), *args]
 
 
-def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
+def _git(folder: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(["git", *_repository(Path(root)), "-C", str(root), *args], capture_output=True,
-                              input=input, timeout=60)
+        done = subprocess.run(_command(Path(folder), *args), capture_output=True, input=input, timeout=60)
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
     except subprocess.TimeoutExpired:
         raise HistoryUnavailable("git did not answer within 60 seconds") from None
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        said = done.stderr.decode("utf-8", "replace")
+        if "dubious ownership" in said:
+            raise NotYours(said)
+        message = said.strip().splitlines()
         raise HistoryUnavailable(message[-1] if message else f"git {' '.join(args)} failed")
     return done.stdout
+
+
+class NotYours(HistoryUnavailable):
+    """git refuses the repository around the portfolio: someone else owns it (its `safe.directory` check)."""
+
+    def __init__(self, said: str):
+        at = said.split("repository at '", 1)[-1].split("'", 1)[0] if "repository at '" in said else "it"
+        super().__init__(f"the git repository at {at} belongs to another user, so git does not read it (a "
+                         "repository someone else owns could run programs as you); if you trust it, run "
+                         f"`git config --global --add safe.directory {at}`")
 
 
 def tracked(root: Path, paths: list[Path]) -> list[Path]:
@@ -73,6 +89,8 @@ def repo_root(folder: Path) -> Path:
     """The top of the git repository holding `folder`."""
     try:
         out = _git(folder, "rev-parse", "--show-toplevel")
+    except NotYours:
+        raise
     except HistoryUnavailable:
         raise HistoryUnavailable(f"{folder} is not in a git repository, so there is no history to "
                                  "compare with") from None
@@ -111,22 +129,27 @@ def commit_on_or_before(folder: Path, day: _dt.date, path: Path | None = None) -
     return out or None
 
 
+def commit_day(folder: Path, commit: str) -> _dt.date:
+    """The day `commit` was committed (in its committer's time zone, as git shows it)."""
+    shown = _git(folder, "show", "-s", "--no-show-signature", "--format=%cs", commit, "--").decode("utf-8", "replace").strip()
+    try:
+        return _dt.date.fromisoformat(shown)
+    except ValueError:
+        raise HistoryUnavailable(f"the commit {commit[:12]} has no date git can show") from None
+
+
 MAX_PLANS_AT = 20_000
 """Plan files read from one revision: twice the largest portfolio kaplan is measured with (10,000
 plans). A tree holding more is refused before any is read, with `HistoryUnavailable`."""
 
 
-def _command(root: Path, *args: str) -> list[str]:
-    return ["git", *_repository(Path(root)), "-C", str(root), *args]
-
-
-def _plan_files(root: Path, commit: str, prefix: str) -> list[tuple[str, str, int]]:
+def _plan_files(folder: Path, commit: str, prefix: str) -> list[tuple[str, str, int]]:
     """(path in the repository, blob id, size in bytes) of each regular plan file under `prefix` at
     `commit`, from git's listing of the tree: sizes are known before any content is read. Refused
     once the listing passes `MAX_PLANS_AT` plan files, without reading the rest of it."""
     found: list[tuple[str, str, int]] = []
     try:
-        proc = subprocess.Popen(_command(root, "ls-tree", "-r", "-z", "-l", commit, "--", prefix or "."),
+        proc = subprocess.Popen(_command(folder, "ls-tree", "--full-tree", "-r", "-z", "-l", commit, "--", prefix or "."),
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
@@ -161,13 +184,13 @@ def _too_large(name: str, commit: str, size: int) -> str:
             "may be (too-large); it is left out of the comparison, unread")
 
 
-def _blobs(root: Path, wanted: list[tuple[str, str]]):
+def _blobs(folder: Path, wanted: list[tuple[str, str]]):
     """(name, bytes) of each (name, object) in `wanted`, read through one `git cat-file --batch`, one
     blob at a time, or (name, None) for one that is missing or over `MAX_BYTES` (never read)."""
     if not wanted:
         return
     try:
-        proc = subprocess.Popen(_command(root, "cat-file", "--batch"), stdin=subprocess.PIPE,
+        proc = subprocess.Popen(_command(folder, "cat-file", "--batch"), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
@@ -185,7 +208,7 @@ def _blobs(root: Path, wanted: list[tuple[str, str]]):
                     yield name, None
                     proc.kill()
                     proc.wait()
-                    yield from _blobs(root, wanted[at + 1:])
+                    yield from _blobs(folder, wanted[at + 1:])
                     return
                 data = proc.stdout.read(size + 1)[:size]
                 yield name, data
@@ -201,27 +224,28 @@ def plans_at(folder: Path, rev: str, refused: dict[str, str] | None = None) -> d
     A file over `MAX_BYTES` is not read: `refused`, when given, gets its path → what to say of it.
     More than `MAX_PLANS_AT` plan files is `HistoryUnavailable`, before any is read.
     """
-    root = repo_root(folder)
+    top = repo_root(folder)
     commit = resolve(folder, rev)
-    prefix = folder.resolve().relative_to(root.resolve()).as_posix()
-    files = _plan_files(root, commit, prefix)
+    prefix = folder.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix
+    files = _plan_files(folder, commit, prefix)
     for name, _, size in files:
         if size > MAX_BYTES and refused is not None:
             refused[name] = _too_large(name, commit, size)
     out: dict[str, Plan] = {}
-    for name, raw in _blobs(root, [(name, obj) for name, obj, size in files if size <= MAX_BYTES]):
+    for name, raw in _blobs(folder, [(name, obj) for name, obj, size in files if size <= MAX_BYTES]):
         plan = _plan(name, raw)
         if plan is not None:
             out.setdefault(plan.account.id, plan)
     return out
 
 
-def plan_at(root: Path, commit: str, name: str) -> Plan | None:
-    """The plan in file `name` (relative to the repository) at `commit`, or None if absent, over
+def plan_at(folder: Path, commit: str, name: str) -> Plan | None:
+    """The plan in file `name` (relative to the repository holding the portfolio of `folder`) at `commit`, or None if absent, over
     `MAX_BYTES` (never read) or invalid."""
     if "\n" in name:  # `git cat-file --batch` reads one name a line
         return None
-    for _, raw in _blobs(root, [(name, f"{commit}:{name}")]):
+    for _, raw in _blobs(folder, [(name, f"{commit}:{name}")]):
         return _plan(name, raw)
     return None
 
