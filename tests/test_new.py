@@ -217,3 +217,40 @@ def test_template_text_is_copied_line_for_line(kaplan, tmp_path):
     for want, got in zip(template, written):
         if "{{" not in want:
             assert got == want
+
+
+def test_kaplan_is_not_an_account_id_its_file_would_be_the_settings(kaplan, tmp_path):
+    # plans/kaplan.yaml is no plan: commands run inside plans/ would take it for the portfolio's kaplan.yaml
+    r = new(kaplan, "kaplan", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "`kaplan` cannot be an account id: its file, kaplan.yaml, would be taken for the portfolio's " \
+           "settings" in r.stderr
+    assert files_under(tmp_path) == []
+    assert new(kaplan, "kaplan-labs", "--today", TODAY.isoformat(), cwd=tmp_path).exit_code == 0
+
+
+@pytest.mark.parametrize("git_name, login, owner", [
+    pytest.param("Dana Example", "dana", "Dana Example", id="git-name-used"),
+    pytest.param("Jo\nplan:\n  owner: x", "dana", "dana", id="line-breaks"),
+    pytest.param("Jo\x1b]0;pwn\x07", "dana", "dana", id="escape"),
+    pytest.param("Jo\x1b", "dana\x1b", "unassigned", id="login-name-too"),
+])
+def test_the_default_owner_passes_the_checks_an_owner_on_the_command_line_does(kaplan, tmp_path, monkeypatch,
+                                                                               git_name, login, owner):
+    import subprocess
+
+    config = tmp_path / "gitconfig"
+    subprocess.run(["git", "config", "--file", str(config), "user.name", git_name], check=True)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("LOGNAME", login)
+    r = new(kaplan, "acme", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    passed_over = owner != git_name
+    assert ("kaplan: git's user.name holds a line break or control character" in r.stderr) is passed_over
+    assert (f"(`{owner}` is): set `plan.owner`, give --owner" in r.stderr) is passed_over
+    text = (tmp_path / "plans" / "acme.yaml").read_text(encoding="utf-8")
+    assert load_plan(tmp_path / "plans" / "acme.yaml").plan.plan.owner == owner
+    assert f"  #    our_owner: {owner}\n" in text  # the template's comments name the owner as written
+    assert not any(ch in text for ch in "\x1b\x07\r")
+    assert kaplan("check", "--today", TODAY.isoformat()).exit_code == 0

@@ -366,6 +366,8 @@ def new(
         created = new_plan(portfolio, account, name=name, owner=owner, today=day)
     except ScaffoldError as exc:
         raise _fail(str(exc), 2 if exc.usage else 1) from None
+    for note in [] if quiet else created.notes:
+        _say(f"kaplan: {note}")
     if not quiet:
         if created.schema is not None:
             typer.echo(f"created {display_path(created.schema)} (the schema the plan's editor modeline names)")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaplan import years
-from kaplan.places import builtin_dir
+from kaplan.places import CONFIG_NAME, builtin_dir
 from kaplan.writing.files import WriteRefused, write_new
 from kaplan.config import Portfolio
 from kaplan.model.types import SLUG
@@ -34,24 +34,41 @@ class NewPlan:
     """True when the file existed, empty, and the plan was written into it."""
     schema: Path | None = None
     """The portfolio's copy of the plan schema, when it was written for this plan (there was none)."""
+    notes: tuple[str, ...] = ()
+    """What the user should know, such as a default owner passed over."""
 
 
 def title_from_slug(slug: str) -> str:
     return " ".join(part.capitalize() for part in slug.split("-"))
 
 
-def default_owner() -> str:
+def default_owner() -> tuple[str, str | None]:
+    """The owner of a plan nobody named one for: git's `user.name`, else the login name, else "unassigned";
+    and a note when a name was passed over. A name goes through the checks `--owner` does (`text_problem`):
+    it is written into the plan's YAML and its comments, so a line break or control character in it is
+    dropped with the note, never written."""
     try:
-        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
-                              timeout=5).stdout.strip()
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, encoding="utf-8",
+                              errors="surrogateescape", timeout=5).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         name = ""
+    note = None
     if name:
-        return name
+        problem = text_problem("git's user.name", name)
+        if problem is None:
+            return name, None
+        note = f"{problem}, so it is not the plan's owner"
     try:
-        return getpass.getuser()
+        login = getpass.getuser().strip()
     except Exception:  # no login name in some containers
-        return "unassigned"
+        login = ""
+    if login and text_problem("the login name", login) is None:
+        owner = login
+    else:
+        owner = "unassigned"
+    if note is not None:
+        note += f" (`{owner}` is): set `plan.owner`, give --owner, or fix it with `git config --global user.name`"
+    return owner, note
 
 
 def _yaml_str(value: str) -> str:
@@ -60,20 +77,39 @@ def _yaml_str(value: str) -> str:
     return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
 
 
-def _check_text(label: str, text: str) -> None:
-    """Names go into YAML and comments: refuse line breaks, control characters and invalid Unicode."""
+def text_problem(label: str, text: str) -> str | None:
+    """What is wrong with `text` as a name kaplan writes into YAML and comments (a line break, a control
+    character, invalid Unicode, nothing at all), worded with its `label`; None when nothing is."""
     import unicodedata
 
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ScaffoldError(f"{label} is not valid text (it holds bytes that are not UTF-8)", usage=True) from None
+        return f"{label} is not valid text (it holds bytes that are not UTF-8)"
     if not text.strip():
-        raise ScaffoldError(f"{label} is empty", usage=True)
+        return f"{label} is empty"
     bad = next((ch for ch in text if ch != "\t" and unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
     if bad is not None:
-        raise ScaffoldError(f"{label} holds a line break or control character ({bad!r}); give it on one line",
-                            usage=True)
+        return f"{label} holds a line break or control character ({bad!r})"
+    return None
+
+
+def id_problem(account_id: str) -> str | None:
+    """What is wrong with `account_id` as the id (and file name) of a new plan; None when nothing is."""
+    if not SLUG.fullmatch(account_id) or len(account_id) > 80:
+        return (f"`{account_id}` is not a valid account id: use lowercase letters, digits and single hyphens, "
+                "e.g. `acme-corp`")
+    if f"{account_id}.yaml" == CONFIG_NAME:
+        return (f"`{account_id}` cannot be an account id: its file, {CONFIG_NAME}, would be taken for the "
+                "portfolio's settings by every command run in the plans folder; choose another, e.g. "
+                f"`{account_id}-corp`")
+    return None
+
+
+def _check_text(label: str, text: str) -> None:
+    problem = text_problem(label, text)
+    if problem is not None:
+        raise ScaffoldError(problem + ("; give it on one line" if "line break" in problem else ""), usage=True)
 
 
 def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, template_dir: Path | None = None,
@@ -100,9 +136,9 @@ def render_plan(account_id: str, *, name: str, owner: str, today: _dt.date, temp
 def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, owner: str | None = None,
              today: _dt.date | None = None, folder: Path | None = None) -> NewPlan:
     """Create `<plans>/<account_id>.yaml` from the template. Never overwrites an existing file."""
-    if not SLUG.fullmatch(account_id) or len(account_id) > 80:
-        raise ScaffoldError(f"`{account_id}` is not a valid account id: use lowercase letters, digits and "
-                            "single hyphens, e.g. `acme-corp`", usage=True)
+    problem = id_problem(account_id)
+    if problem is not None:
+        raise ScaffoldError(problem, usage=True)
     for label, text in (("--name", name), ("--owner", owner)):
         if text is not None:
             _check_text(label, text)
@@ -114,21 +150,25 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
         raise ScaffoldError(f"{_shown(path)} would be written through a symbolic link out of the portfolio; "
                             "kaplan does not follow it")
     schema = write_local_schema(portfolio.root)
-    text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner or default_owner(),
+    note = None
+    if owner is None:
+        owner, note = default_owner()
+    text = render_plan(account_id, name=name or title_from_slug(account_id), owner=owner,
                        today=today or _dt.date.today(), schema=new_plan_schema(path, portfolio.root),
                        currency=portfolio.config.currency.reporting or "EUR")
+    notes = (note,) if note else ()
     kept = _empty_plan_file(path)
     if kept is not None:  # the file exists but holds no plan: fill it, keeping what comments it has
         from kaplan.writing.files import write_replace
 
         write_replace(path, kept + text)
-        return NewPlan(path=path, account_id=account_id, filled=True, schema=schema)
+        return NewPlan(path=path, account_id=account_id, filled=True, schema=schema, notes=notes)
     try:
         write_new(path, text)
     except WriteRefused:
         raise ScaffoldError(f"{_shown(path)} already exists and holds a plan; kaplan new never overwrites "
                             "a plan") from None
-    return NewPlan(path=path, account_id=account_id, schema=schema)
+    return NewPlan(path=path, account_id=account_id, schema=schema, notes=notes)
 
 
 def new_plan_schema(path: Path, root: Path) -> str:

@@ -79,8 +79,14 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
             continue
         _plan_change(lp.path, lp.display, plans[i].text, lp.plan.account.id, kind, recs, ledger, result, prefer, lp,
                      data=plans[i].data)
+    owner = None
     for account_id, recs in sorted(new_accounts.items()):
-        text, path = _scaffold(portfolio, account_id, recs[0], today or _dt.date.today())
+        if owner is None:
+            from kaplan.commands.new import default_owner
+
+            owner, note = default_owner()
+            result.notes.extend([note] if note else [])
+        text, path = _scaffold(portfolio, account_id, recs[0], owner, today or _dt.date.today())
         from kaplan.reading.loader import display_path
 
         _plan_change(path, display_path(path), text, account_id, kind, recs, ledger, result, prefer, None,
@@ -217,13 +223,13 @@ def _new_id(record: Record) -> str:
     return value if how == "account" else _slug(value)
 
 
-def _scaffold(portfolio, account_id: str, record: Record, today: _dt.date) -> tuple[str, Path]:
-    from kaplan.commands.new import default_owner, new_plan_schema, render_plan, title_from_slug
+def _scaffold(portfolio, account_id: str, record: Record, owner: str, today: _dt.date) -> tuple[str, Path]:
+    from kaplan.commands.new import new_plan_schema, render_plan, title_from_slug
 
     how, value = record.account
     name = value if how == "account_name" else title_from_slug(account_id)
     path = portfolio.plans_dir / f"{account_id}.yaml"
-    text = render_plan(account_id, name=name, owner=default_owner(), today=today,
+    text = render_plan(account_id, name=name, owner=owner, today=today,
                        schema=new_plan_schema(path, portfolio.root))
     if how == "crm_account":
         text = _roundtrip.edit_text(text, ("account", "crm_id"), value)
