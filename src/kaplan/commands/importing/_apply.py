@@ -15,9 +15,9 @@ from kaplan.writing import roundtrip as _roundtrip
 from kaplan.reading import document as _yaml
 from kaplan.findings import Finding, Severity
 from kaplan.plural import counted
-from kaplan.commands.importing import ledger as _ledger
+from kaplan.commands.importing import _new_plans, ledger as _ledger
 from kaplan.commands.importing.merge import merge
-from kaplan.commands.importing.rows import Record
+from kaplan.commands.importing.rows import Record, account_key
 from kaplan.commands.importing.source import Table
 
 _NAMES = {"account": "account id", "crm_account": "CRM account id", "account_name": "account name"}
@@ -35,7 +35,7 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
     new_accounts: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         how, value = record.account
-        hits = index[how].get(value if how != "account_name" else " ".join(value.split()).casefold(), [])
+        hits = index[how].get(account_key(how, value), [])
         if len(hits) == 1:
             by_plan[hits[0]].append(record)
         elif len(hits) > 1:
@@ -47,7 +47,7 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
                 f"({', '.join(display_path(plans[i].path) for i in hits[:3])})",
                 "give each plan its own `account.crm_id`, and export the account id column"))
         elif create:
-            new_accounts[_new_id(record)].append(record)
+            new_accounts[account_key(how, value)].append(record)
         else:
             result.findings.append(table.finding(
                 record.row, record.columns[how], "import-unknown-account",
@@ -79,14 +79,22 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
             continue
         _plan_change(lp.path, lp.display, plans[i].text, lp.plan.account.id, kind, recs, ledger, result, prefer, lp,
                      data=plans[i].data)
+    used = _new_plans.taken(portfolio.plans_dir, index["account"])
     owner = None
-    for account_id, recs in sorted(new_accounts.items()):
+    for _, recs in sorted(new_accounts.items()):
+        first = recs[0]
+        try:
+            account_id = _new_plans.new_id(first, used, portfolio.plans_dir)
+        except _new_plans.Refused as e:
+            result.findings.append(table.finding(first.row, first.columns[first.account[0]], "import-account",
+                                                 str(e), e.hint))
+            continue
         if owner is None:
             from kaplan.commands.new import default_owner
 
             owner, note = default_owner()
             result.notes.extend([note] if note else [])
-        text, path = _scaffold(portfolio, account_id, recs[0], owner, today or _dt.date.today())
+        text, path = _scaffold(portfolio, account_id, first, owner, today or _dt.date.today())
         from kaplan.reading.loader import display_path
 
         _plan_change(path, display_path(path), text, account_id, kind, recs, ledger, result, prefer, None,
@@ -188,7 +196,7 @@ def _index(plans: list[_Plan]) -> dict[str, dict[str, list[int]]]:
             index["crm_account"].setdefault(str(crm), []).append(i)
         name = account.get("name")
         if isinstance(name, str):
-            index["account_name"].setdefault(" ".join(name.split()).casefold(), []).append(i)
+            index["account_name"].setdefault(account_key("account_name", name), []).append(i)
     return index
 
 
@@ -214,13 +222,6 @@ def _show(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value) if isinstance(value, str) else str(value)
-
-
-def _new_id(record: Record) -> str:
-    from kaplan.commands.importing.merge import _slug
-
-    how, value = record.account
-    return value if how == "account" else _slug(value)
 
 
 def _scaffold(portfolio, account_id: str, record: Record, owner: str, today: _dt.date) -> tuple[str, Path]:

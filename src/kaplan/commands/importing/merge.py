@@ -154,7 +154,7 @@ def _people(m: _Merge, records: list[Record], items: list, at: tuple, label: str
                 i = j
         ident = crm_id or record.values.get("name")
         if i is None:
-            entry = {"id": _unique(_slug(record.values.get("name") or str(crm_id)), ids),
+            entry = {"id": unique(slug(record.values.get("name") or str(crm_id)), ids),
                      "name": record.values.get("name") or str(crm_id)}
             if crm_id:
                 entry["crm_id"] = crm_id
@@ -212,12 +212,15 @@ def _fold(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _slug(name: str) -> str:
+def slug(name: str, fallback: str = "item") -> str:
+    """`name` as an id: its ASCII letters and digits, lowercase, joined by single hyphens, at most 60
+    characters (so two names may give one slug); `fallback` when nothing is left (`Газпром`)."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-") or "item"
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-") or fallback
 
 
-def _unique(slug: str, taken: set[str]) -> str:
+def unique(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3`… the first not in `taken`; it is added to `taken`."""
     out, n = slug, 2
     while out in taken:
         out, n = f"{slug}-{n}", n + 1

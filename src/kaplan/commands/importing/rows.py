@@ -76,7 +76,7 @@ def read_records(table: Table, profile: ImportProfile, found: dict[str, int]) ->
                 findings.append(table.finding(number, 1, "import-row", "the row has neither a CRM id nor a name",
                                               "a contact or opportunity row needs one of them"))
             continue
-        ident = (account_field, normal(account) if account_field == "account_name" else account, key)
+        ident = (account_field, account_key(account_field, account), key)
         if ident in records:
             first = records[ident]
             if profile.sum and profile.kind == "financials":
@@ -90,6 +90,12 @@ def read_records(table: Table, profile: ImportProfile, found: dict[str, int]) ->
             continue
         records[ident] = Record(number, (account_field, account), key, values, columns, [number])
     return list(records.values()), findings
+
+
+def account_key(how: str, value: str) -> str:
+    """What a row's account is matched by (`how` is one of `ACCOUNT_FIELDS`): an id as it stands, a name
+    with its spaces and case aside (`ACME  corp` is `Acme Corp`)."""
+    return normal(value) if how == "account_name" else value
 
 
 def _key(profile: ImportProfile, values: dict[str, Any]) -> str | None:
