@@ -189,7 +189,7 @@ def test_never_writes_over_a_plan(kaplan, repo):
     before = plan.read_bytes()
     for target in (plan, repo / "kaplan.yaml", repo / "other.yml"):
         r = kaplan("report", ACCOUNT, "--out", str(target), "--today", DAY, cwd=repo)
-        assert r.exit_code == 1 and "never written over" in r.stderr
+        assert r.exit_code == 2 and "never written over" in r.stderr  # a usage refusal
     assert plan.read_bytes() == before
 
 

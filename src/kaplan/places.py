@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 CONFIG_NAME = "kaplan.yaml"
+OWN_FOLDER = ".kaplan"
+"""The folder beside `kaplan.yaml` holding kaplan's own files: the import ledger, the journal, the schemas."""
 
 
 def plans_dir(root: Path, plans: str) -> Path:

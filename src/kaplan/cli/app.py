@@ -115,6 +115,15 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _not_written(exc: OSError, where: object) -> typer.Exit:
+    """A file the command was to write could not be (a read-only or full disk, a folder that is a
+    file): said with the system's reason, exit 2 for every command that writes."""
+    name = exc.filename or where
+    if name is not None and os.path.basename(name).startswith(".") and str(name).endswith(".tmp"):
+        name = os.path.dirname(name)  # the temporary file kaplan writes first: the folder is what tells
+    return _fail(f"nothing was written: cannot write into {name}: {exc.strerror or exc}")
+
+
 def _shown(view, *args) -> None:
     """Call `view(*args)`, the output going to standard output; a CSV it cannot carry exactly (an `é`
     on a stdout in ascii) is a usage error, exit 2, with nothing written."""
@@ -366,6 +375,8 @@ def new(
         created = new_plan(portfolio, account, name=name, owner=owner, today=day)
     except ScaffoldError as exc:
         raise _fail(str(exc), 2 if exc.usage else 1) from None
+    except OSError as exc:
+        raise _not_written(exc, None) from None
     for note in [] if quiet else created.notes:
         _say(f"kaplan: {note}")
     if not quiet:
@@ -394,7 +405,7 @@ def init(
     except ValueError as exc:
         raise _fail(f"--install: {exc}") from None
     except OSError as exc:
-        raise _fail(f"cannot write into {folder}: {exc.strerror or exc}", 1) from None
+        raise _fail(f"cannot write into {folder}: {exc.strerror or exc}") from None
     for path, why in done.not_added:  # something left for the user to do: said even with --quiet
         _say(f"kaplan: {display_path(path)} {why}")
     if quiet:
@@ -449,7 +460,7 @@ def schema(
     try:
         changed = schemas.write_schemas(out)
     except OSError as exc:
-        raise _fail(f"cannot write into {out}: {exc.strerror or exc}", 1) from None
+        raise _fail(f"cannot write into {out}: {exc.strerror or exc}") from None
     if not quiet:
         for path in changed:
             typer.echo(f"wrote {display_path(path)}")
@@ -622,6 +633,7 @@ def report(
     from kaplan.report.output import target, write_pack
     from kaplan.report.rendering import TemplateProblem
     from kaplan.report._optional import FormatProblem
+    from kaplan.places import OWN_FOLDER
 
     if format not in FORMATS:
         raise _fail(f"unknown format {format!r}; choose {', '.join(FORMATS)}")
@@ -670,7 +682,7 @@ def report(
                 if leads is not None:  # a folder committed as a link (`packs -> ~/.config/…`)
                     raise _fail(f"{path.parent} is a symbolic link to {leads}, outside the portfolio; kaplan report "
                                 f"does not write through it: to write there, name {leads} itself with --out")
-                write_pack(path, made, protected)
+                write_pack(path, made, protected, own=snap.portfolio.root / OWN_FOLDER)
             except OSError as exc:
                 raise _fail(f"cannot write {exc.filename or out or 'to standard output'}: {exc.strerror or exc}") from None
             _say(f"wrote {path}")
@@ -680,8 +692,8 @@ def report(
         raise _fail(str(exc.args[0])) from None
     except (TemplateProblem, FormatProblem, Unsupported) as exc:
         raise _fail(str(exc)) from None
-    except WriteRefused as exc:
-        raise _fail(str(exc), 1) from None
+    except WriteRefused as exc:  # --out names a plan, kaplan.yaml or kaplan's own folder: a usage error
+        raise _fail(str(exc)) from None
     except OSError as exc:  # while the pack was made: a file it reads, or a program it runs (git)
         raise _fail(_unusable(exc, "no pack was written")) from None
     raise typer.Exit(code)
@@ -724,9 +736,12 @@ def import_(
         raise _config_error(exc) from None
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    except (WriteRefused, OSError) as exc:
+    except WriteRefused as exc:
         _said_recovery(exc)
         raise _fail(f"nothing was written: {exc}", 1) from None
+    except OSError as exc:
+        _said_recovery(exc)
+        raise _not_written(exc, None) from None
     for note in result.recovered:
         _say(f"kaplan: {note}")
     for note in [] if quiet else result.notes:
@@ -800,9 +815,12 @@ def review(
         raise _fail(str(exc), 2 if exc.usage else 1) from None
     except ConfigError as exc:
         raise _config_error(exc) from None
-    except (WriteRefused, OSError) as exc:
+    except WriteRefused as exc:
         _said_recovery(exc)
         raise _fail(f"nothing was written: {exc}", 1) from None
+    except OSError as exc:
+        _said_recovery(exc)
+        raise _not_written(exc, None) from None
     for note in result.recovered:
         _say(f"kaplan: {note}")
     if dry_run:

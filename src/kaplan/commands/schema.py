@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from kaplan.places import OWN_FOLDER
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE_URL = "https://kaplan.dev/schema/"
-PORTFOLIO_SCHEMA_DIR = ".kaplan"
+PORTFOLIO_SCHEMA_DIR = OWN_FOLDER
 """Where `kaplan init` puts a portfolio's own copy of the schemas, relative to `kaplan.yaml`."""
 
 

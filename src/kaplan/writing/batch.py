@@ -34,7 +34,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaplan.places import CONFIG_NAME
+from kaplan.places import CONFIG_NAME, OWN_FOLDER
 from kaplan.plural import word
 from kaplan.reading.containment import escapes
 from kaplan.reading.given import NotAFile, TooLarge, read_file
@@ -42,7 +42,7 @@ from kaplan.reading.paths import PLAN_SUFFIXES
 from kaplan.writing.files import WriteRefused, _sync_dir, _temp_beside, mode_for, temp_name
 
 _SYNC_ALL = hasattr(os, "sync")
-FOLDER = ".kaplan"
+FOLDER = OWN_FOLDER
 JOURNAL = ".kaplan/journal.json"
 PENDING = ".kaplan/journal.pending.json"
 LEDGER = ".kaplan/imported.json"
