@@ -40,7 +40,7 @@ class Criterion(Section):
     source: Source
     """The metric the raw value comes from (see `kaplan score --list-sources`)."""
     weight: float = Field(gt=0, le=WEIGHT_MAX)
-    """Relative weight in the score; above zero and at most `WEIGHT_MAX`."""
+    """Relative weight in the score: above zero and at most 1000."""
     direction: Literal["higher", "lower"] = "higher"
     """`lower` when less is better, e.g. cost to serve."""
     normalise: Normalisation = Normalisation()
