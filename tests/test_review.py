@@ -138,3 +138,16 @@ def test_an_invalid_edited_entry_is_located_and_nothing_is_written(kaplan, portf
     assert run.exit_code == 1
     assert "review entry:3:7: error" in run.stderr
     assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
+
+
+def test_an_edited_entry_that_is_not_utf8_is_located_and_nothing_is_written(kaplan, portfolio, tmp_path):
+    # an editor saving in Latin-1: `é` is the one byte 0xe9; it gave a UnicodeDecodeError traceback
+    body = "p.write_bytes(p.read_bytes().replace(b'date: 2026-11-20\\n', b'date: 2026-11-20\\nnotes: caf\\xe9\\n'))"
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--edit", cwd=portfolio,
+                 env={"EDITOR": editor(tmp_path, body), "VISUAL": ""})
+    assert run.exit_code == 2, run.stderr
+    # the prepared entry: two comment lines, `date:` on line 3, so the added `notes:` is line 4;
+    # `notes: caf` is 10 characters, so the byte is at column 11
+    assert run.stderr.startswith("review entry:4:11: error [encoding] byte 0xe9 is not valid UTF-8\n"), run.stderr
+    assert "is not UTF-8 text; nothing was recorded" in run.stderr and "Traceback" not in run.stderr
+    assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN

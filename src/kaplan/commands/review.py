@@ -229,9 +229,16 @@ def edit_entry(entry: ReviewEntry, editor: str | None = None) -> dict | None:
                                 usage=True) from None
         if done.returncode != 0:
             raise ReviewProblem(f"the editor exited with {done.returncode}; nothing was recorded")
-        text = Path(name).read_text(encoding="utf-8")
+        raw = Path(name).read_bytes()
     finally:
         os.unlink(name)
+    try:
+        text = _yaml.decode(raw)
+    except _yaml.YamlProblem as p:  # an editor set to save in Latin-1 (`caf\xe9`), or binary
+        raise ReviewProblem("the review entry the editor saved is not UTF-8 text; nothing was recorded: set the "
+                            "editor to save UTF-8 and run the command again", [Finding(
+                                "review entry", p.line, p.column, p.rule, Severity.ERROR, p.message, p.hint)],
+                            usage=True) from None
     if not "".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip():
         return None
     try:
