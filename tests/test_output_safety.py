@@ -305,3 +305,39 @@ def test_every_character_that_shows_nothing_is_shown_as_an_escape(kaplan, write,
     from kaplan.views.safe_text import visible
 
     assert visible("love \u2764\ufe0f") == "love \u2764\ufe0f"
+
+
+def _strings(doc):
+    if isinstance(doc, str):
+        yield doc
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from _strings(v)
+
+
+@pytest.mark.skipif(__import__("sys").platform in ("darwin", "win32"),
+                    reason="macOS and Windows refuse file names that are not UTF-8")
+@pytest.mark.parametrize("command", [("check",), ("score",), ("risk",)])
+def test_json_carries_a_file_name_that_is_not_utf8_as_valid_utf8(kaplan, write, tmp_path, command):
+    """`plans/\\xffacme.yaml` reached JSON as `"plans/\\udcffacme.yaml"`: a lone surrogate, which a strict
+    parser (and any UTF-8 decoder) refuses. It is written as the text `\\xff`, as the text output shows it."""
+    import os
+
+    write("kaplan.yaml", "kaplan: 1\n")
+    name = os.fsdecode(b"\xffacme.yaml")  # the byte 0xff, as Python holds it: '\udcff'
+    write(f"plans/{name}", "kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\n")
+    r = kaplan(*command, "--format", "json", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert "Traceback" not in r.stderr
+    assert "\\udc" not in r.stdout
+    doc = json.loads(r.stdout)
+    for text in _strings(doc):
+        text.encode("utf-8")  # strict: a lone surrogate raises here
+    if command != ("risk",):  # risk names no path of a plan it could read
+        assert "plans/\\xffacme.yaml" in set(_strings(doc)), r.stdout[:2000]
+    text = kaplan(*command, "--today", TODAY.isoformat(), cwd=tmp_path)
+    if command == ("check",):  # the text output names the file the same way
+        assert "plans/\\xffacme.yaml:" in text.stdout, text.stdout

@@ -27,15 +27,21 @@ _BIDI_AND_BREAKS = ("\u2028\u2029\u202a-\u202e\u2066-\u2069"
                     # for an emoji's colour form, U+FE0F)
                     "\u00ad\u034f\u115f\u1160\u3164\uffa0\u180e\u206a-\u206f\ufff9-\ufffb"
                     "\ufe00-\ufe0e\U000e0100-\U000e01ef")
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
-_UNSAFE_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]")
+# A lone surrogate is no character: it cannot be written as UTF-8. U+DC80-U+DCFF is how Python holds a
+# byte that is not UTF-8 (a file name's, through surrogateescape); it is shown as that byte, `\xff`.
+_SURROGATES = "\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}{_SURROGATES}]")
+_UNSAFE_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}{_SURROGATES}]")
 _OLD_COMMAND = re.compile(r"##\[")
 _LINE_COMMAND = re.compile(r"^([^\S\n]*):(?=:)", re.M)  # the runner trims any Unicode blank first
-_ANYTHING = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}]|##\\[|^[^\\S\\n]*::", re.M)  # one look first
+_ANYTHING = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_BREAKS}{_SURROGATES}]|##\\[|^[^\\S\\n]*::", re.M)  # one look first
+_SURROGATE = re.compile(f"[{_SURROGATES}]")
 
 
 def _escape(m: re.Match) -> str:
     code = ord(m[0])
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as surrogateescape holds it
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
@@ -54,8 +60,8 @@ def visible(text: str, *, lines: bool = False, starts_line: bool = True) -> str:
     return _LINE_COMMAND.sub(lambda m: m[1] + "\\x3a", text) if starts_line or lines else text
 
 
-# json.dumps escapes C0 controls and (with ensure_ascii) everything past ASCII itself, lone surrogates
-# included (the bytes of a file name that is not UTF-8); DEL and `##[` it leaves raw.
+# json.dumps escapes C0 controls and (with ensure_ascii) everything past ASCII itself; DEL and `##[` it
+# leaves raw. A lone surrogate it writes as `\udcff`, valid JSON syntax that no UTF-8 decoder accepts.
 _JSON_RAW = re.compile("\x7f|##\\[")
 
 
@@ -69,10 +75,38 @@ def json_text(doc, *, indent: int | None = 2) -> str:
     which JSON does not know. What `visible()` shows as an escape is escaped too, and the `[` of `##[`
     written as `\\u005b`, so a program gets every value unchanged while the bytes, printed to a terminal
     or a CI log, cannot act on either.
+
+    The one value that cannot go unchanged is text holding a lone surrogate, which is no character:
+    a byte of a file name that is not UTF-8 (`plans/\\xff.yaml` on Linux). JSON escapes it as
+    `\\udcff`, which strict parsers (and any UTF-8 decoder) refuse; it is written as the four
+    characters `\\xff` instead, as `visible()` and so every text output shows it.
     """
     import json
 
-    return _JSON_RAW.sub(_json_escape, json.dumps(doc, ensure_ascii=True, indent=indent))
+    text = json.dumps(doc, ensure_ascii=True, indent=indent)
+    if "\\ud" in text and _has_surrogate(doc):  # a pair (an emoji) is escaped as `\ud83d\ude00` too
+        text = json.dumps(_without_surrogates(doc), ensure_ascii=True, indent=indent)
+    return _JSON_RAW.sub(_json_escape, text)
+
+
+def _has_surrogate(doc) -> bool:
+    if isinstance(doc, str):
+        return _SURROGATE.search(doc) is not None
+    if isinstance(doc, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in doc.items())
+    if isinstance(doc, (list, tuple)):
+        return any(_has_surrogate(v) for v in doc)
+    return False
+
+
+def _without_surrogates(doc):
+    if isinstance(doc, str):
+        return _SURROGATE.sub(_escape, doc)
+    if isinstance(doc, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in doc.items()}
+    if isinstance(doc, (list, tuple)):
+        return [_without_surrogates(v) for v in doc]
+    return doc
 
 
 def _json_escape(m: re.Match) -> str:
