@@ -88,3 +88,18 @@ def test_the_cache_is_where_each_os_expects_it(monkeypatch, tmp_path):
     monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path / "mine"))
     assert _fingerprint.cache_dir() == tmp_path / "mine"
     assert json.dumps(str(_fingerprint.cache_dir()))
+
+
+def test_cache_info_and_clear_show_the_folder_s_name_escaped(kaplan, tmp_path, monkeypatch):
+    # a KAPLAN_CACHE_DIR holding an escape sequence and a line that reads as a CI command was printed raw
+    cache = tmp_path / "cc\x1b]0;pwn\x07\n::error::x"
+    monkeypatch.setenv("KAPLAN_CACHE_DIR", str(cache))
+    shown = f"{tmp_path}/cc\\x1b]0;pwn\\x07\\x0a::error::x"
+    info = kaplan("cache", "info")
+    assert info.exit_code == 0 and info.stdout.startswith(shown + "\n"), info.stdout
+    cleared = kaplan("cache", "clear")
+    assert cleared.exit_code == 0 and cleared.stdout == f"cleared {shown} (0.0 MiB)\n", cleared.stdout
+    for out in (info.stdout, cleared.stdout):
+        assert "\x1b" not in out and "\x07" not in out
+        assert not any(line.lstrip().startswith("::") for line in out.splitlines())
+    assert kaplan("cache", "info", "--format", "json").json()["folder"] == str(cache)  # JSON: the name exactly

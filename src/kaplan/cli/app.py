@@ -69,8 +69,9 @@ def cache_info(format: str = typer.Option("text", "--format", "-f", help="text o
     elif format == "text":
         from kaplan.clock import days
         from kaplan.rounding import fixed
+        from kaplan.views.safe_text import visible
 
-        typer.echo(f"{found['folder']}\n{fixed(found['bytes'] / 2**20, 1)} MiB of {fixed(found['max_bytes'] / 2**20)} MiB allowed "
+        typer.echo(f"{visible(str(found['folder']))}\n{fixed(found['bytes'] / 2**20, 1)} MiB of {fixed(found['max_bytes'] / 2**20)} MiB allowed "
                    f"(KAPLAN_CACHE_MAX_MB); {counted(found['portfolios'], 'portfolio')}, "
                    f"{counted(found['detail_sets'], 'set')} of details; parts unused for {days(found['max_age_days'])} "
                    "are dropped")
@@ -85,9 +86,10 @@ def cache_clear() -> None:
     from kaplan.reading.fingerprint import cache_dir
 
     from kaplan.rounding import fixed
+    from kaplan.views.safe_text import visible
 
-    freed = clear(cache_dir())
-    typer.echo(f"cleared {cache_dir()} ({fixed(freed / 2**20, 1)} MiB)")
+    freed = clear(cache_dir())  # the folder is named by KAPLAN_CACHE_DIR: shown as every path is, escaped
+    typer.echo(f"cleared {visible(str(cache_dir()))} ({fixed(freed / 2**20, 1)} MiB)")
 
 
 @app.callback()
