@@ -331,3 +331,46 @@ def test_a_rebuild_that_keeps_sizes_and_times_is_another_build(tmp_path):
     module.write_bytes(changed)  # a new file: same size, same modification time
     os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert build_id() != before
+
+
+def _run(portfolio: Path, env: dict, *args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "kaplan.cli.app", "check", "--today", DAY, *args],
+                          capture_output=True, text=True, timeout=120, cwd=portfolio, env={**os.environ, **env})
+
+
+def test_a_key_that_is_a_folder_runs_without_the_cache_and_says_why_once(portfolio, tmp_path):
+    # it stopped the command: `kaplan: 3 could not be used (Is a directory)`, exit 2
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    afresh = _run(portfolio, {"KAPLAN_NO_CACHE": "1"}, "--format", "json")
+    for _ in range(2):  # the second run has no cache to take anything from either
+        run = _run(portfolio, {"KAPLAN_CACHE_KEY": str(folder)}, "--format", "json")
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == afresh.stdout  # the same findings as when every plan is read afresh
+        said = [line for line in run.stderr.splitlines() if "cache" in line]
+        assert said == [f"kaplan: ran without the cache (every plan read afresh, nothing kept): the cache key "
+                        f"{folder} is not a file (a folder, a pipe or a device): set KAPLAN_CACHE_KEY to a file "
+                        "of yours, which kaplan makes on first use"], run.stderr
+        assert not list(cache_folder().glob("*.json"))
+    (portfolio / "plans" / "acme.yaml").write_text(BROKEN)
+    broken = _run(portfolio, {"KAPLAN_CACHE_KEY": str(folder)})
+    assert broken.returncode == 1 and "unknown-key" in broken.stdout
+
+
+def test_a_relative_xdg_config_home_is_ignored_for_the_key(portfolio, tmp_path):
+    # XDG: a relative value is invalid and ignored; it put the key at ./rel/kaplan/cache-key, in the portfolio
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "KAPLAN_CACHE_KEY"}
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "kaplan.cli.app", "check", "--today", DAY], capture_output=True,
+                         text=True, timeout=120, cwd=portfolio, env={**env, "XDG_CONFIG_HOME": "rel", "HOME": str(home)})
+    assert run.returncode == 0 and "cache" not in run.stderr, run.stderr
+    assert not (portfolio / "rel").exists()
+    key = home / ".config" / "kaplan" / "cache-key"
+    assert key.is_file() and mode(key) == 0o600 and len(key.read_bytes()) == 32

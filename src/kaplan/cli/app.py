@@ -926,7 +926,19 @@ def main() -> None:
             _say(f"kaplan: {_unusable(exc)}")
         sys.exit(2)
     finally:
+        _said_no_cache()
         gc.freeze()
+
+
+def _said_no_cache() -> None:
+    """Say once, at the end, why the command ran without its cache when its key could not be used."""
+    fingerprint = sys.modules.get("kaplan.reading.fingerprint")  # not imported: no key was asked for
+    why = fingerprint.key_unusable() if fingerprint is not None else None
+    if why is not None:
+        try:
+            _say(f"kaplan: ran without the cache (every plan read afresh, nothing kept): {why}")
+        except (OSError, ValueError):
+            pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -208,11 +208,24 @@ def key_path() -> Path:
     never in the cache folder, so whoever can write there cannot also replace the key."""
     if os.environ.get("KAPLAN_CACHE_KEY"):
         return Path(os.environ["KAPLAN_CACHE_KEY"])
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    base = os.environ.get("XDG_CONFIG_HOME", "")
+    if not os.path.isabs(base):  # a relative one is ignored, as the XDG spec says (it was `./rel/kaplan`)
+        base = os.path.join(os.path.expanduser("~"), ".config")
     return Path(base) / "kaplan" / "cache-key"
 
 
 _key: list = []
+_unusable: list[str] = []
+
+
+def key_unusable() -> str | None:
+    """Why this run had no cache key, when it asked for one and had none (for the command to say once)."""
+    return _unusable[0] if _unusable else None
+
+
+def _no_key(path: Path, why: str) -> None:
+    if not _unusable:
+        _unusable.append(f"the cache key {path} {why}")
 
 
 def cache_key() -> bytes | None:
@@ -220,6 +233,7 @@ def cache_key() -> bytes | None:
     use. None when there is none to be had (a key file others could read or write, or no place for
     one): then nothing is written to the cache and nothing in it is trusted."""
     if not _key:
+        _unusable.clear()
         _key.append(_read_key(key_path(), create=True))
     return _key[0]
 
@@ -229,14 +243,20 @@ def _read_key(path: Path, create: bool) -> bytes | None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return _make_key(path) if create else None
-    except OSError:
-        return None
+    except OSError as exc:
+        return _no_key(path, f"could not be read ({exc.strerror or exc}): set KAPLAN_CACHE_KEY to a file of yours")
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):  # a folder (which fdopen refuses naming the descriptor), a FIFO
+        os.close(fd)
+        return _no_key(path, "is not a file (a folder, a pipe or a device): set KAPLAN_CACHE_KEY to a file of "
+                           "yours, which kaplan makes on first use")
     with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o077 or (_uid() is not None and st.st_uid != _uid()):
-            return None
+        if st.st_mode & 0o077:
+            return _no_key(path, "may be read or written by others: make it yours only (chmod 600)")
+        if _uid() is not None and st.st_uid != _uid():
+            return _no_key(path, "belongs to another user: set KAPLAN_CACHE_KEY to a file of yours")
         key = fh.read(KEY_BYTES + 1)
-    return key if len(key) == KEY_BYTES else None
+    return key if len(key) == KEY_BYTES else _no_key(path, f"is not {KEY_BYTES} bytes: delete it, and kaplan makes a new one")
 
 
 def _make_key(path: Path) -> bytes | None:
@@ -256,8 +276,9 @@ def _make_key(path: Path) -> bytes | None:
                 pass
         finally:
             os.unlink(tmp)
-    except OSError:
-        return None
+    except OSError as exc:
+        return _no_key(path, f"could not be made ({exc.strerror or exc}): set KAPLAN_CACHE_KEY to a file in a "
+                                 "folder you may write")
     return _read_key(path, create=False)
 
 
