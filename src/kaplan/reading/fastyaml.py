@@ -13,6 +13,8 @@ only for text it is known to read identically, and returns None otherwise so the
 - a date-like value that is not a real date (libyaml's reader refuses it, the fast parser keeps it
   as text);
 - an empty key (`- : x`), which the reference reader refuses;
+- a number written with a leading `_`, a `_` in or after its exponent, or an exponent after a leading
+  `.` (`_280000`, `1e_3`, `-.5e3`): a number to the fast parser, text to the reference reader;
 - a `:` directly followed by a character inside a flow collection (`{url: https://x}`, `[10:30]`):
   text to the fast parser (YAML 1.2), a syntax error to libyaml. Plans rarely have such a `:` at all;
   when one comes on or after the first line holding a bracket, the text is declined;
@@ -48,6 +50,14 @@ _COMPLEX_KEY = re.compile(r"\n[ ]*\?(?:[ \n]|\Z)")
 _DOCUMENT_END = re.compile(r"\.\.\.(?<![^\n]\.\.\.)")  # `...` at a line start (or at the start)
 _EMPTY_KEY = re.compile(r":(?<![^ \n{\[,]:)(?:[ \n]|\Z)")  # a `:` after a space, line break, `{[,` or nothing
 _EMPTY_BLOCK_AT_END = re.compile(r"[|>][-+1-9]*[ ]*(?:#[^\n]*)?\s*\Z")
+# Numbers the two readers read differently (yaml-rs takes them for numbers, the reference for text): a
+# leading `_` (`_280000`, `-_.5`), a `_` in or after an exponent (`1e_3`, `1e3_`), an exponent after a
+# leading `.` (`-.5e3`). Both patterns start with a literal, which the regex engine skips ahead to: the
+# first finds every `_` that starts a token or follows a digit, a sign, a dot or a number's `e` (more
+# than needed: `1_000` is read alike, but a plan rarely writes it), the second a `.` that starts a
+# token and is followed by an exponent.
+_ODD_UNDERSCORE = re.compile(r"_(?<=[\s\[{,:+\-.0-9_]_)|_(?<=[0-9.][eE]_)")
+_DOT_EXPONENT = re.compile(r"\.(?<![\w.]\.)[0-9_]*[eE]")
 _QUOTED_DATE = (re.compile(r'"[ ]*[0-9]{4}-[0-9]'), re.compile(r"'[ ]*[0-9]{4}-[0-9]"))
 _TIME_AFTER_DATE = re.compile(r"-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ ]+[0-9])")
 _MONTH_DAY = re.compile(r"-([0-9]{1,2})-([0-9]{1,2})")
@@ -173,6 +183,8 @@ def _declines(text: str) -> bool:
     if ("|" in tail or ">" in tail) and _EMPTY_BLOCK_AT_END.search(tail):
         return True
     if _EMPTY_KEY.search(text) or _has_tight_colon_in_flow(text):
+        return True
+    if _ODD_UNDERSCORE.search(text) or _DOT_EXPONENT.search(text):
         return True
     return _SUSPECT_DASH.search(text) is not None and _has_date_problem(text)
 
