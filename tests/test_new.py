@@ -234,6 +234,7 @@ def test_kaplan_is_not_an_account_id_its_file_would_be_the_settings(kaplan, tmp_
     pytest.param("Jo\nplan:\n  owner: x", "dana", "dana", id="line-breaks"),
     pytest.param("Jo\x1b]0;pwn\x07", "dana", "dana", id="escape"),
     pytest.param("Jo\x1b", "dana\x1b", "unassigned", id="login-name-too"),
+    pytest.param(b"Ren\xe9", "dana", "dana", id="latin-1-bytes"),  # once a UnicodeDecodeError traceback
 ])
 def test_the_default_owner_passes_the_checks_an_owner_on_the_command_line_does(kaplan, tmp_path, monkeypatch,
                                                                                git_name, login, owner):
@@ -247,7 +248,8 @@ def test_the_default_owner_passes_the_checks_an_owner_on_the_command_line_does(k
     r = new(kaplan, "acme", "--today", TODAY.isoformat(), cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
     passed_over = owner != git_name
-    assert ("kaplan: git's user.name holds a line break or control character" in r.stderr) is passed_over
+    problem = "is not valid text" if isinstance(git_name, bytes) else "holds a line break or control character"
+    assert (f"kaplan: git's user.name {problem}" in r.stderr) is passed_over
     assert (f"(`{owner}` is): set `plan.owner`, give --owner" in r.stderr) is passed_over
     text = (tmp_path / "plans" / "acme.yaml").read_text(encoding="utf-8")
     assert load_plan(tmp_path / "plans" / "acme.yaml").plan.plan.owner == owner
