@@ -158,3 +158,46 @@ def test_the_size_of_a_plan_left_out_is_rounded_as_every_figure_is(tmp_path: Pat
     assert "Traceback" not in r.stderr, r.stderr
     # 5.25 to one decimal, half away from zero (kaplan.rounding) is 5.3; Python's `:.1f` said 5.2
     assert "is 5.3 MiB, over the 5 MiB a plan may be" in r.stderr
+
+
+def test_packs_of_accounts_reviewed_on_many_days_read_each_plan_once_and_keep_few_revisions(
+        tmp_path: Path, kaplan, monkeypatch) -> None:
+    """`report --all` over accounts each reviewed on its own day: one revision a day, each changing
+    one plan. Each file content is parsed once whatever the revisions it is in (12 plans, 12
+    revisions: 12 + 12 contents, not 12 × 12), and the revisions kept at once stay bounded."""
+    from kaplan.commands import since_review
+    from kaplan.reading import history
+
+    root = tmp_path / "p"
+    (root / "plans").mkdir(parents=True)
+    (root / "kaplan.yaml").write_text("plans: plans\n")
+    git(root, "init", "-q")
+    ids = [f"a{i:02}" for i in range(1, 13)]
+    for i, account in enumerate(ids, start=1):  # a01 reviewed and committed on 2026-10-01, a02 the next day…
+        day = f"2026-10-{i:02}"
+        (root / "plans" / f"{account}.yaml").write_text(PLAN.format(id=account, name=account.title(), reviewed=day))
+        git(root, "add", "-A", date=f"{day}T10:00:00")
+        git(root, "commit", "-q", "-m", account, date=f"{day}T10:00:00")
+    for account in ids:  # then every plan changed: each pack compares with its review's revision
+        path = root / "plans" / f"{account}.yaml"
+        path.write_text(path.read_text().replace("owner: Sam", "owner: Kim"))
+    git(root, "commit", "-q", "-am", "owners", date="2026-11-01T10:00:00")
+    parsed, kept = [], []
+    real_plan, real_at = history._plan, since_review._at
+    monkeypatch.setattr(history, "_plan", lambda name, raw: parsed.append(name) or real_plan(name, raw))
+
+    def at(portfolio, day, cache):
+        found = real_at(portfolio, day, cache)
+        kept.append(sum(1 for k in cache if isinstance(k, tuple) and k[0] == "plans"))
+        return found
+
+    monkeypatch.setattr(since_review, "_at", at)
+    monkeypatch.setattr(since_review, "KEPT_COMMITS", 3)
+    r = kaplan("report", "--all", "-f", "md", "--today", "2026-11-20", "--out", str(tmp_path / "packs"), cwd=root)
+    assert r.exit_code == 0, r.stderr
+    for i, account in enumerate(ids, start=1):
+        pack = (tmp_path / "packs" / f"{account}.md").read_text()
+        assert f"Compared with the plan as committed on 2026-10-{i:02}, the last commit on or before" in pack, pack
+    # the revision of day i holds i plans, i − 1 of them as the revision before held them
+    assert len(parsed) == len(ids), sorted(parsed)
+    assert max(kept) <= 3

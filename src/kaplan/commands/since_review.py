@@ -63,7 +63,7 @@ def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = N
         found = _at(portfolio, review, cache)
         if found is None:
             return SinceReview(review, note=f"nothing was committed on or before the last review ({review})")
-        day, old, assessed, refused = found
+        day, old, standing_then, refused = found
         then = old.get(plan.account.id)
         if (today is not None and review >= today) or then == plan:
             earlier = {d for d in _review_dates(plan) if d < review}
@@ -78,13 +78,13 @@ def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = N
             if found is None:
                 return SinceReview(previous, note=f"nothing was committed on or before the previous review "
                                                   f"({previous})", latest_review=review)
-            day, old, assessed, refused = found
+            day, old, standing_then, refused = found
             then = old.get(plan.account.id)
             if then is None:
                 return SinceReview(previous, day, note=_unread(refused, plan, day) or
                                    f"the plan was not in git on {day}, the last commit on or before the previous "
                                    f"review ({previous})", latest_review=review)
-            standing = Standing.of(*assessed[plan.account.id]) if plan.account.id in assessed else None
+            standing = standing_then(plan.account.id)
             return SinceReview(previous, day, compare(then, plan, standing_before=standing, standing_after=now),
                                latest_review=review)
     except history.HistoryUnavailable as exc:
@@ -92,7 +92,7 @@ def since_last_review(portfolio: Portfolio, plan: Plan, now: Standing | None = N
     if then is None:
         return SinceReview(review, day, note=_unread(refused, plan, day) or
                            f"the plan was not in git on {day}, the last commit on or before the last review ({review})")
-    standing = Standing.of(*assessed[plan.account.id]) if plan.account.id in assessed else None
+    standing = standing_then(plan.account.id)
     return SinceReview(review, day, compare(then, plan, standing_before=standing, standing_after=now))
 
 
@@ -104,11 +104,19 @@ def _unread(refused: dict[str, str], plan: Plan, day: _dt.date) -> str | None:
     return None
 
 
+KEPT_COMMITS = 8
+"""Revisions whose portfolio `cache` keeps at once: packs of accounts reviewed on many days (`report
+--all`) read one revision each, and keeping every one of them grew without bound."""
+
+
 def _at(portfolio: Portfolio, day: _dt.date, cache: dict):
-    """(commit day, plans by id, their (score, health) as of `day`, plan files too large to read) at
-    the last commit on or before `day`, or None when there is none; read once per commit through
-    `cache`."""
-    from kaplan.health.portfolio import assess_plans
+    """(commit day, plans by id, the standing of an account as of `day`, plan files too large to read)
+    at the last commit on or before `day`, or None when there is none. Through `cache`, each revision is
+    read once while kept (the last `KEPT_COMMITS`), each plan file's content (a blob) is parsed once
+    whatever the revisions it is in, and the portfolio is scored once for a revision and a day: an
+    account's health is judged when its pack asks for it (the standing: its (score, health), its tier
+    as placed then, or None when the account was not scored then)."""
+    from kaplan.health.portfolio import health_in_tier, scored_plans
     from kaplan.reading.loader import LoadedPlan
 
     folder = portfolio.plans_dir
@@ -118,9 +126,24 @@ def _at(portfolio: Portfolio, day: _dt.date, cache: dict):
     if ("plans", commit) not in cache:
         when = history.commit_day(folder, commit)
         refused: dict[str, str] = {}
-        cache["plans", commit] = (when, history.plans_at(folder, commit, refused=refused), refused)
+        cache["plans", commit] = (when, history.plans_at(folder, commit, refused=refused,
+                                                         parsed=cache.setdefault("blobs", {})), refused)
+        kept = cache.setdefault("commits", [])
+        kept.append(commit)
+        for gone in kept[:-KEPT_COMMITS]:
+            for key in [k for k in cache if isinstance(k, tuple) and len(k) > 1 and k[1] == gone]:
+                del cache[key]
+        del kept[:-KEPT_COMMITS]
     when, old, refused = cache["plans", commit]
-    if ("assessed", commit, day) not in cache:  # health as of the review day, tiers as placed then
+    if ("scored", commit, day) not in cache:  # scores as of the review day, tiers as placed then
         pairs = [(LoadedPlan(Path(f"{pid}.yaml"), f"{pid}.yaml", p), p) for pid, p in old.items()]
-        cache["assessed", commit, day] = assess_plans(pairs, portfolio.config, day) if pairs else {}
-    return when, old, cache["assessed", commit, day], refused
+        cache["scored", commit, day] = scored_plans(pairs, portfolio.config, day) if pairs else {}
+    scored = cache["scored", commit, day]
+
+    def standing(account_id: str) -> Standing | None:
+        if account_id not in scored:
+            return None
+        score, plan = scored[account_id]
+        return Standing.of(score, health_in_tier(score, plan, day, portfolio.config))
+
+    return when, old, standing, refused

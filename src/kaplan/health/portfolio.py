@@ -17,14 +17,25 @@ if TYPE_CHECKING:
 def assess_plans(plans: list[tuple[LoadedPlan, Plan]], config: Config, today: _dt.date
                  ) -> dict[str, tuple[AccountScore, Health]]:
     """account id → (its score, its health), scoring the plans together to place each in its tier."""
+    return {pid: (a, health_in_tier(a, plan, today, config)) for pid, (a, plan) in
+            scored_plans(plans, config, today).items()}
+
+
+def scored_plans(plans: list[tuple[LoadedPlan, Plan]], config: Config, today: _dt.date
+                 ) -> dict[str, tuple[AccountScore, Plan]]:
+    """account id → (its score, its plan), scoring the plans together to place each in its tier (the
+    first plan of an id): `health_in_tier` then judges one account without judging them all."""
     scored = {a.account_id: a for a in score_plans(plans, config.scoring, config.currency, today=today,
                                                     nps=config.nps)}
-    out = {}
+    out: dict[str, tuple[AccountScore, Plan]] = {}
     for _, plan in plans:
-        a = scored[plan.account.id]
-        cadence = a.tier.review_cadence if a.tier else None
-        out.setdefault(plan.account.id, (a, assess(plan, today, config, cadence)))
+        out.setdefault(plan.account.id, (scored[plan.account.id], plan))
     return out
+
+
+def health_in_tier(score: AccountScore, plan: Plan, today: _dt.date, config: Config) -> Health:
+    """The account's health on `today`, judged against the review cadence of the tier `score` places it in."""
+    return assess(plan, today, config, score.tier.review_cadence if score.tier else None)
 
 
 def assess_summaries(summaries: list, config: Config, today: _dt.date) -> list[tuple[object, AccountScore, Health]]:

@@ -218,12 +218,16 @@ def _blobs(folder: Path, wanted: list[tuple[str, str]]):
             proc.kill()
 
 
-def plans_at(folder: Path, rev: str, refused: dict[str, str] | None = None) -> dict[str, Plan]:
+def plans_at(folder: Path, rev: str, refused: dict[str, str] | None = None,
+             parsed: dict[str, Plan | None] | None = None) -> dict[str, Plan]:
     """account id → plan, for every valid plan file under `folder` at revision `rev`.
 
     A file over `MAX_BYTES` is not read: `refused`, when given, gets its path → what to say of it.
-    More than `MAX_PLANS_AT` plan files is `HistoryUnavailable`, before any is read.
+    More than `MAX_PLANS_AT` plan files is `HistoryUnavailable`, before any is read. `parsed`, when
+    given, keeps the plan read from each file content (git's blob id), for the next revision: most of
+    a portfolio's files are the same from one revision to the next, and each is read once.
     """
+    parsed = {} if parsed is None else parsed
     top = repo_root(folder)
     commit = resolve(folder, rev)
     prefix = folder.resolve().relative_to(top.resolve()).as_posix()
@@ -232,9 +236,13 @@ def plans_at(folder: Path, rev: str, refused: dict[str, str] | None = None) -> d
     for name, _, size in files:
         if size > MAX_BYTES and refused is not None:
             refused[name] = _too_large(name, commit, size)
+    wanted = [(name, obj) for name, obj, size in files if size <= MAX_BYTES]
+    blob = dict(wanted)
+    for name, raw in _blobs(folder, [(name, obj) for name, obj in wanted if obj not in parsed]):
+        parsed[blob[name]] = _plan(name, raw)
     out: dict[str, Plan] = {}
-    for name, raw in _blobs(folder, [(name, obj) for name, obj, size in files if size <= MAX_BYTES]):
-        plan = _plan(name, raw)
+    for _, obj in wanted:
+        plan = parsed.get(obj)
         if plan is not None:
             out.setdefault(plan.account.id, plan)
     return out
