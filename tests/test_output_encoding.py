@@ -173,3 +173,38 @@ def test_a_csv_is_written_in_the_encoding_asked_for(tmp_path: Path) -> None:
     assert b",R\xe9n," in cp1252.stdout  # é as cp1252 writes it: the name exactly, in the stream's encoding
     utf8 = _bytes_of(["score", "--format", "csv", "--today", "2026-11-24"], root, "utf-8")
     assert utf8.returncode == 0 and ",Rén,".encode() in utf8.stdout
+
+
+def _two_plans(tmp_path: Path) -> Path:
+    """acme has an error (the unknown key `ownΩr`); beta is valid."""
+    root = _portfolio(tmp_path)
+    (root / "plans" / "beta.yaml").write_text("kaplan: 1\naccount: {id: beta, name: Beta}\nplan: {owner: Sam}\n")
+    return root
+
+
+@pytest.mark.parametrize("args, code", [
+    (["check"], 1),  # acme's error
+    (["check", "--format", "json"], 1),
+    (["check", "plans/beta.yaml"], 0),
+    (["score"], 1),  # acme left out of the ranking
+    (["score", "--skip-invalid", "--format", "csv"], 0),
+    (["risk"], 1),
+    (["report", "beta", "-f", "md"], 0),  # beta's own pack is whole
+    (["report", "--portfolio", "-f", "md"], 1),
+])
+def test_a_reader_gone_before_the_output_keeps_the_command_s_exit_code(tmp_path: Path, args, code) -> None:
+    # `kaplan check | true`: click exited 1 on the broken pipe whatever was found, `report` 2
+    root = _two_plans(tmp_path)
+    with open(os.devnull, "w") as devnull:  # the output written where nobody reads it: the code to keep
+        written = _child([*args, "--today", "2026-03-01"], root, stdout=devnull)
+        written.communicate(timeout=60)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before kaplan writes a byte: every write is EPIPE
+    try:
+        proc = _child([*args, "--today", "2026-03-01"], root, stdout=write_end)
+    finally:
+        os.close(write_end)
+    _, err = proc.communicate(timeout=60)
+    assert written.returncode == code
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err and b"Exception ignored" not in err and b"Broken pipe" not in err, err

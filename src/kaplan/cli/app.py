@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 findings (or a refused action), 2 usage or configuration 
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import os
 import sys
 import time
@@ -861,14 +862,57 @@ def _date_option(name: str, value: Optional[str]) -> Optional[_dt.date]:
 
 def _tolerant_streams() -> None:
     """A character the terminal's encoding cannot show (cp1252, ascii; a plan's `Ω`, kaplan's own
-    `≥` and `−`) is written as an escape such as `\\u2265`, never a crash that hides the findings."""
+    `≥` and `−`) is written as an escape such as `\\u2265`, never a crash that hides the findings.
+    A reader that stops reading (`kaplan check | head -1`) is as a closed output: what is left to
+    write is dropped and the command ends with its own exit code, as if everything had been read."""
     for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:  # started with the descriptor closed (`kaplan check >&-`)
+        stream = getattr(sys, name)
+        if stream is None:  # started with the descriptor closed (`kaplan check >&-`)
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # as `>/dev/null`: the exit code tells
+            continue
         try:
-            getattr(sys, name).reconfigure(errors="backslashreplace")
-        except (AttributeError, ValueError, OSError):  # not a text stream kaplan can retune: leave it
-            pass
+            if stream.isatty():  # a terminal has no reader to lose: leave it as Python made it
+                raise io.UnsupportedOperation
+            stream.flush()
+            fd = stream.fileno()
+            raw = _UntilTheReaderGoes(fd)
+            buffered = raw if isinstance(stream.buffer, io.RawIOBase) else io.BufferedWriter(  # as it was: `-u`
+                raw, max(os.fstat(fd).st_blksize, io.DEFAULT_BUFFER_SIZE))
+            setattr(sys, name, io.TextIOWrapper(buffered, encoding=stream.encoding, errors="backslashreplace",
+                                                line_buffering=stream.line_buffering,
+                                                write_through=stream.write_through))
+        except (AttributeError, ValueError, OSError, io.UnsupportedOperation):  # not a stream on a descriptor
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (AttributeError, ValueError, OSError):  # not a text stream kaplan can retune: leave it
+                pass
+
+
+class _UntilTheReaderGoes(io.RawIOBase):
+    """A descriptor's raw writer that drops what is written once the reader has gone (EPIPE), instead
+    of raising: click stopped the command with exit code 1 (findings) and a report with 2, whatever
+    the command found. Any other failure (a full disk) is raised as before."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd, self._gone = fd, False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data) -> int:
+        if not self._gone:
+            try:
+                return os.write(self._fd, data)
+            except BrokenPipeError:
+                self._gone = True
+        return len(data)
 
 
 def _unusable(exc: OSError, outcome: str = "") -> str:
@@ -918,7 +962,10 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--show-completion" and sys.argv[2] in SHELLS:
         sys.argv[1:] = ["completion", sys.argv[2]]  # the shell named, not the one detected
     try:
-        app()
+        try:
+            app()
+        finally:  # what is still buffered fails here, where it can be said, not while the interpreter exits
+            sys.stdout.flush()
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
