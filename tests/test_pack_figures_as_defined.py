@@ -124,3 +124,14 @@ def test_score_json_carries_the_concentration_total_as_shown(kaplan, tmp_path):
     portfolio(tmp_path, a=plan("a", revenue="873000.25"), b=plan("b", revenue="380.25"))
     doc = kaplan("score", "--format", "json", cwd=tmp_path).json()
     assert doc["concentration"]["total"] == 873381
+
+
+def test_without_a_budget_a_request_for_money_is_not_allocated_never_unfunded(kaplan, tmp_path):
+    portfolio(tmp_path, acme=plan("acme", extra="investment: [{id: i1, description: Pilot team, amount: 500}]\n"))
+    config = tmp_path / "kaplan.yaml"
+    config.write_text(config.read_text().replace("budget: {available: 1000}", "budget: {available: 0}"))
+    doc = kaplan("score", "--budget", "--format", "json", cwd=tmp_path).json()
+    assert doc["available"] is None and doc["granted"] == 0  # no budget, not a budget of 0
+    assert [r["status"] for r in doc["requests"]] == ["not allocated"], doc
+    md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    assert "unfunded" not in md and "| not allocated |" in md

@@ -7,7 +7,8 @@ is partly funded; the rest are unfunded. Requests are never split across ranks o
 
 Money is compared in the reporting currency (`kaplan.money`): a request in a currency without a rate
 is "not allocated", never funded as if its amount were in the reporting currency; so is a request of an
-account with no score (no criterion of the score has a value), which has no place in the order. People (FTE) are
+account with no score (no criterion of the score has a value), which has no place in the order, and
+every request for money while no budget is set (`budget_set`). People (FTE) are
 shared out the same way, in the same order, against `budget.people`; without it they are "not
 allocated". A request for people only never reads "funded" on the strength of the money.
 """
@@ -71,6 +72,13 @@ class AllocationResult:
     people_granted: float = 0.0
 
 
+def budget_set(available: float) -> bool:
+    """Whether kaplan.yaml sets money to allocate: `scoring.budget.available` above 0 (0 is its default,
+    written so by `kaplan init`). Without one, a request for money is "not allocated", never
+    "unfunded", and no view shows a budget of 0."""
+    return available > 0
+
+
 def _status(granted: float, asked: float) -> str:
     return FUNDED if granted >= asked else PARTLY if granted > 0 else UNFUNDED
 
@@ -102,7 +110,7 @@ def allocate(requests: list[tuple], budget: Budget, conv: Converter | None = Non
         money_status = None
         granted = 0.0
         if req.amount > 0:
-            if amount is None or score is None:
+            if amount is None or score is None or not budget_set(budget.available):
                 money_status = NOT_ALLOCATED
             else:
                 granted = min(amount, max(money_left, 0.0))

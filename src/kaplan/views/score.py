@@ -233,7 +233,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
              "money_status": r.money_status, "people_fte": r.people, "people_granted": r.people_granted,
              "people_status": r.people_status} for i, r in enumerate(al.rows, 1)]
     if fmt == "json":
-        out.write(json_text({"rule": al.rule, "currency": cur, "available": _figure(al.available, MONEY_PLACES),
+        out.write(json_text({"rule": al.rule, "currency": cur, "available": _figure(al.available, MONEY_PLACES) if text.has_budget(al.available) else None,
                              "requested": _figure(al.requested, MONEY_PLACES), "granted": _figure(al.granted, MONEY_PLACES), "people_available": al.people_available,
                              "people_requested": al.people_requested, "people_granted": al.people_granted,
                              "requests": rows}) + "\n")

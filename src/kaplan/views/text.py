@@ -96,9 +96,11 @@ NO_BUDGET = "no budget set"
 
 
 def has_budget(available: float) -> bool:
-    """Whether kaplan.yaml sets money to allocate: `scoring.budget.available` above 0 (0 is its default,
-    written so by `kaplan init`), so a portfolio without a budget never reads "Budget 0 / 0"."""
-    return available > 0
+    """Whether kaplan.yaml sets money to allocate (`scoring.allocation.budget_set`), so a portfolio
+    without a budget never reads "Budget 0 / 0"."""
+    from kaplan.scoring.allocation import budget_set
+
+    return budget_set(available)
 
 
 def budget_words(available: float, requested: float, granted: float, currency: str) -> str:
