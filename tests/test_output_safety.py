@@ -53,7 +53,7 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")  # colour and bold, which rich itself writes
 
 @pytest.fixture
 def hostile(tmp_path, write):
-    write("kaplan.yaml", "kaplan: 1\n")
+    write("kaplan.yaml", "kaplan: 1\nscoring: {budget: {available: 5000}}\n")  # a budget: the allocation shows its statuses
     write("plans/acme.yaml", PLAN)
     return tmp_path
 

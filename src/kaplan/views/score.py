@@ -271,7 +271,7 @@ def _granted(row: dict) -> str:
 
 
 def _fte(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
+    return text.fte(value)
 
 
 def _people(al) -> str:
@@ -279,10 +279,10 @@ def _people(al) -> str:
     if not al.people_requested:
         return ""
     if al.people_available is None:
-        return (f" People: {al.people_requested:g} FTE requested, not allocated "
+        return (f" People: {text.fte(al.people_requested)} FTE requested, not allocated "
                 "(set `scoring.budget.people` in kaplan.yaml).")
-    return (f" People: {al.people_requested:g} FTE requested, {al.people_available:g} available, "
-            f"{al.people_granted:g} granted.")
+    return (f" People: {text.fte(al.people_requested)} FTE requested, {text.recorded(al.people_available)} available, "
+            f"{text.fte(al.people_granted)} granted.")
 
 
 def sources(out: IO[str], fmt: str = "table") -> None:
