@@ -15,7 +15,9 @@
    that makes `csv.Sniffer` work in the square of its length, 64 MiB of one-letter fields, a
    workbook that unpacks to 300 MB), each with its CPU time, peak memory and exit code;
 6. history: `kaplan risk --since` on a revision holding a 1.5 GB plan (git stores it in about 1.7
-   MB) and on one holding 20,000 small plans (`MAX_PLANS_AT`), each with its CPU time, peak memory and exit code.
+   MB) and on one holding 20,000 small plans (`MAX_PLANS_AT`), and `kaplan report --all` over 150
+   accounts each reviewed on its own day (150 revisions to compare with), each with its CPU time,
+   peak memory and exit code.
 
 Needs the test dependencies (`pip install '.[test]'`). Exit code 1 when any figure is not clean.
 """
@@ -314,11 +316,11 @@ def import_bombs(timeout: float) -> tuple[bool, list[str]]:
     return clean, rows
 
 
-def _git(folder: Path, *args: str) -> None:
+def _git(folder: Path, *args: str, date: str = "2026-11-01T10:00:00") -> None:
     import subprocess
 
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_AUTHOR_DATE": "2026-11-01T10:00:00", "GIT_COMMITTER_DATE": "2026-11-01T10:00:00"}
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     subprocess.run(["git", "-c", "user.name=B", "-c", "user.email=b@example.invalid", *args], cwd=folder,
                    check=True, capture_output=True, env=env)
 
@@ -359,7 +361,39 @@ def history(timeout: float) -> tuple[bool, list[str]]:
             rows.append(f"risk --since, {label}: exit {m.exit_code}, {m.cpu_seconds:.2f} s CPU, "
                         f"{m.seconds:.1f} s, {m.peak_rss_mb:.0f} MB peak{' TIMED OUT' if m.timed_out else ''}"
                         f"{' TRACEBACK' if tb else ''}; {said[:140]}")
+        m, tb = _packs_over_many_reviews(Path(tmp) / "reviews", timeout)
+        clean &= m.exit_code == 0 and not m.timed_out and not tb
+        rows.append(f"report --all, {REVIEWED:,} plans each reviewed on its own day (a commit a day), all changed "
+                    f"since: exit {m.exit_code}, {m.cpu_seconds:.2f} s CPU, {m.seconds:.1f} s, {m.peak_rss_mb:.0f} MB "
+                    f"peak{' TIMED OUT' if m.timed_out else ''}{' TRACEBACK' if tb else ''}")
     return clean, rows
+
+
+REVIEWED = 150
+
+
+def _packs_over_many_reviews(folder: Path, timeout: float):
+    """Every account's pack, each compared with the revision of its own last review: one revision a
+    day, each adding one plan reviewed that day (30 actions each), then every plan changed."""
+    import datetime as dt
+
+    (folder / "plans").mkdir(parents=True)
+    (folder / "kaplan.yaml").write_text("plans: plans\n")
+    _git(folder, "init", "-q")
+    actions = "".join(f"  - {{id: a{a}, action: Do {a}, owner: Sam, due: 2026-12-01}}\n" for a in range(30))
+    for i in range(REVIEWED):
+        day = (dt.date(2026, 1, 1) + dt.timedelta(days=i)).isoformat()
+        (folder / "plans" / f"p{i:03d}.yaml").write_text(
+            f"kaplan: 1\naccount: {{id: p{i:03d}, name: P{i:03d}}}\nplan: {{owner: Sam, last_reviewed: {day}}}\n"
+            f"actions:\n{actions}")
+        _git(folder, "add", "-A", date=f"{day}T12:00:00")
+        _git(folder, "commit", "-qm", f"p{i:03d}", date=f"{day}T12:00:00")
+    for path in (folder / "plans").iterdir():
+        path.write_text(path.read_text().replace("owner: Sam, last", "owner: Kim, last"))
+    _git(folder, "commit", "-qam", "owners", date="2026-11-01T12:00:00")
+    m = measured(["report", "--all", "-f", "md", "--out", str(folder / "packs"), "--today", TODAY], folder,
+                 timeout=timeout, env={"KAPLAN_NO_CACHE": "1"})
+    return m, "Traceback" in m.stdout + m.stderr
 
 
 def main() -> int:
