@@ -186,6 +186,10 @@ def test_ties_rank_by_revenue_then_id(write):
     ("scoring:\n  criteria:\n    volume: {source: revenues, weight: 1}\n", 3, 22, "revenues"),
     ("scoring:\n  matrix:\n    strength: {relationshp: 1}\n", 3, 16, "unknown criterion `relationshp`"),
     ("scoring:\n  criterias: {}\n", 2, 3, "criterias"),
+    # two matrix weights of 1e308 overflowed their sum: every account's attractiveness was 0
+    ("scoring:\n  matrix:\n    attractiveness: {volume: 1e308, profitability: 1e308}\n", 3, 30,
+     "less than or equal to 1000"),
+    ("scoring:\n  criteria:\n    volume: {source: revenue_ttm, weight: 1001}\n", 3, 43, "less than or equal to 1000"),
 ])
 def test_config_mistakes_are_located_in_kaplan_yaml(kaplan, tmp_path, config, line, column, words):
     (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n" + config)

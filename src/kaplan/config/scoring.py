@@ -7,7 +7,7 @@ reported by `problems()` as issues located in `kaplan.yaml`.
 
 from __future__ import annotations
 
-from typing import Iterator, Literal
+from typing import Annotated, Iterator, Literal
 
 from pydantic import Field
 
@@ -67,13 +67,17 @@ def default_criteria() -> dict[str, Criterion]:
     }
 
 
+AxisWeight = Annotated[float, Field(le=WEIGHT_MAX)]
+"""A criterion's weight on a matrix axis: at most `WEIGHT_MAX`, as a score's (above zero: `problems`)."""
+
+
 class Matrix(Section):
     """The portfolio matrix: attractiveness (y) against our relative strength (x), both 0-100."""
 
-    attractiveness: dict[str, float] = Field(default_factory=lambda: {
+    attractiveness: dict[str, AxisWeight] = Field(default_factory=lambda: {
         "volume": 1, "growth_potential": 1, "strategic_importance": 1, "profitability": 1})
     """Criteria (by name) and their weights that make up client attractiveness."""
-    strength: dict[str, float] = Field(default_factory=lambda: {
+    strength: dict[str, AxisWeight] = Field(default_factory=lambda: {
         "relationship": 1, "position": 1, "share_of_wallet": 1})
     """Criteria (by name) and their weights that make up our relative strength."""
     split: float = Field(default=50, ge=0, le=100)
