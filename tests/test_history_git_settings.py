@@ -128,3 +128,88 @@ def test_a_commit_without_a_date_is_said_plainly(kaplan, tmp_path):
     assert "Traceback" not in r.stderr and "Invalid isoformat" not in r.stderr + r.stdout
     assert r.exit_code in (0, 2), (r.exit_code, r.stdout, r.stderr)
     assert "has no date git can show" in r.stdout + r.stderr, (r.stdout, r.stderr)
+
+
+def hostile_clone(tmp_path: Path, mark: Path) -> Path:
+    """A repository, as cloned, that commits a folder `x` which is itself a git directory (HEAD,
+    config, objects, refs): a partial clone of the portfolio whose missing file contents git would
+    fetch through the `uploadpack` program its settings name. The portfolio sits inside `x`."""
+    source = tmp_path / "source"
+    portfolio(source / "portfolio")
+    git(source, "init", "-q")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "plans", date="2026-10-01T10:00:00")
+    bare = tmp_path / "bare"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(bare, "fetch", "-q", str(source), "HEAD:refs/heads/main")
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/main")
+    for pack in (bare / "objects" / "pack").glob("*.pack"):  # every object loose, then the contents gone
+        moved = tmp_path / pack.name
+        pack.rename(moved)
+        (bare / "objects" / "pack" / pack.with_suffix(".idx").name).unlink()
+        subprocess.run(["git", "unpack-objects", "-q"], cwd=bare, stdin=moved.open("rb"), check=True)
+    for blob in git(source, "ls-tree", "-r", "--object-only", "HEAD").split():
+        (bare / "objects" / blob[:2] / blob[2:]).unlink()
+    for key, value in (("extensions.partialClone", "origin"), ("core.repositoryformatversion", "1"),
+                       ("core.bare", "false"), ("core.worktree", "."), ("remote.origin.promisor", "true"),
+                       ("remote.origin.url", "/nonexistent/somewhere"),
+                       ("remote.origin.uploadpack", f"sh -c 'echo ran >> {mark}'; false")):
+        git(bare, "config", key, value)
+    outer = tmp_path / "outer"
+    shutil.copytree(bare, outer / "x")
+    shutil.copytree(source / "portfolio", outer / "x" / "portfolio")
+    plan = outer / "x" / "portfolio" / "plans" / "acme.yaml"
+    plan.write_text(plan.read_text().replace("owner: Sam", "owner: Kim"))
+    git(outer, "init", "-q")
+    git(outer, "add", "-A")
+    git(outer, "commit", "-q", "-m", "a repository inside", date="2026-11-02T10:00:00")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", f"file://{outer}", str(clone))
+    return clone / "x" / "portfolio"
+
+
+def test_a_git_directory_committed_into_the_repository_is_never_used_nor_made_to_fetch(kaplan, tmp_path):
+    mark = tmp_path / "ran"
+    root = hostile_clone(tmp_path, mark)
+    pack = kaplan("report", "acme", "-f", "md", "--today", DAY, cwd=root)
+    assert pack.exit_code == 0 and "Traceback" not in pack.stderr, pack.stderr
+    assert "No comparison:" in pack.stdout
+    packs = kaplan("report", "--all", "-f", "md", "--out", str(tmp_path / "packs"), "--today", DAY, cwd=root)
+    assert packs.exit_code == 0 and "Traceback" not in packs.stderr, packs.stderr
+    since = kaplan("risk", "--since", "HEAD", "--today", DAY, cwd=root)
+    assert since.exit_code == 2 and "Traceback" not in since.stderr, since.stderr
+    assert not mark.exists(), "a program named by a repository's settings ran"
+
+
+def test_a_file_named_head_or_a_folder_named_like_a_pattern_changes_nothing(kaplan, tmp_path):
+    for name in ("plain", ":(top)"):
+        top = tmp_path / name
+        top.mkdir()
+        root = portfolio(top / "p")
+        git(top, "init", "-q")
+        git(top, "add", "-A")
+        git(top, "commit", "-q", "-m", "plans", date="2026-10-01T10:00:00")
+        plan = root / "plans" / "acme.yaml"
+        plan.write_text(plan.read_text().replace("owner: Sam", "owner: Kim"))
+        (root / "HEAD").write_text("not a revision\n")
+        r = kaplan("report", "acme", "-f", "md", "--today", DAY, cwd=root)
+        assert r.exit_code == 0, r.stderr
+        assert "Compared with the plan as committed on 2026-10-01" in r.stdout, (name, r.stdout)
+
+
+def test_plans_in_another_repository_than_the_settings_are_said_so(kaplan, tmp_path, monkeypatch):
+    settings, plans = tmp_path / "settings", tmp_path / "port"
+    settings.mkdir()
+    (settings / "kaplan.yaml").write_text("plans: ../port/plans\n")
+    git(settings, "init", "-q")
+    git(settings, "add", "-A")
+    git(settings, "commit", "-q", "-m", "settings")
+    portfolio(plans)
+    (plans / "kaplan.yaml").unlink()
+    git(plans, "init", "-q")
+    git(plans, "add", "-A")
+    git(plans, "commit", "-q", "-m", "plans")
+    monkeypatch.setenv("KAPLAN_CONFIG", str(settings / "kaplan.yaml"))
+    r = kaplan("risk", "--since", "HEAD", "--today", DAY, cwd=plans)
+    assert r.exit_code == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "is not in the git repository of its kaplan.yaml" in " ".join(r.stderr.split()), r.stderr

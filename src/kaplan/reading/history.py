@@ -24,10 +24,17 @@ class HistoryUnavailable(Exception):
     """The portfolio is not in a git repository, git is missing, or the revision does not exist."""
 
 
-SETTINGS = ("-c", "core.fsmonitor=false", "-c", "log.showSignature=false")
-"""Settings kaplan's reads of history run git with, whatever the repository's config says: no file
-system monitor (a program the config names) and no signatures checked (another program, whose
-words would also mix with the dates kaplan reads)."""
+SETTINGS = ("--literal-pathspecs", "-c", "core.fsmonitor=false", "-c", "log.showSignature=false",
+            "-c", "safe.bareRepository=explicit", "-c", "protocol.allow=never")
+"""How kaplan's reads of history run git, whatever the repository's settings say: paths are paths
+(a folder named `:(top)` is not a pattern); no file system monitor and no signature check (each a
+program the settings name, and a check's words would mix with the dates kaplan reads); no bare
+repository found by looking upward (a folder holding `HEAD`, `config`, `objects` and `refs` is one,
+and a repository can commit such a folder, with settings of its own); and no transport at all, so a
+read never fetches (a "partial clone" fetches missing contents through a program its settings name).
+`GIT_NO_LAZY_FETCH` says the same to a git that knows it (2.44 and later)."""
+
+_ENVIRONMENT = {"GIT_NO_LAZY_FETCH": "1"}
 
 
 def _command(folder: Path, *args: str) -> list[str]:
@@ -44,7 +51,8 @@ def _command(folder: Path, *args: str) -> list[str]:
 
 def _git(folder: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(_command(Path(folder), *args), capture_output=True, input=input, timeout=60)
+        done = subprocess.run(_command(Path(folder), *args), capture_output=True, input=input, timeout=60,
+                              env={**os.environ, **_ENVIRONMENT})
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
     except subprocess.TimeoutExpired:
@@ -94,7 +102,13 @@ def repo_root(folder: Path) -> Path:
     except HistoryUnavailable:
         raise HistoryUnavailable(f"{folder} is not in a git repository, so there is no history to "
                                  "compare with") from None
-    return Path(out.decode().strip())
+    top = Path(out.decode("utf-8", "surrogateescape").strip())
+    try:  # git runs from the folder of kaplan.yaml: the plans may lie in another repository (or none)
+        Path(folder).resolve().relative_to(top.resolve())
+    except (ValueError, OSError):
+        raise HistoryUnavailable(f"{folder} is not in the git repository of its kaplan.yaml ({top}), so "
+                                 "there is no history to compare with") from None
+    return top
 
 
 def resolve(folder: Path, rev: str) -> str:
@@ -122,9 +136,9 @@ def _has_commits(folder: Path) -> None:
 def commit_on_or_before(folder: Path, day: _dt.date, path: Path | None = None) -> str | None:
     """The last commit (touching `path`, if given) made on or before the end of `day`, or None."""
     _has_commits(folder)
-    args = ["rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD"]
+    args = ["rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD", "--"]  # a file named HEAD is no revision
     if path is not None:
-        args += ["--", str(path)]
+        args.append(str(path))
     out = _git(folder, *args).decode().strip()
     return out or None
 
@@ -150,7 +164,7 @@ def _plan_files(folder: Path, commit: str, prefix: str) -> list[tuple[str, str, 
     found: list[tuple[str, str, int]] = []
     try:
         proc = subprocess.Popen(_command(folder, "ls-tree", "--full-tree", "-r", "-z", "-l", commit, "--", prefix or "."),
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENVIRONMENT})
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
     with proc:
@@ -167,7 +181,10 @@ def _plan_files(folder: Path, commit: str, prefix: str) -> list[tuple[str, str, 
                     if (len(fields) != 4 or fields[0] not in (b"100644", b"100755") or fields[1] != b"blob"
                             or not name.endswith((".yaml", ".yml")) or name.rpartition("/")[2] == CONFIG_NAME):
                         continue
-                    found.append((name, fields[2].decode("ascii"), int(fields[3])))
+                    if not fields[3].isdigit():  # git could not tell its size: its content is not here
+                        raise HistoryUnavailable(f"git has not got the content of {name} at {commit[:12]} "
+                                                 "(a partial clone?), so the plans then cannot be read")
+                    found.append((name, fields[2].decode("ascii", "replace"), int(fields[3])))
                     if len(found) > MAX_PLANS_AT:
                         raise HistoryUnavailable(
                             f"{prefix or 'the repository'} holds more than {MAX_PLANS_AT:,} plan files at "
@@ -191,7 +208,7 @@ def _blobs(folder: Path, wanted: list[tuple[str, str]]):
         return
     try:
         proc = subprocess.Popen(_command(folder, "cat-file", "--batch"), stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENVIRONMENT})
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
     with proc:
