@@ -351,3 +351,34 @@ def test_an_account_with_no_figure_on_an_axis_is_unplaced_not_put_at_zero(kaplan
     assert accounts["known"]["attractiveness"] is not None and accounts["known"]["quadrant"] != "Unplaced"
     explain = kaplan("score", "--explain", "bare", "--today", DAY, cwd=tmp_path, env={"COLUMNS": "200"}).stdout
     assert "quadrant: Unplaced (attractiveness –" in explain
+
+
+def test_money_without_a_rate_has_no_ratio_and_comes_after_every_request_with_one(kaplan, tmp_path):
+    """`score_per_money` orders by score ÷ converted amount. Oslo's NOK has no rate: its money has no
+    converted amount, so no ratio; it is not a request asking no money (which would come first), and
+    goes after every request with a ratio, its people shared out in that place."""
+    config = """
+        kaplan: 1
+        currency: {reporting: EUR}
+        scoring:
+          criteria: {relationship: {source: relationship_strength, weight: 1, normalise: {method: range, min: 1, max: 5}}}
+          matrix: {attractiveness: {relationship: 1}, strength: {relationship: 1}}
+          budget: {available: 100000, people: 3, rule: score_per_money}
+    """
+    def account(name: str, currency: str, strength: int, ask: str) -> str:
+        return plan_text(name, currency, "{period: 2026-Q3, revenue: 1000}",
+                         f"relationships: {{strength: {strength}}}\ninvestment:\n  - {{id: ask, description: {name}, {ask}}}\n"
+                         ).replace("relationships: {strength: 3}\n", "", 1)
+    portfolio(tmp_path, config,
+              oslo=account("oslo", "NOK", 2, "amount: 50000, people_fte: 2"),
+              paris=account("paris", "EUR", 5, "amount: 50000, people_fte: 2"),
+              lyon=account("lyon", "EUR", 3, "people_fte: 1"))
+    b = kaplan("score", "--budget", "--format", "json", "--today", DAY, cwd=tmp_path).json()
+    # scores on strength 1–5: oslo (2−1)/4 = 25, paris (5−1)/4 = 100, lyon (3−1)/4 = 50.
+    # lyon asks no money: first. paris 100 ÷ 50,000 = 0.002 per euro. oslo: no ratio, last.
+    # People, 3 FTE: lyon 1, paris 2 (3 − 1 = 2 left, all it asks), oslo 3 − 1 − 2 = 0 of its 2.
+    assert [(r["account"], r["people_granted"], r["status"]) for r in b["requests"]] == [
+        ("lyon", 1, "people funded"),
+        ("paris", 2, "funded; people funded"),
+        ("oslo", 0, "not allocated; people unfunded")]
+    assert b["requests"][1]["granted"] == 50_000 and b["requests"][2]["granted"] == 0

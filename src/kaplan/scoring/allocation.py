@@ -1,7 +1,9 @@
 """Investment allocation: share the available budget among the plans' requests by a stated rule.
 
 `score`: requests of higher-scoring accounts first. `score_per_money`: the most score per unit of
-money requested first (score ÷ amount in the reporting currency). Ties go to the account id, then the
+money requested first (score ÷ amount in the reporting currency); a request for people only asks no
+money and comes first; one whose money has no converted amount (no rate) has no ratio and comes after
+every request that has one. Ties go to the account id, then the
 order in the plan. Each request is funded in full while money remains; the one that crosses the line
 is partly funded; the rest are unfunded. Requests are never split across ranks or reordered by size.
 
@@ -93,15 +95,21 @@ def allocate(requests: list[tuple], budget: Budget, conv: Converter | None = Non
     amounts = [conv.convert(req.amount, cur) if req.amount > 0 else 0.0 for _, _, req, cur in rows_in]
 
     def priority(score: float | None, amount: float | None) -> float | None:
+        """None for no place in the order: no score, or (`score_per_money`) money with no converted
+        amount, which has no ratio; a request asking no money (people only) comes first."""
         if score is None:
             return None
         if budget.rule == "score":
             return score
+        if amount is None:
+            return None
         return score / amount if amount else float("inf")
 
-    ordered = sorted(range(len(rows_in)),
-                     key=lambda i: (rows_in[i][1] is None, -(priority(rows_in[i][1], amounts[i]) or 0.0), ranks[i],
-                                    rows_in[i][0], i))
+    def place(i: int) -> tuple:
+        score, value = rows_in[i][1], priority(rows_in[i][1], amounts[i])
+        return (score is None, value is None, -(value or 0.0), ranks[i], rows_in[i][0], i)
+
+    ordered = sorted(range(len(rows_in)), key=place)
     money_left, total, rows = budget.available, 0.0, []
     people_left, people_total = budget.people, 0.0
     for i in ordered:
