@@ -136,6 +136,49 @@ def test_every_pack_shows_the_people_granted(kaplan, tmp_path):
     assert team[table[0].index("Granted")] == granted
 
 
+
+def test_people_are_shown_to_one_decimal_in_every_format_and_the_setting_as_written(kaplan, tmp_path):
+    """People (FTE) are shown with one decimal, half away from zero (`kaplan.rounding.FTE_PLACES`), the same
+    figure in every format; `budget.people`, a setting, as written."""
+    config = CONFIG.replace("people: 3", "people: 2.25")
+    money_portfolio(tmp_path, config, acme=plan_text("acme", "EUR", 1000, """
+        investment:
+          - {id: a, description: Team A, people_fte: 1.25}
+          - {id: b, description: Team B, people_fte: 1.25}
+    """))
+    # 2.25 FTE available: Team A gets its 1.25 (shown 1.3: half away from zero, where Python's format
+    # says 1.2), Team B the 2.25 − 1.25 = 1 left. Requested 1.25 + 1.25 = 2.5; granted 2.25 → 2.3.
+    words = "People: 2.5 FTE requested, 2.25 available, 2.3 granted."
+    rows = {"Team A": ("1.3", "0 + 1.3 FTE"), "Team B": ("1.3", "0 + 1 FTE")}
+    budget = kaplan("score", "--budget", "--format", "markdown", cwd=tmp_path).stdout
+    table = md_table(budget, "| # | Account | Request")
+    people, granted = table[0].index("People (FTE)"), table[0].index("Granted")
+    assert {r[2]: (r[people], r[granted]) for r in table[1:]} == rows
+    assert words in budget
+    doc = kaplan("score", "--budget", "--format", "json", cwd=tmp_path).json()
+    assert [(r["people_fte"], r["people_granted"]) for r in doc["requests"]] == [(1.3, 1.3), (1.3, 1.0)]
+    assert (doc["people_available"], doc["people_requested"], doc["people_granted"]) == (2.25, 2.5, 2.3)
+    csv = kaplan("score", "--budget", "--format", "csv", cwd=tmp_path).stdout.splitlines()
+    head = csv[0].split(",")
+    assert [(line.split(",")[head.index("people_fte")], line.split(",")[head.index("people_granted")])
+            for line in csv[1:]] == [("1.3", "1.3"), ("1.3", "1.0")]
+    for fmt in ("md", "html"):
+        pack = report(kaplan, tmp_path, "--portfolio", fmt=fmt)
+        assert words in pack, fmt
+        assert "0 + 1.3 FTE" in pack and "1.25 FTE" not in pack, fmt
+    md = report(kaplan, tmp_path, "--portfolio", fmt="md")
+    table = md_table(md, "| # | Account | Request")
+    assert {r[2]: (r[people], r[granted]) for r in table[1:]} == rows
+    account = report(kaplan, tmp_path, "acme", fmt="md")
+    assert "0 + 1.3 FTE" in account and "1.25 FTE" not in account
+    wb = report(kaplan, tmp_path, "--portfolio", fmt="xlsx")
+    cells = {r["Request"]: (r["People (FTE)"], r["People granted (FTE)"]) for r in sheet_rows(wb["Allocation"])}
+    assert cells == {"Team A": (1.3, 1.3), "Team B": (1.3, 1.0)}
+    prs = report(kaplan, tmp_path, "--portfolio", fmt="pptx")
+    table = slide_tables(prs, "Investment allocation")
+    assert {r[2]: r[table[0].index("Granted")] for r in table[1:]} == {k: v[1] for k, v in rows.items()}
+
+
 def test_the_workbook_shows_each_periods_share_of_wallet(kaplan, tmp_path):
     portfolio(tmp_path, acme=dedent("""
         kaplan: 1

@@ -40,7 +40,8 @@ PROBABILITY_PLACES = 0
 NPS_PLACES = 0
 """Decimals an NPS (and a force-field net) is shown with, with its sign: a whole number."""
 FTE_PLACES = 1
-"""Decimals people (FTE) are shown with in a pack."""
+"""Decimals people (FTE) are shown with: in every pack, `score --budget` (its JSON and CSV too) and the
+workbook's cells; `budget.people`, a setting, is shown as written."""
 
 
 def rounded(value: float, places: int) -> float:

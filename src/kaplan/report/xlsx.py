@@ -413,7 +413,7 @@ def put(cell, value, number_format: str | None = None):
 
 
 _DIGITS = {MONEY: rounding.MONEY_PLACES, WHOLE: 0, PCT: PCT_PLACES, WALLET: rounding.WALLET_PLACES,
-           SCORE: rounding.SCORE_PLACES, SIGNED: 0}
+           SCORE: rounding.SCORE_PLACES, SIGNED: 0, FTE: rounding.FTE_PLACES}
 
 
 def shown(value: float, number_format: str | None) -> float:

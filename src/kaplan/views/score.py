@@ -14,7 +14,7 @@ from kaplan.views.safe_text import json_text
 from kaplan.views import _csv, text
 from kaplan.views._console import console as _console
 from kaplan.commands.score import PortfolioScore
-from kaplan.rounding import AXIS_PLACES, DETAIL_PLACES, MONEY_PLACES, PCT_PLACES, WALLET_PLACES, rounded
+from kaplan.rounding import AXIS_PLACES, DETAIL_PLACES, FTE_PLACES, MONEY_PLACES, PCT_PLACES, WALLET_PLACES, rounded
 from kaplan.views.text import fixed, money, pct  # the one way a figure is shown
 
 COLUMNS = ["rank", "account", "name", "score", "key", "tier", "quadrant", "revenue", "currency", "revenue_months",
@@ -230,12 +230,14 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
              "currency": cur, "requested_amount": r.amount, "requested_currency": r.currency,
              "granted": _figure(r.granted, MONEY_PLACES), "running_total": _figure(r.running_total, MONEY_PLACES),
              "status": r.status,
-             "money_status": r.money_status, "people_fte": r.people, "people_granted": r.people_granted,
+             "money_status": r.money_status, "people_fte": _figure(r.people, FTE_PLACES),
+             "people_granted": _figure(r.people_granted, FTE_PLACES),
              "people_status": r.people_status} for i, r in enumerate(al.rows, 1)]
     if fmt == "json":
         out.write(json_text({"rule": al.rule, "currency": cur, "available": _figure(al.available, MONEY_PLACES) if text.has_budget(al.available) else None,
-                             "requested": _figure(al.requested, MONEY_PLACES), "granted": _figure(al.granted, MONEY_PLACES), "people_available": al.people_available,
-                             "people_requested": al.people_requested, "people_granted": al.people_granted,
+                             "requested": _figure(al.requested, MONEY_PLACES), "granted": _figure(al.granted, MONEY_PLACES), "people_available": al.people_available,  # a setting: as written
+                             "people_requested": _figure(al.people_requested, FTE_PLACES),
+                             "people_granted": _figure(al.people_granted, FTE_PLACES),
                              "requests": rows}) + "\n")
         return
     if fmt == "csv":

@@ -86,9 +86,9 @@ def money(value: float | None) -> str:
 
 def granted(money_granted: float | None, people_granted: float | None = None) -> str:
     """What an investment request was granted: its money, and the people (FTE) when it was allocated
-    any (`0 + 2 FTE`), in one figure wherever the allocation is shown."""
+    any (`0 + 2 FTE`, `0 + 1.3 FTE` for 1.25: `fte`), in one figure wherever the allocation is shown."""
     shown = money(money_granted)
-    return shown if people_granted is None else f"{shown} + {people_granted:g} FTE"
+    return shown if people_granted is None else f"{shown} + {fte(people_granted)} FTE"
 
 
 NO_BUDGET = "no budget set"
