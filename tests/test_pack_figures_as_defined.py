@@ -101,6 +101,33 @@ def test_the_deck_matrix_sizes_bubbles_by_revenue_as_the_tables_show_it(kaplan, 
     assert text.count("(no revenue: the smallest bubble)") == 1
 
 
+
+def test_the_deck_matrix_says_why_an_account_is_the_smallest_bubble(kaplan, tmp_path):
+    """An account whose currency has no rate has its revenue left out (not "no revenue"); one whose
+    revenue shows as 0 has none. The matrix is on relationship strength so both are drawn."""
+    from pptx import Presentation
+
+    portfolio(tmp_path, oslo=plan("oslo", currency="NOK", revenue="1000000"),
+              zero=plan("zero", revenue="0.4"), mid=plan("mid", revenue="3480"))
+    (tmp_path / "kaplan.yaml").write_text(dedent(CONFIG).replace(
+        "volume: {source: revenue_ttm, weight: 1, normalise: {method: minmax}}",
+        "relationship: {source: relationship_strength, weight: 1, normalise: {method: range, min: 1, max: 5}}"
+    ).replace("{volume: 1}", "{relationship: 1}"))
+    r = kaplan("report", "--portfolio", "--format", "pptx", "--today", DAY, "--out", "p.pptx", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    deck = Presentation(str(tmp_path / "p.pptx"))
+    slide = next(s for s in deck.slides if s.shapes.title is not None
+                 and s.shapes.title.text.startswith("Portfolio matrix"))
+    key = next(sh.text_frame.text for sh in slide.shapes
+               if sh.has_text_frame and sh != slide.shapes.title).splitlines()
+    by_name = {line.split("  ", 1)[1].split(" · ")[0]: line for line in key}
+    # NOK has no rate into USD: its 1,000,000 is left out, drawn at the smallest size for that reason
+    assert by_name["Oslo"].endswith(" (revenue left out: no rate for its currency; the smallest bubble)")
+    # 0.4 is shown as 0 (whole units): no revenue
+    assert by_name["Zero"].endswith(" (no revenue: the smallest bubble)")
+    assert "bubble" not in by_name["Mid"]
+
+
 def test_the_relationship_map_states_the_strength_the_summary_shows(kaplan, tmp_path):
     # no overall rating: the mean of the current contacts, (3 + 3 + 3 + 4) / 4 = 3.25, shown 3.3
     contacts = dedent("""

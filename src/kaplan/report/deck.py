@@ -351,6 +351,15 @@ def _bubble(revenue: float | None) -> float:
     return max(_round(revenue or 0, 0), NO_REVENUE_BUBBLE)
 
 
+def _smallest_bubble(revenue: float | None, no_rate: bool) -> str:
+    """Why the matrix's key says an account is drawn as the smallest bubble ("" when it is not): its
+    revenue left out for want of a rate for its currency (`no_rate`: the pack's `unconverted`, which
+    its summary names), or no revenue to show (none, or 0 as shown)."""
+    if no_rate:
+        return " (revenue left out: no rate for its currency; the smallest bubble)"
+    return " (no revenue: the smallest bubble)" if _round(revenue or 0, 0) <= 0 else ""
+
+
 class Deck:
     """A presentation being built: slides from the template's layouts, placed on its slide size."""
 
@@ -632,10 +641,10 @@ class Deck:
             series.format.fill.fore_color.rgb = _rgb(RISK_FILL[colour])
             for i, p in enumerate(placed):  # the rank on the bubble, the names beside the chart
                 series.points[i].data_label.text_frame.text = text.plain(p.score.rank)
-        bubbles = {id(p) for p in drawn}
+        bubbles, no_rate = {id(p) for p in drawn}, {id(p) for p in pack.unconverted}
         key = [f"{text.plain(p.score.rank)}  {p.score.name} · {p.score.quadrant}"
-               + (" (no revenue: the smallest bubble)" if id(p) in bubbles and _round(p.score.revenue or 0, 0) <= 0
-                  else "") for p in pack.accounts]
+               + (_smallest_bubble(p.score.revenue, id(p) in no_rate) if id(p) in bubbles else "")
+               for p in pack.accounts]
         self._text(s, "\n".join(key), x + int(w * 0.68), y, int(w * 0.32), h, size=12 if len(key) <= 20 else 8)
         return chart
 
