@@ -67,3 +67,57 @@ def test_the_cache_of_one_portfolio_says_one(kaplan, portfolio: Path):
     assert r.exit_code == 0, r.stderr
     assert "; 1 portfolio, " in r.stdout, r.stdout  # was "1 portfolio(s)"
     assert "portfolio(s)" not in r.stdout and "set(s)" not in r.stdout
+
+
+ONE_OF_EACH = """\
+kaplan: 1
+account: {id: acme, name: Acme}
+plan: {owner: Jo, created: 2026-01-01}
+relationships:
+  strength: 3
+  rituals:
+    - {name: Ops call, kind: operating_meeting, cadence: weekly, last_held: 2026-11-01}
+objectives:
+  - {id: o1, title: Grow}
+actions:
+  - {id: a1, action: Call, objective: o1, owner: Jo, due: 2026-11-01, status: planned}
+voice_of_customer:
+  nps:
+    - {date: 2026-11-20, respondent: Ann, score: 9}
+service:
+  kpis:
+    - {name: Uptime, target: 99, actual: 90}
+"""
+
+
+def test_one_of_each_count_is_said_in_the_singular_in_check_health_and_every_pack(kaplan, tmp_path: Path):
+    """One response in a one-month window (minimum 1), a weekly ritual of 1 day (last held 2026-11-01,
+    23 days before 2026-11-24: lapsed), one open action (due 2026-11-01: overdue), one KPI (90 < 99)."""
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\nnps: {window_months: 1, min_responses: 1}\n"
+                                          "cadence_days: {weekly: 1}\n")
+    (tmp_path / "plans" / "acme.yaml").write_text(ONE_OF_EACH)
+    day = "2026-11-24"
+    ritual = "`Ops call` (weekly: every 1 day) was last held 2026-11-01 (23 days ago)"
+    check = kaplan("check", "--today", day, cwd=tmp_path).stdout
+    assert ritual in check and "every 1 days" not in check
+    reasons = kaplan("risk", "--format", "json", "--today", day, cwd=tmp_path).json()["accounts"][0]["reasons"]
+    texts = [r if isinstance(r, str) else r.get("reason", r.get("text", "")) for r in reasons]
+    assert "1 of 1 open action overdue" in texts and "1 of 1 KPI below target (Uptime)" in texts
+    assert ritual in texts
+    for fmt in ("md", "html"):
+        pack = kaplan("report", "acme", "--format", fmt, "--today", day, cwd=tmp_path).stdout
+        assert "1 of 1 action overdue." in pack and "actions overdue" not in pack, fmt
+        assert "every 1 days" not in pack, fmt
+    html = kaplan("report", "acme", "--format", "html", "--today", day, cwd=tmp_path).stdout
+    assert "1 response in the last month · 0 open loops" in html  # the NPS card, was "in the last 1 months"
+    assert kaplan("report", "acme", "--format", "pptx", "--today", day, "-o", "a.pptx", cwd=tmp_path).exit_code == 0
+    deck = Presentation(str(tmp_path / "a.pptx"))
+    shown = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
+    assert "1 response in the last month · 0 open loops" in shown  # was "1 in the last 1 months"
+    assert kaplan("report", "acme", "--format", "xlsx", "--today", day, "-o", "a.xlsx", cwd=tmp_path).exit_code == 0
+    caption = load_workbook(tmp_path / "a.xlsx")["NPS by quarter"]["A1"].comment.text
+    assert "a span with fewer than 1 response has too few for a score" in caption

@@ -82,7 +82,7 @@ def test_summary_cards_show_the_pack_figures(account):
     assert cards[4].split("\n")[1] == "33.3%"
     assert any(c.split("\n")[1] == "1.89M" for c in cards)  # revenue TTM 1,890,000 as the HTML card shows
     # 4 NPS responses in the survey window: fewer than the 5 an NPS needs, so no score
-    assert ["NPS", "too few", "4 in the last 12 months · 1 open loop"] in [c.split("\n") for c in cards]
+    assert ["NPS", "too few", "4 responses in the last 12 months · 1 open loop"] in [c.split("\n") for c in cards]
 
 
 def test_relationship_map_has_a_box_per_contact(account):

@@ -131,6 +131,12 @@ class NpsWindow:
         return self.value if self.enough else None
 
     @property
+    def counted(self) -> str:
+        """The responses and the window in words: "1 response in the last month", "8 responses in the
+        last 12 months" (the packs' NPS card)."""
+        return f"{counted(self.responses, 'response')} in {last_months(self.months)}"
+
+    @property
     def words(self) -> str:
         """E.g. "NPS +25 (8 responses in the last 12 months)" or "too few responses for an NPS (3 of 5 …)"."""
         span = f"in {last_months(self.months)}"
@@ -138,7 +144,7 @@ class NpsWindow:
             return f"no NPS responses {span}"
         if not self.enough:
             return f"too few responses for an NPS ({self.responses} of {self.min_responses} needed {span})"
-        return f"NPS {signed(self.value)} ({counted(self.responses, 'response')} {span})"
+        return f"NPS {signed(self.value)} ({self.counted})"
 
 
 def by_quarter(responses, min_responses: int = 1) -> list[NpsQuarter]:

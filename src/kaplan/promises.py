@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from kaplan.clock import Clock, first_day_months_after
+from kaplan.clock import Clock, days, first_day_months_after
 from kaplan.model.types import period_bounds
 from kaplan.overdue import cadence_days, plan_started
 from kaplan.progress import measure_progress
@@ -127,14 +127,14 @@ def rituals(plan, today: _dt.date | Clock, config) -> list[Broken]:
         if r.cadence is None:
             continue
         since = r.last_held if r.last_held is not None else started
-        days = cadence_days(r.cadence, config)
-        if since is None or not clock.passed_by(since, days):
+        allowed = cadence_days(r.cadence, config)
+        if since is None or not clock.passed_by(since, allowed):
             continue
-        due = since + _dt.timedelta(days=days)
+        due = since + _dt.timedelta(days=allowed)
         held = f"last held {r.last_held} ({clock.ago(r.last_held)})" if r.last_held is not None \
             else f"not held since the plan started on {started}"
         out.append(Broken("ritual", ("relationships", "rituals", i, "last_held" if r.last_held else "cadence"), due,
-                          f"`{r.name}` ({r.cadence.value}: every {days} days) was {held}",
+                          f"`{r.name}` ({r.cadence.value}: every {days(allowed)}) was {held}",
                           "hold it and record `last_held`, or change its cadence"))
     return out
 

@@ -96,7 +96,7 @@ class Grid:
         """What a drawing of the grid leaves out, in words ("" when it draws every unit and offering)."""
         if not (self.more_units or self.more_offerings):
             return ""
-        return (f"Drawn: the first {len(self.rows)} buying units and {len(self.offerings)} offerings; "
+        return (f"Drawn: the first {counted(len(self.rows), 'buying unit')} and {counted(len(self.offerings), 'offering')}; "
                 f"{counted(self.more_units, 'more unit')} and {counted(self.more_offerings, 'more offering')} "
                 "are counted but not drawn.")
 

@@ -281,7 +281,7 @@ def _delivery(plan: Plan, clock: Clock, config: Config, add) -> None:
                     first_overdue = i
     if open_actions:
         add("overdue_actions", 100 * (1 - overdue / open_actions),
-            f"{overdue} of {open_actions} open actions overdue" if overdue else "no overdue actions",
+            f"{overdue} of {counted(open_actions, 'open action')} overdue" if overdue else "no overdue actions",
             ("actions", first_overdue, "due") if overdue else ("actions",))
     ff = plan.force_field
     if ff is not None and (ff.for_ or ff.against):
@@ -292,7 +292,7 @@ def _delivery(plan: Plan, clock: Clock, config: Config, add) -> None:
     if with_actual:
         below = [k for k in with_actual if (k.actual < k.target if k.higher_is_better else k.actual > k.target)]
         add("kpis", 100 * (1 - len(below) / len(with_actual)),
-            f"{len(below)} of {len(with_actual)} KPIs below target ({_and_more(below, lambda k: k.name)})"
+            f"{len(below)} of {counted(len(with_actual), 'KPI')} below target ({_and_more(below, lambda k: k.name)})"
             if below else "all KPIs on target", ("service", "kpis"))
 
 

@@ -93,7 +93,7 @@ def account_deck(pack, template: Path | None = None) -> bytes:
         ("Margin (TTM)", text.pct(pack.figures["margin_pct"]),
          f"cost to serve {text.pct(pack.figures['cost_to_serve_pct'])} of revenue", None),
         ("NPS", text.signed(pack.figures["nps"]) if pack.nps.enough else "too few" if pack.nps.responses else "–",
-         f"{pack.nps.responses} in the last {pack.nps.months} months · {counted(len(pack.open_loops), 'open loop')}", None),
+         f"{pack.nps.counted} · {counted(len(pack.open_loops), 'open loop')}", None),
         ("Share of wallet", text.wallet(pack.figures["share_of_wallet_pct"]),
          f"relationship {text.mean(pack.figures['relationship_strength'])}/5", None),
         ("Next review", text.date(pack.next_review), f"last {text.date(pack.last_review)}", None),

@@ -306,8 +306,8 @@ def _nps(wb, pack) -> None:
         Column("Detractors", lambda s: s[3].detractors, WHOLE),
         Column("NPS", lambda s: s[4], SIGNED),
         Column("Enough responses", lambda s: s[5]),
-    ], caption=f"NPS = % promoters (9-10) − % detractors (0-6); fewer than {survey.min_responses} responses "
-               "are too few for a score")
+    ], caption=f"NPS = % promoters (9-10) − % detractors (0-6); a span with fewer than "
+               f"{counted(survey.min_responses, 'response')} has too few for a score")
 
 
 def _financials(wb, pack, title: str) -> None:
