@@ -113,6 +113,8 @@ DECLINED = [
     "a: [1]\nb: 10:30\n",
     # numbers yaml-rs reads and the reference reader takes for text
     "a: _280000\n", "a: -.5e3\n", "a: .5e3\n", "a: 1e_3\n", "a: 1e3_\n", "a: [__1]\n", "a: -_.5\n", "a:\n  - 0_E0_\n",
+    "_1: x\n", "a: 10:00:00\n", "a: [00:00:00.5]\n", "12:30:00: x\n", "a: 0X1F\n", "a: 0O17\n", "a: 0B1\n",
+    "a: .iNf\n", "a: -.iNF\n", "a: [.nAn]\n", "a: 0x_\n", "a: 0o_\n", "a: 0b_\n",
 ]
 TAKEN = [
     "a: 1\n-- x\n", "a: x---y\n", "a: what?\n", "a: a?b\n", "a: 1\n?x\n", "a: x: y\n", "a: 10:30\n", "a: {b: 1}\n",
@@ -122,7 +124,8 @@ TAKEN = [
     "a: -2026-02-30\n", "a: 2027-2031\n", "a: \xa0\n", "a: \r\n", "a: R & D\n", "a: x!\n", "a: 5 * 3\n", "a: 15%\n",
     "a: wait...\n", "a: x ... y\n", "a: |\n  text\n", "a: >-\n  t\n", "a: a<b\n", "- 1\n",
     "a: https://x\nb: 1\n", "a: 10:30\nb: [1, 2]\n",
-    "a: snake_case_1\n", "a: v1.5e\n", "a: 1.5e3\n", "a: 0.5\n", "a: file_e_x\n",
+    "a: snake_case_1\n", "a: v1.5e\n", "a: 1.5e3\n", "a: 0.5\n", "a: file_e_x\n", "a: .inf\n", "a: -.Inf\n",
+    "a: .NaN\n", "a: 0x1F\n", "a: 1:20:30\n", "a: the .info file\n",
 ]
 
 
@@ -195,11 +198,13 @@ def test_signs_and_underscores_without_a_digit_are_text_to_both_readers(value):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="01_.eE+-", min_size=1, max_size=8), st.sampled_from(["a: {}\n", "a: [{}]\n", "a:\n  - {}\n"]))
+@given(st.text(alphabet="01_.eE+-xXoObBiInNfFaA:", min_size=1, max_size=9),
+       st.sampled_from(["a: {}\n", "a: [{}]\n", "a:\n  - {}\n", "{}: x\n"]))
 @example("_280000", "a: {}\n")
 @example("-.5e3", "a: {}\n")
 @example("+_.1", "a:\n  - {}\n")
 def test_number_shaped_text_reads_the_same_or_is_declined(token, shape):
-    """Underscores, signs, dots and exponents in every order: where the two readers differ on what
-    is a number, the fast path declines."""
+    """Underscores, signs, dots, exponents, base prefixes, `.inf`/`.nan` spellings and colons in every
+    order, as values and as keys: where the two readers differ on what is a number or a time, the fast
+    path declines."""
     same_or_declined(shape.format(token))

@@ -14,7 +14,9 @@ only for text it is known to read identically, and returns None otherwise so the
   as text);
 - an empty key (`- : x`), which the reference reader refuses;
 - a number written with a leading `_`, a `_` in or after its exponent, or an exponent after a leading
-  `.` (`_280000`, `1e_3`, `-.5e3`): a number to the fast parser, text to the reference reader;
+  `.` (`_280000`, `1e_3`, `-.5e3`), a capital base prefix (`0X1F`), `.inf` or `.nan` in mixed case
+  (`.iNf`), or a time of day with a two-digit hour (`10:00:00`): a number or a time to the fast
+  parser, text to the reference reader; and `0x_`, text to the fast parser, an error to the reference;
 - a `:` directly followed by a character inside a flow collection (`{url: https://x}`, `[10:30]`):
   text to the fast parser (YAML 1.2), a syntax error to libyaml. Plans rarely have such a `:` at all;
   when one comes on or after the first line holding a bracket, the text is declined;
@@ -56,8 +58,27 @@ _EMPTY_BLOCK_AT_END = re.compile(r"[|>][-+1-9]*[ ]*(?:#[^\n]*)?\s*\Z")
 # first finds every `_` that starts a token or follows a digit, a sign, a dot or a number's `e` (more
 # than needed: `1_000` is read alike, but a plan rarely writes it), the second a `.` that starts a
 # token and is followed by an exponent.
-_ODD_UNDERSCORE = re.compile(r"_(?<=[\s\[{,:+\-.0-9_]_)|_(?<=[0-9.][eE]_)")
+_ODD_UNDERSCORE = re.compile(r"_(?<=[\s\[{,:+\-.0-9_]_)|_(?<=[0-9.][eE]_)|_(?<=0[xob]_)")
 _DOT_EXPONENT = re.compile(r"\.(?<![\w.]\.)[0-9_]*[eE]")
+# More the two readers read differently: a time of day with a two-digit hour (`10:00:00`, a time to
+# yaml-rs), a capital base prefix (`0X1F`, a number to yaml-rs), `.inf` or `.nan` in mixed case.
+_CLOCK_TIME = re.compile(r":[0-9]{2}:(?<=[0-9]{2}:[0-9]{2}:)[0-9]")
+_CAPITAL_BASE = re.compile(r"0[XOB]")
+_SPECIAL_FLOAT = re.compile(r"\.[iInN][nNaA][fFnN]")
+_SPELLED_ALIKE = frozenset({"inf", "Inf", "INF", "nan", "NaN", "NAN"})
+
+
+def _mixed_case_special(text: str) -> bool:
+    """`.inf` or `.nan` spelled in a mixed case (`.iNf`) that starts a token: each regex above starts
+    with a literal or a short class, which the engine skips ahead to; this one's rare hits are judged here."""
+    for m in _SPECIAL_FLOAT.finditer(text):
+        start, end = m.start(), m.end()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if text[start + 1:end] not in _SPELLED_ALIKE and not (before.isalnum() or before in "._") \
+                and not (after.isalnum() or after == "_"):
+            return True
+    return False
 _QUOTED_DATE = (re.compile(r'"[ ]*[0-9]{4}-[0-9]'), re.compile(r"'[ ]*[0-9]{4}-[0-9]"))
 _TIME_AFTER_DATE = re.compile(r"-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ ]+[0-9])")
 _MONTH_DAY = re.compile(r"-([0-9]{1,2})-([0-9]{1,2})")
@@ -184,7 +205,11 @@ def _declines(text: str) -> bool:
         return True
     if _EMPTY_KEY.search(text) or _has_tight_colon_in_flow(text):
         return True
-    if _ODD_UNDERSCORE.search(text) or _DOT_EXPONENT.search(text):
+    if _ODD_UNDERSCORE.search(text) or _DOT_EXPONENT.search(text) or text[:1] == "_" or text[1:2] == "_":
+        return True
+    if _CLOCK_TIME.search(text) or _CAPITAL_BASE.search(text):
+        return True
+    if _mixed_case_special(text):
         return True
     return _SUSPECT_DASH.search(text) is not None and _has_date_problem(text)
 
