@@ -213,3 +213,22 @@ def test_plans_in_another_repository_than_the_settings_are_said_so(kaplan, tmp_p
     r = kaplan("risk", "--since", "HEAD", "--today", DAY, cwd=plans)
     assert r.exit_code == 2 and "Traceback" not in r.stderr, r.stderr
     assert "is not in the git repository of its kaplan.yaml" in " ".join(r.stderr.split()), r.stderr
+
+
+def test_the_commit_compared_with_is_dated_in_the_time_zone_it_was_chosen_in(kaplan, tmp_path, monkeypatch):
+    # reviewed 2026-09-30; a commit at 2026-10-01 01:00 +05:00 is 2026-09-30 20:00 UTC: on or before the
+    # review in UTC, and so dated 2026-09-30 there, not 2026-10-01 as its committer's clock read
+    root = portfolio(tmp_path / "p")
+    plan = root / "plans" / "acme.yaml"
+    plan.write_text(plan.read_text().replace("2026-11-01", "2026-09-30"))
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-09-01T10:00:00+00:00")
+    plan.write_text(plan.read_text().replace("owner: Sam", "owner: Ann"))
+    git(root, "commit", "-q", "-am", "late", date="2026-10-01T01:00:00+05:00")
+    plan.write_text(plan.read_text().replace("owner: Ann", "owner: Kim"))
+    git(root, "commit", "-q", "-am", "later", date="2026-10-05T10:00:00+00:00")
+    r = kaplan("report", "acme", "-f", "md", "--today", DAY, cwd=root)
+    assert r.exit_code == 0, r.stderr
+    assert ("Compared with the plan as committed on 2026-09-30, the last commit on or before the last review "
+            "(2026-09-30)") in r.stdout, r.stdout

@@ -144,8 +144,10 @@ def commit_on_or_before(folder: Path, day: _dt.date, path: Path | None = None) -
 
 
 def commit_day(folder: Path, commit: str) -> _dt.date:
-    """The day `commit` was committed (in its committer's time zone, as git shows it)."""
-    shown = _git(folder, "show", "-s", "--no-show-signature", "--format=%cs", commit, "--").decode("utf-8", "replace").strip()
+    """The day `commit` was committed, in this machine's time zone: the one `commit_on_or_before`
+    reads a day in, so "the last commit on or before the review" is never dated after it."""
+    shown = _git(folder, "show", "-s", "--no-show-signature", "--date=short-local", "--format=%cd", commit,
+                 "--").decode("utf-8", "replace").strip()
     try:
         return _dt.date.fromisoformat(shown)
     except ValueError:
