@@ -66,6 +66,26 @@ def test_the_stale_plans_card_counts_as_not_yet_reviewed_only_the_plans_not_yet_
     assert "overdue; 1 not yet reviewed, not yet due" in slide_text((tmp_path / "p.pptx").read_bytes())
 
 
+def test_the_table_of_plans_overdue_for_review_holds_as_many_as_the_stale_plans_card(kaplan, tmp_path):
+    """The same portfolio: `never` is overdue (the card's 1), `fresh` not yet due. The table headed
+    "Plans overdue for review" lists `never` only; `fresh` is under a heading of its own."""
+    portfolio(tmp_path,
+              never=plan("never", meta="owner: Jo, created: 2026-01-01, review_cadence: quarterly"),
+              fresh=plan("fresh", meta="owner: Jo, created: 2026-11-01, review_cadence: quarterly"))
+    html = kaplan("report", "--portfolio", "--today", DAY, cwd=tmp_path).stdout
+    assert '<div class="k">Stale plans</div><div class="v">1</div>' in html
+    section = html[html.index("<h3>Plans overdue for review</h3>"):html.index("<h3>Contract renewals")]
+    overdue, _, unreviewed = section.partition("<h3>Plans not yet reviewed, not yet due</h3>")
+    assert overdue.count("<tr><td>") == 1 and "<td>Never</td>" in overdue and "Fresh" not in overdue
+    assert unreviewed.count("<tr><td>") == 1 and "<td>Fresh</td>" in unreviewed
+    md = kaplan("report", "--portfolio", "--format", "md", "--today", DAY, cwd=tmp_path).stdout
+    section = md[md.index("### Plans overdue for review"):md.index("### Contract renewals")]
+    overdue, _, unreviewed = section.partition("### Plans not yet reviewed, not yet due")
+    assert [line.split(" | ")[0] for line in overdue.splitlines() if line.startswith("| N")] == ["| Never"]
+    assert "Fresh" not in overdue
+    assert [line.split(" | ")[0] for line in unreviewed.splitlines() if line.startswith("| F")] == ["| Fresh"]
+
+
 def test_an_investment_request_is_shown_in_the_currency_it_was_allocated_in(kaplan, tmp_path):
     # rich asks 500 EUR = 500 × 1.1 = 550 USD; the budget is 1,000 USD, so it is funded in full
     portfolio(tmp_path,

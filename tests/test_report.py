@@ -165,7 +165,9 @@ def test_portfolio_pack_matches_score_and_risk(kaplan, repo):
     assert [row[6] for row in page.tables["allocation"][1:]] == [f"{x.granted:,.0f}" for x in ps.allocation.rows]
     assert [row[0] for row in page.tables["renewals"][1:]] == ["Borealis Logistics", "Acme Retail Group"]
     # Acme is in the strategic tier (monthly reviews): 55 days since its last review is stale
-    assert [row[0] for row in page.tables["stale"][1:]] == ["Borealis Logistics", "Acme Retail Group", "Cobalt Mining"]
+    assert [row[0] for row in page.tables["stale"][1:]] == ["Borealis Logistics", "Acme Retail Group"]
+    # Cobalt Mining has never been reviewed and is not yet due: not stale, in a table of its own
+    assert [row[0] for row in page.tables["unreviewed"][1:]] == ["Cobalt Mining"]
     assert r.stdout.count('<svg class="chart') == 2
 
 
