@@ -34,7 +34,10 @@ and a repository can commit such a folder, with settings of its own); and no tra
 read never fetches (a "partial clone" fetches missing contents through a program its settings name).
 `GIT_NO_LAZY_FETCH` says the same to a git that knows it (2.44 and later)."""
 
-_ENVIRONMENT = {"GIT_NO_LAZY_FETCH": "1"}
+
+def _environment() -> dict[str, str]:
+    """The environment git runs in: the user's, and no fetching (see `SETTINGS`)."""
+    return {**os.environ, "GIT_NO_LAZY_FETCH": "1"}
 
 
 def _command(folder: Path, *args: str) -> list[str]:
@@ -52,7 +55,7 @@ def _command(folder: Path, *args: str) -> list[str]:
 def _git(folder: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
         done = subprocess.run(_command(Path(folder), *args), capture_output=True, input=input, timeout=60,
-                              env={**os.environ, **_ENVIRONMENT})
+                              env=_environment())
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
     except subprocess.TimeoutExpired:
@@ -166,7 +169,7 @@ def _plan_files(folder: Path, commit: str, prefix: str) -> list[tuple[str, str, 
     found: list[tuple[str, str, int]] = []
     try:
         proc = subprocess.Popen(_command(folder, "ls-tree", "--full-tree", "-r", "-z", "-l", commit, "--", prefix or "."),
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENVIRONMENT})
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment())
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
     with proc:
@@ -210,7 +213,7 @@ def _blobs(folder: Path, wanted: list[tuple[str, str]]):
         return
     try:
         proc = subprocess.Popen(_command(folder, "cat-file", "--batch"), stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENVIRONMENT})
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment())
     except FileNotFoundError:
         raise HistoryUnavailable("git is not installed, so plan history cannot be read") from None
     with proc:
