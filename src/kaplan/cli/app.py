@@ -118,10 +118,10 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _not_written(exc: OSError, where: object) -> typer.Exit:
+def _not_written(exc: OSError) -> typer.Exit:
     """A file the command was to write could not be (a read-only or full disk, a folder that is a
     file): said with the system's reason, exit 2 for every command that writes."""
-    name = exc.filename or where
+    name = exc.filename
     if name is not None and os.path.basename(name).startswith(".") and str(name).endswith(".tmp"):
         name = os.path.dirname(name)  # the temporary file kaplan writes first: the folder is what tells
     return _fail(f"nothing was written: cannot write into {name}: {exc.strerror or exc}")
@@ -379,7 +379,7 @@ def new(
     except ScaffoldError as exc:
         raise _fail(str(exc), 2 if exc.usage else 1) from None
     except OSError as exc:
-        raise _not_written(exc, None) from None
+        raise _not_written(exc) from None
     for note in [] if quiet else created.notes:
         _say(f"kaplan: {note}")
     if not quiet:
@@ -744,7 +744,7 @@ def import_(
         raise _fail(f"nothing was written: {exc}", 1) from None
     except OSError as exc:
         _said_recovery(exc)
-        raise _not_written(exc, None) from None
+        raise _not_written(exc) from None
     for note in result.recovered:
         _say(f"kaplan: {note}")
     for note in [] if quiet else result.notes:
@@ -823,7 +823,7 @@ def review(
         raise _fail(f"nothing was written: {exc}", 1) from None
     except OSError as exc:
         _said_recovery(exc)
-        raise _not_written(exc, None) from None
+        raise _not_written(exc) from None
     for note in result.recovered:
         _say(f"kaplan: {note}")
     if dry_run:

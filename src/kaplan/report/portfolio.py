@@ -23,7 +23,7 @@ from kaplan.money import Converter
 from kaplan.whitespace import Grid, Reach, grid, reach
 from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
-from kaplan.views.text import budget_words, days, has_budget, money, pct, recorded
+from kaplan.views.text import budget_words, days, money, pct, recorded
 
 
 def _total(values: Iterable[float | None]) -> float | None:
@@ -247,14 +247,13 @@ class PortfolioPack:
 
     @property
     def budget_set(self) -> bool:
-        """Whether kaplan.yaml sets a budget to allocate (`kaplan.views.text.has_budget`)."""
-        return has_budget(self.allocation.available)
+        """Whether kaplan.yaml sets a budget to allocate (`scoring.allocation.budget_set`)."""
+        return self.allocation.budget_set
 
     @property
     def budget_words(self) -> str:
         """The allocation's money in one sentence (`kaplan.views.text.budget_words`)."""
-        al = self.allocation
-        return budget_words(al.available, al.requested, al.granted, self.currency)
+        return budget_words(self.allocation)
 
     @property
     def tiers(self) -> dict[str, list[Placed]]:

@@ -73,6 +73,11 @@ class AllocationResult:
     people_requested: float = 0.0
     people_granted: float = 0.0
 
+    @property
+    def budget_set(self) -> bool:
+        """Whether kaplan.yaml sets money to allocate (`budget_set`)."""
+        return budget_set(self.available)
+
 
 def budget_set(available: float) -> bool:
     """Whether kaplan.yaml sets money to allocate: `scoring.budget.available` above 0 (0 is its default,

@@ -234,7 +234,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
              "people_granted": _figure(r.people_granted, FTE_PLACES),
              "people_status": r.people_status} for i, r in enumerate(al.rows, 1)]
     if fmt == "json":
-        out.write(json_text({"rule": al.rule, "currency": cur, "available": _figure(al.available, MONEY_PLACES) if text.has_budget(al.available) else None,
+        out.write(json_text({"rule": al.rule, "currency": cur, "available": _figure(al.available, MONEY_PLACES) if al.budget_set else None,
                              "requested": _figure(al.requested, MONEY_PLACES), "granted": _figure(al.granted, MONEY_PLACES), "people_available": al.people_available,  # a setting: as written
                              "people_requested": _figure(al.people_requested, FTE_PLACES),
                              "people_granted": _figure(al.people_granted, FTE_PLACES),
@@ -248,9 +248,9 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
         out.write("|--:|---|---|--:|--:|--:|--:|--:|---|\n")
         for r in rows:
             out.write(f"| {r['priority']} | `{r['account']}` | {md(r['description'])} | {fixed(r['score'])} | "
-                      f"{money(r['amount'])} | {_fte(r['people_fte'])} | {_granted(r)} | "
+                      f"{money(r['amount'])} | {text.fte(r['people_fte'])} | {_granted(r)} | "
                       f"{money(r['running_total'])} | {r['status']} |\n")
-        out.write(f"\n{md(text.budget_words(al.available, al.requested, al.granted, cur))}.{_people(al)}\n")
+        out.write(f"\n{md(text.budget_words(al))}.{_people(al)}\n")
         return
     from rich.table import Table
 
@@ -262,18 +262,14 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
         t.add_column(col, justify="left" if col in ("Account", "Request", "Status") else "right")
     for r in rows:
         t.add_row(str(r["priority"]), r["account"], r["description"], fixed(r["score"]), money(r["amount"]),
-                  _fte(r["people_fte"]), _granted(r), money(r["running_total"]), r["status"])
+                  text.fte(r["people_fte"]), _granted(r), money(r["running_total"]), r["status"])
     console.print(t)
-    console.print(f"{text.budget_words(al.available, al.requested, al.granted, cur)}.{_people(al)}", markup=False)
+    console.print(f"{text.budget_words(al)}.{_people(al)}", markup=False)
 
 
 def _granted(row: dict) -> str:
     """What a request was granted: its money, and the people (FTE) when it asked for any."""
     return text.granted(row["granted"], row["people_granted"])
-
-
-def _fte(value: float | None) -> str:
-    return text.fte(value)
 
 
 def _people(al) -> str:

@@ -95,22 +95,15 @@ NO_BUDGET = "no budget set"
 """What a pack and `score --budget` say instead of a budget of 0 when kaplan.yaml sets none."""
 
 
-def has_budget(available: float) -> bool:
-    """Whether kaplan.yaml sets money to allocate (`scoring.allocation.budget_set`), so a portfolio
-    without a budget never reads "Budget 0 / 0"."""
-    from kaplan.scoring.allocation import budget_set
-
-    return budget_set(available)
-
-
-def budget_words(available: float, requested: float, granted: float, currency: str) -> str:
-    """The allocation's money in one sentence, the same in every pack and in `score --budget`:
-    `Budget 100,000 EUR; requested 90,000; granted 90,000; left 10,000`, or without a budget
+def budget_words(al) -> str:
+    """An allocation's money (`scoring.allocation.AllocationResult`) in one sentence, the same in every
+    pack and in `score --budget`: `Budget 100,000 EUR; requested 90,000; granted 90,000; left 10,000`,
+    or without a budget (`budget_set`: never "Budget 0 / 0")
     `No budget set (scoring.budget.available in kaplan.yaml); requested 90,000 EUR`."""
-    if not has_budget(available):
-        return (f"No budget set (scoring.budget.available in kaplan.yaml); requested {money(requested)} {currency}")
-    return (f"Budget {money(available)} {currency}; requested {money(requested)}; granted {money(granted)}; "
-            f"left {money(available - granted)}")
+    if not al.budget_set:
+        return f"No budget set (scoring.budget.available in kaplan.yaml); requested {money(al.requested)} {al.currency}"
+    return (f"Budget {money(al.available)} {al.currency}; requested {money(al.requested)}; granted {money(al.granted)}; "
+            f"left {money(al.available - al.granted)}")
 
 
 def compact(value: float | None) -> str:
