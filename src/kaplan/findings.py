@@ -25,6 +25,13 @@ class Severity(str, Enum):
         return self.value
 
 
+SEVERITY_NAMED = {s.value: s for s in Severity}
+"""Each severity by the name JSON and the cache write it under (`error`, `warning`)."""
+SEVERITY_NAME = {s: s.value for s in Severity}
+"""Each severity's name, for writing many findings: asking an Enum member its `.value` goes through a
+descriptor, slow tens of thousands of times over."""
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
     """One problem found in one file, at one place."""

@@ -23,7 +23,7 @@ import stat
 from pathlib import Path
 from typing import Sequence
 
-from kaplan.findings import Severity
+from kaplan.findings import SEVERITY_NAME, SEVERITY_NAMED
 from kaplan.reading.fingerprint import build_id, digest, read_sealed, unchanged, write_sealed
 from kaplan.reading.paths import absolute, contained, display_paths, locate_portfolio, plans_dir, portfolio_files
 
@@ -101,11 +101,10 @@ def answer(paths: Sequence[Path], today: _dt.date, start: Path | None, folder: P
             displays.append(display)
         wanted = {absolute(p, cwd) for p in targets}
         chosen = [i for i, entry in enumerate(files) if entry[0] in wanted]
-        severities = {s.value: s for s in Severity}
-        found = [Finding(displays[i], line, col, rule, severities[sev], msg, hint)
+        found = [Finding(displays[i], line, col, rule, SEVERITY_NAMED[sev], msg, hint)
                  for i, rows in zip(chosen, _decoded(record["findings"], chosen))
                  for line, col, rule, sev, msg, hint in rows]
-        portfolio_findings = [Finding(displays[i], line, col, rule, severities[sev], msg, hint)
+        portfolio_findings = [Finding(displays[i], line, col, rule, SEVERITY_NAMED[sev], msg, hint)
                               for i, line, col, rule, sev, msg, hint in record["portfolio"] if files[i][0] in wanted]
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
@@ -125,13 +124,12 @@ def remember(folder: Path, root: Path, config_path: str | None, config_digest: s
     if any(s.digest is None for s in everyone):
         return
     index = {id(s): i for i, s in enumerate(everyone)}
-    word = {s: s.value for s in Severity}  # an enum's `.value` is slow to ask ten thousands of times
     record = {
         "header": _header(today, config_path, config_digest), "plans": plans,
         "files": [[s.path, s.display, s.digest, s.signature] for s in everyone],
-        "findings": [[[f.line, f.column, f.rule, word[f.severity], f.message, f.hint] for f in s_findings]
+        "findings": [[[f.line, f.column, f.rule, SEVERITY_NAME[f.severity], f.message, f.hint] for f in s_findings]
                      for s in everyone for s_findings in [own.get(id(s), s.findings)]],
-        "portfolio": [[index[id(s)], f.line, f.column, f.rule, word[f.severity], f.message, f.hint]
+        "portfolio": [[index[id(s)], f.line, f.column, f.rule, SEVERITY_NAME[f.severity], f.message, f.hint]
                       for s, f in located],
     }
     _write(record_path(folder, root), record)

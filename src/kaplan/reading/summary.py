@@ -16,7 +16,7 @@ from kaplan import metrics as _metrics
 from kaplan import rounding, rules
 from kaplan.clock import ALWAYS, Clock, DatedNumber, DatedText
 from kaplan.config import Config
-from kaplan.findings import Finding, Severity
+from kaplan.findings import SEVERITY_NAME, SEVERITY_NAMED, Finding, Severity
 from kaplan.health.model import Signal, level_for
 from kaplan.rules.health import WORDED_REASONS
 from kaplan.model.plan import WhitespaceCell
@@ -25,8 +25,6 @@ from kaplan.reading.loader import LoadedPlan, load_plan, load_positions
 from kaplan.suppressions import Directive, parse as parse_suppressions
 
 
-_SEVERITY = {s.value: s for s in Severity}
-_WORD = {s: s.value for s in Severity}
 FIGURES_WRONG = frozenset({"period-overlap", "date-order"})
 """Errors that make a plan's figures wrong (revenue counted twice, a period or contract that ends
 before it starts): a plan with one is left out of scores, risk and packs until it is fixed."""
@@ -172,7 +170,7 @@ class PlanSummary:
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
                 self.started.isoformat() if self.started else None,
-                [[f.line, f.column, f.rule, _WORD[f.severity], _text_json(f.message), f.hint] for f in self.findings],
+                [[f.line, f.column, f.rule, SEVERITY_NAME[f.severity], _text_json(f.message), f.hint] for f in self.findings],
                 [d.to_json() for d in self.suppressions], self.places,
                 self._weighed_json()]
 
@@ -207,7 +205,7 @@ class PlanSummary:
             raise ValueError("metrics changed")
         return cls(
             path=path, display=display,
-            findings=[Finding(display, line, col, rule, _SEVERITY[sev], _text(msg, today), hint)
+            findings=[Finding(display, line, col, rule, SEVERITY_NAMED[sev], _text(msg, today), hint)
                       for line, col, rule, sev, msg, hint in found] if found else [],
             account_id=account_id, name=name, owner=owner, metrics=dict(zip(_METRIC_NAMES, values)),
             currency=currency, has_money=has_money,
