@@ -46,12 +46,19 @@ except ImportError:  # pragma: no cover - the wheel exists for the common platfo
 # there; the encoding drops the characters past U+00FF, and the three of those that count are looked
 # for separately (memchr-fast).
 _NOT_CONTROL = bytes(range(0x20, 0x7f)) + b"\t\n\r" + bytes(range(0xa0, 0x100))
-_COMPLEX_KEY = re.compile(r"\n[ ]*\?(?:[ \n]|\Z)")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_COMPLEX_KEY = re.compile(r"\n[ ]*\?(?:[ \r\n]|\Z)")
 # Each pattern starts with a literal character where it can: the regex engine then skips ahead to it,
 # and a pattern starting with a class or an assertion is tried at every position (many times slower).
 _DOCUMENT_END = re.compile(r"\.\.\.(?<![^\n]\.\.\.)")  # `...` at a line start (or at the start)
-_EMPTY_KEY = re.compile(r":(?<![^ \n{\[,]:)(?:[ \n]|\Z)")  # a `:` after a space, line break, `{[,` or nothing
+_EMPTY_KEY = re.compile(r":(?<![^ \n{\[,]:)(?:[ \r\n]|\Z)")  # a `:` after a space, line break, `{[,` or nothing
 _EMPTY_BLOCK_AT_END = re.compile(r"[|>][-+1-9]*[ ]*(?:#[^\n]*)?\s*\Z")
+# A block scalar that strips its last line break (`|-`, `>-`, `|2-`, `>-2`) and whose text starts with a
+# digit: yaml-rs takes a text that is a date or a time of day (`2026-01-01`, `10:00:00`) for one, whatever
+# its style; the reference reads a block scalar as text. (Quoted dates and times are declined elsewhere;
+# a block scalar that keeps its line break is never one, unless it ends the file without one.)
+_STRIPPED_BLOCK_DIGIT = tuple(re.compile(rf"{re.escape(indicator)}(?:-[1-9]?|[1-9]-)[ ]*(?:#[^\r\n]*)?[\r\n][ \r\n]*[0-9]")
+                              for indicator in "|>")  # one pattern for each, so each starts with a literal
 # Numbers the two readers read differently (yaml-rs takes them for numbers, the reference for text): a
 # leading `_` (`_280000`, `-_.5`), a `_` in or after an exponent (`1e_3`, `1e3_`), an exponent after a
 # leading `.` (`-.5e3`). Both patterns start with a literal, which the regex engine skips ahead to: the
@@ -80,7 +87,7 @@ def _mixed_case_special(text: str) -> bool:
             return True
     return False
 _QUOTED_DATE = (re.compile(r'"[ ]*[0-9]{4}-[0-9]'), re.compile(r"'[ ]*[0-9]{4}-[0-9]"))
-_TIME_AFTER_DATE = re.compile(r"-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ ]+[0-9])")
+_TIME_AFTER_DATE = re.compile(r"-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \r\n]+[0-9])")
 _MONTH_DAY = re.compile(r"-([0-9]{1,2})-([0-9]{1,2})")
 _WORDISH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _AFTER_DATE = _WORDISH | {":"}
@@ -107,9 +114,9 @@ _SUSPECT_DASH = re.compile(rf"""
         --(?<![^\n]---)                                 # `---` at a line start or at the start
       | (?=[0-9])
         (?!(?<=[^'"\ ][\ ][0-9]{{4}}-)(?<!0000-)        # an ordinary date, as above: no test
-           {_REAL_MONTH_DAY}(?![0-9Tt]|[\ ]+[0-9]))      # can hold at this `-`
+           {_REAL_MONTH_DAY}(?![0-9Tt]|[\ \r\n]+[0-9]))  # can hold at this `-`
         (?:
-            (?=[0-9]{{1,2}}-[0-9]{{1,2}}(?:[Tt]|[\ ]+[0-9]))   # _TIME_AFTER_DATE matches here
+            (?=[0-9]{{1,2}}-[0-9]{{1,2}}(?:[Tt]|[\ \r\n]+[0-9]))   # _TIME_AFTER_DATE matches here
           | (?<=[0-9]{{4}}-)(?:                                 # after four digits, _QUOTED_DATE
                 (?<=['"][0-9]{{4}}-)                            # may match (a quote before them,
               | (?<=['"\ ][\ ][0-9]{{4}}-)                      # or a space after a quote or space),
@@ -196,6 +203,8 @@ def _declines(text: str) -> bool:
     """
     if "\t" in text or ("<" in text and "<<" in text) or _has_control_character(text):
         return True
+    if "\r" in text and _LONE_CR.search(text):
+        return True  # a line break the tests below, which know `\n` and `\r\n`, do not look for
     if _has_tag_anchor_or_alias(text) or _has_directive(text) or _DOCUMENT_END.search(text):
         return True
     if "?" in text and _COMPLEX_KEY.search("\n" + text):
@@ -205,6 +214,12 @@ def _declines(text: str) -> bool:
         return True
     if _EMPTY_KEY.search(text) or _has_tight_colon_in_flow(text):
         return True
+    if ("[" in text or "{" in text) and _has_unsure_flow(text):
+        return True
+    if _has_block_scalar_problem(text):
+        return True
+    if "\\" in text and '"' in text:
+        return True  # an escape in double quotes may spell a date or a time (`"\x32026-01-01"`)
     if _ODD_UNDERSCORE.search(text) or _DOT_EXPONENT.search(text) or text[:1] == "_" or text[1:2] == "_":
         return True
     if _CLOCK_TIME.search(text) or _CAPITAL_BASE.search(text):
@@ -212,6 +227,91 @@ def _declines(text: str) -> bool:
     if _mixed_case_special(text):
         return True
     return _SUSPECT_DASH.search(text) is not None and _has_date_problem(text)
+
+
+# Flow collections (`[...]`, `{...}`). Inside one, libyaml (YAML 1.1) takes every `?` for a key
+# indicator, even in the middle of plain text, and refuses `|` or `>` where a value starts; yaml-rs
+# (YAML 1.2) reads all three as text. And yaml-rs takes a collection for a key (`{[a]: b}`, `{[a]}`,
+# `[a]: b`), which the reference refuses. So every collection must be shown free of these, or the text
+# is declined: `_has_unsure_flow` replaces each collection it can read, innermost first, by a stand-in
+# (`_COLLECTION`, a control character, so never in a text that gets this far), and declines the text
+# when an opening bracket is left. A collection is read only on one line (one that spans lines is
+# left, and so declined). Brackets in plain text, quotes or comments are read the same way: a balanced
+# pair is taken away harmlessly, another one only costs the reference reader's time.
+_COLLECTION = "\x01"
+# Most collections in a plan are simple: one run of a character class with no `?|>`, no comment and no
+# bracket in it, and quoted text only where a value starts (after `[{,` or `: `, with up to two
+# spaces); a quote after any other character but a space is plain text (`CEO's`). In a sequence a
+# collection replaced already may stand as any entry but a key, in a mapping only as a value (after
+# `: `). The collection itself must start where a value starts (after `[{,`, a space, a line break, or
+# at the start) and end where one ends (before `,]}`, a line break, a comment or the end: not a key).
+_SIMPLE_TEXT = r"[^\[\]{}\r\n'\"#?|>\x01]*+(?:(?<![ \[{,:])['\"][^\[\]{}\r\n'\"#?|>\x01]*+)*+"
+_AT_VALUE = r"(?:(?<=[\[{,])|(?<=[\[{,:] )|(?<=[\[{,:]  ))"
+_SIMPLE_QUOTED = rf"""{_AT_VALUE}(?:'[^'\r\n\[\]{{}}]*+')*+(?:"[^"\\\r\n\[\]{{}}]*+")?+(?<=['"])"""
+_AFTER_COLLECTION = r"(?=[ ]*(?:[,\]}\r\n]|\Z)| +#)"
+_SIMPLE_FLOWS = (
+    re.compile(rf"\[(?<![^\[{{, \n]\[){_SIMPLE_TEXT}(?:(?:{_SIMPLE_QUOTED}|{_AT_VALUE}\x01(?![ ]*:))"
+               rf"{_SIMPLE_TEXT})*+\]{_AFTER_COLLECTION}"),
+    re.compile(rf"\{{(?<![^\[{{, \n]\{{){_SIMPLE_TEXT}(?:(?:{_SIMPLE_QUOTED}|(?:(?<=: )|(?<=:  ))\x01)"
+               rf"{_SIMPLE_TEXT})*+\}}{_AFTER_COLLECTION}"),
+)
+# The rest are read token by token (nested two deep; `_has_unsure_flow` repeats for deeper ones): each
+# entry quoted text, plain text (no `?`, not starting with `|>?`, an indicator such as `!&*%@` or a
+# lone `-`, no `:` and no comment), or a collection, with `key: value` pairs whose keys are text.
+# Atomic groups and possessive repeats keep each match linear.
+_FLOW_SPACE = r"[ ]*+"
+_FLOW_SCALAR = (
+    r"(?:[^\s,\[\]{}#'\"?|>!&*%@`:\-\x01]|-(?=[^\s,\[\]{}]))[^\r\n,\[\]{}#:?\x01]*+"  # plain (each run of
+    r"(?:(?<![ ])#[^\r\n,\[\]{}#:?\x01]*+)*+"  # characters one repeat of a class: the engine's fast loop)
+    r"|'[^'\r\n]*+(?:''[^'\r\n]*+)*+'"  # single-quoted
+    r'|"[^"\\\r\n]*+(?:\\[^\r\n][^"\\\r\n]*+)*+"'  # double-quoted
+)
+
+
+def _flow_patterns(depth: int) -> tuple[str, str]:
+    """A sequence and a mapping, each holding collections nested `depth` deep at most."""
+    inner = (_COLLECTION, *_flow_patterns(depth - 1)) if depth else (_COLLECTION,)
+    collection = "|".join(inner)
+    value = rf"(?:(?:{_FLOW_SCALAR}|{collection}){_FLOW_SPACE})?"
+    pair = rf"(?::(?=[ ,\]}}]){_FLOW_SPACE}{value})?"
+    seq_entry = rf"(?:(?:{_FLOW_SCALAR}){_FLOW_SPACE}{pair}|(?:{collection}){_FLOW_SPACE}(?!:))"
+    map_entry = rf"(?:{_FLOW_SCALAR}){_FLOW_SPACE}{pair}"
+    return (rf"\[(?>{_FLOW_SPACE}(?:{seq_entry}(?:,{_FLOW_SPACE}|(?=\])))*+\])",
+            rf"\{{(?>{_FLOW_SPACE}(?:{map_entry}(?:,{_FLOW_SPACE}|(?=\}})))*+\}})")
+
+
+# One pattern for each opening bracket, so each starts with a literal the engine skips ahead to.
+_FLOWS = tuple(re.compile(pattern + r"(?![ ]*:)") for pattern in _flow_patterns(2))
+
+
+def _has_unsure_flow(text: str) -> bool:
+    """A `[` or `{` that does not start a collection both readers read alike (see `_SIMPLE_FLOWS`)."""
+    for _ in range(16):
+        found = 0
+        for pattern in _SIMPLE_FLOWS:
+            text, count = pattern.subn(_COLLECTION, text)
+            found += count
+        if "[" not in text and "{" not in text:
+            return False
+        if not found:
+            for pattern in _FLOWS:
+                text, count = pattern.subn(_COLLECTION, text)
+                found += count
+            if not found:
+                break
+    return "[" in text or "{" in text
+
+
+def _has_block_scalar_problem(text: str) -> bool:
+    """A block scalar yaml-rs reads differently: one ending the file without a line break (yaml-rs adds
+    one), or one that strips its last line break and starts with a digit (`_STRIPPED_BLOCK_DIGIT`)."""
+    found = False
+    for indicator, pattern in zip("|>", _STRIPPED_BLOCK_DIGIT):
+        if indicator in text:
+            found = True
+            if pattern.search(text):
+                return True
+    return found and not text.endswith("\n")
 
 
 _TIGHT_COLON = re.compile(r":[^ \n\r]")
