@@ -115,6 +115,16 @@ DECLINED = [
     "a: _280000\n", "a: -.5e3\n", "a: .5e3\n", "a: 1e_3\n", "a: 1e3_\n", "a: [__1]\n", "a: -_.5\n", "a:\n  - 0_E0_\n",
     "_1: x\n", "a: 10:00:00\n", "a: [00:00:00.5]\n", "12:30:00: x\n", "a: 0X1F\n", "a: 0O17\n", "a: 0B1\n",
     "a: .iNf\n", "a: -.iNF\n", "a: [.nAn]\n", "a: 0x_\n", "a: 0o_\n", "a: 0b_\n",
+    # in a flow collection libyaml takes any `?` for a key and refuses `|>` where a value starts
+    "a: [?x]\n", "a: [x, ?y]\n", "a: [x?y]\n", "a: {b: x ?y}\n", "a: [|x]\n", "a: [x, >y]\n", "a: {b: >-}\n",
+    "a: [x,\n  ?y]\n", "a: [x,\n  y]\n", "a: [it's, 'x], y', ?z]\n", "a: {b: [c, ?d]}\n",
+    # a collection as a key: a tuple or frozenset to yaml-rs, refused by the reference
+    "[a]: b\n", "a: {[b]: c}\n", "a: { []}\n", "a: {b: c, {d: e}}\n", "a: [[b]: c]\n",
+    # block scalars: a date yaml-rs finds in one that strips its line break, a line break it adds at the end
+    "a: >-\n  2026-01-01\n", "a: |-\n  2026-01-01\n", "a: |2-\n  2026-01-01\n", "a: >-\n\n  2026-01-01 10:00\n",
+    "a: |\n  x", "a: >\n  2026-01-01",
+    # an escape that may spell a date; a date and a time folded into one plain value; CR line breaks
+    'a: "\\x32026-01-01"\n', "a: 2026-01-01\n  10:00\n", "a: 1\r\n:\r\n", "a: 1\r?\r", "a: 1\rb: 2\r",
 ]
 TAKEN = [
     "a: 1\n-- x\n", "a: x---y\n", "a: what?\n", "a: a?b\n", "a: 1\n?x\n", "a: x: y\n", "a: 10:30\n", "a: {b: 1}\n",
@@ -126,7 +136,54 @@ TAKEN = [
     "a: https://x\nb: 1\n", "a: 10:30\nb: [1, 2]\n",
     "a: snake_case_1\n", "a: v1.5e\n", "a: 1.5e3\n", "a: 0.5\n", "a: file_e_x\n", "a: .inf\n", "a: -.Inf\n",
     "a: .NaN\n", "a: 0x1F\n", "a: 1:20:30\n", "a: the .info file\n",
+    "a: [x, y]\n", "a: {b: [1, 2], c: {d: []}}\n", "a: [[a], [b, [c, {d: e}]]]\n", "a: ['what?', 'it''s']\n",
+    "a: [x >y, a|b]\n", "a: {b: CEO's plan, c: '%'}\n", "a: [ 'x',  \"y\",   z]\n", "a: {b: [c]}  # d\n",
+    "notes: see [1] and [2]\n", "a: x?\n", "a: ?x\n", "a: >-\n  text\n", "a: |-\n  in 2026\n",
+    "a: >-\n  text\nb: 1\n", "a: 2026-01-01\nb: 2\n", "a: 1\r\nb: [x]\r\n",
 ]
+
+
+FLOW_WORDS = ["a", "x y", "CEO's", "1", "-1", "2026-01-01", "10:00", "null", "?", "?x", "x?", "|", "|x", ">", ">-",
+              "x >y", "#", "x #c", "x#y", "-", ":", "a: b", "a:b", "%", "@", "!", "&a", "*a", "'q'", '"q"', "'it''s'",
+              "'x?'", "'a], b'", '"]"', "'['", "", " "]
+
+
+def _flows(inner):
+    """A sequence or mapping of `inner` values, written with the spacing, breaks and mismatches plans
+    (and typos) have."""
+    entry = st.one_of(inner, st.tuples(st.sampled_from(FLOW_WORDS + ["[k]", "{k: v}"]),
+                                       st.sampled_from([": ", ":", " : ", ":\n  "]), inner).map("".join))
+    separator = st.sampled_from([", ", ",", " , ", ",\n  ", "\n  , ", ", #c\n  "])
+    end = st.sampled_from(["", ",", " ", "\n  ", " #c\n  "])
+    return st.tuples(st.sampled_from(["[]", "{}", "[}", "{]"]), st.sampled_from(["", " ", "\n  "]),
+                     st.lists(st.tuples(entry, separator), max_size=4), end).map(
+        lambda t: t[0][0] + t[1] + "".join(e + s for e, s in t[2])[:-len(t[2][-1][1]) or None] + t[3] + t[0][1]
+        if t[2] else t[0][0] + t[1] + t[3] + t[0][1])
+
+
+flow_values = st.recursive(st.sampled_from(FLOW_WORDS), _flows, max_leaves=8)
+block_scalars = st.tuples(
+    st.sampled_from(["|", ">", "|-", ">-", "|+", ">+", "|2-", ">-2", "|-  # c"]),
+    st.lists(st.tuples(st.sampled_from(["  ", "   ", "    ", ""]),
+                       st.sampled_from(["2026-01-01", "10:00:00", "text", "2026-01-01 10:00", "", "1", "[a, ?b]"])),
+             max_size=3),
+).map(lambda t: t[0] + "".join(f"\n{indent}{line}" for indent, line in t[1]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "competitors", "[k]", "{k: v}", "- a"]),
+                          st.one_of(flow_values, block_scalars)), min_size=1, max_size=3),
+       st.sampled_from(["\n", "", "\r\n", "\n#\tx\n"]))
+@example([("competitors", "[Harrowgate Dairies, ?Vistula Bank]")], "\n")
+@example([("competitors", "[|x]")], "\n")
+@example([("name", ">-\n  2026-01-01")], "\n")
+@example([("a", "{ []}")], "\n")
+def test_flow_collections_and_block_scalars_read_the_same_or_are_declined(entries, ending):
+    """Flow collections (nested, spread over lines, with quotes, comments, `?|>` and collections as
+    keys) and block scalars (every chomping, dates, no final line break): where the readers differ
+    (libyaml takes `?` in a collection for a key, yaml-rs finds dates in block scalars), the fast path
+    declines."""
+    same_or_declined("\n".join(f"{key}: {value}" for key, value in entries) + ending)
 
 
 @pytest.mark.parametrize("text", DECLINED)

@@ -57,3 +57,33 @@ def test_kaplan_new_does_not_write_through_a_plans_folder_linked_out_of_the_port
     r = kaplan("new", "acme", "--today", TODAY.isoformat(), cwd=portfolio)
     assert r.exit_code != 0
     assert not (outside / "acme.yaml").exists()
+
+
+_PLAN = "kaplan: 1\naccount:\n  id: acme\n{account}plan:\n  owner: Jo Owner\n"
+
+
+@pytest.mark.parametrize("account", [
+    "  name: Acme\n  competitors: [Harrowgate Dairies, ?Vistula Bank]\n",
+    "  name: Acme\n  competitors: [Harrowgate Dairies, |x]\n",
+    "  name: Acme\n  competitors: [Harrowgate Dairies, >x]\n",
+    "  name: Acme\n  competitors: [Harrowgate Dairies, Vistula Bank?]\n",
+    "  name: Acme\n  competitors: {Harrowgate Dairies: x, [Vistula Bank]}\n",
+    "  name: >-\n    2026-01-01\n",
+    "  name: |-\n    2026-01-01\n",
+    '  name: "\\x32026-01-01"\n',
+    "  name: 2026-01-01\n    10:00\n",
+    "  name: Acme\n  competitors: [Harrowgate Dairies, 'Vistula Bank?']\n",
+    "  name: Acme\n  competitors: [Harrowgate Dairies, Vistula Bank]\n",
+])
+def test_an_unrelated_tab_comment_does_not_change_the_verdict(kaplan, tmp_path, account):
+    """A line `#<TAB>x` sends the file to the reference reader; the fast reader must have given the same
+    verdict (found by a differential fuzz: flow text starting with `?|>`, a date in a block scalar)."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "kaplan.yaml").write_text("kaplan: 1\n")
+    verdicts = []
+    for extra in ("", "#\tx\n"):
+        (tmp_path / "plans" / "acme.yaml").write_text(_PLAN.format(account=account) + extra)
+        r = kaplan("check", "plans/acme.yaml", "--today", TODAY.isoformat(), "--format", "json", cwd=tmp_path)
+        verdicts.append((r.exit_code, sorted((f["rule"], f["line"], f["column"], f["message"])
+                                             for f in r.json()["findings"])))
+    assert verdicts[0] == verdicts[1]

@@ -7,8 +7,17 @@ only for text it is known to read identically, and returns None otherwise so the
 - text using YAML features the fast parser treats differently — tags (`!`), anchors and aliases
   (`&`, `*`) where a value starts (an `&` inside text such as `R & D` is fine), merge keys (`<<`), several documents (`---`, `...`), directives (`%`), complex keys
   (`?`), tabs, control characters and the characters libyaml counts as line breaks;
-- an empty block scalar (`|` or `>`) at the very end of the file;
-- a date with a time of day (plans hold dates only; the two readers differ on time zones);
+- an empty block scalar (`|` or `>`) at the very end of the file, any block scalar when the file
+  does not end with a line break (yaml-rs adds one), and a block scalar that strips its line break
+  (`>-`) and starts with a digit (yaml-rs takes a text such as `2026-01-01` for a date, whatever its
+  style; so too for an escape in double quotes, `"\x32026-01-01"`: any `\` in a text with a `"`);
+- a flow collection (`[...]`, `{...}`) not shown to be read alike: libyaml takes every `?` in one for
+  a key indicator and refuses `|` or `>` where a value starts, yaml-rs reads them as text, and yaml-rs
+  takes a collection for a key (`{[a]: b}`, `[a]: b`). Each collection is read on its line, innermost
+  first; one that spans lines, or holds any of these, is declined;
+- a line break that is a lone carriage return;
+- a date with a time of day, also folded from the next line (plans hold dates only; the two readers
+  differ on time zones, and on a time without seconds);
 - a quoted date such as `"2026-01-01"` (text for the reference reader, a date for the fast parser);
 - a date-like value that is not a real date (libyaml's reader refuses it, the fast parser keeps it
   as text);
