@@ -148,3 +148,24 @@ def test_a_git_user_name_kaplan_would_not_write_is_passed_over_for_the_login_nam
     assert "  #    our_owner: dana\n" in text
     assert not any(ch in text for ch in "\x1b\x07\r")
     assert kaplan("check", "--today", "2026-11-24", cwd=portfolio).exit_code == 0
+
+
+def test_accounts_whose_ids_yaml_would_read_as_numbers_dates_booleans_or_null_start_plans_that_pass_check(
+        kaplan, portfolio):
+    # by name (the id made from it) and by account id: each id is written as text, not as 123, true or null
+    run = imports(kaplan, portfolio, HEADER + "123,Deal A,100,Proposal\ntrue,Deal B,200,Proposal\n"
+                                              "null,Deal C,300,Proposal\n2026-01-01,Deal D,400,Proposal\n")
+    assert run.exit_code == 0, run.stderr
+    (portfolio / "ids.csv").write_text("account,period,revenue\n0x10,2026-Q3,5000\nfalse,2026-Q3,7000\n",
+                                       encoding="utf-8")
+    run = kaplan("import", "ids.csv", "--as", "financials", "--create", "--today", "2026-11-24", cwd=portfolio)
+    assert run.exit_code == 0, run.stderr
+    ids = {}
+    for path in sorted((portfolio / "plans").glob("*.yaml")):
+        loaded = load_plan(path)
+        assert loaded.findings == []
+        ids[path.name] = (loaded.plan.account.id, loaded.plan.account.name)
+    assert ids == {"0x10.yaml": ("0x10", "0x10"), "123.yaml": ("123", "123"),
+                   "2026-01-01.yaml": ("2026-01-01", "2026-01-01"), "false.yaml": ("false", "False"),
+                   "null.yaml": ("null", "null"), "true.yaml": ("true", "true")}
+    assert kaplan("check", "--today", "2026-11-24", cwd=portfolio).exit_code == 0

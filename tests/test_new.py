@@ -256,3 +256,21 @@ def test_the_default_owner_passes_the_checks_an_owner_on_the_command_line_does(k
     assert f"  #    our_owner: {owner}\n" in text  # the template's comments name the owner as written
     assert not any(ch in text for ch in "\x1b\x07\r")
     assert kaplan("check", "--today", TODAY.isoformat()).exit_code == 0
+
+
+@pytest.mark.parametrize("account", ["123", "0", "007", "1e3", "0x10", "0o7", "0b1", "2026-01-01", "true", "false",
+                                     "null", "yes", "on"])
+def test_an_id_yaml_would_read_as_a_number_date_boolean_or_null_is_written_as_text(kaplan, tmp_path, account):
+    r = new(kaplan, "--owner", "Jo", "--today", TODAY.isoformat(), "--", account, cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    loaded = load_plan(tmp_path / "plans" / f"{account}.yaml")
+    assert loaded.findings == []
+    assert loaded.plan.account.id == account
+    assert kaplan("check", "--today", TODAY.isoformat()).exit_code == 0
+
+
+def test_an_id_yaml_reads_as_text_is_written_as_it_is(kaplan, tmp_path):
+    new(kaplan, "acme-2026", "--today", TODAY.isoformat(), cwd=tmp_path)
+    new(kaplan, "123", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert "\n  id: acme-2026  # must match the file name\n" in (tmp_path / "plans" / "acme-2026.yaml").read_text()
+    assert '\n  id: "123"  # must match the file name\n' in (tmp_path / "plans" / "123.yaml").read_text()

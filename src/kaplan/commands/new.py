@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import getpass
-import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,10 +70,13 @@ def default_owner() -> tuple[str, str | None]:
     return owner, note
 
 
-def _yaml_str(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML; YAML 1.1 line breaks escaped too)."""
-    text = json.dumps(str(value), ensure_ascii=False)
-    return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+def _yaml_str(value: str, plain: bool = False) -> str:
+    """`value` as a YAML scalar that reads back as that text: double-quoted, or with `plain` as written
+    when YAML reads it so (an id such as `123`, `true`, `null` or `2026-01-01` would be read as a number,
+    a boolean, nothing or a date, and is quoted)."""
+    from kaplan.writing.scalars import scalar_text
+
+    return scalar_text(str(value), None if plain else '"')
 
 
 def text_problem(label: str, text: str) -> str | None:
