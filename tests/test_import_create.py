@@ -169,3 +169,12 @@ def test_accounts_whose_ids_yaml_would_read_as_numbers_dates_booleans_or_null_st
                    "2026-01-01.yaml": ("2026-01-01", "2026-01-01"), "false.yaml": ("false", "False"),
                    "null.yaml": ("null", "null"), "true.yaml": ("true", "true")}
     assert kaplan("check", "--today", "2026-11-24", cwd=portfolio).exit_code == 0
+
+
+def test_an_account_name_longer_than_a_plan_s_text_may_be_is_refused_at_its_row(kaplan, portfolio):
+    before = files(portfolio)
+    run = imports(kaplan, portfolio, HEADER + "A" * 20_001 + ",Deal A,100,Proposal\nBolt,Deal B,200,Proposal\n")
+    assert run.exit_code == 1
+    assert "new.csv:2:1: error [import-account] the account name in row 2 is longer than the 20,000 characters " \
+           "a plan's text may hold; kaplan does not start a plan with it" in run.stderr
+    assert files(portfolio) == before

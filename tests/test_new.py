@@ -235,6 +235,7 @@ def test_kaplan_is_not_an_account_id_its_file_would_be_the_settings(kaplan, tmp_
     pytest.param("Jo\x1b]0;pwn\x07", "dana", "dana", id="escape"),
     pytest.param("Jo\x1b", "dana\x1b", "unassigned", id="login-name-too"),
     pytest.param(b"Ren\xe9", "dana", "dana", id="latin-1-bytes"),  # once a UnicodeDecodeError traceback
+    pytest.param("J" * 25_000, "dana", "dana", id="too-long"),
 ])
 def test_the_default_owner_passes_the_checks_an_owner_on_the_command_line_does(kaplan, tmp_path, monkeypatch,
                                                                                git_name, login, owner):
@@ -248,7 +249,9 @@ def test_the_default_owner_passes_the_checks_an_owner_on_the_command_line_does(k
     r = new(kaplan, "acme", "--today", TODAY.isoformat(), cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
     passed_over = owner != git_name
-    problem = "is not valid text" if isinstance(git_name, bytes) else "holds a line break or control character"
+    problem = "is not valid text" if isinstance(git_name, bytes) else \
+        "is longer than the 20,000 characters a plan's text may hold" if len(git_name) > 20_000 else \
+        "holds a line break or control character"
     assert (f"kaplan: git's user.name {problem}" in r.stderr) is passed_over
     assert (f"(`{owner}` is): set `plan.owner`, give --owner" in r.stderr) is passed_over
     text = (tmp_path / "plans" / "acme.yaml").read_text(encoding="utf-8")
@@ -274,3 +277,17 @@ def test_an_id_yaml_reads_as_text_is_written_as_it_is(kaplan, tmp_path):
     new(kaplan, "123", "--today", TODAY.isoformat(), cwd=tmp_path)
     assert "\n  id: acme-2026  # must match the file name\n" in (tmp_path / "plans" / "acme-2026.yaml").read_text()
     assert '\n  id: "123"  # must match the file name\n' in (tmp_path / "plans" / "123.yaml").read_text()
+
+
+@pytest.mark.parametrize("option", ["--name", "--owner"])
+def test_a_name_or_owner_longer_than_a_plan_s_text_may_be_is_a_usage_error(kaplan, tmp_path, option):
+    from kaplan.model.types import TEXT_MAX
+
+    assert TEXT_MAX == 20_000
+    r = new(kaplan, "acme", option, "x" * 20_001, "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 2
+    assert r.stderr == f"kaplan: {option} is longer than the 20,000 characters a plan's text may hold\n"
+    assert files_under(tmp_path) == []
+    # 20,000 is allowed, and the plan passes check
+    assert new(kaplan, "acme", option, "x" * 20_000, "--today", TODAY.isoformat(), cwd=tmp_path).exit_code == 0
+    assert kaplan("check", "--today", TODAY.isoformat()).exit_code == 0

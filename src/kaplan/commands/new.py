@@ -12,7 +12,7 @@ from kaplan import years
 from kaplan.places import CONFIG_NAME, builtin_dir
 from kaplan.writing.files import WriteRefused, write_new
 from kaplan.config import Portfolio
-from kaplan.model.types import SLUG
+from kaplan.model.types import SLUG, TEXT_MAX
 
 PLAN_TEMPLATE = "plan.yaml.j2"
 
@@ -81,7 +81,8 @@ def _yaml_str(value: str, plain: bool = False) -> str:
 
 def text_problem(label: str, text: str) -> str | None:
     """What is wrong with `text` as a name kaplan writes into YAML and comments (a line break, a control
-    character, invalid Unicode, nothing at all), worded with its `label`; None when nothing is."""
+    character, invalid Unicode, nothing at all, more than a plan's text may hold), worded with its
+    `label`; None when nothing is."""
     import unicodedata
 
     try:
@@ -90,6 +91,8 @@ def text_problem(label: str, text: str) -> str | None:
         return f"{label} is not valid text (it holds bytes that are not UTF-8)"
     if not text.strip():
         return f"{label} is empty"
+    if len(text) > TEXT_MAX:
+        return f"{label} is longer than the {TEXT_MAX:,} characters a plan's text may hold"
     bad = next((ch for ch in text if ch != "\t" and unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
     if bad is not None:
         return f"{label} holds a line break or control character ({bad!r})"

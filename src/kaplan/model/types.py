@@ -57,7 +57,9 @@ Money = Annotated[float, Field(ge=0, le=FIGURE_MAX), AfterValidator(_not_all_but
 Figure = Annotated[float, Field(ge=-FIGURE_MAX, le=FIGURE_MAX), AfterValidator(_not_all_but_zero)]
 """A number that may be negative (a gross profit, a measure's value), within `FIGURE_MAX` either way."""
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+TEXT_MAX = 20_000
+"""The most characters a plan's text field (a name, an owner, a note) may hold."""
+Text = Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
 def _period_label(value: Any) -> Any:
     # YAML reads an unquoted `period: 2025` as a number; a whole year is what it means.
     if isinstance(value, int) and not isinstance(value, bool):
