@@ -291,3 +291,26 @@ def test_a_name_or_owner_longer_than_a_plan_s_text_may_be_is_a_usage_error(kapla
     # 20,000 is allowed, and the plan passes check
     assert new(kaplan, "acme", option, "x" * 20_000, "--today", TODAY.isoformat(), cwd=tmp_path).exit_code == 0
     assert kaplan("check", "--today", TODAY.isoformat()).exit_code == 0
+
+
+@pytest.mark.parametrize("other", ["acme.yml", "emea/acme.yaml"])
+def test_an_account_with_a_plan_in_another_file_gets_no_second_plan(kaplan, write, tmp_path, other):
+    write(f"plans/{other}", "kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\n")
+    before = files_under(tmp_path)
+    r = new(kaplan, "acme", "--owner", "Kim", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 1
+    assert r.stderr == (f"kaplan: account `acme` already has a plan in plans/{other}; kaplan new never starts a "
+                        "second plan for an account\n")
+    assert files_under(tmp_path) == before
+    # another account is started beside it, and the portfolio passes check
+    assert new(kaplan, "beta", "--owner", "Kim", "--today", TODAY.isoformat(), cwd=tmp_path).exit_code == 0
+    assert kaplan("check", "--today", TODAY.isoformat()).exit_code == 0
+
+
+def test_an_empty_file_of_the_account_s_name_is_not_filled_when_another_file_holds_its_plan(kaplan, write, tmp_path):
+    write("plans/acme.yaml", "# to do\n")
+    write("plans/sub/acme-old.yaml", "kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\n")
+    r = new(kaplan, "acme", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "account `acme` already has a plan in plans/sub/acme-old.yaml" in r.stderr
+    assert (tmp_path / "plans" / "acme.yaml").read_text() == "# to do\n"

@@ -154,6 +154,10 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
     if escapes(path, portfolio.root) is not None:
         raise ScaffoldError(f"{_shown(path)} would be written through a symbolic link out of the portfolio; "
                             "kaplan does not follow it")
+    held = _plan_of(portfolio, account_id, path, today or _dt.date.today())
+    if held is not None:
+        raise ScaffoldError(f"account `{account_id}` already has a plan in {held}; kaplan new never starts a "
+                            "second plan for an account")
     schema = write_local_schema(portfolio.root)
     note = None
     if owner is None:
@@ -174,6 +178,21 @@ def new_plan(portfolio: Portfolio, account_id: str, *, name: str | None = None, 
         raise ScaffoldError(f"{_shown(path)} already exists and holds a plan; kaplan new never overwrites "
                             "a plan") from None
     return NewPlan(path=path, account_id=account_id, schema=schema, notes=notes)
+
+
+def _plan_of(portfolio: Portfolio, account_id: str, path: Path, today: _dt.date) -> str | None:
+    """The file (as shown) of a plan of the portfolio other than `path` whose account is `account_id`: a
+    second plan of one account would fail `check` (`duplicate-account`) whatever its file is named."""
+    import os
+
+    from kaplan.reading.portfolio import read
+
+    if not portfolio.plans_dir.is_dir():
+        return None
+    for summary in read(portfolio, today=today, whole_portfolio=True).everyone:
+        if summary.account_id == account_id and not (path.exists() and os.path.samefile(summary.path, path)):
+            return summary.display
+    return None
 
 
 def new_plan_schema(path: Path, root: Path) -> str:
