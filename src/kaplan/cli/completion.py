@@ -16,6 +16,13 @@ from kaplan.views.safe_text import visible
 
 LEVELS = ("high", "medium", "low", "red", "amber", "green")
 _PLANS_KEY = re.compile(r"^plans:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(?:#.*)?$", re.M)
+_WORD = re.compile(r"\w[\w.+-]*")
+"""A value every shell takes as one literal word as it is: letters, digits and `_.+-`, not first a `-`."""
+_WORDS = re.compile(r"\w[\w.+-]*(?: \w[\w.+-]*)*")
+_TYPED = re.compile(r"[\w.+-]*")
+_SPECIAL = re.compile(r"[^\w.+-]")
+_GLOB = re.compile(r"[*?[]|[+@!]\(")
+"""What bash would expand as a file name pattern (`extglob`'s too) in a value its script is given."""
 _OWNER = re.compile(r"^[ \t]*(?:plan:[ \t]*\{.*?)?\bowner:[ \t]*['\"]?([^,'\"#}\n]+?)['\"]?[ \t]*(?:[,}#]|$)", re.M)
 
 
@@ -45,15 +52,43 @@ def _plan_files() -> list[str]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
-            elif entry.name.endswith(PLAN_SUFFIXES) and entry.is_file(follow_symlinks=False):
+            elif entry.name.endswith(PLAN_SUFFIXES) and _WORD.fullmatch(os.path.splitext(entry.name)[0]) \
+                    and entry.is_file(follow_symlinks=False):
+                # a plan's file is named by its account id, a plain word (`$(touch x).yaml` and `-rf.yaml`
+                # are no plan's); a shell would take another name for more than one literal word
                 out.append(entry.path)
     return out
 
 
+def _as_word(value: str, shell: str, incomplete: str) -> str | None:
+    """`value` as the shell asking takes it for one literal word, or None when it is not offered.
+
+    A name the terminal would act on (an escape sequence) never is: shells print candidates raw, and
+    a value starting with `-` would be read as an option, quoted or not. bash inserts a value as it is
+    given, after expanding file name patterns in it: it gets a value that is not a plain word with its
+    characters after what was typed escaped (typer offers only values that start with what was typed,
+    unquoted), unless it holds a pattern or what was typed is no plain word. zsh and fish quote what
+    they insert, but typer's zsh script passes values through `eval`: they get plain words with single
+    spaces between them. PowerShell (and a shell not named) inserts a value as it is: plain words only.
+    """
+    if value.startswith("-") or visible(value) != value:
+        return None
+    if _WORD.fullmatch(value):
+        return value
+    if shell == "bash":
+        if _GLOB.search(value) or not _TYPED.fullmatch(incomplete):
+            return None
+        return incomplete + _SPECIAL.sub(r"\\\g<0>", value[len(incomplete):])
+    if shell in ("zsh", "fish") and _WORDS.fullmatch(value):
+        return value
+    return None
+
+
 def _starting(values, incomplete: str) -> list[str]:
-    # a name the terminal would act on (a file named with an escape sequence) is not offered: the
-    # shell prints candidates raw, and inserting an escaped form would name another account
-    return sorted({v for v in values if v.startswith(incomplete) and visible(v) == v})
+    """The values starting with `incomplete`, in order, each as the shell asking takes it (`_as_word`)."""
+    shell = os.environ.get("_KAPLAN_COMPLETE", "").removeprefix("complete_")
+    words = {v: _as_word(v, shell, incomplete) for v in values if v.startswith(incomplete)}
+    return [words[v] for v in sorted(words) if words[v] is not None]
 
 
 def account_ids(incomplete: str = "") -> list[str]:
