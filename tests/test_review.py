@@ -113,6 +113,17 @@ def test_edit_opens_the_editor_on_a_prepared_entry(kaplan, portfolio, tmp_path):
             "      - decision: Send the proposal\n        owner: Ana Lima\n") in text
 
 
+def test_the_confirmation_names_the_entry_the_editor_saved(kaplan, portfolio, tmp_path):
+    # the options said a biweekly update on 2026-11-20; the editor saved a monthly call on 2026-09-05
+    body = ("p.write_text(p.read_text().replace('date: 2026-11-20', 'date: 2026-09-05')"
+            ".replace('kind: biweekly_update', 'kind: monthly_call'))")
+    run = kaplan("review", "acme", "--edit", "--date", "2026-11-20", "--kind", "biweekly_update",
+                 "--today", "2026-11-24", cwd=portfolio, env={"EDITOR": editor(tmp_path, body), "VISUAL": ""})
+    assert run.exit_code == 0, run.stderr
+    assert "  - {date: 2026-09-05, kind: monthly_call}\n" in (portfolio / "plans" / "acme.yaml").read_text()
+    assert run.stderr == "recorded the monthly call of 2026-09-05 in plans/acme.yaml\n", run.stderr
+
+
 @pytest.mark.parametrize("named, why", [
     ("missing", "(No such file or directory)"),  # no such editor
     ("not-a-program", "(Permission denied)"),  # a file that cannot be run

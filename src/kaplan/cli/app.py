@@ -831,7 +831,8 @@ def review(
 
         sys.stdout.write(visible(result.diff(), lines=True))
     else:
-        _say(f"recorded the {kind.replace('_', ' ')} of {held.isoformat()} in {result.display}")
+        saved = result.recorded  # what was written, which `--edit` may have changed from the options
+        _say(f"recorded the {saved.kind.value.replace('_', ' ')} of {saved.date.isoformat()} in {result.display}")
 
 
 def _said_recovery(exc: BaseException) -> None:

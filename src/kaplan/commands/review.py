@@ -93,6 +93,8 @@ class ReviewResult:
     display: str
     before: str
     after: str
+    recorded: Any = None
+    """The review as written into the plan (a `model.plan.Review`): what was saved, after any `--edit`."""
     recovered: list[str] = field(default_factory=list)
     """What finishing an interrupted earlier write did (for the user to read), if there was one."""
 
@@ -116,7 +118,7 @@ def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None
     from kaplan.reading.loader import display_path, open_portfolio
 
     data = entry.as_yaml_data() if isinstance(entry, ReviewEntry) else dict(entry)
-    _validate(data)
+    recorded = _validate(data)
     portfolio = open_portfolio(start)
     recovered = recover(portfolio.root, portfolio.plans_dir) if not dry_run else Recovery()
     with told(recovered, display_path):
@@ -135,7 +137,7 @@ def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None
             new = _roundtrip.edit_text_many(text, edits)
         except _roundtrip.EditRefused as e:
             raise ReviewProblem(f"{lp.display}: {e}") from None
-        result = ReviewResult(lp.path, display_path(lp.path), text, new)
+        result = ReviewResult(lp.path, display_path(lp.path), text, new, recorded)
         if not dry_run:
             write_all({lp.path: new}, portfolio.root, before={lp.path: text}, plans=portfolio.plans_dir,
                       recovered=recovered)
@@ -149,11 +151,12 @@ def _has(text: str, key: str) -> bool:
     return isinstance(_data(text).get(key), list)
 
 
-def _validate(data: dict) -> None:
+def _validate(data: dict):
+    """The entry as the plan will hold it (a `Review`), or `ReviewProblem`."""
     from kaplan.model.plan import Review
 
     try:
-        Review.model_validate(data)
+        return Review.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "the entry"
