@@ -162,3 +162,22 @@ def test_an_edited_entry_that_is_not_utf8_is_located_and_nothing_is_written(kapl
     assert run.stderr.startswith("review entry:4:11: error [encoding] byte 0xe9 is not valid UTF-8\n"), run.stderr
     assert "is not UTF-8 text; nothing was recorded" in run.stderr and "Traceback" not in run.stderr
     assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
+
+
+def test_a_review_after_today_is_a_usage_error_and_nothing_is_written(kaplan, portfolio, tmp_path):
+    # it was recorded (exit 0), and the next `check` found a future-date error at it
+    run = kaplan("review", "acme", "--date", "2030-01-01", "--today", "2026-11-24", cwd=portfolio)
+    assert run.exit_code == 2, run.stderr
+    assert run.stderr.startswith("kaplan: this review's date is 2030-01-01, which is after today (2026-11-24): "
+                                 "a review is recorded once it has been held"), run.stderr
+    assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
+    # the day after today is the first refused, as the future-date rule has it; today itself is recorded
+    assert kaplan("review", "acme", "--date", "2026-11-25", "--today", "2026-11-24", cwd=portfolio).exit_code == 2
+    # an editor that saves a decision taken tomorrow: the entry as saved is what is judged
+    body = ("p.write_text(p.read_text().replace('  - decision: \"\"', '  - decision: Go\\n    decided: 2026-11-25'))")
+    run = kaplan("review", "acme", "--date", "2026-11-24", "--today", "2026-11-24", "--edit", cwd=portfolio,
+                 env={"EDITOR": editor(tmp_path, body), "VISUAL": ""})
+    assert run.exit_code == 2 and "the day `Go` was decided is 2026-11-25, which is after today" in run.stderr
+    assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
+    assert kaplan("review", "acme", "--date", "2026-11-24", "--today", "2026-11-24", cwd=portfolio).exit_code == 0
+    assert kaplan("check", "--today", "2026-11-24", cwd=portfolio).exit_code == 0

@@ -799,14 +799,15 @@ def review(
 
     if kind not in _review_kinds():
         raise _fail(f"--kind {kind!r}: choose one of {', '.join(_review_kinds())}")
-    held = _date_option("--date", date) or _today(today)
+    day = _today(today)
+    held = _date_option("--date", date) or day
     try:
         entry = ReviewEntry(held, kind, list(attendee), [parse_decision(d) for d in decision],
                             _date_option("--next-review", next_review), notes)
         data = edit_entry(entry) if edit else entry
         if data is None:
             raise _fail("the entry was emptied; nothing recorded", 1)
-        result = record_review(account, data, dry_run=dry_run)
+        result = record_review(account, data, dry_run=dry_run, today=day)
     except ReviewProblem as exc:
         from kaplan.views.check import format_line
 

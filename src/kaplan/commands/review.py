@@ -106,12 +106,13 @@ class ReviewResult:
 
 
 def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None = None,
-                  dry_run: bool = False) -> ReviewResult:
+                  dry_run: bool = False, today: _dt.date | None = None) -> ReviewResult:
     """Append `entry` to the plan of `account` and move its review dates; returns the change.
 
     `entry` is a `ReviewEntry` or the mapping one would be written as (what `--edit` reads back).
-    Raises `ReviewProblem` (nothing written) for an unknown account, a plan with errors or an entry
-    that is not a valid review; `loader.ConfigError` for an invalid `kaplan.yaml`.
+    Raises `ReviewProblem` (nothing written) for an unknown account, a plan with errors, an entry
+    that is not a valid review or one held after `today` (default: the machine's date);
+    `loader.ConfigError` for an invalid `kaplan.yaml`.
     """
     from kaplan.writing import roundtrip as _roundtrip
     from kaplan.writing.batch import Recovery, recover, told, write_all
@@ -125,6 +126,9 @@ def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None
         lp = _find(portfolio, account)
         text = lp.text if lp.text is not None else _roundtrip._yaml.decode(lp.path.read_bytes())
         plan = lp.plan
+        if (late := _after_today(plan, recorded, today or _dt.date.today(), portfolio.config)) is not None:
+            raise ReviewProblem(f"{late}: a review is recorded once it has been held; check the date "
+                                "(nothing was recorded)", usage=True)
         listed = _has(text, "reviews")
         edits: list[tuple[tuple, Any]] = [(("reviews", len(plan.reviews)) if listed else ("reviews",),
                                            data if listed else [data])]
@@ -161,6 +165,16 @@ def _validate(data: dict):
         err = e.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "the entry"
         raise ReviewProblem(f"the review entry is not valid: {where}: {err['msg']}") from None
+
+
+def _after_today(plan, review, today: _dt.date, config) -> str | None:
+    """What of `review` the `future-date` rule would find after `today` once it is in `plan`; None if nothing."""
+    from kaplan.rules import Context
+    from kaplan.rules.dates import future_date
+
+    at = len(plan.reviews)
+    held = plan.model_copy(update={"reviews": [*plan.reviews, review]})
+    return next((i.message for i in future_date(held, Context(today, config)) if i.at[:2] == ("reviews", at)), None)
 
 
 def _find(portfolio, account: str):
