@@ -181,3 +181,31 @@ def test_a_review_after_today_is_a_usage_error_and_nothing_is_written(kaplan, po
     assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
     assert kaplan("review", "acme", "--date", "2026-11-24", "--today", "2026-11-24", cwd=portfolio).exit_code == 0
     assert kaplan("check", "--today", "2026-11-24", cwd=portfolio).exit_code == 0
+
+
+@pytest.mark.parametrize("option, value, said", [
+    ("--notes", "n" * 20_001, "--notes: 20,001 characters"),
+    ("--attendee", "a" * 20_001, "--attendee: 20,001 characters"),
+    ("--decision", "Go | " + "o" * 20_001, "--decision (its owner): 20,001 characters"),
+])
+def test_a_text_longer_than_a_plan_may_hold_is_a_usage_error(kaplan, portfolio, option, value, said):
+    # --notes of 25,000 characters was written into the plan (and passed `check`)
+    run = kaplan("review", "acme", "--date", "2026-11-20", option, value, "--today", "2026-11-24", cwd=portfolio)
+    assert run.exit_code == 2, run.stderr
+    assert run.stderr == f"kaplan: {said}, more than the 20,000 a text in a plan may hold; shorten it (nothing " \
+                         "was recorded)\n"
+    assert (portfolio / "plans" / "acme.yaml").read_text(encoding="utf-8") == PLAN
+    ok = kaplan("review", "acme", "--date", "2026-11-20", option, value[:-1], "--today", "2026-11-24", cwd=portfolio)
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_a_free_text_field_is_bounded_as_a_name_is(kaplan, portfolio):
+    # `notes` (like `terms`, `news`, `description`) was plain text without bound: 25,000 characters passed
+    plans = portfolio / "plans" / "acme.yaml"
+    plans.write_text(PLAN.replace("notes: Kick-off", "notes: " + "k" * 20_001), encoding="utf-8")
+    run = kaplan("check", "--today", "2026-11-24", cwd=portfolio)
+    assert run.exit_code == 1
+    # `  - {date: 2026-05-02, kind: quarterly_review, notes: ` is 5 + 18 + 24 + 7 = 54 characters: line 13, column 55
+    assert "plans/acme.yaml:13:55: error [schema]" in run.stdout, run.stdout
+    plans.write_text(PLAN.replace("notes: Kick-off", "notes: " + "k" * 20_000), encoding="utf-8")
+    assert "[schema]" not in kaplan("check", "--today", "2026-11-24", cwd=portfolio).stdout

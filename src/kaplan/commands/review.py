@@ -53,6 +53,19 @@ class ReviewEntry:
     next_review: _dt.date | None = None
     notes: str | None = None
 
+    def __post_init__(self) -> None:
+        """A text longer than a plan may hold is refused before anything is done, not written into a
+        plan that `check` then fails."""
+        from kaplan.model.types import TEXT_MAX
+
+        given = [("--notes", self.notes), *(("--attendee", a) for a in self.attendees),
+                 *(("--decision", d.decision) for d in self.decisions),
+                 *(("--decision (its owner)", d.owner) for d in self.decisions)]
+        for option, text in given:
+            if text is not None and len(text) > TEXT_MAX:
+                raise ReviewProblem(f"{option}: {len(text):,} characters, more than the {TEXT_MAX:,} a text in a "
+                                    "plan may hold; shorten it (nothing was recorded)", usage=True)
+
     def as_yaml_data(self) -> dict[str, Any]:
         """The entry as it is written into the plan, keys in the plan format's order."""
         out: dict[str, Any] = {"date": self.date, "kind": self.kind}

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from kaplan.model.types import CrmId, Date, Figure, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
+from kaplan.model.types import CrmId, Date, Figure, FreeText, Money, Percent, PeriodLabel, Rating, Section, Slug, Text
 from kaplan.model.vocab import (
     ActionStatus, Attitude, BuyingRole, Cadence, Coverage, FindingSource, Health, ImpactKind, Level,
     MeasureKind, Position, RelationshipStage, ReviewKind, RiskStatus, RitualKind, Side, Stage,
@@ -22,13 +22,13 @@ from kaplan.model.vocab import (
 
 
 class Summary(Section):
-    industry: str | None = None
+    industry: FreeText | None = None
     """The client's industry and market, in a sentence or two."""
-    news: str | None = None
+    news: FreeText | None = None
     """Recent news about the client that matters to the plan."""
-    buying_process: str | None = None
+    buying_process: FreeText | None = None
     """How the client buys: who is involved, which steps, procurement rules."""
-    primary_objective: str | None = None
+    primary_objective: FreeText | None = None
     """The client's single most important objective right now."""
 
 
@@ -66,11 +66,11 @@ class Account(Section):
     """The client's name as people say it."""
     crm_id: CrmId | None = None
     """The account's id in the CRM (Salesforce, HubSpot, Dynamics…): how `kaplan import` finds this plan."""
-    sector: str | None = None
+    sector: FreeText | None = None
     regions: list[Text] = Field(default_factory=list)
     """Regions or countries served; a global account lists several."""
     client_since: Date | None = None
-    contact_method: str | None = None
+    contact_method: FreeText | None = None
     """Main way we stay in touch (on-site team, monthly call, portal…)."""
     summary: Summary | None = None
     competitors: list[Text] = Field(default_factory=list)
@@ -98,7 +98,7 @@ class Period(Section):
 
 class TeamMember(Section):
     name: Text
-    role: str | None = None
+    role: FreeText | None = None
     internal: bool = False
     """Not named in the client's pack (`--audience client`): a specialist the client does not deal with."""
 
@@ -106,15 +106,15 @@ class TeamMember(Section):
 class ClientAgreement(Section):
     """What was agreed with the client about the plan itself."""
 
-    format: str | None = None
-    access: str | None = None
-    update_frequency: str | None = None
+    format: FreeText | None = None
+    access: FreeText | None = None
+    update_frequency: FreeText | None = None
 
 
 class PlanMeta(Section):
     owner: Text
     """The key account manager who owns this plan."""
-    executive_sponsor: str | None = None
+    executive_sponsor: FreeText | None = None
     """Our executive who sponsors the account."""
     team: list[TeamMember] = Field(default_factory=list)
     period: Period | None = None
@@ -138,7 +138,7 @@ class Contact(Section):
     name: Text
     crm_id: CrmId | None = None
     """The contact's id in the CRM; `kaplan import --as contacts` records it."""
-    title: str | None = None
+    title: FreeText | None = None
     """Job title."""
     buying_role: BuyingRole | None = None
     decision_authority: Level | None = None
@@ -149,7 +149,7 @@ class Contact(Section):
     """Strength of our relationship with this person, 1 (weak) … 5 (strong)."""
     reports_to: Slug | None = None
     """The id of the contact this person reports to."""
-    our_owner: str | None = None
+    our_owner: FreeText | None = None
     """Who on our side owns this relationship."""
     last_contact: Date | None = None
     left: Date | None = None
@@ -203,7 +203,7 @@ class Contract(Section):
     value_basis: Literal["annual", "total"] = "annual"
     """`annual` (the default, and what a plan without it means): `value` is per year. `total`: `value`
     is for the whole contract, from `start` to `renewal_date`."""
-    terms: str | None = None
+    terms: FreeText | None = None
     start: Date | None = None
     renewal_date: Date | None = None
     notice_days: int | None = Field(default=None, ge=0, le=3650)
@@ -238,7 +238,7 @@ class Measure(Section):
     name: Text
     kind: MeasureKind = MeasureKind.lagging
     """`leading` (interim, non-revenue) or `lagging` (the result itself)."""
-    unit: str | None = None
+    unit: FreeText | None = None
     baseline: Figure | None = None
     target: Figure | None = None
     current: Figure | None = None
@@ -257,12 +257,12 @@ class Objective(Section):
 
     id: Slug
     title: Text
-    description: str | None = None
+    description: FreeText | None = None
     challenges: list[Text] = Field(default_factory=list)
     """What stands in the client's way."""
     tried: list[Text] = Field(default_factory=list)
     """What the client has already tried."""
-    success: str | None = None
+    success: FreeText | None = None
     """How the client will measure success, in their words."""
     measures: list[Measure] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
@@ -273,7 +273,7 @@ class Opportunity(Section):
     name: Text
     crm_id: CrmId | None = None
     """The opportunity's (deal's) id in the CRM; `kaplan import --as opportunities` records it."""
-    offering: str | None = None
+    offering: FreeText | None = None
     objective: Slug | None = None
     """The id of the client objective this serves."""
     value: Money | None = None
@@ -281,10 +281,10 @@ class Opportunity(Section):
     probability: Percent | None = None
     """Chance of winning, 0-100."""
     expected_close: Date | None = None
-    client_roi: str | None = None
+    client_roi: FreeText | None = None
     """The return the client gets, in their terms."""
     objections: list[Text] = Field(default_factory=list)
-    usage: str | None = None
+    usage: FreeText | None = None
     """For an active offering: how the client uses it today."""
 
 
@@ -292,7 +292,7 @@ class Impact(Section):
     kind: ImpactKind
     size: Figure | None = None
     """Expected size in the plan's currency (or the measure's unit)."""
-    note: str | None = None
+    note: FreeText | None = None
 
 
 class Action(Section):
@@ -300,10 +300,10 @@ class Action(Section):
     action: Text
     objective: Slug | None = None
     """The id of the client objective this action serves."""
-    owner: str | None = None
+    owner: FreeText | None = None
     due: Date | None = None
     status: ActionStatus = ActionStatus.planned
-    expected_result: str | None = None
+    expected_result: FreeText | None = None
     impact: Impact | None = None
     internal: bool = False
     """Ours alone (a tactic, not a joint step): left out of the client's pack (`--audience client`)."""
@@ -332,13 +332,13 @@ class ForceField(Section):
 class Decision(Section):
     decision: Text
     decision_makers: list[Text] = Field(default_factory=list)
-    owner: str | None = None
+    owner: FreeText | None = None
     """Who on our side carries the decision out."""
     due: Date | None = None
     """When the decision is needed by."""
     decided: Date | None = None
     """When the decision was taken; empty while it is open."""
-    outcome: str | None = None
+    outcome: FreeText | None = None
     """What was decided."""
     internal: bool = False
     """Ours alone (an escalation inside our company, say): left out of the client's pack."""
@@ -349,7 +349,7 @@ class Review(Section):
     kind: ReviewKind = ReviewKind.ad_hoc
     attendees: list[Text] = Field(default_factory=list)
     """Who took part, on both sides."""
-    notes: str | None = None
+    notes: FreeText | None = None
     decisions: list[Decision] = Field(default_factory=list)
     next_review: Date | None = None
     """The next review agreed at this one (`kaplan review` also sets `plan.next_review`)."""
@@ -360,7 +360,7 @@ class FollowUp(Section):
     due: Date
     closed: Date | None = None
     """When the loop was closed with the respondent; empty while open."""
-    note: str | None = None
+    note: FreeText | None = None
 
 
 class NpsResponse(Section):
@@ -368,7 +368,7 @@ class NpsResponse(Section):
     respondent: Text
     """A contact id or a name."""
     score: int = Field(ge=0, le=10, strict=True)
-    comment: str | None = None
+    comment: FreeText | None = None
     follow_up: FollowUp | None = None
 
     @property
@@ -390,7 +390,7 @@ class VoiceOfCustomer(Section):
 
 class Kpi(Section):
     name: Text
-    unit: str | None = None
+    unit: FreeText | None = None
     target: Figure
     actual: Figure | None = None
     higher_is_better: bool = True
@@ -407,7 +407,7 @@ class CompetitorAssessment(Section):
 
 class ServiceDelivery(Section):
     kpis: list[Kpi] = Field(default_factory=list)
-    spend_assessment: str | None = None
+    spend_assessment: FreeText | None = None
     competitive_assessment: list[CompetitorAssessment] = Field(default_factory=list)
 
 
@@ -416,8 +416,8 @@ class Risk(Section):
     description: Text
     likelihood: Rating
     impact: Rating
-    mitigation: str | None = None
-    owner: str | None = None
+    mitigation: FreeText | None = None
+    owner: FreeText | None = None
     status: RiskStatus = RiskStatus.open
 
 
@@ -438,7 +438,7 @@ class WhitespaceCell(Section):
     """One of our offerings, named the same way in every plan (the portfolio's cross-sell view matches by name)."""
     status: Coverage
     """`owned` (won), `pipeline` (open), `competitor`, `gap` (not offered yet) or `not_relevant`."""
-    competitor: str | None = None
+    competitor: FreeText | None = None
     """Who supplies it today, for a `competitor` cell."""
 
 

@@ -58,8 +58,14 @@ Figure = Annotated[float, Field(ge=-FIGURE_MAX, le=FIGURE_MAX), AfterValidator(_
 """A number that may be negative (a gross profit, a measure's value), within `FIGURE_MAX` either way."""
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
 TEXT_MAX = 20_000
-"""The most characters a plan's text field (a name, an owner, a note) may hold."""
+"""The most characters any text in a plan may hold, a name or a free note alike (SECURITY.md's limits):
+far more than anyone writes there, and a bound on every message, pack and table that quotes it."""
 Text = Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+"""Text a plan needs to say something: never empty."""
+FreeText = Annotated[str, Field(max_length=TEXT_MAX)]
+"""Text that may be empty (`notes:`, a contract's `terms:`), bounded as `Text` is."""
+
+
 def _period_label(value: Any) -> Any:
     # YAML reads an unquoted `period: 2025` as a number; a whole year is what it means.
     if isinstance(value, int) and not isinstance(value, bool):
