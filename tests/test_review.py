@@ -209,3 +209,39 @@ def test_a_free_text_field_is_bounded_as_a_name_is(kaplan, portfolio):
     assert "plans/acme.yaml:13:55: error [schema]" in run.stdout, run.stdout
     plans.write_text(PLAN.replace("notes: Kick-off", "notes: " + "k" * 20_000), encoding="utf-8")
     assert "[schema]" not in kaplan("check", "--today", "2026-11-24", cwd=portfolio).stdout
+
+
+BARE = PLAN.split("# ---- reviews held")[0] + "# the end\n"
+"""The plan with no `reviews:` yet: recording one adds the section, which only ruamel.yaml can write."""
+
+
+@pytest.mark.parametrize("plan", [PLAN, BARE], ids=["reviews-listed", "no-reviews-yet"])
+def test_a_plan_between_document_markers_is_recorded_and_keeps_them(kaplan, portfolio, plan):
+    # `--- # comment`, a comment above `---` and `...` are not written back as they were by ruamel.yaml:
+    # the review was refused (exit 1) with a message that named no place in the file
+    head, tail = "# Acme's plan\n--- # the one document\n", "... # end of the plan\n# kept after it\n"
+    path = portfolio / "plans" / "acme.yaml"
+    path.write_text(head + plan + tail, encoding="utf-8")
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--today", "2026-11-24", cwd=portfolio)
+    assert run.exit_code == 0, run.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(head) and text.endswith(tail)
+    added = (["+   - {date: 2026-11-20, kind: quarterly_review}\n"] if plan is PLAN
+             else ["+ reviews:\n", "+   - date: 2026-11-20\n", "+     kind: quarterly_review\n"])
+    assert changed(plan, text[len(head):-len(tail)]) == [
+        "-   last_reviewed: 2026-05-02\n", "+   last_reviewed: 2026-11-20\n", *added]
+    assert "[schema]" not in kaplan("check", "--today", "2026-11-24", cwd=portfolio).stdout
+
+
+def test_a_layout_the_writer_cannot_keep_is_named_at_its_place(kaplan, portfolio):
+    # an anchor nothing refers to, which ruamel.yaml drops: exit 1 with `plans/acme.yaml: kaplan cannot
+    # add a section …` and no line or column to look at
+    path = portfolio / "plans" / "acme.yaml"
+    path.write_text(BARE.replace("account:\n", "account: &acct\n"), encoding="utf-8")
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--today", "2026-11-24", cwd=portfolio)
+    assert run.exit_code == 1
+    # `account: ` is 9 characters: the anchor is at line 2, column 10
+    assert run.stderr == ("kaplan: plans/acme.yaml:2:10: kaplan cannot add a section to this file without reformatting "
+                          "it: ruamel.yaml would drop the anchor `&acct`; delete it if nothing refers to it (`*acct`), "
+                          "or edit it by hand\n"), run.stderr
+    assert path.read_text(encoding="utf-8") == BARE.replace("account:\n", "account: &acct\n")

@@ -217,6 +217,31 @@ def test_edits_that_cannot_be_exact_are_refused(text, at, value, why):
         rt.edit_text(text, at, value)
 
 
+@pytest.mark.parametrize("head, tail", [
+    ("--- # the plan\n", ""), ("# Acme\n---\n", "...\n"), ("%YAML 1.2\n---\n", "... # end\n# after\n"),
+    ("\ufeff---\n", "..."),
+])
+@pytest.mark.parametrize("at, value, added", [
+    (("plan", "owner"), "Kim", "kaplan: 1\nplan:\n  owner: Kim   # who\n"),
+    (("plan", "team"), ["Ana"], "kaplan: 1\nplan:\n  owner: Jo   # who\n  team:\n    - Ana\n"),
+])
+def test_document_markers_are_kept_byte_for_byte(head, tail, at, value, added):
+    # ruamel.yaml writes none of these back as they were: adding a section was refused
+    body = "kaplan: 1\nplan:\n  owner: Jo   # who\n"
+    assert rt.edit_text(head + body + tail, at, value) == head + added + tail
+
+
+def test_a_refusal_names_the_place_ruamel_would_not_keep():
+    text = "kaplan: 1\nplan: &p\n  owner: Jo\n"  # an anchor nothing refers to, which ruamel.yaml drops
+    with pytest.raises(rt.EditRefused, match="would drop the anchor `&p`") as refused:
+        rt.edit_text(text, ("plan", "team"), ["Ana"])
+    assert (refused.value.line, refused.value.column) == (2, 7)  # `plan: ` is 6 characters
+    assert refused.value.located("plans/acme.yaml").startswith("plans/acme.yaml:2:7: kaplan cannot add a section")
+    with pytest.raises(rt.EditRefused) as refused:  # below a `---` line: the line is the file's, not the document's
+        rt.edit_text("# Acme\n--- # x\n" + text, ("plan", "team"), ["Ana"])
+    assert (refused.value.line, refused.value.column) == (4, 7)
+
+
 def test_a_refused_edit_leaves_the_file_untouched(tmp_path):
     path = tmp_path / "acme.yaml"
     path.write_text("kaplan: 1\ndefaults: &d {owner: Jo}\nplan: *d\n")

@@ -153,7 +153,7 @@ def record_review(account: str, entry: ReviewEntry | dict, *, start: Path | None
         try:
             new = _roundtrip.edit_text_many(text, edits)
         except _roundtrip.EditRefused as e:
-            raise ReviewProblem(f"{lp.display}: {e}") from None
+            raise ReviewProblem(e.located(lp.display)) from None
         result = ReviewResult(lp.path, display_path(lp.path), text, new, recorded)
         if not dry_run:
             write_all({lp.path: new}, portfolio.root, before={lp.path: text}, plans=portfolio.plans_dir,

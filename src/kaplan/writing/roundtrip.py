@@ -7,7 +7,10 @@ set up to match the file's own layout (`detect_layout`), and trusts nothing it h
 
 - an edit is only made through ruamel when `dump(load(text)) == text` for the file as it is; a
   file ruamel would reformat (odd spacing, mixed line endings…) gets the value replaced in place in
-  the text instead, or the edit is refused (`EditRefused`) — never a silently reformatted plan;
+  the text instead, or the edit is refused (`EditRefused`, at the first place ruamel would not
+  keep) — never a silently reformatted plan;
+- document markers (`---` and what is above it, `...` and what follows it) are set aside, kept byte
+  for byte, and the document between them is edited;
 - the result is read back with kaplan's own reader and must hold exactly the old data with the one
   value changed, or nothing is written;
 - the file is written through `_writer.write_replace` (temporary file beside it, fsync, rename),
@@ -25,6 +28,7 @@ import copy
 import io
 import math
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,6 +221,18 @@ def edit_with_data(text: str, edits: Iterable[tuple[Iterable[str | int], Any]], 
     edits = [(tuple(at), value) for at, value in edits]
     if not edits:
         return text, data if data is not None else _read_quick(text)
+    head, body, tail = _framed(text)
+    if head or tail:  # the document markers stay as they are; the document between them is edited
+        try:
+            new, expected = edit_with_data(body, edits, data)
+        except EditRefused as e:
+            moved = e.line and e.line + head.count("\n")
+            raise EditRefused(str(e), moved or None, e.column) from None
+        new = head + new + tail
+        if not _same(_read(new, "the edited plan"), expected):
+            raise EditRefused("kaplan cannot make this edit between the file's document markers (`---`, `...`) "
+                              "exactly; edit the file by hand")
+        return new, expected
     if any(not at for at, _ in edits):
         raise EditRefused("say which value to change (an empty path would replace the whole plan)")
     before = data if data is not None else _read_quick(text)
@@ -248,6 +264,40 @@ def edit_with_data(text: str, edits: Iterable[tuple[Iterable[str | int], Any]], 
         raise EditRefused(f"changing {where} would also change other values (is it shared through an "
                           "anchor `&`/alias `*`?); edit the file by hand")
     return new, expected
+
+
+_START = re.compile(r"---[ \t]*(?:#.*)?\r?\n?")
+_END = re.compile(r"\.\.\.[ \t]*(?:#.*)?\r?\n?")
+
+
+def _framed(text: str) -> tuple[str, str, str]:
+    """`text` as (head, document, tail): the head up to a `---` line that starts the document (with the
+    comments and directives before it), the tail from a `...` line that ends it; both '' when absent.
+
+    ruamel.yaml cannot write back every marker as it is (`--- # comment`, `...`, a comment above `---`),
+    so an edit is made to the document alone and the markers are kept byte for byte.
+    """
+    start = pos = 0  # only the lines before the first value and after the last are read
+    while pos < len(text):
+        stop = text.find("\n", pos) + 1 or len(text)
+        line = text[pos:stop].lstrip(BOM) if pos == 0 else text[pos:stop]
+        if _START.fullmatch(line):
+            start = stop
+            break
+        if line.strip() and not line.lstrip().startswith("#") and not line.startswith("%"):
+            break
+        pos = stop
+    end = stop = len(text)
+    while stop > start:
+        pos = max(text.rfind("\n", start, stop - 1) + 1, start)
+        line = text[pos:stop]
+        if _END.fullmatch(line):
+            end = pos
+            break
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        stop = pos
+    return text[:start], text[start:end], text[end:]
 
 
 def set_value(path: Path | str, at: Iterable[str | int], value: Any, *, root: Path | str | None = None) -> str:
@@ -447,8 +497,7 @@ def _last_slot(node: CommentedMap | CommentedSeq) -> str | int:
 def _replace_in_place(text: str, at: tuple, value: Any) -> str:
     """Replace one existing single-line scalar's characters in `text` (for files ruamel would reformat)."""
     if isinstance(value, (dict, list, tuple)):
-        raise EditRefused(f"kaplan cannot add a section to this file without reformatting it ({_layout_note(text)}); "
-                          "edit it by hand")
+        raise _not_kept(text, "kaplan cannot add a section to this file without reformatting it")
     try:
         _screen.screen(text)
         root = YAML().compose(text)
@@ -458,11 +507,9 @@ def _replace_in_place(text: str, at: tuple, value: Any) -> str:
     for part in at:
         node = _child(node, part)
         if node is None:
-            raise EditRefused(f"kaplan cannot add `{_dotted(at)}` to this file without reformatting it "
-                              f"({_layout_note(text)}); edit it by hand")
+            raise _not_kept(text, f"kaplan cannot add `{_dotted(at)}` to this file without reformatting it")
     if not isinstance(node, ScalarNode) or node.start_mark.line != node.end_mark.line or node.style in ("|", ">"):
-        raise EditRefused(f"{_dotted(at)} is not a one-line value kaplan can replace in place in this file "
-                          f"({_layout_note(text)})")
+        raise _not_kept(text, f"{_dotted(at)} is not a one-line value kaplan can replace in place in this file")
     rendered = _scalar_text(value, node.style)
     return text[: node.start_mark.index] + rendered + text[node.end_mark.index:]
 
@@ -477,10 +524,42 @@ def _child(node: Node | None, part: str | int) -> Node | None:
     return None
 
 
-def _layout_note(text: str) -> str:
+_ANCHOR = re.compile(r"[ \t]*(&[^\s,\[\]{}]+)")
+
+
+def _not_kept(text: str, what: str) -> EditRefused:
+    """`what` refused, at the first place of `text` that ruamel.yaml would not write back as it is, and why."""
+    lines = text.split("\n")
     if "\r\n" in text and "\n" in text.replace("\r\n", ""):
-        return "it mixes Windows and Unix line endings"
-    return "its layout is one ruamel.yaml cannot reproduce exactly"
+        crlf = lines[0].endswith("\r")
+        line = next(i for i, one in enumerate(lines[:-1], 1) if one.endswith("\r") != crlf)
+        return EditRefused(f"{what}: it mixes Windows and Unix line endings (line {line} ends otherwise than line "
+                           "1); end every line the same way, or edit it by hand", line, len(lines[line - 1]) + 1)
+    spot = _first_unkept(text)
+    if spot is None:
+        return EditRefused(f"{what} (its layout is one ruamel.yaml cannot reproduce exactly); edit it by hand")
+    line, column = spot
+    anchor = _ANCHOR.match(lines[line - 1], column - 1)
+    if anchor:
+        return EditRefused(f"{what}: ruamel.yaml would drop the anchor `{anchor[1]}`; delete it if nothing refers to "
+                           f"it (`*{anchor[1][1:]}`), or edit it by hand", line, anchor.start(1) + 1)
+    return EditRefused(f"{what}: ruamel.yaml would not write this line back as it is; lay it out as the lines "
+                       "around it are, or edit it by hand", line, column)
+
+
+def _first_unkept(text: str) -> tuple[int, int] | None:
+    """Line and column (from 1) of the first character of `text` ruamel.yaml's round trip changes, or None."""
+    try:
+        doc = load(text)
+        out = _dump(doc.data, doc.layout, doc.layout.width)
+    except Exception:  # ruamel cannot read it at all: no one place to name
+        return None
+    if out == text or not text:
+        return None
+    i = next((i for i, (a, b) in enumerate(zip(text, out)) if a != b), min(len(text), len(out)))
+    i = min(i, len(text) - 1)
+    start = text.rfind("\n", 0, i) + 1
+    return text.count("\n", 0, i) + 1, i - start + 1 - (start == 0 and text.startswith(BOM))
 
 
 def _same(a: Any, b: Any) -> bool:

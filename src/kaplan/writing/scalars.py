@@ -11,7 +11,18 @@ from kaplan.reading import document as _yaml
 
 
 class EditRefused(Exception):
-    """The edit cannot be made without changing more of the file than asked; nothing was written."""
+    """The edit cannot be made without changing more of the file than asked; nothing was written.
+
+    `line` and `column` (from 1) say where in the file the cause is, when it is at one place.
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+    def located(self, display: str) -> str:
+        """The refusal as `file:line:column: why`, or `file: why` when it is at no one place."""
+        return f"{display}:{self.line}:{self.column}: {self}" if self.line else f"{display}: {self}"
 
 
 def scalar_text(value: Any, style: str | None) -> str:

@@ -130,7 +130,7 @@ def _plan_change(path, display, text, account_id, kind, recs, ledger, result, pr
     try:
         new, new_data = _roundtrip.edit_with_data(text, out.edits, data)
     except _roundtrip.EditRefused as e:
-        result.findings.append(Finding(display, 1, 1, "import-refused", Severity.ERROR, str(e),
+        result.findings.append(Finding(display, e.line or 1, e.column or 1, "import-refused", Severity.ERROR, str(e),
                                        "make the change by hand, or rewrite the plan in plain block style"))
         return
     problem = _invalid(new_data)
