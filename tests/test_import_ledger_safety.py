@@ -109,9 +109,64 @@ def test_a_ledger_that_is_a_pipe_or_a_device_is_never_waited_on_or_read(portfoli
     assert files(portfolio) == before
 
 
-def test_a_ledger_nested_too_deep_to_read_is_an_empty_one(kaplan, portfolio):
-    """200,000 `[` are not a ledger kaplan wrote, and too deep for a JSON reader to follow: read as no
-    ledger at all (as any ledger that is not JSON is), never a traceback."""
+def test_a_ledger_nested_too_deep_to_read_is_a_finding(kaplan, portfolio):
+    """200,000 `[` are not a ledger kaplan wrote, and too deep for a JSON reader to follow: a finding
+    at the ledger, never a traceback."""
     (portfolio / ".kaplan" / "imported.json").write_text("[" * 200_000, encoding="utf-8")
-    run = kaplan("import", "export.csv", "--as", "financials", "--dry-run", cwd=portfolio)
-    assert "Traceback" not in run.stderr and run.exit_code in (0, 1), run.stderr
+    before = files(portfolio)
+    run = kaplan("import", "export.csv", "--as", "financials", cwd=portfolio)
+    assert "Traceback" not in run.stderr and run.exit_code == 1, run.stderr
+    assert ".kaplan/imported.json:1:1: error [syntax] the ledger of imported values cannot be read: it nests " \
+           "deeper" in run.stderr, run.stderr
+    assert files(portfolio) == before
+
+
+ENTRY = '"financials.periods[2026-Q2].revenue": 50'
+CONFLICT = ('{\n "kaplan": 1,\n "accounts": {\n<<<<<<< HEAD\n  "acme": {' + ENTRY + '}\n=======\n'
+            '  "bolt": {' + ENTRY + '}\n>>>>>>> theirs\n }\n}\n')
+
+
+@pytest.mark.parametrize("text,where,message,hint", [
+    (CONFLICT, "4:1: error [syntax]", "it holds a git merge conflict (`<<<<<<<`)",
+     "hint: resolve the conflict: keep the values of both sides, each account once"),
+    ('{\n "kaplan": 2,\n "accounts": {"acme": {' + ENTRY + '}},\n "future": "data"\n}\n', "2:2: error [format-version]",
+     '`"kaplan": 2` is a newer ledger format than this version of kaplan reads (it reads 1)',
+     "hint: import with the newer kaplan that wrote it (upgrade kaplan)"),
+    ('{"kaplan": 1, "accounts": {"acme": {' + ENTRY + '}}, "future": "data"}', "1:82: error [unknown-key]",
+     "`future` is not a key of the ledger this version writes (`kaplan`, `about`, `accounts`)", "hint: import with"),
+    ('{"accounts": {"acme": {' + ENTRY + '}}}', "1:1: error [format-version]",
+     'it has no `"kaplan": 1`, so it is not a ledger kaplan wrote', HINT),
+    ('[{"acme": {' + ENTRY + '}}]', "1:1: error [schema]",
+     "it holds a JSON list, not the ledger kaplan writes", HINT),
+    ('{"kaplan": 1, "accounts": [{"acme": {' + ENTRY + '}}]}', "1:15: error [schema]",
+     "`accounts` holds a JSON list, not an object of accounts", HINT),
+    ('{"kaplan": 1, "accounts": {"bolt": 7,\n  "acme": {' + ENTRY + '}}}', "1:28: error [schema]",
+     "account `bolt` holds a JSON number, not an object of imported values", HINT),
+    ('{"kaplan": 1, "accounts": {\n  "acme": {' + ENTRY + '},\n  "acme": {"contacts[x].title": "CFO"}}}',
+     "3:3: error [syntax]", "`acme` is written twice in `accounts` (lines 2 and 3): one of them would be lost",
+     "hint: merge the two into one"),
+    ('{"kaplan": 1, "accounts": {"acme": {' + ENTRY + '}}\n', "2:1: error [syntax]",
+     "it is not JSON: Expecting ',' delimiter", HINT),
+    ('{"kaplan": 1,\n "about": "caf\udcc3", "accounts": {"acme": {' + ENTRY + '}}}', "2:15: error [encoding]",
+     "byte 0xc3 is not UTF-8 text", HINT),
+])
+def test_a_ledger_kaplan_cannot_read_as_its_own_is_a_finding_and_is_not_rewritten(kaplan, portfolio, text, where,
+                                                                                 message, hint):
+    """Each was read as an empty ledger, and the import rewrote it, dropping its entries (the other side
+    of a merge, a newer kaplan's keys); now it is a finding at its line and column, and nothing is written."""
+    (portfolio / ".kaplan" / "imported.json").write_bytes(text.encode("utf-8", "surrogateescape"))
+    before = files(portfolio)
+    for dry in ([], ["--dry-run"]):
+        run = kaplan("import", "export.csv", "--as", "financials", *dry, cwd=portfolio)
+        assert run.exit_code == 1, run.stderr
+        assert f".kaplan/imported.json:{where} the ledger of imported values cannot be read: {message}" in run.stderr, \
+            run.stderr
+        assert hint in run.stderr and "no plan was changed" in run.stderr and "Traceback" not in run.stderr
+        assert files(portfolio) == before
+
+
+def test_a_blank_ledger_holds_nothing_to_lose_and_is_an_empty_one(kaplan, portfolio):
+    (portfolio / ".kaplan" / "imported.json").write_text("\n", encoding="utf-8")
+    run = kaplan("import", "export.csv", "--as", "financials", cwd=portfolio)
+    assert run.exit_code == 1, run.stderr  # 50 in the plan, 100 in the CRM, nothing recorded: a conflict
+    assert "plans/acme.yaml:10:16: warning [import-conflict]" in run.stderr, run.stderr

@@ -61,9 +61,9 @@ def apply(portfolio, kind: str, table: Table, records: list[Record], result, *, 
 
         shown = display_path(_ledger.path(portfolio.root))
         result.findings.append(Finding(
-            shown, 1, 1, e.rule, Severity.ERROR, f"the ledger of imported values cannot be read: {e}",
-            f"delete {shown} and import again: without it, every value that differs from the CRM is reported "
-            "as a conflict, none overwritten"))
+            shown, e.line, e.column, e.rule, Severity.ERROR, f"the ledger of imported values cannot be read: {e}",
+            e.hint or f"delete {shown} and import again: without it, every value that differs from the CRM is "
+            "reported as a conflict, none overwritten"))
         result.changes = []
         return
     ledger = {k: dict(v) for k, v in last.items()}
