@@ -22,6 +22,24 @@ class CellProblem(Exception):
         self.message, self.hint = message, hint
 
 
+class Uncalculated:
+    """A workbook's cell holding a formula with no value saved (a program wrote the workbook and no
+    spreadsheet app ever calculated it): not empty, and no value to read."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNCALCULATED"
+
+
+UNCALCULATED = Uncalculated()
+UNCALCULATED_SAID = (
+    "the cell holds a formula with no value saved (no spreadsheet app has calculated the workbook)",
+    "open the workbook in a spreadsheet app and save it, so that each formula's value is saved, or export "
+    "values instead of formulas")
+"""What is wrong with such a cell, and what to do."""
+
+
 def empty(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 

@@ -139,6 +139,8 @@ def _row_values(table: Table, profile: ImportProfile, found: dict[str, int], num
 
 
 def _value(profile: ImportProfile, name: str, cell: Any, order: str | None) -> Any:
+    if cell is cells.UNCALCULATED:
+        raise cells.CellProblem(*cells.UNCALCULATED_SAID)
     if name in _NUMBERS:
         value = cells.number(cell, profile.decimal)
         if value < 0 and name != "gross_profit":

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kaplan.commands.importing import _workbook_xml
+from kaplan.commands.importing.cells import UNCALCULATED, UNCALCULATED_SAID
 from kaplan.findings import Finding, FindingsError, Severity
 from kaplan.plural import counted
 from kaplan.reading.archive import excess
@@ -201,6 +202,9 @@ def _from_records(records: list[tuple[int, list[Any]]], display: str) -> Table:
         raise _problem(display, "empty-file", "the file has no rows, only blank lines",
                        "export the report again; it should start with a row of column headers")
     header_row, raw = records[i]
+    if UNCALCULATED in raw:
+        raise _problem(display, "import-columns", f"a column's header: {UNCALCULATED_SAID[0]}", UNCALCULATED_SAID[1],
+                       header_row, raw.index(UNCALCULATED) + 1)
     headers = [("" if h is None else str(h)).strip().lstrip("\ufeff") for h in raw]
     while headers and not headers[-1]:
         headers.pop()
@@ -228,13 +232,14 @@ def _read_xlsx(data: bytes, display: str) -> Table:
         import openpyxl
     except ImportError:  # pragma: no cover - a dependency
         raise _problem(display, "not-a-table", "reading .xlsx needs openpyxl", "pip install openpyxl") from None
-    _bound_workbook(data, display)
+    screened = _bound_workbook(data, display)
     read = _Progress()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             read.sheet = sheet = _data_sheet(book)
-            records = _sheet_records(sheet, display, read)
+            part = getattr(sheet, "_worksheet_path", None)
+            records = _sheet_records(sheet, display, read, screened.cells(part) if isinstance(part, str) else {})
         finally:
             book.close()
     except SourceProblem:
@@ -276,11 +281,12 @@ BLANK_RUN = 1_000
 """After this many blank rows in a row, the sheet's data has ended (the rest is formatting)."""
 
 
-def _sheet_records(sheet, display: str, read: _Progress) -> list[tuple[int, list]]:
+def _sheet_records(sheet, display: str, read: _Progress, uncalculated: dict[int, set[int]]) -> list[tuple[int, list]]:
     """(row number, cells) of a sheet's rows, no wider than its header row: a workbook whose last
     cell is set far away (a few KB on disk) would otherwise be read as millions of empty cells.
-    `read` follows the last row read, for a problem openpyxl meets in the next."""
-    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    A cell `uncalculated` names (row → columns: a formula with no value saved, which openpyxl reads
+    as empty) is `UNCALCULATED`. `read` follows the last row read, for a problem openpyxl meets in the next."""
+    header = _marked(next(sheet.iter_rows(max_row=1, values_only=True), ()), uncalculated.get(1, ()))
     read.row = 1
     width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
     if not width:
@@ -288,6 +294,8 @@ def _sheet_records(sheet, display: str, read: _Progress) -> list[tuple[int, list
     records, blank, count = [], 0, _Count(display)
     for n, cells in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
         read.row = n
+        if n in uncalculated:
+            cells = _marked(cells, uncalculated[n])
         if all(v in (None, "") for v in cells):
             blank += 1
             if blank >= BLANK_RUN:
@@ -299,11 +307,21 @@ def _sheet_records(sheet, display: str, read: _Progress) -> list[tuple[int, list
     return records
 
 
-def _bound_workbook(data: bytes, display: str) -> None:
+def _marked(cells, columns) -> list:
+    """A row's cells, each of `columns` (1-based) that openpyxl read as empty made `UNCALCULATED`."""
+    cells = list(cells)
+    for column in columns:
+        if column <= len(cells) and cells[column - 1] is None:
+            cells[column - 1] = UNCALCULATED
+    return cells
+
+
+def _bound_workbook(data: bytes, display: str) -> _workbook_xml.Screened:
     """Refuse a workbook that would cost more to open than its size says, before openpyxl reads it:
     parts past the bounds of `reading.archive` (how much they unpack to, how much each is
     compressed), or a shared-strings table of more than `MAX_SHARED_STRINGS` entries; and one with an
-    XML part that is not well-formed or declares a DOCTYPE (`_workbook_xml`)."""
+    XML part that is not well-formed or declares a DOCTYPE (`_workbook_xml`). What the XML screen
+    found (the cells holding a formula with no value) is returned."""
     hint = "open it in Excel and save it again as .xlsx, or export CSV"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -318,10 +336,12 @@ def _bound_workbook(data: bytes, display: str) -> None:
         if strings is not None and _entries(archive, strings) > MAX_SHARED_STRINGS:
             raise _problem(display, "too-large", f"the workbook's shared-strings table holds more than "
                            f"{MAX_SHARED_STRINGS:,} entries", "export fewer rows, or export CSV")
-        xml = _workbook_xml.screen(archive, MAX_CELLS)
+        screened = _workbook_xml.screen(archive, MAX_CELLS)
+        xml = screened.problem
         if xml is not None:
             raise _problem(display, xml.rule, f"the workbook's part {xml.part} {xml.message}",
                            hint if xml.rule == "not-a-table" else "export fewer rows, or export CSV", row=xml.row or 1)
+    return screened
 
 
 def _entries(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
