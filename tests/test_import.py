@@ -246,6 +246,11 @@ HEAD = "account,period,revenue\n"
     ("short.csv", HEAD + "acme,2026-Q3,1\nbolt\n", "short.csv:3:2: error [import-row]", "no period"),
     ("period.csv", HEAD + "acme,Sept,1\n", "period.csv:2:2: error [import-value]", "`Sept` is not a period"),
     ("fake.xlsx", "account,period\n", "fake.xlsx:1:1: error [not-a-table]", "not an Excel workbook"),
+    ("twins.csv", "account,period,revenue,Revenue\nacme,2026-Q3,5,7\n", "twins.csv:1:4: error [import-columns]",
+     "columns 3 and 4 are both headed `revenue`; which one holds the revenue is not guessed"),
+    ("three.csv", "account,account,period,revenue,account\nacme,bolt,2026-Q3,5,acme\n",
+     "three.csv:1:2: error [import-columns]",
+     "columns 1, 2 and 5 are all headed `account`; which one holds the account is not guessed"),
 ])
 def test_every_bad_file_is_a_located_error_and_nothing_is_written(kaplan, portfolio, name, content, where, message):
     (portfolio / name).write_text(content, encoding="utf-8", newline="")
@@ -256,6 +261,13 @@ def test_every_bad_file_is_a_located_error_and_nothing_is_written(kaplan, portfo
     assert "hint:" in run.stderr
     assert "no plan was changed" in run.stderr
     assert snapshot(portfolio) == before
+
+
+def test_a_header_twice_in_a_column_the_profile_does_not_read_is_no_problem(kaplan, portfolio):
+    (portfolio / "notes.csv").write_text("account,period,revenue,note,note\nacme,2026-Q3,5,a,b\n", encoding="utf-8")
+    run = kaplan("import", "notes.csv", "--as", "financials", "--dry-run", cwd=portfolio)
+    assert run.exit_code == 0, run.stderr
+    assert "+    - period: 2026-Q3\n+      revenue: 5\n" in run.stdout, run.stdout
 
 
 def test_ambiguous_dates_are_errors_unless_the_column_or_the_profile_settles_them(kaplan, portfolio):

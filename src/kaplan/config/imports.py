@@ -167,6 +167,17 @@ def resolve(profile: ImportProfile, headers: list[str]) -> dict[str, int]:
     return out
 
 
+def twins(headers: list[str], found: dict[str, int]) -> dict[str, list[int]]:
+    """field → every 0-based column headed as the one `found` reads it from, for the fields whose
+    header more than one column has: which of them the field is in is not guessed."""
+    out = {}
+    for field, i in found.items():
+        same = [j for j, h in enumerate(headers) if normal(h) == normal(headers[i])]
+        if len(same) > 1:
+            out[field] = same
+    return out
+
+
 def missing(profile: ImportProfile, found: dict[str, int]) -> list[str]:
     """What a file lacks for this profile: an account column and the kind's essential fields."""
     gaps = []

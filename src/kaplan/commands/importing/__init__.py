@@ -19,7 +19,7 @@ from pathlib import Path
 from kaplan.findings import Finding
 from kaplan.plural import word
 from kaplan.commands.importing import ledger as _ledger
-from kaplan.config.imports import BUILTIN_NAMES, KINDS, ImportProfile, candidates, find, missing, resolve
+from kaplan.config.imports import BUILTIN_NAMES, KINDS, ImportProfile, candidates, find, missing, resolve, twins
 
 __all__ = ["import_file", "ImportResult", "PlanChange", "KINDS", "BUILTIN_NAMES", "ImportProfile"]
 
@@ -145,7 +145,7 @@ def _choose(table, kind: str, name: str | None, configured: dict[str, ImportProf
         found = resolve(prof, table.headers)
         gaps = missing(prof, found)
         if not gaps:
-            return label, prof, found
+            return (label, prof, found) if not _twins(table, found, result) else None
         if best is None or len(found) > len(best[2]):
             best = (label, gaps, found)
     label, gaps, _ = best
@@ -158,3 +158,15 @@ def _choose(table, kind: str, name: str | None, configured: dict[str, ImportProf
         "--profile" if name is None else "check the export's headers against the profile in kaplan.yaml"))
     return None
 
+
+def _twins(table, found: dict[str, int], result: ImportResult) -> bool:
+    """Whether a column the profile reads shares its header with another (each such pair a finding)."""
+    same = twins(table.headers, found)
+    for field, columns in sorted(same.items(), key=lambda item: item[1]):
+        listed = ", ".join(str(c + 1) for c in columns[:-1]) + f" and {columns[-1] + 1}"
+        result.findings.append(table.finding(
+            table.header_row, columns[1] + 1, "import-columns",
+            f"columns {listed} are {'both' if len(columns) == 2 else 'all'} headed `{table.headers[columns[0]]}`; "
+            f"which one holds the {field.replace('_', ' ')} is not guessed",
+            "give each column its own header in the export (rename or remove all but one)"))
+    return bool(same)
