@@ -246,6 +246,10 @@ HEAD = "account,period,revenue\n"
     ("short.csv", HEAD + "acme,2026-Q3,1\nbolt\n", "short.csv:3:2: error [import-row]", "no period"),
     ("period.csv", HEAD + "acme,Sept,1\n", "period.csv:2:2: error [import-value]", "`Sept` is not a period"),
     ("fake.xlsx", "account,period\n", "fake.xlsx:1:1: error [not-a-table]", "not an Excel workbook"),
+    ("wide.csv", HEAD + "acme,2026-Q3,\uff11\uff12\uff13\n", "wide.csv:2:3: error [import-value]",
+     "`\uff11\uff12\uff13` is written with digits other than 0-9"),
+    ("indic.csv", HEAD + "acme,20\u0662\u0666-Q3,1\n", "indic.csv:2:2: error [import-value]",
+     "`20\u0662\u0666-Q3` is written with digits other than 0-9"),
     ("twins.csv", "account,period,revenue,Revenue\nacme,2026-Q3,5,7\n", "twins.csv:1:4: error [import-columns]",
      "columns 3 and 4 are both headed `revenue`; which one holds the revenue is not guessed"),
     ("three.csv", "account,account,period,revenue,account\nacme,bolt,2026-Q3,5,acme\n",
@@ -261,6 +265,22 @@ def test_every_bad_file_is_a_located_error_and_nothing_is_written(kaplan, portfo
     assert "hint:" in run.stderr
     assert "no plan was changed" in run.stderr
     assert snapshot(portfolio) == before
+
+
+@pytest.mark.parametrize("cell,date_format", [("2026-0\u0663-01", None), ("1\u0662/03/2026", "%d/%m/%Y"),
+                                              ("\u0661\u0662.03.2026", None)])
+def test_a_date_with_digits_other_than_0_to_9_is_refused(kaplan, portfolio, cell, date_format):
+    """Python's strptime reads `1٢/03/2026` as the 12th: a date is written with the digits 0-9 only."""
+    profile = {"kind": "contacts", "columns": {"account": "account", "name": "name", "last_contact": "last_contact"}}
+    if date_format:
+        profile["date_format"] = date_format
+    (portfolio / "kaplan.yaml").write_text(CONFIG + "import:\n  profiles:\n    crm: " + json.dumps(profile) + "\n",
+                                           encoding="utf-8")
+    (portfolio / "people.csv").write_text(f"account,name,last_contact\nacme,Ana Lima,{cell}\n", encoding="utf-8")
+    run = kaplan("import", "people.csv", "--as", "contacts", "--dry-run", cwd=portfolio)
+    assert run.exit_code == 1, run.stderr
+    assert f"people.csv:2:3: error [import-value] column `last_contact`: `{cell}` is written with digits other " \
+           "than 0-9" in run.stderr, run.stderr
 
 
 def test_a_header_twice_in_a_column_the_profile_does_not_read_is_no_problem(kaplan, portfolio):

@@ -422,9 +422,11 @@ def test_error_in_merged_value_points_at_its_source(kaplan, tmp_path):
     assert {(f["rule"], f["line"], f["column"]) for f in findings} == {("schema", 11, 17)}
 
 
-@pytest.mark.parametrize("period", ['"0000"', "9999-Q4", '"9999"', "2026-Q5", "1899-12", "26-Q1"])
+@pytest.mark.parametrize("period", ['"0000"', "9999-Q4", '"9999"', "2026-Q5", "1899-12", "26-Q1",
+                                    '"20\u0662\u0666-Q3"', '"\uff12\uff10\uff12\uff16"'])
 def test_a_period_off_the_calendar_is_a_located_finding(kaplan, tmp_path, period):
-    """Year 0 and the end of year 9999 do not exist; such a label is refused, not a crash."""
+    """Year 0 and the end of year 9999 do not exist; such a label is refused, not a crash. So is one
+    written with digits other than 0-9 (Arabic-Indic `20٢٦-Q3`, fullwidth `２０２６`), which passed as 2026."""
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "acme.yaml").write_text(dedent(f"""
         kaplan: 1
@@ -434,10 +436,27 @@ def test_a_period_off_the_calendar_is_a_located_finding(kaplan, tmp_path, period
           periods:
             - {{period: 2026-Q1, revenue: 10}}
             - {{period: {period}, revenue: 5}}
-        """))
+        """), encoding="utf-8")
     r = kaplan("check", "--today", TODAY.isoformat(), "--format", "json", cwd=tmp_path)
     assert r.exit_code == 1 and "Traceback" not in r.stdout + r.stderr
     (finding,) = r.json()["findings"]
     assert (finding["line"], finding["column"], finding["rule"]) == (7, 16, "schema")
     assert finding["message"] == f"`{period.strip(chr(34))}` is not a period for `financials.periods[2].period`"
     assert "2026-Q3" in finding["hint"]
+
+
+def test_a_date_tagged_with_digits_other_than_0_to_9_is_no_date(kaplan, tmp_path):
+    """`!!timestamp "٢٠٢٦-01-01"` was read as 2026-01-01: YAML's dates are written with 0-9 only."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "acme.yaml").write_text(dedent("""
+        kaplan: 1
+        account: {id: acme, name: Acme}
+        plan:
+          owner: Jo
+          last_reviewed: !!timestamp "\u0662\u0660\u0662\u0666-01-01"
+        """), encoding="utf-8")
+    r = kaplan("check", "--today", TODAY.isoformat(), "--format", "json", cwd=tmp_path)
+    assert r.exit_code == 1 and "Traceback" not in r.stdout + r.stderr
+    (finding,) = r.json()["findings"]
+    assert (finding["line"], finding["column"], finding["rule"]) == (5, 18, "invalid-date"), finding
+    assert finding["message"] == "`\u0662\u0660\u0662\u0666-01-01` is not a real date"

@@ -16,7 +16,8 @@ a final line break, so Python code tests with `SLUG.fullmatch`, never `match`.""
 SLUG = re.compile(SLUG_PATTERN)
 # Years 1900-2199 (`years.FIRST_YEAR`-`LAST_YEAR`): a business plan's periods lie there, and every such
 # period has real first and last days (year 0 or the end of year 9999 do not exist on the calendar).
-PERIOD = re.compile(r"^((?:19|20|21)\d{2})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
+PERIOD = re.compile(r"^((?:19|20|21)[0-9]{2})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
+"""Digits 0-9 only (`\\d` would take `20٢٦-Q3` for 2026-Q3)."""
 
 
 def _date(value: Any) -> Any:

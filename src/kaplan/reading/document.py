@@ -371,10 +371,10 @@ def _scalar(node: ScalarNode) -> Any:
     raise _bad_tag(node)
 
 
-_TIMESTAMP_RE = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d\d):(\d\d)(?:\.(\d*))?"
-    r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d\d)?))?)?\Z")
+_TIMESTAMP_RE = re.compile(  # digits 0-9 only, as YAML's own: `\d` would read `!!timestamp "٢٠٢٦-01-01"`
+    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?"
+    r"(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?\Z")
 
 
 def _timestamp(node: ScalarNode) -> _dt.date | _dt.datetime:

@@ -44,10 +44,12 @@ def empty(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
+# Digits are 0-9 only: `\d` would read `１２３` or `٢٠٢٦` (and Python's float() and int() do).
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _CURRENCY = re.compile(r"^\s*(?:[$€£¥₹]|[A-Z]{3}\s)|(?:[$€£¥₹]|\s[A-Z]{3})\s*$")
-_GROUPED = {".": re.compile(r"-?\d{1,3}(?:[, \u00a0\u202f']\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"),
-            ",": re.compile(r"-?\d{1,3}(?:[. \u00a0\u202f']\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")}
+_GROUPED = {".": re.compile(r"-?[0-9]{1,3}(?:[, \u00a0\u202f'][0-9]{3})+(?:\.[0-9]+)?|-?[0-9]+(?:\.[0-9]+)?"),
+            ",": re.compile(r"-?[0-9]{1,3}(?:[. \u00a0\u202f'][0-9]{3})+(?:,[0-9]+)?|-?[0-9]+(?:,[0-9]+)?")}
 
 
 def number(cell: Any, decimal: str | None = None) -> float | int:
@@ -60,6 +62,7 @@ def number(cell: Any, decimal: str | None = None) -> float | int:
     text = str(cell).strip()
     if _PLAIN.fullmatch(text):  # the common case, first
         return _tidy(float(text))
+    _digits(text)
     text = text.replace("\u2212", "-")
     if text.startswith("(") and text.endswith(")"):  # accountants' negative
         text = "-" + text[1:-1].strip()
@@ -88,6 +91,13 @@ def number(cell: Any, decimal: str | None = None) -> float | int:
         return _tidy(float(_strip(text, decimal)))
     raise CellProblem(f"`{text}` is not a number written with `{decimal}` as its decimal separator",
                       "leave the cell empty when the value is unknown; check the profile's `decimal`")
+
+
+def _digits(text: str) -> None:
+    """Refuse text written with digits other than 0-9 (fullwidth `１２３`, Arabic-Indic `٢٠٢٦`…)."""
+    if _OTHER_DIGIT.search(text):
+        raise CellProblem(f"`{text}` is written with digits other than 0-9",
+                          "write it with the digits 0-9 (a spreadsheet app's number format shows them)")
 
 
 def _strip(text: str, decimal: str) -> str:
@@ -121,9 +131,10 @@ def percent(cell: Any, decimal: str | None = None) -> float | int:
     return value
 
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?)?")
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+                  r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?")
+_SLASHED = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: ?[AaPp][Mm])?)?")
+_DOTTED = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 
 
 def date(cell: Any, fmt: str | None = None, order: str | None = None) -> _dt.date:
@@ -142,6 +153,7 @@ def _calendar_date(cell: Any, fmt: str | None = None, order: str | None = None) 
     if isinstance(cell, _dt.date):
         return cell
     text = str(cell).strip()
+    _digits(text)  # strptime and int() read them
     try:
         if fmt:
             try:
@@ -182,9 +194,9 @@ def slash_order(text: str) -> str | None:
     return None
 
 
-_QUARTER_FIRST = re.compile(r"(Q[1-4]|H[12])[\s/-]*(?:FY)?\s*(\d{4})", re.I)
-_YEAR_FIRST = re.compile(r"(?:FY)?\s*(\d{4})[\s/-]*(Q[1-4]|H[12]|\d{2})?", re.I)
-_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{4})")
+_QUARTER_FIRST = re.compile(r"(Q[1-4]|H[12])[\s/-]*(?:FY)?\s*([0-9]{4})", re.I)
+_YEAR_FIRST = re.compile(r"(?:FY)?\s*([0-9]{4})[\s/-]*(Q[1-4]|H[12]|[0-9]{2})?", re.I)
+_MONTH_YEAR = re.compile(r"([0-9]{1,2})/([0-9]{4})")
 
 
 def period(cell: Any, of_date: str | None = None, date_format: str | None = None, order: str | None = None) -> str:
@@ -195,6 +207,7 @@ def period(cell: Any, of_date: str | None = None, date_format: str | None = None
         cell = str(int(cell))
     if isinstance(cell, str):
         text = cell.strip()
+        _digits(text)
         label = None
         if m := _QUARTER_FIRST.fullmatch(text):
             label = f"{m[2]}-{m[1].upper()}"
