@@ -283,6 +283,19 @@ def test_a_date_with_digits_other_than_0_to_9_is_refused(kaplan, portfolio, cell
            "than 0-9" in run.stderr, run.stderr
 
 
+def test_a_plan_s_byte_order_mark_and_crlf_line_ends_are_kept(kaplan, portfolio):
+    """A plan saved by a Windows editor as "UTF-8 with BOM" lost its first three bytes to an import."""
+    plan = ("kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo Owner\nfinancials:\n  periods:\n"
+            "    - period: 2026-Q2\n      revenue: 50\n")
+    (portfolio / "plans" / "acme.yaml").write_bytes(b"\xef\xbb\xbf" + plan.replace("\n", "\r\n").encode("utf-8"))
+    (portfolio / "gp.csv").write_text("account,period,revenue,gross_profit\nacme,2026-Q2,50,20\n", encoding="utf-8")
+    run = kaplan("import", "gp.csv", "--as", "financials", cwd=portfolio)
+    assert run.exit_code == 0, run.stderr
+    expected = plan + "      gross_profit: 20\n"
+    assert (portfolio / "plans" / "acme.yaml").read_bytes() == \
+        b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
+
+
 def test_a_header_twice_in_a_column_the_profile_does_not_read_is_no_problem(kaplan, portfolio):
     (portfolio / "notes.csv").write_text("account,period,revenue,note,note\nacme,2026-Q3,5,a,b\n", encoding="utf-8")
     run = kaplan("import", "notes.csv", "--as", "financials", "--dry-run", cwd=portfolio)

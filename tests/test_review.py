@@ -245,3 +245,15 @@ def test_a_layout_the_writer_cannot_keep_is_named_at_its_place(kaplan, portfolio
                           "it: ruamel.yaml would drop the anchor `&acct`; delete it if nothing refers to it (`*acct`), "
                           "or edit it by hand\n"), run.stderr
     assert path.read_text(encoding="utf-8") == BARE.replace("account:\n", "account: &acct\n")
+
+
+def test_a_plan_s_byte_order_mark_and_crlf_line_ends_are_kept(kaplan, portfolio):
+    """A plan saved by a Windows editor as "UTF-8 with BOM" lost its first three bytes to a review."""
+    plan = portfolio / "plans" / "acme.yaml"
+    plan.write_bytes(b"\xef\xbb\xbf" + PLAN.replace("\n", "\r\n").encode("utf-8"))
+    run = kaplan("review", "acme", "--date", "2026-11-20", "--kind", "quarterly_review", "--today", "2026-11-24",
+                 cwd=portfolio)
+    assert run.exit_code == 0, run.stderr
+    expected = PLAN.replace("  last_reviewed: 2026-05-02\n", "  last_reviewed: 2026-11-20\n").replace(
+        "notes: Kick-off}\n", "notes: Kick-off}\n  - {date: 2026-11-20, kind: quarterly_review}\n")
+    assert plan.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")

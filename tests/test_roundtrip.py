@@ -146,6 +146,13 @@ def test_an_edit_changes_exactly_one_line(path, tmp_path):
     assert load_plan(copy).plan.plan.last_reviewed == dt.date(2026, 11, 24)
 
 
+def test_an_edit_keeps_the_byte_order_mark(tmp_path):
+    copy = tmp_path / "acme.yaml"
+    copy.write_bytes(b"\xef\xbb\xbfkaplan: 1\r\naccount: {id: acme, name: Acme}\r\nplan:\r\n  owner: Jo\r\n")
+    rt.set_value(copy, ("plan", "owner"), "Kim")
+    assert copy.read_bytes() == b"\xef\xbb\xbfkaplan: 1\r\naccount: {id: acme, name: Acme}\r\nplan:\r\n  owner: Kim\r\n"
+
+
 def _comment_of(text: str) -> str:
     line = next(line for line in text.splitlines() if line.startswith("  last_reviewed:"))
     value_end = len("  last_reviewed: 2026-11-24")

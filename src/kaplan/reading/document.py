@@ -31,6 +31,8 @@ _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
 _TIMESTAMP, _MAP, _SEQ, _MERGE = _T + "timestamp", _T + "map", _T + "seq", _T + "merge"
 _VALUE = _T + "value"
+BOM = "\ufeff"
+"""The byte-order mark a plan may start with: not part of its text (`decode`), kept when it is written."""
 
 
 class YamlProblem(Exception):
@@ -148,7 +150,7 @@ def decode(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem("encoding", "the file is UTF-16 encoded; kaplan reads UTF-8",
                           hint="save the file as UTF-8 (your editor's 'Save with encoding' option)")
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if raw.startswith(BOM.encode()):
         raw = raw[3:]
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1

@@ -37,6 +37,7 @@ from pathlib import Path
 from kaplan.places import CONFIG_NAME, OWN_FOLDER
 from kaplan.plural import word
 from kaplan.reading.containment import escapes
+from kaplan.reading.document import BOM
 from kaplan.reading.given import NotAFile, TooLarge, read_file
 from kaplan.reading.paths import PLAN_SUFFIXES
 from kaplan.writing.files import WriteRefused, _sync_dir, _temp_beside, mode_for, temp_name
@@ -130,6 +131,8 @@ def write_all(texts: dict[Path, str], root: Path, *, create: bool = False,
     Every file must be a plan of the plans folder `plans` (default: the one `kaplan.yaml` at `root`
     names) or `.kaplan/imported.json`. `before` is what each file held when the new text was made from
     it ("" for a file to create): a file that changed since (another command wrote it) stops the set.
+    A plan's text is read without its byte-order mark (`document.decode`): a file in `before` that
+    starts with one it does not show gets it back.
     An interrupted set found first is finished (or cleared) and added to `recovered`. Raises
     `WriteRefused` (that, a link out of the portfolio, a file to create that exists, a file kaplan may
     not write as part of a set) or `OSError` before anything is changed.
@@ -146,6 +149,7 @@ def write_all(texts: dict[Path, str], root: Path, *, create: bool = False,
 
 def _write_all(texts: dict[Path, str], root: Path, allowed: "_Allowed", *, create: bool,
                before: dict[Path, str]) -> list[Path]:
+    marked: set[Path] = set()  # the files whose byte-order mark the reader took off (`document.decode`)
     for path, old in before.items():
         try:  # what was read before passed the readers' checks: a file that no longer would has changed
             now = read_file(path, MAX_BEFORE).decode("utf-8", "replace")
@@ -153,13 +157,17 @@ def _write_all(texts: dict[Path, str], root: Path, allowed: "_Allowed", *, creat
             now = ""
         except (NotAFile, TooLarge):
             now = None
-        if (now is None or now.removeprefix("\ufeff") != old.removeprefix("\ufeff")) and not (
+        if (now is None or now.removeprefix(BOM) != old.removeprefix(BOM)) and not (
                 old == "" and not Path(path).exists()):
             raise WriteRefused(f"{path} changed while kaplan was working on it; nothing was written, run the "
                                "command again")
+        if now is not None and now.startswith(BOM) and not old.startswith(BOM):
+            marked.add(Path(path))
     targets: list[tuple[str, Path, bytes]] = []
     for path, text in texts.items():
         path = Path(path)
+        if path in marked:
+            text = BOM + text
         outside = escapes(path, root)
         if outside is not None:
             raise WriteRefused(f"{path} is a symbolic link to {outside}, outside the portfolio; kaplan does not "

@@ -47,10 +47,10 @@ from kaplan.writing import textedit as _textedit
 
 from kaplan.reading import document as _yaml
 from kaplan.reading.containment import escapes
+from kaplan.reading.document import BOM
 from kaplan.writing.files import WriteRefused, write_replace
 from kaplan.writing.scalars import EditRefused, plain_ok as _plain_ok, scalar_text as _scalar_text  # noqa: F401
 
-BOM = "\ufeff"
 WIDTHS = (4096,)
 """Line widths tried besides the file's longest line; 4096 means "never fold a long value"."""
 
@@ -307,13 +307,14 @@ def set_value(path: Path | str, at: Iterable[str | int], value: Any, *, root: Pa
     file, else the file's folder); a path that is a symbolic link leading out of it is refused.
     """
     path = Path(path)
+    raw = path.read_bytes()
     try:
-        text = _yaml.decode(path.read_bytes())
+        text = _yaml.decode(raw)
     except _yaml.YamlProblem as p:
         raise EditRefused(f"{path}: {p.message}") from None
     new = edit_text(text, at, value)
     if new != text:
-        save(path, new, root=root)
+        save(path, (BOM if raw.startswith(BOM.encode()) else "") + new, root=root)  # decode() took it off
     return new
 
 
