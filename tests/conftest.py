@@ -59,7 +59,7 @@ def kaplan(monkeypatch):
         if cwd is not None:
             monkeypatch.chdir(cwd)
         args = [str(a) for a in args]
-        if args[:1] in (["score"], ["risk"], ["report"]) and not any(
+        if args[:1] in (["score"], ["risk"], ["report"], ["review"]) and not any(
                 a == "--today" or a.startswith("--today=") for a in args):
             args += ["--today", TODAY.isoformat()]  # what they say depends on the day: never the machine's
         runner = CliRunner()
