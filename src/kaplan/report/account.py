@@ -199,6 +199,13 @@ class AccountPack:
         return f"{money(value)} {conv.reporting} at {conv.words(self.currency)}"
 
     @property
+    def last_review_entry(self):
+        """The entry of the reviews log held on the last review's day (`kaplan.overdue.last_review`), for
+        its kind and notes; None when `plan.last_reviewed` is later than every entry (or none)."""
+        held = [r for r in self.plan.reviews if r.date is not None and r.date == self.last_review]
+        return held[-1] if held else None
+
+    @property
     def relationship_words(self) -> str | None:
         """The relationship strength and where it comes from (`metrics.relationship_words`)."""
         return metrics.relationship_words(self.plan)

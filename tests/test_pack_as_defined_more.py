@@ -1,0 +1,42 @@
+"""More figures in the packs and `kaplan score` as docs/definitions.md states them, each on a plan
+written inline with the expected words worked out beside it."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import dedent
+
+
+def one_plan(tmp_path, body: str, account: str = "lr"):
+    (tmp_path / "plans").mkdir(exist_ok=True)
+    (tmp_path / "plans" / f"{account}.yaml").write_text(
+        dedent(f"""
+            kaplan: 1
+            account: {{id: {account}, name: {account.upper()}}}
+        """) + dedent(body), encoding="utf-8")
+    return tmp_path
+
+
+def test_the_last_review_footer_is_the_later_of_last_reviewed_and_the_reviews_log(kaplan, tmp_path):
+    # Last review = the later of plan.last_reviewed (2027-11-29) and the latest reviews[].date (2027-06-01):
+    # 2027-11-29, which no entry of the log was held on, so the footer names no kind.
+    one_plan(tmp_path, """
+        plan: {owner: O, created: 2026-01-01, last_reviewed: 2027-11-29}
+        reviews: [{date: 2027-06-01, notes: June notes}]
+    """)
+    md = kaplan("report", "lr", "--format", "md", "--today", "2028-02-29", cwd=tmp_path).stdout
+    assert "last review 2027-11-29" in md
+    assert "**Last review:** 2027-11-29" in md and "2027-06-01" not in md and "June notes" not in md
+    html = kaplan("report", "lr", "--format", "html", "--today", "2028-02-29", cwd=tmp_path).stdout
+    assert "<h3>Last review: 2027-11-29</h3>" in html and "June notes" not in html
+
+
+def test_the_last_review_footer_names_the_log_entry_when_it_is_the_last_review(kaplan, tmp_path):
+    # reviews[].date 2027-12-10 is later than plan.last_reviewed 2027-11-29: the footer names that entry.
+    one_plan(tmp_path, """
+        plan: {owner: O, created: 2026-01-01, last_reviewed: 2027-11-29}
+        reviews: [{date: 2027-12-10, kind: quarterly_review, notes: December notes}, {date: 2027-06-01}]
+    """)
+    md = kaplan("report", "lr", "--format", "md", "--today", "2028-02-29", cwd=tmp_path).stdout
+    assert "**Last review:** quarterly review, 2027-12-10: December notes" in md
