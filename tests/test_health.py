@@ -41,7 +41,7 @@ def years(rev_before, gp_before, rev_now, gp_now):
 # (signal, sections where it fires, words in the reason, value, sections where it stays at 100)
 CASES = [
     ("relationship", {"relationships": {"strength": 2}, "account": {"relationship_stage": "basic"}},
-     "relationship strength 2/5, basic stage", (25 + 25) / 2,
+     "relationship strength 2.0/5, basic stage", (25 + 25) / 2,
      {"relationships": {"strength": 5}, "account": {"relationship_stage": "integrated"}}),
     ("key_players", {"relationships": {"contacts": [contact("a", "user")]}}, "no decision maker or sponsor or champion",
      0, {"relationships": {"contacts": [contact("a", "economic_buyer"), contact("b", "sponsor"),

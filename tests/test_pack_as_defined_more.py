@@ -40,3 +40,23 @@ def test_the_last_review_footer_names_the_log_entry_when_it_is_the_last_review(k
     """)
     md = kaplan("report", "lr", "--format", "md", "--today", "2028-02-29", cwd=tmp_path).stdout
     assert "**Last review:** quarterly review, 2027-12-10: December notes" in md
+
+
+def test_a_whole_number_relationship_strength_is_shown_with_one_decimal_everywhere(kaplan, tmp_path):
+    # relationships.strength 2 → 2.0 (one decimal) in the pack's summary, the map, the health reason
+    # and score --explain alike. Its signal, (2 - 1) / 4 × 100 = 25, is under amber: a reason.
+    one_plan(tmp_path, """
+        plan: {owner: O, created: 2026-01-01}
+        relationships: {strength: 2}
+    """)
+    md = kaplan("report", "lr", "--format", "md", "--today", "2026-11-24", cwd=tmp_path).stdout
+    html = kaplan("report", "lr", "--format", "html", "--today", "2026-11-24", cwd=tmp_path).stdout
+    for pack in (md, html):
+        assert "relationship 2.0/5" in pack
+        assert "relationship strength 2/5" not in pack and "relationship 2/5" not in pack
+    reasons = md.split("**Why the health is", 1)[1].split("**Overdue", 1)[0]
+    assert "relationship strength 2.0/5" in reasons
+    explained = kaplan("score", "--explain", "lr", "--today", "2026-11-24", cwd=tmp_path).stdout
+    assert re.search(r"relationship_strength │ +2\.0 │", explained)
+    risk = kaplan("risk", "--format", "json", "--today", "2026-11-24", cwd=tmp_path).stdout
+    assert "relationship strength 2.0/5" in risk and "relationship strength 2/5" not in risk

@@ -445,14 +445,15 @@ def relationship_strength(plan: Plan) -> float | None:
 
 
 def relationship_words(plan: Plan) -> str | None:
-    """Where `relationship_strength` comes from, in words (`relationship strength 4/5`, or the mean)."""
+    """Where `relationship_strength` comes from, in words (`relationship strength 4.0/5`, or the mean),
+    the value shown as `rounding.mean` shows it."""
     value = relationship_strength(plan)
     if value is None:
         return None
     if plan.relationships.strength is not None:
-        return f"relationship strength {plan.relationships.strength}/5"
+        return f"relationship strength {rounding.mean(value)}/5"
     n = sum(1 for c in plan.relationships.contacts if c.left is None and c.strength)
-    return f"relationship strength {rounding.fixed(value, 1)}/5 (mean of {counted(n, 'current contact')})"
+    return f"relationship strength {rounding.mean(value)}/5 (mean of {counted(n, 'current contact')})"
 
 
 def revenue_ttm(plan: Plan) -> float | None:

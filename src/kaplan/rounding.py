@@ -60,6 +60,12 @@ def fixed(value: float, places: int = 0, grouped: bool = False) -> str:
     return f"{rounded(value, places) + 0.0:{',' if grouped else ''}.{places}f}"
 
 
+def mean(value: float) -> str:
+    """A 1-5 mean (relationship strength) as shown, in a pack and a health reason alike: always
+    `PCT_PLACES` decimals (3.25 → `3.3`, 4 → `4.0`), as `score --explain` and JSON carry it."""
+    return fixed(value, PCT_PLACES)
+
+
 def signed(value: float, places: int = 0) -> str:
     """`value` as shown with its sign, rounded once as `rounded` does (an NPS of −12.5 shows as `-13`,
     never `-12`), and never `-0`."""

@@ -165,8 +165,8 @@ def probability(value: float | None) -> str:
 
 
 def mean(value: float | None) -> str:
-    """A 1-5 mean (relationship strength) as shown (`rounding.PCT_PLACES`; 3.25 → 3.3, 3.0 → 3)."""
-    return number(value, rounding.PCT_PLACES)
+    """A 1-5 mean (relationship strength) as shown (`rounding.mean`; 3.25 → 3.3, 4 → 4.0)."""
+    return DASH if value is None else rounding.mean(value)
 
 
 def fte(value: float | None) -> str:
