@@ -60,3 +60,19 @@ def test_a_whole_number_relationship_strength_is_shown_with_one_decimal_everywhe
     assert re.search(r"relationship_strength │ +2\.0 │", explained)
     risk = kaplan("risk", "--format", "json", "--today", "2026-11-24", cwd=tmp_path).stdout
     assert "relationship strength 2.0/5" in risk and "relationship strength 2/5" not in risk
+
+
+def test_score_shows_an_undefined_top_share_as_a_dash(kaplan, tmp_path):
+    # One account, revenue 0: it has a value (top ceil(20% × 1) = 1 account) but no positive one, so
+    # the top share is undefined: "–" in the table and Markdown, null in JSON.
+    one_plan(tmp_path, """
+        plan: {owner: O}
+        financials:
+          currency: EUR
+          periods: [{period: 2026-Q3, revenue: 0}]
+    """)
+    table = kaplan("score", "--today", "2026-11-24", cwd=tmp_path).stdout
+    assert "Top 20% of accounts (1) bring – of revenue." in table
+    markdown = kaplan("score", "-f", "markdown", "--today", "2026-11-24", cwd=tmp_path).stdout
+    assert "Top 20% of accounts (1) bring – of revenue." in markdown
+    assert kaplan("score", "-f", "json", "--today", "2026-11-24", cwd=tmp_path).json()["concentration"]["top_share_pct"] is None

@@ -75,10 +75,9 @@ def table(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> Non
         t.add_row(text.plain(a.rank), f"{a.name} ({a.account_id})", fixed(a.score), "yes" if a.key else "",
                   a.tier_name or "–", a.quadrant, _revenue(a), pct(a.margin_pct), a.abc or "–")
     console.print(t)
-    c = ps.concentration
-    if c.total:
-        console.print(f"Top {c.top_accounts_pct:g}% of accounts ({c.top_accounts}) bring "
-                      f"{pct(c.top_share_pct)} of {'revenue' if c.metric == 'revenue_ttm' else 'gross profit'}.")
+    c = ps.concentration  # undefined (no positive value): "–", as JSON's null and the packs say
+    console.print(f"Top {c.top_accounts_pct:g}% of accounts ({c.top_accounts}) bring "
+                  f"{pct(c.top_share_pct)} of {'revenue' if c.metric == 'revenue_ttm' else 'gross profit'}.")
     console.print(f"Key accounts (score ≥ {ps.scoring.key_account_threshold:g}): "
                   f"{sum(1 for a in ps.accounts if a.key)} of {len(ps.accounts)}.")
 
@@ -138,10 +137,9 @@ def markdown(ps: PortfolioScore, accounts: list[AccountScore], out: IO[str]) -> 
         cells = [text.plain(a.rank), f"{md(a.name)} (`{a.account_id}`)", fixed(a.score), "yes" if a.key else "",
                  md(a.tier_name), a.quadrant, _revenue(a), pct(a.margin_pct), a.abc or "–"]
         out.write("| " + " | ".join(str(c) for c in cells) + " |\n")
-    c = ps.concentration
-    if c.total:
-        out.write(f"\nTop {c.top_accounts_pct:g}% of accounts ({c.top_accounts}) bring {pct(c.top_share_pct)} "
-                  f"of {'revenue' if c.metric == 'revenue_ttm' else 'gross profit'}.\n")
+    c = ps.concentration  # undefined (no positive value): "–"
+    out.write(f"\nTop {c.top_accounts_pct:g}% of accounts ({c.top_accounts}) bring {pct(c.top_share_pct)} "
+              f"of {'revenue' if c.metric == 'revenue_ttm' else 'gross profit'}.\n")
 
 
 FORMATS: dict[str, Callable[[PortfolioScore, list[AccountScore], IO[str]], None]] = {
