@@ -76,3 +76,24 @@ def test_score_shows_an_undefined_top_share_as_a_dash(kaplan, tmp_path):
     markdown = kaplan("score", "-f", "markdown", "--today", "2026-11-24", cwd=tmp_path).stdout
     assert "Top 20% of accounts (1) bring – of revenue." in markdown
     assert kaplan("score", "-f", "json", "--today", "2026-11-24", cwd=tmp_path).json()["concentration"]["top_share_pct"] is None
+
+
+def test_the_portfolio_pack_says_once_under_concentration_that_zero_revenue_brings_no_share(kaplan, tmp_path):
+    one_plan(tmp_path, """
+        plan: {owner: O}
+        financials:
+          currency: EUR
+          periods: [{period: 2026-Q3, revenue: 0}]
+    """, account="zero")
+    one_plan(tmp_path, """
+        plan: {owner: O}
+        financials:
+          currency: EUR
+          periods: [{period: 2026-Q3, revenue: 1000}]
+    """, account="some")
+    note = "Zero or negative revenue brings no share of the total"
+    for fmt in ("html", "md"):
+        pack = kaplan("report", "--portfolio", "--format", fmt, "--today", "2026-11-24", cwd=tmp_path).stdout
+        assert pack.count(note) == 1, fmt
+        concentration = pack.split("Concentration</h2>" if fmt == "html" else "## Concentration", 1)[1]
+        assert note in concentration.split("</section>" if fmt == "html" else "\n## ", 1)[0], fmt
