@@ -97,3 +97,35 @@ def test_the_portfolio_pack_says_once_under_concentration_that_zero_revenue_brin
         assert pack.count(note) == 1, fmt
         concentration = pack.split("Concentration</h2>" if fmt == "html" else "## Concentration", 1)[1]
         assert note in concentration.split("</section>" if fmt == "html" else "\n## ", 1)[0], fmt
+
+
+def _quarter(k: int) -> str:
+    return f"{2012 + k // 4}-Q{k % 4 + 1}"
+
+
+def test_the_markdown_pack_draws_fifty_of_a_long_list_the_most_overdue_first_as_html_does(kaplan, tmp_path):
+    # 55 milestones, none done, M1 due the latest (2025-Q4) and M55 the earliest (2012-Q2); 55 detractors
+    # with no follow-up, R1 answered the latest (2026-09-30) and R55 the earliest (2026-08-07).
+    # Drawn in both formats: M55 … M6 (the most overdue first), then "… and 5 more"; the loops R55 … R6.
+    # The health reason names the most overdue milestone, M55, the first the pack draws.
+    milestones = "".join(f"      - {{quarter: {_quarter(56 - i)}, description: M{i}}}\n" for i in range(1, 56))
+    nps = "".join(f"    - {{date: 2026-{'09' if i <= 30 else '08'}-{(31 - i if i <= 30 else 61 - i):02d}, "
+                  f"respondent: R{i}, score: 3}}\n" for i in range(1, 56))
+    one_plan(tmp_path, "plan: {owner: O, created: 2012-01-01}\nobjectives:\n  - id: o\n    title: Obj\n"
+             "    milestones:\n" + milestones + "voice_of_customer:\n  nps:\n" + nps)
+    assert _quarter(55) == "2025-Q4" and _quarter(1) == "2012-Q2"
+    md = kaplan("report", "lr", "--format", "md", "--today", "2026-11-24", cwd=tmp_path).stdout
+    html = kaplan("report", "lr", "--format", "html", "--today", "2026-11-24", cwd=tmp_path).stdout
+    most_overdue = [str(i) for i in range(55, 5, -1)]  # 55 … 6
+    promises = md.split("**Promises past due (55):**", 1)[1].split("**", 1)[0]
+    assert re.findall(r"milestone \\`M(\d+)\\`", promises) == most_overdue
+    assert "- … and 5 more (shown: the most overdue first, then those with no date)" in promises
+    drawn = md.split("Milestones (0 of 55 done):", 1)[1].split("\n\n", 2)[1]
+    assert re.findall(r"\[ \] \d{4}-Q\d: M(\d+)", drawn) == most_overdue
+    assert drawn.endswith("- … and 5 more (shown: the overdue first, the most overdue first, then the rest)")
+    assert re.findall(r"☐ \d{4}-Q\d: M(\d+)</li>", html) == most_overdue
+    loops = md.split("**Open detractor loops:** 55", 1)[1].split("\n\n", 2)[1]
+    assert re.findall(r"- R(\d+) \(score 3", loops) == most_overdue
+    assert loops.endswith("- … and 5 more (shown: the most overdue first, then the newest)")
+    reason = "55 of 55 milestones overdue: milestone \\`M55\\` of \\`o\\` was due in 2012-Q2 (by 2012-06-30)"
+    assert reason in md.split("**Why the health is", 1)[1].split("**Promises", 1)[0]

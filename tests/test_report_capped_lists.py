@@ -4,7 +4,7 @@ The lists inside an objective (measures, milestones, challenges, what was tried)
 periods (table and charts), a competitor's strengths and weaknesses, the account team and the
 whitespace grid were drawn whole: one objective of 500 measures made a deck of 39 slides and a PDF
 of pages of them. Each is now cut at `kaplan.report.capped.ROWS_SHOWN` (50) with
-"… and N more"; the Markdown pack and the workbook keep every row.
+"… and N more"; so does the Markdown pack, and the workbook keeps every row.
 """
 
 from __future__ import annotations
@@ -79,7 +79,9 @@ def test_an_objective_draws_fifty_measures_milestones_and_challenges(kaplan, tmp
     assert slides <= 12  # 500 measures drawn whole made 39 slides; 50 rows take four
     md = kaplan("report", "longco", "-f", "md", "--today", DAY, cwd=folder).stdout
     for word in ("Measure", "Milestone", "Challenge", "Tried"):
-        assert len(numbers(f"{word} number", md)) == N, word  # the Markdown pack keeps every row
+        assert numbers(f"{word} number", md) == FIFTY, word  # the Markdown pack draws the same rows
+    assert md.count("… and 70 more (shown: the overdue first, the most overdue first, then the rest)") == 2
+    assert md.count("; … and 70 more") == 2  # challenges and what was tried
 
 
 def test_the_financial_tables_and_charts_draw_the_fifty_most_recent_periods(kaplan, tmp_path):
@@ -143,7 +145,7 @@ def test_the_account_team_names_fifty_then_how_many_more(kaplan, tmp_path):
     cells, _, _ = deck(tmp_path)
     assert [c for c in cells if c.startswith("Member number 1 ")][0].endswith("; … and 70 more")
     md = kaplan("report", "longco", "-f", "md", "--today", DAY, cwd=folder).stdout
-    assert len(numbers("Member number", md)) == N  # the Markdown pack names every member
+    assert numbers("Member number", md) == FIFTY and "; … and 70 more" in md  # as the HTML pack names them
 
 
 def test_the_whitespace_grid_draws_fifty_units_and_offerings(kaplan, tmp_path):

@@ -51,6 +51,14 @@ class Broken:
         return (today - self.due).days if self.due is not None else None
 
 
+def most_overdue_first(b: Broken) -> tuple:
+    """The order promises past due are named and drawn in, wherever only some are (the health reason
+    names the first; a pack drawing 50 of a longer list draws these first): the most overdue first
+    (the earliest date due), then those with no date. A sort key; sorted stably, ties keep the
+    plan's order."""
+    return (0, b.due.toordinal()) if b.due is not None else (1,)
+
+
 def plan_period(plan, today: _dt.date | Clock, config) -> list[Broken]:
     clock = Clock.of(today)
     p = plan.plan.period

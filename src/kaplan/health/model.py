@@ -39,7 +39,8 @@ what a plan is for, and do not lift health):
   `risks.max_exposure`).
 - milestones, measures, rituals, decisions: 100 × (1 − broken ÷ made), where made counts every
   milestone (done or not), the measures with a due date and a target, the rituals with a cadence,
-  and every decision with a due date, taken or not (one promise made and broken: 0).
+  and every decision with a due date, taken or not (one promise made and broken: 0). The reason names
+  the most overdue broken promise of its kind (`promises.most_overdue_first`, the order a pack draws).
 """
 
 from __future__ import annotations
@@ -350,7 +351,7 @@ def _promises(plan: Plan, clock: Clock, config: Config, add) -> None:
     def signal(name: str, broken: list, made: int, noun: str) -> None:
         if not broken:
             return
-        first = broken[0]
+        first = min(broken, key=promises.most_overdue_first)  # the most overdue, as the pack draws them
         if len(broken) == 1 and made <= 1:
             add(name, 0, first.what, first.at)
         else:

@@ -4,10 +4,11 @@ saying how many more there are.
 A plan may list thousands of actions, risks or contacts. Drawn in full, one account's pack became a
 PDF of hundreds of pages and a deck of hundreds of slides, and the time to make them grew faster
 than the list (WeasyPrint lays every row of a table out, the deck shares rows among slides). The
-HTML pack (and so the PDF, which prints it) and the deck draw the same rows of the same tables,
-through this module. The Markdown pack and the account workbook's sheets (contacts, actions, NPS,
-KPIs, risks, financials) keep every row, in the pack's order: they are text and cells, cheap to make
-and where a whole list is read. Every count and figure still takes every row in.
+HTML pack (and so the PDF, which prints it), the Markdown pack and the deck draw the same rows of the
+same tables, in the same order, through this module (a Markdown table's or list's last row is
+`rendering`'s `more_row` or `more_item`). The account workbook's sheets (contacts, actions, NPS,
+KPIs, risks, financials) keep every row, in the pack's order: they are cells, where a whole list is
+sorted and filtered. Every count and figure still takes every row in.
 
 Which rows are kept when a list is longer than `ROWS_SHOWN` is its `Order` (`ORDERS`, by name): the
 plan's own order keeps the first rows; a list where some rows matter more keeps those and draws
@@ -30,7 +31,8 @@ them in that order, and its "… and N more" row says so:
   right in time, and its caption says how many earlier periods it leaves out: `earlier`);
 - risks come in the pack's order, the highest open risk first, in every format (`account.py`).
 
-A list no longer than `ROWS_SHOWN` is drawn whole, in the pack's order (as the Markdown pack lists it).
+A list no longer than `ROWS_SHOWN` is drawn whole, in the pack's order (the plan's, or by date where
+the list is dated), in every format: the order above decides only which rows a longer list keeps.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ import heapq
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
 
-from kaplan.nps import most_overdue_first
+from kaplan.nps import most_overdue_first as most_overdue_loop_first
+from kaplan.promises import most_overdue_first
 
 T = TypeVar("T")
 
@@ -75,10 +78,9 @@ def _decision(r) -> tuple:
     return (0, -r.overdue_days) if r.overdue_days is not None else (1, -r.review.date.toordinal())
 
 
-def _broken(b) -> tuple:
-    """A broken promise (`kaplan.promises.Broken`): the most overdue (the earliest date it was due)
-    first, then those with no date; ties keep the list's order."""
-    return (0, b.due.toordinal()) if b.due is not None else (1,)
+_broken = most_overdue_first
+"""A broken promise (`kaplan.promises.Broken`): the most overdue (the earliest date it was due)
+first, then those with no date; ties keep the list's order (the order its health reason names)."""
 
 
 def _promised(r) -> tuple:
@@ -94,7 +96,7 @@ ORDERS = {
     "actions": Order(_action, "shown: the most overdue first, then the open by due date, then the rest"),
     "decisions": Order(_decision, "shown: the most overdue first, then the newest raised"),
     "responses": Order(lambda r: -r.date.toordinal(), "shown: the newest first"),
-    "loops": Order(most_overdue_first, "shown: the most overdue first, then the newest"),
+    "loops": Order(most_overdue_loop_first, "shown: the most overdue first, then the newest"),
     "kpis": Order(lambda r: _KPI.get(r.status, 2), "shown: the missed first, then the not measured, then the met"),
     "opportunities": Order(_opportunity, "shown: the open first, the highest weighted value first, then the rest"),
     "milestones": Order(_promised, "shown: the overdue first, the most overdue first, then the rest"),

@@ -64,6 +64,18 @@ def _finalize(ctx, value):
     return text.md(value)
 
 
+def _more_row(rows, columns: int, order: str = "plan") -> Markup:
+    """A Markdown table's last row saying what its drawn rows leave out (`capped.more`), or nothing."""
+    words = capped.more(rows, order)
+    return Markup(f"| {text.md(words)} |{' |' * (columns - 1)}\n") if words else Markup("")
+
+
+def _more_item(rows, order: str = "plan") -> Markup:
+    """A Markdown list's last item saying what its drawn items leave out (`capped.more`), or nothing."""
+    words = capped.more(rows, order)
+    return Markup(f"- {text.md(words)}\n") if words else Markup("")
+
+
 def _escaping(func):
     """A text filter whose result is already escaped for Markdown, so it is not escaped twice."""
 
@@ -158,6 +170,8 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
     env.filters["mermaid"] = _escaping(text.mermaid)
     env.filters["shown"] = capped.shown
     env.filters["more"] = capped.more
+    env.filters["more_row"] = _more_row
+    env.filters["more_item"] = _more_item
     env.filters["joined"] = capped.joined
     env.filters["earlier"] = capped.earlier
     return env
