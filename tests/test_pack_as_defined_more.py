@@ -129,3 +129,22 @@ def test_the_markdown_pack_draws_fifty_of_a_long_list_the_most_overdue_first_as_
     assert loops.endswith("- … and 5 more (shown: the most overdue first, then the newest)")
     reason = "55 of 55 milestones overdue: milestone \\`M55\\` of \\`o\\` was due in 2012-Q2 (by 2012-06-30)"
     assert reason in md.split("**Why the health is", 1)[1].split("**Promises", 1)[0]
+
+
+def test_a_short_list_of_milestones_keeps_the_plan_s_order_in_every_format(kaplan, tmp_path):
+    # 3 milestones (fewer than 50): drawn whole in the plan's order, though only the last (2025-Q1) is overdue.
+    one_plan(tmp_path, """
+        plan: {owner: O, created: 2025-01-01}
+        objectives:
+          - id: o
+            title: Obj
+            milestones:
+              - {quarter: 2027-Q1, description: First}
+              - {quarter: 2027-Q2, description: Second}
+              - {quarter: 2025-Q1, description: Third}
+    """)
+    md = kaplan("report", "lr", "--format", "md", "--today", "2026-11-24", cwd=tmp_path).stdout
+    html = kaplan("report", "lr", "--format", "html", "--today", "2026-11-24", cwd=tmp_path).stdout
+    assert re.findall(r"\[ \] \d{4}-Q\d: (\w+)", md) == ["First", "Second", "Third"]
+    assert re.findall(r"☐ \d{4}-Q\d: (\w+)</li>", html) == ["First", "Second", "Third"]
+    assert "more" not in md.split("Milestones (0 of 3 done):", 1)[1].split("##", 1)[0]
