@@ -314,3 +314,16 @@ def test_an_empty_file_of_the_account_s_name_is_not_filled_when_another_file_hol
     assert r.exit_code == 1
     assert "account `acme` already has a plan in plans/sub/acme-old.yaml" in r.stderr
     assert (tmp_path / "plans" / "acme.yaml").read_text() == "# to do\n"
+
+
+def test_a_full_disk_is_a_usage_error_that_names_the_reason_and_leaves_no_plan(kaplan, tmp_path, monkeypatch):
+    import os
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")  # as a write to an open file fails: no file name
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    r = new(kaplan, "acme", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert r.exit_code == 2
+    assert r.stderr.strip() == "kaplan: nothing was written: No space left on device"
+    assert "plans/acme.yaml" not in files_under(tmp_path)

@@ -124,7 +124,8 @@ def _not_written(exc: OSError) -> typer.Exit:
     name = exc.filename
     if name is not None and os.path.basename(name).startswith(".") and str(name).endswith(".tmp"):
         name = os.path.dirname(name)  # the temporary file kaplan writes first: the folder is what tells
-    return _fail(f"nothing was written: cannot write into {name}: {exc.strerror or exc}")
+    where = f"cannot write into {name}: " if name is not None else ""
+    return _fail(f"nothing was written: {where}{exc.strerror or exc}")
 
 
 def _shown(view, *args) -> None:
