@@ -120,6 +120,17 @@ def test_an_account_id_whose_file_holds_another_plan_is_refused_at_its_row(kapla
     assert files(portfolio) == before
 
 
+def test_the_refusal_names_the_file_that_holds_the_id_whatever_its_case(kaplan, portfolio):
+    (portfolio / "plans" / "Zeta.YML").write_text(
+        "kaplan: 1\naccount:\n  id: zeta-group\n  name: Zeta Group\nplan:\n  owner: Jo\n", encoding="utf-8")
+    before = files(portfolio)
+    (portfolio / "new.csv").write_text("account,period,revenue\nzeta,2026-Q3,5000\n", encoding="utf-8")
+    run = kaplan("import", "new.csv", "--as", "financials", "--create", "--today", "2026-11-24", cwd=portfolio)
+    assert run.exit_code == 1
+    assert "no plan has the account id `zeta`, but plans/Zeta.YML is there" in run.stderr
+    assert files(portfolio) == before
+
+
 @pytest.mark.parametrize("name", ["\x1b]0;pwn\x07Acme", "Acme\x7fCorp", "Acme\x9b31mCorp"])
 def test_an_account_name_with_a_control_character_is_refused_at_its_row(kaplan, portfolio, name):
     before = files(portfolio)

@@ -46,6 +46,22 @@ def taken(plans_dir: Path, ids) -> set[str]:
     return out
 
 
+def _file_of(plans_dir: Path, stem: str) -> Path:
+    """The plan file of the plans folder whose name is `stem`, case aside (`Zeta.YML` for `zeta`), or the
+    one `kaplan new` would write when none is (the id is another plan's, or the settings')."""
+    from kaplan.reading.paths import PLAN_SUFFIXES
+
+    try:
+        entries = sorted(os.listdir(plans_dir))
+    except OSError:
+        entries = []
+    for entry in entries:
+        name, suffix = os.path.splitext(entry)
+        if suffix.lower() in PLAN_SUFFIXES and name.casefold() == stem.casefold():
+            return plans_dir / entry
+    return plans_dir / f"{stem}.yaml"
+
+
 def new_id(record: Record, used: set[str], plans_dir: Path) -> str:
     """The id of the plan to start for `record`'s account, not in `used` (it joins it); raises `Refused`."""
     from kaplan.commands.new import id_problem, text_problem
@@ -65,8 +81,7 @@ def new_id(record: Record, used: set[str], plans_dir: Path) -> str:
         if value in used:
             from kaplan.reading.loader import display_path
 
-            there = next((plans_dir / f"{value}{suffix}" for suffix in (".yaml", ".yml")
-                          if (plans_dir / f"{value}{suffix}").exists()), plans_dir / f"{value}.yaml")
+            there = _file_of(plans_dir, value)
             raise Refused(f"no plan has the account id `{value}`, but {display_path(there)} is there (the plan "
                           "of another account, or no plan)",
                           f"give that plan the id `{value}`, or rename the file, and import again")
