@@ -141,8 +141,16 @@ def test_people_are_not_allocated_without_a_people_budget(kaplan, tmp_path):
     assert status["money"]["status"] == "partly funded"  # 50,000 of 100,000
     assert status["staff"]["status"] == "people not allocated"  # never "funded"
     assert status["staff"]["people_granted"] is None and b["people_available"] is None
+    # one sentence, the same in the score's table and Markdown and in the portfolio pack
+    words = "People: 2 FTE requested, not allocated (set scoring.budget.people in kaplan.yaml)."
+    escaped = r"People: 2 FTE requested, not allocated (set scoring\.budget\.people in kaplan\.yaml)."  # Markdown
     table = kaplan("score", "--budget", cwd=tmp_path).stdout
-    assert "People: 2 FTE requested, not allocated" in table
+    assert words in " ".join(table.split())
+    assert escaped in kaplan("score", "--budget", "--format", "markdown", cwd=tmp_path).stdout
+    for suffix, said in (("md", escaped), ("html", words)):
+        out = tmp_path / f"portfolio.{suffix}"
+        assert kaplan("report", "--portfolio", "--format", suffix, "--out", str(out), cwd=tmp_path).exit_code == 0
+        assert said in out.read_text(encoding="utf-8")
 
 
 def test_people_are_allocated_against_the_people_budget(kaplan, tmp_path):

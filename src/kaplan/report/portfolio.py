@@ -23,7 +23,7 @@ from kaplan.money import Converter
 from kaplan.whitespace import Grid, Reach, grid, reach
 from kaplan.report import capped
 from kaplan.report.snapshot import Snapshot
-from kaplan.views.text import budget_words, days, money, pct, recorded
+from kaplan.views.text import budget_words, days, money, pct, people_words, recorded
 
 
 def _total(values: Iterable[float | None]) -> float | None:
@@ -254,6 +254,11 @@ class PortfolioPack:
     def budget_words(self) -> str:
         """The allocation's money in one sentence (`kaplan.views.text.budget_words`)."""
         return budget_words(self.allocation)
+
+    @property
+    def people_words(self) -> str:
+        """The allocation's people in one sentence (`kaplan.views.text.people_words`); "" when none are asked."""
+        return people_words(self.allocation)
 
     @property
     def tiers(self) -> dict[str, list[Placed]]:

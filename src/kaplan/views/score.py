@@ -248,7 +248,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
             out.write(f"| {r['priority']} | `{r['account']}` | {md(r['description'])} | {fixed(r['score'])} | "
                       f"{money(r['amount'])} | {text.fte(r['people_fte'])} | {_granted(r)} | "
                       f"{money(r['running_total'])} | {r['status']} |\n")
-        out.write(f"\n{md(text.budget_words(al))}.{_people(al)}\n")
+        out.write(f"\n{md(text.budget_words(al))}.{_and(md(text.people_words(al)))}\n")
         return
     from rich.table import Table
 
@@ -262,7 +262,7 @@ def budget(ps: PortfolioScore, out: IO[str], fmt: str = "table") -> None:
         t.add_row(str(r["priority"]), r["account"], r["description"], fixed(r["score"]), money(r["amount"]),
                   text.fte(r["people_fte"]), _granted(r), money(r["running_total"]), r["status"])
     console.print(t)
-    console.print(f"{text.budget_words(al)}.{_people(al)}", markup=False)
+    console.print(f"{text.budget_words(al)}.{_and(text.people_words(al))}", markup=False)
 
 
 def _granted(row: dict) -> str:
@@ -270,15 +270,9 @@ def _granted(row: dict) -> str:
     return text.granted(row["granted"], row["people_granted"])
 
 
-def _people(al) -> str:
-    """People (FTE) in the allocation, in words: allocated against `budget.people`, or not at all."""
-    if not al.people_requested:
-        return ""
-    if al.people_available is None:
-        return (f" People: {text.fte(al.people_requested)} FTE requested, not allocated "
-                "(set `scoring.budget.people` in kaplan.yaml).")
-    return (f" People: {text.fte(al.people_requested)} FTE requested, {text.recorded(al.people_available)} available, "
-            f"{text.fte(al.people_granted)} granted.")
+def _and(sentence: str) -> str:
+    """A sentence that follows another on its line ("" when there is none)."""
+    return f" {sentence}" if sentence else ""
 
 
 def sources(out: IO[str], fmt: str = "table") -> None:

@@ -106,6 +106,19 @@ def budget_words(al) -> str:
             f"left {money(al.available - al.granted)}")
 
 
+def people_words(al) -> str:
+    """The people (FTE) of an allocation in one sentence, the same in every pack and in `score --budget`:
+    `People: 3 FTE requested, 2 available, 2 granted.`, or `People: 3 FTE requested, not allocated (set
+    scoring.budget.people in kaplan.yaml).` without `budget.people`; "" when no request asks for people."""
+    if not al.people_requested:
+        return ""
+    if al.people_available is None:
+        return (f"People: {fte(al.people_requested)} FTE requested, not allocated "
+                "(set scoring.budget.people in kaplan.yaml).")
+    return (f"People: {fte(al.people_requested)} FTE requested, {recorded(al.people_available)} available, "
+            f"{fte(al.people_granted)} granted.")
+
+
 def compact(value: float | None) -> str:
     """1,250,000 → 1.25M; 48,000 → 48k; 999,500 → 1M (cards and chart axes): three significant digits,
     rounded half away from zero as every figure shown (`kaplan.rounding`: 1,125,000 → 1.13M) before the
