@@ -244,12 +244,14 @@ def test_a_shard_copied_under_another_shard_s_name_is_not_believed(kaplan, portf
                                                    "due: 2026-12-15, status: planned}\n")
     assert kaplan("risk", "--today", DAY).exit_code in (0, 1)
     first = {p.name: p.read_bytes() for p in _details_folder().glob("*.json")}
-    later = "2027-03-01"
-    assert kaplan("risk", "--today", later).exit_code in (0, 1)
+    with open(portfolio / "plans" / "acme.yaml", "a") as fh:  # other details: a shard of another name
+        fh.write("investment:\n  - {id: crm, description: A CRM, amount: 5000}\n")
+    assert kaplan("risk", "--today", DAY).exit_code in (0, 1)
     (new,) = [p for p in _details_folder().glob("*.json") if p.name not in first]
     new.write_bytes(next(iter(first.values())))
-    cached = kaplan("risk", "--today", later, "--format", "json").json()
-    assert cached == kaplan("--no-cache", "risk", "--today", later, "--format", "json").json()
+    cached = kaplan("risk", "--today", DAY, "--format", "json").json()
+    assert cached == kaplan("--no-cache", "risk", "--today", DAY, "--format", "json").json()
+    assert kaplan("score", "--budget", "--today", DAY, "--format", "json").json()["requested"] == 5000
 
 
 def test_plans_with_the_same_bytes_both_keep_their_details(portfolio, reads):

@@ -270,7 +270,7 @@ def test_the_days_kept_for_one_version_of_the_index_say_nothing_of_another(portf
 
     check([portfolio / "plans"], today=DAYS[0], jobs=1)
     pf = open_portfolio(portfolio)
-    far = DAYS[0] + dt.timedelta(days=400)
+    far = DAYS[0] + dt.timedelta(days=2000)
     plans = len(list((portfolio / "plans").glob("*.yaml")))
     assert _cache.SummaryCache(pf.root, pf.config, far, load=False).reads_expected(plans) > 0
     (ends,) = _cache.cache_dir().glob(f"details-*/{_cache.ENDS}")
@@ -350,7 +350,7 @@ def test_workers_started_for_a_reading_that_fails_before_it_begins_are_stopped(p
 
     monkeypatch.setattr(_cache.SummaryCache, "load", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        check([portfolio / "plans"], today=DAYS[0] + dt.timedelta(days=400), jobs=2)
+        check([portfolio / "plans"], today=DAYS[0] + dt.timedelta(days=2000), jobs=2)
     assert not multiprocessing.active_children()
 
 

@@ -140,7 +140,7 @@ def reworded(text: str, today: _dt.date) -> str:
 class Clock:
     """Today, and the span of days (ordinals, `since` ≤ day < `until`) every answer given holds for."""
 
-    __slots__ = ("_day", "_ordinal", "since", "until", "marked")
+    __slots__ = ("_day", "_ordinal", "since", "until", "marked", "read_today")
 
     def __init__(self, today: _dt.date, marked: bool = False):
         self._day = today
@@ -149,6 +149,9 @@ class Clock:
         self.marked = marked
         """Whether counts of days are written as markers (`dated`) and day-by-day figures as
         `DatedNumber`s, for the cache to work out again on another day."""
+        self.read_today = False
+        """Whether `today` itself was read: the answers then hold for this one day, and no other day's
+        can be told from them."""
 
     @classmethod
     def of(cls, today: _dt.date | Clock) -> Clock:
@@ -158,6 +161,7 @@ class Clock:
     @property
     def today(self) -> _dt.date:
         """The day itself: whatever is worked out from it holds for this day only."""
+        self.read_today = True
         self.since, self.until = max(self.since, self._ordinal), min(self.until, self._ordinal + 1)
         return self._day
 

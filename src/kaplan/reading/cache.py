@@ -38,10 +38,10 @@ from pathlib import Path
 from kaplan.reading.paths import MAX_BYTES
 from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, claimed_tag, digest, file_clock, open_folder,
                                        read_sealed, read_tagged, seal, unchanged, write_json)
-from kaplan.reading.summary import PlanSummary
+from kaplan.reading.summary import PlanSummary, advanced
 from kaplan.config import Config
 
-FORMAT = 8
+FORMAT = 9
 
 
 def write_details(folder: Path, details: dict[str, list]) -> str | None:
@@ -292,14 +292,13 @@ class SummaryCache:
         """
         key = str(path)
         entry = self.entries.get(key)
-        if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)):
+        if not (isinstance(entry, list) and len(entry) == 6 and isinstance(entry[0], str)):
             return None
         spans = entry[4]
-        if type(spans) is not list or len(spans) != 4 or not (
-                type(spans[0]) is type(spans[1]) is type(spans[2]) is type(spans[3]) is int):
+        if type(spans) is not list or len(spans) != 5 or not all(type(day) is int for day in spans):
             return None
         if not spans[0] <= self._ordinal < spans[1]:
-            return None  # its dated findings or figures are not the same today: read it again
+            return None  # its dated findings or figures are not known for today: read it again
         try:
             st = os.stat(path)
         except OSError:
@@ -309,13 +308,25 @@ class SummaryCache:
         same, sig = unchanged(key, st, entry[0], entry[3])
         if not same:
             return None
+        core = entry[1]
+        if self._ordinal >= spans[4]:  # something of it changes by today: worked out when it was read
+            if type(entry[5]) is not str:
+                return None
+            try:
+                core, since, ahead, next_change = advanced(core, entry[5], self._ordinal)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+                return None
+            spans = [since, spans[1], spans[2], spans[3], spans[1] if next_change is None else next_change]
+            entry[1], entry[4], entry[5] = core, spans, ahead
+            self._touched.add(key)
+            self.changed = True
         try:
-            summary = PlanSummary.from_json(key, display, entry[1],
-                                            self.details_reader(entry[0], entry[2], reread, spans[2:]), self.today)
+            summary = PlanSummary.from_json(key, display, core,
+                                            self.details_reader(entry[0], entry[2], reread, spans[2:4]), self.today)
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         summary.digest, summary.signature = entry[0], sig
-        summary.span, summary.details_span = tuple(spans[:2]), tuple(spans[2:])
+        summary.span, summary.details_span = tuple(spans[:2]), tuple(spans[2:4])
         if not spans[2] <= self._ordinal < spans[3]:
             summary.weighed = None  # the signals change today: they are worked out again when wanted
         if sig != entry[3]:
@@ -355,7 +366,9 @@ class SummaryCache:
             return
         span = summary.span or (self._ordinal, self._ordinal + 1)
         details = summary.details_span or (self._ordinal, self._ordinal + 1)
-        self.entries[summary.path] = [summary.digest, summary.core_json(), shard, summary.signature, [*span, *details]]
+        next_change = span[1] if summary.next_change is None else summary.next_change
+        self.entries[summary.path] = [summary.digest, summary.core_json(), shard, summary.signature,
+                                      [*span, *details, next_change], summary.ahead]
         self._touched.add(summary.path)
         if shard is None:
             self._new_details[summary.digest] = summary.details_json()
@@ -363,7 +376,7 @@ class SummaryCache:
         self.changed = True
 
     def _drop_unused_shards(self) -> None:
-        named = {entry[2] for entry in self.entries.values() if isinstance(entry, list) and len(entry) == 5}
+        named = {entry[2] for entry in self.entries.values() if isinstance(entry, list) and len(entry) == 6}
         fd = open_folder(self.details_dir) if os.path.lexists(self.details_dir) else None
         if fd is None:
             return

@@ -9,6 +9,7 @@ sent between processes cheaply, instead of shipping whole plan models around.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from kaplan import rounding, rules
 from kaplan.clock import ALWAYS, Clock, DatedNumber, DatedText
 from kaplan.config import Config
 from kaplan.findings import SEVERITY_NAME, SEVERITY_NAMED, Finding, Severity
-from kaplan.health.model import Signal, level_for
+from kaplan.health.model import SIGNAL_GROUPS, Signal, level_for
 from kaplan.rules.health import WORDED_REASONS
 from kaplan.model.plan import WhitespaceCell
 from kaplan.model.vocab import Coverage
+from kaplan.reading.ahead import change_days, follow, part
 from kaplan.reading.loader import LoadedPlan, load_plan, load_positions
 from kaplan.suppressions import Directive, parse as parse_suppressions
 
@@ -29,6 +31,8 @@ FIGURES_WRONG = frozenset({"period-overlap", "date-order"})
 """Errors that make a plan's figures wrong (revenue counted twice, a period or contract that ends
 before it starts): a plan with one is left out of scores, risk and packs until it is fixed."""
 _METRIC_NAMES = _metrics.ALL
+_NPS = _METRIC_NAMES.index("nps")
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 @dataclass
@@ -62,6 +66,13 @@ class PlanSummary:
     (`kaplan.clock`); None when not known (a file that was not read as a plan holds on every day)."""
     details_span: tuple[int, int] | None = field(default=None, repr=False)
     """The same for the details (the health signals)."""
+    ahead: str | None = field(default=None, repr=False)
+    """What changes on the days of `span` after the day the plan was read (`ahead_json`), as the cache
+    keeps it: JSON text, worked out again only on a day it is wanted (`advanced`); None when nothing does."""
+    next_change: int | None = field(default=None, repr=False)
+    """The first of those days (None: none before the end of `span`)."""
+    details_ahead: list | None = field(default=None, repr=False)
+    """The health signals of each of those days on which they change: [day, signals as `details_json`]."""
     places: list | None = field(default=None, repr=False)
     """(line, column) of each of `rules.PORTFOLIO_PLACES` in the file, for a valid plan with findings
     of its own (whose file is scanned for places anyway); None when not kept."""
@@ -170,7 +181,7 @@ class PlanSummary:
                 self.review_cadence, self.executive_sponsor, self.rituals,
                 self.last_review.isoformat() if self.last_review else None, self.has_last_reviewed,
                 self.started.isoformat() if self.started else None,
-                [[f.line, f.column, f.rule, SEVERITY_NAME[f.severity], _text_json(f.message), f.hint] for f in self.findings],
+                [_finding_row(f) for f in self.findings],
                 [d.to_json() for d in self.suppressions], self.places,
                 self._weighed_json()]
 
@@ -179,18 +190,24 @@ class PlanSummary:
             return None
         if isinstance(self.weighed, tuple):
             return self.weighed[0]
-        return [[_figure_json(k[0]), k[1]] if len(k) == 2 else [_figure_json(k[0]), k[1], k[2], _text_json(k[3])]
-                for k in self.weighed]
+        return _weighed_rows(self.weighed)
 
     def details_json(self) -> list:
         signals, investment, cells = self._detail()
-        return [[[s.name, _figure_json(s.value), s.weight, _text_json(s.reason), list(s.at)] for s in signals], investment,
-                [[c.unit, c.offering, c.status.value, c.competitor] for c in cells]]
+        kept = [_signals_json(signals), investment, [[c.unit, c.offering, c.status.value, c.competitor] for c in cells]]
+        return kept + [self.details_ahead] if self.details_ahead else kept
 
     @staticmethod
     def details_from_json(data: list, today: _dt.date | None = None) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
-        """The details `details_json` wrote, their counts of days worded for `today`."""
-        signals, investment, cells = data
+        """The details `details_json` wrote, their counts of days worded for `today`, and the signals
+        of `today` when they change on the days after the plan was read (`details_ahead`)."""
+        signals, investment, cells = data[:3]
+        if len(data) > 3 and today is not None:
+            day = today.toordinal()
+            for start, later in data[3]:
+                if start > day:
+                    break
+                signals = later
         return ([Signal(n, _figure(v, today), w, _text(r, today), tuple(at)) for n, v, w, r, at in signals],
                 list(investment),
                 [WhitespaceCell.model_construct(unit=u, offering=o, status=Coverage(st), competitor=c)
@@ -205,8 +222,7 @@ class PlanSummary:
             raise ValueError("metrics changed")
         return cls(
             path=path, display=display,
-            findings=[Finding(display, line, col, rule, SEVERITY_NAMED[sev], _text(msg, today), hint)
-                      for line, col, rule, sev, msg, hint in found] if found else [],
+            findings=[_finding(display, row, today) for row in found] if found else [],
             account_id=account_id, name=name, owner=owner, metrics=dict(zip(_METRIC_NAMES, values)),
             currency=currency, has_money=has_money,
             review_cadence=cadence, executive_sponsor=sponsor, rituals=list(rituals),
@@ -219,7 +235,6 @@ class PlanSummary:
 def summarise(path: Path, display: str, config: Config, today: _dt.date, data: bytes | None = None) -> PlanSummary:
     """Read one plan (from `data` when its bytes are already read), run the plan rules, locate their
     findings and keep the facts for later."""
-    from kaplan.health.model import base_signals
     from kaplan.overdue import last_review, plan_started
 
     lp = load_plan(path, display, data=data)
@@ -233,18 +248,29 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     if plan is None:  # what the reader found does not depend on the day
         summary.span = summary.details_span = ALWAYS
         return summary
-    clock = Clock(today, marked=True)  # what the plan rules and metrics ask of the day
-    ctx = rules.Context(today=clock, config=config, path=lp.path)
-    issues = []
+    rule_parts = []  # (rule id, severity, its issues day by day)
+    ctx = rules.Context(today=today, config=config, path=lp.path)  # each rule asks a clock of its own
     for r in rules.plan_rules():
         severity = rules.severity_of(r.id, config, str(path))
         if severity is not None:
-            issues.extend((r.id, severity, issue) for issue in r.check(plan, ctx))
-    if issues:  # the file is scanned for their places anyway: the portfolio rules' places cost little more
-        summary.findings.extend(dated(f, clock) for f in locate_issues(lp, issues, rules.PORTFOLIO_PLACES))
+            rule_parts.append((r.id, severity, part(_rule(r, plan, ctx), today, key=_issues_key)))
+    metrics_clock = Clock(today, marked=True)  # of the metrics, only the NPS asks the day
+    summary.metrics = _metrics.all_metrics(plan, metrics_clock, config.nps)
+    nps_part = part(lambda clock: _metrics.nps(plan, clock, config.nps), today,
+                    first=(summary.metrics["nps"], metrics_clock))
+    signal_parts = [part(lambda clock, group=group: group(plan, clock, config), today, key=_signals_key)
+                    for group in SIGNAL_GROUPS]
+    parts = [p for _, _, p in rule_parts] + [nps_part] + signal_parts
+    follow(parts, today)
+    summary.span = summary.details_span = (max(p.since for p in parts), min(p.until for p in parts))
+    clock = Clock(today, marked=True)  # words the counts of days (the same for any day: `DatedText`)
+    located = _located(lp, rule_parts, clock)
+    if located:  # the file is scanned for their places anyway: the portfolio rules' places cost little more
         summary.places = [list(lp.locate(at, key=key)) for at, key in rules.PORTFOLIO_PLACES]
+    on = _Days(summary.findings, rule_parts, located, signal_parts, clock)
+    first = today.toordinal()
+    summary.findings = on.findings(first)
     summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
-    summary.metrics = _metrics.all_metrics(plan, clock, config.nps)
     summary.currency = plan.financials.currency
     summary.has_money = has_money(plan)
     summary.review_cadence = plan.plan.review_cadence.value if plan.plan.review_cadence else None
@@ -253,14 +279,138 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary.last_review = last_review(plan)
     summary.has_last_reviewed = plan.plan.last_reviewed is not None and plan.plan.last_reviewed == summary.last_review
     summary.started = plan_started(plan)
-    summary.span = clock.span
-    signals_clock = Clock(today, marked=True)
-    signals = [s if (reason := signals_clock.dated(s.reason)) is s.reason else
-               Signal(s.name, s.value, s.weight, reason, s.at) for s in base_signals(plan, signals_clock, config)]
-    summary.details_span = signals_clock.span
+    signals = on.signals(first)
     summary.weighed = _weighed(signals, config)
     summary._details = (signals, [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace))
+    until = summary.span[1]
+    rule_days = change_days([p for _, _, p in rule_parts], until)
+    nps_days = change_days([nps_part], until)
+    signal_days = change_days(signal_parts, until)
+    if rule_days or nps_days or signal_days:
+        summary.ahead, summary.details_ahead = _ahead(on, rule_days, nps_part, nps_days, signal_days, config)
+        summary.next_change = min(rule_days | nps_days | signal_days)
     return summary
+
+
+class _Days:
+    """A plan's findings and signals on any day its parts are known for (`reading.ahead`)."""
+
+    def __init__(self, read: list[Finding], rule_parts: list, located: dict, signal_parts: list, clock: Clock):
+        self._read, self._rule_parts, self._located = read, rule_parts, located
+        self._signal_parts, self._clock = signal_parts, clock
+        self._dated: dict[int, Signal] = {}
+
+    def findings(self, day: int) -> list[Finding]:
+        """What the reader found, then each rule's findings of the day, in the rules' order."""
+        return self._read + [self._located[(rule_id, *_issue_key(i))]
+                             for rule_id, _, answers in self._rule_parts for i in answers.on(day)]
+
+    def signals(self, day: int) -> list[Signal]:
+        """The health signals of the day, their counts of days worded (`Clock.dated`)."""
+        return [self._worded(s) for answers in self._signal_parts for s in answers.on(day)]
+
+    def _worded(self, s: Signal) -> Signal:
+        if id(s) not in self._dated:
+            reason = self._clock.dated(s.reason)
+            self._dated[id(s)] = s if reason is s.reason else Signal(s.name, s.value, s.weight, reason, s.at)
+        return self._dated[id(s)]
+
+
+def _rule(r, plan, ctx: rules.Context):
+    """The issues rule `r` finds in `plan` on a clock's day (`ctx`, shared by the plan's rules, is given it)."""
+    def answer(clock: Clock) -> list:
+        ctx.clock = clock
+        return list(r.check(plan, ctx))
+
+    return answer
+
+
+def _issue_key(issue) -> tuple:
+    return (issue.at, issue.message, issue.hint, issue.key)
+
+
+def _signals_key(signals: list[Signal]) -> list:
+    """What tells one day's signals of a group from another's."""
+    return [(s.name, s.value.parts if type(s.value) is DatedNumber else s.value, s.weight, s.reason, s.at)
+            for s in signals]
+
+
+def _issues_key(issues: list) -> list:
+    """What tells one day's issues of a rule from another's (counts of days written as markers are alike)."""
+    return [_issue_key(i) for i in issues]
+
+
+def _located(lp: LoadedPlan, rule_parts: list, clock: Clock) -> dict[tuple, Finding]:
+    """The finding of every issue the rules raise on any day of their parts, by (rule id, issue key):
+    each located once, in one pass over the file, its count of days worded by `clock`."""
+    wanted: dict[tuple, tuple] = {}
+    for rule_id, severity, answers in rule_parts:
+        for _, issues in answers.answers:
+            for issue in issues:
+                wanted.setdefault((rule_id, *_issue_key(issue)), (rule_id, severity, issue))
+    found = locate_issues(lp, list(wanted.values()), rules.PORTFOLIO_PLACES) if wanted else []
+    return {key: dated(f, clock) for key, f in zip(wanted, found)}
+
+
+def _ahead(on: _Days, rule_days: set[int], nps_part, nps_days: set[int], signal_days: set[int],
+           config: Config) -> tuple[str, list]:
+    """`PlanSummary.ahead` (as JSON text) and `details_ahead` for the days the rules' findings
+    (`rule_days`), the NPS or the signals change on.
+
+    The text holds every finding of those days once (`f`, as `core_json` keeps findings), and for each
+    day (`c`): the day, the places in `f` of that day's findings, `[NPS]` and the weighed signals
+    (`PlanSummary.weighed`), each None when it is the day before's."""
+    rows: list[list] = []
+    at: dict[int, int] = {}
+    changes = []
+    details = []
+    for day in sorted(rule_days | nps_days | signal_days):
+        change = [day, None, None, None]
+        if day in rule_days:
+            findings = on.findings(day)
+            for f in findings:
+                if id(f) not in at:
+                    at[id(f)] = len(rows)
+                    rows.append(_finding_row(f))
+            change[1] = [at[id(f)] for f in findings]
+        if day in nps_days:
+            change[2] = [nps_part.on(day)]
+        if day in signal_days:
+            signals = on.signals(day)
+            change[3] = _weighed_rows(_weighed(signals, config))
+            details.append([day, _signals_json(signals)])
+        changes.append(change)
+    return _ENCODER.encode({"f": rows, "c": changes}), details
+
+
+def advanced(core: list, ahead: str, day: int) -> tuple[list, int, str | None, int | None]:
+    """The summary `core_json` kept, as it stands on `day` after the changes `ahead` holds up to it (a
+    day of its span): that core, the first day it holds from, the changes still ahead (None: none) and
+    the first day of those. ValueError (or another error of a wrong shape) when `ahead` is not what
+    `_ahead` writes."""
+    kept = json.loads(ahead)
+    rows, changes = kept["f"], kept["c"]
+    core = list(core)
+    since = None
+    left = 0
+    for left, (start, found, nps, weighed) in enumerate(changes):
+        if start > day:
+            break
+        since = start
+        if found is not None:
+            core[12] = [rows[i] for i in found]
+        if nps is not None:
+            values = list(core[3])
+            values[_NPS] = nps[0]
+            core[3] = values
+        if weighed is not None:
+            core[15] = weighed
+    else:
+        left = len(changes)
+    if since is None:
+        raise ValueError("no change by that day")
+    rest = changes[left:]
+    return core, since, _ENCODER.encode({"f": rows, "c": rest}) if rest else None, rest[0][0] if rest else None
 
 
 def _weighed(signals: list[Signal], config: Config) -> list[tuple]:
@@ -303,6 +453,28 @@ def _may_be_high(signals: list[Signal], config: Config) -> bool:
     total = sum(s.weight for s in signals) + max(hs.weights.get("review_overdue", 0), 0)
     lowest = sum(s.weight * s.value for s in signals if type(s.value) is not DatedNumber)
     return bool(total) and level_for(rounding.health(lowest / total), hs) == "high"
+
+
+def _finding_row(f: Finding) -> list:
+    """A finding as the cache keeps it (its path aside)."""
+    return [f.line, f.column, f.rule, SEVERITY_NAME[f.severity], _text_json(f.message), f.hint]
+
+
+def _finding(display: str, row: list, today: _dt.date | None) -> Finding:
+    """A finding `_finding_row` kept, of the file shown as `display`, worded for `today`."""
+    line, col, rule, sev, msg, hint = row
+    return Finding(display, line, col, rule, SEVERITY_NAMED[sev], _text(msg, today), hint)
+
+
+def _signals_json(signals: list[Signal]) -> list:
+    """Health signals as the cache keeps them."""
+    return [[s.name, _figure_json(s.value), s.weight, _text_json(s.reason), list(s.at)] for s in signals]
+
+
+def _weighed_rows(weighed: list[tuple]) -> list:
+    """`PlanSummary.weighed` as the cache keeps it."""
+    return [[_figure_json(k[0]), k[1]] if len(k) == 2 else [_figure_json(k[0]), k[1], k[2], _text_json(k[3])]
+            for k in weighed]
 
 
 def dated(f: Finding, clock: Clock) -> Finding:
