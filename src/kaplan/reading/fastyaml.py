@@ -1,4 +1,4 @@
-"""The fast read path: plan text → Python data in one call to a compiled YAML parser (yaml-rs).
+r"""The fast read path: plan text → Python data in one call to a compiled YAML parser (yaml-rs).
 
 It is only an accelerator. `_yaml.parse` (libyaml through ruamel.yaml, plus kaplan's own node
 conversion) stays the reference: it alone reports problems and locates values. The fast path answers
