@@ -1,8 +1,10 @@
 """The check cache: what was read of each plan, kept between runs and keyed by the file's bytes.
 
 An entry is used only when kaplan (its version and code) and the config match what made it, "today"
-is one of the days its dated findings hold for (`kaplan.clock`: a new day re-reads only the plans
-whose findings or figures change that day), and the file is byte for byte the one that was read: its content hash is compared on every run. The
+is one of the days its dated findings are known for (`kaplan.clock`; what changes on the week's days
+after the plan was read was worked out then, `reading.ahead`: the entry is brought to the day, and
+the plan is read again only after that), and the file is byte for byte the one that was read: its
+content hash is compared on every run. The
 hash is recomputed unless the file's stat signature is the one recorded with it (see `_fingerprint` for why
 that is safe: the change time cannot be set back, and files changed just before a read are always
 hashed again). So an edited plan is always read again and nothing stale is trusted.
@@ -13,7 +15,8 @@ a key that only this user can read (`_fingerprint.seal`), so an entry that kapla
 this user is ignored, however it got there:
 - an index per portfolio: each file's content hash, stat signature, summary core (findings and the
   facts portfolio rules need; a count of days in a message is kept as its parts and worded for the
-  day it is read on) and the days it holds for;
+  day it is read on), the days it holds for, and what changes in it on the days ahead (JSON text,
+  decoded only on a day that needs it: `PlanSummary.ahead`);
 - the index's changes: the entries changed since the index was last written whole, in the same folder
   as the details, kept against that version of the index (its tag): a new day that reads some plans
   again writes only those, and the index is written whole again once they are a quarter of it;

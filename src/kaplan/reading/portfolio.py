@@ -131,6 +131,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     from kaplan.reading.fingerprint import caching
     from kaplan.reading.parallel import PARALLEL_MIN, Workers, cores, hand_over, summarise_all
     from kaplan.reading.paths import absolute, display_paths, portfolio_files
+    from kaplan.reading.summary import mark_shared
 
     paths = [Path(p) for p in paths]
     today = today or _dt.date.today()
@@ -170,6 +171,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
         if whole_portfolio and not paths:
             store.keep_only({s.path for s in summaries})
         store.save()
+    mark_shared(summaries)
     by_path = {s.path: s for s in summaries}
     chosen = summaries if targets is everyone else [by_path[absolute(p, cwd)] for p in targets]
     return Reading(portfolio, today, chosen, summaries, _kept=store.details_dir if store is not None else None)

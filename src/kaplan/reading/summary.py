@@ -85,6 +85,9 @@ class PlanSummary:
     """Content hash of the bytes read (None when the file could not be read as a plan file)."""
     signature: list | None = field(default=None, repr=False)
     """The file's stat signature when it was read, if it had settled (see `_fingerprint.settled`)."""
+    shared: bool = field(default=False, repr=False)
+    """Whether another plan read with this one claims its account (`duplicate-account`): neither is
+    counted, since nothing tells which is the account's plan (`mark_shared`)."""
     _status: tuple | None = field(default=None, repr=False, compare=False)
     _details: object = field(default=None, repr=False)
     """Signals, investment requests and whitespace cells, or a function that reads them (from the cache)
@@ -96,10 +99,11 @@ class PlanSummary:
 
     @property
     def usable(self) -> bool:
-        """Whether `score`, `risk` and the packs count this plan: it is valid, and `kaplan check` finds
-        no error in it that makes its figures wrong (`FIGURES_WRONG`: overlapping periods would count
-        revenue twice), once its own `# kaplan: disable` comments are applied."""
-        if not self.valid:
+        """Whether `score`, `risk` and the packs count this plan: it is valid, no other plan read with it
+        claims its account (`shared`), and `kaplan check` finds no error in it that makes its figures
+        wrong (`FIGURES_WRONG`: overlapping periods would count revenue twice), once its own
+        `# kaplan: disable` comments are applied."""
+        if not self.valid or self.shared:
             return False
         if not any(f.severity is Severity.ERROR and f.rule in FIGURES_WRONG for f in self.findings):
             return True
@@ -230,6 +234,16 @@ class PlanSummary:
             started=_dt.date.fromisoformat(started) if started else None,
             suppressions=[Directive.from_json(d) for d in directives] if directives else [], _details=details,
             places=places, weighed=(weighed, today) if weighed is not None else None)
+
+
+def mark_shared(summaries: list[PlanSummary]) -> None:
+    """Mark (`PlanSummary.shared`) the valid plans among `summaries` whose account another of them claims."""
+    claims: dict[str, int] = {}
+    for s in summaries:
+        if s.valid:
+            claims[s.account_id] = claims.get(s.account_id, 0) + 1
+    for s in summaries:
+        s.shared = s.valid and claims[s.account_id] > 1
 
 
 def summarise(path: Path, display: str, config: Config, today: _dt.date, data: bytes | None = None) -> PlanSummary:

@@ -162,11 +162,11 @@ def _choose(table, kind: str, name: str | None, configured: dict[str, ImportProf
 def _twins(table, found: dict[str, int], result: ImportResult) -> bool:
     """Whether a column the profile reads shares its header with another (each such pair a finding)."""
     same = twins(table.headers, found)
-    for field, columns in sorted(same.items(), key=lambda item: item[1]):
+    for read, columns in sorted(same.items(), key=lambda item: item[1]):
         listed = ", ".join(str(c + 1) for c in columns[:-1]) + f" and {columns[-1] + 1}"
         result.findings.append(table.finding(
             table.header_row, columns[1] + 1, "import-columns",
             f"columns {listed} are {'both' if len(columns) == 2 else 'all'} headed `{table.headers[columns[0]]}`; "
-            f"which one holds the {field.replace('_', ' ')} is not guessed",
+            f"which one holds the {read.replace('_', ' ')} is not guessed",
             "give each column its own header in the export (rename or remove all but one)"))
     return bool(same)
