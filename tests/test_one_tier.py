@@ -55,11 +55,11 @@ def test_a_plan_left_out_of_scores_does_not_move_the_tiers_check_holds_others_to
     assert "76 days ago" in stale["mid.yaml"] and "as tier `strategic` requires" in stale["mid.yaml"]
 
 
-def test_two_plans_of_one_account_are_each_held_to_their_own_tier(kaplan, write, tmp_path):
-    """`alpha` and `alpha-2` both claim account `alpha` (an error of its own). Min-max over 1, 3 and
-    5: `alpha-2` (5) scores 100, strategic; `alpha` (3) scores 50, core (semiannual, 183 days), so its
-    review 76 days ago is not overdue, whatever tier the other plan of its account has."""
+def test_two_plans_of_one_account_are_left_out_of_the_tiers(kaplan, write, tmp_path):
+    """`alpha` and `alpha-2` both claim account `alpha` (an error of its own): neither is scored (which
+    is the account's plan is not known), so `low` is scored alone (min-max of one value: 50, core), and
+    neither plan of `alpha` is held to a tier: `alpha`'s review 76 days ago is within its own cadence."""
     _portfolio(write, {"low": (1, "2028-01-01", ""), "alpha": (3, "2027-12-01", ""),
                        "alpha-2": (5, "2028-01-01", "")})
-    assert _tiers(kaplan, tmp_path) == [("alpha", 100.0, "strategic"), ("alpha", 50.0, "core"), ("low", 0.0, "core")]
+    assert _tiers(kaplan, tmp_path) == [("low", 50.0, "core")]
     assert "alpha.yaml" not in _findings(kaplan, tmp_path, "review-stale")
