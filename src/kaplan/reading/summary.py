@@ -316,8 +316,7 @@ class _Days:
 
     def findings(self, day: int) -> list[Finding]:
         """What the reader found, then each rule's findings of the day, in the rules' order."""
-        return self._read + [self._located[(rule_id, *_issue_key(i))]
-                             for rule_id, _, answers in self._rule_parts for i in answers.on(day)]
+        return self._read + [self._located[id(i)] for _, _, answers in self._rule_parts for i in answers.on(day)]
 
     def signals(self, day: int) -> list[Signal]:
         """The health signals of the day, their counts of days worded (`Clock.dated`)."""
@@ -354,16 +353,22 @@ def _issues_key(issues: list) -> list:
     return [_issue_key(i) for i in issues]
 
 
-def _located(lp: LoadedPlan, rule_parts: list, clock: Clock) -> dict[tuple, Finding]:
-    """The finding of every issue the rules raise on any day of their parts, by (rule id, issue key):
-    each located once, in one pass over the file, its count of days worded by `clock`."""
+def _located(lp: LoadedPlan, rule_parts: list, clock: Clock) -> dict[int, Finding]:
+    """The finding of every issue the rules raise on any day of their parts, by the issue's `id` (the
+    parts keep every issue): each issue located once, however many days raise it, in one pass over
+    the file, its count of days worded by `clock`."""
     wanted: dict[tuple, tuple] = {}
+    same: dict[int, tuple] = {}
     for rule_id, severity, answers in rule_parts:
         for _, issues in answers.answers:
             for issue in issues:
-                wanted.setdefault((rule_id, *_issue_key(issue)), (rule_id, severity, issue))
-    found = locate_issues(lp, list(wanted.values()), rules.PORTFOLIO_PLACES) if wanted else []
-    return {key: dated(f, clock) for key, f in zip(wanted, found)}
+                key = same[id(issue)] = (rule_id, *_issue_key(issue))
+                wanted.setdefault(key, (rule_id, severity, issue))
+    if not wanted:
+        return {}
+    found = {key: dated(f, clock) for key, f in zip(wanted, locate_issues(lp, list(wanted.values()),
+                                                                             rules.PORTFOLIO_PLACES))}
+    return {i: found[key] for i, key in same.items()}
 
 
 def _ahead(on: _Days, rule_days: set[int], nps_part, nps_days: set[int], signal_days: set[int],
