@@ -23,10 +23,12 @@ def portfolio(tmp_path):
 def test_check_names_both_plans_in_one_finding(kaplan, portfolio):
     run = kaplan("check", "--today", DAY, "--format", "json", cwd=portfolio)
     assert run.exit_code == 1
-    claimed = [f for f in run.json()["findings"] if f["rule"] == "duplicate-account"]
-    # (on the second in the order files are read, naming the first)
-    assert [f["path"] for f in claimed] == ["plans/corvane-energy.yaml"]
-    assert "already has a plan in plans/corvane-energy-2.yaml" in claimed[0]["message"]
+    claimed = {f["path"]: f["message"] for f in run.json()["findings"] if f["rule"] == "duplicate-account"}
+    assert claimed == {"plans/corvane-energy.yaml": "account `corvane-energy` also has a plan in "
+                       "plans/corvane-energy-2.yaml: neither is counted in scores, risk or packs",
+                       "plans/corvane-energy-2.yaml": "account `corvane-energy` also has a plan in "
+                       "plans/corvane-energy.yaml: neither is counted in scores, risk or packs"}
+    assert kaplan("check", "plans/corvane-energy.yaml", "--today", DAY, cwd=portfolio).exit_code == 1
 
 
 def test_score_leaves_out_both_plans_and_says_so(kaplan, portfolio):

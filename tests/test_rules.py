@@ -1101,17 +1101,21 @@ def test_cli_exits_1_on_filename_mismatch(kaplan, write, tmp_path):
 # ---------------------------------------------------------------- duplicate-account
 
 
-def test_two_plans_for_one_account_is_an_error_on_the_second(kaplan, write, tmp_path):
+def test_two_plans_for_one_account_is_an_error_on_each(kaplan, write, tmp_path):
     write("plans/a/acme.yaml", HEADER)
     write("plans/b/acme.yaml", HEADER)
     r = kaplan("check", "plans", *TODAY_ARG, "--format", "json", cwd=tmp_path)
     assert r.exit_code == 1
     doc = r.json()
     assert doc["files"] == 2
-    [f] = doc["findings"]
-    assert (f["rule"], f["severity"], f["path"]) == ("duplicate-account", "error", "plans/b/acme.yaml")
-    assert (f["line"], f["column"]) == (3, 7)
-    assert "plans/a/acme.yaml" in f["message"]
+    first, second = doc["findings"]
+    for f, other in ((first, "plans/b/acme.yaml"), (second, "plans/a/acme.yaml")):
+        assert (f["rule"], f["severity"], f["line"], f["column"]) == ("duplicate-account", "error", 3, 7)
+        assert f["message"] == f"account `acme` also has a plan in {other}: neither is counted in scores, risk or packs"
+    assert (first["path"], second["path"]) == ("plans/a/acme.yaml", "plans/b/acme.yaml")
+    # in a portfolio (its kaplan.yaml), checking one of them alone says so too
+    write("kaplan.yaml", "kaplan: 1\n")
+    assert kaplan("check", "plans/a/acme.yaml", *TODAY_ARG, cwd=tmp_path).exit_code == 1
 
 
 def test_plans_for_different_accounts_are_fine(kaplan, write, tmp_path):

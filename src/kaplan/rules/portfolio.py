@@ -22,17 +22,20 @@ def filename_mismatch(plan: Plan, ctx: Context) -> Iterator[Issue]:
 
 @rule("duplicate-account", Severity.ERROR, scope="portfolio")
 def duplicate_account(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
-    """Two plans in the portfolio have the same `account.id`; each account has exactly one plan."""
-    first: dict[str, object] = {}
-    for loaded in plans:
-        if not loaded.valid:
-            continue
-        account_id = loaded.account_id
-        if account_id in first:
-            yield loaded, Issue(("account", "id"), f"account `{account_id}` already has a plan in "
-                                f"{first[account_id].display}", "merge the two plans or change one id")
-        else:
-            first[account_id] = loaded
+    """Two plans in the portfolio have the same `account.id`; each account has exactly one plan.
+
+    Nothing tells which of them is the account's plan, so score, risk and the packs count neither
+    until one is merged into the other or given another id; each of them gets this error.
+    """
+    claims: dict[str, list] = {}
+    for p in plans:
+        if p.valid:
+            claims.setdefault(p.account_id, []).append(p)
+    for p in plans:
+        others = [o.display for o in claims.get(p.account_id, ()) if o is not p] if p.valid else []
+        if others:
+            yield p, Issue(("account", "id"), f"account `{p.account_id}` also has a plan in {', '.join(others)}: "
+                           "neither is counted in scores, risk or packs", "merge the plans or change one id")
 
 
 @rule("currency-no-rate", Severity.ERROR, scope="portfolio")
