@@ -48,6 +48,8 @@ def test_grace_days_widen_the_allowance():
     s = review_status(D(2026, 8, 17), None, "quarterly", None, D(2026, 11, 24), config)  # 99 days
     assert (s.age, s.allowed, s.overdue) == (99, 99, False)
     assert review_status(D(2026, 8, 16), None, "quarterly", None, D(2026, 11, 24), config).overdue  # 100 > 99
+    # the words say the days allowed: the health signal, 100 × (2 − age ÷ allowed), counts the grace too
+    assert s.words == "last reviewed 2026-08-17, 99 days ago (quarterly: every 92 days, and 7 days of grace)"
 
 
 def test_never_reviewed_counts_from_the_start_and_is_not_reviewed_today():

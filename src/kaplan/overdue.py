@@ -105,8 +105,9 @@ class ReviewStatus:
 
     @property
     def words(self) -> str:
-        """The status in a KAM's words, e.g. "last reviewed 2026-07-01, 146 days ago (quarterly: every 92 days)"."""
-        rule = f"{self.cadence.value}: every {days(self.days)}"
+        """The status in a KAM's words, e.g. "last reviewed 2026-07-01, 146 days ago (quarterly: every 92 days)",
+        with the grace days when there are any ("…: every 92 days, and 2 days of grace"): the days allowed."""
+        rule = f"{self.cadence.value}: every {days(self.days)}" + (f", and {days(self.grace)} of grace" if self.grace else "")
         if self.last is None:
             if self.started is None:
                 return f"not yet reviewed ({rule})"
