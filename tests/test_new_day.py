@@ -192,7 +192,37 @@ def test_identical_plans_under_different_rule_settings_get_their_own_day_s_signa
     check([folder / "plans"], today=dt.date(2026, 5, 1), jobs=1)
     later = dt.date(2026, 7, 1)
     check([folder / "plans"], today=later, jobs=1)
-    assert _risk(folder, later, cache=True) == _risk(folder, later, cache=False)
+    # both claim one account, so only one named alone is counted: each in turn
+    for name in ("acme.yaml", "acme2.yaml"):
+        cold = _risk_of(folder / "plans" / name, later, cache=False)
+        assert cold and _risk_of(folder / "plans" / name, later, cache=True) == cold
+
+
+def test_identical_plans_whose_rules_work_out_fewer_days_ahead_get_each_day_s_signals(tmp_path):
+    """Files of the same bytes share their signals in the cache; a file whose rules change daily has
+    them worked out for fewer days ahead than a copy with those rules off. On each day, either one
+    named alone has the signals a cold read gives it."""
+    folder = tmp_path / "p"
+    (folder / "plans" / "zz").mkdir(parents=True)
+    (folder / "kaplan.yaml").write_text("kaplan: 1\noverrides:\n  - files: [plans/acme.yaml]\n"
+                                        "    rules: {action-overdue: 'off'}\n")
+    start = dt.date(2026, 12, 1)
+    actions = "".join(f"  - {{id: a{k}, action: Call {k}, owner: Jo, due: {start + dt.timedelta(days=k)}, "
+                      "status: planned}\n" for k in range(10))
+    text = "kaplan: 1\naccount: {id: acme, name: Acme}\nplan: {owner: Jo}\nactions:\n" + actions
+    for name in ("acme.yaml", "zz/acme.yaml"):
+        (folder / "plans" / name).write_text(text)
+    check([folder / "plans"], today=start, jobs=1)
+    for day in _days(start + dt.timedelta(days=1), 9):
+        for name in ("acme.yaml", "zz/acme.yaml"):
+            assert _risk_of(folder / "plans" / name, day, cache=True) == \
+                _risk_of(folder / "plans" / name, day, cache=False), (day, name)
+
+
+def _risk_of(plan: Path, day: dt.date, cache: bool) -> list:
+    """What `risk` says of one plan file named alone."""
+    return [(r.account_id, r.health.score, r.health.level, [(s.name, s.value, s.reason) for s in r.health.signals])
+            for r in risk_report([plan], today=day, cache=cache).rows]
 
 
 def test_a_high_risk_plan_names_the_reasons_of_the_day_as_a_cold_check_does(tmp_path):

@@ -41,7 +41,7 @@ from pathlib import Path
 from kaplan.reading.paths import MAX_BYTES
 from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, claimed_tag, digest, file_clock, open_folder,
                                        read_sealed, read_tagged, seal, unchanged, write_json)
-from kaplan.reading.summary import PlanSummary, advanced
+from kaplan.reading.summary import PlanSummary, advanced, longer
 from kaplan.config import Config
 
 FORMAT = 9
@@ -374,7 +374,7 @@ class SummaryCache:
                                       [*span, *details, next_change], summary.ahead]
         self._touched.add(summary.path)
         if shard is None:
-            self._new_details[summary.digest] = summary.details_json()
+            self._new_details[summary.digest] = longer(self._new_details.get(summary.digest), summary.details_json())
             self._waiting[summary.path] = summary.digest
         self.changed = True
 

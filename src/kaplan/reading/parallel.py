@@ -20,7 +20,7 @@ from typing import Callable
 
 from kaplan.reading.cache import SummaryCache, write_details
 from kaplan.reading.fingerprint import digest, file_clock, read_file, settled
-from kaplan.reading.summary import PlanSummary, summarise
+from kaplan.reading.summary import PlanSummary, longer, summarise
 from kaplan.config import Config
 
 PARALLEL_MIN = 200
@@ -92,7 +92,7 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
             data = summary.details_json()  # plain data pickles faster than objects
             summary._details = functools.partial(PlanSummary.details_from_json, data, today)
             if details_dir is not None and summary.digest:
-                details[summary.digest] = data
+                details[summary.digest] = longer(details.get(summary.digest), data)
         out.append(summary)
     shard = None
     if details:

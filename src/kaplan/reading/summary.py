@@ -197,18 +197,26 @@ class PlanSummary:
         return _weighed_rows(self.weighed)
 
     def details_json(self) -> list:
+        """The details as the cache keeps them: the signals, investment requests and whitespace cells,
+        then the signals of each later day they change on (`details_ahead`) and the day those are known
+        until (the end of `details_span`). Files of the same bytes share them, and may be known for
+        fewer days (another file's rules worked out fewer days ahead): `details_from_json` tells."""
         signals, investment, cells = self._detail()
-        kept = [_signals_json(signals), investment, [[c.unit, c.offering, c.status.value, c.competitor] for c in cells]]
-        return kept + [self.details_ahead] if self.details_ahead else kept
+        until = self.details_span[1] if self.details_span else None
+        return [_signals_json(signals), investment, [[c.unit, c.offering, c.status.value, c.competitor] for c in cells],
+                self.details_ahead or [], until]
 
     @staticmethod
     def details_from_json(data: list, today: _dt.date | None = None) -> tuple[list[Signal], list[dict], list[WhitespaceCell]]:
         """The details `details_json` wrote, their counts of days worded for `today`, and the signals
-        of `today` when they change on the days after the plan was read (`details_ahead`)."""
-        signals, investment, cells = data[:3]
-        if len(data) > 3 and today is not None:
+        of `today` when they change on the days after the plan was read (`details_ahead`); KeyError
+        when they are not known that far (the plan is then read again)."""
+        signals, investment, cells, changes, until = data
+        if today is not None:
             day = today.toordinal()
-            for start, later in data[3]:
+            if until is not None and day >= until:
+                raise KeyError("these details are not known for that day")
+            for start, later in changes:
                 if start > day:
                     break
                 signals = later
@@ -234,6 +242,11 @@ class PlanSummary:
             started=_dt.date.fromisoformat(started) if started else None,
             suppressions=[Directive.from_json(d) for d in directives] if directives else [], _details=details,
             places=places, weighed=(weighed, today) if weighed is not None else None)
+
+
+def longer(kept: list | None, details: list) -> list:
+    """Of two `details_json` of the same bytes, the one known for more days."""
+    return details if kept is None or (kept[4] or 0) < (details[4] or 0) else kept
 
 
 def mark_shared(summaries: list[PlanSummary]) -> None:
