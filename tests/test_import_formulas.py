@@ -8,13 +8,13 @@ spreadsheet app calculates it. Read for its values, such a cell looks empty, so 
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
+
+from test_import_broken_workbook import workbook as sheet_workbook
 
 PLAN = "kaplan: 1\naccount:\n  id: acme\n  name: Acme\nplan:\n  owner: Jo Owner\n"
 SHEET = "xl/worksheets/sheet1.xml"
@@ -32,19 +32,7 @@ def portfolio(tmp_path, write):
 
 def workbook(path: Path, rows: list[list], change=lambda xml: xml) -> Path:
     """A workbook openpyxl wrote with `rows` from row 1, its sheet's XML passed through `change`."""
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    src = zipfile.ZipFile(buffer)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            z.writestr(info.filename, change(data) if info.filename == SHEET else data)
-    path.write_bytes(out.getvalue())
-    return path
+    return sheet_workbook(path, dict(enumerate(rows, start=1)), change=change)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
