@@ -74,7 +74,7 @@ class Reading:
 
     @functools.cached_property
     def by_account(self) -> dict[str, PlanSummary]:
-        """The valid plan of each account (the first read, where two plans claim one account)."""
+        """The counted plan of each account (`valid`: two plans that claim one account are neither)."""
         found: dict[str, PlanSummary] = {}
         for s in self.valid:
             found.setdefault(s.account_id, s)

@@ -67,7 +67,7 @@ class PlanSummary:
     details_span: tuple[int, int] | None = field(default=None, repr=False)
     """The same for the details (the health signals)."""
     ahead: str | None = field(default=None, repr=False)
-    """What changes on the days of `span` after the day the plan was read (`ahead_json`), as the cache
+    """What changes on the days of `span` after the day the plan was read (`_ahead`), as the cache
     keeps it: JSON text, worked out again only on a day it is wanted (`advanced`); None when nothing does."""
     next_change: int | None = field(default=None, repr=False)
     """The first of those days (None: none before the end of `span`)."""
