@@ -1,12 +1,13 @@
 """A plan's dated outcomes worked out ahead: on which of the next days its findings, NPS and health
 signals change, and to what, so that the check cache answers those days without reading it again.
 
-Each dated part of a plan (one plan rule, the NPS, one group of health signals) asks a clock of its
-own (`kaplan.clock`), which tells for which days its answer holds. The plan's answers hold until the
-first of those days ends; the part whose answer ends first is worked out again on the day it ends,
-and so on, `AHEAD` times: the parts are cheap once the plan is read and validated, which is what
-costs. So a plan is read again only every few changes, not on each. A part that reads `today` itself
-holds for that one day, and nothing after it is worked out ahead.
+Each dated part of a plan (one plan rule, the NPS, one group of health signals) tells for which days
+its answer holds (`kaplan.clock`): on the day the plan is read the parts are asked one after another
+on one clock, its span set back between them. The plan's answers hold until the first of the parts'
+answers ends; the part whose answer ends first is worked out again on the day it ends, and so on,
+`AHEAD` times: the parts are cheap once the plan is read and validated, which is what costs. So a
+plan is read again only every few changes, not on each. A part that reads `today` itself holds for
+that one day, and nothing after it is worked out ahead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Callable
 
-from kaplan.clock import Clock
+from kaplan.clock import ALWAYS, Clock
 
 AHEAD_DAYS = 7
 """How far ahead of the day a plan is read its parts are worked out: its next week."""
@@ -23,58 +24,94 @@ AHEAD = 8
 _UNKNOWN = object()
 
 
-class Part:
-    """A part's answers from the day it was first asked on: (first day, answer) each time it changes,
-    and the days the first answer holds from (`since`) and the last until (`until`)."""
+def _same(answer):
+    return answer
 
-    __slots__ = ("since", "until", "answers", "_answer", "_key", "_last", "_today_only")
 
-    def __init__(self, since: int, until: int, answers: list[tuple[int, object]], answer: Callable,
-                 key: Callable, today_only: bool):
-        self.since, self.until, self.answers = since, until, answers
-        self._answer, self._key, self._last, self._today_only = answer, key, _UNKNOWN, today_only
+class Parts:
+    """The answers of a plan's parts from the day they were first asked on (`today`).
 
-    def on(self, day: int):
-        """The answer on `day` (one of the days it is known for)."""
-        found = self.answers[0][1]
-        for start, answer in self.answers:
+    For part number i: `answers[i]`, (first day, answer) each time it changes, and `until[i]`, the
+    day its last answer is known until. `since` is the first day all the first answers hold from.
+    """
+
+    __slots__ = ("answers", "until", "since", "_asks", "_keys", "_clock", "_first")
+
+    def __init__(self, today: _dt.date):
+        self.answers: list[list[tuple[int, object]]] = []
+        self.until: list[int] = []
+        self.since = ALWAYS[0]
+        self._asks: list[Callable] = []
+        self._keys: list[Callable] = []
+        self._clock = Clock(today, marked=True)
+        self._first = today.toordinal()
+
+    def clock(self) -> Clock:
+        """The clock the next part asks on `today`, its span set back (`add` reads it)."""
+        clock = self._clock
+        clock.since, clock.until = ALWAYS
+        return clock
+
+    def add(self, value, answer: Callable[[Clock], object], key: Callable[[object], object] = _same) -> int:
+        """Part `answer(clock)` as the next part, `value` its answer on `clock()` asked just before;
+        `key` tells two answers apart (answers equal by it are one). Its number."""
+        clock = self._clock
+        self.answers.append([(self._first, value)])
+        if clock.since > self.since:
+            self.since = clock.since
+        self.until.append(clock.until)
+        self._asks.append(answer)
+        self._keys.append(key)
+        return len(self.until) - 1
+
+    def ask(self, answers: list[Callable[[Clock], object]], key: Callable[[object], object] = _same) -> range:
+        """Parts `answer(clock)` for each of `answers`, asked now on `today`, as `add` adds one: their numbers."""
+        clock, first, kept, until = self._clock, self._first, self.answers, self.until
+        start = len(until)
+        for answer in answers:
+            clock.since, clock.until = ALWAYS
+            kept.append([(first, answer(clock))])
+            if clock.since > self.since:
+                self.since = clock.since
+            until.append(clock.until)
+        self._asks.extend(answers)
+        self._keys.extend([key] * len(answers))
+        return range(start, len(until))
+
+    def on(self, i: int, day: int):
+        """The answer of part `i` on `day` (one of the days it is known for)."""
+        answers = self.answers[i]
+        found = answers[0][1]
+        for start, answer in answers:
             if start > day:
                 break
             found = answer
         return found
 
+    def follow(self, days: int = AHEAD_DAYS, times: int = AHEAD) -> None:
+        """Work out again the part whose answer ends first, on the day it ends, while that is within
+        `days` of the first day (`times` times at most)."""
+        end = self._first + days
+        if self._clock.read_today or not self.until or min(self.until) >= end:
+            return  # the usual case (or a part read `today`, which holds for that day only)
+        today_only = [False] * len(self.until)
+        last: list = [_UNKNOWN] * len(self.until)
+        for _ in range(times):
+            day = min(self.until)
+            i = self.until.index(day)
+            if today_only[i] or day >= end:
+                return
+            clock = Clock(_dt.date.fromordinal(day), marked=True)
+            value = self._asks[i](clock)
+            self.until[i], today_only[i] = clock.until, clock.read_today
+            key = self._keys[i]
+            if last[i] is _UNKNOWN:  # told apart only once worked out again
+                last[i] = key(self.answers[i][-1][1])
+            now = key(value)
+            if now != last[i]:
+                self.answers[i].append((day, value))
+                last[i] = now
 
-def part(answer: Callable[[Clock], object], today: _dt.date, first: tuple[object, Clock] | None = None,
-         key: Callable[[object], object] = lambda a: a) -> Part:
-    """A part that `answer(clock)` gives, asked on `today`. `first` is its answer on `today` with the
-    clock it asked, when worked out already; `key` tells two answers apart (answers equal by it are one)."""
-    if first is None:
-        clock = Clock(today, marked=True)
-        first = (answer(clock), clock)
-    value, clock = first
-    return Part(clock.since, clock.until, [(today.toordinal(), value)], answer, key, clock.read_today)
-
-
-def follow(parts: list[Part], today: _dt.date, days: int = AHEAD_DAYS, times: int = AHEAD) -> None:
-    """Work out again the part whose answer ends first, on the day it ends, while that is within `days`
-    of `today` (`times` times at most)."""
-    end = today.toordinal() + days
-    for _ in range(times):
-        first = min(parts, key=lambda p: p.until)
-        day = first.until
-        if first._today_only or day >= end:
-            return
-        clock = Clock(_dt.date.fromordinal(day), marked=True)
-        value = first._answer(clock)
-        first.until, first._today_only = clock.until, clock.read_today
-        key = first._key(value)
-        if first._last is _UNKNOWN:  # told apart only once worked out again
-            first._last = first._key(first.answers[-1][1])
-        if key != first._last:
-            first.answers.append((day, value))
-            first._last = key
-
-
-def change_days(parts: list[Part], until: int) -> set[int]:
-    """The days before `until` after the first on which one of `parts` changes."""
-    return {day for p in parts for day, _ in p.answers[1:] if day < until}
+    def change_days(self, numbers, until: int) -> set[int]:
+        """The days before `until` after the first on which one of the parts `numbers` changes."""
+        return {day for i in numbers for day, _ in self.answers[i][1:] if day < until}

@@ -22,7 +22,7 @@ from kaplan.health.model import SIGNAL_GROUPS, Signal, level_for
 from kaplan.rules.health import WORDED_REASONS
 from kaplan.model.plan import WhitespaceCell
 from kaplan.model.vocab import Coverage
-from kaplan.reading.ahead import change_days, follow, part
+from kaplan.reading.ahead import Parts
 from kaplan.reading.loader import LoadedPlan, load_plan, load_positions
 from kaplan.suppressions import Directive, parse as parse_suppressions
 
@@ -275,26 +275,23 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     if plan is None:  # what the reader found does not depend on the day
         summary.span = summary.details_span = ALWAYS
         return summary
-    rule_parts = []  # (rule id, severity, its issues day by day)
-    ctx = rules.Context(today=today, config=config, path=lp.path)  # each rule asks a clock of its own
-    for r in rules.plan_rules():
-        severity = rules.severity_of(r.id, config, str(path))
-        if severity is not None:
-            rule_parts.append((r.id, severity, part(_rule(r, plan, ctx), today, key=_issues_key)))
-    metrics_clock = Clock(today, marked=True)  # of the metrics, only the NPS asks the day
-    summary.metrics = _metrics.all_metrics(plan, metrics_clock, config.nps)
-    nps_part = part(lambda clock: _metrics.nps(plan, clock, config.nps), today,
-                    first=(summary.metrics["nps"], metrics_clock))
-    signal_parts = [part(lambda clock, group=group: group(plan, clock, config), today, key=_signals_key)
-                    for group in SIGNAL_GROUPS]
-    parts = [p for _, _, p in rule_parts] + [nps_part] + signal_parts
-    follow(parts, today)
-    summary.span = summary.details_span = (max(p.since for p in parts), min(p.until for p in parts))
+    parts = Parts(today)  # each rule, the NPS and each group of signals: a part of its own
+    ctx = rules.Context(today=today, config=config, path=lp.path)
+    where = str(path)
+    kept = [(r, severity) for r in rules.plan_rules() if (severity := rules.severity_of(r.id, config, where)) is not None]
+    numbers = parts.ask([_rule(r, plan, ctx) for r, _ in kept], _issues_key)
+    rule_parts = [(r.id, severity, n) for (r, severity), n in zip(kept, numbers)]  # (rule id, severity, part)
+    summary.metrics = _metrics.all_metrics(plan, parts.clock(), config.nps)  # of these, only the NPS asks the day
+    nps_part = parts.add(summary.metrics["nps"], lambda clock: _metrics.nps(plan, clock, config.nps))
+    signal_parts = parts.ask([lambda clock, group=group: group(plan, clock, config) for group in SIGNAL_GROUPS],
+                             _signals_key)
+    parts.follow()
+    summary.span = summary.details_span = (parts.since, min(parts.until))
     clock = Clock(today, marked=True)  # words the counts of days (the same for any day: `DatedText`)
-    located = _located(lp, rule_parts, clock)
+    located = _located(lp, parts, rule_parts, clock)
     if located:  # the file is scanned for their places anyway: the portfolio rules' places cost little more
         summary.places = [list(lp.locate(at, key=key)) for at, key in rules.PORTFOLIO_PLACES]
-    on = _Days(summary.findings, rule_parts, located, signal_parts, clock)
+    on = _Days(summary.findings, parts, rule_parts, located, signal_parts, clock)
     first = today.toordinal()
     summary.findings = on.findings(first)
     summary.account_id, summary.name, summary.owner = plan.account.id, plan.account.name, plan.plan.owner
@@ -310,9 +307,9 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     summary.weighed = _weighed(signals, config)
     summary._details = (signals, [req.model_dump(mode="json") for req in plan.investment], list(plan.whitespace))
     until = summary.span[1]
-    rule_days = change_days([p for _, _, p in rule_parts], until)
-    nps_days = change_days([nps_part], until)
-    signal_days = change_days(signal_parts, until)
+    rule_days = parts.change_days([i for _, _, i in rule_parts], until)
+    nps_days = parts.change_days([nps_part], until)
+    signal_days = parts.change_days(signal_parts, until)
     if rule_days or nps_days or signal_days:
         summary.ahead, summary.details_ahead = _ahead(on, rule_days, nps_part, nps_days, signal_days, config)
         summary.next_change = min(rule_days | nps_days | signal_days)
@@ -322,18 +319,21 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
 class _Days:
     """A plan's findings and signals on any day its parts are known for (`reading.ahead`)."""
 
-    def __init__(self, read: list[Finding], rule_parts: list, located: dict, signal_parts: list, clock: Clock):
-        self._read, self._rule_parts, self._located = read, rule_parts, located
+    def __init__(self, read: list[Finding], parts: Parts, rule_parts: list, located: dict, signal_parts: list,
+                 clock: Clock):
+        self._read, self.parts, self._rule_parts, self._located = read, parts, rule_parts, located
         self._signal_parts, self._clock = signal_parts, clock
         self._dated: dict[int, Signal] = {}
 
     def findings(self, day: int) -> list[Finding]:
         """What the reader found, then each rule's findings of the day, in the rules' order."""
-        return self._read + [self._located[id(i)] for _, _, answers in self._rule_parts for i in answers.on(day)]
+        on = self.parts.on
+        return self._read + [self._located[id(i)] for _, _, n in self._rule_parts for i in on(n, day)]
 
     def signals(self, day: int) -> list[Signal]:
         """The health signals of the day, their counts of days worded (`Clock.dated`)."""
-        return [self._worded(s) for answers in self._signal_parts for s in answers.on(day)]
+        on = self.parts.on
+        return [self._worded(s) for n in self._signal_parts for s in on(n, day)]
 
     def _worded(self, s: Signal) -> Signal:
         if id(s) not in self._dated:
@@ -366,14 +366,21 @@ def _issues_key(issues: list) -> list:
     return [_issue_key(i) for i in issues]
 
 
-def _located(lp: LoadedPlan, rule_parts: list, clock: Clock) -> dict[int, Finding]:
+def _located(lp: LoadedPlan, parts: Parts, rule_parts: list, clock: Clock) -> dict[int, Finding]:
     """The finding of every issue the rules raise on any day of their parts, by the issue's `id` (the
     parts keep every issue): each issue located once, however many days raise it, in one pass over
     the file, its count of days worded by `clock`."""
+    answers = parts.answers
+    if all(len(answers[n]) == 1 for _, _, n in rule_parts):  # the usual case: one day's issues, each once
+        issues = [(rule_id, severity, issue) for rule_id, severity, n in rule_parts for issue in answers[n][0][1]]
+        if not issues:
+            return {}
+        return {id(issue): dated(f, clock)
+                for (_, _, issue), f in zip(issues, locate_issues(lp, issues, rules.PORTFOLIO_PLACES))}
     wanted: dict[tuple, tuple] = {}
     same: dict[int, tuple] = {}
-    for rule_id, severity, answers in rule_parts:
-        for _, issues in answers.answers:
+    for rule_id, severity, n in rule_parts:
+        for _, issues in parts.answers[n]:
             for issue in issues:
                 key = same[id(issue)] = (rule_id, *_issue_key(issue))
                 wanted.setdefault(key, (rule_id, severity, issue))
@@ -384,7 +391,7 @@ def _located(lp: LoadedPlan, rule_parts: list, clock: Clock) -> dict[int, Findin
     return {i: found[key] for i, key in same.items()}
 
 
-def _ahead(on: _Days, rule_days: set[int], nps_part, nps_days: set[int], signal_days: set[int],
+def _ahead(on: _Days, rule_days: set[int], nps_part: int, nps_days: set[int], signal_days: set[int],
            config: Config) -> tuple[str, list]:
     """`PlanSummary.ahead` (as JSON text) and `details_ahead` for the days the rules' findings
     (`rule_days`), the NPS or the signals change on.
@@ -406,7 +413,7 @@ def _ahead(on: _Days, rule_days: set[int], nps_part, nps_days: set[int], signal_
                     rows.append(_finding_row(f))
             change[1] = [at[id(f)] for f in findings]
         if day in nps_days:
-            change[2] = [nps_part.on(day)]
+            change[2] = [on.parts.on(nps_part, day)]
         if day in signal_days:
             signals = on.signals(day)
             change[3] = _weighed_rows(_weighed(signals, config))
