@@ -31,17 +31,20 @@ def _same(answer):
 class Parts:
     """The answers of a plan's parts from the day they were first asked on (`today`).
 
-    For part number i: `answers[i]`, (first day, answer) each time it changes, and `until[i]`, the
-    day its last answer is known until. `since` is the first day all the first answers hold from.
+    A part is `answer(item, clock)`: one function serves many parts (a plan's rules, say), each
+    asked of its own item. For part number i: `answers[i]`, (first day, answer) each time it changes,
+    and `until[i]`, the day its last answer is known until. `since` is the first day all the first
+    answers hold from; `changed` tells whether any part's answer changes on the days worked out.
     """
 
-    __slots__ = ("answers", "until", "since", "_asks", "_keys", "_clock", "_first")
+    __slots__ = ("answers", "until", "since", "changed", "_asks", "_keys", "_clock", "_first")
 
     def __init__(self, today: _dt.date):
         self.answers: list[list[tuple[int, object]]] = []
         self.until: list[int] = []
         self.since = ALWAYS[0]
-        self._asks: list[Callable] = []
+        self.changed = False
+        self._asks: list[tuple[Callable, object]] = []
         self._keys: list[Callable] = []
         self._clock = Clock(today, marked=True)
         self._first = today.toordinal()
@@ -52,30 +55,34 @@ class Parts:
         clock.since, clock.until = ALWAYS
         return clock
 
-    def add(self, value, answer: Callable[[Clock], object], key: Callable[[object], object] = _same) -> int:
-        """Part `answer(clock)` as the next part, `value` its answer on `clock()` asked just before;
-        `key` tells two answers apart (answers equal by it are one). Its number."""
+    def add(self, value, answer: Callable[[object, Clock], object], item=None,
+            key: Callable[[object], object] = _same) -> int:
+        """Part `answer(item, clock)` as the next part, `value` its answer on `clock()` asked just
+        before; `key` tells two answers apart (answers equal by it are one). Its number."""
         clock = self._clock
         self.answers.append([(self._first, value)])
         if clock.since > self.since:
             self.since = clock.since
         self.until.append(clock.until)
-        self._asks.append(answer)
+        self._asks.append((answer, item))
         self._keys.append(key)
         return len(self.until) - 1
 
-    def ask(self, answers: list[Callable[[Clock], object]], key: Callable[[object], object] = _same) -> range:
-        """Parts `answer(clock)` for each of `answers`, asked now on `today`, as `add` adds one: their numbers."""
+    def ask(self, answer: Callable[[object, Clock], object], items, key: Callable[[object], object] = _same) -> range:
+        """Parts `answer(item, clock)` for each of `items`, asked now on `today`, as `add` adds one:
+        their numbers. (Asked in one loop: this runs for every rule of every plan read.)"""
         clock, first, kept, until = self._clock, self._first, self.answers, self.until
         start = len(until)
-        for answer in answers:
+        since = self.since
+        for item in items:
             clock.since, clock.until = ALWAYS
-            kept.append([(first, answer(clock))])
-            if clock.since > self.since:
-                self.since = clock.since
+            kept.append([(first, answer(item, clock))])
+            if clock.since > since:
+                since = clock.since
             until.append(clock.until)
-        self._asks.extend(answers)
-        self._keys.extend([key] * len(answers))
+        self.since = since
+        self._asks.extend([(answer, item) for item in items])
+        self._keys.extend([key] * (len(until) - start))
         return range(start, len(until))
 
     def on(self, i: int, day: int):
@@ -102,7 +109,8 @@ class Parts:
             if today_only[i] or day >= end:
                 return
             clock = Clock(_dt.date.fromordinal(day), marked=True)
-            value = self._asks[i](clock)
+            answer, item = self._asks[i]
+            value = answer(item, clock)
             self.until[i], today_only[i] = clock.until, clock.read_today
             key = self._keys[i]
             if last[i] is _UNKNOWN:  # told apart only once worked out again
@@ -111,7 +119,10 @@ class Parts:
             if now != last[i]:
                 self.answers[i].append((day, value))
                 last[i] = now
+                self.changed = True
 
     def change_days(self, numbers, until: int) -> set[int]:
         """The days before `until` after the first on which one of the parts `numbers` changes."""
+        if not self.changed:
+            return set()
         return {day for i in numbers for day, _ in self.answers[i][1:] if day < until}

@@ -279,12 +279,16 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     ctx = rules.Context(today=today, config=config, path=lp.path)
     where = str(path)
     kept = [(r, severity) for r in rules.plan_rules() if (severity := rules.severity_of(r.id, config, where)) is not None]
-    numbers = parts.ask([_rule(r, plan, ctx) for r, _ in kept], _issues_key)
+
+    def issues(check, clock: Clock) -> list:  # a rule's issues on a clock's day (the rules share `ctx`)
+        ctx.clock = clock
+        return list(check(plan, ctx))
+
+    numbers = parts.ask(issues, [r.check for r, _ in kept], _issues_key)
     rule_parts = [(r.id, severity, n) for (r, severity), n in zip(kept, numbers)]  # (rule id, severity, part)
     summary.metrics = _metrics.all_metrics(plan, parts.clock(), config.nps)  # of these, only the NPS asks the day
-    nps_part = parts.add(summary.metrics["nps"], lambda clock: _metrics.nps(plan, clock, config.nps))
-    signal_parts = parts.ask([lambda clock, group=group: group(plan, clock, config) for group in SIGNAL_GROUPS],
-                             _signals_key)
+    nps_part = parts.add(summary.metrics["nps"], lambda _, clock: _metrics.nps(plan, clock, config.nps))
+    signal_parts = parts.ask(lambda group, clock: group(plan, clock, config), SIGNAL_GROUPS, _signals_key)
     parts.follow()
     summary.span = summary.details_span = (parts.since, min(parts.until))
     clock = Clock(today, marked=True)  # words the counts of days (the same for any day: `DatedText`)
@@ -321,34 +325,32 @@ class _Days:
 
     def __init__(self, read: list[Finding], parts: Parts, rule_parts: list, located: dict, signal_parts: list,
                  clock: Clock):
-        self._read, self.parts, self._rule_parts, self._located = read, parts, rule_parts, located
+        self._read, self.parts, self._located = read, parts, located
+        self._rule_parts = [n for _, _, n in rule_parts]
         self._signal_parts, self._clock = signal_parts, clock
         self._dated: dict[int, Signal] = {}
 
     def findings(self, day: int) -> list[Finding]:
         """What the reader found, then each rule's findings of the day, in the rules' order."""
-        on = self.parts.on
-        return self._read + [self._located[id(i)] for _, _, n in self._rule_parts for i in on(n, day)]
+        return self._read + [self._located[id(i)] for i in self._of(self._rule_parts, day)]
 
     def signals(self, day: int) -> list[Signal]:
         """The health signals of the day, their counts of days worded (`Clock.dated`)."""
+        return [self._worded(s) for s in self._of(self._signal_parts, day)]
+
+    def _of(self, numbers, day: int) -> list:
+        """The items the parts `numbers` give on `day`, one list."""
+        if not self.parts.changed:  # the usual case: each part's first answer
+            answers = self.parts.answers
+            return [x for n in numbers for x in answers[n][0][1]]
         on = self.parts.on
-        return [self._worded(s) for n in self._signal_parts for s in on(n, day)]
+        return [x for n in numbers for x in on(n, day)]
 
     def _worded(self, s: Signal) -> Signal:
         if id(s) not in self._dated:
             reason = self._clock.dated(s.reason)
             self._dated[id(s)] = s if reason is s.reason else Signal(s.name, s.value, s.weight, reason, s.at)
         return self._dated[id(s)]
-
-
-def _rule(r, plan, ctx: rules.Context):
-    """The issues rule `r` finds in `plan` on a clock's day (`ctx`, shared by the plan's rules, is given it)."""
-    def answer(clock: Clock) -> list:
-        ctx.clock = clock
-        return list(r.check(plan, ctx))
-
-    return answer
 
 
 def _issue_key(issue) -> tuple:
@@ -371,7 +373,7 @@ def _located(lp: LoadedPlan, parts: Parts, rule_parts: list, clock: Clock) -> di
     parts keep every issue): each issue located once, however many days raise it, in one pass over
     the file, its count of days worded by `clock`."""
     answers = parts.answers
-    if all(len(answers[n]) == 1 for _, _, n in rule_parts):  # the usual case: one day's issues, each once
+    if not parts.changed:  # the usual case: one day's issues, each once
         issues = [(rule_id, severity, issue) for rule_id, severity, n in rule_parts for issue in answers[n][0][1]]
         if not issues:
             return {}
