@@ -521,3 +521,19 @@ def test_a_sealed_cache_file_nested_too_deep_to_parse_is_one_that_cannot_be_read
         for record in _cache.cache_dir().glob("last-check-*"):
             record.unlink()  # the check goes through the index
     assert _findings(check([portfolio / "plans"], today=day, jobs=1)) == first
+
+
+def test_findings_kept_ahead_as_the_first_day_s_stay_right_when_brought_forward_twice():
+    """The text of the days ahead names the first day's findings by their places in the core (-1, -2):
+    brought forward to a later day, whose core has other findings, it still gives the first day's."""
+    from kaplan.reading.summary import advanced
+
+    a, b, c = ([1, 1, "r", "warning", text, None] for text in ("first", "second", "new"))
+    core = [None] * 16
+    core[12] = [a, b]
+    ahead = json.dumps({"f": [c], "c": [[10, [-1, 0], None, None], [12, [-2, -1], None, None]]})
+    on_10, since, rest, next_day = advanced(core, ahead, 10)
+    assert (on_10[12], since, next_day) == ([a, c], 10, 12)
+    on_12, since, rest, next_day = advanced(on_10, rest, 12)
+    assert (on_12[12], since, rest, next_day) == ([b, a], 12, None, None)
+    assert advanced(core, ahead, 13)[0][12] == [b, a]  # both days at once

@@ -44,7 +44,7 @@ from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, claimed_
 from kaplan.reading.summary import PlanSummary, advanced, longer
 from kaplan.config import Config
 
-FORMAT = 9
+FORMAT = 10
 
 
 def write_details(folder: Path, details: dict[str, list]) -> str | None:

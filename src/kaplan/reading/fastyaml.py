@@ -40,6 +40,7 @@ A differential test (tests/test_fastyaml.py) holds the two paths to the same dat
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from typing import Any
 
@@ -289,8 +290,12 @@ def _flow_patterns(depth: int) -> tuple[str, str]:
             rf"\{{(?>{_FLOW_SPACE}(?:{map_entry}(?:,{_FLOW_SPACE}|(?=\}})))*+\}})")
 
 
-# One pattern for each opening bracket, so each starts with a literal the engine skips ahead to.
-_FLOWS = tuple(re.compile(pattern + r"(?![ ]*:)") for pattern in _flow_patterns(2))
+@functools.cache
+def _flows() -> tuple[re.Pattern, ...]:
+    """One pattern for each opening bracket, so each starts with a literal the engine skips ahead to;
+    compiled when first wanted (it takes longer than reading a plan, and most plans need only
+    `_SIMPLE_FLOWS`)."""
+    return tuple(re.compile(pattern + r"(?![ ]*:)") for pattern in _flow_patterns(2))
 
 
 def _has_unsure_flow(text: str) -> bool:
@@ -303,7 +308,7 @@ def _has_unsure_flow(text: str) -> bool:
         if "[" not in text and "{" not in text:
             return False
         if not found:
-            for pattern in _FLOWS:
+            for pattern in _flows():
                 text, count = pattern.subn(_COLLECTION, text)
                 found += count
             if not found:

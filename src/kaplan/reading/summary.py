@@ -315,7 +315,8 @@ def summarise(path: Path, display: str, config: Config, today: _dt.date, data: b
     nps_days = parts.change_days([nps_part], until)
     signal_days = parts.change_days(signal_parts, until)
     if rule_days or nps_days or signal_days:
-        summary.ahead, summary.details_ahead = _ahead(on, rule_days, nps_part, nps_days, signal_days, config)
+        summary.ahead, summary.details_ahead = _ahead(on, summary.findings, rule_days, nps_part, nps_days,
+                                                      signal_days, config)
         summary.next_change = min(rule_days | nps_days | signal_days)
     return summary
 
@@ -393,27 +394,31 @@ def _located(lp: LoadedPlan, parts: Parts, rule_parts: list, clock: Clock) -> di
     return {i: found[key] for i, key in same.items()}
 
 
-def _ahead(on: _Days, rule_days: set[int], nps_part: int, nps_days: set[int], signal_days: set[int],
-           config: Config) -> tuple[str, list]:
+def _ahead(on: _Days, first: list[Finding], rule_days: set[int], nps_part: int, nps_days: set[int],
+           signal_days: set[int], config: Config) -> tuple[str, list]:
     """`PlanSummary.ahead` (as JSON text) and `details_ahead` for the days the rules' findings
-    (`rule_days`), the NPS or the signals change on.
+    (`rule_days`), the NPS or the signals change on, after the first day (whose findings are `first`).
 
-    The text holds every finding of those days once (`f`, as `core_json` keeps findings), and for each
-    day (`c`): the day, the places in `f` of that day's findings, `[NPS]` and the weighed signals
-    (`PlanSummary.weighed`), each None when it is the day before's."""
+    The text holds for each of those days (`c`): the day, the places of that day's findings, `[NPS]`
+    and the weighed signals (`PlanSummary.weighed`), each None when it is the day before's. A place
+    is -1, -2, … for the first, second, … finding of the first day (the core's, which most later
+    days keep), else the place in `f` of a finding no earlier day has (as `core_json` keeps findings)."""
     rows: list[list] = []
-    at: dict[int, int] = {}
+    at: dict[str, int] = {}  # a finding as kept: its place
+    for k, f in enumerate(first):
+        at.setdefault(_ENCODER.encode(_finding_row(f)), -1 - k)
     changes = []
     details = []
     for day in sorted(rule_days | nps_days | signal_days):
         change = [day, None, None, None]
         if day in rule_days:
-            findings = on.findings(day)
-            for f in findings:
-                if id(f) not in at:
-                    at[id(f)] = len(rows)
-                    rows.append(_finding_row(f))
-            change[1] = [at[id(f)] for f in findings]
+            places = change[1] = []
+            for f in on.findings(day):
+                row = _finding_row(f)
+                place = at.setdefault(_ENCODER.encode(row), len(rows))
+                if place == len(rows):
+                    rows.append(row)
+                places.append(place)
         if day in nps_days:
             change[2] = [on.parts.on(nps_part, day)]
         if day in signal_days:
@@ -431,6 +436,7 @@ def advanced(core: list, ahead: str, day: int) -> tuple[list, int, str | None, i
     `_ahead` writes."""
     kept = json.loads(ahead)
     rows, changes = kept["f"], kept["c"]
+    first = core[12]  # the findings of the day the text was written for (places -1, -2, …)
     core = list(core)
     since = None
     left = 0
@@ -439,7 +445,7 @@ def advanced(core: list, ahead: str, day: int) -> tuple[list, int, str | None, i
             break
         since = start
         if found is not None:
-            core[12] = [rows[i] for i in found]
+            core[12] = [rows[i] if i >= 0 else first[-1 - i] for i in found]
         if nps is not None:
             values = list(core[3])
             values[_NPS] = nps[0]
@@ -451,6 +457,11 @@ def advanced(core: list, ahead: str, day: int) -> tuple[list, int, str | None, i
     if since is None:
         raise ValueError("no change by that day")
     rest = changes[left:]
+    moved: dict[int, int] = {}  # the findings of that first day still named ahead: into `f`
+    for change in rest:
+        if change[1] is not None:
+            change[1] = [i if i >= 0 else moved.setdefault(i, len(rows) + len(moved)) for i in change[1]]
+    rows = rows + [first[-1 - i] for i in moved]
     return core, since, _ENCODER.encode({"f": rows, "c": rest}) if rest else None, rest[0][0] if rest else None
 
 

@@ -32,7 +32,8 @@ def duplicate_account(plans, ctx: Context) -> Iterator[tuple[object, Issue]]:
         if p.valid:
             claims.setdefault(p.account_id, []).append(p)
     for p in plans:
-        others = [o.display for o in claims.get(p.account_id, ()) if o is not p] if p.valid else []
+        claimed = claims.get(p.account_id, ()) if p.valid else ()
+        others = [o.display for o in claimed if o is not p] if len(claimed) > 1 else ()
         if others:
             yield p, Issue(("account", "id"), f"account `{p.account_id}` also has a plan in {', '.join(others)}: "
                            "neither is counted in scores, risk or packs", "merge the plans or change one id")
