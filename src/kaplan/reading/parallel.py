@@ -103,7 +103,7 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
     if shard is not None:  # the parent reads them from the shard if it ever needs them
         for summary in out:
             if summary.digest in details:
-                summary._details = None
+                summary._details = summary.details_ahead = None
     return out, shard
 
 
