@@ -161,7 +161,7 @@ def bench_portfolio(folder: Path, n: int, repeat: int, reports: bool, env: dict)
         rows.append(timed("kaplan report --portfolio", [kaplan, "report", "--portfolio", "--today", TODAY,
                                                         "--out", str(out / "portfolio.html")], folder, env, repeat))
         rows.append(timed("kaplan report --all (every account)", [kaplan, "report", "--all", "--today", TODAY,
-                                                                  "--out", str(out / "packs")], folder, env, 1))
+                                                                  "--out", str(out / "packs")], folder, env, repeat))
         shutil.rmtree(out, ignore_errors=True)
     for row in rows:
         row["plans"] = n
