@@ -163,6 +163,8 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
                 for i, s in zip(chunk, summaries):
                     out[i] = s
                     shards[i] = shard
+                    if cache is not None:  # kept while the workers read on, not after them
+                        _keep(cache, s, shard, files[i], config, today)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
@@ -177,12 +179,17 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
             workers.close()
     if cache is not None:
         for i in misses:
-            summary = out[i]
-            cache.put(summary, shard=shards.get(i))
-            if summary._details is None and summary.valid and shards.get(i):
-                summary._details = cache.details_reader(summary.digest, shards[i],
-                                                        _rereader(files[i][0], files[i][1], config, today))
+            if i not in shards:  # read here, not by the workers
+                _keep(cache, out[i], None, files[i], config, today)
     return out  # type: ignore[return-value]
+
+
+def _keep(cache: SummaryCache, summary: PlanSummary, shard: str | None, file: tuple[Path | str, str],
+          config: Config, today: _dt.date) -> None:
+    """Keep a summary read afresh in the cache; details a worker wrote into `shard` are read from there."""
+    cache.put(summary, shard=shard)
+    if summary._details is None and summary.valid and shard:
+        summary._details = cache.details_reader(summary.digest, shard, _rereader(file[0], file[1], config, today))
 
 
 def hand_over(workers: Workers, files: list[tuple[Path | str, str]], places: list[int], root: Path | None,
