@@ -391,6 +391,9 @@ def test_a_worker_ends_quietly_on_ctrl_c(capfd):
     import signal
     import time
 
+    # as a terminal starts kaplan: a test run started in the background (`nohup … &`) ignores SIGINT,
+    # and so, by design, would the workers
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     workers = _parallel.Workers([], None, DAYS[0], None, 2)
     workers.start()
     try:
@@ -403,6 +406,7 @@ def test_a_worker_ends_quietly_on_ctrl_c(capfd):
         assert not any(_running(p) for p in pids)
     finally:
         workers.close()
+        signal.signal(signal.SIGINT, previous)
     assert "Traceback" not in capfd.readouterr().err
 
 
@@ -537,3 +541,18 @@ def test_findings_kept_ahead_as_the_first_day_s_stay_right_when_brought_forward_
     on_12, since, rest, next_day = advanced(on_10, rest, 12)
     assert (on_12[12], since, rest, next_day) == ([b, a], 12, None, None)
     assert advanced(core, ahead, 13)[0][12] == [b, a]  # both days at once
+
+
+@pytest.mark.parametrize("place", [True, 1.0, "0", None])
+def test_a_kept_text_of_the_days_ahead_with_a_place_that_is_not_a_whole_number_is_not_used(place):
+    """A cache text the writer would never make (JSON's `true` passes for 1 as a list index) is refused,
+    so the plan is read again rather than shown with another finding."""
+    from kaplan.reading.summary import advanced
+
+    a, b = ([1, 1, "r", "warning", text, None] for text in ("first", "second"))
+    core = [None] * 16
+    core[12] = [a]
+    with pytest.raises((ValueError, TypeError)):
+        advanced(core, json.dumps({"f": [b], "c": [[10, [place], None, None]]}), 10)
+    with pytest.raises((ValueError, TypeError)):  # in a change still ahead, too
+        advanced(core, json.dumps({"f": [b], "c": [[10, [0], None, None], [12, [place], None, None]]}), 10)

@@ -445,7 +445,7 @@ def advanced(core: list, ahead: str, day: int) -> tuple[list, int, str | None, i
             break
         since = start
         if found is not None:
-            core[12] = [rows[i] if i >= 0 else first[-1 - i] for i in found]
+            core[12] = [_kept_row(rows, first, i) for i in found]
         if nps is not None:
             values = list(core[3])
             values[_NPS] = nps[0]
@@ -460,9 +460,19 @@ def advanced(core: list, ahead: str, day: int) -> tuple[list, int, str | None, i
     moved: dict[int, int] = {}  # the findings of that first day still named ahead: into `f`
     for change in rest:
         if change[1] is not None:
+            for i in change[1]:
+                _kept_row(rows, first, i)  # a place it names is one
             change[1] = [i if i >= 0 else moved.setdefault(i, len(rows) + len(moved)) for i in change[1]]
     rows = rows + [first[-1 - i] for i in moved]
     return core, since, _ENCODER.encode({"f": rows, "c": rest}) if rest else None, rest[0][0] if rest else None
+
+
+def _kept_row(rows: list, first: list, place) -> list:
+    """The finding at `place` in the text of the days ahead (`_ahead`): in `rows`, or (-1, -2, …) in `first`.
+    ValueError for anything but a whole number (JSON's `true` would pass for 1)."""
+    if type(place) is not int:
+        raise ValueError("not a place")
+    return rows[place] if place >= 0 else first[-1 - place]
 
 
 def _weighed(signals: list[Signal], config: Config) -> list[tuple]:
