@@ -373,13 +373,6 @@ def _located(lp: LoadedPlan, parts: Parts, rule_parts: list, clock: Clock) -> di
     """The finding of every issue the rules raise on any day of their parts, by the issue's `id` (the
     parts keep every issue): each issue located once, however many days raise it, in one pass over
     the file, its count of days worded by `clock`."""
-    answers = parts.answers
-    if not parts.changed:  # the usual case: one day's issues, each once
-        issues = [(rule_id, severity, issue) for rule_id, severity, n in rule_parts for issue in answers[n][0][1]]
-        if not issues:
-            return {}
-        return {id(issue): dated(f, clock)
-                for (_, _, issue), f in zip(issues, locate_issues(lp, issues, rules.PORTFOLIO_PLACES))}
     wanted: dict[tuple, tuple] = {}
     same: dict[int, tuple] = {}
     for rule_id, severity, n in rule_parts:
