@@ -341,3 +341,20 @@ def test_json_carries_a_file_name_that_is_not_utf8_as_valid_utf8(kaplan, write, 
     text = kaplan(*command, "--today", TODAY.isoformat(), cwd=tmp_path)
     if command == ("check",):  # the text output names the file the same way
         assert "plans/\\xffacme.yaml:" in text.stdout, text.stdout
+
+
+def test_plain_ascii_text_is_shown_as_it_is_and_every_ascii_way_to_act_is_escaped():
+    """Most plan text is printable ASCII and is passed through untouched; a control character, a
+    `##[` or a `::` that starts the line (after blanks) is what still makes ASCII text act."""
+    from kaplan.views.safe_text import visible
+
+    for code in range(128):
+        text = f"Acme {chr(code)} plan"
+        acts = code < 0x20 or code == 0x7f
+        assert (visible(text) != text) is acts, (code, visible(text))
+        assert visible(text) == (f"Acme \\x{code:02x} plan" if acts else text)
+    for text, shown in [("::error::forged", "\\x3a:error::forged"), ("   ::warning x", "   \\x3a:warning x"),
+                        ("Acme ##[add-mask]x", "Acme #\\x23[add-mask]x"), ("a::b ## [c", "a::b ## [c"),
+                        (": :x", ": :x"), ("", "")]:
+        assert visible(text) == shown, text
+    assert visible("::x", starts_line=False) == "::x"
