@@ -3,6 +3,6 @@
 The stages, in order: discover the files (`paths`, `containment`), identify their bytes
 (`fingerprint`), answer from the cache when nothing changed (`quick`, `cache`), parse (`fastyaml`,
 `document`, `screen`), validate (`validation`, `mistakes`), locate findings (`linescan`, `locator`)
-and summarise (`summary`), many plans at once (`parallel`). `loader` reads one plan or `kaplan.yaml`;
+and summarise (`summary`), many plans at once (`parallel`), what is kept built past the collector (`kept`). `loader` reads one plan or `kaplan.yaml`;
 `history` reads plans as they were in git. Commands read a portfolio through `portfolio.read`.
 """

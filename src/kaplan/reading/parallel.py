@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from kaplan.reading.cache import SummaryCache, write_details
+from kaplan.reading.kept import built_to_keep
 from kaplan.reading.fingerprint import digest, file_clock, read_file, settled
 from kaplan.reading.summary import PlanSummary, longer, summarise
 from kaplan.config import Config
@@ -134,40 +135,42 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
         misses.extend(handed)
         handed = set(handed)
     try:
-        for i, (path, display) in enumerate(files):
-            if i in handed:
-                continue
-            if root is not None:
-                refused = contained(path, root, display, explicit=str(path) in explicit)
-                if refused is not None:
-                    out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config, str(path)))
+        with built_to_keep():  # the summaries the cache holds, kept to the end
+            for i, (path, display) in enumerate(files):
+                if i in handed:
                     continue
-            if cache is not None:
-                hit = cache.lookup(path, display, _rereader(path, display, config, today))
-                if hit is not None:
-                    out[i] = hit
-                    continue
-            misses.append(i)
-            waiting += 1
-            # enough to read to pay for workers: they start on them while the rest are looked up
-            if workers is not None and len(misses) >= PARALLEL_MIN and waiting >= STREAMED:
-                workers.read(misses[-waiting:])
-                waiting = 0
+                if root is not None:
+                    refused = contained(path, root, display, explicit=str(path) in explicit)
+                    if refused is not None:
+                        out[i] = PlanSummary(str(path), display, findings=with_severity([refused], config, str(path)))
+                        continue
+                if cache is not None:
+                    hit = cache.lookup(path, display, _rereader(path, display, config, today))
+                    if hit is not None:
+                        out[i] = hit
+                        continue
+                misses.append(i)
+                waiting += 1
+                # enough to read to pay for workers: they start on them while the rest are looked up
+                if workers is not None and len(misses) >= PARALLEL_MIN and waiting >= STREAMED:
+                    workers.read(misses[-waiting:])
+                    waiting = 0
         done = total - len(misses)
         if progress is not None and done:
             progress(done, total)
         shards: dict[int, str | None] = {}
         if workers is not None and (workers.busy or len(misses) >= PARALLEL_MIN):
             workers.read_all(misses[len(misses) - waiting:])
-            for chunk, summaries, shard in workers.results():
-                for i, s in zip(chunk, summaries):
-                    out[i] = s
-                    shards[i] = shard
-                    if cache is not None:  # kept while the workers read on, not after them
-                        _keep(cache, s, shard, files[i], config, today)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, total)
+            with built_to_keep():  # the summaries the workers send, kept to the end
+                for chunk, summaries, shard in workers.results():
+                    for i, s in zip(chunk, summaries):
+                        out[i] = s
+                        shards[i] = shard
+                        if cache is not None:  # kept while the workers read on, not after them
+                            _keep(cache, s, shard, files[i], config, today)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, total)
         else:
             for i in misses:
                 out[i] = read_and_summarise(files[i][0], files[i][1], config, today)

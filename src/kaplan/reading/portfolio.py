@@ -129,6 +129,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     """
     from kaplan.reading.cache import SummaryCache
     from kaplan.reading.fingerprint import caching
+    from kaplan.reading.kept import built_to_keep
     from kaplan.reading.parallel import PARALLEL_MIN, Workers, cores, hand_over, summarise_all
     from kaplan.reading.paths import absolute, display_paths, portfolio_files
     from kaplan.reading.summary import mark_shared
@@ -160,7 +161,8 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
             # process loads the index and looks up the rest
             handed = hand_over(workers, files, _expected(files, store.expected), portfolio.root, explicit)
         if store is not None:
-            store.load()
+            with built_to_keep():
+                store.load()
     except BaseException:  # not yet handed to summarise_all, which stops them when it is done
         if workers is not None:
             workers.close()
