@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kaplan.commands.field_docs import field_docs
+
 WIDTH = 100
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_./ -]*$")
@@ -48,6 +50,7 @@ class _Emitter:
         explain = cls not in self.explained
         self.explained.add(cls)
         pad = " " * indent
+        docs = field_docs(cls) if explain else {}
         for i, (name, field) in enumerate(cls.model_fields.items()):
             key = _scalar(field.alias or name)
             # The first key of a list item shares the item's `- ` line (its comment goes above it).
@@ -55,7 +58,7 @@ class _Emitter:
             if top and self.out:
                 self.out.append("")
             if explain:
-                doc = field.description or _class_doc(field.annotation)
+                doc = field.description or docs.get(name) or _class_doc(field.annotation)
                 note = _choices(field.annotation)
                 text = " ".join(p for p in (doc, note) if p)
                 if text:

@@ -53,13 +53,22 @@ def _generator():
     from pydantic.json_schema import GenerateJsonSchema
 
     class Generator(GenerateJsonSchema):
-        """Shows defaults made by a factory too (`Field(default_factory=list)`), as the editor's hint."""
+        """Shows defaults made by a factory too (`Field(default_factory=list)`), as the editor's hint,
+        and the fields' docstrings as their descriptions."""
 
         def get_default_value(self, schema):
             factory = schema.get("default_factory")
             if factory is not None and not schema.get("default_factory_takes_data"):
                 return factory()
             return super().get_default_value(schema)
+
+        def model_schema(self, schema):
+            """Each field described by the docstring written under it (`field_docs`)."""
+            from kaplan.commands.field_docs import described
+
+            json_schema = super().model_schema(schema)
+            described(json_schema, schema["cls"])
+            return json_schema
 
     return Generator
 

@@ -90,8 +90,9 @@ class Section(BaseModel):
     """Base of every part of a plan: unknown keys are errors, numbers are finite."""
 
     # defer_build: a model's validator is built on first use, so a command that never validates a
-    # plan (a warm `kaplan check`, `kaplan --version`) does not pay for building all of them.
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True,
+    # plan (a warm `kaplan check`, `kaplan --version`) does not pay for building all of them. The
+    # fields' docstrings are read only where they are shown (`commands.field_docs`).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
                               frozen=True, populate_by_name=True, defer_build=True)
 
 
