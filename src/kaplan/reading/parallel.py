@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -42,6 +43,9 @@ def cores() -> int:
 def _init(config: Config, today: _dt.date, details_dir: Path | None) -> None:
     global _job
     _job = (config, today, details_dir)
+    # a worker reads plans, which makes garbage of its own: it collects, whatever the process that
+    # forked it was doing (`kept.built_to_keep` pauses the collector where the pool may be started)
+    gc.enable()
     # Ctrl-C reaches every process of the terminal's group: the one that started the workers says so,
     # once; a worker ends at once, without a traceback of its own (and never waits to be stopped).
     # Where kaplan was started with SIGINT ignored (a background job of a script), so are its workers.
@@ -161,16 +165,15 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
         shards: dict[int, str | None] = {}
         if workers is not None and (workers.busy or len(misses) >= PARALLEL_MIN):
             workers.read_all(misses[len(misses) - waiting:])
-            with built_to_keep():  # the summaries the workers send, kept to the end
-                for chunk, summaries, shard in workers.results():
-                    for i, s in zip(chunk, summaries):
-                        out[i] = s
-                        shards[i] = shard
-                        if cache is not None:  # kept while the workers read on, not after them
-                            _keep(cache, s, shard, files[i], config, today)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total)
+            for chunk, summaries, shard in workers.results():
+                for i, s in zip(chunk, summaries):
+                    out[i] = s
+                    shards[i] = shard
+                    if cache is not None:  # kept while the workers read on, not after them
+                        _keep(cache, s, shard, files[i], config, today)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
         else:
             for i in misses:
                 out[i] = read_and_summarise(files[i][0], files[i][1], config, today)
@@ -246,7 +249,11 @@ class Workers:
     def read(self, chunk: list[int]) -> None:
         self.start()
         work = [(str(self._files[i][0]), self._files[i][1]) for i in chunk]
-        self._sent.append((chunk, self._pool.submit(_work, work)))
+        try:
+            future = self._pool.submit(_work, work)
+        except BrokenProcessPool:  # a worker died already: `results` reads the chunk here
+            future = None
+        self._sent.append((chunk, future))
 
     def read_all(self, chunk: list[int]) -> None:
         """Hand these over in chunks: when they are the first, small ones that keep every worker busy to
@@ -261,6 +268,8 @@ class Workers:
         the same."""
         for chunk, future in self._sent:
             try:
+                if future is None:
+                    raise BrokenProcessPool("a worker died before the chunk was handed over")
                 summaries, shard = future.result()
             except BrokenProcessPool:
                 config, today, _ = self._args
