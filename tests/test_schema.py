@@ -428,3 +428,21 @@ def test_schema_check_never_waits_on_or_reads_a_pipe_or_device_in_a_schema_files
     assert not m.timed_out and m.exit_code == 1, m.stderr
     assert ".kaplan/plan.schema.json: out of date" in m.stderr and "Traceback" not in m.stderr
     assert ".kaplan/config.schema.json: out of date" in m.stderr  # missing: out of date as before
+
+
+class _Base(BaseModel):
+    kept: int = 1
+    """Said once, in the base."""
+    redone: int = 2
+    """Said in the base only."""
+
+
+class _Child(_Base):
+    redone: int = 3
+    new: int = 4
+    """Said in the child."""
+
+
+def test_a_field_s_docstring_is_the_one_of_the_class_that_declares_it():
+    assert field_docs(_Child) == {"kept": "Said once, in the base.", "new": "Said in the child."}
+    assert field_docs(_Base) == {"kept": "Said once, in the base.", "redone": "Said in the base only."}

@@ -16,11 +16,12 @@ import sys
 
 def field_docs(cls: type) -> dict[str, str]:
     """Field name → the docstring written under it, in the class that declares it (the nearest in the
-    class's bases when it is inherited; none when a class declares it again without one)."""
+    class's bases when it is inherited; none when a class declares it again without one). Which class
+    declares a field is read from the source too, not from `__annotations__`, which Python ≥ 3.14
+    makes only when asked."""
     docs: dict[str, str] = {}
     for name in getattr(cls, "model_fields", {}):
-        declared = next((base for base in cls.__mro__ if name in base.__dict__.get("__annotations__", {})), None)
-        doc = _own_docs(declared).get(name) if declared is not None else None
+        doc = next((declared[name] for base in cls.__mro__ if name in (declared := _declared(base))), None)
         if doc is not None:
             docs[name] = doc
     return docs
@@ -38,13 +39,14 @@ def described(schema: dict, cls: type) -> None:
             prop["description"] = doc
 
 
-def _own_docs(cls: type) -> dict[str, str]:
+def _declared(cls: type) -> dict[str, str | None]:
+    """Each field a class's own body declares (`name: type`), with the docstring under it or None."""
     return _classes_of(cls.__module__).get(cls.__qualname__, {})
 
 
 @functools.cache
-def _classes_of(module: str) -> dict[str, dict[str, str]]:
-    """Qualified class name → its fields' docstrings, for every class in a module's source."""
+def _classes_of(module: str) -> dict[str, dict[str, str | None]]:
+    """Qualified class name → its declared fields and their docstrings, for every class in a module's source."""
     try:
         tree = ast.parse(inspect.getsource(sys.modules[module]))
     except (KeyError, OSError, TypeError, SyntaxError):  # no source to read: nothing said
@@ -61,8 +63,11 @@ def _classes_of(module: str) -> dict[str, dict[str, str]]:
     return found
 
 
-def _docs_in(body: list) -> dict[str, str]:
-    """`name: type` followed by a string on its own: that string is the field's docstring."""
-    return {field.target.id: inspect.cleandoc(doc.value.value) for field, doc in zip(body, body[1:])
-            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)
-            and isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) and isinstance(doc.value.value, str)}
+def _docs_in(body: list) -> dict[str, str | None]:
+    """`name: type`, and the string on its own line under it if there is one: the field's docstring."""
+    found: dict[str, str | None] = {}
+    for field, after in zip(body, [*body[1:], None]):
+        if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name):
+            said = isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) and isinstance(after.value.value, str)
+            found[field.target.id] = inspect.cleandoc(after.value.value) if said else None
+    return found
