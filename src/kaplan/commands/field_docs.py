@@ -51,7 +51,7 @@ def _classes_of(module: str) -> dict[str, dict[str, str | None]]:
         tree = ast.parse(inspect.getsource(sys.modules[module]))
     except (KeyError, OSError, TypeError, SyntaxError):  # no source to read: nothing said
         return {}
-    found: dict[str, dict[str, str]] = {}
+    found: dict[str, dict[str, str | None]] = {}
 
     def visit(body: list, prefix: str) -> None:
         for node in body:
