@@ -55,3 +55,32 @@ def test_chunks_of_a_worker_that_died_are_read_here_however_late_it_is_noticed(m
         alone = parallel.read_and_summarise(path, display, config, TODAY)
         assert (got[i].account_id, [f.to_dict() for f in got[i].findings]) == \
             (alone.account_id, [f.to_dict() for f in alone.findings])
+
+
+class _Recording(parallel.Workers):
+    """Workers that read each chunk here, and note its size."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.sizes: list[int] = []
+
+    def read(self, chunk):
+        self.sizes.append(len(chunk))
+        self._sent.append((chunk, None))
+
+
+def test_the_chunks_handed_over_shrink_towards_the_end_and_cover_every_plan_once(monkeypatch):
+    # a whole chunk handed over last keeps the other workers waiting while one reads it: the last
+    # chunks are small, and the plans are still all read, once each, each summary in its place
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    files = _files() * 40  # the same plans many times over: each place is read on its own
+    config = Config()
+    workers = _Recording(files, config, TODAY, None, 2)
+    got = parallel.summarise_all(files, config, TODAY, workers=workers, jobs=2)
+    assert sum(workers.sizes) == len(files)
+    left = len(files)
+    for size in workers.sizes:  # none more than a share of what is left to read when it is handed over
+        assert size <= max(16, left // 4), workers.sizes
+        left -= size
+    assert workers.sizes[0] > 4 * 16  # and no smaller than they need be at first
+    assert [s.path for s in got] == [str(p) for p, _ in files]
