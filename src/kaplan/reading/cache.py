@@ -40,7 +40,8 @@ from pathlib import Path
 
 from kaplan.reading.paths import MAX_BYTES
 from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, claimed_tag, digest, file_clock, open_folder,
-                                       read_sealed, read_tagged, seal, unchanged, write_json)
+                                       PLAIN_JSON, read_sealed, read_tagged, seal, unchanged,
+                                       write_json)
 from kaplan.reading.summary import PlanSummary, advanced, longer
 from kaplan.config import Config
 
@@ -57,7 +58,7 @@ def write_details(folder: Path, details: dict[str, list]) -> str | None:
     the plans again. One shard per batch (not one file per plan) keeps a cold run from creating
     thousands of files.
     """
-    data = json.dumps(details, separators=(",", ":")).encode()
+    data = PLAIN_JSON.encode(details).encode()
     name = digest(data)
     sealed = seal(data)
     fd = open_folder(folder)
@@ -174,7 +175,7 @@ def kept_tiers(folder: Path, inputs: str, count: int, tiers: int) -> list[int | 
 def keep_tiers(folder: Path, inputs: str, kept: list[int | None]) -> None:
     """Keep the tiers worked out from these `inputs` (see `kept_tiers`); where they cannot be kept they
     are worked out again next time."""
-    _write_part(folder, TIERS, json.dumps({"inputs": inputs, "tiers": kept}, separators=(",", ":")).encode())
+    _write_part(folder, TIERS, PLAIN_JSON.encode({"inputs": inputs, "tiers": kept}).encode())
 
 
 class SummaryCache:
@@ -257,9 +258,8 @@ class SummaryCache:
             if type(start) is int and type(end) is int:
                 ends.setdefault(end, []).append(path)
                 starts[start] = starts.get(start, 0) + 1
-        _write_part(self.details_dir, ENDS, json.dumps({"base": self._base, "ends": sorted(ends.items()),
-                                                        "starts": sorted(starts.items())},
-                                                       separators=(",", ":")).encode())
+        _write_part(self.details_dir, ENDS, PLAIN_JSON.encode({"base": self._base, "ends": sorted(ends.items()),
+                                                               "starts": sorted(starts.items())}).encode())
 
     def load(self) -> None:
         """Read the index, and the changes kept against it."""
@@ -403,7 +403,7 @@ class SummaryCache:
         changes = {**self._changes, **{key: self.entries.get(key) for key in self._touched}}
         if self._base is not None and len(changes) <= max(CHANGES_MIN, len(self.entries) * CHANGES_SHARE) and \
                 _write_part(self.details_dir, CHANGES,
-                            json.dumps({"base": self._base, "entries": changes}, separators=(",", ":")).encode()):
+                            PLAIN_JSON.encode({"base": self._base, "entries": changes}).encode()):
             self._changes = changes
             try:  # the index is in use: tidying goes by when each part was last written
                 os.utime(self.path, follow_symlinks=False)

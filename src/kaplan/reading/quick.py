@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kaplan.findings import SEVERITY_NAME, SEVERITY_NAMED
-from kaplan.reading.fingerprint import build_id, digest, read_sealed, unchanged, write_sealed
+from kaplan.reading.fingerprint import PLAIN_JSON, build_id, digest, read_sealed, unchanged, write_sealed
 from kaplan.reading.paths import absolute, contained, display_paths, locate_portfolio, plans_dir, portfolio_files
 
 FORMAT = 3
@@ -167,9 +167,7 @@ def _decoded(lines: list[bytes], chosen: list[int]) -> list[list]:
     return [every[i] for i in chosen]
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
-"""One encoder for many small texts (`json.dumps` with options makes one each time); like it, it
-escapes every line break, so a plan's findings always fit on one line."""
+_ENCODER = PLAIN_JSON  # a plan's findings always fit on one line
 
 
 def write_record(path: Path, record: dict) -> None:

@@ -23,6 +23,7 @@ from kaplan.rules.health import WORDED_REASONS
 from kaplan.model.plan import WhitespaceCell
 from kaplan.model.vocab import Coverage
 from kaplan.reading.ahead import Parts
+from kaplan.reading.fingerprint import PLAIN_JSON
 from kaplan.reading.loader import LoadedPlan, load_plan, load_positions
 from kaplan.suppressions import Directive, parse as parse_suppressions
 
@@ -32,7 +33,7 @@ FIGURES_WRONG = frozenset({"period-overlap", "date-order"})
 before it starts): a plan with one is left out of scores, risk and packs until it is fixed."""
 _METRIC_NAMES = _metrics.ALL
 _NPS = _METRIC_NAMES.index("nps")
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
+_ENCODER = PLAIN_JSON
 
 
 @dataclass
