@@ -958,9 +958,6 @@ def main() -> None:
         sys.exit(2)
     if len(sys.argv) == 3 and sys.argv[1] == "--show-completion" and sys.argv[2] in SHELLS:
         sys.argv[1:] = ["completion", sys.argv[2]]  # the shell named, not the one detected
-    from kaplan.reading import aside
-
-    aside.allow()  # the cache may be written by a child process: this one waits for it at exit
     try:
         try:
             app()

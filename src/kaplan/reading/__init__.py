@@ -4,7 +4,6 @@ The stages, in order: discover the files (`paths`, `containment`), identify thei
 (`fingerprint`), answer from the cache when nothing changed (`quick`, `cache`), parse (`fastyaml`,
 `document`, `screen`), validate (`validation`, `mistakes`), locate findings (`linescan`, `locator`)
 and summarise (`summary`), many plans at once (`parallel`); what the parent process keeps is built
-with the garbage collector paused (`kept`), and a child process may write the cache while the
-command goes on (`aside`). `loader` reads one plan or `kaplan.yaml`; `history` reads
+with the garbage collector paused (`kept`). `loader` reads one plan or `kaplan.yaml`; `history` reads
 plans as they were in git. Commands read a portfolio through `portfolio.read`.
 """

@@ -38,7 +38,6 @@ import secrets
 import stat
 from pathlib import Path
 
-from kaplan.reading import aside
 from kaplan.reading.paths import MAX_BYTES
 from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, claimed_tag, digest, file_clock, open_folder,
                                        PLAIN_JSON, read_sealed, read_tagged, seal, unchanged,
@@ -183,7 +182,6 @@ class SummaryCache:
     """Summaries of one portfolio's plans for one config, each with the days it holds for, read on `today`."""
 
     def __init__(self, root: Path, config: Config, today: _dt.date, folder: Path | None = None, load: bool = True):
-        aside.done()  # what a child of this process still writes is looked at once written
         folder = folder or cache_dir()
         cache_key()  # read (or made) here, before any worker process is forked: they share it
         self._root = str(root.resolve())
@@ -399,19 +397,11 @@ class SummaryCache:
         finally:
             os.close(fd)
 
-    def writes_whole(self) -> bool:
-        """Whether `save` writes the whole index (not only its changes, nor nothing)."""
-        return self.changed and not self._few_changes(len(self._changes.keys() | self._touched))
-
-    def _few_changes(self, count: int) -> bool:
-        """Whether `count` changed entries are few enough to be kept apart from the index."""
-        return self._base is not None and count <= max(CHANGES_MIN, len(self.entries) * CHANGES_SHARE)
-
     def _write(self) -> None:
         """Write the entries changed since the index file was written whole, when they are few; else
         the whole index (and its changes are dropped with the version they were kept against)."""
         changes = {**self._changes, **{key: self.entries.get(key) for key in self._touched}}
-        if self._few_changes(len(changes)) and \
+        if self._base is not None and len(changes) <= max(CHANGES_MIN, len(self.entries) * CHANGES_SHARE) and \
                 _write_part(self.details_dir, CHANGES,
                             PLAIN_JSON.encode({"base": self._base, "entries": changes}).encode()):
             self._changes = changes

@@ -127,7 +127,6 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     is raised when there is nothing to read. A file that leads out of the portfolio through a link
     is never read: its summary holds the `outside-portfolio` finding.
     """
-    from kaplan.reading import aside
     from kaplan.reading.cache import SummaryCache
     from kaplan.reading.fingerprint import caching
     from kaplan.reading.kept import built_to_keep
@@ -173,7 +172,7 @@ def read(portfolio: Portfolio, paths: list[Path] = (), today: _dt.date | None = 
     if store is not None:
         if whole_portfolio and not paths:
             store.keep_only({s.path for s in summaries})
-        aside.write(store.save, len(store.entries) if store.writes_whole() else 0)
+        store.save()
     mark_shared(summaries)
     by_path = {s.path: s for s in summaries}
     chosen = summaries if targets is everyone else [by_path[absolute(p, cwd)] for p in targets]
