@@ -6,6 +6,7 @@ which answers a check of an unchanged portfolio without reading any plan.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -494,3 +495,24 @@ def test_a_part_left_half_written_by_a_killed_run_goes(portfolio, monkeypatch):
     _edit(plan)
     check([portfolio], today=TODAY, jobs=1)
     assert not os.path.exists(left) and os.path.exists(fresh)
+
+
+def test_the_index_written_from_the_workers_cores_is_the_index_written_from_the_summaries(portfolio, monkeypatch):
+    """Workers write each plan's entry core as JSON and the parent puts it into the index as it is:
+    the index must be the one a serial reading writes, byte for byte once decoded, and plain JSON."""
+    from pathlib import Path
+
+    def index() -> str:
+        (path,) = _cache_files("check-")
+        return _fingerprint.read_sealed(Path(path)).decode()
+
+    check([portfolio], today=TODAY, jobs=1)
+    serial = index()
+    shutil.rmtree(os.environ["KAPLAN_CACHE_DIR"])
+    monkeypatch.setattr(_reading, "PARALLEL_MIN", 1)
+    check([portfolio], today=TODAY, jobs=2)
+    parallel = index()
+    decoded = json.loads(parallel)
+    assert _fingerprint.PLAIN_JSON.encode(decoded) == parallel  # what an encoder writes, nothing spliced in awry
+    assert decoded["entries"] == json.loads(serial)["entries"]
+    assert all(type(entry[1]) is list for entry in decoded["entries"].values())

@@ -18,7 +18,7 @@ def _files() -> list[tuple[Path, str]]:
 
 def _collector_on(chunk):
     """Handed to a worker in place of `_work`: whether its collector runs."""
-    return [gc.isenabled() for _ in chunk], None
+    return [gc.isenabled() for _ in chunk], None, [None] * len(chunk)
 
 
 def _die(*_):
@@ -47,7 +47,7 @@ def test_chunks_of_a_worker_that_died_are_read_here_however_late_it_is_noticed(m
         first = workers._sent[0][1]  # None when the pool had broken already
         assert first is None or isinstance(first.exception(timeout=60), parallel.BrokenProcessPool)
         workers.read_all(list(range(2, len(files))))  # handed over after the pool broke
-        got = {i: s for chunk, summaries, _ in workers.results() for i, s in zip(chunk, summaries)}
+        got = {i: s for chunk, summaries, _, _ in workers.results() for i, s in zip(chunk, summaries)}
     finally:
         workers.close()
     assert sorted(got) == list(range(len(files)))

@@ -41,7 +41,7 @@ from pathlib import Path
 from kaplan.reading.paths import MAX_BYTES
 from kaplan.reading.fingerprint import (build_id, cache_dir, cache_key, claimed_tag, digest, file_clock, open_folder,
                                        PLAIN_JSON, read_sealed, read_tagged, seal, unchanged,
-                                       write_json)
+                                       write_sealed)
 from kaplan.reading.summary import PlanSummary, advanced, longer
 from kaplan.config import Config
 
@@ -178,6 +178,27 @@ def keep_tiers(folder: Path, inputs: str, kept: list[int | None]) -> None:
     _write_part(folder, TIERS, PLAIN_JSON.encode({"inputs": inputs, "tiers": kept}).encode())
 
 
+class Encoded(str):
+    """A summary's core written as JSON already (in the worker that read the plan, or when it was kept):
+    an index entry holds it so, as compact text rather than the objects it stands for, and it goes
+    into the index file as it is (`entries_json`)."""
+
+    __slots__ = ()
+
+
+def entries_json(entries: dict) -> str:
+    """The index's `entries` as JSON, exactly as `PLAIN_JSON` writes the same entries with each core
+    decoded, each `Encoded` core put in as it is."""
+    encode = PLAIN_JSON.encode
+    out = []
+    for path, entry in entries.items():
+        if type(entry) is list and len(entry) == 6 and type(entry[1]) is Encoded:
+            out.append(f"{encode(path)}:[{encode(entry[0])},{entry[1]},{encode(entry[2:])[1:]}")
+        else:
+            out.append(f"{encode(path)}:{encode(entry)}")
+    return "{" + ",".join(out) + "}"
+
+
 class SummaryCache:
     """Summaries of one portfolio's plans for one config, each with the days it holds for, read on `today`."""
 
@@ -312,6 +333,8 @@ class SummaryCache:
         if not same:
             return None
         core = entry[1]
+        if type(core) is Encoded:  # kept in this process (a file looked up twice)
+            core = json.loads(core)
         if self._ordinal >= spans[4]:  # something of it changes by today: worked out when it was read
             if type(entry[5]) is not str:
                 return None
@@ -362,15 +385,18 @@ class SummaryCache:
 
         return read
 
-    def put(self, summary: PlanSummary, shard: str | None = None) -> None:
+    def put(self, summary: PlanSummary, shard: str | None = None, core: str | None = None) -> None:
         """Keep a summary read from a file; its details are in `shard` (written by a worker), or are
-        written by `save`. A summary without a content hash (an unreadable file) is not kept."""
+        written by `save`; `core` is its `core_json` as JSON, when the worker wrote it. A summary
+        without a content hash (an unreadable file) is not kept."""
         if summary.digest is None:
             return
         span = summary.span or (self._ordinal, self._ordinal + 1)
         details = summary.details_span or (self._ordinal, self._ordinal + 1)
         next_change = span[1] if summary.next_change is None else summary.next_change
-        self.entries[summary.path] = [summary.digest, summary.core_json(), shard, summary.signature,
+        if type(core) is not Encoded:
+            core = Encoded(PLAIN_JSON.encode(summary.core_json()) if core is None else core)
+        self.entries[summary.path] = [summary.digest, core, shard, summary.signature,
                                       [*span, *details, next_change], summary.ahead]
         self._touched.add(summary.path)
         if shard is None:
@@ -403,14 +429,15 @@ class SummaryCache:
         changes = {**self._changes, **{key: self.entries.get(key) for key in self._touched}}
         if self._base is not None and len(changes) <= max(CHANGES_MIN, len(self.entries) * CHANGES_SHARE) and \
                 _write_part(self.details_dir, CHANGES,
-                            PLAIN_JSON.encode({"base": self._base, "entries": changes}).encode()):
+                            f'{{"base":{PLAIN_JSON.encode(self._base)},"entries":{entries_json(changes)}}}'.encode()):
             self._changes = changes
             try:  # the index is in use: tidying goes by when each part was last written
                 os.utime(self.path, follow_symlinks=False)
             except (OSError, NotImplementedError):
                 pass
         else:
-            self._base = write_json(self.path, {"header": self.header, "entries": self.entries})
+            self._base = write_sealed(
+                self.path, f'{{"header":{PLAIN_JSON.encode(self.header)},"entries":{entries_json(self.entries)}}}'.encode())
             if self._changes:
                 _remove_part(self.details_dir, CHANGES)
             self._changes = {}

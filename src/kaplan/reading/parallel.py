@@ -19,9 +19,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
-from kaplan.reading.cache import SummaryCache, write_details
+from kaplan.reading.cache import Encoded, SummaryCache, write_details
 from kaplan.reading.kept import built_to_keep
-from kaplan.reading.fingerprint import digest, file_clock, read_file, settled
+from kaplan.reading.fingerprint import PLAIN_JSON, digest, file_clock, read_file, settled
 from kaplan.reading.summary import PlanSummary, longer, summarise
 from kaplan.config import Config
 
@@ -87,12 +87,16 @@ def read_and_summarise(path: Path | str, display: str, config: Config, today: _d
     return summary
 
 
-def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
-    """Summarise a chunk of plans in a worker; write their cache details (one shard) here, not in the parent."""
+def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None, list[Encoded | None]]:
+    """Summarise a chunk of plans in a worker; write their cache details (one shard) here, not in the
+    parent, and each one's cache entry core as JSON (what the parent keeps in the index: written by
+    the workers at once, not by the parent after them)."""
     config, today, details_dir = _job
-    out, details = [], {}
+    out, details, cores = [], {}, []
     for p, d in chunk:
         summary = read_and_summarise(Path(p), d, config, today)
+        kept = details_dir is not None and summary.digest is not None  # with a cache, a plan read is kept
+        cores.append(Encoded(PLAIN_JSON.encode(summary.core_json())) if kept else None)
         if summary.valid:
             data = summary.details_json()  # plain data pickles faster than objects
             summary._details = functools.partial(PlanSummary.details_from_json, data, today)
@@ -109,7 +113,7 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None]:
         for summary in out:
             if summary.digest in details:
                 summary._details = summary.details_ahead = None
-    return out, shard
+    return out, shard, cores
 
 
 def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _dt.date, *,
@@ -164,14 +168,14 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
         if progress is not None and done:
             progress(done, total)
         shards: dict[int, str | None] = {}
+        written_cores: dict[int, str | None] = {}
         if workers is not None and (workers.busy or len(misses) >= PARALLEL_MIN):
             workers.read_all(misses[len(misses) - waiting:])
-            for chunk, summaries, shard in workers.results():
-                for i, s in zip(chunk, summaries):
+            for chunk, summaries, shard, written in workers.results():
+                for i, s, core in zip(chunk, summaries, written):
                     out[i] = s
                     shards[i] = shard
-                    if cache is not None:  # kept while the workers read on, not after them
-                        _keep(cache, s, shard, files[i], config, today)
+                    written_cores[i] = core
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
@@ -184,17 +188,17 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
     finally:
         if workers is not None:
             workers.close()
-    if cache is not None:
+    if cache is not None:  # kept once the workers have ended: what the parent keeps then never adds to theirs
         for i in misses:
-            if i not in shards:  # read here, not by the workers
-                _keep(cache, out[i], None, files[i], config, today)
+            _keep(cache, out[i], shards.get(i), files[i], config, today, written_cores.get(i))
     return out  # type: ignore[return-value]
 
 
 def _keep(cache: SummaryCache, summary: PlanSummary, shard: str | None, file: tuple[Path | str, str],
-          config: Config, today: _dt.date) -> None:
-    """Keep a summary read afresh in the cache; details a worker wrote into `shard` are read from there."""
-    cache.put(summary, shard=shard)
+          config: Config, today: _dt.date, core: str | None = None) -> None:
+    """Keep a summary read afresh in the cache; details a worker wrote into `shard` are read from there,
+    and `core` is its entry's core as the worker wrote it."""
+    cache.put(summary, shard=shard, core=core)
     if summary._details is None and summary.valid and shard:
         summary._details = cache.details_reader(summary.digest, shard, _rereader(file[0], file[1], config, today))
 
@@ -271,19 +275,19 @@ class Workers:
             self.read(chunk[k:k + size])
 
     def results(self):
-        """(chunk, its summaries, its shard) for each chunk, in the order they were handed over. The
-        chunks of a worker that died (killed, out of memory) are read here instead, so the answer is
-        the same."""
+        """(chunk, its summaries, its shard, their entry cores) for each chunk, in the order they were
+        handed over. The chunks of a worker that died (killed, out of memory) are read here instead,
+        so the answer is the same."""
         for chunk, future in self._sent:
             try:
                 if future is None:
                     raise BrokenProcessPool("a worker died before the chunk was handed over")
-                summaries, shard = future.result()
+                summaries, shard, cores = future.result()
             except BrokenProcessPool:
                 config, today, _ = self._args
                 summaries = [read_and_summarise(self._files[i][0], self._files[i][1], config, today) for i in chunk]
-                shard = None
-            yield chunk, summaries, shard
+                shard, cores = None, [None] * len(chunk)
+            yield chunk, summaries, shard, cores
 
     def close(self) -> None:
         """Stop the workers (at once, when the reading was cut short)."""
