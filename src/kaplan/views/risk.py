@@ -13,7 +13,13 @@ from kaplan.views._console import console as _console
 STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
 
 
-def _reasons(row: RiskRow, n: int = 3) -> list[str]:
+SHOWN_REASONS = 3
+"""How many of an account's health reasons (most points lost first) the table and Markdown name."""
+RECORDED_REASONS = 5
+"""How many the JSON and CSV name."""
+
+
+def _reasons(row: RiskRow, n: int = SHOWN_REASONS) -> list[str]:
     return [s.reason for s in row.health.reasons[:n]]
 
 
@@ -21,7 +27,7 @@ def _record(row: RiskRow) -> dict:
     return {
         "account": row.account_id, "name": row.name, "owner": row.owner, "tier": row.tier,
         "health": int(row.health.score), "risk": row.health.level, "colour": row.health.colour,
-        "reasons": _reasons(row, 5), "change": row.change, "trend": row.trend,
+        "reasons": _reasons(row, RECORDED_REASONS), "change": row.change, "trend": row.trend,
         "plan_changed": row.plan_changed,
     }
 
