@@ -186,6 +186,11 @@ class Encoded(str):
     __slots__ = ()
 
 
+def entry_core(summary: PlanSummary) -> Encoded:
+    """The core an index entry keeps of `summary` (`PlanSummary.core_json`), written as JSON."""
+    return Encoded(PLAIN_JSON.encode(summary.core_json()))
+
+
 def entries_json(entries: dict) -> str:
     """The index's `entries` as JSON, exactly as `PLAIN_JSON` writes the same entries with each core
     decoded, each `Encoded` core put in as it is."""
@@ -385,7 +390,7 @@ class SummaryCache:
 
         return read
 
-    def put(self, summary: PlanSummary, shard: str | None = None, core: str | None = None) -> None:
+    def put(self, summary: PlanSummary, shard: str | None = None, core: Encoded | None = None) -> None:
         """Keep a summary read from a file; its details are in `shard` (written by a worker), or are
         written by `save`; `core` is its `core_json` as JSON, when the worker wrote it. A summary
         without a content hash (an unreadable file) is not kept."""
@@ -394,8 +399,8 @@ class SummaryCache:
         span = summary.span or (self._ordinal, self._ordinal + 1)
         details = summary.details_span or (self._ordinal, self._ordinal + 1)
         next_change = span[1] if summary.next_change is None else summary.next_change
-        if type(core) is not Encoded:
-            core = Encoded(PLAIN_JSON.encode(summary.core_json()) if core is None else core)
+        if core is None:
+            core = entry_core(summary)
         self.entries[summary.path] = [summary.digest, core, shard, summary.signature,
                                       [*span, *details, next_change], summary.ahead]
         self._touched.add(summary.path)

@@ -19,9 +19,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
-from kaplan.reading.cache import Encoded, SummaryCache, write_details
+from kaplan.reading.cache import Encoded, SummaryCache, entry_core, write_details
 from kaplan.reading.kept import built_to_keep
-from kaplan.reading.fingerprint import PLAIN_JSON, digest, file_clock, read_file, settled
+from kaplan.reading.fingerprint import digest, file_clock, read_file, settled
 from kaplan.reading.summary import PlanSummary, longer, summarise
 from kaplan.config import Config
 
@@ -96,7 +96,7 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[list[PlanSummary], str | None, 
     for p, d in chunk:
         summary = read_and_summarise(Path(p), d, config, today)
         kept = details_dir is not None and summary.digest is not None  # with a cache, a plan read is kept
-        cores.append(Encoded(PLAIN_JSON.encode(summary.core_json())) if kept else None)
+        cores.append(entry_core(summary) if kept else None)
         if summary.valid:
             data = summary.details_json()  # plain data pickles faster than objects
             summary._details = functools.partial(PlanSummary.details_from_json, data, today)
@@ -168,7 +168,7 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
         if progress is not None and done:
             progress(done, total)
         shards: dict[int, str | None] = {}
-        written_cores: dict[int, str | None] = {}
+        written_cores: dict[int, Encoded | None] = {}
         if workers is not None and (workers.busy or len(misses) >= PARALLEL_MIN):
             workers.read_all(misses[len(misses) - waiting:])
             for chunk, summaries, shard, written in workers.results():
@@ -195,7 +195,7 @@ def summarise_all(files: list[tuple[Path | str, str]], config: Config, today: _d
 
 
 def _keep(cache: SummaryCache, summary: PlanSummary, shard: str | None, file: tuple[Path | str, str],
-          config: Config, today: _dt.date, core: str | None = None) -> None:
+          config: Config, today: _dt.date, core: Encoded | None = None) -> None:
     """Keep a summary read afresh in the cache; details a worker wrote into `shard` are read from there,
     and `core` is its entry's core as the worker wrote it."""
     cache.put(summary, shard=shard, core=core)

@@ -167,15 +167,13 @@ def _decoded(lines: list[bytes], chosen: list[int]) -> list[list]:
     return [every[i] for i in chosen]
 
 
-_ENCODER = PLAIN_JSON  # a plan's findings always fit on one line
-
-
 def write_record(path: Path, record: dict) -> None:
     """Write `record`: its header on the first line, the rest but the findings on the second, then
     each plan's findings on a line of its own (see `read_record`)."""
     body = {k: v for k, v in record.items() if k not in ("header", "findings")}
-    lines = [rows if isinstance(rows, bytes) else _ENCODER.encode(rows).encode() for rows in record["findings"]]
-    write_sealed(path, b"\n".join([_ENCODER.encode(record["header"]).encode(), _ENCODER.encode(body).encode(), *lines]))
+    lines = [rows if isinstance(rows, bytes) else PLAIN_JSON.encode(rows).encode() for rows in record["findings"]]
+    head = [PLAIN_JSON.encode(record["header"]).encode(), PLAIN_JSON.encode(body).encode()]
+    write_sealed(path, b"\n".join([*head, *lines]))
 
 
 def _write(path: Path, record: dict) -> None:

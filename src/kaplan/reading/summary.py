@@ -33,7 +33,6 @@ FIGURES_WRONG = frozenset({"period-overlap", "date-order"})
 before it starts): a plan with one is left out of scores, risk and packs until it is fixed."""
 _METRIC_NAMES = _metrics.ALL
 _NPS = _METRIC_NAMES.index("nps")
-_ENCODER = PLAIN_JSON
 
 
 @dataclass
@@ -400,7 +399,7 @@ def _ahead(on: _Days, first: list[Finding], rule_days: set[int], nps_part: int, 
     rows: list[list] = []
     at: dict[str, int] = {}  # a finding as kept: its place
     for k, f in enumerate(first):
-        at.setdefault(_ENCODER.encode(_finding_row(f)), -1 - k)
+        at.setdefault(PLAIN_JSON.encode(_finding_row(f)), -1 - k)
     changes = []
     details = []
     for day in sorted(rule_days | nps_days | signal_days):
@@ -409,7 +408,7 @@ def _ahead(on: _Days, first: list[Finding], rule_days: set[int], nps_part: int, 
             places = change[1] = []
             for f in on.findings(day):
                 row = _finding_row(f)
-                place = at.setdefault(_ENCODER.encode(row), len(rows))
+                place = at.setdefault(PLAIN_JSON.encode(row), len(rows))
                 if place == len(rows):
                     rows.append(row)
                 places.append(place)
@@ -420,7 +419,7 @@ def _ahead(on: _Days, first: list[Finding], rule_days: set[int], nps_part: int, 
             change[3] = _weighed_rows(_weighed(signals, config))
             details.append([day, _signals_json(signals)])
         changes.append(change)
-    return _ENCODER.encode({"f": rows, "c": changes}), details
+    return PLAIN_JSON.encode({"f": rows, "c": changes}), details
 
 
 def advanced(core: list, ahead: str, day: int) -> tuple[list, int, str | None, int | None]:
@@ -458,7 +457,7 @@ def advanced(core: list, ahead: str, day: int) -> tuple[list, int, str | None, i
                 _kept_row(rows, first, i)  # a place it names is one
             change[1] = [i if i >= 0 else moved.setdefault(i, len(rows) + len(moved)) for i in change[1]]
     rows = rows + [first[-1 - i] for i in moved]
-    return core, since, _ENCODER.encode({"f": rows, "c": rest}) if rest else None, rest[0][0] if rest else None
+    return core, since, PLAIN_JSON.encode({"f": rows, "c": rest}) if rest else None, rest[0][0] if rest else None
 
 
 def _kept_row(rows: list, first: list, place) -> list:
